@@ -1,0 +1,1 @@
+//! pywin32-compatible bindings for winfile. Bindings only convert.

@@ -1,0 +1,1 @@
+//! Namespace operations: delete, directories, move, copy.

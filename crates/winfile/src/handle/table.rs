@@ -1,0 +1,108 @@
+//! Handle values and the table behind them.
+//!
+//! Values look like Windows handles: non-zero multiples of 4, never `INVALID_HANDLE_VALUE`.
+//! They are handed out from a counter and not reused until it wraps (2^62 values), so a
+//! stale handle fails with `ERROR_INVALID_HANDLE` instead of reaching another object.
+
+use crate::error::Win32Error;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, RwLock};
+
+/// A Win32 handle value (`HANDLE`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Handle(u64);
+
+impl Handle {
+    /// `INVALID_HANDLE_VALUE` (-1 as a pointer).
+    pub const INVALID: Handle = Handle(u64::MAX);
+
+    /// The handle with this raw value (as it travels through Python ints).
+    pub const fn from_raw(raw: u64) -> Self {
+        Handle(raw)
+    }
+
+    /// The raw value.
+    pub const fn raw(self) -> u64 {
+        self.0
+    }
+}
+
+/// Anything a handle can refer to: files, directories, and later events, ports, finds...
+pub trait Object: Any + Send + Sync {
+    /// Called once when the last handle to the object is closed (`CloseHandle`),
+    /// before in-flight operations drop their own references.
+    fn on_close(&self) {}
+}
+
+type Table = RwLock<HashMap<u64, Arc<dyn Object>>>;
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(HashMap::new()));
+static NEXT: AtomicU64 = AtomicU64::new(0x40);
+
+/// Stores `obj` and returns its new handle.
+pub fn insert(obj: Arc<dyn Object>) -> Handle {
+    let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let raw = NEXT.fetch_add(4, Ordering::Relaxed) & 0x3FFF_FFFF_FFFF_FFFC;
+        if raw != 0 && !table.contains_key(&raw) {
+            table.insert(raw, obj);
+            return Handle(raw);
+        }
+    }
+}
+
+/// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
+pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
+    let table = TABLE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    table.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)
+}
+
+/// The object behind `h` if it is a `T`; `ERROR_INVALID_HANDLE` otherwise.
+pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
+    let any: Arc<dyn Any + Send + Sync> = get_any(h)?;
+    any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
+}
+
+/// Puts `obj` behind the existing handle `h` (the old object is dropped, not closed).
+pub(crate) fn replace(h: Handle, obj: Arc<dyn Object>) -> Result<(), Win32Error> {
+    let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let slot = table.get_mut(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
+    *slot = obj;
+    Ok(())
+}
+
+/// `CloseHandle`—removes `h` from the table and tells its object.
+pub fn close(h: Handle) -> Result<(), Win32Error> {
+    let obj = {
+        let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        table.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?
+    };
+    obj.on_close();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Dummy;
+    impl Object for Dummy {}
+    struct Other;
+    impl Object for Other {}
+
+    #[test]
+    fn values_look_like_windows_handles_and_are_not_reused() {
+        let a = insert(Arc::new(Dummy));
+        assert!(a.raw() != 0 && a.raw() % 4 == 0);
+        close(a).unwrap();
+        let b = insert(Arc::new(Dummy));
+        assert_ne!(a, b);
+        assert_eq!(get::<Dummy>(a).err(), Some(Win32Error::INVALID_HANDLE));
+        assert!(get::<Dummy>(b).is_ok());
+        assert_eq!(get::<Other>(b).err(), Some(Win32Error::INVALID_HANDLE));
+        assert_eq!(close(a), Err(Win32Error::INVALID_HANDLE));
+        close(b).unwrap();
+    }
+}

@@ -1,0 +1,1 @@
+//! Synchronous reads, writes and the file pointer.

@@ -1,0 +1,21 @@
+//! winfile: the Win32 file API with Windows semantics, on Linux.
+//!
+//! Translation rules, applied everywhere:
+//! - a Win32 `BOOL` plus `GetLastError` becomes [`Result`], whose [`Error`] carries the
+//!   Win32 error code and the API name;
+//! - out-parameters become return values; high/low `DWORD` pairs become `u64`;
+//! - buffers are slices; times are [`info::FileTime`] (100 ns ticks since 1601);
+//! - handles are [`handle::Handle`] values checked on every use.
+#![deny(missing_docs)]
+
+pub mod consts;
+pub mod error;
+pub mod fs;
+pub mod handle;
+pub mod info;
+pub mod io;
+pub mod open;
+pub mod path;
+
+pub use error::{Error, Result, Win32Error};
+pub use handle::Handle;

@@ -1,0 +1,7 @@
+//! `CreateFile`: dispositions, access rights, flags and attributes on open.
+
+mod access;
+mod create;
+
+pub use access::map_generic;
+pub use create::{create_file, CreateParams};
