@@ -8,6 +8,7 @@ use crate::consts::{
 };
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use crate::path::PathStyle;
 
@@ -34,9 +35,25 @@ pub struct File {
     path: PathBuf,
     style: PathStyle,
     kind: FileKind,
+    modified: AtomicBool,
 }
 
-impl Object for File {}
+impl Object for File {
+    /// FILE_FLAG_DELETE_ON_CLOSE: the name goes when the handle closes. (Cross-handle and
+    /// cross-process delete-pending state comes with the share-mode work.)
+    fn on_close(&self) {
+        if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0 {
+            let gone = if self.kind == FileKind::Directory {
+                rustix::fs::unlinkat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::REMOVEDIR)
+            } else {
+                rustix::fs::unlinkat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::empty())
+            };
+            if let Err(e) = gone {
+                log::debug!("delete-on-close of {:?} failed: {e}", self.path);
+            }
+        }
+    }
+}
 
 impl File {
     /// A file object over `fd`, with the access mask already mapped from GENERIC_* rights.
@@ -49,7 +66,7 @@ impl File {
         style: PathStyle,
         kind: FileKind,
     ) -> Self {
-        Self { fd, access, share, flags, path, style, kind }
+        Self { fd, access, share, flags, path, style, kind, modified: AtomicBool::new(false) }
     }
 
     /// The descriptor behind the handle.
@@ -85,6 +102,11 @@ impl File {
     /// The kind of object.
     pub fn kind(&self) -> FileKind {
         self.kind
+    }
+
+    /// Records a modification; true the first time (the caller then sets ARCHIVE).
+    pub fn note_modified(&self) -> bool {
+        !self.modified.swap(true, Ordering::Relaxed)
     }
 
     /// Whether FILE_READ_DATA was granted.

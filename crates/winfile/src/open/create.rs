@@ -1,4 +1,19 @@
-//! `CreateFileW`.
+//! `CreateFileW`: dispositions, access checks, flags, attributes on create.
+
+use crate::consts::*;
+use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::handle::{self, File, FileKind, Fd, Handle};
+use crate::info;
+use crate::path::{self, Resolved};
+use rustix::fs::{fadvise, ftruncate, openat, statat, Advice, AtFlags, FileType, Mode, OFlags, CWD};
+use rustix::io::Errno;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::access::{granted_access, DATA_READ, DATA_WRITE};
+
+const API: &str = "CreateFileW";
 
 /// Arguments of `CreateFileW`, as Windows takes them.
 #[derive(Clone, Debug, Default)]
@@ -15,8 +30,230 @@ pub struct CreateParams {
     pub inherit: bool,
 }
 
-/// `CreateFileW`—opens or creates a file or directory and returns its handle.
-pub fn create_file(name: &str, params: &CreateParams) -> crate::Result<crate::Handle> {
-    let _ = (name, params);
-    Err(crate::Error::new(crate::Win32Error::CALL_NOT_IMPLEMENTED, "CreateFileW"))
+/// The file as found before opening it.
+struct Existing {
+    is_dir: bool,
+    attributes: u32,
+}
+
+/// `CreateFileW`—opens or creates a file, directory or device and returns its handle.
+///
+/// # Linux mechanism
+/// `openat` with O_CREAT|O_EXCL for creation (race-free dispositions), one open file
+/// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes.
+pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
+    let flags = params.flags_and_attributes;
+    if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
+    let resolved = path::resolve(name, exact).api(API)?;
+    let access = granted_access(params.access);
+    if params.disposition == TRUNCATE_EXISTING && access & FILE_WRITE_DATA == 0 {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    let (fd, kind, access) = if resolved.device.is_some() {
+        let (fd, kind) = open_device(&resolved, access, params)?;
+        (fd, kind, access)
+    } else {
+        open_file(&resolved, access, params)?
+    };
+    advise(&fd, flags);
+    let file = File::new(
+        Fd::Owned(fd),
+        access,
+        params.share,
+        flags,
+        resolved.linux,
+        resolved.style,
+        kind,
+    );
+    Ok(handle::insert(Arc::new(file)))
+}
+
+fn open_device(r: &Resolved, access: u32, p: &CreateParams) -> Result<(OwnedFd, FileKind)> {
+    let fd = openat(CWD, &r.linux, base_oflags(access, p), Mode::empty()).api(API)?;
+    Ok((fd, FileKind::Char))
+}
+
+fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, FileKind, u32)> {
+    let path = r.linux.as_path();
+    let attrs = p.flags_and_attributes & 0xFFFF;
+    loop {
+        let mut access = asked;
+        match existing(path, p.flags_and_attributes)? {
+            Some(found) => {
+                if p.access & MAXIMUM_ALLOWED != 0 && found.attributes & FILE_ATTRIBUTE_READONLY != 0 {
+                    access &= !DATA_WRITE; // the most a read-only file allows
+                }
+                check_existing(&found, access, p)?;
+                let fd = match open_existing(path, &found, access, p) {
+                    Err(e) if e.code() == Win32Error::FILE_NOT_FOUND => continue, // raced with a delete
+                    other => other?,
+                };
+                if !found.is_dir {
+                    truncate_if_asked(&fd, path, p.disposition, attrs, found.attributes)?;
+                }
+                let kind = if found.is_dir { FileKind::Directory } else { kind_of(&fd) };
+                return Ok((fd, kind, access));
+            }
+            None if matches!(p.disposition, OPEN_EXISTING | TRUNCATE_EXISTING) => {
+                return Err(Error::new(not_found_for(path), API));
+            }
+            None => {
+                let oflags = base_oflags(access, p) | OFlags::CREATE | OFlags::EXCL;
+                match openat(CWD, path, oflags, Mode::from_bits_truncate(0o666)) {
+                    Ok(fd) => {
+                        info::init_new_file(fd.as_fd(), path, attrs).api(API)?;
+                        return Ok((fd, FileKind::Disk, access));
+                    }
+                    Err(Errno::EXIST) => continue, // raced with a create: re-evaluate
+                    Err(Errno::NOENT | Errno::NOTDIR) => {
+                        return Err(Error::new(not_found_for(path), API))
+                    }
+                    Err(e) => return Err(Error::new(e.into(), API)),
+                }
+            }
+        }
+    }
+}
+
+fn existing(path: &Path, flags: u32) -> Result<Option<Existing>> {
+    let at = if flags & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
+        AtFlags::SYMLINK_NOFOLLOW
+    } else {
+        AtFlags::empty()
+    };
+    match statat(CWD, path, at) {
+        Ok(st) => {
+            let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
+            let attributes = info::query_path(path).map(|i| i.attributes).unwrap_or(0);
+            Ok(Some(Existing { is_dir, attributes }))
+        }
+        Err(Errno::NOENT) => Ok(None),
+        Err(Errno::NOTDIR) => Err(Error::new(Win32Error::PATH_NOT_FOUND, API)),
+        Err(e) => Err(Error::new(e.into(), API)),
+    }
+}
+
+/// Windows' refusals for an existing name, before anything is opened or truncated.
+fn check_existing(found: &Existing, access: u32, p: &CreateParams) -> Result<()> {
+    let deny = |code| Err(Error::new(code, API));
+    if p.disposition == CREATE_NEW {
+        return deny(Win32Error::FILE_EXISTS);
+    }
+    if found.is_dir {
+        if p.flags_and_attributes & FILE_FLAG_BACKUP_SEMANTICS == 0
+            || matches!(p.disposition, CREATE_ALWAYS | TRUNCATE_EXISTING)
+        {
+            return deny(Win32Error::ACCESS_DENIED);
+        }
+        return Ok(());
+    }
+    let readonly = found.attributes & FILE_ATTRIBUTE_READONLY != 0;
+    let writes = access & DATA_WRITE != 0
+        || matches!(p.disposition, CREATE_ALWAYS | TRUNCATE_EXISTING)
+        || p.flags_and_attributes & FILE_FLAG_DELETE_ON_CLOSE != 0;
+    if readonly && writes {
+        return deny(Win32Error::ACCESS_DENIED);
+    }
+    // CREATE_ALWAYS over a HIDDEN or SYSTEM file must name those attributes again.
+    let guarded = found.attributes & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
+    if p.disposition == CREATE_ALWAYS && guarded & !p.flags_and_attributes != 0 {
+        return deny(Win32Error::ACCESS_DENIED);
+    }
+    Ok(())
+}
+
+fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -> Result<OwnedFd> {
+    let mut oflags = base_oflags(access, p);
+    if found.is_dir {
+        oflags = (oflags - OFlags::RWMODE - OFlags::DIRECT - OFlags::DSYNC - OFlags::APPEND)
+            | OFlags::RDONLY
+            | OFlags::DIRECTORY;
+    }
+    if p.flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
+        oflags |= OFlags::NOFOLLOW;
+    }
+    match openat(CWD, path, oflags, Mode::empty()) {
+        Ok(fd) => Ok(fd),
+        Err(Errno::INVAL) if oflags.contains(OFlags::DIRECT) => {
+            log::debug!("O_DIRECT refused for {path:?}; alignment still enforced");
+            openat(CWD, path, oflags - OFlags::DIRECT, Mode::empty()).api(API)
+        }
+        Err(Errno::LOOP) if oflags.contains(OFlags::NOFOLLOW) => {
+            openat(CWD, path, OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+                .api(API)
+        }
+        Err(Errno::ACCESS) if access & (DATA_READ | DATA_WRITE) == 0 => {
+            // Attribute-only opens need no data access: an O_PATH descriptor serves.
+            openat(CWD, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).api(API)
+        }
+        Err(Errno::NOENT) => Err(Error::new(Win32Error::FILE_NOT_FOUND, API)),
+        Err(e) => Err(Error::new(e.into(), API)),
+    }
+}
+
+fn truncate_if_asked(fd: &OwnedFd, path: &Path, disposition: u32, attrs: u32, old: u32) -> Result<()> {
+    match disposition {
+        CREATE_ALWAYS => {
+            ftruncate(fd, 0).api(API)?;
+            // Overwriting keeps HIDDEN/SYSTEM it was asked to and adds the new bits.
+            let keep = old & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
+            info::init_new_file(fd.as_fd(), path, attrs | keep).api(API)
+        }
+        TRUNCATE_EXISTING => {
+            ftruncate(fd, 0).api(API)?;
+            info::mark_archive(fd.as_fd(), path).api(API)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Linux open flags for a Windows access mask and flag set.
+fn base_oflags(access: u32, p: &CreateParams) -> OFlags {
+    let read = access & DATA_READ != 0;
+    let write = access & FILE_WRITE_DATA != 0;
+    let append_only = access & FILE_APPEND_DATA != 0 && !write;
+    let mut o = match (read, write || append_only) {
+        (_, false) => OFlags::RDONLY,
+        (false, true) => OFlags::WRONLY,
+        (true, true) => OFlags::RDWR,
+    };
+    if append_only {
+        o |= OFlags::APPEND;
+    }
+    if !p.inherit {
+        o |= OFlags::CLOEXEC;
+    }
+    let f = p.flags_and_attributes;
+    if f & FILE_FLAG_WRITE_THROUGH != 0 {
+        o |= OFlags::DSYNC;
+    }
+    if f & FILE_FLAG_NO_BUFFERING != 0 {
+        o |= OFlags::DIRECT;
+    }
+    o | OFlags::NOCTTY
+}
+
+fn advise(fd: &OwnedFd, flags: u32) {
+    let advice = if flags & FILE_FLAG_SEQUENTIAL_SCAN != 0 {
+        Advice::Sequential
+    } else if flags & FILE_FLAG_RANDOM_ACCESS != 0 {
+        Advice::Random
+    } else {
+        return;
+    };
+    if let Err(e) = fadvise(fd, 0, None, advice) {
+        log::debug!("fadvise refused: {e}");
+    }
+}
+
+fn kind_of(fd: &OwnedFd) -> FileKind {
+    match rustix::fs::fstat(fd).map(|st| FileType::from_raw_mode(st.st_mode)) {
+        Ok(FileType::CharacterDevice) => FileKind::Char,
+        Ok(FileType::Fifo | FileType::Socket) => FileKind::Pipe,
+        Ok(FileType::Directory) => FileKind::Directory,
+        _ => FileKind::Disk,
+    }
 }

@@ -1,0 +1,163 @@
+//! `ReadFile` / `WriteFile`, synchronous forms.
+
+use crate::consts::{FILE_FLAG_NO_BUFFERING, FILE_FLAG_OVERLAPPED};
+use crate::error::{Context, Error, Result, Win32Error};
+use crate::handle::{self, File, FileKind, Handle};
+use rustix::io::Errno;
+use std::sync::Arc;
+
+/// Sector size used for FILE_FLAG_NO_BUFFERING alignment rules.
+const SECTOR: u64 = 512;
+
+fn file_for(h: Handle, api: &'static str) -> Result<Arc<File>> {
+    handle::get::<File>(h).api(api)
+}
+
+/// FILE_FLAG_NO_BUFFERING: sizes and offsets must be sector multiples (Windows' rule).
+fn check_alignment(file: &File, len: usize, offset: Option<u64>, api: &'static str) -> Result<()> {
+    if file.flags() & FILE_FLAG_NO_BUFFERING == 0 {
+        return Ok(());
+    }
+    let off = match offset {
+        Some(o) => o,
+        None => rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Current(0)).api(api)?,
+    };
+    if len as u64 % SECTOR != 0 || off % SECTOR != 0 {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, api));
+    }
+    Ok(())
+}
+
+fn check_read(file: &File, api: &'static str) -> Result<()> {
+    if file.kind() == FileKind::Directory {
+        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
+    }
+    if !file.can_read() {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    Ok(())
+}
+
+fn check_write(file: &File, api: &'static str) -> Result<()> {
+    if file.kind() == FileKind::Directory {
+        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
+    }
+    if !file.can_write() {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    Ok(())
+}
+
+/// Fills `buf` as far as the file allows: disk files read until full or end of file;
+/// pipes and devices return what one read gives.
+fn read_loop(file: &File, buf: &mut [u8], mut offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    let mut done = 0;
+    while done < buf.len() {
+        let rest = &mut buf[done..];
+        let n = match offset {
+            Some(o) => rustix::io::pread(file.fd(), rest, o),
+            None => rustix::io::read(file.fd(), rest),
+        };
+        let n = match n {
+            Ok(n) => n,
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(e),
+        };
+        done += n;
+        offset = offset.map(|o| o + n as u64);
+        if n == 0 || file.kind() != FileKind::Disk {
+            break;
+        }
+    }
+    Ok(done)
+}
+
+fn write_loop(file: &File, data: &[u8], mut offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    let mut done = 0;
+    while done < data.len() {
+        let rest = &data[done..];
+        let n = match offset {
+            Some(o) => rustix::io::pwrite(file.fd(), rest, o),
+            None => rustix::io::write(file.fd(), rest),
+        };
+        match n {
+            Ok(0) => break,
+            Ok(n) => {
+                done += n;
+                offset = offset.map(|o| o + n as u64);
+            }
+            Err(Errno::INTR) => continue,
+            Err(e) if done > 0 && e != Errno::BADF => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+fn mark_modified(file: &File) {
+    if file.note_modified() {
+        if let Err(e) = crate::info::mark_archive(file.fd(), file.path()) {
+            log::debug!("could not set ARCHIVE on {:?}: {e:?}", file.path());
+        }
+    }
+}
+
+/// `ReadFile`—reads at the handle's file pointer and advances it; 0 bytes at end of file.
+///
+/// # Linux mechanism
+/// read(2) on the handle's own open file description.
+pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    check_read(&file, API)?;
+    check_alignment(&file, buf.len(), None, API)?;
+    read_loop(&file, buf, None).api(API)
+}
+
+/// `ReadFile` with an OVERLAPPED offset. On a synchronous handle the file pointer then
+/// moves past the bytes read, as Windows does.
+///
+/// # Linux mechanism
+/// pread(2), then lseek(2) for synchronous handles.
+pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    check_read(&file, API)?;
+    check_alignment(&file, buf.len(), Some(offset), API)?;
+    let n = read_loop(&file, buf, Some(offset)).api(API)?;
+    if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
+        rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;
+    }
+    Ok(n)
+}
+
+/// `WriteFile`—writes at the handle's file pointer (at the end for append-only access).
+///
+/// # Linux mechanism
+/// write(2) on the handle's own open file description; ARCHIVE set on first write.
+pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
+    const API: &str = "WriteFile";
+    let file = file_for(h, API)?;
+    check_write(&file, API)?;
+    check_alignment(&file, data.len(), None, API)?;
+    let n = write_loop(&file, data, None).api(API)?;
+    mark_modified(&file);
+    Ok(n)
+}
+
+/// `WriteFile` with an OVERLAPPED offset (the file pointer follows on synchronous handles).
+///
+/// # Linux mechanism
+/// pwrite(2), then lseek(2) for synchronous handles.
+pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
+    const API: &str = "WriteFile";
+    let file = file_for(h, API)?;
+    check_write(&file, API)?;
+    check_alignment(&file, data.len(), Some(offset), API)?;
+    let n = write_loop(&file, data, Some(offset)).api(API)?;
+    if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
+        rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;
+    }
+    mark_modified(&file);
+    Ok(n)
+}
