@@ -1,1 +1,23 @@
-//! pywin32-compatible bindings for winfile. Bindings only convert.
+//! pywin32-compatible bindings for winfile. Bindings only convert: each function
+//! extracts its arguments (`conv`), calls the core, and converts the result or the
+//! error (`error`).
+
+mod conv;
+mod error;
+mod pywintypes;
+mod win32file;
+
+use pyo3::prelude::*;
+
+/// `winfile._native`: the submodules the pure-Python drop-in modules re-export.
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let pwt = PyModule::new(py, "pywintypes")?;
+    pywintypes::register(&pwt)?;
+    m.add_submodule(&pwt)?;
+    let w32f = PyModule::new(py, "win32file")?;
+    win32file::register(&w32f)?;
+    m.add_submodule(&w32f)?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Argument conversion, in one place: pywin32's rules for DWORDs (masked, negatives
+//! accepted), handles (PyHANDLE, int or None) and path names.
+
+use crate::pywintypes::PyHandle;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyInt, PyString};
+use pyo3::Borrowed;
+
+/// A DWORD converted as `PyLong_AsUnsignedLongMask` does: any int, taken modulo 2^32.
+#[derive(Clone, Copy, Debug)]
+pub struct Dword(pub u32);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Dword {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        mask_int(&obj, 0xFFFF_FFFF).map(|v| Dword(v as u32))
+    }
+}
+
+/// A pointer-sized unsigned value converted with a mask (handles, completion keys).
+#[derive(Clone, Copy, Debug)]
+pub struct Qword(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Qword {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        mask_int(&obj, u64::MAX).map(Qword)
+    }
+}
+
+fn mask_int(obj: &Bound<'_, PyAny>, mask: u64) -> PyResult<u64> {
+    let index = if obj.is_instance_of::<PyInt>() {
+        obj.clone()
+    } else if obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyFloat>() {
+        obj.call_method0("__index__")?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "an integer is required (got type {})",
+            obj.get_type().name()?
+        )));
+    };
+    if let Ok(v) = index.extract::<i64>() {
+        return Ok((v as u64) & mask);
+    }
+    // Larger than 64 bits: mask in Python, then it fits.
+    let masked = index.call_method1("__and__", (mask,))?;
+    masked.extract::<u64>()
+}
+
+/// A handle argument: a PyHANDLE, an int, or None (0).
+#[derive(Clone, Copy, Debug)]
+pub struct HandleArg(pub winfile::Handle);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(HandleArg(winfile::Handle::from_raw(0)));
+        }
+        if let Ok(h) = obj.cast::<PyHandle>() {
+            return Ok(HandleArg(winfile::Handle::from_raw(h.get().value())));
+        }
+        if obj.is_instance_of::<PyInt>() {
+            return mask_int(&obj, u64::MAX).map(|v| HandleArg(winfile::Handle::from_raw(v)));
+        }
+        Err(PyTypeError::new_err("The object is not a PyHANDLE object"))
+    }
+}
+
+/// A path name given as str (bytes are decoded as the file system encoding would).
+#[derive(Clone, Debug)]
+pub struct PathArg {
+    /// The name as text.
+    pub text: String,
+    /// Whether the caller passed bytes (functions answering in kind use it).
+    pub was_bytes: bool,
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for PathArg {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let (text, was_bytes) = if let Ok(s) = obj.cast::<PyString>() {
+            (s.to_cow()?.into_owned(), false)
+        } else if let Ok(b) = obj.cast::<PyBytes>() {
+            (String::from_utf8_lossy(b.as_bytes()).into_owned(), true)
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "Objects of type '{}' can not be used as Unicode strings",
+                obj.get_type().name()?
+            )));
+        };
+        if text.contains('\0') {
+            return Err(PyValueError::new_err("embedded null character"));
+        }
+        Ok(PathArg { text, was_bytes })
+    }
+}
+
+/// A path name that must be str (pywin32's wide-only functions reject bytes).
+#[derive(Clone, Debug)]
+pub struct WideArg(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for WideArg {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let Ok(s) = obj.cast::<PyString>() else {
+            return Err(PyTypeError::new_err(format!(
+                "Objects of type '{}' can not be converted to Unicode.",
+                obj.get_type().name()?
+            )));
+        };
+        let text = s.to_cow()?.into_owned();
+        if text.contains('\0') {
+            return Err(PyValueError::new_err("embedded null character"));
+        }
+        Ok(WideArg(text))
+    }
+}

@@ -1,0 +1,30 @@
+//! The native half of `win32file`: one file per concern, each with its `register`.
+
+mod crt;
+mod info;
+mod io;
+mod namespace;
+mod open;
+
+use pyo3::prelude::*;
+
+/// Fills the `winfile._native.win32file` submodule.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    open::register(m)?;
+    io::register(m)?;
+    info::register(m)?;
+    namespace::register(m)?;
+    crt::register(m)?;
+    Ok(())
+}
+
+/// pywin32 calls the transacted API when a Transaction is given; transactions are not
+/// built yet, so such a call fails honestly instead of running untransacted.
+pub(crate) fn no_transaction(t: Option<&Bound<'_, PyAny>>, func: &'static str) -> PyResult<()> {
+    match t {
+        Some(obj) if !obj.is_none() && !obj.extract::<i64>().is_ok_and(|v| v == 0) => {
+            Err(crate::error::PyWinError::new(winfile::Win32Error::NOT_SUPPORTED, func).into())
+        }
+        _ => Ok(()),
+    }
+}

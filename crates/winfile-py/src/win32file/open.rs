@@ -1,0 +1,112 @@
+//! CreateFile, CreateFileW, CloseHandle.
+
+use super::no_transaction;
+use crate::conv::{Dword, HandleArg, PathArg};
+use crate::error::PyWinError;
+use crate::pywintypes::{PyHandle, PySecurityAttributes};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use winfile::open::{create_file, CreateParams};
+
+fn inherit_of(sa: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    match sa {
+        None => Ok(false),
+        Some(obj) if obj.is_none() => Ok(false),
+        Some(obj) => match obj.cast::<PySecurityAttributes>() {
+            Ok(sa) => Ok(sa.borrow().inherit != 0),
+            Err(_) => Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object")),
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open(
+    py: Python<'_>,
+    name: PathArg,
+    access: Dword,
+    share: Dword,
+    sa: Option<&Bound<'_, PyAny>>,
+    disposition: Dword,
+    flags: Dword,
+    func: &'static str,
+) -> PyResult<Py<PyHandle>> {
+    let params = CreateParams {
+        access: access.0,
+        share: share.0,
+        disposition: disposition.0,
+        flags_and_attributes: flags.0,
+        inherit: inherit_of(sa)?,
+    };
+    let r = py.detach(|| create_file(&name.text, &params));
+    crate::pywintypes::new_handle(py, r, func)
+}
+
+/// CreateFile(fileName, desiredAccess, shareMode, attributes, CreationDisposition,
+/// flagsAndAttributes, hTemplateFile, /)
+#[pyfunction]
+#[pyo3(name = "CreateFile", signature = (fileName, desiredAccess, shareMode, attributes, CreationDisposition, flagsAndAttributes, hTemplateFile, /))]
+#[allow(non_snake_case, clippy::too_many_arguments)]
+fn create_file_py(
+    py: Python<'_>,
+    fileName: PathArg,
+    desiredAccess: Dword,
+    shareMode: Dword,
+    attributes: Option<Bound<'_, PyAny>>,
+    CreationDisposition: Dword,
+    flagsAndAttributes: Dword,
+    hTemplateFile: HandleArg,
+) -> PyResult<Py<PyHandle>> {
+    let _ = hTemplateFile; // ignored when opening an existing file, as on Windows
+    open(py, fileName, desiredAccess, shareMode, attributes.as_ref(), CreationDisposition, flagsAndAttributes, "CreateFile")
+}
+
+/// CreateFileW(FileName, DesiredAccess, ShareMode, SecurityAttributes,
+/// CreationDisposition, FlagsAndAttributes, TemplateFile=None, Transaction=None,
+/// MiniVersion=None, ExtendedParameter=None)
+#[pyfunction]
+#[pyo3(name = "CreateFileW", signature = (FileName, DesiredAccess, ShareMode, SecurityAttributes, CreationDisposition, FlagsAndAttributes, TemplateFile=None, Transaction=None, MiniVersion=None, ExtendedParameter=None))]
+#[allow(non_snake_case, clippy::too_many_arguments)]
+fn create_file_w(
+    py: Python<'_>,
+    FileName: PathArg,
+    DesiredAccess: Dword,
+    ShareMode: Dword,
+    SecurityAttributes: Option<Bound<'_, PyAny>>,
+    CreationDisposition: Dword,
+    FlagsAndAttributes: Dword,
+    TemplateFile: Option<HandleArg>,
+    Transaction: Option<Bound<'_, PyAny>>,
+    MiniVersion: Option<Bound<'_, PyAny>>,
+    ExtendedParameter: Option<Bound<'_, PyAny>>,
+) -> PyResult<Py<PyHandle>> {
+    let _ = TemplateFile;
+    if ExtendedParameter.as_ref().is_some_and(|e| !e.is_none()) {
+        return Err(PyTypeError::new_err("ExtendedParameter must be None"));
+    }
+    if MiniVersion.as_ref().is_some_and(|m| !m.is_none()) && Transaction.as_ref().is_none_or(|t| t.is_none()) {
+        return Err(PyValueError::new_err("MiniVersion requires a Transaction"));
+    }
+    no_transaction(Transaction.as_ref(), "CreateFileW")?;
+    open(py, FileName, DesiredAccess, ShareMode, SecurityAttributes.as_ref(), CreationDisposition, FlagsAndAttributes, "CreateFileW")
+}
+
+/// CloseHandle(handle, /)
+#[pyfunction]
+#[pyo3(name = "CloseHandle", signature = (handle, /))]
+fn close_handle(handle: &Bound<'_, PyAny>) -> PyResult<()> {
+    if let Ok(h) = handle.cast::<PyHandle>() {
+        return h.get().close_handle();
+    }
+    let HandleArg(h) = handle.extract()?;
+    if h.raw() == 0 {
+        return Ok(());
+    }
+    winfile::handle::close(h).map_err(|code| PyWinError::new(code, "CloseHandle").into())
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(create_file_py, m)?)?;
+    m.add_function(wrap_pyfunction!(create_file_w, m)?)?;
+    m.add_function(wrap_pyfunction!(close_handle, m)?)?;
+    Ok(())
+}
