@@ -18,6 +18,10 @@ pub(super) const STATX_MASK: StatxFlags = StatxFlags::BASIC_STATS.union(StatxFla
 pub(super) const WRITE_BITS: u32 = 0o222;
 const PERMISSION_BITS: u32 = 0o7777;
 
+/// Read buffer for `user.DOSATTRIB`: every layout fits (the longest, version 2,
+/// ends in a name of at most 255 UTF-8 characters).
+const XATTR_BUF_LEN: usize = 2048;
+
 /// Where an info call acts.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Node<'a> {
@@ -53,7 +57,7 @@ impl Node<'_> {
     /// The raw `user.DOSATTRIB` value; `Ok(None)` when there is none or the file
     /// system keeps no user xattrs.
     pub(super) fn read_xattr(self) -> Result<Option<Vec<u8>>, Errno> {
-        let mut buf = Vec::with_capacity(256);
+        let mut buf = [0u8; XATTR_BUF_LEN];
         let got = match self {
             Node::Fd(fd) => match rustix::fs::fgetxattr(fd, XATTR_NAME, &mut buf) {
                 Err(Errno::BADF) => rustix::fs::getxattr(proc_path(fd), XATTR_NAME, &mut buf),
@@ -63,7 +67,7 @@ impl Node<'_> {
             Node::Link(p) => rustix::fs::lgetxattr(p, XATTR_NAME, &mut buf),
         };
         match got {
-            Ok(_) => Ok(Some(buf)),
+            Ok(len) => Ok(Some(buf.get(..len).unwrap_or(&buf[..]).to_vec())),
             Err(Errno::NODATA) => Ok(None),
             // Larger than any layout winfile reads: present, but not ours to decode.
             Err(Errno::RANGE) => Ok(Some(Vec::new())),
