@@ -81,7 +81,10 @@ pub(super) fn derive(
         a |= FILE_ATTRIBUTE_READONLY;
     }
     let shows_as_dir = a & FILE_ATTRIBUTE_DIRECTORY != 0;
-    a |= stored.map_or_else(|| default_stored(is_dir || shows_as_dir), |s| s & STORED_ATTRIBUTES);
+    a |= stored.map_or_else(
+        || default_stored(is_dir || shows_as_dir),
+        |s| s & STORED_ATTRIBUTES,
+    );
     if is_dot_name(name) {
         a |= FILE_ATTRIBUTE_HIDDEN;
     }
@@ -140,7 +143,12 @@ fn apply_readonly(node: Node<'_>, mode: u32, readonly: bool) -> Result<(), Errno
 /// Stores `bits` (and the creation time already stored) in `user.DOSATTRIB`.
 /// Nothing is written when no xattr exists yet and `bits` are the defaults; a file
 /// system without user xattrs is not an error (logged at debug).
-fn store_bits(node: Node<'_>, is_dir: bool, bits: u32, extra_create: Option<FileTime>) -> Result<(), Errno> {
+fn store_bits(
+    node: Node<'_>,
+    is_dir: bool,
+    bits: u32,
+    extra_create: Option<FileTime>,
+) -> Result<(), Errno> {
     let existing = node.dosattrib();
     let old = existing.flatten();
     let create_time = old.and_then(|d| d.create_time).or(extra_create);
@@ -149,7 +157,10 @@ fn store_bits(node: Node<'_>, is_dir: bool, bits: u32, extra_create: Option<File
     }
     // SPARSE_FILE is stored but not settable: keep it.
     let keep = old.map_or(0, |d| d.attributes & FILE_ATTRIBUTE_SPARSE_FILE);
-    let value = encode_v5(&DosAttrib { attributes: bits | keep, create_time });
+    let value = encode_v5(&DosAttrib {
+        attributes: bits | keep,
+        create_time,
+    });
     match node.write_xattr(&value) {
         Err(e) if xattrs_unsupported(e) => {
             log::debug!("file system keeps no user xattrs; attributes {bits:#x} not stored");
@@ -241,7 +252,10 @@ pub fn mark_archive(fd: BorrowedFd<'_>, path: &Path) -> Result<(), Win32Error> {
     if old.attributes & FILE_ATTRIBUTE_ARCHIVE != 0 {
         return Ok(());
     }
-    let value = encode_v5(&DosAttrib { attributes: old.attributes | FILE_ATTRIBUTE_ARCHIVE, ..old });
+    let value = encode_v5(&DosAttrib {
+        attributes: old.attributes | FILE_ATTRIBUTE_ARCHIVE,
+        ..old
+    });
     match node.write_xattr(&value) {
         Err(e) if xattrs_unsupported(e) => Ok(()),
         Err(e) => {

@@ -59,7 +59,10 @@ impl FileTime {
 impl From<SystemTime> for FileTime {
     fn from(t: SystemTime) -> FileTime {
         match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => FileTime::from_unix(i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos()),
+            Ok(d) => FileTime::from_unix(
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                d.subsec_nanos(),
+            ),
             Err(before) => {
                 let d = before.duration();
                 let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
@@ -67,7 +70,10 @@ impl From<SystemTime> for FileTime {
                 if nsec == 0 {
                     FileTime::from_unix(secs.saturating_neg(), 0)
                 } else {
-                    FileTime::from_unix(secs.saturating_neg().saturating_sub(1), 1_000_000_000 - nsec)
+                    FileTime::from_unix(
+                        secs.saturating_neg().saturating_sub(1),
+                        1_000_000_000 - nsec,
+                    )
                 }
             }
         }
@@ -86,19 +92,33 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_100ns() {
-        for &(s, n) in &[(1_700_000_000_i64, 123_456_700_u32), (-1, 999_999_900), (86_400, 100), (0, 0)] {
+        for &(s, n) in &[
+            (1_700_000_000_i64, 123_456_700_u32),
+            (-1, 999_999_900),
+            (86_400, 100),
+            (0, 0),
+        ] {
             assert_eq!(FileTime::from_unix(s, n).to_unix(), (s, n));
         }
         // Sub-100 ns digits are truncated.
-        assert_eq!(FileTime::from_unix(5, 123_456_789).to_unix(), (5, 123_456_700));
+        assert_eq!(
+            FileTime::from_unix(5, 123_456_789).to_unix(),
+            (5, 123_456_700)
+        );
     }
 
     #[test]
     fn before_1601_saturates_to_zero() {
         assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 0), FileTime(0));
-        assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS - 1, 999_999_999), FileTime(0));
+        assert_eq!(
+            FileTime::from_unix(-EPOCH_DIFFERENCE_SECS - 1, 999_999_999),
+            FileTime(0)
+        );
         assert_eq!(FileTime::from_unix(i64::MIN, 0), FileTime(0));
-        assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 100), FileTime(1));
+        assert_eq!(
+            FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 100),
+            FileTime(1)
+        );
     }
 
     #[test]

@@ -83,7 +83,9 @@ impl Node<'_> {
         match self.read_xattr() {
             Ok(blob) => blob.map(|b| dosattrib::decode(&b)),
             Err(e) => {
-                log::debug!("reading {XATTR_NAME} failed ({e:?}); deriving attributes from the inode");
+                log::debug!(
+                    "reading {XATTR_NAME} failed ({e:?}); deriving attributes from the inode"
+                );
                 None
             }
         }

@@ -24,9 +24,18 @@ fn identity_size_and_times() {
     assert_eq!(info.links, 1);
     assert_eq!(info.allocation, md.blocks() * 512);
     assert_eq!(info.oid, 0);
-    assert_eq!(info.last_write, FileTime::from_unix(md.mtime(), md.mtime_nsec() as u32));
-    assert_eq!(info.last_access, FileTime::from_unix(md.atime(), md.atime_nsec() as u32));
-    assert_eq!(info.change, FileTime::from_unix(md.ctime(), md.ctime_nsec() as u32));
+    assert_eq!(
+        info.last_write,
+        FileTime::from_unix(md.mtime(), md.mtime_nsec() as u32)
+    );
+    assert_eq!(
+        info.last_access,
+        FileTime::from_unix(md.atime(), md.atime_nsec() as u32)
+    );
+    assert_eq!(
+        info.change,
+        FileTime::from_unix(md.ctime(), md.ctime_nsec() as u32)
+    );
     assert!(info.creation <= info.change);
     assert!(info.creation > FileTime::from_unix(1_600_000_000, 0));
     // The handle form agrees.
@@ -42,7 +51,10 @@ fn hard_links_are_counted() {
     fs::hard_link(&p, dir.path().join("b")).expect("link");
     let info = query_path(&p).expect("query");
     assert_eq!(info.links, 2);
-    assert_eq!(query_path(&dir.path().join("b")).expect("query").index, info.index);
+    assert_eq!(
+        query_path(&dir.path().join("b")).expect("query").index,
+        info.index
+    );
 }
 
 #[test]
@@ -73,10 +85,16 @@ fn directories_report_size_zero() {
     assert_eq!(info.attributes, FILE_ATTRIBUTE_DIRECTORY);
     assert_eq!(info.size, 0);
     let d = File::open(&sub).expect("open dir");
-    assert_eq!(query_fd(d.as_fd(), &sub).expect("fd").attributes, FILE_ATTRIBUTE_DIRECTORY);
+    assert_eq!(
+        query_fd(d.as_fd(), &sub).expect("fd").attributes,
+        FILE_ATTRIBUTE_DIRECTORY
+    );
     // tempfile names its directories ".tmpXXXX": a dot name, so HIDDEN.
     let top = query_path(dir.path()).expect("query").attributes;
-    assert_eq!(top, FILE_ATTRIBUTE_DIRECTORY | crate::consts::FILE_ATTRIBUTE_HIDDEN);
+    assert_eq!(
+        top,
+        FILE_ATTRIBUTE_DIRECTORY | crate::consts::FILE_ATTRIBUTE_HIDDEN
+    );
 }
 
 #[test]
@@ -93,7 +111,10 @@ fn symlinks_are_reparse_points() {
     std::os::unix::fs::symlink(&sub, &to_dir).expect("symlink");
     std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).expect("symlink");
     let lf = query_path(&to_file).expect("lf");
-    assert_eq!(lf.attributes, FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE);
+    assert_eq!(
+        lf.attributes,
+        FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE
+    );
     assert_ne!(lf.index, query_path(&target).expect("t").index);
     assert_eq!(lf.size, 0);
     assert_eq!(
@@ -106,7 +127,10 @@ fn symlinks_are_reparse_points() {
     );
     // Through a handle opened on the target, the target is described.
     let f = File::open(&to_file).expect("open");
-    assert_eq!(query_fd(f.as_fd(), &to_file).expect("fd").attributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_eq!(
+        query_fd(f.as_fd(), &to_file).expect("fd").attributes,
+        FILE_ATTRIBUTE_ARCHIVE
+    );
 }
 
 #[test]
@@ -114,7 +138,10 @@ fn missing_paths_give_2_and_3() {
     let dir = scratch();
     let missing = dir.path().join("nope");
     assert_eq!(query_path(&missing), Err(Win32Error::FILE_NOT_FOUND));
-    assert_eq!(query_path(&missing.join("x")), Err(Win32Error::PATH_NOT_FOUND));
+    assert_eq!(
+        query_path(&missing.join("x")),
+        Err(Win32Error::PATH_NOT_FOUND)
+    );
     let file = dir.path().join("file");
     fs::write(&file, b"").expect("write");
     // A file used as a directory on the way: 3, as Windows says.
@@ -127,10 +154,40 @@ fn undecodable_xattr_falls_back_to_defaults() {
     let p = dir.path().join("junk");
     fs::write(&p, b"x").expect("write");
     let flags = rustix::fs::XattrFlags::empty();
-    rustix::fs::setxattr(&p, crate::info::dosattrib::XATTR_NAME, b"\0\0\x09\0\x09\0", flags)
-        .expect("setxattr");
-    assert_eq!(query_path(&p).expect("query").attributes, FILE_ATTRIBUTE_ARCHIVE);
+    rustix::fs::setxattr(
+        &p,
+        crate::info::dosattrib::XATTR_NAME,
+        b"\0\0\x09\0\x09\0",
+        flags,
+    )
+    .expect("setxattr");
+    assert_eq!(
+        query_path(&p).expect("query").attributes,
+        FILE_ATTRIBUTE_ARCHIVE
+    );
     // Wine's legacy form is read.
     rustix::fs::setxattr(&p, crate::info::dosattrib::XATTR_NAME, b"0x2", flags).expect("setxattr");
-    assert_eq!(query_path(&p).expect("query").attributes, crate::consts::FILE_ATTRIBUTE_HIDDEN);
+    assert_eq!(
+        query_path(&p).expect("query").attributes,
+        crate::consts::FILE_ATTRIBUTE_HIDDEN
+    );
+}
+
+#[test]
+fn samba_values_on_disk_are_read() {
+    use crate::info::dosattrib::{encode_v5, DosAttrib, XATTR_NAME};
+    let dir = scratch();
+    let p = dir.path().join("samba");
+    fs::write(&p, b"x").expect("write");
+    let c = FileTime::from_unix(1_234_567_890, 100);
+    let v5 = encode_v5(&DosAttrib { attributes: 0x2026, create_time: Some(c) });
+    rustix::fs::setxattr(&p, XATTR_NAME, &v5, rustix::fs::XattrFlags::empty()).expect("setxattr");
+    let info = query_path(&p).expect("query");
+    // 0x2026 = NOT_CONTENT_INDEXED | ARCHIVE | SYSTEM | HIDDEN.
+    assert_eq!((info.attributes, info.creation), (0x2026, c));
+    // What set_attributes writes is exactly Samba's v5 layout.
+    crate::info::set_attributes(&p, 0x2).expect("set");
+    let mut buf = [0u8; 64];
+    let n = rustix::fs::getxattr(&p, XATTR_NAME, &mut buf).expect("getxattr");
+    assert_eq!(&buf[..n], &encode_v5(&DosAttrib { attributes: 0x2, create_time: Some(c) })[..]);
 }
