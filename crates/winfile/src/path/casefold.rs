@@ -41,13 +41,13 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<String> {
     let mut best: Option<String> = None;
     for entry in entries.flatten() {
         let os = entry.file_name();
-        let Some(candidate) = os.to_str() else { continue };
+        let Some(candidate) = os.to_str() else {
+            continue;
+        };
         if candidate == name {
             return Some(candidate.to_string());
         }
-        if eq_ignore_case(candidate, name)
-            && best.as_deref().is_none_or(|b| candidate < b)
-        {
+        if eq_ignore_case(candidate, name) && best.as_deref().is_none_or(|b| candidate < b) {
             best = Some(candidate.to_string());
         }
     }
@@ -72,12 +72,11 @@ pub fn walk(base: &Path, parts: &[String], trailing_sep: bool) -> PathBuf {
                 continue;
             }
             cur.pop();
-            match find_entry(&cur, part) {
-                Some(found) => cur.push(found),
-                None => {
-                    matching = false;
-                    cur.push(part);
-                }
+            if let Some(found) = find_entry(&cur, part) {
+                cur.push(found);
+            } else {
+                matching = false;
+                cur.push(part);
             }
         } else {
             cur.push(part);

@@ -27,7 +27,11 @@ pub fn dos_device_name(component: &str) -> Option<DosDevice> {
 
 /// The stem of a reserved device component as the caller wrote it (`nul.txt` → `nul`).
 pub fn device_stem(component: &str) -> &str {
-    component.split(['.', ':']).next().unwrap_or("").trim_end_matches(' ')
+    component
+        .split(['.', ':'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(' ')
 }
 
 /// A reserved name exactly (no extension or trailing characters), in any case.
@@ -39,7 +43,9 @@ pub fn reserved(name: &str) -> Option<DosDevice> {
         "CONIN$" => Some(DosDevice::ConIn),
         "CONOUT$" => Some(DosDevice::ConOut),
         "AUX" | "PRN" => Some(DosDevice::Other(up)),
-        _ => port_number(&up).filter(|n| (1..=9).contains(n)).map(|_| DosDevice::Other(up)),
+        _ => port_number(&up)
+            .filter(|n| (1..=9).contains(n))
+            .map(|_| DosDevice::Other(up)),
     }
 }
 
@@ -86,12 +92,14 @@ fn other_target(tables: &DosDevices, name: &str, up: &str) -> Option<PathBuf> {
     if name.is_empty() {
         return None;
     }
-    if let Some(t) = tables.entry(name) {
-        return Some(t);
-    }
     if let Some(letter) = name.strip_suffix(':').filter(|l| l.len() == 1) {
         let letter = letter.chars().next()?;
-        return tables.entry(&format!("{letter}::")).or_else(|| tables.drive_root(letter));
+        return tables
+            .entry(&format!("{letter}::"))
+            .or_else(|| tables.drive_root(letter));
+    }
+    if let Some(t) = tables.entry(name) {
+        return Some(t);
     }
     match up {
         "AUX" => return other_target(tables, "COM1", "COM1"),
@@ -145,10 +153,22 @@ mod tests {
         let get = |n: &str| lookup(&t, n, none);
         assert_eq!(get("nul"), Ok((DosDevice::Nul, "/dev/null".into())));
         assert_eq!(get("CONIN$"), Ok((DosDevice::ConIn, "/dev/tty".into())));
-        assert_eq!(get("com1"), Ok((DosDevice::Other("COM1".into()), "/dev/ttyS0".into())));
-        assert_eq!(get("COM12"), Ok((DosDevice::Other("COM12".into()), "/dev/ttyS11".into())));
-        assert_eq!(get("lpt2"), Ok((DosDevice::Other("LPT2".into()), "/dev/lp1".into())));
-        assert_eq!(get("AUX"), Ok((DosDevice::Other("AUX".into()), "/dev/ttyS0".into())));
+        assert_eq!(
+            get("com1"),
+            Ok((DosDevice::Other("COM1".into()), "/dev/ttyS0".into()))
+        );
+        assert_eq!(
+            get("COM12"),
+            Ok((DosDevice::Other("COM12".into()), "/dev/ttyS11".into()))
+        );
+        assert_eq!(
+            get("lpt2"),
+            Ok((DosDevice::Other("LPT2".into()), "/dev/lp1".into()))
+        );
+        assert_eq!(
+            get("AUX"),
+            Ok((DosDevice::Other("AUX".into()), "/dev/ttyS0".into()))
+        );
         assert_eq!(get("z:"), Ok((DosDevice::Other("z:".into()), "/".into())));
         assert_eq!(get("COM0"), Err(Win32Error::FILE_NOT_FOUND));
         assert_eq!(get("PhysicalDrive0"), Err(Win32Error::FILE_NOT_FOUND));

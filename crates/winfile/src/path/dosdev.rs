@@ -47,7 +47,12 @@ fn absolute_var(name: &str) -> Option<PathBuf> {
 impl DosDevices {
     /// The tables named by the environment (runtime, then per-user).
     pub fn from_env() -> Self {
-        Self { dirs: runtime_table_dir().into_iter().chain(user_table_dir()).collect() }
+        Self {
+            dirs: runtime_table_dir()
+                .into_iter()
+                .chain(user_table_dir())
+                .collect(),
+        }
     }
 
     /// Tables in the given directories, first one first (tests, tools).
@@ -65,7 +70,9 @@ impl DosDevices {
     /// `getcwd`; a dangling symlink yields its target as written, relative to its table.
     pub fn entry(&self, name: &str) -> Option<PathBuf> {
         let name = name.to_lowercase();
-        self.dirs.iter().find_map(|dir| target_of(dir, &dir.join(&name)))
+        self.dirs
+            .iter()
+            .find_map(|dir| target_of(dir, &dir.join(&name)))
     }
 
     /// `QueryDosDevice("X:")`—the Linux directory drive `letter` maps to.
@@ -82,10 +89,14 @@ impl DosDevices {
     pub fn drives(&self) -> [Option<PathBuf>; 26] {
         let mut out: [Option<PathBuf>; 26] = Default::default();
         for dir in &self.dirs {
-            let Ok(entries) = fs::read_dir(dir) else { continue };
+            let Ok(entries) = fs::read_dir(dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let name = entry.file_name();
-                let Some(idx) = drive_index(&name) else { continue };
+                let Some(idx) = drive_index(&name) else {
+                    continue;
+                };
                 if let Some(slot) = out.get_mut(idx) {
                     if slot.is_none() {
                         *slot = target_of(dir, &entry.path());

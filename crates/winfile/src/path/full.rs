@@ -117,7 +117,9 @@ impl Namespace {
 
 /// Linux names as Windows components (lossy for non-UTF-8).
 fn lossy(rest: &[std::ffi::OsString]) -> Vec<String> {
-    rest.iter().map(|c| c.to_string_lossy().into_owned()).collect()
+    rest.iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect()
 }
 
 /// `GetFullPathName`—the absolute, normalised form of `path` in the caller's style.

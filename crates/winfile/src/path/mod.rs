@@ -1,11 +1,11 @@
 //! Win32 path names: parsing every form, the DOS device (drive letter) table, and
 //! resolution to a Linux path (case-insensitive for Windows-style names).
 //!
-//! - [`parse`](path_type): the path forms of `RtlDetermineDosPathNameType_U` (drive
-//!   absolute and relative, rooted, relative, UNC, `\\.\`, `\\?\`, `\??\`);
-//! - [`DosDevices`]: drive letters and devices as symlinks in Wine-style tables;
-//! - [`resolve`]: the Linux path for `CreateFile` and friends;
-//! - [`full_path_name`]: `GetFullPathName`.
+//! - [`path_type`] and [`parse`] split the path forms of `RtlDetermineDosPathNameType_U`
+//!   (drive absolute and relative, rooted, relative, UNC, `\\.\`, `\\?\`, `\??\`);
+//! - [`DosDevices`] maps drive letters and devices through Wine-style symlink tables;
+//! - [`resolve`] gives the Linux path for `CreateFile` and friends;
+//! - [`full_path_name`] is `GetFullPathName`.
 //!
 //! A path is Windows-style if it has a drive prefix or any backslash; otherwise it is a
 //! Unix path and passes through untouched (except a bare reserved name such as `NUL`,

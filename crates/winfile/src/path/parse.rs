@@ -153,12 +153,20 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
         PathType::Verbatim => return parse_verbatim(skip_chars(path, 4)),
         PathType::LocalDevice => {
             let mut parts = split(skip_chars(path, 4));
-            let first = if parts.is_empty() { String::new() } else { parts.remove(0) };
+            let first = if parts.is_empty() {
+                String::new()
+            } else {
+                parts.remove(0)
+            };
             if is_drive_spec(&first) && (!parts.is_empty() || trailing_sep) {
                 (Root::Drive(first.chars().next().unwrap_or('C')), parts)
             } else if first.eq_ignore_ascii_case("UNC") && !parts.is_empty() {
                 let server = parts.remove(0);
-                let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
+                let share = if parts.is_empty() {
+                    String::new()
+                } else {
+                    parts.remove(0)
+                };
                 (Root::Unc { server, share }, parts)
             } else {
                 (Root::Device(first), parts)
@@ -166,8 +174,16 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
         }
         PathType::Unc => {
             let mut parts = split(skip_chars(path, 2));
-            let server = if parts.is_empty() { String::new() } else { parts.remove(0) };
-            let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
+            let server = if parts.is_empty() {
+                String::new()
+            } else {
+                parts.remove(0)
+            };
+            let share = if parts.is_empty() {
+                String::new()
+            } else {
+                parts.remove(0)
+            };
             (Root::Unc { server, share }, parts)
         }
         PathType::Rooted => (Root::Rooted, split(path)),
@@ -182,7 +198,12 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
             (root, split(skip_chars(path, 2)))
         }
     };
-    Ok(WinPath { kind, root, parts, trailing_sep })
+    Ok(WinPath {
+        kind,
+        root,
+        parts,
+        trailing_sep,
+    })
 }
 
 /// Splits what follows `\\?\` or `\??\`: backslash is the only separator, and nothing
@@ -199,19 +220,32 @@ fn parse_verbatim(rest: &str) -> Result<WinPath, Win32Error> {
             parts.push(c.to_string());
         }
     }
-    let first = if parts.is_empty() { String::new() } else { parts.remove(0) };
+    let first = if parts.is_empty() {
+        String::new()
+    } else {
+        parts.remove(0)
+    };
     let root = if is_drive_spec(&first) && (!parts.is_empty() || trailing_sep) {
         Root::Drive(first.chars().next().unwrap_or('C'))
     } else if first.eq_ignore_ascii_case("UNC") && !parts.is_empty() {
         let server = parts.remove(0);
-        let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
+        let share = if parts.is_empty() {
+            String::new()
+        } else {
+            parts.remove(0)
+        };
         Root::Unc { server, share }
     } else if first.eq_ignore_ascii_case("unix") && (!parts.is_empty() || trailing_sep) {
         Root::Unix
     } else {
         Root::Device(first)
     };
-    Ok(WinPath { kind: PathType::Verbatim, root, parts, trailing_sep })
+    Ok(WinPath {
+        kind: PathType::Verbatim,
+        root,
+        parts,
+        trailing_sep,
+    })
 }
 
 /// Checks one name the way Win32 file APIs do: control characters, the wildcards
@@ -219,7 +253,10 @@ fn parse_verbatim(rest: &str) -> Result<WinPath, Win32Error> {
 /// Under `\\?\` a `/` is a character, not a separator, and is refused as well.
 pub fn validate_name(name: &str) -> Result<(), Win32Error> {
     let bad = |c: char| {
-        matches!(c, '\u{1}'..='\u{1f}' | '<' | '>' | '"' | '|' | '?' | '*' | ':' | '/' | '\0')
+        matches!(
+            c,
+            '\u{1}'..='\u{1f}' | '<' | '>' | '"' | '|' | '?' | '*' | ':' | '/' | '\0'
+        )
     };
     if name.chars().any(bad) {
         Err(Win32Error::INVALID_NAME)

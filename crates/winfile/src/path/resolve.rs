@@ -5,7 +5,7 @@
 
 use super::casefold;
 use super::device::{self, dos_device_name};
-use super::namespace::Namespace;
+use super::namespace::{CwdLocation, Namespace};
 use super::normalize::{normalize_win, normalized};
 use super::parse::{self, PathType, Root, WinPath};
 use super::types::{PathStyle, Resolved};
@@ -36,7 +36,11 @@ impl Namespace {
         match parse::path_style(path) {
             PathStyle::Unix => match device::reserved(path) {
                 Some(_) => self.device(path, &[]),
-                None => Ok(Resolved { linux: PathBuf::from(path), style: PathStyle::Unix, device: None }),
+                None => Ok(Resolved {
+                    linux: PathBuf::from(path),
+                    style: PathStyle::Unix,
+                    device: None,
+                }),
             },
             PathStyle::Windows => self.resolve_windows(path, exact),
         }
@@ -44,7 +48,11 @@ impl Namespace {
 
     fn device(&self, name: &str, rest: &[String]) -> Result<Resolved, Win32Error> {
         let (dev, linux) = device::lookup(&self.tables, name, rest)?;
-        Ok(Resolved { linux, style: PathStyle::Windows, device: Some(dev) })
+        Ok(Resolved {
+            linux,
+            style: PathStyle::Windows,
+            device: Some(dev),
+        })
     }
 
     fn resolve_windows(&self, path: &str, exact: bool) -> Result<Resolved, Win32Error> {
@@ -54,12 +62,22 @@ impl Namespace {
         }
         parse::validate(&p)?;
         let verbatim = p.kind == PathType::Verbatim;
-        let fix = |raw: &[String]| if verbatim { raw.to_vec() } else { normalized(raw, p.trailing_sep) };
+        let fix = |raw: &[String]| {
+            if verbatim {
+                raw.to_vec()
+            } else {
+                normalized(raw, p.trailing_sep)
+            }
+        };
         let (base, parts) = match &p.root {
             Root::Device(name) => return self.device(name, &fix(&p.parts)),
             Root::Unix => {
                 let linux = casefold::join(&PathBuf::from("/"), &p.parts, p.trailing_sep);
-                return Ok(Resolved { linux, style: PathStyle::Windows, device: None });
+                return Ok(Resolved {
+                    linux,
+                    style: PathStyle::Windows,
+                    device: None,
+                });
             }
             Root::Drive(letter) => (self.drive_root(*letter)?, fix(&p.parts)),
             Root::Unc { server, share } => {
@@ -78,7 +96,7 @@ impl Namespace {
             Root::DriveRelative(letter) => {
                 let here = self.cwd_location()?;
                 if here.letter.is_some_and(|l| l.eq_ignore_ascii_case(letter)) {
-                    self.from_cwd(&here, &p)
+                    Self::relative_to_cwd(&here, &p)
                 } else {
                     (self.drive_root(*letter)?, fix(&p.parts))
                 }
@@ -86,7 +104,7 @@ impl Namespace {
             Root::Rooted => (self.cwd_location()?.root, fix(&p.parts)),
             Root::Relative => {
                 let here = self.cwd_location()?;
-                self.from_cwd(&here, &p)
+                Self::relative_to_cwd(&here, &p)
             }
         };
         let linux = if exact {
@@ -94,13 +112,17 @@ impl Namespace {
         } else {
             casefold::walk(&base, &parts, p.trailing_sep)
         };
-        Ok(Resolved { linux, style: PathStyle::Windows, device: None })
+        Ok(Resolved {
+            linux,
+            style: PathStyle::Windows,
+            device: None,
+        })
     }
 
     /// Base and components for a path relative to the current directory: `..` may climb
     /// up to the root of the current directory's drive. (If the current directory has a
     /// non-UTF-8 name, `..` stops at the current directory itself.)
-    fn from_cwd(&self, here: &super::namespace::CwdLocation, p: &WinPath) -> (PathBuf, Vec<String>) {
+    fn relative_to_cwd(here: &CwdLocation, p: &WinPath) -> (PathBuf, Vec<String>) {
         match here.rest_utf8() {
             Some(mut stack) => {
                 normalize_win(&mut stack, 0, &p.parts, p.trailing_sep);
@@ -112,7 +134,7 @@ impl Namespace {
 }
 
 /// `CreateFile`'s name lookup—the Linux path for a caller's path, case-insensitive for
-/// Windows-style names unless `exact` (FILE_FLAG_POSIX_SEMANTICS) is set.
+/// Windows-style names unless `exact` (`FILE_FLAG_POSIX_SEMANTICS`) is set.
 ///
 /// A missing component is not an error: the first one without any match keeps its
 /// spelling, as do the ones after it, and the caller's `open` then fails with
