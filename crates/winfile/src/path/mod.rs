@@ -1,56 +1,34 @@
 //! Win32 path names: parsing every form, the DOS device (drive letter) table, and
 //! resolution to a Linux path (case-insensitive for Windows-style names).
 //!
-//! INTERFACE (owned by the path work; bodies to be written).
+//! - [`path_type`] and [`parse`] split the path forms of `RtlDetermineDosPathNameType_U`
+//!   (drive absolute and relative, rooted, relative, UNC, `\\.\`, `\\?\`, `\??\`);
+//! - [`DosDevices`] maps drive letters and devices through Wine-style symlink tables;
+//! - [`resolve`] gives the Linux path for `CreateFile` and friends;
+//! - [`full_path_name`] is `GetFullPathName`.
+//!
+//! A path is Windows-style if it has a drive prefix or any backslash; otherwise it is a
+//! Unix path and passes through untouched (except a bare reserved name such as `NUL`,
+//! which is the device).
 
-use crate::error::Win32Error;
-use std::path::PathBuf;
+mod casefold;
+mod device;
+mod dosdev;
+mod full;
+mod namespace;
+mod normalize;
+mod parse;
+mod resolve;
+mod types;
 
-/// Which convention a caller's path follows; paths returned to the caller use the same.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum PathStyle {
-    /// A Unix path (`/tmp/x`, `x/y`): passed through untouched, matched exactly.
-    Unix,
-    /// A Windows path (`C:\x`, `\\?\C:\x`, `x\y`): mapped through the drive table,
-    /// matched case-insensitively when the exact name does not exist.
-    Windows,
-}
-
-/// A reserved DOS device name (`NUL`, `CON`, ...), valid in any directory.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DosDevice {
-    /// `NUL` → /dev/null.
-    Nul,
-    /// `CON` → the controlling terminal.
-    Con,
-    /// `CONIN$` → standard input's terminal.
-    ConIn,
-    /// `CONOUT$` → standard output's terminal.
-    ConOut,
-    /// Anything else in the device namespace (`COM1`, `\\.\PhysicalDrive0`...), by name.
-    Other(String),
-}
-
-/// A caller's path resolved for the kernel.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolved {
-    /// The Linux path to hand to the kernel.
-    pub linux: PathBuf,
-    /// The style the caller used.
-    pub style: PathStyle,
-    /// Set when the name is a DOS device rather than a file.
-    pub device: Option<DosDevice>,
-}
-
-/// Resolves a caller's path. `exact` (FILE_FLAG_POSIX_SEMANTICS, or Unix style) turns
-/// off case-insensitive matching.
-pub fn resolve(path: &str, exact: bool) -> Result<Resolved, Win32Error> {
-    let _ = (path, exact);
-    todo!("path::resolve")
-}
-
-/// `GetFullPathName`—the absolute, normalised form of `path` in the caller's style.
-pub fn full_path_name(path: &str) -> Result<String, Win32Error> {
-    let _ = path;
-    todo!("path::full_path_name")
-}
+pub use casefold::{eq_ignore_case, fold_char};
+pub use device::dos_device_name;
+pub use dosdev::{
+    drive_root, logical_drives, runtime_table_dir, unix_to_windows, user_table_dir, DosDevices,
+};
+pub use full::full_path_name;
+pub use namespace::{CwdLocation, Namespace};
+pub use normalize::normalize_unix;
+pub use parse::{parse, path_style, path_type, validate_name, PathType, Root, WinPath};
+pub use resolve::resolve;
+pub use types::{DosDevice, PathStyle, Resolved};
