@@ -71,7 +71,7 @@ class datetime(_dt.datetime):
 
     __slots__ = ()
 
-    def Format(self, fmt="%c"):
+    def Format(self, fmt="%c", /):
         """Format the time with ``strftime``; the default is ``'%c'``."""
         return self.strftime(fmt)
 
@@ -183,7 +183,7 @@ def _time_from_tuple(fields):
     return datetime.fromtimestamp(stamp + millis / 1000.0)
 
 
-def Time(timeRepr):
+def Time(timeRepr, /):
     """Make a ``pywintypes.datetime`` from *timeRepr*.
 
     * ``datetime.datetime``: the same moment. A ``pywintypes.datetime`` is
@@ -218,7 +218,7 @@ def Time(timeRepr):
     raise TypeError("Objects of type '%s' can not be used as a time object" % _c_type_name(timeRepr))
 
 
-def TimeStamp(timestamp):
+def TimeStamp(timestamp, /):
     """Make an aware UTC ``pywintypes.datetime`` from a FILETIME-style count.
 
     *timestamp* is an int of 100 ns units since 1601-01-01 UTC (a
