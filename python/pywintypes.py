@@ -1,0 +1,265 @@
+"""Common Windows types, like pywin32's ``pywintypes``, for winfile on Linux.
+
+Pure-Python parts: the ``error`` and ``com_error`` exceptions, the
+``pywintypes.datetime`` time type with ``Time()`` and ``TimeStamp()``, and the
+FILETIME conversions the native code calls. ``HANDLE``, ``OVERLAPPED`` and
+``SECURITY_ATTRIBUTES`` come from the native extension ``winfile._native``.
+
+Contract with the native code (keep these names):
+
+* ``error(winerror, funcname, strerror)`` is what every failing Win32 call raises.
+* ``_filetime_to_datetime(ticks)``: FILETIME (100 ns units since 1601-01-01 UTC)
+  to an aware UTC ``pywintypes.datetime``, millisecond precision.
+* ``_datetime_to_filetime(obj)``: a ``datetime.datetime`` to FILETIME ticks
+  (aware: converted to UTC; naive: local time), millisecond precision.
+
+The native module must import this module lazily (on first use), not while
+it initialises: this module imports the native one at import time.
+"""
+
+import datetime as _dt
+import time as _time
+import warnings as _warnings
+
+import win32timezone as _win32timezone
+
+TRUE = True
+FALSE = False
+
+
+# ---------------------------------------------------------------------------
+# Exceptions
+# ---------------------------------------------------------------------------
+
+
+class error(Exception):
+    """A failed Win32 call: ``error(winerror, funcname, strerror)``.
+
+    Any number of arguments is accepted; ``winerror``, ``funcname`` and
+    ``strerror`` are the first three (None when absent) and ``args`` holds
+    them all, so ``str(e)`` is the tuple's text, e.g.
+    ``(2, 'CreateFile', 'The system cannot find the file specified.')``.
+    """
+
+    def __init__(self, *args):
+        padded = args + (None, None, None)
+        self.winerror = padded[0]
+        self.funcname = padded[1]
+        self.strerror = padded[2]
+        super().__init__(*args)
+
+
+class com_error(Exception):
+    """A failed COM call: ``com_error(hresult, strerror, excepinfo, argerror)``."""
+
+    def __init__(self, *args):
+        padded = args + (None, None, None, None)
+        self.hresult = padded[0]
+        self.strerror = padded[1]
+        self.excepinfo = padded[2]
+        self.argerror = padded[3]
+        super().__init__(*args)
+
+
+# ---------------------------------------------------------------------------
+# Times
+# ---------------------------------------------------------------------------
+
+
+class datetime(_dt.datetime):
+    """pywin32's time type (``PyTime``): a ``datetime.datetime`` with ``Format``."""
+
+    __slots__ = ()
+
+    def Format(self, fmt="%c", /):
+        """Format the time with ``strftime``; the default is ``'%c'``."""
+        return self.strftime(fmt)
+
+    def __repr__(self):
+        text = super().__repr__()
+        return "pywintypes.datetime" + text[text.index("(") :]
+
+
+TimeType = datetime
+
+# FILETIME counts 100 ns ticks from this instant.
+_FILETIME_EPOCH = _dt.datetime(1601, 1, 1)
+_TICKS_PER_SECOND = 10_000_000
+_TICKS_PER_MS = 10_000
+# First tick of year 10000, which datetime cannot represent.
+_TICKS_YEAR_10000 = (
+    (_dt.date(9999, 12, 31).toordinal() - _dt.date(1601, 1, 1).toordinal() + 1)
+    * 86400
+    * _TICKS_PER_SECOND
+)
+_MAX_FILETIME = 2**63  # FileTimeToSystemTime rejects values with the top bit set
+
+
+def _utc():
+    return _win32timezone.TimeZoneInfo.utc()
+
+
+def _c_type_name(obj):
+    """The type's name as C's ``tp_name`` would print it."""
+    cls = type(obj)
+    if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # heap type / builtin
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)
+
+
+def _from_naive(value, tzinfo):
+    return datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tzinfo=tzinfo,
+        fold=value.fold,
+    )
+
+
+def _filetime_to_datetime(ticks):
+    """Convert FILETIME *ticks* to an aware UTC ``pywintypes.datetime``.
+
+    Sub-millisecond ticks are dropped (pywin32 goes through SYSTEMTIME).
+    Ticks at or past year 10000 give ``datetime.datetime.max`` (naive), as
+    in pywin32; values FileTimeToSystemTime rejects (negative or >= 2**63)
+    raise ``error(87, 'FileTimeToSystemTime', ...)``.
+    """
+    if isinstance(ticks, bool) or not isinstance(ticks, int):
+        raise TypeError("FILETIME ticks must be an int, not %s" % type(ticks).__name__)
+    if ticks < 0 or ticks >= _MAX_FILETIME:
+        raise error(87, "FileTimeToSystemTime", "The parameter is incorrect.")
+    if ticks >= _TICKS_YEAR_10000:
+        return _dt.datetime.max
+    moment = _FILETIME_EPOCH + _dt.timedelta(milliseconds=ticks // _TICKS_PER_MS)
+    return _from_naive(moment, _utc())
+
+
+def _datetime_to_filetime(obj):
+    """Convert a ``datetime.datetime`` to FILETIME ticks.
+
+    Aware values are converted to UTC; naive values are taken as local time
+    (``datetime.astimezone``), as pywin32 does. Microseconds are truncated to
+    milliseconds. Other types raise ``TypeError``; times before 1601 raise
+    ``ValueError``.
+    """
+    if not isinstance(obj, _dt.datetime):
+        raise TypeError("must be a pywintypes time object (got %s)" % _c_type_name(obj))
+    moment = obj.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    if moment < _FILETIME_EPOCH:
+        raise ValueError("time %s is before 1601-01-01 UTC, the FILETIME epoch" % (obj,))
+    delta = moment - _FILETIME_EPOCH
+    seconds = delta.days * 86400 + delta.seconds
+    return seconds * _TICKS_PER_SECOND + (delta.microseconds // 1000) * _TICKS_PER_MS
+
+
+def _time_from_tuple(fields):
+    # A time.localtime()-style 9-tuple, optionally with milliseconds as a 10th
+    # item, read as local time through mktime (tm_isdst is honoured; weekday
+    # and yearday are ignored), as pywin32 does.
+    values = tuple(fields)
+    if not 9 <= len(values) <= 10:
+        raise TypeError("time tuple must have 9 or 10 items, not %d" % len(values))
+    ints = []
+    for item in values:
+        if isinstance(item, float) or not hasattr(type(item), "__index__"):
+            raise TypeError("time tuple items must be integers, not %s" % type(item).__name__)
+        ints.append(item.__index__())
+    year = ints[0]
+    if year < 1900:
+        # Two-digit years, as pywin32 (and old Python) accept them.
+        if 69 <= year <= 99:
+            year += 1900
+        elif 0 <= year <= 68:
+            year += 2000
+        else:
+            raise ValueError("year out of range")
+    millis = ints[9] if len(ints) == 10 else 0
+    stamp = _time.mktime((year,) + tuple(ints[1:9]))
+    return datetime.fromtimestamp(stamp + millis / 1000.0)
+
+
+def Time(timeRepr, /):
+    """Make a ``pywintypes.datetime`` from *timeRepr*.
+
+    * ``datetime.datetime``: the same moment. A ``pywintypes.datetime`` is
+      returned as is; other datetimes are converted to ``pywintypes.datetime``
+      keeping their tzinfo (pywin32 returns any datetime unchanged; winfile
+      converts so that ``Format`` is always available).
+    * int or float: seconds since the Unix epoch, as a *naive local* time.
+      pywin32 (py3 builds) calls ``datetime.fromtimestamp(int(t))`` on the
+      ``pywintypes.datetime`` type: the result carries no tzinfo and the
+      fraction of a float is dropped.
+    * a 9-tuple like ``time.localtime()`` (optionally a 10th item, the
+      milliseconds), or any object with ``timetuple()`` (e.g. ``date``):
+      naive local time, through ``time.mktime``.
+
+    Anything else raises ``TypeError``.
+    """
+    if isinstance(timeRepr, datetime):
+        return timeRepr
+    if isinstance(timeRepr, _dt.datetime):
+        return _from_naive(timeRepr, timeRepr.tzinfo)
+    timetuple = getattr(timeRepr, "timetuple", None)
+    if timetuple is not None:
+        return _time_from_tuple(timetuple())
+    if isinstance(timeRepr, (int, float)) or hasattr(type(timeRepr), "__index__"):
+        seconds = int(timeRepr)
+        if seconds == -1:
+            # pywin32 takes -1 from its integer conversion as a failure.
+            raise TypeError("bad argument type for built-in operation")
+        return datetime.fromtimestamp(seconds)
+    if isinstance(timeRepr, (tuple, list)):
+        return _time_from_tuple(timeRepr)
+    raise TypeError("Objects of type '%s' can not be used as a time object" % _c_type_name(timeRepr))
+
+
+def TimeStamp(timestamp, /):
+    """Make an aware UTC ``pywintypes.datetime`` from a FILETIME-style count.
+
+    *timestamp* is an int of 100 ns units since 1601-01-01 UTC (a
+    ``(high, low)`` pair of 32-bit words is accepted but deprecated, as in
+    pywin32).
+    """
+    if isinstance(timestamp, tuple):
+        _warnings.warn(
+            "Support for passing two ints to create a 64-bit value is deprecated; "
+            "pass a single int instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if len(timestamp) != 2:
+            raise TypeError("a 64-bit value as a tuple must be (high, low)")
+        high, low = timestamp
+        timestamp = ((high & 0xFFFFFFFF) << 32) | (low & 0xFFFFFFFF)
+        if timestamp >= 2**63:
+            timestamp -= 2**64
+    elif isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        raise TypeError("a 64-bit integer is required, not %s" % type(timestamp).__name__)
+    return _filetime_to_datetime(timestamp)
+
+
+# ---------------------------------------------------------------------------
+# Native types
+# ---------------------------------------------------------------------------
+
+from winfile._native import pywintypes as _native  # noqa: E402
+
+# (our name, the native attribute). A name the native module does not have
+# yet is left out rather than faked.
+for _public, _attr in (
+    ("HANDLE", "HANDLE"),
+    ("HANDLEType", "PyHANDLE"),
+    ("OVERLAPPED", "PyOVERLAPPED"),
+    ("OVERLAPPEDType", "PyOVERLAPPED"),
+    ("SECURITY_ATTRIBUTES", "PySECURITY_ATTRIBUTES"),
+    ("SECURITY_ATTRIBUTESType", "PySECURITY_ATTRIBUTES"),
+):
+    _obj = getattr(_native, _attr, None)
+    if _obj is not None:
+        globals()[_public] = _obj
+del _public, _attr, _obj

@@ -1,0 +1,123 @@
+"""Type stubs for winfile's ``pywintypes``: pywin32's common Windows types on Linux."""
+
+import datetime as _dt
+from collections.abc import Sequence
+from typing import Any, SupportsIndex, final, type_check_only
+
+from typing_extensions import Self
+
+TRUE: bool
+FALSE: bool
+
+class error(Exception):
+    """A failed Win32 call: ``error(winerror, funcname, strerror)``.
+
+    Attributes are None when the matching argument was not given; ``str(e)``
+    is the text of the ``args`` tuple.
+    """
+
+    winerror: int | None
+    funcname: str | None
+    strerror: str | None
+    def __init__(self, *args: object) -> None: ...
+
+class com_error(Exception):
+    """A failed COM call: ``com_error(hresult, strerror, excepinfo, argerror)``."""
+
+    hresult: int | None
+    strerror: str | None
+    excepinfo: Any
+    argerror: Any
+    def __init__(self, *args: object) -> None: ...
+
+class datetime(_dt.datetime):
+    """pywin32's time type (PyTime): a ``datetime.datetime`` with ``Format``.
+
+    Times from Win32 calls are aware, in UTC
+    (tzinfo ``win32timezone.TimeZoneInfo.utc()``), with millisecond precision.
+    """
+
+    def Format(self, fmt: str = "%c", /) -> str:
+        """Format with ``strftime``; the default format is ``'%c'``."""
+
+TimeType = datetime
+
+def Time(timeRepr: SupportsIndex | float | Sequence[int] | _dt.datetime | _dt.date, /) -> datetime:
+    """Make a time: a datetime keeps its moment and tzinfo; an int or float is a
+    Unix timestamp and a time tuple (9 items, optional 10th = milliseconds) is
+    local time, both giving a naive local ``datetime``. Other types: TypeError.
+    """
+
+def TimeStamp(timestamp: int | tuple[int, int], /) -> datetime:
+    """Make an aware UTC time from 100 ns units since 1601-01-01 (a FILETIME count)."""
+
+def _filetime_to_datetime(ticks: int) -> datetime | _dt.datetime:
+    """FILETIME ticks to an aware UTC time, millisecond precision (used by the native code)."""
+
+def _datetime_to_filetime(obj: _dt.datetime) -> int:
+    """A datetime to FILETIME ticks: aware converted to UTC, naive taken as local time."""
+
+@final
+@type_check_only
+class PyHANDLE:
+    """A Win32 handle, closed when the object is garbage collected.
+
+    Runtime name: ``pywintypes.HANDLEType``.
+    """
+
+    @property
+    def handle(self) -> int:
+        """The handle's integer value (0 once closed or detached)."""
+
+    def Close(self) -> None:
+        """Close the handle; closing a closed handle does nothing."""
+
+    def close(self) -> None:
+        """Same as Close()."""
+
+    def Detach(self) -> int:
+        """Give up ownership: return the integer value and stop closing it."""
+
+    def __int__(self) -> int: ...
+    def __bool__(self) -> bool: ...
+
+HANDLEType = PyHANDLE
+
+def HANDLE(value: int = 0, /) -> PyHANDLE:
+    """Make a PyHANDLE owning the integer handle *value*."""
+
+@final
+@type_check_only
+class PyOVERLAPPED:
+    """An OVERLAPPED structure for asynchronous I/O. Takes no arguments.
+
+    Runtime names: ``pywintypes.OVERLAPPED`` and ``pywintypes.OVERLAPPEDType``.
+    """
+
+    Offset: int
+    OffsetHigh: int
+    hEvent: int | PyHANDLE | None
+    Internal: int
+    InternalHigh: int
+    object: Any
+    dword: int
+    def __new__(cls) -> Self: ...
+
+OVERLAPPED = PyOVERLAPPED
+OVERLAPPEDType = PyOVERLAPPED
+
+@final
+@type_check_only
+class PySECURITY_ATTRIBUTES:
+    """A SECURITY_ATTRIBUTES structure. Takes no arguments.
+
+    Runtime names: ``pywintypes.SECURITY_ATTRIBUTES`` and
+    ``pywintypes.SECURITY_ATTRIBUTESType``.
+    """
+
+    bInheritHandle: int
+    SECURITY_DESCRIPTOR: Any
+    def __new__(cls) -> Self: ...
+
+SECURITY_ATTRIBUTES = PySECURITY_ATTRIBUTES
+SECURITY_ATTRIBUTESType = PySECURITY_ATTRIBUTES

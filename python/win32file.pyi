@@ -1,0 +1,429 @@
+"""Type stubs for winfile's ``win32file``: pywin32's Win32 file API on Linux.
+
+Constants have pywin32's values (see win32file.py). Functions are listed for
+the ones winfile implements; their signatures follow pywin32's runtime.
+"""
+
+from datetime import datetime
+from typing import TypeVar, overload
+
+from _typeshed import ReadableBuffer, WriteableBuffer
+from pywintypes import PyHANDLE, PyOVERLAPPED, PySECURITY_ATTRIBUTES, TimeType
+from pywintypes import error as error
+
+_HandleArg = PyHANDLE | int | None
+_B = TypeVar("_B", bound=WriteableBuffer)
+_S = TypeVar("_S", str, bytes)
+
+# ---------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------
+
+CALLBACK_CHUNK_FINISHED: int
+CALLBACK_STREAM_SWITCH: int
+CBR_110: int
+CBR_115200: int
+CBR_1200: int
+CBR_128000: int
+CBR_14400: int
+CBR_19200: int
+CBR_2400: int
+CBR_256000: int
+CBR_300: int
+CBR_38400: int
+CBR_4800: int
+CBR_56000: int
+CBR_57600: int
+CBR_600: int
+CBR_9600: int
+CLRBREAK: int
+CLRDTR: int
+CLRRTS: int
+COPY_FILE_ALLOW_DECRYPTED_DESTINATION: int
+COPY_FILE_COPY_SYMLINK: int
+COPY_FILE_FAIL_IF_EXISTS: int
+COPY_FILE_OPEN_SOURCE_FOR_WRITE: int
+COPY_FILE_RESTARTABLE: int
+CREATE_ALWAYS: int
+CREATE_FOR_DIR: int
+CREATE_FOR_IMPORT: int
+CREATE_NEW: int
+DRIVE_CDROM: int
+DRIVE_FIXED: int
+DRIVE_NO_ROOT_DIR: int
+DRIVE_RAMDISK: int
+DRIVE_REMOTE: int
+DRIVE_REMOVABLE: int
+DRIVE_UNKNOWN: int
+DTR_CONTROL_DISABLE: int
+DTR_CONTROL_ENABLE: int
+DTR_CONTROL_HANDSHAKE: int
+EVENPARITY: int
+EV_BREAK: int
+EV_CTS: int
+EV_DSR: int
+EV_ERR: int
+EV_RING: int
+EV_RLSD: int
+EV_RXCHAR: int
+EV_RXFLAG: int
+EV_TXEMPTY: int
+FD_ACCEPT: int
+FD_ADDRESS_LIST_CHANGE: int
+FD_CLOSE: int
+FD_CONNECT: int
+FD_GROUP_QOS: int
+FD_OOB: int
+FD_QOS: int
+FD_READ: int
+FD_ROUTING_INTERFACE_CHANGE: int
+FD_WRITE: int
+FILE_ALL_ACCESS: int
+FILE_ATTRIBUTE_ARCHIVE: int
+FILE_ATTRIBUTE_COMPRESSED: int
+FILE_ATTRIBUTE_DIRECTORY: int
+FILE_ATTRIBUTE_HIDDEN: int
+FILE_ATTRIBUTE_NORMAL: int
+FILE_ATTRIBUTE_OFFLINE: int
+FILE_ATTRIBUTE_READONLY: int
+FILE_ATTRIBUTE_SYSTEM: int
+FILE_ATTRIBUTE_TEMPORARY: int
+FILE_BEGIN: int
+FILE_CURRENT: int
+FILE_ENCRYPTABLE: int
+FILE_END: int
+FILE_FLAG_BACKUP_SEMANTICS: int
+FILE_FLAG_DELETE_ON_CLOSE: int
+FILE_FLAG_NO_BUFFERING: int
+FILE_FLAG_OPEN_REPARSE_POINT: int
+FILE_FLAG_OVERLAPPED: int
+FILE_FLAG_POSIX_SEMANTICS: int
+FILE_FLAG_RANDOM_ACCESS: int
+FILE_FLAG_SEQUENTIAL_SCAN: int
+FILE_FLAG_WRITE_THROUGH: int
+FILE_GENERIC_READ: int
+FILE_GENERIC_WRITE: int
+FILE_IS_ENCRYPTED: int
+FILE_READ_ONLY: int
+FILE_ROOT_DIR: int
+FILE_SHARE_DELETE: int
+FILE_SHARE_READ: int
+FILE_SHARE_WRITE: int
+FILE_SYSTEM_ATTR: int
+FILE_SYSTEM_DIR: int
+FILE_SYSTEM_NOT_SUPPORT: int
+FILE_TYPE_CHAR: int
+FILE_TYPE_DISK: int
+FILE_TYPE_PIPE: int
+FILE_TYPE_UNKNOWN: int
+FILE_UNKNOWN: int
+FILE_USER_DISALLOWED: int
+FileAllocationInfo: int
+FileAttributeTagInfo: int
+FileBasicInfo: int
+FileCompressionInfo: int
+FileDispositionInfo: int
+FileEndOfFileInfo: int
+FileIdBothDirectoryInfo: int
+FileIdBothDirectoryRestartInfo: int
+FileIdType: int
+FileIoPriorityHintInfo: int
+FileNameInfo: int
+FileRenameInfo: int
+FileStandardInfo: int
+FileStreamInfo: int
+GENERIC_EXECUTE: int
+GENERIC_READ: int
+GENERIC_WRITE: int
+GetFileExInfoStandard: int
+INVALID_HANDLE_VALUE: int
+IoPriorityHintLow: int
+IoPriorityHintNormal: int
+IoPriorityHintVeryLow: int
+MARKPARITY: int
+MOVEFILE_COPY_ALLOWED: int
+MOVEFILE_CREATE_HARDLINK: int
+MOVEFILE_DELAY_UNTIL_REBOOT: int
+MOVEFILE_FAIL_IF_NOT_TRACKABLE: int
+MOVEFILE_REPLACE_EXISTING: int
+MOVEFILE_WRITE_THROUGH: int
+NOPARITY: int
+ODDPARITY: int
+ONE5STOPBITS: int
+ONESTOPBIT: int
+OPEN_ALWAYS: int
+OPEN_EXISTING: int
+OVERWRITE_HIDDEN: int
+ObjectIdType: int
+PROGRESS_CANCEL: int
+PROGRESS_CONTINUE: int
+PROGRESS_QUIET: int
+PROGRESS_STOP: int
+PURGE_RXABORT: int
+PURGE_RXCLEAR: int
+PURGE_TXABORT: int
+PURGE_TXCLEAR: int
+REPLACEFILE_IGNORE_MERGE_ERRORS: int
+REPLACEFILE_WRITE_THROUGH: int
+RTS_CONTROL_DISABLE: int
+RTS_CONTROL_ENABLE: int
+RTS_CONTROL_HANDSHAKE: int
+RTS_CONTROL_TOGGLE: int
+SCS_32BIT_BINARY: int
+SCS_DOS_BINARY: int
+SCS_OS216_BINARY: int
+SCS_PIF_BINARY: int
+SCS_POSIX_BINARY: int
+SCS_WOW_BINARY: int
+SECURITY_ANONYMOUS: int
+SECURITY_CONTEXT_TRACKING: int
+SECURITY_DELEGATION: int
+SECURITY_EFFECTIVE_ONLY: int
+SECURITY_IDENTIFICATION: int
+SECURITY_IMPERSONATION: int
+SETBREAK: int
+SETDTR: int
+SETRTS: int
+SETXOFF: int
+SETXON: int
+SO_CONNECT_TIME: int
+SO_UPDATE_ACCEPT_CONTEXT: int
+SO_UPDATE_CONNECT_CONTEXT: int
+SPACEPARITY: int
+SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE: int
+SYMBOLIC_LINK_FLAG_DIRECTORY: int
+TF_DISCONNECT: int
+TF_REUSE_SOCKET: int
+TF_USE_DEFAULT_WORKER: int
+TF_USE_KERNEL_APC: int
+TF_USE_SYSTEM_THREAD: int
+TF_WRITE_BEHIND: int
+TRUNCATE_EXISTING: int
+TWOSTOPBITS: int
+UNICODE: int
+WSAECONNABORTED: int
+WSAECONNRESET: int
+WSAEDISCON: int
+WSAEFAULT: int
+WSAEINPROGRESS: int
+WSAEINTR: int
+WSAEINVAL: int
+WSAEMSGSIZE: int
+WSAENETDOWN: int
+WSAENETRESET: int
+WSAENOBUFS: int
+WSAENOTCONN: int
+WSAENOTSOCK: int
+WSAEOPNOTSUPP: int
+WSAESHUTDOWN: int
+WSAEWOULDBLOCK: int
+WSA_IO_PENDING: int
+WSA_OPERATION_ABORTED: int
+
+# ---------------------------------------------------------------------------
+# Functions. Signatures are pywin32's runtime ones: parameter names, "/" for
+# positional-only parameters, defaults. DWORD arguments are masked to 32 bits
+# (negative constants such as GENERIC_READ are accepted). Failures raise
+# pywintypes.error(winerror, funcname, strerror) unless noted.
+# ---------------------------------------------------------------------------
+
+# Opening and closing
+
+def CreateFile(
+    fileName: str,
+    desiredAccess: int,
+    shareMode: int,
+    attributes: PySECURITY_ATTRIBUTES | None,
+    CreationDisposition: int,
+    flagsAndAttributes: int,
+    hTemplateFile: _HandleArg,
+    /,
+) -> PyHANDLE:
+    """Open or create a file, directory or device; returns a PyHANDLE.
+
+    All seven arguments are required; raises error 'CreateFile'.
+    """
+
+def CreateFileW(
+    FileName: str,
+    DesiredAccess: int,
+    ShareMode: int,
+    SecurityAttributes: PySECURITY_ATTRIBUTES | None,
+    CreationDisposition: int,
+    FlagsAndAttributes: int,
+    TemplateFile: _HandleArg = None,
+    Transaction: PyHANDLE | None = None,
+    MiniVersion: int | None = None,
+    ExtendedParameter: None = None,
+) -> PyHANDLE:
+    """Wide-character CreateFile that accepts keywords; raises error 'CreateFileW'."""
+
+def CloseHandle(handle: _HandleArg, /) -> None:
+    """Close a handle: a PyHANDLE is closed through its Close(); 0 and None are no-ops."""
+
+def _get_osfhandle(fd: int, /) -> int:
+    """Return the handle (a plain int) behind a C file descriptor; OSError if fd is invalid."""
+
+def _open_osfhandle(osfhandle: PyHANDLE | int, flags: int, /) -> int:
+    """Return a new C file descriptor for a handle; OSError on failure."""
+
+def _getmaxstdio() -> int:
+    """Return the maximum number of simultaneously open C streams."""
+
+def _setmaxstdio(newmax: int, /) -> int:
+    """Set the maximum number of open C streams; returns the new value or -1, never raises."""
+
+# Reading and writing
+
+@overload
+def ReadFile(hFile: _HandleArg, buffer_or_bufSize: int, overlapped: None = None, /) -> tuple[int, bytes]:
+    """Read from a file: returns (rc, data); rc is 0, ERROR_MORE_DATA or ERROR_IO_PENDING.
+
+    With a size and no overlapped, data is the bytes read (b'' at end of file);
+    with a size and an overlapped, a new memoryview filled asynchronously; with a
+    writable buffer and no overlapped, a bytes copy of what was read; with a
+    buffer and an overlapped, the same buffer object.
+    """
+
+@overload
+def ReadFile(hFile: _HandleArg, buffer_or_bufSize: int, overlapped: PyOVERLAPPED, /) -> tuple[int, memoryview]: ...
+@overload
+def ReadFile(hFile: _HandleArg, buffer_or_bufSize: WriteableBuffer, overlapped: None = None, /) -> tuple[int, bytes]: ...
+@overload
+def ReadFile(hFile: _HandleArg, buffer_or_bufSize: _B, overlapped: PyOVERLAPPED, /) -> tuple[int, _B]: ...
+def WriteFile(hFile: _HandleArg, data: ReadableBuffer, ol: PyOVERLAPPED | None = None, /) -> tuple[int, int]:
+    """Write bytes-like data: returns (rc, bytesWritten); rc is 0 or ERROR_IO_PENDING."""
+
+def AllocateReadBuffer(bufSize: int, /) -> memoryview:
+    """Return a zero-filled writable memoryview of bufSize bytes, for overlapped reads."""
+
+def SetFilePointer(handle: _HandleArg, offset: int | tuple[int, int], moveMethod: int, /) -> int:
+    """Move the file pointer (FILE_BEGIN/FILE_CURRENT/FILE_END); returns the new position."""
+
+def SetEndOfFile(hFile: _HandleArg, /) -> int:
+    """Truncate or extend the file at the file pointer; returns 1 or 0 and never raises."""
+
+def FlushFileBuffers(hFile: _HandleArg, /) -> None:
+    """Flush the file's buffers to disk."""
+
+def GetFileSize(handle: _HandleArg, /) -> int:
+    """Return the file's size in bytes (64-bit)."""
+
+def GetFileType(hFile: _HandleArg, /) -> int:
+    """Return FILE_TYPE_DISK, FILE_TYPE_CHAR, FILE_TYPE_PIPE or FILE_TYPE_UNKNOWN; never raises."""
+
+# Files and directories by name
+
+def DeleteFile(fileName: str, /) -> None:
+    """Delete a file."""
+
+def DeleteFileW(FileName: str, Transaction: PyHANDLE | None = None) -> None:
+    """Delete a file; accepts keywords."""
+
+def CreateDirectory(name: str, sa: PySECURITY_ATTRIBUTES | None, /) -> None:
+    """Create a directory; sa is required (may be None)."""
+
+def CreateDirectoryW(name: str, sa: PySECURITY_ATTRIBUTES | None, /) -> None:
+    """Create a directory; sa is required (may be None)."""
+
+def CreateDirectoryEx(templateName: str, newDirectory: str, sa: PySECURITY_ATTRIBUTES | None, /) -> None:
+    """Create a directory with the attributes of a template directory."""
+
+def CreateDirectoryExW(
+    TemplateDirectory: str | None,
+    NewDirectory: str,
+    SecurityAttributes: PySECURITY_ATTRIBUTES | None = None,
+    Transaction: PyHANDLE | None = None,
+) -> None:
+    """Create a directory, optionally from a template; accepts keywords."""
+
+def RemoveDirectory(PathName: str, Transaction: PyHANDLE | None = None) -> None:
+    """Remove an empty directory; accepts keywords."""
+
+def MoveFile(existingFileName: str, newFileName: str, /) -> None:
+    """Rename a file or directory."""
+
+def MoveFileW(existingFileName: str, newFileName: str, /) -> None:
+    """Rename a file or directory."""
+
+def MoveFileEx(existingFileName: str, newFileName: str | None, flags: int, /) -> None:
+    """Rename a file with MOVEFILE_* flags."""
+
+def MoveFileExW(existingFileName: str, newFileName: str | None, flags: int, /) -> None:
+    """Rename a file with MOVEFILE_* flags."""
+
+def CopyFile(ExistingFileName: str, NewFileName: str, bFailIfExists: int, /) -> None:
+    """Copy a file (pywin32 names these parameters from, to, bFailIfExists)."""
+
+def CopyFileW(ExistingFileName: str, NewFileName: str, bFailIfExists: int, /) -> None:
+    """Copy a file (pywin32 names these parameters from, to, bFailIfExists)."""
+
+def GetFileAttributes(fileName: str, /) -> int:
+    """Return the FILE_ATTRIBUTE_* bits; -1 (not an exception) if the file is missing."""
+
+def GetFileAttributesW(fileName: str, /) -> int:
+    """Return the FILE_ATTRIBUTE_* bits; -1 (not an exception) if the file is missing."""
+
+def GetFileAttributesEx(
+    FileName: str, InfoLevelId: int = 0, Transaction: PyHANDLE | None = None
+) -> tuple[int, TimeType, TimeType, TimeType, int]:
+    """Return (attributes, creationTime, lastAccessTime, lastWriteTime, fileSize).
+
+    Times are aware UTC datetimes. Only information level 0 is supported.
+    """
+
+def GetFileAttributesExW(
+    FileName: str, InfoLevelId: int = 0, Transaction: PyHANDLE | None = None
+) -> tuple[int, TimeType, TimeType, TimeType, int]:
+    """Same as GetFileAttributesEx."""
+
+def SetFileAttributes(filename: str, newAttributes: int, /) -> None:
+    """Set a file's FILE_ATTRIBUTE_* bits."""
+
+def SetFileAttributesW(FileName: str, FileAttributes: int, Transaction: PyHANDLE | None = None) -> None:
+    """Set a file's FILE_ATTRIBUTE_* bits; accepts keywords."""
+
+def GetFullPathName(FileName: _S, Transaction: PyHANDLE | None = None) -> _S:
+    """Return the absolute path; str in, str out; bytes in, bytes out."""
+
+def SetCurrentDirectory(lpPathName: str, /) -> None:
+    """Change the process's current directory."""
+
+# Information by handle
+
+def GetFileTime(handle: _HandleArg, /) -> list[TimeType]:
+    """Return [creationTime, lastAccessTime, lastWriteTime], aware UTC datetimes (ms precision)."""
+
+def SetFileTime(
+    File: _HandleArg,
+    CreationTime: datetime | None = None,
+    LastAccessTime: datetime | None = None,
+    LastWriteTime: datetime | None = None,
+    UTCTimes: bool = False,
+) -> None:
+    """Set a file's times; None leaves a time unchanged.
+
+    Aware datetimes are converted to UTC, naive ones are taken as local time;
+    UTCTimes is accepted and ignored, as in pywin32 on Python 3.
+    """
+
+def GetFileInformationByHandle(handle: _HandleArg, /) -> tuple[int, TimeType, TimeType, TimeType, int, int, int, int, int, int]:
+    """Return (dwFileAttributes, ftCreationTime, ftLastAccessTime, ftLastWriteTime,
+    dwVolumeSerialNumber, nFileSizeHigh, nFileSizeLow, nNumberOfLinks, nFileIndexHigh,
+    nFileIndexLow); times are aware UTC datetimes.
+    """
+
+# File API code page (no effect on Linux: paths are always Unicode)
+
+def AreFileApisANSI() -> int:
+    """Return 1 if the file APIs use the ANSI code page, else 0."""
+
+def SetFileApisToANSI() -> None:
+    """Make the file APIs use the ANSI code page."""
+
+def SetFileApisToOEM() -> None:
+    """Make the file APIs use the OEM code page."""
+
+# Overlapped I/O
+
+OVERLAPPED = PyOVERLAPPED
