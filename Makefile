@@ -1,0 +1,33 @@
+# winfile: `make demo` builds into .venv and runs the tour; `make test` runs everything.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+
+.PHONY: demo test build venv cargo-test pytest clean
+
+demo: build
+	$(PY) examples/tour.py
+
+test: cargo-test pytest
+
+venv: $(VENV)/.deps
+
+$(VENV)/.deps: requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+build: venv
+	$(VENV)/bin/maturin develop --release -q
+
+cargo-test:
+	cargo test -p winfile
+
+pytest: build
+	$(PY) -m pytest -q
+
+clean:
+	cargo clean
+	rm -rf $(VENV) python/winfile/*.so

@@ -1,0 +1,56 @@
+"""Shared fixtures: a private drive table (C: mapped to a scratch directory) set up
+before any test runs, so Windows-style paths are exercised on real files."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(tempfile.mkdtemp(prefix="winfile-tests-"))
+_DRIVE_C = _ROOT / "drive_c"
+_DRIVE_C.mkdir()
+_TABLE = _ROOT / "config" / "winfile" / "dosdevices"
+_TABLE.mkdir(parents=True)
+(_TABLE / "c:").symlink_to(_DRIVE_C)
+os.environ["XDG_CONFIG_HOME"] = str(_ROOT / "config")
+os.environ.pop("XDG_RUNTIME_DIR", None)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def drive_c():
+    """The Linux directory behind C: (a fresh subdirectory per test is `cdir`)."""
+    return _DRIVE_C
+
+
+@pytest.fixture
+def cdir(request):
+    """A fresh directory under C:, as (windows_path, linux_path)."""
+    name = "t_" + request.node.name.replace("[", "_").replace("]", "_")[:60]
+    linux = _DRIVE_C / name
+    shutil.rmtree(linux, ignore_errors=True)
+    linux.mkdir()
+    yield "C:\\" + name, linux
+    shutil.rmtree(linux, ignore_errors=True)
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    """A fresh Linux scratch directory (not hidden: tmp_path names start with no dot)."""
+    d = tmp_path / "work"
+    d.mkdir()
+    return d
+
+
+def run_child(code, *args, timeout=30):
+    """Runs `code` in a child Python with the same environment; returns CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
+    )
