@@ -48,9 +48,13 @@ def tmp(tmp_path):
     return d
 
 
-def run_child(code, *args, timeout=30):
-    """Runs `code` in a child Python with the same environment; returns CompletedProcess."""
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
-    )
+@pytest.fixture
+def run_child():
+    """run_child(code, *args, timeout=30): runs `code` in a child Python with the same
+    environment (drive table included) and returns the CompletedProcess."""
+    def run(code, *args, timeout=30):
+        return subprocess.run(
+            [sys.executable, "-c", code, *map(str, args)],
+            capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
+        )
+    return run
