@@ -1,0 +1,76 @@
+"""A short walk through what winfile does today: pywin32 code, unchanged, on Linux.
+
+Run with `make demo`. Everything happens in a scratch directory mapped to drive W:
+through a private drive table, so Windows-style paths work end to end.
+"""
+import os
+import shutil
+import tempfile
+
+# A private drive table for the tour: W: -> a scratch directory (set before use).
+scratch = tempfile.mkdtemp(prefix="winfile-tour-")
+table = os.path.join(scratch, "config", "winfile", "dosdevices")
+os.makedirs(table)
+os.makedirs(os.path.join(scratch, "w"))
+os.symlink(os.path.join(scratch, "w"), os.path.join(table, "w:"))
+os.environ["XDG_CONFIG_HOME"] = os.path.join(scratch, "config")
+
+import pywintypes  # noqa: E402
+import win32con  # noqa: E402
+import win32file  # noqa: E402
+import winerror  # noqa: E402
+
+
+def show(label, value):
+    print(f"  {label:<34} {value!r}")
+
+
+try:
+    print("1. CreateFile on a Windows path through drive W:")
+    h = win32file.CreateFile(r"W:\Reports\..\Notes.TXT", win32con.GENERIC_READ | win32con.GENERIC_WRITE,
+                             0, None, win32file.CREATE_NEW, win32con.FILE_ATTRIBUTE_NORMAL, None)
+    show("handle", h)
+    show("WriteFile", win32file.WriteFile(h, b"Hello from win32file on Linux\r\n"))
+    show("SetFilePointer(0, FILE_BEGIN)", win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN))
+    show("ReadFile(100)", win32file.ReadFile(h, 100))
+    show("GetFileSize", win32file.GetFileSize(h))
+
+    print("2. File information and times")
+    info = win32file.GetFileInformationByHandle(h)
+    show("attributes (ARCHIVE=32)", info[0])
+    show("created", info[1])
+    show("links, index low", (info[7], info[9]))
+    ctime, atime, wtime = win32file.GetFileTime(h)
+    win32file.SetFileTime(h, CreationTime=pywintypes.Time(946684800))
+    show("creation time after SetFileTime", win32file.GetFileTime(h)[0])
+    h.Close()
+
+    print("3. Case-insensitive names and DOS attributes (stored in user.DOSATTRIB)")
+    win32file.SetFileAttributes(r"w:\notes.txt", win32con.FILE_ATTRIBUTE_HIDDEN | win32con.FILE_ATTRIBUTE_READONLY)
+    show("GetFileAttributes", win32file.GetFileAttributes(r"W:\NOTES.txt"))
+    show("on disk", os.listdir(os.path.join(scratch, "w")))
+
+    print("4. Windows errors, with Windows' codes and words")
+    for call in (
+        lambda: win32file.DeleteFile(r"W:\notes.txt"),  # READONLY
+        lambda: win32file.CreateFile(r"W:\missing\x.txt", win32con.GENERIC_READ, 0, None,
+                                     win32file.OPEN_EXISTING, 0, None),
+        lambda: win32file.CreateDirectory(r"W:\Notes.txt", None),
+    ):
+        try:
+            call()
+        except pywintypes.error as e:
+            show(e.funcname, (e.winerror, e.strerror))
+    show("missing file attributes", win32file.GetFileAttributes(r"W:\nope"))
+
+    print("5. Copy, move, delete")
+    win32file.SetFileAttributes(r"W:\notes.txt", win32con.FILE_ATTRIBUTE_NORMAL)
+    win32file.CopyFile(r"W:\notes.txt", r"W:\copy.txt", True)
+    win32file.MoveFileEx(r"W:\copy.txt", r"W:\moved.txt", win32file.MOVEFILE_REPLACE_EXISTING)
+    win32file.DeleteFile(r"W:\notes.txt")
+    show("directory now", sorted(os.listdir(os.path.join(scratch, "w"))))
+    show("GetFullPathName", win32file.GetFullPathName(r"W:\a\.\b\..\c.txt"))
+    assert winerror.ERROR_FILE_NOT_FOUND == 2
+finally:
+    shutil.rmtree(scratch, ignore_errors=True)
+print("Tour complete.")
