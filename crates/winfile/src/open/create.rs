@@ -81,7 +81,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, Fil
     let attrs = p.flags_and_attributes & 0xFFFF;
     loop {
         let mut access = asked;
-        match existing(path, p.flags_and_attributes)? {
+        match existing(path, p)? {
             Some(found) => {
                 if p.access & MAXIMUM_ALLOWED != 0 && found.attributes & FILE_ATTRIBUTE_READONLY != 0 {
                     access &= !DATA_WRITE; // the most a read-only file allows
@@ -102,7 +102,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, Fil
             }
             None => {
                 let oflags = base_oflags(access, p) | OFlags::CREATE | OFlags::EXCL;
-                match openat(CWD, path, oflags, Mode::from_bits_truncate(0o666)) {
+                match open_direct_or_not(path, oflags, Mode::from_bits_truncate(0o666)) {
                     Ok(fd) => {
                         info::init_new_file(fd.as_fd(), path, attrs).api(API)?;
                         return Ok((fd, FileKind::Disk, access));
@@ -118,8 +118,8 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, Fil
     }
 }
 
-fn existing(path: &Path, flags: u32) -> Result<Option<Existing>> {
-    let at = if flags & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
+fn existing(path: &Path, p: &CreateParams) -> Result<Option<Existing>> {
+    let at = if p.flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
         AtFlags::SYMLINK_NOFOLLOW
     } else {
         AtFlags::empty()
@@ -127,7 +127,12 @@ fn existing(path: &Path, flags: u32) -> Result<Option<Existing>> {
     match statat(CWD, path, at) {
         Ok(st) => {
             let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
-            let attributes = info::query_path(path).map(|i| i.attributes).unwrap_or(0);
+            // READONLY is the absence of every write bit (see `info`); the stored DOS
+            // bits are needed only when CREATE_ALWAYS must check HIDDEN/SYSTEM.
+            let mut attributes = if st.st_mode & 0o222 == 0 { FILE_ATTRIBUTE_READONLY } else { 0 };
+            if p.disposition == CREATE_ALWAYS && !is_dir {
+                attributes |= info::query_path(path).map(|i| i.attributes).unwrap_or(0);
+            }
             Ok(Some(Existing { is_dir, attributes }))
         }
         Err(Errno::NOENT) => Ok(None),
@@ -175,12 +180,8 @@ fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -
     if p.flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
         oflags |= OFlags::NOFOLLOW;
     }
-    match openat(CWD, path, oflags, Mode::empty()) {
+    match open_direct_or_not(path, oflags, Mode::empty()) {
         Ok(fd) => Ok(fd),
-        Err(Errno::INVAL) if oflags.contains(OFlags::DIRECT) => {
-            log::debug!("O_DIRECT refused for {path:?}; alignment still enforced");
-            openat(CWD, path, oflags - OFlags::DIRECT, Mode::empty()).api(API)
-        }
         Err(Errno::LOOP) if oflags.contains(OFlags::NOFOLLOW) => {
             openat(CWD, path, OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
                 .api(API)
@@ -191,6 +192,18 @@ fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -
         }
         Err(Errno::NOENT) => Err(Error::new(Win32Error::FILE_NOT_FOUND, API)),
         Err(e) => Err(Error::new(e.into(), API)),
+    }
+}
+
+/// openat; where the file system refuses O_DIRECT (EINVAL), opens buffered instead —
+/// FILE_FLAG_NO_BUFFERING's alignment rules are still enforced by `io`.
+fn open_direct_or_not(path: &Path, oflags: OFlags, mode: Mode) -> std::result::Result<OwnedFd, Errno> {
+    match openat(CWD, path, oflags, mode) {
+        Err(Errno::INVAL) if oflags.contains(OFlags::DIRECT) => {
+            log::debug!("O_DIRECT refused for {path:?}; alignment still enforced");
+            openat(CWD, path, oflags - OFlags::DIRECT, mode)
+        }
+        other => other,
     }
 }
 
