@@ -16,6 +16,7 @@ pub mod info;
 pub mod io;
 pub mod open;
 pub mod path;
+pub mod sync;
 
 pub use error::{Error, Result, Win32Error};
 pub use handle::Handle;

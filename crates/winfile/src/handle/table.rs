@@ -31,6 +31,11 @@ impl Handle {
 
 /// Anything a handle can refer to: files, directories, and later events, ports, finds...
 pub trait Object: Any + Send + Sync {
+    /// The object's wait behaviour, for objects the wait functions accept.
+    fn as_waitable(&self) -> Option<&dyn crate::sync::Waitable> {
+        None
+    }
+
     /// Called once when the last handle to the object is closed (`CloseHandle`),
     /// before in-flight operations drop their own references.
     fn on_close(&self) {}

@@ -1,0 +1,82 @@
+//! The hub: one lock and one condition variable for every waitable object's state.
+
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+use std::thread::ThreadId;
+use std::time::Instant;
+
+/// What a waiter remembers about one object between checks (e.g. the pulse it saw).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WaitSlot {
+    /// The object's pulse count when the wait began.
+    pub seen_pulse: u64,
+}
+
+/// An object the wait functions accept. Every method runs under the hub lock, which
+/// the `_hub: &HubGuard` parameter proves.
+pub trait Waitable: Send + Sync {
+    /// Called when a wait on the object begins.
+    fn enter(&self, _hub: &HubGuard<'_>, _slot: &mut WaitSlot) {}
+    /// Called when that wait ends, however it ends.
+    fn leave(&self, _hub: &HubGuard<'_>) {}
+    /// Whether a wait by thread `tid` would be satisfied now.
+    fn ready(&self, hub: &HubGuard<'_>, tid: ThreadId, slot: &WaitSlot) -> bool;
+    /// Takes the signal (auto-reset, mutex ownership, a semaphore count). Returns true
+    /// when the object was an abandoned mutex.
+    fn consume(&self, hub: &HubGuard<'_>, tid: ThreadId, slot: &WaitSlot) -> bool;
+    /// When the object will become signaled by itself (timers), if ever.
+    fn deadline(&self, _hub: &HubGuard<'_>) -> Option<Instant> {
+        None
+    }
+}
+
+/// Proof that the hub lock is held.
+pub struct HubGuard<'a>(pub(super) MutexGuard<'a, ()>);
+
+struct Hub {
+    lock: Mutex<()>,
+    changed: Condvar,
+}
+
+static HUB: LazyLock<Hub> = LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new() });
+
+/// Takes the hub lock.
+pub(super) fn lock() -> HubGuard<'static> {
+    HubGuard(HUB.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Changes signal state under the hub lock and wakes every waiter to re-check.
+pub(super) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
+    let guard = lock();
+    let r = f(&guard);
+    drop(guard);
+    HUB.changed.notify_all();
+    r
+}
+
+/// Sleeps until a state change or `until`, releasing the hub lock meanwhile.
+pub(super) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
+    let inner = guard.0;
+    let inner = match until {
+        None => HUB.changed.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner),
+        Some(t) => {
+            let d = t.saturating_duration_since(Instant::now());
+            HUB.changed.wait_timeout(inner, d).unwrap_or_else(std::sync::PoisonError::into_inner).0
+        }
+    };
+    HubGuard(inner)
+}
+
+/// State guarded by the hub lock: a `Mutex` that is only ever taken while the hub is
+/// held, so it never contends; the `&HubGuard` argument enforces the discipline.
+pub(super) struct HubCell<T>(Mutex<T>);
+
+impl<T> HubCell<T> {
+    pub(super) fn new(v: T) -> Self {
+        Self(Mutex::new(v))
+    }
+
+    pub(super) fn with<R>(&self, _hub: &HubGuard<'_>, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut g = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut g)
+    }
+}

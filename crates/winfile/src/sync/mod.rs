@@ -1,0 +1,21 @@
+//! Synchronization objects and waits: events, mutexes, semaphores, waitable timers,
+//! `WaitForSingleObject` / `WaitForMultipleObjects`.
+//!
+//! All signal state changes and wait decisions happen under one process-wide hub lock
+//! with a condition variable, which makes wait-all atomic (every object is acquired at
+//! once or none is), as Windows requires.
+
+mod event;
+mod hub;
+mod mutex;
+mod names;
+mod semaphore;
+mod timer;
+mod wait;
+
+pub use event::{create_event, open_event, pulse_event, reset_event, set_event, Event};
+pub use hub::Waitable;
+pub use mutex::{create_mutex, open_mutex, release_mutex, Mutex};
+pub use semaphore::{create_semaphore, open_semaphore, release_semaphore, Semaphore};
+pub use timer::{cancel_waitable_timer, create_waitable_timer, open_waitable_timer, set_waitable_timer, Timer};
+pub use wait::{wait_for_multiple, wait_for_single, WaitOutcome, MAXIMUM_WAIT_OBJECTS};

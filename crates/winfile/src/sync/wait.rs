@@ -1,0 +1,106 @@
+//! `WaitForSingleObject` and `WaitForMultipleObjects`.
+
+use super::hub::{self, WaitSlot};
+use super::mutex::register_owner;
+use crate::error::{Context, Error, Result, Win32Error};
+use crate::handle::{self, Handle, Object};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Windows' limit on the number of handles in one wait.
+pub const MAXIMUM_WAIT_OBJECTS: usize = 64;
+
+/// How a wait ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WaitOutcome {
+    /// Object `i` was signaled (wait-all: all of them; `i` is 0).
+    Object(usize),
+    /// Object `i` was a mutex abandoned by a thread that exited while owning it.
+    Abandoned(usize),
+    /// The timeout elapsed.
+    Timeout,
+}
+
+impl WaitOutcome {
+    /// The DWORD Windows returns: WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i, WAIT_TIMEOUT.
+    pub fn code(self) -> u32 {
+        match self {
+            WaitOutcome::Object(i) => i as u32,
+            WaitOutcome::Abandoned(i) => 0x80 + i as u32,
+            WaitOutcome::Timeout => 258,
+        }
+    }
+}
+
+/// `WaitForSingleObject`—waits until the object is signaled or `timeout` elapses
+/// (`None` = INFINITE).
+///
+/// # Linux mechanism
+/// Condition-variable wait on the hub; timers bound the sleep.
+pub fn wait_for_single(h: Handle, timeout: Option<Duration>) -> Result<WaitOutcome> {
+    wait_for_multiple(&[h], false, timeout).map_err(|e| Error::new(e.code(), "WaitForSingleObject"))
+}
+
+/// `WaitForMultipleObjects`—waits for any (or, with `wait_all`, every) object.
+/// Wait-all acquires every object atomically or none.
+///
+/// # Linux mechanism
+/// Condition-variable wait on the hub; all state checked and consumed under one lock.
+pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
+    const API: &str = "WaitForMultipleObjects";
+    if handles.is_empty() || handles.len() > MAXIMUM_WAIT_OBJECTS {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    let objects: Vec<Arc<dyn Object>> = handles.iter().map(|h| handle::get_any(*h)).collect::<std::result::Result<_, _>>().api(API)?;
+    if objects.iter().any(|o| o.as_waitable().is_none()) {
+        return Err(Error::new(Win32Error::INVALID_HANDLE, API));
+    }
+    if wait_all {
+        for (i, a) in objects.iter().enumerate() {
+            if objects[..i].iter().any(|b| Arc::ptr_eq(a, b)) {
+                return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+            }
+        }
+    }
+    let waitables: Vec<_> = objects.iter().filter_map(|o| o.as_waitable()).collect();
+    let tid = thread::current().id();
+    let end = timeout.and_then(|t| Instant::now().checked_add(t));
+    let mut slots = vec![WaitSlot::default(); waitables.len()];
+    let mut g = hub::lock();
+    for (w, slot) in waitables.iter().zip(slots.iter_mut()) {
+        w.enter(&g, slot);
+    }
+    let outcome = loop {
+        if wait_all {
+            if waitables.iter().zip(&slots).all(|(w, s)| w.ready(&g, tid, s)) {
+                let mut abandoned = None;
+                for (i, (w, s)) in waitables.iter().zip(&slots).enumerate() {
+                    if w.consume(&g, tid, s) && abandoned.is_none() {
+                        abandoned = Some(i);
+                    }
+                }
+                break abandoned.map_or(WaitOutcome::Object(0), WaitOutcome::Abandoned);
+            }
+        } else if let Some(i) = waitables.iter().zip(&slots).position(|(w, s)| w.ready(&g, tid, s)) {
+            let abandoned = waitables[i].consume(&g, tid, &slots[i]);
+            break if abandoned { WaitOutcome::Abandoned(i) } else { WaitOutcome::Object(i) };
+        }
+        let now = Instant::now();
+        if end.is_some_and(|e| now >= e) {
+            break WaitOutcome::Timeout;
+        }
+        let wake = waitables.iter().filter_map(|w| w.deadline(&g)).chain(end).min();
+        g = hub::sleep(g, wake);
+    };
+    for w in &waitables {
+        w.leave(&g);
+    }
+    drop(g);
+    match outcome {
+        WaitOutcome::Timeout => {}
+        WaitOutcome::Object(i) | WaitOutcome::Abandoned(i) if !wait_all => register_owner(&objects[i]),
+        _ => objects.iter().for_each(register_owner),
+    }
+    Ok(outcome)
+}
