@@ -117,3 +117,14 @@ impl<'a, 'py> FromPyObject<'a, 'py> for WideArg {
         Ok(WideArg(text))
     }
 }
+
+/// A Win32 BOOL argument parsed as pywin32's `i` format: any int, true when non-zero.
+#[derive(Clone, Copy, Debug)]
+pub struct Flag(pub bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        mask_int(&obj, u64::MAX).map(|v| Flag(v != 0))
+    }
+}

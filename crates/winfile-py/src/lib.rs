@@ -5,6 +5,7 @@
 mod conv;
 mod error;
 mod pywintypes;
+mod win32event;
 mod win32file;
 
 use pyo3::prelude::*;
@@ -19,5 +20,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let w32f = PyModule::new(py, "win32file")?;
     win32file::register(&w32f)?;
     m.add_submodule(&w32f)?;
+    let w32e = PyModule::new(py, "win32event")?;
+    win32event::register(&w32e)?;
+    m.add_submodule(&w32e)?;
     Ok(())
 }

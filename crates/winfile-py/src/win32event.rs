@@ -1,0 +1,233 @@
+//! The native half of `win32event`: events, mutexes, semaphores, waitable timers, waits.
+
+use crate::conv::{Dword, Flag, HandleArg, PathArg};
+use crate::error::{IntoPy, PyWinError};
+use crate::pywintypes::{new_handle, PyHandle};
+use pyo3::prelude::*;
+use std::time::Duration;
+use winfile::sync;
+
+/// INFINITE (0xFFFFFFFF) means no timeout.
+fn timeout(ms: Dword) -> Option<Duration> {
+    (ms.0 != u32::MAX).then(|| Duration::from_millis(u64::from(ms.0)))
+}
+
+fn name_of(name: Option<PathArg>) -> Option<String> {
+    name.map(|n| n.text)
+}
+
+/// CreateEvent(EventAttributes, bManualReset.0, bInitialState.0, Name, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "CreateEvent", signature = (EventAttributes, bManualReset, bInitialState, Name, /))]
+#[allow(non_snake_case)]
+fn create_event(py: Python<'_>, EventAttributes: Option<Bound<'_, PyAny>>, bManualReset: Flag, bInitialState: Flag, Name: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+    let _ = EventAttributes;
+    new_handle(py, sync::create_event(bManualReset.0, bInitialState.0, name_of(Name).as_deref()), "CreateEvent")
+}
+
+/// OpenEvent(desiredAccess, bInheritHandle, name, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "OpenEvent", signature = (desiredAccess, bInheritHandle, name, /))]
+#[allow(non_snake_case)]
+fn open_event(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
+    let _ = (desiredAccess, bInheritHandle);
+    new_handle(py, sync::open_event(&name.text), "OpenEvent")
+}
+
+/// SetEvent(hEvent, /)
+#[pyfunction]
+#[pyo3(name = "SetEvent", signature = (hEvent, /))]
+#[allow(non_snake_case)]
+fn set_event(hEvent: HandleArg) -> PyResult<()> {
+    Ok(sync::set_event(hEvent.0).py_api("SetEvent")?)
+}
+
+/// ResetEvent(hEvent, /)
+#[pyfunction]
+#[pyo3(name = "ResetEvent", signature = (hEvent, /))]
+#[allow(non_snake_case)]
+fn reset_event(hEvent: HandleArg) -> PyResult<()> {
+    Ok(sync::reset_event(hEvent.0).py_api("ResetEvent")?)
+}
+
+/// PulseEvent(hEvent, /)
+#[pyfunction]
+#[pyo3(name = "PulseEvent", signature = (hEvent, /))]
+#[allow(non_snake_case)]
+fn pulse_event(hEvent: HandleArg) -> PyResult<()> {
+    Ok(sync::pulse_event(hEvent.0).py_api("PulseEvent")?)
+}
+
+/// CreateMutex(MutexAttributes, InitialOwner, Name, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "CreateMutex", signature = (MutexAttributes, InitialOwner, Name, /))]
+#[allow(non_snake_case)]
+fn create_mutex(py: Python<'_>, MutexAttributes: Option<Bound<'_, PyAny>>, InitialOwner: Flag, Name: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+    let _ = MutexAttributes;
+    new_handle(py, sync::create_mutex(InitialOwner.0, name_of(Name).as_deref()), "CreateMutex")
+}
+
+/// OpenMutex(desiredAccess, bInheritHandle, name, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "OpenMutex", signature = (desiredAccess, bInheritHandle, name, /))]
+#[allow(non_snake_case)]
+fn open_mutex(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
+    let _ = (desiredAccess, bInheritHandle);
+    new_handle(py, sync::open_mutex(&name.text), "OpenMutex")
+}
+
+/// ReleaseMutex(hEvent, /)
+#[pyfunction]
+#[pyo3(name = "ReleaseMutex", signature = (hEvent, /))]
+#[allow(non_snake_case)]
+fn release_mutex(hEvent: HandleArg) -> PyResult<()> {
+    Ok(sync::release_mutex(hEvent.0).py_api("ReleaseMutex")?)
+}
+
+/// CreateSemaphore(SemaphoreAttributes, InitialCount, MaximumCount, SemaphoreName, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "CreateSemaphore", signature = (SemaphoreAttributes, InitialCount, MaximumCount, SemaphoreName, /))]
+#[allow(non_snake_case)]
+fn create_semaphore(py: Python<'_>, SemaphoreAttributes: Option<Bound<'_, PyAny>>, InitialCount: i32, MaximumCount: i32, SemaphoreName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+    let _ = SemaphoreAttributes;
+    new_handle(py, sync::create_semaphore(InitialCount, MaximumCount, name_of(SemaphoreName).as_deref()), "CreateSemaphore")
+}
+
+/// OpenSemaphore(desiredAccess, bInheritHandle, name, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "OpenSemaphore", signature = (desiredAccess, bInheritHandle, name, /))]
+#[allow(non_snake_case)]
+fn open_semaphore(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
+    let _ = (desiredAccess, bInheritHandle);
+    new_handle(py, sync::open_semaphore(&name.text), "OpenSemaphore")
+}
+
+/// ReleaseSemaphore(hEvent, lReleaseCount, /) -> previous count
+#[pyfunction]
+#[pyo3(name = "ReleaseSemaphore", signature = (hEvent, lReleaseCount, /))]
+#[allow(non_snake_case)]
+fn release_semaphore(hEvent: HandleArg, lReleaseCount: i32) -> PyResult<i32> {
+    Ok(sync::release_semaphore(hEvent.0, lReleaseCount).py_api("ReleaseSemaphore")?)
+}
+
+/// CreateWaitableTimer(TimerAttributes, ManualReset, TimerName, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "CreateWaitableTimer", signature = (TimerAttributes, ManualReset, TimerName, /))]
+#[allow(non_snake_case)]
+fn create_waitable_timer(py: Python<'_>, TimerAttributes: Option<Bound<'_, PyAny>>, ManualReset: Flag, TimerName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+    let _ = TimerAttributes;
+    new_handle(py, sync::create_waitable_timer(ManualReset.0, name_of(TimerName).as_deref()), "CreateWaitableTimer")
+}
+
+/// OpenWaitableTimer(desiredAccess, bInheritHandle, timerName, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "OpenWaitableTimer", signature = (desiredAccess, bInheritHandle, timerName, /))]
+#[allow(non_snake_case)]
+fn open_waitable_timer(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, timerName: PathArg) -> PyResult<Py<PyHandle>> {
+    let _ = (desiredAccess, bInheritHandle);
+    new_handle(py, sync::open_waitable_timer(&timerName.text), "OpenWaitableTimer")
+}
+
+/// SetWaitableTimer(handle, dueTime, period, func, param, resume_state, /)
+#[pyfunction]
+#[pyo3(name = "SetWaitableTimer", signature = (handle, dueTime, period, func, param, resume_state, /))]
+#[allow(non_snake_case)]
+fn set_waitable_timer(handle: HandleArg, dueTime: i64, period: i32, func: Option<Bound<'_, PyAny>>, param: Option<Bound<'_, PyAny>>, resume_state: Flag) -> PyResult<()> {
+    let _ = (param, resume_state); // no system suspend to resume from on Linux
+    if func.is_some() {
+        // Completion routines run as APCs in alertable waits, which Linux threads lack.
+        return Err(PyWinError::new(winfile::Win32Error::NOT_SUPPORTED, "SetWaitableTimer").into());
+    }
+    Ok(sync::set_waitable_timer(handle.0, dueTime, period).py_api("SetWaitableTimer")?)
+}
+
+/// CancelWaitableTimer(handle, /)
+#[pyfunction]
+#[pyo3(name = "CancelWaitableTimer", signature = (handle, /))]
+fn cancel_waitable_timer(handle: HandleArg) -> PyResult<()> {
+    Ok(sync::cancel_waitable_timer(handle.0).py_api("CancelWaitableTimer")?)
+}
+
+/// Waits with the GIL released, in slices so Ctrl-C (KeyboardInterrupt) still works.
+fn wait(py: Python<'_>, handles: &[winfile::Handle], all: bool, ms: Dword, func: &'static str) -> PyResult<u32> {
+    const SLICE: Duration = Duration::from_millis(100);
+    let mut left = timeout(ms);
+    loop {
+        let slice = left.map_or(SLICE, |l| l.min(SLICE));
+        let outcome = py.detach(|| sync::wait_for_multiple(handles, all, Some(slice))).py_api(func)?;
+        if outcome != sync::WaitOutcome::Timeout {
+            return Ok(outcome.code());
+        }
+        if let Some(l) = left.as_mut() {
+            *l = l.saturating_sub(slice);
+            if l.is_zero() {
+                return Ok(outcome.code());
+            }
+        }
+        py.check_signals()?;
+    }
+}
+
+/// WaitForSingleObject(hHandle, milliseconds, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "WaitForSingleObject", signature = (hHandle, milliseconds, /))]
+#[allow(non_snake_case)]
+fn wait_for_single_object(py: Python<'_>, hHandle: HandleArg, milliseconds: Dword) -> PyResult<u32> {
+    wait(py, &[hHandle.0], false, milliseconds, "WaitForSingleObject")
+}
+
+/// WaitForSingleObjectEx(hHandle, milliseconds, bAlertable, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "WaitForSingleObjectEx", signature = (hHandle, milliseconds, bAlertable, /))]
+#[allow(non_snake_case)]
+fn wait_for_single_object_ex(py: Python<'_>, hHandle: HandleArg, milliseconds: Dword, bAlertable: Flag) -> PyResult<u32> {
+    let _ = bAlertable; // nothing queues APCs, so no wait ends with WAIT_IO_COMPLETION
+    wait(py, &[hHandle.0], false, milliseconds, "WaitForSingleObjectEx")
+}
+
+fn handle_list(list: &Bound<'_, PyAny>) -> PyResult<Vec<winfile::Handle>> {
+    list.try_iter()?.map(|item| item?.extract::<HandleArg>().map(|h| h.0)).collect()
+}
+
+/// WaitForMultipleObjects(handlelist, bWaitAll, milliseconds, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "WaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, /))]
+#[allow(non_snake_case)]
+fn wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword) -> PyResult<u32> {
+    let handles = handle_list(handlelist)?;
+    wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjects")
+}
+
+/// WaitForMultipleObjectsEx(handlelist, bWaitAll, milliseconds, bAlertable, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "WaitForMultipleObjectsEx", signature = (handlelist, bWaitAll, milliseconds, bAlertable, /))]
+#[allow(non_snake_case)]
+fn wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, bAlertable: Flag) -> PyResult<u32> {
+    let _ = bAlertable;
+    let handles = handle_list(handlelist)?;
+    wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjectsEx")
+}
+
+/// Fills the `winfile._native.win32event` submodule.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(create_event, m)?)?;
+    m.add_function(wrap_pyfunction!(open_event, m)?)?;
+    m.add_function(wrap_pyfunction!(set_event, m)?)?;
+    m.add_function(wrap_pyfunction!(reset_event, m)?)?;
+    m.add_function(wrap_pyfunction!(pulse_event, m)?)?;
+    m.add_function(wrap_pyfunction!(create_mutex, m)?)?;
+    m.add_function(wrap_pyfunction!(open_mutex, m)?)?;
+    m.add_function(wrap_pyfunction!(release_mutex, m)?)?;
+    m.add_function(wrap_pyfunction!(create_semaphore, m)?)?;
+    m.add_function(wrap_pyfunction!(open_semaphore, m)?)?;
+    m.add_function(wrap_pyfunction!(release_semaphore, m)?)?;
+    m.add_function(wrap_pyfunction!(create_waitable_timer, m)?)?;
+    m.add_function(wrap_pyfunction!(open_waitable_timer, m)?)?;
+    m.add_function(wrap_pyfunction!(set_waitable_timer, m)?)?;
+    m.add_function(wrap_pyfunction!(cancel_waitable_timer, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_single_object, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_single_object_ex, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_multiple_objects, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_multiple_objects_ex, m)?)?;
+    Ok(())
+}
