@@ -9,12 +9,14 @@
 #![deny(missing_docs)]
 
 pub mod consts;
+pub mod engine;
 pub mod error;
 pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
 pub mod open;
+pub mod overlapped;
 pub mod path;
 pub mod sync;
 

@@ -40,12 +40,12 @@ struct Hub {
 static HUB: LazyLock<Hub> = LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new() });
 
 /// Takes the hub lock.
-pub(super) fn lock() -> HubGuard<'static> {
+pub(crate) fn lock() -> HubGuard<'static> {
     HubGuard(HUB.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// Changes signal state under the hub lock and wakes every waiter to re-check.
-pub(super) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
+pub(crate) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
     let guard = lock();
     let r = f(&guard);
     drop(guard);
@@ -54,7 +54,7 @@ pub(super) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
 }
 
 /// Sleeps until a state change or `until`, releasing the hub lock meanwhile.
-pub(super) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
+pub(crate) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
     let inner = guard.0;
     let inner = match until {
         None => HUB.changed.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner),
@@ -68,14 +68,14 @@ pub(super) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuar
 
 /// State guarded by the hub lock: a `Mutex` that is only ever taken while the hub is
 /// held, so it never contends; the `&HubGuard` argument enforces the discipline.
-pub(super) struct HubCell<T>(Mutex<T>);
+pub(crate) struct HubCell<T>(Mutex<T>);
 
 impl<T> HubCell<T> {
-    pub(super) fn new(v: T) -> Self {
+    pub(crate) fn new(v: T) -> Self {
         Self(Mutex::new(v))
     }
 
-    pub(super) fn with<R>(&self, _hub: &HubGuard<'_>, f: impl FnOnce(&mut T) -> R) -> R {
+    pub(crate) fn with<R>(&self, _hub: &HubGuard<'_>, f: impl FnOnce(&mut T) -> R) -> R {
         let mut g = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut g)
     }

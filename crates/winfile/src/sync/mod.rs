@@ -6,7 +6,7 @@
 //! once or none is), as Windows requires.
 
 mod event;
-mod hub;
+pub(crate) mod hub;
 mod mutex;
 mod names;
 mod semaphore;

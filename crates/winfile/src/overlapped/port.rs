@@ -1,0 +1,242 @@
+//! I/O completion ports: `CreateIoCompletionPort`, `GetQueuedCompletionStatus`,
+//! `PostQueuedCompletionStatus`.
+//!
+//! Waiting threads are woken last-in first-out, as Windows does. The concurrency value
+//! limits the threads "released" by the port at once; a released thread counts until it
+//! calls `GetQueuedCompletionStatus` again or exits (Linux cannot tell when it blocks
+//! elsewhere, which Windows would also discount).
+
+use crate::error::{Context, Error, Result, Win32Error};
+use crate::handle::{self, File, Handle, Object};
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+/// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
+pub type Token = Box<dyn Any + Send + Sync>;
+
+/// One completion packet.
+pub struct Packet {
+    /// Win32 status of the operation (0 for success).
+    pub status: Win32Error,
+    /// Bytes transferred (or the posted count).
+    pub bytes: usize,
+    /// The completion key of the handle (or the posted key).
+    pub key: u64,
+    /// The poster's token (the OVERLAPPED), if any.
+    pub token: Option<Token>,
+}
+
+enum Wake {
+    Packet(Packet),
+    Abandoned,
+}
+
+struct Waiter {
+    slot: Mutex<Option<Wake>>,
+    cv: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<Packet>,
+    waiters: Vec<Arc<Waiter>>,
+    active: u32,
+    closed: bool,
+}
+
+/// A completion port.
+pub struct Port {
+    concurrency: u32,
+    state: Mutex<State>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Port {
+    /// Hands out queued packets to waiting threads while the concurrency allows, newest
+    /// waiter first.
+    fn dispatch(&self, st: &mut State) {
+        while st.active < self.concurrency && !st.queue.is_empty() {
+            let Some(w) = st.waiters.pop() else { break };
+            let Some(p) = st.queue.pop_front() else { break };
+            st.active += 1;
+            *lock(&w.slot) = Some(Wake::Packet(p));
+            w.cv.notify_one();
+        }
+    }
+
+    /// Queues a packet.
+    pub fn post(&self, p: Packet) {
+        let mut st = lock(&self.state);
+        if st.closed {
+            return;
+        }
+        st.queue.push_back(p);
+        self.dispatch(&mut st);
+    }
+
+    fn deactivate(&self) {
+        let mut st = lock(&self.state);
+        st.active = st.active.saturating_sub(1);
+        self.dispatch(&mut st);
+    }
+}
+
+impl Object for Port {
+    fn on_close(&self) {
+        let mut st = lock(&self.state);
+        st.closed = true;
+        st.queue.clear();
+        for w in st.waiters.drain(..) {
+            *lock(&w.slot) = Some(Wake::Abandoned);
+            w.cv.notify_one();
+        }
+    }
+}
+
+/// The port a thread was last released by; released threads count against the port's
+/// concurrency until they come back or exit.
+struct Released(RefCell<Option<Weak<Port>>>);
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.borrow_mut().take().and_then(|w| w.upgrade()) {
+            p.deactivate();
+        }
+    }
+}
+
+thread_local! {
+    static RELEASED: Released = const { Released(RefCell::new(None)) };
+}
+
+/// File → (port, key) associations, keyed by the file object's address.
+static ASSOCIATIONS: LazyLock<Mutex<HashMap<usize, (Weak<Port>, u64)>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+pub(crate) fn file_key(file: &Arc<File>) -> usize {
+    Arc::as_ptr(file) as usize
+}
+
+/// The port and key a file's completions go to.
+pub(crate) fn association(file: usize) -> Option<(Arc<Port>, u64)> {
+    let map = lock(&ASSOCIATIONS);
+    map.get(&file).and_then(|(w, k)| w.upgrade().map(|p| (p, *k)))
+}
+
+pub(crate) fn forget(file: usize) {
+    lock(&ASSOCIATIONS).remove(&file);
+}
+
+/// `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, n)`—a new port; 0 means as
+/// many concurrent threads as processors.
+///
+/// # Linux mechanism
+/// In-process packet queue with LIFO hand-off to waiting threads.
+pub fn create_io_completion_port(concurrency: u32) -> Handle {
+    let concurrency = if concurrency == 0 {
+        std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
+    } else {
+        concurrency
+    };
+    handle::insert(Arc::new(Port { concurrency, state: Mutex::new(State::default()) }))
+}
+
+/// `CreateIoCompletionPort(file, port, key, 0)`—completions of the file's overlapped
+/// I/O go to `port` with `key`. A handle can be associated once (87 after).
+///
+/// # Linux mechanism
+/// Association recorded per file object; the engine posts on completion.
+pub fn associate(file: Handle, port: Handle, key: u64) -> Result<()> {
+    const API: &str = "CreateIoCompletionPort";
+    let port = handle::get::<Port>(port).api(API)?;
+    let file = handle::get::<File>(file).api(API)?;
+    let mut map = lock(&ASSOCIATIONS);
+    let id = file_key(&file);
+    if map.get(&id).is_some_and(|(w, _)| w.strong_count() > 0) {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    map.insert(id, (Arc::downgrade(&port), key));
+    Ok(())
+}
+
+/// `PostQueuedCompletionStatus`—queues a packet of the caller's own.
+///
+/// # Linux mechanism
+/// Push onto the port's queue, handing it straight to the newest waiter if any.
+pub fn post_queued_completion_status(port: Handle, bytes: usize, key: u64, token: Option<Token>) -> Result<()> {
+    let port = handle::get::<Port>(port).api("PostQueuedCompletionStatus")?;
+    port.post(Packet { status: Win32Error::SUCCESS, bytes, key, token });
+    Ok(())
+}
+
+/// `GetQueuedCompletionStatus`—the next packet, waiting up to `timeout` (`None` =
+/// INFINITE). Fails with WAIT_TIMEOUT (258), ERROR_ABANDONED_WAIT_0 (735) when the port
+/// closes during the wait, or ERROR_INVALID_HANDLE.
+///
+/// # Linux mechanism
+/// Per-waiter condition variable; waiters stacked for LIFO wake-up.
+pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    let port = handle::get::<Port>(port)?;
+    // Coming back to the port (or any port) ends this thread's previous release.
+    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()).and_then(|w| w.upgrade()) {
+        prev.deactivate();
+    }
+    let waiter = {
+        let mut st = lock(&port.state);
+        if st.closed {
+            return Err(Win32Error::ABANDONED_WAIT_0);
+        }
+        if st.active < port.concurrency {
+            if let Some(p) = st.queue.pop_front() {
+                st.active += 1;
+                drop(st);
+                RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
+                return Ok(p);
+            }
+        }
+        if timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Win32Error::WAIT_TIMEOUT);
+        }
+        let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new() });
+        st.waiters.push(w.clone());
+        w
+    };
+    let end = timeout.and_then(|t| Instant::now().checked_add(t));
+    let mut slot = lock(&waiter.slot);
+    loop {
+        if let Some(wake) = slot.take() {
+            return match wake {
+                Wake::Packet(p) => {
+                    RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
+                    Ok(p)
+                }
+                Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
+            };
+        }
+        match end {
+            None => slot = waiter.cv.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
+            Some(e) => {
+                let now = Instant::now();
+                if now >= e {
+                    drop(slot);
+                    // Leave the stack; a packet handed over meanwhile is still ours.
+                    let mut st = lock(&port.state);
+                    st.waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+                    drop(st);
+                    slot = lock(&waiter.slot);
+                    if slot.is_some() {
+                        continue;
+                    }
+                    return Err(Win32Error::WAIT_TIMEOUT);
+                }
+                slot = waiter.cv.wait_timeout(slot, e - now).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Asynchronous ReadFile/WriteFile on handles opened with FILE_FLAG_OVERLAPPED,
+//! `GetOverlappedResult`, `CancelIo`, and aborting a closing handle's I/O.
+
+use super::port::{self, Packet, Token};
+use super::state::Overlapped;
+use crate::consts::FILE_FLAG_OVERLAPPED;
+use crate::engine::{self, Job, JobKind};
+use crate::error::{Context, Error, Result, Win32Error};
+use crate::handle::{self, File, FileKind, Handle};
+use crate::sync::Event;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::thread::{self, ThreadId};
+
+/// Receives the bytes of a completed read before anything is signaled (the caller's
+/// buffer is filled, then the event, then the port).
+pub type Deliver = Box<dyn FnOnce(&[u8]) + Send>;
+
+/// What the caller's OVERLAPPED brings to a submission.
+pub struct Submit {
+    /// The completion state shared with the caller's object.
+    pub ol: Arc<Overlapped>,
+    /// `hEvent` (0 = none). With its low bit set, no packet goes to a completion port.
+    pub event: Handle,
+    /// Returned with the completion packet (the caller's OVERLAPPED object).
+    pub token: Option<Token>,
+}
+
+/// Shared reference to an operation's control block.
+pub(crate) type OpCtlRef = Arc<OpCtl>;
+
+/// Control block of one operation in flight.
+pub(crate) struct OpCtl {
+    cancelled: AtomicBool,
+    issuer: ThreadId,
+}
+
+impl OpCtl {
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+}
+
+/// Operations in flight, per file object.
+static INFLIGHT: LazyLock<Mutex<HashMap<usize, Vec<Arc<OpCtl>>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn inflight() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<Arc<OpCtl>>>> {
+    INFLIGHT.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether `h` is a file handle opened with FILE_FLAG_OVERLAPPED.
+pub fn is_overlapped_handle(h: Handle) -> bool {
+    handle::get::<File>(h).is_ok_and(|f| f.flags() & FILE_FLAG_OVERLAPPED != 0)
+}
+
+fn event_of(h: Handle, api: &'static str) -> Result<Option<Arc<Event>>> {
+    let raw = h.raw() & !1;
+    if raw == 0 {
+        return Ok(None);
+    }
+    handle::get::<Event>(Handle::from_raw(raw)).map(Some).api(api)
+}
+
+fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<()> {
+    let file = handle::get::<File>(h).api(api)?;
+    let reading = matches!(kind, JobKind::Read(_));
+    if file.kind() == FileKind::Directory {
+        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
+    }
+    if (reading && !file.can_read()) || (!reading && !file.can_write()) {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    let event = event_of(s.event, api)?;
+    let key = port::file_key(&file);
+    let port = if s.event.raw() & 1 == 0 { port::association(key) } else { None };
+    let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id() });
+    inflight().entry(key).or_default().push(ctl.clone());
+    if let Some(ev) = &event {
+        ev.reset();
+    }
+    s.ol.begin();
+    let ol = s.ol;
+    let token = s.token;
+    let offset = ol.offset();
+    let done_ctl = ctl.clone();
+    let done = Box::new(move |status: Win32Error, bytes: usize, data: Vec<u8>| {
+        let (status, bytes) = if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
+        if status == Win32Error::SUCCESS {
+            if let Some(deliver) = deliver {
+                deliver(&data[..bytes.min(data.len())]);
+            }
+        }
+        ol.finish(status, bytes);
+        if let Some(ev) = event {
+            ev.set();
+        }
+        if let Some((port, port_key)) = port {
+            port.post(Packet { status, bytes, key: port_key, token });
+        }
+        let mut map = inflight();
+        if let Some(list) = map.get_mut(&key) {
+            list.retain(|c| !Arc::ptr_eq(c, &done_ctl));
+            if list.is_empty() {
+                map.remove(&key);
+            }
+        }
+    });
+    engine::submit(Job { handle: h, file, kind, offset, ctl, done });
+    Ok(())
+}
+
+/// `ReadFile` on an overlapped handle—queues a read of `len` bytes at the OVERLAPPED's
+/// offset; the caller then sees ERROR_IO_PENDING. `deliver` receives the data.
+///
+/// # Linux mechanism
+/// The completion engine (io_uring or a thread pool) performs pread(2).
+pub fn submit_read(h: Handle, len: usize, s: Submit, deliver: Option<Deliver>) -> Result<()> {
+    submit(h, JobKind::Read(len), s, deliver, "ReadFile")
+}
+
+/// `WriteFile` on an overlapped handle—queues a write of `data` at the OVERLAPPED's offset.
+///
+/// # Linux mechanism
+/// The completion engine (io_uring or a thread pool) performs pwrite(2).
+pub fn submit_write(h: Handle, data: Vec<u8>, s: Submit) -> Result<()> {
+    submit(h, JobKind::Write(data), s, None, "WriteFile")
+}
+
+/// `GetOverlappedResult`—the bytes transferred by the OVERLAPPED's operation; while it
+/// is pending, waits (`wait`) or fails with ERROR_IO_INCOMPLETE (996). A failed
+/// operation gives its status (38 end of file, 995 aborted, ...).
+///
+/// # Linux mechanism
+/// Completion state under the wait hub; the wait sleeps on its condition variable.
+pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<usize> {
+    const API: &str = "GetOverlappedResult";
+    handle::get_any(h).api(API)?;
+    let (status, bytes) = match ol.result() {
+        Some(r) => r,
+        None if !wait => return Err(Error::new(Win32Error::IO_INCOMPLETE, API)),
+        None => ol.wait(),
+    };
+    if status == Win32Error::SUCCESS {
+        Ok(bytes)
+    } else {
+        Err(Error::new(status, API))
+    }
+}
+
+/// `CancelIo`—cancels the I/O the calling thread issued on the handle; each completes
+/// with ERROR_OPERATION_ABORTED (995).
+///
+/// # Linux mechanism
+/// Cancellation flags checked by the engine (and IORING_OP_ASYNC_CANCEL on io_uring).
+pub fn cancel_io(h: Handle) -> Result<()> {
+    let file = handle::get::<File>(h).api("CancelIo")?;
+    let me = thread::current().id();
+    let ctls: Vec<_> = inflight().get(&port::file_key(&file)).cloned().unwrap_or_default();
+    for ctl in ctls.iter().filter(|c| c.issuer == me) {
+        ctl.cancelled.store(true, Ordering::Release);
+    }
+    engine::wake_cancelled();
+    Ok(())
+}
+
+/// A file handle is closing: its pending I/O completes with ERROR_OPERATION_ABORTED and
+/// its port association ends.
+pub fn abort_file(file: &File) {
+    let key = std::ptr::from_ref(file) as usize;
+    let ctls = inflight().get(&key).cloned().unwrap_or_default();
+    for ctl in &ctls {
+        ctl.cancelled.store(true, Ordering::Release);
+    }
+    if !ctls.is_empty() {
+        engine::wake_cancelled();
+    }
+    port::forget(key);
+}

@@ -1,0 +1,99 @@
+//! The completion state of one OVERLAPPED structure.
+
+use crate::error::Win32Error;
+use crate::sync::hub::{self, HubCell};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// `Internal` while an operation is in flight (STATUS_PENDING).
+pub const STATUS_PENDING: u64 = 0x103;
+
+/// One OVERLAPPED: the offset given by the caller and the result written at completion.
+/// Shared between the caller's object and the operation in flight.
+pub struct Overlapped {
+    offset: AtomicU64,
+    internal: AtomicU64,
+    internal_high: AtomicU64,
+    /// The Win32 status of the last operation; `None` while pending.
+    done: HubCell<Option<Win32Error>>,
+}
+
+impl Default for Overlapped {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Overlapped {
+    /// A zeroed OVERLAPPED (no operation yet: GetOverlappedResult sees it complete).
+    pub fn new() -> Self {
+        Self {
+            offset: AtomicU64::new(0),
+            internal: AtomicU64::new(0),
+            internal_high: AtomicU64::new(0),
+            done: HubCell::new(Some(Win32Error::SUCCESS)),
+        }
+    }
+
+    /// The 64-bit file offset (`Offset` | `OffsetHigh` << 32).
+    pub fn offset(&self) -> u64 {
+        self.offset.load(Ordering::Acquire)
+    }
+
+    /// Sets the 64-bit file offset.
+    pub fn set_offset(&self, v: u64) {
+        self.offset.store(v, Ordering::Release);
+    }
+
+    /// `Internal`: the status code (STATUS_PENDING while in flight).
+    pub fn internal(&self) -> u64 {
+        self.internal.load(Ordering::Acquire)
+    }
+
+    /// Sets `Internal`, as callers may.
+    pub fn set_internal(&self, v: u64) {
+        self.internal.store(v, Ordering::Release);
+    }
+
+    /// `InternalHigh`: the bytes transferred.
+    pub fn internal_high(&self) -> u64 {
+        self.internal_high.load(Ordering::Acquire)
+    }
+
+    /// Sets `InternalHigh`, as callers may.
+    pub fn set_internal_high(&self, v: u64) {
+        self.internal_high.store(v, Ordering::Release);
+    }
+
+    /// Marks an operation as started.
+    pub(crate) fn begin(&self) {
+        self.internal.store(STATUS_PENDING, Ordering::Release);
+        self.internal_high.store(0, Ordering::Release);
+        let g = hub::lock();
+        self.done.with(&g, |d| *d = None);
+    }
+
+    /// Stores the result and wakes GetOverlappedResult waiters.
+    pub(crate) fn finish(&self, status: Win32Error, bytes: usize) {
+        self.internal_high.store(bytes as u64, Ordering::Release);
+        self.internal.store(u64::from(status.0), Ordering::Release);
+        hub::signal(|g| self.done.with(g, |d| *d = Some(status)));
+    }
+
+    /// The result, or `None` while pending.
+    pub(crate) fn result(&self) -> Option<(Win32Error, usize)> {
+        let g = hub::lock();
+        let status = self.done.with(&g, |d| *d)?;
+        Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)))
+    }
+
+    /// Blocks until the operation ends.
+    pub(crate) fn wait(&self) -> (Win32Error, usize) {
+        let mut g = hub::lock();
+        loop {
+            if let Some(status) = self.done.with(&g, |d| *d) {
+                return (status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX));
+            }
+            g = hub::sleep(g, None);
+        }
+    }
+}
