@@ -209,3 +209,21 @@ def test_set_current_directory_errors(tree, restore_cwd):
     assert os.getcwd() == restore_cwd
     with pytest.raises(TypeError):
         win32file.SetCurrentDirectory(lpPathName=wpath)
+
+
+def test_trailing_separator_after_a_file_is_invalid_name(tree):
+    # Windows rejects `file.txt\` as a name (STATUS_OBJECT_NAME_INVALID), while
+    # `file.txt\x` is a missing path and `dir\` is the directory.
+    wpath, linux = tree
+    for name in (wpath + "\\Foo\\Bar.TXT\\", str(linux / "Foo" / "Bar.TXT") + "/"):
+        assert open_error(name) == 123
+        assert win32file.GetFileAttributes(name) == -1
+        for call, args in ((win32file.GetFileAttributesEx, ()),
+                           (win32file.SetFileAttributes, (win32file.FILE_ATTRIBUTE_HIDDEN,)),
+                           (win32file.DeleteFile, ())):
+            with pytest.raises(pywintypes.error) as info:
+                call(name, *args)
+            assert info.value.winerror == 123, call
+    assert open_error(wpath + "\\Foo\\Bar.TXT\\x") == 3
+    assert win32file.GetFileAttributes(wpath + "\\Foo\\") == win32file.FILE_ATTRIBUTE_DIRECTORY
+    assert (linux / "Foo" / "Bar.TXT").read_bytes() == b"bar"
