@@ -132,3 +132,31 @@ def test_copy_argument_rules(cdir):
         with pytest.raises(TypeError):
             func(ExistingFileName=src, NewFileName=dst, bFailIfExists=0)
     assert os.listdir(linux) == ["src"]
+
+
+def test_copy_onto_itself_is_sharing_violation(cdir):
+    wpath, linux = cdir
+    (linux / "f").write_bytes(b"keep")
+    fails(32, "CopyFile", win32file.CopyFile, wpath + "\\f", wpath + "\\F", 0)
+    assert (linux / "f").read_bytes() == b"keep"
+
+
+def test_copy_through_symlink_copies_target(cdir):
+    wpath, linux = cdir
+    (linux / "target").write_bytes(b"target data")
+    (linux / "link").symlink_to(linux / "target")
+    win32file.CopyFile(wpath + "\\link", wpath + "\\copy", 1)
+    assert not (linux / "copy").is_symlink()
+    assert (linux / "copy").read_bytes() == b"target data"
+
+
+def test_copy_creation_time_is_new(cdir):
+    wpath, linux = cdir
+    (linux / "src").write_bytes(b"")
+    h = win32file.CreateFile(wpath + "\\src", win32file.GENERIC_WRITE, 0, None, win32file.OPEN_EXISTING, 0, None)
+    old = datetime.datetime(1990, 1, 1, tzinfo=datetime.timezone.utc)
+    win32file.SetFileTime(h, old, None, None)
+    h.Close()
+    win32file.CopyFile(wpath + "\\src", wpath + "\\dst", 1)
+    assert win32file.GetFileAttributesEx(wpath + "\\src")[1] == old
+    assert win32file.GetFileAttributesEx(wpath + "\\dst")[1].year > 2000

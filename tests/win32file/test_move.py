@@ -241,3 +241,37 @@ def test_move_directory_across_file_systems_refused(cdir, other_fs):
     with pytest.raises(pywintypes.error):
         win32file.MoveFile(wpath + "\\d", os.path.join(other_fs, "d"))
     assert (linux / "d" / "f").exists() and not os.path.exists(os.path.join(other_fs, "d"))
+
+
+def test_move_across_file_systems_keeps_last_write_time(cdir, other_fs):
+    wpath, linux = cdir
+    (linux / "old").write_bytes(b"x")
+    os.utime(linux / "old", (1_000_000_000, 1_000_000_000.5))
+    dest = os.path.join(other_fs, "old")
+    win32file.MoveFile(wpath + "\\old", dest)
+    assert os.stat(dest).st_mtime == 1_000_000_000.5
+
+
+def test_move_readonly_source_keeps_readonly(cdir):
+    wpath, linux = cdir
+    (linux / "ro").write_bytes(b"r")
+    win32file.SetFileAttributes(wpath + "\\ro", READONLY)
+    win32file.MoveFile(wpath + "\\ro", wpath + "\\moved")
+    assert os.listdir(linux) == ["moved"]
+    assert win32file.GetFileAttributes(wpath + "\\moved") == READONLY
+
+
+def test_move_onto_itself_is_a_no_op(cdir):
+    wpath, linux = cdir
+    (linux / "same").write_bytes(b"s")
+    win32file.MoveFile(wpath + "\\same", wpath + "\\same")
+    win32file.MoveFileEx(wpath + "\\same", wpath + "\\same", 0)
+    assert (linux / "same").read_bytes() == b"s"
+
+
+def test_move_invalid_names(cdir):
+    wpath, linux = cdir
+    (linux / "a").write_bytes(b"")
+    fails(123, "MoveFile", win32file.MoveFile, wpath + "\\a", wpath + "\\b|c")
+    fails(123, "MoveFile", win32file.MoveFile, wpath + "\\a?", wpath + "\\b")
+    assert os.listdir(linux) == ["a"]

@@ -250,3 +250,28 @@ def test_remove_readonly_directory(cdir):
     win32file.SetFileAttributes(wpath + "\\ro", NORMAL)
     win32file.RemoveDirectory(wpath + "\\ro")
     assert not (linux / "ro").exists()
+
+
+def test_delete_while_open_with_share_delete(cdir):
+    wpath, linux = cdir
+    (linux / "open.txt").write_bytes(b"still here")
+    share = win32file.FILE_SHARE_READ | win32file.FILE_SHARE_WRITE | win32file.FILE_SHARE_DELETE
+    h = win32file.CreateFile(wpath + "\\open.txt", win32file.GENERIC_READ, share, None,
+                             win32file.OPEN_EXISTING, 0, None)
+    try:
+        win32file.DeleteFile(wpath + "\\open.txt")
+        assert not (linux / "open.txt").exists()
+        assert win32file.ReadFile(h, 100)[1] == b"still here"
+    finally:
+        h.Close()
+
+
+def test_create_directory_name_forms(cdir):
+    wpath, linux = cdir
+    win32file.CreateDirectory(wpath + "\\withsep\\", None)
+    win32file.CreateDirectory(wpath + "\\dotted.", None)
+    win32file.CreateDirectory(wpath + "/forward", None)
+    assert sorted(os.listdir(linux)) == ["dotted", "forward", "withsep"]
+    fails(123, "CreateDirectory", win32file.CreateDirectory, wpath + "\\a<b", None)
+    fails(123, "DeleteFile", win32file.DeleteFile, wpath + "\\a|b")
+    fails(123, "RemoveDirectory", win32file.RemoveDirectory, wpath + "\\a*b")
