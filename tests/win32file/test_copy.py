@@ -160,3 +160,14 @@ def test_copy_creation_time_is_new(cdir):
     win32file.CopyFile(wpath + "\\src", wpath + "\\dst", 1)
     assert win32file.GetFileAttributesEx(wpath + "\\src")[1] == old
     assert win32file.GetFileAttributesEx(wpath + "\\dst")[1].year > 2000
+
+
+def test_copy_onto_symlink_overwrites_its_target(cdir):
+    # Microsoft: an existing destination that is a symbolic link has its target overwritten.
+    wpath, linux = cdir
+    (linux / "src").write_bytes(b"new")
+    (linux / "target").write_bytes(b"old")
+    (linux / "link").symlink_to(linux / "target")
+    win32file.CopyFile(wpath + "\\src", wpath + "\\link", 0)
+    assert (linux / "link").is_symlink()
+    assert (linux / "target").read_bytes() == b"new"
