@@ -39,8 +39,13 @@ pub fn from_errno(e: Errno) -> Win32Error {
 }
 
 /// Windows tells a missing file (2) from a missing directory on the way (3): this picks
-/// the code for a lookup of `path` that failed with ENOENT or ENOTDIR.
+/// the code for a lookup of `path` that failed with ENOENT or ENOTDIR. A name written
+/// with a trailing separator after an existing non-directory (`file.txt\`) is an
+/// invalid name on Windows (STATUS_OBJECT_NAME_INVALID → 123), not a missing one.
 pub fn not_found_for(path: &Path) -> Win32Error {
+    if names_file_as_directory(path) {
+        return Win32Error::INVALID_NAME;
+    }
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => {
             match rustix::fs::stat(parent) {
@@ -52,4 +57,17 @@ pub fn not_found_for(path: &Path) -> Win32Error {
         }
         _ => Win32Error::FILE_NOT_FOUND,
     }
+}
+
+/// True when `path` ends with `/` and what it names without the slash exists and is
+/// not a directory (symbolic links followed).
+fn names_file_as_directory(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let trimmed = bytes.len() - bytes.iter().rev().take_while(|&&b| b == b'/').count();
+    if trimmed == bytes.len() || trimmed == 0 {
+        return false;
+    }
+    let name = Path::new(std::ffi::OsStr::from_bytes(&bytes[..trimmed]));
+    rustix::fs::stat(name).is_ok_and(|st| !rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir())
 }

@@ -50,7 +50,7 @@ pub(crate) fn copy_path(from: &Path, to: &Path, fail_if_exists: bool) -> std::re
             }
         }
         Err(Errno::NOENT) => {}
-        Err(Errno::NOTDIR) => return Err(Win32Error::PATH_NOT_FOUND),
+        Err(Errno::NOTDIR) => return Err(not_found_for(to)),
         Err(e) => return Err(e.into()),
     }
     let oflags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;

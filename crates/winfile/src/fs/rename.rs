@@ -45,7 +45,7 @@ pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
         }
         Ok(to_st) => check_replace(&from_st, &to_st, &to, replace)?,
         Err(Errno::NOENT) => {}
-        Err(Errno::NOTDIR) => return Err(Error::new(Win32Error::PATH_NOT_FOUND, API)),
+        Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(&to), API)),
         Err(e) => return Err(Error::new(e.into(), API)),
     }
     match renameat_with(CWD, &from, CWD, &to, rename_flags) {

@@ -136,7 +136,7 @@ fn existing(path: &Path, p: &CreateParams) -> Result<Option<Existing>> {
             Ok(Some(Existing { is_dir, attributes }))
         }
         Err(Errno::NOENT) => Ok(None),
-        Err(Errno::NOTDIR) => Err(Error::new(Win32Error::PATH_NOT_FOUND, API)),
+        Err(Errno::NOTDIR) => Err(Error::new(not_found_for(path), API)),
         Err(e) => Err(Error::new(e.into(), API)),
     }
 }
