@@ -50,6 +50,15 @@ def test_close_handle_none_and_zero_are_no_ops():
     assert win32file.CloseHandle(pywintypes.HANDLE(0)) is None
 
 
+def test_close_handle_on_pseudo_handles_succeeds():
+    # -1 is also GetCurrentProcess(), -2 GetCurrentThread(): closing them has no effect
+    assert win32file.CloseHandle(win32file.INVALID_HANDLE_VALUE) is None
+    assert win32file.CloseHandle(-2) is None
+    pseudo = pywintypes.HANDLE(-1)
+    pseudo.Close()
+    assert int(pseudo) == 0
+
+
 def test_close_handle_wrong_type_is_type_error():
     with pytest.raises(TypeError):
         win32file.CloseHandle("h")
@@ -122,6 +131,20 @@ def test_get_osfhandle_of_closed_fd_is_oserror(tmp):
     os.close(fd)
     with pytest.raises(OSError):
         win32file._get_osfhandle(fd)
+
+
+def test_get_osfhandle_follows_a_reused_fd_number(tmp):
+    (tmp / "a").write_bytes(b"first")
+    (tmp / "b").write_bytes(b"second")
+    fd = os.open(tmp / "a", os.O_RDONLY)
+    assert win32file.ReadFile(win32file._get_osfhandle(fd), 10) == (0, b"first")
+    os.close(fd)
+    fd2 = os.open(tmp / "b", os.O_RDONLY)
+    try:
+        assert fd2 == fd  # the lowest free number comes back
+        assert win32file.ReadFile(win32file._get_osfhandle(fd2), 10) == (0, b"second")
+    finally:
+        os.close(fd2)
 
 
 def test_get_osfhandle_respects_fd_access(tmp):

@@ -86,6 +86,13 @@ def test_read_negative_size_raises(fh):
         win32file.ReadFile(h, -1)
 
 
+def test_impossible_read_size_is_memory_error(fh):
+    h, _ = fh
+    with pytest.raises(MemoryError):
+        win32file.ReadFile(h, 1 << 50)
+    assert win32file.ReadFile(h, 2) == (0, b"01")  # nothing was consumed
+
+
 def test_big_read_and_write(fh):
     h, linux = fh
     data = os.urandom(3 * 1024 * 1024 + 17)

@@ -92,6 +92,14 @@ def test_template_handle_accepts_none_zero_int_and_handle(name):
         win32file.CreateFile(name, R, SHARE, None, win32file.OPEN_EXISTING, 0, "t")
 
 
+def test_bytes_names_are_accepted(cdir):
+    wpath, linux = cdir
+    h = win32file.CreateFile((wpath + "\\b.txt").encode(), W, SHARE, None, win32file.CREATE_NEW, 0, None)
+    win32file.WriteFile(h, b"bytes")
+    h.Close()
+    assert (linux / "b.txt").read_bytes() == b"bytes"
+
+
 def test_embedded_nul_is_value_error(cdir):
     wpath, linux = cdir
     with pytest.raises(ValueError):

@@ -123,7 +123,9 @@ def test_flush_file_buffers(fname):
     h = open_(name, R)
     e = error_of(win32file.FlushFileBuffers, h)
     assert (e.winerror, e.funcname) == (5, "FlushFileBuffers")
+    raw = int(h)
     h.Close()
+    assert error_of(win32file.FlushFileBuffers, raw).winerror == 6
 
 
 def test_get_file_size_follows_writes(fname):
