@@ -110,10 +110,13 @@ fn write_file(
         let bytes = b.as_bytes();
         py.detach(|| run(bytes))
     } else {
-        if data.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err("a bytes-like object is required, not 'str'"));
-        }
-        let copy: Vec<u8> = py.import("builtins")?.getattr("bytes")?.call1((data,))?.extract()?;
+        // Only the buffer protocol: bytes(12) or bytes([1, 2]) would invent data.
+        let not_buffer = || match data.get_type().name() {
+            Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
+            Err(e) => e,
+        };
+        let view = py.import("builtins")?.getattr("memoryview")?.call1((data,)).map_err(|_| not_buffer())?;
+        let copy = view.call_method0("tobytes")?.cast_into::<PyBytes>()?.as_bytes().to_vec();
         py.detach(|| run(&copy))
     }
     .py_api("WriteFile")?;

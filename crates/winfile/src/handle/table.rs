@@ -78,8 +78,16 @@ pub(crate) fn replace(h: Handle, obj: Arc<dyn Object>) -> Result<(), Win32Error>
     Ok(())
 }
 
-/// `CloseHandle`—removes `h` from the table and tells its object.
+/// `GetCurrentProcess()` (-1, the same value as `INVALID_HANDLE_VALUE`) and
+/// `GetCurrentThread()` (-2): pseudo-handles that closing leaves alone.
+const PSEUDO_HANDLES: [u64; 2] = [u64::MAX, u64::MAX - 1];
+
+/// `CloseHandle`—removes `h` from the table and tells its object. Closing a
+/// pseudo-handle succeeds and does nothing, as on Windows.
 pub fn close(h: Handle) -> Result<(), Win32Error> {
+    if PSEUDO_HANDLES.contains(&h.0) {
+        return Ok(());
+    }
     let obj = {
         let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         table.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?

@@ -94,6 +94,57 @@ fn write_loop(file: &File, data: &[u8], mut offset: Option<u64>) -> std::result:
     Ok(done)
 }
 
+/// Memory alignment of FILE_FLAG_NO_BUFFERING transfers. The handle's descriptor is
+/// O_DIRECT, which also needs buffer addresses the device accepts; callers' buffers
+/// (Python objects) have no such alignment, so direct transfers go through this.
+const MEM_ALIGN: usize = 4096;
+
+/// A zeroed scratch buffer of `len` bytes starting on a `MEM_ALIGN` boundary.
+struct Bounce {
+    mem: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl Bounce {
+    fn new(len: usize) -> std::result::Result<Self, Errno> {
+        let mut mem = Vec::new();
+        mem.try_reserve_exact(len + MEM_ALIGN).map_err(|_| Errno::NOMEM)?;
+        mem.resize(len + MEM_ALIGN, 0);
+        let start = mem.as_ptr().align_offset(MEM_ALIGN).min(MEM_ALIGN);
+        Ok(Self { mem, start, len })
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        &mut self.mem[self.start..self.start + self.len]
+    }
+}
+
+fn unbuffered(file: &File) -> bool {
+    file.flags() & FILE_FLAG_NO_BUFFERING != 0
+}
+
+/// `read_loop`, through an aligned buffer for unbuffered handles.
+fn read_some(file: &File, buf: &mut [u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    if !unbuffered(file) {
+        return read_loop(file, buf, offset);
+    }
+    let mut bounce = Bounce::new(buf.len())?;
+    let n = read_loop(file, bounce.bytes(), offset)?;
+    buf[..n].copy_from_slice(&bounce.bytes()[..n]);
+    Ok(n)
+}
+
+/// `write_loop`, through an aligned buffer for unbuffered handles.
+fn write_some(file: &File, data: &[u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    if !unbuffered(file) {
+        return write_loop(file, data, offset);
+    }
+    let mut bounce = Bounce::new(data.len())?;
+    bounce.bytes().copy_from_slice(data);
+    write_loop(file, bounce.bytes(), offset)
+}
+
 fn mark_modified(file: &File) {
     if file.note_modified() {
         if let Err(e) = crate::info::mark_archive(file.fd(), file.path()) {
@@ -111,7 +162,7 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     let file = file_for(h, API)?;
     check_read(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
-    read_loop(&file, buf, None).api(API)
+    read_some(&file, buf, None).api(API)
 }
 
 /// `ReadFile` with an OVERLAPPED offset. On a synchronous handle the file pointer then
@@ -124,7 +175,7 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
     let file = file_for(h, API)?;
     check_read(&file, API)?;
     check_alignment(&file, buf.len(), Some(offset), API)?;
-    let n = read_loop(&file, buf, Some(offset)).api(API)?;
+    let n = read_some(&file, buf, Some(offset)).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;
     }
@@ -140,7 +191,7 @@ pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     let file = file_for(h, API)?;
     check_write(&file, API)?;
     check_alignment(&file, data.len(), None, API)?;
-    let n = write_loop(&file, data, None).api(API)?;
+    let n = write_some(&file, data, None).api(API)?;
     mark_modified(&file);
     Ok(n)
 }
@@ -154,7 +205,7 @@ pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     let file = file_for(h, API)?;
     check_write(&file, API)?;
     check_alignment(&file, data.len(), Some(offset), API)?;
-    let n = write_loop(&file, data, Some(offset)).api(API)?;
+    let n = write_some(&file, data, Some(offset)).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;
     }
