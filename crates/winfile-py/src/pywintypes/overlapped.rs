@@ -1,19 +1,16 @@
-//! PyOVERLAPPED: the OVERLAPPED structure's fields plus pywin32's `object` and `dword`.
+//! PyOVERLAPPED: the OVERLAPPED structure (its completion state shared with the core,
+//! so completions update it without the GIL) plus pywin32's `object` and `dword`.
 
-use crate::conv::{Dword, Qword};
+use crate::conv::{Dword, HandleArg, Qword};
 use pyo3::prelude::*;
+use std::sync::Arc;
+use winfile::overlapped::Overlapped;
 
 /// pywin32's PyOVERLAPPED.
 #[pyclass(module = "pywintypes", name = "PyOVERLAPPED")]
 pub struct PyOverlapped {
-    /// Low 32 bits of the file offset.
-    pub offset: u32,
-    /// High 32 bits of the file offset.
-    pub offset_high: u32,
-    /// Status of the operation (an NTSTATUS-like code; 0 when done).
-    pub internal: u64,
-    /// Bytes transferred.
-    pub internal_high: u64,
+    /// Offset and result, shared with operations in flight.
+    pub inner: Arc<Overlapped>,
     /// The event handle object as given (int, PyHANDLE or None).
     pub event: Py<PyAny>,
     /// Any object the caller attaches.
@@ -25,7 +22,15 @@ pub struct PyOverlapped {
 impl PyOverlapped {
     /// The 64-bit offset from Offset/OffsetHigh.
     pub fn offset64(&self) -> u64 {
-        (u64::from(self.offset_high) << 32) | u64::from(self.offset)
+        self.inner.offset()
+    }
+
+    /// The `hEvent` handle value (0 when None or not a handle).
+    pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
+        self.event
+            .bind(py)
+            .extract::<HandleArg>()
+            .map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
 
@@ -33,48 +38,40 @@ impl PyOverlapped {
 impl PyOverlapped {
     #[new]
     fn new(py: Python<'_>) -> Self {
-        Self {
-            offset: 0,
-            offset_high: 0,
-            internal: 0,
-            internal_high: 0,
-            event: py.None(),
-            object: py.None(),
-            dword: 0,
-        }
+        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0 }
     }
 
     #[getter(Offset)]
     fn get_offset(&self) -> u32 {
-        self.offset
+        (self.inner.offset() & 0xFFFF_FFFF) as u32
     }
     #[setter(Offset)]
-    fn set_offset(&mut self, v: Dword) {
-        self.offset = v.0;
+    fn set_offset(&self, v: Dword) {
+        self.inner.set_offset((self.inner.offset() & !0xFFFF_FFFF) | u64::from(v.0));
     }
     #[getter(OffsetHigh)]
     fn get_offset_high(&self) -> u32 {
-        self.offset_high
+        (self.inner.offset() >> 32) as u32
     }
     #[setter(OffsetHigh)]
-    fn set_offset_high(&mut self, v: Dword) {
-        self.offset_high = v.0;
+    fn set_offset_high(&self, v: Dword) {
+        self.inner.set_offset((self.inner.offset() & 0xFFFF_FFFF) | (u64::from(v.0) << 32));
     }
     #[getter(Internal)]
     fn get_internal(&self) -> u64 {
-        self.internal
+        self.inner.internal()
     }
     #[setter(Internal)]
-    fn set_internal(&mut self, v: Qword) {
-        self.internal = v.0;
+    fn set_internal(&self, v: Qword) {
+        self.inner.set_internal(v.0);
     }
     #[getter(InternalHigh)]
     fn get_internal_high(&self) -> u64 {
-        self.internal_high
+        self.inner.internal_high()
     }
     #[setter(InternalHigh)]
-    fn set_internal_high(&mut self, v: Qword) {
-        self.internal_high = v.0;
+    fn set_internal_high(&self, v: Qword) {
+        self.inner.set_internal_high(v.0);
     }
     #[getter(hEvent)]
     fn get_event(&self, py: Python<'_>) -> Py<PyAny> {
@@ -102,6 +99,6 @@ impl PyOverlapped {
     }
 
     fn __repr__(&self) -> String {
-        format!("<PyOVERLAPPED Offset={} OffsetHigh={}>", self.offset, self.offset_high)
+        format!("<PyOVERLAPPED Offset={} OffsetHigh={}>", self.get_offset(), self.get_offset_high())
     }
 }

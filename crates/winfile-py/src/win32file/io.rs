@@ -30,11 +30,31 @@ fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     mv.call_method1("cast", ("B",))
 }
 
-/// Completes an OVERLAPPED synchronously: Internal = status, InternalHigh = bytes.
+/// Completes an OVERLAPPED on a synchronous handle: Internal = status, InternalHigh =
+/// bytes, then its event is signaled.
 fn complete(ol: &Bound<'_, PyOverlapped>, n: usize) {
-    let mut ol = ol.borrow_mut();
-    ol.internal = 0;
-    ol.internal_high = n as u64;
+    let py = ol.py();
+    let ol = ol.borrow();
+    ol.inner.set_internal(0);
+    ol.inner.set_internal_high(n as u64);
+    let ev = ol.event_handle(py);
+    if ev.raw() != 0 {
+        let _ = winfile::sync::set_event(winfile::Handle::from_raw(ev.raw() & !1));
+    }
+}
+
+/// The bytes of a WriteFile data argument: only the buffer protocol is accepted
+/// (bytes(12) or bytes([1, 2]) would invent data).
+pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    if let Ok(b) = data.cast::<PyBytes>() {
+        return Ok(b.clone());
+    }
+    let not_buffer = || match data.get_type().name() {
+        Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
+        Err(e) => e,
+    };
+    let view = data.py().import("builtins")?.getattr("memoryview")?.call1((data,)).map_err(|_| not_buffer())?;
+    Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
 }
 
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
@@ -55,8 +75,22 @@ fn read_file<'py>(
         let view = writable_view(buffer_or_bufSize)?;
         (view.len()?, Some(view))
     };
-    let mut buf = alloc(len)?;
     let h = hFile.0;
+    if let Some(ol) = &overlapped {
+        if winfile::overlapped::is_overlapped_handle(h) {
+            let (result, target) = match target {
+                Some(view) => (buffer_or_bufSize.clone(), view),
+                None => {
+                    let ba = PyByteArray::new(py, &alloc(len)?);
+                    let mv = py.import("builtins")?.getattr("memoryview")?.call1((ba,))?;
+                    (mv.clone(), mv)
+                }
+            };
+            super::overlapped::read_async(h, len, target, ol)?;
+            return Ok((Win32Error::IO_PENDING.0, result));
+        }
+    }
+    let mut buf = alloc(len)?;
     let offset = overlapped.as_ref().map(|ol| ol.borrow().offset64());
     let n = py
         .detach(|| match offset {
@@ -101,25 +135,21 @@ fn write_file(
     ol: Option<Bound<'_, PyOverlapped>>,
 ) -> PyResult<(u32, usize)> {
     let h = hFile.0;
-    let offset = ol.as_ref().map(|o| o.borrow().offset64());
-    let run = |bytes: &[u8]| match offset {
-        Some(off) => winfile::io::write_file_at(h, bytes, off),
-        None => winfile::io::write_file(h, bytes),
-    };
-    let n = if let Ok(b) = data.cast::<PyBytes>() {
-        let bytes = b.as_bytes();
-        py.detach(|| run(bytes))
-    } else {
-        // Only the buffer protocol: bytes(12) or bytes([1, 2]) would invent data.
-        let not_buffer = || match data.get_type().name() {
-            Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
-            Err(e) => e,
-        };
-        let view = py.import("builtins")?.getattr("memoryview")?.call1((data,)).map_err(|_| not_buffer())?;
-        let copy = view.call_method0("tobytes")?.cast_into::<PyBytes>()?.as_bytes().to_vec();
-        py.detach(|| run(&copy))
+    let bytes = data_view(data)?;
+    if let Some(ol) = &ol {
+        if winfile::overlapped::is_overlapped_handle(h) {
+            super::overlapped::write_async(h, bytes.as_bytes().to_vec(), ol)?;
+            return Ok((Win32Error::IO_PENDING.0, 0));
+        }
     }
-    .py_api("WriteFile")?;
+    let offset = ol.as_ref().map(|o| o.borrow().offset64());
+    let bytes = bytes.as_bytes();
+    let n = py
+        .detach(|| match offset {
+            Some(off) => winfile::io::write_file_at(h, bytes, off),
+            None => winfile::io::write_file(h, bytes),
+        })
+        .py_api("WriteFile")?;
     if let Some(ol) = &ol {
         complete(ol, n);
     }

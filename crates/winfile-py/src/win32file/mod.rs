@@ -5,6 +5,7 @@ mod info;
 mod io;
 mod namespace;
 mod open;
+mod overlapped;
 
 use pyo3::prelude::*;
 
@@ -15,6 +16,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     info::register(m)?;
     namespace::register(m)?;
     crt::register(m)?;
+    overlapped::register(m)?;
     Ok(())
 }
 

@@ -9,7 +9,8 @@ mod request;
 mod state;
 
 pub use port::{
-    associate, create_io_completion_port, get_queued_completion_status, post_queued_completion_status,
+    associate, create_io_completion_port, get_queued_completion_status, get_queued_completion_status_with,
+    post_queued_completion_status,
     Packet, Port, Token,
 };
 pub use request::{

@@ -182,6 +182,23 @@ pub fn post_queued_completion_status(port: Handle, bytes: usize, key: u64, token
 /// # Linux mechanism
 /// Per-waiter condition variable; waiters stacked for LIFO wake-up.
 pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    get_queued_completion_status_with(port, timeout, &mut || false)
+}
+
+/// How often a blocked `GetQueuedCompletionStatus` asks whether to give up.
+const INTERRUPT_CHECK: Duration = Duration::from_millis(100);
+
+/// `GetQueuedCompletionStatus` that polls `interrupted` while waiting (so a caller can
+/// honour Ctrl-C); gives ERROR_OPERATION_ABORTED when it says so. The waiter keeps its
+/// place on the LIFO stack between polls.
+///
+/// # Linux mechanism
+/// Per-waiter condition variable, woken in slices to poll the interruption check.
+pub fn get_queued_completion_status_with(
+    port: Handle,
+    timeout: Option<Duration>,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> std::result::Result<Packet, Win32Error> {
     let port = handle::get::<Port>(port)?;
     // Coming back to the port (or any port) ends this thread's previous release.
     if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()).and_then(|w| w.upgrade()) {
@@ -219,24 +236,27 @@ pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> 
                 Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
             };
         }
-        match end {
-            None => slot = waiter.cv.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
-            Some(e) => {
-                let now = Instant::now();
-                if now >= e {
-                    drop(slot);
-                    // Leave the stack; a packet handed over meanwhile is still ours.
-                    let mut st = lock(&port.state);
-                    st.waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
-                    drop(st);
-                    slot = lock(&waiter.slot);
-                    if slot.is_some() {
-                        continue;
-                    }
-                    return Err(Win32Error::WAIT_TIMEOUT);
-                }
-                slot = waiter.cv.wait_timeout(slot, e - now).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+        let now = Instant::now();
+        let gave_up = if end.is_some_and(|e| now >= e) {
+            Some(Win32Error::WAIT_TIMEOUT)
+        } else if interrupted() {
+            Some(Win32Error::OPERATION_ABORTED)
+        } else {
+            None
+        };
+        if let Some(code) = gave_up {
+            drop(slot);
+            // Leave the stack; a packet handed over meanwhile is still ours.
+            let mut st = lock(&port.state);
+            st.waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+            drop(st);
+            slot = lock(&waiter.slot);
+            if slot.is_some() {
+                continue;
             }
+            return Err(code);
         }
+        let nap = end.map_or(INTERRUPT_CHECK, |e| (e - now).min(INTERRUPT_CHECK));
+        slot = waiter.cv.wait_timeout(slot, nap).unwrap_or_else(std::sync::PoisonError::into_inner).0;
     }
 }

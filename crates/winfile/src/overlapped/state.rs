@@ -86,6 +86,21 @@ impl Overlapped {
         Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)))
     }
 
+    /// Waits up to `limit` for the operation to end; true once it has.
+    pub fn wait_timeout(&self, limit: std::time::Duration) -> bool {
+        let end = std::time::Instant::now() + limit;
+        let mut g = hub::lock();
+        loop {
+            if self.done.with(&g, |d| d.is_some()) {
+                return true;
+            }
+            if std::time::Instant::now() >= end {
+                return false;
+            }
+            g = hub::sleep(g, Some(end));
+        }
+    }
+
     /// Blocks until the operation ends.
     pub(crate) fn wait(&self) -> (Win32Error, usize) {
         let mut g = hub::lock();
