@@ -84,7 +84,12 @@ fn run(job: Job) {
                 return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
             }
             let mut buf = vec![0u8; *len];
-            let r = crate::io::read_file_at(job.handle, &mut buf, job.offset);
+            // Streams have no offsets: Windows ignores the OVERLAPPED's for pipes too.
+            let r = if stream {
+                crate::io::read_file(job.handle, &mut buf)
+            } else {
+                crate::io::read_file_at(job.handle, &mut buf, job.offset)
+            };
             let (status, n) = match r {
                 Ok(0) if *len > 0 && !stream => (Win32Error::HANDLE_EOF, 0),
                 Ok(0) if *len > 0 => (Win32Error::BROKEN_PIPE, 0),
@@ -97,7 +102,12 @@ fn run(job: Job) {
             if stream && !wait_ready(&job, PollFlags::OUT) {
                 return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
             }
-            let (status, n) = match crate::io::write_file_at(job.handle, data, job.offset) {
+            let r = if stream {
+                crate::io::write_file(job.handle, data)
+            } else {
+                crate::io::write_file_at(job.handle, data, job.offset)
+            };
+            let (status, n) = match r {
                 Ok(n) => (Win32Error::SUCCESS, n),
                 Err(e) => (e.code(), 0),
             };
