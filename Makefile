@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest clean
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean
 
 demo: build
 	$(PY) examples/tour.py
 
-test: cargo-test pytest
+test: cargo-test pytest stubtest
 
 venv: $(VENV)/.deps
 
@@ -27,6 +27,14 @@ cargo-test:
 
 pytest: build
 	$(PY) -m pytest -q
+
+# Stubs vs the built modules: our python/*.pyi, then typeshed's types-pywin32.
+stubtest: build
+	$(PY) scripts/stubtest.py
+
+# Regenerate README.md's compatibility table from python/winfile/compat.py.
+compat-table: venv
+	$(PY) scripts/compat_table.py --write
 
 clean:
 	cargo clean

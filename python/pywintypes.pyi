@@ -83,8 +83,8 @@ class PyHANDLE:
 
 HANDLEType = PyHANDLE
 
-def HANDLE(value: int = 0, /) -> PyHANDLE:
-    """Make a PyHANDLE owning the integer handle *value*."""
+def HANDLE(handle: int = 0, /) -> PyHANDLE:
+    """Make a PyHANDLE owning the integer handle *handle*."""
 
 @final
 @type_check_only

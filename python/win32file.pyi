@@ -352,11 +352,11 @@ def MoveFileEx(existingFileName: str, newFileName: str | None, flags: int, /) ->
 def MoveFileExW(existingFileName: str, newFileName: str | None, flags: int, /) -> None:
     """Rename a file with MOVEFILE_* flags."""
 
-def CopyFile(ExistingFileName: str, NewFileName: str, bFailIfExists: int, /) -> None:
-    """Copy a file (pywin32 names these parameters from, to, bFailIfExists)."""
+def CopyFile(_from: str, to: str, bFailIfExists: int, /) -> None:
+    """Copy a file (pywin32 names these parameters from, to, bFailIfExists; ``from`` is a keyword)."""
 
-def CopyFileW(ExistingFileName: str, NewFileName: str, bFailIfExists: int, /) -> None:
-    """Copy a file (pywin32 names these parameters from, to, bFailIfExists)."""
+def CopyFileW(_from: str, to: str, bFailIfExists: int, /) -> None:
+    """Copy a file (pywin32 names these parameters from, to, bFailIfExists; ``from`` is a keyword)."""
 
 def GetFileAttributes(fileName: str, /) -> int:
     """Return the FILE_ATTRIBUTE_* bits; -1 (not an exception) if the file is missing."""
@@ -369,7 +369,8 @@ def GetFileAttributesEx(
 ) -> tuple[int, TimeType, TimeType, TimeType, int]:
     """Return (attributes, creationTime, lastAccessTime, lastWriteTime, fileSize).
 
-    Times are aware UTC datetimes. Only information level 0 is supported.
+    Times are aware UTC datetimes. InfoLevelId is the standard level, 0 or the exported
+    GetFileExInfoStandard (1); other levels raise ValueError.
     """
 
 def GetFileAttributesExW(

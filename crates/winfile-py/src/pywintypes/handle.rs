@@ -109,7 +109,7 @@ impl PyHandle {
 
 /// `pywintypes.HANDLE(handle=0)`—a PyHANDLE taking ownership of an existing value.
 #[pyfunction]
-#[pyo3(name = "HANDLE", signature = (handle = Qword(0), /))]
+#[pyo3(name = "HANDLE", signature = (handle = Qword(0), /), text_signature = "(handle=0, /)")]
 pub fn handle_factory(handle: Qword) -> PyHandle {
     PyHandle { value: AtomicU64::new(handle.0) }
 }

@@ -58,7 +58,7 @@ fn attributes_ex<'py>(
 }
 
 #[pyfunction]
-#[pyo3(name = "GetFileAttributesEx", signature = (FileName, InfoLevelId=Dword(0), Transaction=None))]
+#[pyo3(name = "GetFileAttributesEx", signature = (FileName, InfoLevelId=Dword(0), Transaction=None), text_signature = "(FileName, InfoLevelId=0, Transaction=None)")]
 #[allow(non_snake_case)]
 fn get_file_attributes_ex<'py>(
     py: Python<'py>,
@@ -70,7 +70,7 @@ fn get_file_attributes_ex<'py>(
 }
 
 #[pyfunction]
-#[pyo3(name = "GetFileAttributesExW", signature = (FileName, InfoLevelId=Dword(0), Transaction=None))]
+#[pyo3(name = "GetFileAttributesExW", signature = (FileName, InfoLevelId=Dword(0), Transaction=None), text_signature = "(FileName, InfoLevelId=0, Transaction=None)")]
 #[allow(non_snake_case)]
 fn get_file_attributes_ex_w<'py>(
     py: Python<'py>,

@@ -128,22 +128,22 @@ fn move_file_ex_w(py: Python<'_>, existingFileName: PathArg, newFileName: Option
     mv(py, existingFileName, newFileName, flags.0, "MoveFileExW")
 }
 
-/// CopyFile(ExistingFileName, NewFileName, bFailIfExists, /)
+/// CopyFile(from, to, bFailIfExists, /); `from` is a Python keyword, so the name is `_from`.
 #[pyfunction]
-#[pyo3(name = "CopyFile", signature = (ExistingFileName, NewFileName, bFailIfExists, /))]
-#[allow(non_snake_case)]
-fn copy_file(py: Python<'_>, ExistingFileName: WideArg, NewFileName: WideArg, bFailIfExists: i32) -> PyResult<()> {
+#[pyo3(name = "CopyFile", signature = (_from, to, bFailIfExists, /))]
+#[allow(non_snake_case, clippy::used_underscore_binding)]
+fn copy_file(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) -> PyResult<()> {
     let fail = bFailIfExists != 0;
-    Ok(py.detach(|| winfile::fs::copy_file(&ExistingFileName.0, &NewFileName.0, fail)).py_api("CopyFile")?)
+    Ok(py.detach(|| winfile::fs::copy_file(&_from.0, &to.0, fail)).py_api("CopyFile")?)
 }
 
-/// CopyFileW(ExistingFileName, NewFileName, bFailIfExists, /)
+/// CopyFileW(from, to, bFailIfExists, /); `from` is a Python keyword, so the name is `_from`.
 #[pyfunction]
-#[pyo3(name = "CopyFileW", signature = (ExistingFileName, NewFileName, bFailIfExists, /))]
-#[allow(non_snake_case)]
-fn copy_file_w(py: Python<'_>, ExistingFileName: WideArg, NewFileName: WideArg, bFailIfExists: i32) -> PyResult<()> {
+#[pyo3(name = "CopyFileW", signature = (_from, to, bFailIfExists, /))]
+#[allow(non_snake_case, clippy::used_underscore_binding)]
+fn copy_file_w(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) -> PyResult<()> {
     let fail = bFailIfExists != 0;
-    Ok(py.detach(|| winfile::fs::copy_file(&ExistingFileName.0, &NewFileName.0, fail)).py_api("CopyFileW")?)
+    Ok(py.detach(|| winfile::fs::copy_file(&_from.0, &to.0, fail)).py_api("CopyFileW")?)
 }
 
 /// GetFullPathName(FileName, Transaction=None) -> str, or bytes for bytes

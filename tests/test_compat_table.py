@@ -1,0 +1,88 @@
+"""The compatibility registry (python/winfile/compat.py) against the reference, the
+built win32file module, and README.md's generated table."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import win32file
+
+from winfile import compat
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = Path(os.environ.get("WINFILE_REFERENCE_DIR", ROOT.parent / "shared" / "reference"))
+
+
+def reference_functions():
+    """Every function of the reference: win32file_functions.tsv plus the functions
+    win32file.md documents that the TSV lacks."""
+    tsv = REFERENCE / "win32file_functions.tsv"
+    if not tsv.exists():
+        pytest.fail("reference not found at %s (set WINFILE_REFERENCE_DIR)" % REFERENCE)
+    rows = tsv.read_text(encoding="utf-8").splitlines()[1:]
+    names = {row.split("\t", 1)[0] for row in rows if row.strip()}
+    md = (REFERENCE / "win32file.md").read_text(encoding="utf-8")
+    names |= set(re.findall(r"^## \[win32file\]\(#win32file\)\.(\w+)", md, re.MULTILINE))
+    return names
+
+
+def test_reference_is_read():
+    names = reference_functions()
+    assert {"CreateFile", "LockFileEx", "OVERLAPPED", "COMSTAT", "_get_osfhandle"} <= names
+    assert len(names) > 130
+
+
+def test_every_reference_function_has_an_entry():
+    missing = sorted(reference_functions() - set(compat.BY_NAME))
+    assert missing == []
+
+
+def test_no_entry_outside_the_reference():
+    extra = sorted(set(compat.BY_NAME) - reference_functions())
+    assert extra == []
+
+
+def test_entries_are_well_formed():
+    assert len(compat.BY_NAME) == len(compat.ENTRIES)
+    for e in compat.ENTRIES:
+        assert e.status in compat.STATUSES, e
+        assert e.mechanism.strip(), e
+        assert "\n" not in e.mechanism + e.notes, e
+        assert bool(e.group) == (e.status == compat.PLANNED), e
+        if e.status == compat.UNSUPPORTED:
+            assert e.notes, "an unsupported function needs its reason: %s" % e.name
+
+
+@pytest.mark.parametrize("entry", compat.ENTRIES, ids=lambda e: e.name)
+def test_status_matches_the_module(entry):
+    is_exported = callable(getattr(win32file, entry.name, None))
+    if compat.exported(entry.status):
+        assert is_exported, "%s is %s but win32file does not export it" % (entry.name, entry.status)
+    else:
+        # planned and unsupported functions are absent: no stub that pretends.
+        assert not is_exported, "%s is %s but win32file exports it" % (entry.name, entry.status)
+        assert not hasattr(win32file, entry.name)
+
+
+def test_module_exports_no_function_without_an_entry():
+    functions = {
+        n for n in dir(win32file)
+        if callable(getattr(win32file, n)) and not n.startswith("__") and n != "error"
+    }
+    assert sorted(functions - set(compat.BY_NAME)) == []
+
+
+def test_readme_table_is_current():
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "compat_table.py"), "--check"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_rendering_has_one_row_per_entry():
+    rows = [line for line in compat.render_table().splitlines() if line.startswith("| `")]
+    assert len(rows) == len(compat.ENTRIES)
+    assert any(r.startswith("| `ReplaceFile` | planned |") and "swapped" in r for r in rows)
