@@ -294,6 +294,25 @@ def ReadFile(hFile: _HandleArg, buffer_or_bufSize: _B, overlapped: PyOVERLAPPED,
 def WriteFile(hFile: _HandleArg, data: ReadableBuffer, ol: PyOVERLAPPED | None = None, /) -> tuple[int, int]:
     """Write bytes-like data: returns (rc, bytesWritten); rc is 0 or ERROR_IO_PENDING."""
 
+def GetOverlappedResult(hFile: _HandleArg, overlapped: PyOVERLAPPED | None, bWait: int, /) -> int:
+    """Bytes transferred by the OVERLAPPED's operation; raises 996 while pending
+    (bWait false), or the operation's error (38 end of file, 995 aborted)."""
+
+def CancelIo(handle: _HandleArg, /) -> None:
+    """Cancel the calling thread's pending I/O on the handle (each completes with 995)."""
+
+def CreateIoCompletionPort(handle: _HandleArg, existing: _HandleArg, completionKey: int, numThreads: int, /) -> PyHANDLE:
+    """Create a port (handle=INVALID_HANDLE_VALUE) or associate a handle with one;
+    associating returns the same object passed as existing."""
+
+def GetQueuedCompletionStatus(hPort: _HandleArg, timeOut: int, /) -> tuple[int, int, int, PyOVERLAPPED | None]:
+    """(rc, bytes, key, overlapped); never raises an API error: (258, 0, 0, None) on timeout."""
+
+def PostQueuedCompletionStatus(
+    handle: _HandleArg, numberOfBytes: int = 0, completionKey: int | None = None, overlapped: PyOVERLAPPED | None = None, /
+) -> None:
+    """Queue a packet of your own on the port."""
+
 def AllocateReadBuffer(bufSize: int, /) -> memoryview:
     """Return a zero-filled writable memoryview of bufSize bytes, for overlapped reads."""
 

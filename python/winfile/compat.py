@@ -37,9 +37,10 @@ class Entry(NamedTuple):
 # Notes shared by several entries.
 _TX = "Transaction other than None/0 is refused with error 50 (ERROR_NOT_SUPPORTED) until transactions land."
 _OVL = (
-    "With an OVERLAPPED the call runs synchronously at its offset and completes the "
-    "OVERLAPPED; asynchronous completion (ERROR_IO_PENDING, hEvent, ports) is planned "
-    "with overlapped I/O."
+    "On a FILE_FLAG_OVERLAPPED handle with an OVERLAPPED: returns ERROR_IO_PENDING and completes "
+    "through the completion engine (thread pool; io_uring backend planned), filling the buffer, then "
+    "Internal/InternalHigh, then hEvent, then the handle's completion port. On a synchronous handle the "
+    "OVERLAPPED gives the offset and the call completes before returning."
 )
 _EFS = "Linux has no EFS (per-user certificate encryption of single files); fscrypt is a per-directory policy."
 
@@ -78,10 +79,20 @@ ENTRIES = [
           "As CreateFile. " + _TX),
     Entry("CloseHandle", FULL, "Removes the handle from the handle table; the object's descriptor is closed with its last handle.",
           "0 and None are no-ops, as in pywin32."),
-    Entry("ReadFile", PARTIAL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset.", _OVL),
-    Entry("WriteFile", PARTIAL,
+    Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; the completion engine for overlapped handles.", _OVL),
+    Entry("WriteFile", FULL,
           "write(2) on the handle's own open file description (pwrite(2) at an OVERLAPPED offset); ARCHIVE set on first write.",
           _OVL),
+    Entry("GetOverlappedResult", FULL, "Completion state under the wait hub; the wait sleeps on its condition variable.",
+          "Waits release the GIL and stay interruptible by Ctrl-C."),
+    Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine; the calling thread's I/O completes with 995."),
+    Entry("CreateIoCompletionPort", PARTIAL, "In-process packet queue with LIFO hand-off to waiting threads; the file's completions post to it.",
+          "Associating returns the same object passed as existing. The concurrency value counts threads released by the port "
+          "until they call GetQueuedCompletionStatus again or exit; Linux cannot tell when such a thread blocks elsewhere."),
+    Entry("GetQueuedCompletionStatus", FULL, "Per-waiter condition variable; waiters stacked for LIFO wake-up.",
+          "Never raises an API error: (rc, bytes, key, overlapped), (258, 0, 0, None) on timeout, 735 when the port closes."),
+    Entry("PostQueuedCompletionStatus", FULL, "Push onto the port's queue, handed straight to the newest waiter if any.",
+          "The OVERLAPPED object is kept alive until dequeued."),
     Entry("SetFilePointer", FULL, "lseek(2) on the handle's open file description."),
     Entry("SetEndOfFile", FULL, "ftruncate(2) at lseek(fd, 0, SEEK_CUR)."),
     Entry("FlushFileBuffers", FULL, "fsync(2)."),
@@ -142,12 +153,6 @@ ENTRIES = [
     Entry("LockFileEx", PLANNED, "OFD locks (F_OFD_SETLK/SETLKW), bridged for read-only and write-only handles.", group=G_LOCK),
     Entry("UnlockFile", PLANNED, "F_OFD_SETLK F_UNLCK on the exact range.", group=G_LOCK),
     Entry("UnlockFileEx", PLANNED, "F_OFD_SETLK F_UNLCK on the exact range.", group=G_LOCK),
-    # -- Planned: overlapped I/O and completion ports -----------------------------
-    Entry("CancelIo", PLANNED, "Cancels the calling thread's requests on the completion engine.", group=G_OVL),
-    Entry("CreateIoCompletionPort", PLANNED, "An in-process port: a packet queue with LIFO waiters.", group=G_OVL),
-    Entry("GetOverlappedResult", PLANNED, "Waits on the request's completion in the engine (io_uring or a thread pool).", group=G_OVL),
-    Entry("GetQueuedCompletionStatus", PLANNED, "Dequeues a packet from the in-process port.", group=G_OVL),
-    Entry("PostQueuedCompletionStatus", PLANNED, "Queues a packet on the in-process port.", group=G_OVL),
     # -- Planned: directory changes ---------------------------------------------
     Entry("ReadDirectoryChangesW", PLANNED, "inotify watches (one per directory for subtrees).",
           "Takes pywin32's sixth argument (overlappedRoutine).", group=G_NOTIFY),

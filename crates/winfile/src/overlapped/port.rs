@@ -225,19 +225,30 @@ pub fn get_queued_completion_status_with(
         w
     };
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
-    let mut slot = lock(&waiter.slot);
-    loop {
-        if let Some(wake) = slot.take() {
-            return match wake {
-                Wake::Packet(p) => {
-                    RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
-                    Ok(p)
-                }
-                Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
-            };
+    let released = |wake: Wake| match wake {
+        Wake::Packet(p) => {
+            RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
+            Ok(p)
         }
-        let now = Instant::now();
-        let gave_up = if end.is_some_and(|e| now >= e) {
+        Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
+    };
+    loop {
+        {
+            let slot = lock(&waiter.slot);
+            let now = Instant::now();
+            let nap = end.map_or(INTERRUPT_CHECK, |e| e.saturating_duration_since(now).min(INTERRUPT_CHECK));
+            let mut slot = if slot.is_none() && !nap.is_zero() {
+                waiter.cv.wait_timeout(slot, nap).unwrap_or_else(std::sync::PoisonError::into_inner).0
+            } else {
+                slot
+            };
+            if let Some(wake) = slot.take() {
+                return released(wake);
+            }
+        }
+        // The slot lock is not held here: `interrupted` may take the caller's own locks
+        // (the GIL), which a poster may hold while handing us a packet.
+        let gave_up = if end.is_some_and(|e| Instant::now() >= e) {
             Some(Win32Error::WAIT_TIMEOUT)
         } else if interrupted() {
             Some(Win32Error::OPERATION_ABORTED)
@@ -245,18 +256,12 @@ pub fn get_queued_completion_status_with(
             None
         };
         if let Some(code) = gave_up {
-            drop(slot);
             // Leave the stack; a packet handed over meanwhile is still ours.
-            let mut st = lock(&port.state);
-            st.waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
-            drop(st);
-            slot = lock(&waiter.slot);
-            if slot.is_some() {
-                continue;
+            lock(&port.state).waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+            if let Some(wake) = lock(&waiter.slot).take() {
+                return released(wake);
             }
             return Err(code);
         }
-        let nap = end.map_or(INTERRUPT_CHECK, |e| (e - now).min(INTERRUPT_CHECK));
-        slot = waiter.cv.wait_timeout(slot, nap).unwrap_or_else(std::sync::PoisonError::into_inner).0;
     }
 }
