@@ -14,6 +14,7 @@ pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
+pub mod lock;
 pub mod open;
 pub mod path;
 
