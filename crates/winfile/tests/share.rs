@@ -202,3 +202,27 @@ fn delete_on_close_waits_for_the_last_handle() {
     assert!(!std::path::Path::new(&f).exists());
     assert_eq!(code(open(&f, GENERIC_READ, all, OPEN_EXISTING, 0)), 2);
 }
+
+/// Cost of the share-token protocol at the core level (not a timed assertion: run with
+/// `cargo test --release -p winfile --test share -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn cost_of_share_tokens() {
+    use std::time::Instant;
+    let d = tempfile::tempdir().unwrap();
+    let f = format!("{}/b", d.path().display());
+    std::fs::write(&f, b"x").unwrap();
+    let n = 100_000;
+    let t = Instant::now();
+    for _ in 0..n {
+        close(open(&f, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0).unwrap()).unwrap();
+    }
+    let wf = t.elapsed().as_nanos() as f64 / n as f64;
+    let t = Instant::now();
+    for _ in 0..n {
+        let fd = rustix::fs::open(f.as_str(), rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).unwrap();
+        drop(fd);
+    }
+    let raw = t.elapsed().as_nanos() as f64 / n as f64;
+    println!("create_file+close {wf:.0} ns, open+close {raw:.0} ns, ratio {:.2}", wf / raw);
+}

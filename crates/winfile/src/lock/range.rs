@@ -60,6 +60,8 @@ pub(crate) struct Locks {
     list: Vec<Lock>,
     /// A separate read-write descriptor, when the handle's own cannot carry both kinds.
     own: Option<(Arc<OwnedFd>, Mode)>,
+    /// The mode of the handle's own descriptor, once looked up.
+    main_mode: Option<Mode>,
 }
 
 /// Whether a lock request may wait.
@@ -117,7 +119,7 @@ impl Locks {
         if let Some((fd, mode)) = &self.own {
             return (Some(fd.clone()), *mode);
         }
-        let mode = mode_of(main);
+        let mode = *self.main_mode.get_or_insert_with(|| mode_of(main));
         if mode == Mode::ReadWrite {
             return (None, mode);
         }

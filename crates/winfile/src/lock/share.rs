@@ -29,12 +29,51 @@ use std::path::{Path, PathBuf};
 pub(crate) const BASE: u64 = (1 << 63) - 64;
 const LEN: u64 = 8;
 
+// Access classes (as masks of the three that take part in sharing).
 const READ: u8 = 1 << 0;
 const WRITE: u8 = 1 << 1;
 const DEL: u8 = 1 << 2;
-// Deny bytes are the access bytes shifted by 3.
-const OPEN: u8 = 1 << 6;
+
+// Token bytes, ordered so that the common handles (read and/or write, sharing read
+// and/or write) hold one contiguous run: one F_OFD_SETLK.
+const B_WRITE: u8 = 1 << 0;
+const B_READ: u8 = 1 << 1;
+const OPEN: u8 = 1 << 2;
+const B_DENY_DEL: u8 = 1 << 3;
+const B_DENY_WRITE: u8 = 1 << 4;
+const B_DENY_READ: u8 = 1 << 5;
+const B_DEL: u8 = 1 << 6;
 const ARMED: u8 = 1 << 7;
+
+/// The "I have this access" bytes for a class mask.
+fn access_bytes(classes: u8) -> u8 {
+    let mut b = 0;
+    if classes & READ != 0 {
+        b |= B_READ;
+    }
+    if classes & WRITE != 0 {
+        b |= B_WRITE;
+    }
+    if classes & DEL != 0 {
+        b |= B_DEL;
+    }
+    b
+}
+
+/// The "I refuse to share this access" bytes for a class mask.
+fn deny_bytes(classes: u8) -> u8 {
+    let mut b = 0;
+    if classes & READ != 0 {
+        b |= B_DENY_READ;
+    }
+    if classes & WRITE != 0 {
+        b |= B_DENY_WRITE;
+    }
+    if classes & DEL != 0 {
+        b |= B_DENY_DEL;
+    }
+    b
+}
 
 const MARKER: &str = "user.winfile.delpend";
 
@@ -197,6 +236,7 @@ fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
                     Ok(()) => {
                         if s.st_nlink > 1 {
                             let _ = rustix::fs::fremovexattr(fd, MARKER);
+                            let _ = set_hint(fd, false);
                         }
                     }
                     Err(e) => log::debug!("delete-on-close of {path:?} failed: {e}"),
@@ -246,6 +286,7 @@ impl Token {
         share: u32,
         delete_on_close: bool,
         path: &Path,
+        maybe_marked: bool,
     ) -> Result<Option<Token>, Refused> {
         let own = match token_fd(main, main_readable) {
             Ok(own) => own,
@@ -255,7 +296,7 @@ impl Token {
             }
         };
         let fd = own.as_ref().map_or(main, |o| o.as_fd());
-        let taken = take(fd, access, share, delete_on_close, path)?;
+        let taken = take(fd, access, share, delete_on_close, path, maybe_marked)?;
         Ok(taken.map(|(bits, unmarked_doc)| Token {
             own,
             bits,
@@ -284,16 +325,37 @@ impl Token {
 /// else holds the file. Release first, then look: of two concurrent last closers at
 /// least one sees the other gone. `unmarked` deletes without looking at a marker.
 fn drop_bits(fd: BorrowedFd<'_>, path: &Path, unmarked: Option<&Path>) {
-    let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
     if let Some(marked) = unmarked {
+        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
         finish_delete(fd, marked, path);
         return;
     }
+    // No marker: the locks go with the descriptor. A marker set after this look comes
+    // from a live delete-on-close handle, whose own close does the work.
     if let Some(marked) = read_marker(fd) {
+        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
         if !held_by_others(fd, OPEN).unwrap_or(true) {
             finish_delete(fd, &marked, path);
         }
     }
+}
+
+/// The marker's hint, visible in every stat(2) an open already does: S_ISVTX on a
+/// regular file (meaningless there to Linux). Directories always have their xattr read.
+fn set_hint(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
+    let st = rustix::fs::fstat(fd)?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() {
+        return Ok(());
+    }
+    let mode = st.st_mode & 0o7777;
+    let mode = if on { mode | 0o1000 } else { mode & !0o1000 };
+    rustix::fs::fchmod(fd, Mode::from_raw_mode(mode))
+}
+
+/// Whether a file with this `st_mode` may carry a delete-pending marker.
+pub(crate) fn maybe_marked(st_mode: u32) -> bool {
+    let ftype = rustix::fs::FileType::from_raw_mode(st_mode);
+    ftype.is_dir() || st_mode & 0o1000 != 0
 }
 
 /// The share check and token take, under the per-inode serialisation; returns the
@@ -304,6 +366,7 @@ fn take(
     share: u32,
     doc: bool,
     path: &Path,
+    maybe_marked: bool,
 ) -> Result<Option<(u8, bool)>, Refused> {
     let wanted = access_bits(access);
     let refused = !share_bits(share) & (READ | WRITE | DEL);
@@ -311,10 +374,10 @@ fn take(
         return Ok(None);
     };
     // Holders of an access we refuse to share, and refusers of an access we want.
-    let probe = if wanted == 0 {
+    let probe = if wanted == 0 || !held_by_others(fd, 0xFF).unwrap_or(true) {
         0
     } else {
-        refused | (wanted << 3)
+        access_bytes(refused) | deny_bytes(wanted)
     };
     match held_by_others(fd, probe) {
         Ok(true) => return Err(Refused::Sharing),
@@ -326,7 +389,7 @@ fn take(
     }
     let mut bits = OPEN;
     if wanted != 0 {
-        bits |= wanted | (refused << 3);
+        bits |= access_bytes(wanted) | deny_bytes(refused);
     }
     if doc {
         bits |= ARMED;
@@ -338,7 +401,7 @@ fn take(
         let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
         return Ok(None);
     }
-    match pending(fd) {
+    match if maybe_marked { pending(fd) } else { Pending::None } {
         Pending::None | Pending::Armed => {}
         Pending::Refusing => {
             drop_bits(fd, path, None);
@@ -359,6 +422,10 @@ fn take(
             rustix::fs::XattrFlags::empty(),
         ) {
             log::debug!("no delete-pending marker on {path:?} ({e}): deleting at close");
+            unmarked = true;
+        } else if let Err(e) = set_hint(fd, true) {
+            log::debug!("no marker hint on {path:?} ({e}): deleting at close");
+            let _ = rustix::fs::fremovexattr(fd, MARKER);
             unmarked = true;
         }
     }
@@ -404,7 +471,7 @@ pub(crate) fn check_name_op(
     let Some(fd) = guard.fd.as_ref().map(|f| f.as_fd()) else {
         return Ok(guard);
     };
-    if held_by_others(fd, DEL << 3).unwrap_or(false) {
+    if held_by_others(fd, B_DENY_DEL).unwrap_or(false) {
         return Err(deny);
     }
     match pending(fd) {

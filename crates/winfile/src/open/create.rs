@@ -35,6 +35,8 @@ pub struct CreateParams {
 struct Existing {
     is_dir: bool,
     attributes: u32,
+    /// st_mode says a delete-pending marker may be set (see `lock::share`).
+    maybe_marked: bool,
 }
 
 /// `CreateFileW`—opens or creates a file, directory or device and returns its handle.
@@ -87,9 +89,9 @@ type Opened = (OwnedFd, FileKind, u32, Option<Token>);
 /// Takes the share token for a freshly opened descriptor (see `lock::share`). `None`
 /// means the file was an orphaned delete-pending file that this call just deleted: the
 /// caller looks the name up again.
-fn token_for(fd: &OwnedFd, readable: bool, access: u32, p: &CreateParams, path: &Path) -> Result<Option<Option<Token>>> {
+fn token_for(fd: &OwnedFd, readable: bool, access: u32, p: &CreateParams, path: &Path, marked: bool) -> Result<Option<Option<Token>>> {
     let doc = p.flags_and_attributes & FILE_FLAG_DELETE_ON_CLOSE != 0;
-    match Token::acquire(fd.as_fd(), readable, access, p.share, doc, path) {
+    match Token::acquire(fd.as_fd(), readable, access, p.share, doc, path, marked) {
         Ok(t) => Ok(Some(t)),
         Err(Refused::Deleted) => Ok(None),
         Err(r) => Err(Error::new(r.code(), API)),
@@ -112,7 +114,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                     other => other?,
                 };
                 // The sharing check comes before any truncation.
-                let Some(token) = token_for(&fd, readable, access, p, path)? else { continue };
+                let Some(token) = token_for(&fd, readable, access, p, path, found.maybe_marked)? else { continue };
                 if !found.is_dir {
                     truncate_if_asked(&fd, path, p.disposition, attrs, found.attributes)?;
                 }
@@ -127,7 +129,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                 match open_direct_or_not(path, oflags, Mode::from_bits_truncate(0o666)) {
                     Ok(fd) => {
                         let readable = base_oflags(access, p) & OFlags::RWMODE != OFlags::WRONLY;
-                        let Some(token) = token_for(&fd, readable, access, p, path)? else { continue };
+                        let Some(token) = token_for(&fd, readable, access, p, path, false)? else { continue };
                         info::init_new_file(fd.as_fd(), path, attrs).api(API)?;
                         return Ok((fd, FileKind::Disk, access, token));
                     }
@@ -157,7 +159,8 @@ fn existing(path: &Path, p: &CreateParams) -> Result<Option<Existing>> {
             if p.disposition == CREATE_ALWAYS && !is_dir {
                 attributes |= info::query_path(path).map(|i| i.attributes).unwrap_or(0);
             }
-            Ok(Some(Existing { is_dir, attributes }))
+            let maybe_marked = crate::lock::share::maybe_marked(st.st_mode);
+            Ok(Some(Existing { is_dir, attributes, maybe_marked }))
         }
         Err(Errno::NOENT) => Ok(None),
         Err(Errno::NOTDIR) => Err(Error::new(Win32Error::PATH_NOT_FOUND, API)),
