@@ -447,3 +447,15 @@ def SetFileApisToOEM() -> None:
 # Overlapped I/O
 
 OVERLAPPED = PyOVERLAPPED
+
+# Byte-range locks
+
+def LockFile(hFile: _HandleArg, offsetLow: int, offsetHigh: int, nNumberOfBytesToLockLow: int, nNumberOfBytesToLockHigh: int, /) -> None:
+    """Lock a byte range exclusively for this handle; fails at once with ERROR_LOCK_VIOLATION."""
+def UnlockFile(hFile: _HandleArg, offsetLow: int, offsetHigh: int, nNumberOfBytesToUnlockLow: int, nNumberOfBytesToUnlockHigh: int, /) -> None:
+    """Remove the lock with exactly this range (ERROR_NOT_LOCKED otherwise)."""
+def LockFileEx(hFile: _HandleArg, dwFlags: int, nbytesLow: int, nbytesHigh: int, ol: PyOVERLAPPED | None, /) -> None:
+    """Lock nbytes at ol's offset: shared, or exclusive with LOCKFILE_EXCLUSIVE_LOCK; waits
+    (interruptibly, GIL released) unless LOCKFILE_FAIL_IMMEDIATELY."""
+def UnlockFileEx(hFile: _HandleArg, nbytesLow: int, nbytesHigh: int, ol: PyOVERLAPPED | None, /) -> None:
+    """Remove the lock of nbytes at ol's offset with exactly this range."""

@@ -15,6 +15,7 @@ pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
+pub mod lock;
 pub mod open;
 pub mod overlapped;
 pub mod path;

@@ -39,10 +39,12 @@ fn dispositions_give_windows_codes() {
 fn access_is_enforced_per_handle() {
     let (_d, base) = dir();
     let f = format!("{base}/b.txt");
-    let w = create_file(&f, &params(GENERIC_WRITE, CREATE_NEW, 0)).unwrap();
+    // Both handles share read and write with each other (share mode 0 would refuse).
+    let shared = |access, disposition| CreateParams { share: FILE_SHARE_READ | FILE_SHARE_WRITE, ..params(access, disposition, 0) };
+    let w = create_file(&f, &shared(GENERIC_WRITE, CREATE_NEW)).unwrap();
     let mut buf = [0u8; 4];
     assert_eq!(io::read_file(w, &mut buf).unwrap_err().code(), Win32Error::ACCESS_DENIED);
-    let r = create_file(&f, &params(GENERIC_READ, OPEN_EXISTING, 0)).unwrap();
+    let r = create_file(&f, &shared(GENERIC_READ, OPEN_EXISTING)).unwrap();
     assert_eq!(io::write_file(r, b"x").unwrap_err().code(), Win32Error::ACCESS_DENIED);
     assert_eq!(io::flush_file_buffers(r).unwrap_err().code(), Win32Error::ACCESS_DENIED);
     handle::close(w).unwrap();

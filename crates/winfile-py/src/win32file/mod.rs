@@ -3,6 +3,7 @@
 mod crt;
 mod info;
 mod io;
+mod lock;
 mod namespace;
 mod open;
 mod overlapped;
@@ -13,6 +14,7 @@ use pyo3::prelude::*;
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     open::register(m)?;
     io::register(m)?;
+    lock::register(m)?;
     info::register(m)?;
     namespace::register(m)?;
     crt::register(m)?;

@@ -62,6 +62,7 @@ impl Win32Error {
             267 => "The directory name is invalid.",
             288 => "Attempt to release mutex not owned by caller.",
             298 => "Too many posts were made to a semaphore.",
+            307 => "A requested file lock operation cannot be processed due to an invalid byte range.",
             336 => "An operation is not supported on a directory.",
             535 => "There is a process on other end of the pipe.",
             681 => "The create operation stopped after reaching a symbolic link.",

@@ -9,7 +9,8 @@ use rustix::io::Errno;
 /// `DeleteFileW`—removes a file name. Directories and READONLY files are refused (5).
 ///
 /// # Linux mechanism
-/// unlinkat(2), after an lstat for Windows' refusals.
+/// unlinkat(2), after an lstat for Windows' refusals and a share-token probe (all open
+/// handles must share delete: 32 otherwise), held across the unlink.
 pub fn delete_file(name: &str) -> Result<()> {
     const API: &str = "DeleteFileW";
     let path = linux_path(name, API)?;
@@ -28,5 +29,12 @@ pub fn delete_file(name: &str) -> Result<()> {
             return Err(Error::new(Win32Error::ACCESS_DENIED, API));
         }
     }
+    // Every open handle must share delete; the name goes at once (POSIX semantics, as
+    // Windows 10 does) while open handles keep working.
+    let _guard = if ftype == FileType::Symlink {
+        None
+    } else {
+        Some(crate::lock::share::check_name_op(&path, false, Win32Error::SHARING_VIOLATION).api(API)?)
+    };
     unlinkat(CWD, &path, AtFlags::empty()).api(API)
 }

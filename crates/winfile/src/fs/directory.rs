@@ -52,7 +52,8 @@ pub fn create_directory(name: &str, template: Option<&str>) -> Result<()> {
 /// directory, 5 if READONLY). A symbolic link to a directory is removed itself.
 ///
 /// # Linux mechanism
-/// unlinkat(2) with AT_REMOVEDIR.
+/// unlinkat(2) with AT_REMOVEDIR, under a share-token probe (open handles must share
+/// delete: 32 otherwise).
 pub fn remove_directory(name: &str) -> Result<()> {
     const API: &str = "RemoveDirectory";
     let path = linux_path(name, API)?;
@@ -73,6 +74,7 @@ pub fn remove_directory(name: &str) -> Result<()> {
     if info::query_path(&path).api(API)?.attributes & FILE_ATTRIBUTE_READONLY != 0 {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
+    let _guard = crate::lock::share::check_name_op(&path, true, Win32Error::SHARING_VIOLATION).api(API)?;
     match unlinkat(CWD, &path, AtFlags::REMOVEDIR) {
         Ok(()) => Ok(()),
         Err(Errno::NOTEMPTY | Errno::EXIST) => Err(Error::new(Win32Error::DIR_NOT_EMPTY, API)),

@@ -4,6 +4,7 @@ use super::copy::copy_path;
 use super::linux_path;
 use crate::consts::*;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::lock::share;
 use rustix::fs::{renameat_with, statat, unlinkat, AtFlags, FileType, RenameFlags, Stat, CWD};
 use rustix::io::Errno;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ const API: &str = "MoveFileExW";
 /// - a name that differs only in case renames the file to the new spelling.
 ///
 /// # Linux mechanism
-/// renameat2(2) (RENAME_NOREPLACE unless replacing); fsync(2) for write-through.
+/// renameat2(2) (RENAME_NOREPLACE unless replacing) under share-token probes of source
+/// and replaced destination; fsync(2) for write-through.
 pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
     if flags & MOVEFILE_DELAY_UNTIL_REBOOT != 0 {
         // Linux has no boot-time rename queue.
@@ -48,6 +50,18 @@ pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
         Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(&to), API)),
         Err(e) => return Err(Error::new(e.into(), API)),
     }
+    // The source is opened for DELETE under every handle's share mode (32); a replaced
+    // destination must be deletable too (5, as Windows reports a target in use).
+    let from_type = FileType::from_raw_mode(from_st.st_mode);
+    let _src = match from_type {
+        FileType::Symlink => None,
+        t => Some(share::check_name_op(&from, t == FileType::Directory, Win32Error::SHARING_VIOLATION).api(API)?),
+    };
+    let _dst = if replace && rename_flags.is_empty() && to != from {
+        Some(share::check_name_op(&to, false, Win32Error::ACCESS_DENIED).api(API)?)
+    } else {
+        None
+    };
     match renameat_with(CWD, &from, CWD, &to, rename_flags) {
         Ok(()) => {}
         Err(Errno::EXIST | Errno::NOTEMPTY) => return Err(Error::new(Win32Error::ALREADY_EXISTS, API)),

@@ -9,6 +9,10 @@ use crate::consts::{
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use crate::lock::range::Locks;
+use crate::lock::share::Token;
 
 pub use crate::path::PathStyle;
 
@@ -36,22 +40,43 @@ pub struct File {
     style: PathStyle,
     kind: FileKind,
     modified: AtomicBool,
+    /// Share token (share mode, delete-on-close); None when the file is not bound.
+    token: Mutex<Option<Token>>,
+    /// The handle's byte-range locks.
+    locks: Mutex<Locks>,
 }
 
 impl Object for File {
-    /// FILE_FLAG_DELETE_ON_CLOSE: the name goes when the handle closes. (Cross-handle and
-    /// cross-process delete-pending state comes with the share-mode work.)
+    /// CloseHandle: the handle's byte-range locks go, then its share token; the last
+    /// handle of a file marked delete-on-close deletes it (see `lock::share`).
     fn on_close(&self) {
         crate::overlapped::abort_file(self);
-        if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0 {
-            let gone = if self.kind == FileKind::Directory {
-                rustix::fs::unlinkat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::REMOVEDIR)
-            } else {
-                rustix::fs::unlinkat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::empty())
-            };
-            if let Err(e) = gone {
-                log::debug!("delete-on-close of {:?} failed: {e}", self.path);
+        self.drop_locks();
+        let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
+        match token {
+            Some(mut t) => t.release(self.fd.as_fd(), &self.path),
+            None if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0 => {
+                // Not bound (no token could be had): delete when this handle closes.
+                let flags = if self.kind == FileKind::Directory {
+                    rustix::fs::AtFlags::REMOVEDIR
+                } else {
+                    rustix::fs::AtFlags::empty()
+                };
+                if let Err(e) = rustix::fs::unlinkat(rustix::fs::CWD, &self.path, flags) {
+                    log::debug!("delete-on-close of {:?} failed: {e}", self.path);
+                }
             }
+            None => {}
+        }
+    }
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // Objects dropped without CloseHandle (replaced, or torn down) still let go.
+        let token = self.token.get_mut().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(mut t) = token {
+            t.release(self.fd.as_fd(), &self.path);
         }
     }
 }
@@ -67,7 +92,48 @@ impl File {
         style: PathStyle,
         kind: FileKind,
     ) -> Self {
-        Self { fd, access, share, flags, path, style, kind, modified: AtomicBool::new(false) }
+        Self {
+            fd,
+            access,
+            share,
+            flags,
+            path,
+            style,
+            kind,
+            modified: AtomicBool::new(false),
+            token: Mutex::new(None),
+            locks: Mutex::new(Locks::default()),
+        }
+    }
+
+    /// Gives the handle its share token.
+    pub(crate) fn set_token(&self, token: Option<Token>) {
+        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = token;
+    }
+
+    /// Moves `old`'s share token and byte-range locks to this object, which replaces it
+    /// behind the same handle over a duplicate of its descriptor (same description).
+    pub(crate) fn adopt(&self, old: &File) {
+        let token = old.token.lock().unwrap_or_else(PoisonError::into_inner).take();
+        self.set_token(token);
+        let locks = std::mem::take(&mut *old.locks.lock().unwrap_or_else(PoisonError::into_inner));
+        *self.locks.lock().unwrap_or_else(PoisonError::into_inner) = locks;
+    }
+
+    /// The handle's byte-range locks.
+    pub(crate) fn locks(&self) -> &Mutex<Locks> {
+        &self.locks
+    }
+
+    /// Drops every byte-range lock of the handle.
+    fn drop_locks(&self) {
+        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
+        locks.clear(self.fd.as_fd());
+    }
+
+    /// Whether writes go to the end of file (FILE_APPEND_DATA without FILE_WRITE_DATA).
+    pub(crate) fn append_only(&self) -> bool {
+        self.access & FILE_APPEND_DATA != 0 && self.access & FILE_WRITE_DATA == 0
     }
 
     /// The descriptor behind the handle.

@@ -104,6 +104,7 @@ pub fn open_osfhandle(h: Handle, _flags: i32) -> Result<RawFd, Win32Error> {
         file.style(),
         lent.kind(),
     );
+    lent.adopt(&file);
     table::replace(h, Arc::new(lent))?;
     BY_FD
         .lock()

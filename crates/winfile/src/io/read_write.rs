@@ -156,12 +156,14 @@ fn mark_modified(file: &File) {
 /// `ReadFile`—reads at the handle's file pointer and advances it; 0 bytes at end of file.
 ///
 /// # Linux mechanism
-/// read(2) on the handle's own open file description.
+/// F_OFD_GETLK probe for other handles' locks, then read(2) on the handle's own
+/// open file description.
 pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
+    crate::lock::check_io(&file, None, buf.len(), false, API)?;
     read_some(&file, buf, None).api(API)
 }
 
@@ -169,12 +171,14 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
 /// moves past the bytes read, as Windows does.
 ///
 /// # Linux mechanism
-/// pread(2), then lseek(2) for synchronous handles.
+/// F_OFD_GETLK probe for other handles' locks, pread(2), then lseek(2) for
+/// synchronous handles.
 pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
     check_alignment(&file, buf.len(), Some(offset), API)?;
+    crate::lock::check_io(&file, Some(offset), buf.len(), false, API)?;
     let n = read_some(&file, buf, Some(offset)).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;
@@ -185,12 +189,14 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
 /// `WriteFile`—writes at the handle's file pointer (at the end for append-only access).
 ///
 /// # Linux mechanism
-/// write(2) on the handle's own open file description; ARCHIVE set on first write.
+/// F_OFD_GETLK probe for other handles' locks, then write(2) on the handle's own
+/// open file description; ARCHIVE set on first write.
 pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
     check_write(&file, API)?;
     check_alignment(&file, data.len(), None, API)?;
+    crate::lock::check_io(&file, None, data.len(), true, API)?;
     let n = write_some(&file, data, None).api(API)?;
     mark_modified(&file);
     Ok(n)
@@ -199,12 +205,14 @@ pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
 /// `WriteFile` with an OVERLAPPED offset (the file pointer follows on synchronous handles).
 ///
 /// # Linux mechanism
-/// pwrite(2), then lseek(2) for synchronous handles.
+/// F_OFD_GETLK probe for other handles' locks, pwrite(2), then lseek(2) for
+/// synchronous handles.
 pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
     check_write(&file, API)?;
     check_alignment(&file, data.len(), Some(offset), API)?;
+    crate::lock::check_io(&file, Some(offset), data.len(), true, API)?;
     let n = write_some(&file, data, Some(offset)).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Start(offset + n as u64)).api(API)?;

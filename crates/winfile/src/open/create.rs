@@ -4,6 +4,7 @@ use crate::consts::*;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
 use crate::handle::{self, File, FileKind, Fd, Handle};
 use crate::info;
+use crate::lock::share::{Refused, Token};
 use crate::path::{self, Resolved};
 use rustix::fs::{fadvise, ftruncate, openat, statat, Advice, AtFlags, FileType, Mode, OFlags, CWD};
 use rustix::io::Errno;
@@ -34,13 +35,16 @@ pub struct CreateParams {
 struct Existing {
     is_dir: bool,
     attributes: u32,
+    /// st_mode says a delete-pending marker may be set (see `lock::share`).
+    maybe_marked: bool,
 }
 
 /// `CreateFileW`—opens or creates a file, directory or device and returns its handle.
 ///
 /// # Linux mechanism
 /// `openat` with O_CREAT|O_EXCL for creation (race-free dispositions), one open file
-/// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes.
+/// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes; share
+/// tokens (OFD locks) checked and taken before any truncation (`lock::share`).
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     let flags = params.flags_and_attributes;
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
@@ -48,13 +52,16 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
     let resolved = path::resolve(name, exact).api(API)?;
-    let access = granted_access(params.access);
+    let mut access = granted_access(params.access);
+    if flags & FILE_FLAG_DELETE_ON_CLOSE != 0 {
+        access |= DELETE; // CreateFileW asks for it on the caller's behalf
+    }
     if params.disposition == TRUNCATE_EXISTING && access & FILE_WRITE_DATA == 0 {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
-    let (fd, kind, access) = if resolved.device.is_some() {
+    let (fd, kind, access, token) = if resolved.device.is_some() {
         let (fd, kind) = open_device(&resolved, access, params)?;
-        (fd, kind, access)
+        (fd, kind, access, None)
     } else {
         open_file(&resolved, access, params)?
     };
@@ -68,6 +75,7 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
         resolved.style,
         kind,
     );
+    file.set_token(token);
     Ok(handle::insert(Arc::new(file)))
 }
 
@@ -76,7 +84,21 @@ fn open_device(r: &Resolved, access: u32, p: &CreateParams) -> Result<(OwnedFd, 
     Ok((fd, FileKind::Char))
 }
 
-fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, FileKind, u32)> {
+type Opened = (OwnedFd, FileKind, u32, Option<Token>);
+
+/// Takes the share token for a freshly opened descriptor (see `lock::share`). `None`
+/// means the file was an orphaned delete-pending file that this call just deleted: the
+/// caller looks the name up again.
+fn token_for(fd: &OwnedFd, readable: bool, access: u32, p: &CreateParams, path: &Path, marked: bool) -> Result<Option<Option<Token>>> {
+    let doc = p.flags_and_attributes & FILE_FLAG_DELETE_ON_CLOSE != 0;
+    match Token::acquire(fd.as_fd(), readable, access, p.share, doc, path, marked) {
+        Ok(t) => Ok(Some(t)),
+        Err(Refused::Deleted) => Ok(None),
+        Err(r) => Err(Error::new(r.code(), API)),
+    }
+}
+
+fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
     let path = r.linux.as_path();
     let attrs = p.flags_and_attributes & 0xFFFF;
     loop {
@@ -87,15 +109,17 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, Fil
                     access &= !DATA_WRITE; // the most a read-only file allows
                 }
                 check_existing(&found, access, p)?;
-                let fd = match open_existing(path, &found, access, p) {
+                let (fd, readable) = match open_existing(path, &found, access, p) {
                     Err(e) if e.code() == Win32Error::FILE_NOT_FOUND => continue, // raced with a delete
                     other => other?,
                 };
+                // The sharing check comes before any truncation.
+                let Some(token) = token_for(&fd, readable, access, p, path, found.maybe_marked)? else { continue };
                 if !found.is_dir {
                     truncate_if_asked(&fd, path, p.disposition, attrs, found.attributes)?;
                 }
                 let kind = if found.is_dir { FileKind::Directory } else { kind_of(&fd) };
-                return Ok((fd, kind, access));
+                return Ok((fd, kind, access, token));
             }
             None if matches!(p.disposition, OPEN_EXISTING | TRUNCATE_EXISTING) => {
                 return Err(Error::new(not_found_for(path), API));
@@ -104,8 +128,10 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<(OwnedFd, Fil
                 let oflags = base_oflags(access, p) | OFlags::CREATE | OFlags::EXCL;
                 match open_direct_or_not(path, oflags, Mode::from_bits_truncate(0o666)) {
                     Ok(fd) => {
+                        let readable = base_oflags(access, p) & OFlags::RWMODE != OFlags::WRONLY;
+                        let Some(token) = token_for(&fd, readable, access, p, path, false)? else { continue };
                         info::init_new_file(fd.as_fd(), path, attrs).api(API)?;
-                        return Ok((fd, FileKind::Disk, access));
+                        return Ok((fd, FileKind::Disk, access, token));
                     }
                     Err(Errno::EXIST) => continue, // raced with a create: re-evaluate
                     Err(Errno::NOENT | Errno::NOTDIR) => {
@@ -133,7 +159,8 @@ fn existing(path: &Path, p: &CreateParams) -> Result<Option<Existing>> {
             if p.disposition == CREATE_ALWAYS && !is_dir {
                 attributes |= info::query_path(path).map(|i| i.attributes).unwrap_or(0);
             }
-            Ok(Some(Existing { is_dir, attributes }))
+            let maybe_marked = crate::lock::share::maybe_marked(st.st_mode);
+            Ok(Some(Existing { is_dir, attributes, maybe_marked }))
         }
         Err(Errno::NOENT) => Ok(None),
         Err(Errno::NOTDIR) => Err(Error::new(not_found_for(path), API)),
@@ -170,7 +197,9 @@ fn check_existing(found: &Existing, access: u32, p: &CreateParams) -> Result<()>
     Ok(())
 }
 
-fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -> Result<OwnedFd> {
+/// Opens an existing name; also says whether the descriptor is readable (O_PATH and
+/// write-only ones are not).
+fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -> Result<(OwnedFd, bool)> {
     let mut oflags = base_oflags(access, p);
     if found.is_dir {
         oflags = (oflags - OFlags::RWMODE - OFlags::DIRECT - OFlags::DSYNC - OFlags::APPEND)
@@ -180,15 +209,17 @@ fn open_existing(path: &Path, found: &Existing, access: u32, p: &CreateParams) -
     if p.flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT != 0 {
         oflags |= OFlags::NOFOLLOW;
     }
+    let readable = oflags & OFlags::RWMODE != OFlags::WRONLY;
     match open_direct_or_not(path, oflags, Mode::empty()) {
-        Ok(fd) => Ok(fd),
+        Ok(fd) => Ok((fd, readable)),
         Err(Errno::LOOP) if oflags.contains(OFlags::NOFOLLOW) => {
             openat(CWD, path, OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+                .map(|fd| (fd, false))
                 .api(API)
         }
         Err(Errno::ACCESS) if access & (DATA_READ | DATA_WRITE) == 0 => {
             // Attribute-only opens need no data access: an O_PATH descriptor serves.
-            openat(CWD, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).api(API)
+            openat(CWD, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).map(|fd| (fd, false)).api(API)
         }
         Err(Errno::NOENT) => Err(Error::new(Win32Error::FILE_NOT_FOUND, API)),
         Err(e) => Err(Error::new(e.into(), API)),

@@ -1,0 +1,485 @@
+//! Share modes and delete-on-close across handles and processes, with no daemon.
+//!
+//! Every handle with a token holds OFD read locks on reserved bytes near 2^63 (see
+//! [`BASE`]): one byte per data access it has, one per access it refuses to share, an
+//! "open" byte, and an "armed" byte while it carries FILE_FLAG_DELETE_ON_CLOSE. An open
+//! is checked by probing those bytes with `F_OFD_GETLK`, inside `flock(LOCK_EX)` on the
+//! same descriptor so that check-and-take is atomic across processes. The kernel drops
+//! the locks when the descriptor goes, so a killed process leaves nothing behind.
+//!
+//! Delete-on-close is a marker xattr on the inode (`user.winfile.delpend`, value: the
+//! name to delete) set when such a handle opens. Whoever releases its token afterwards
+//! checks the marker and, when no other description still holds the "open" byte,
+//! deletes the name. A marker with nobody armed but holders left means delete pending;
+//! a marker with no holders at all means the last holder died: the next user finishes.
+
+use super::ofd::{self, Kind};
+use crate::consts::{DELETE, FILE_APPEND_DATA, FILE_EXECUTE, FILE_READ_DATA, FILE_WRITE_DATA};
+use crate::consts::{FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE};
+use crate::error::Win32Error;
+use rustix::fs::{flock, FlockOperation, Mode, OFlags, CWD};
+use rustix::io::Errno;
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+/// First reserved byte: share tokens live in `[BASE, BASE + 8)`; byte-range locks are
+/// clipped below it.
+pub(crate) const BASE: u64 = (1 << 63) - 64;
+const LEN: u64 = 8;
+
+// Access classes (as masks of the three that take part in sharing).
+const READ: u8 = 1 << 0;
+const WRITE: u8 = 1 << 1;
+const DEL: u8 = 1 << 2;
+
+// Token bytes, ordered so that the common handles (read and/or write, sharing read
+// and/or write) hold one contiguous run: one F_OFD_SETLK.
+const B_WRITE: u8 = 1 << 0;
+const B_READ: u8 = 1 << 1;
+const OPEN: u8 = 1 << 2;
+const B_DENY_DEL: u8 = 1 << 3;
+const B_DENY_WRITE: u8 = 1 << 4;
+const B_DENY_READ: u8 = 1 << 5;
+const B_DEL: u8 = 1 << 6;
+const ARMED: u8 = 1 << 7;
+
+/// The "I have this access" bytes for a class mask.
+fn access_bytes(classes: u8) -> u8 {
+    let mut b = 0;
+    if classes & READ != 0 {
+        b |= B_READ;
+    }
+    if classes & WRITE != 0 {
+        b |= B_WRITE;
+    }
+    if classes & DEL != 0 {
+        b |= B_DEL;
+    }
+    b
+}
+
+/// The "I refuse to share this access" bytes for a class mask.
+fn deny_bytes(classes: u8) -> u8 {
+    let mut b = 0;
+    if classes & READ != 0 {
+        b |= B_DENY_READ;
+    }
+    if classes & WRITE != 0 {
+        b |= B_DENY_WRITE;
+    }
+    if classes & DEL != 0 {
+        b |= B_DENY_DEL;
+    }
+    b
+}
+
+const MARKER: &str = "user.winfile.delpend";
+
+/// Why an open could not get its token.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// Another handle's access or share mode conflicts (ERROR_SHARING_VIOLATION).
+    Sharing,
+    /// The file is delete-pending (ERROR_ACCESS_DENIED, as STATUS_DELETE_PENDING maps).
+    DeletePending,
+    /// The file was delete-pending and its last holder had died: this call finished the
+    /// delete, so the caller should look the name up again.
+    Deleted,
+}
+
+impl Refused {
+    pub(crate) fn code(&self) -> Win32Error {
+        match self {
+            Refused::Sharing => Win32Error::SHARING_VIOLATION,
+            Refused::DeletePending => Win32Error::ACCESS_DENIED,
+            Refused::Deleted => Win32Error::FILE_NOT_FOUND,
+        }
+    }
+}
+
+/// The access classes of a mask that take part in sharing.
+fn access_bits(access: u32) -> u8 {
+    let mut b = 0;
+    if access & (FILE_READ_DATA | FILE_EXECUTE) != 0 {
+        b |= READ;
+    }
+    if access & (FILE_WRITE_DATA | FILE_APPEND_DATA) != 0 {
+        b |= WRITE;
+    }
+    if access & DELETE != 0 {
+        b |= DEL;
+    }
+    b
+}
+
+fn share_bits(share: u32) -> u8 {
+    let mut b = 0;
+    if share & FILE_SHARE_READ != 0 {
+        b |= READ;
+    }
+    if share & FILE_SHARE_WRITE != 0 {
+        b |= WRITE;
+    }
+    if share & FILE_SHARE_DELETE != 0 {
+        b |= DEL;
+    }
+    b
+}
+
+/// Calls `f(start, len)` for each run of consecutive set bits of `mask`.
+fn runs(mask: u8, mut f: impl FnMut(u64, u64) -> Result<bool, Errno>) -> Result<bool, Errno> {
+    let mut i = 0u64;
+    while i < 8 {
+        if mask & (1 << i) == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < 8 && mask & (1 << i) != 0 {
+            i += 1;
+        }
+        if f(BASE + start, i - start)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether another description holds any of the bytes in `mask`.
+fn held_by_others(fd: BorrowedFd<'_>, mask: u8) -> Result<bool, Errno> {
+    runs(mask, |start, len| {
+        ofd::conflicts(fd, Kind::Write, start, len)
+    })
+}
+
+/// The per-handle share token: the locks it holds and the descriptor holding them.
+pub(crate) struct Token {
+    /// A separate descriptor when the handle's own cannot carry read locks.
+    own: Option<OwnedFd>,
+    bits: u8,
+    /// The handle carries FILE_FLAG_DELETE_ON_CLOSE but no marker could be stored.
+    unmarked_doc: bool,
+}
+
+/// Serialises token changes on one inode across processes; released on drop.
+struct Serial<'a>(BorrowedFd<'a>);
+
+impl<'a> Serial<'a> {
+    fn take(fd: BorrowedFd<'a>) -> Result<Self, Errno> {
+        loop {
+            match flock(fd, FlockOperation::LockExclusive) {
+                Ok(()) => return Ok(Serial(fd)),
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for Serial<'_> {
+    fn drop(&mut self) {
+        let _ = flock(self.0, FlockOperation::Unlock);
+    }
+}
+
+/// A descriptor of the same file that can carry read locks: the handle's own when it is
+/// readable, else a fresh read-only open of the same inode through /proc.
+fn token_fd(main: BorrowedFd<'_>, main_readable: bool) -> Result<Option<OwnedFd>, Errno> {
+    if main_readable {
+        return Ok(None);
+    }
+    reopen(main, OFlags::RDONLY).map(Some)
+}
+
+/// Opens the inode behind `fd` again, as a new open file description.
+pub(crate) fn reopen(fd: BorrowedFd<'_>, mode: OFlags) -> Result<OwnedFd, Errno> {
+    use std::os::fd::AsRawFd;
+    let proc = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    rustix::fs::openat(
+        CWD,
+        proc.as_str(),
+        mode | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
+        Mode::empty(),
+    )
+}
+
+fn read_marker(fd: BorrowedFd<'_>) -> Option<PathBuf> {
+    let mut buf = [0u8; 4096];
+    match rustix::fs::fgetxattr(fd, MARKER, &mut buf) {
+        Ok(n) => Some(PathBuf::from(OsStr::from_bytes(&buf[..n]))),
+        Err(Errno::RANGE) => Some(PathBuf::new()),
+        Err(_) => None,
+    }
+}
+
+/// Removes the name of the file behind `fd` — the one in the marker, else `own` — if it
+/// still names that very file; the marker goes too when other links remain.
+fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
+    let Ok(st) = rustix::fs::fstat(fd) else {
+        return;
+    };
+    for path in [marked, own] {
+        if path.as_os_str().is_empty() {
+            continue;
+        }
+        match rustix::fs::statat(CWD, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(s) if s.st_dev == st.st_dev && s.st_ino == st.st_ino => {
+                let dir = rustix::fs::FileType::from_raw_mode(s.st_mode).is_dir();
+                let flags = if dir {
+                    rustix::fs::AtFlags::REMOVEDIR
+                } else {
+                    rustix::fs::AtFlags::empty()
+                };
+                match rustix::fs::unlinkat(CWD, path, flags) {
+                    Ok(()) => {
+                        if s.st_nlink > 1 {
+                            let _ = rustix::fs::fremovexattr(fd, MARKER);
+                            let _ = set_hint(fd, false);
+                        }
+                    }
+                    Err(e) => log::debug!("delete-on-close of {path:?} failed: {e}"),
+                }
+                return;
+            }
+            _ => continue,
+        }
+    }
+}
+
+/// What a marked file's state is, seen from a descriptor holding no token bytes of
+/// its own that would hide others (OFD probes never see the caller's own locks).
+enum Pending {
+    /// No marker.
+    None,
+    /// Marker set and a delete-on-close handle is still open: ordinary share rules.
+    Armed,
+    /// Marker set, no armed handle, other holders left: new opens are refused.
+    Refusing,
+    /// Marker set and nobody holds the file: the delete must be finished.
+    Orphan(PathBuf),
+}
+
+fn pending(fd: BorrowedFd<'_>) -> Pending {
+    let Some(marked) = read_marker(fd) else {
+        return Pending::None;
+    };
+    if held_by_others(fd, ARMED).unwrap_or(false) {
+        Pending::Armed
+    } else if held_by_others(fd, OPEN).unwrap_or(true) {
+        Pending::Refusing
+    } else {
+        Pending::Orphan(marked)
+    }
+}
+
+impl Token {
+    /// Checks a new open of `access`/`share` against every other handle of the file and
+    /// takes the token. `main` is the handle's descriptor; `path` its name (for
+    /// delete-on-close). A file whose token cannot be opened (no read permission,
+    /// O_PATH opens, file systems without locks) gets no token and is not bound.
+    pub(crate) fn acquire(
+        main: BorrowedFd<'_>,
+        main_readable: bool,
+        access: u32,
+        share: u32,
+        delete_on_close: bool,
+        path: &Path,
+        maybe_marked: bool,
+    ) -> Result<Option<Token>, Refused> {
+        let own = match token_fd(main, main_readable) {
+            Ok(own) => own,
+            Err(e) => {
+                log::debug!("no share token for {path:?}: {e}");
+                return Ok(None);
+            }
+        };
+        let fd = own.as_ref().map_or(main, |o| o.as_fd());
+        let taken = take(fd, access, share, delete_on_close, path, maybe_marked)?;
+        Ok(taken.map(|(bits, unmarked_doc)| Token {
+            own,
+            bits,
+            unmarked_doc,
+        }))
+    }
+
+    /// Drops the token's locks; when the file is marked for deletion and no other
+    /// description still holds it, deletes it (this was the last handle).
+    pub(crate) fn release(&mut self, main: BorrowedFd<'_>, path: &Path) {
+        if self.bits == 0 {
+            return;
+        }
+        self.bits = 0;
+        let fd = self.own.as_ref().map_or(main, |o| o.as_fd());
+        let doc_now = if self.unmarked_doc {
+            Some(Path::new(""))
+        } else {
+            None
+        };
+        drop_bits(fd, path, doc_now);
+    }
+}
+
+/// Releases the token bytes held on `fd`, then finishes a pending delete if nobody
+/// else holds the file. Release first, then look: of two concurrent last closers at
+/// least one sees the other gone. `unmarked` deletes without looking at a marker.
+fn drop_bits(fd: BorrowedFd<'_>, path: &Path, unmarked: Option<&Path>) {
+    if let Some(marked) = unmarked {
+        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+        finish_delete(fd, marked, path);
+        return;
+    }
+    // No marker: the locks go with the descriptor. A marker set after this look comes
+    // from a live delete-on-close handle, whose own close does the work.
+    if let Some(marked) = read_marker(fd) {
+        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+        if !held_by_others(fd, OPEN).unwrap_or(true) {
+            finish_delete(fd, &marked, path);
+        }
+    }
+}
+
+/// The marker's hint, visible in every stat(2) an open already does: S_ISVTX on a
+/// regular file (meaningless there to Linux). Directories always have their xattr read.
+fn set_hint(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
+    let st = rustix::fs::fstat(fd)?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() {
+        return Ok(());
+    }
+    let mode = st.st_mode & 0o7777;
+    let mode = if on { mode | 0o1000 } else { mode & !0o1000 };
+    rustix::fs::fchmod(fd, Mode::from_raw_mode(mode))
+}
+
+/// Whether a file with this `st_mode` may carry a delete-pending marker.
+pub(crate) fn maybe_marked(st_mode: u32) -> bool {
+    let ftype = rustix::fs::FileType::from_raw_mode(st_mode);
+    ftype.is_dir() || st_mode & 0o1000 != 0
+}
+
+/// The share check and token take, under the per-inode serialisation; returns the
+/// bytes taken and whether delete-on-close could not be marked. `Ok(None)`: not bound.
+fn take(
+    fd: BorrowedFd<'_>,
+    access: u32,
+    share: u32,
+    doc: bool,
+    path: &Path,
+    maybe_marked: bool,
+) -> Result<Option<(u8, bool)>, Refused> {
+    let wanted = access_bits(access);
+    let refused = !share_bits(share) & (READ | WRITE | DEL);
+    let Ok(_serial) = Serial::take(fd) else {
+        return Ok(None);
+    };
+    // Holders of an access we refuse to share, and refusers of an access we want.
+    let probe = if wanted == 0 || !held_by_others(fd, 0xFF).unwrap_or(true) {
+        0
+    } else {
+        access_bytes(refused) | deny_bytes(wanted)
+    };
+    match held_by_others(fd, probe) {
+        Ok(true) => return Err(Refused::Sharing),
+        Ok(false) => {}
+        Err(e) => {
+            log::debug!("share probe failed for {path:?}: {e}; not bound");
+            return Ok(None);
+        }
+    }
+    let mut bits = OPEN;
+    if wanted != 0 {
+        bits |= access_bytes(wanted) | deny_bytes(refused);
+    }
+    if doc {
+        bits |= ARMED;
+    }
+    if let Err(e) = runs(bits, |start, len| {
+        ofd::set(fd, Kind::Read, start, len).map(|()| false)
+    }) {
+        log::debug!("share token refused for {path:?}: {e}; not bound");
+        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+        return Ok(None);
+    }
+    match if maybe_marked { pending(fd) } else { Pending::None } {
+        Pending::None | Pending::Armed => {}
+        Pending::Refusing => {
+            drop_bits(fd, path, None);
+            return Err(Refused::DeletePending);
+        }
+        Pending::Orphan(marked) => {
+            finish_delete(fd, &marked, path);
+            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+            return Err(Refused::Deleted);
+        }
+    }
+    let mut unmarked = false;
+    if doc {
+        if let Err(e) = rustix::fs::fsetxattr(
+            fd,
+            MARKER,
+            path.as_os_str().as_bytes(),
+            rustix::fs::XattrFlags::empty(),
+        ) {
+            log::debug!("no delete-pending marker on {path:?} ({e}): deleting at close");
+            unmarked = true;
+        } else if let Err(e) = set_hint(fd, true) {
+            log::debug!("no marker hint on {path:?} ({e}): deleting at close");
+            let _ = rustix::fs::fremovexattr(fd, MARKER);
+            unmarked = true;
+        }
+    }
+    Ok(Some((bits, unmarked)))
+}
+
+/// Held while a name operation (DeleteFile, MoveFileEx, RemoveDirectory) runs, so that
+/// no open slips in between its share check and the operation.
+pub(crate) struct NameGuard {
+    fd: Option<OwnedFd>,
+}
+
+impl Drop for NameGuard {
+    fn drop(&mut self) {
+        if let Some(fd) = &self.fd {
+            let _ = flock(fd, FlockOperation::Unlock);
+        }
+    }
+}
+
+/// Checks that every open handle of the file at `path` shares delete: the rule for
+/// deleting, renaming or replacing a name. Returns a guard to hold across the operation;
+/// `deny` is the code for a handle that does not share delete. A symbolic link is the
+/// link itself and is not checked.
+pub(crate) fn check_name_op(
+    path: &Path,
+    dir: bool,
+    deny: Win32Error,
+) -> Result<NameGuard, Win32Error> {
+    let mut o =
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    if dir {
+        o |= OFlags::DIRECTORY;
+    }
+    let fd = match rustix::fs::openat(CWD, path, o, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(_) => return Ok(NameGuard { fd: None }), // cannot be checked: not bound
+    };
+    if Serial::take(fd.as_fd()).map(std::mem::forget).is_err() {
+        return Ok(NameGuard { fd: None });
+    }
+    let guard = NameGuard { fd: Some(fd) };
+    let Some(fd) = guard.fd.as_ref().map(|f| f.as_fd()) else {
+        return Ok(guard);
+    };
+    if held_by_others(fd, B_DENY_DEL).unwrap_or(false) {
+        return Err(deny);
+    }
+    match pending(fd) {
+        Pending::None | Pending::Armed => Ok(guard),
+        Pending::Refusing => Err(Win32Error::ACCESS_DENIED),
+        Pending::Orphan(marked) => {
+            finish_delete(fd, &marked, path);
+            Err(Win32Error::FILE_NOT_FOUND)
+        }
+    }
+}
