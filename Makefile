@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest clean
+.PHONY: demo test build venv cargo-test pytest clean bench bench-smoke
 
 demo: build
 	$(PY) examples/tour.py
@@ -31,3 +31,10 @@ pytest: build
 clean:
 	cargo clean
 	rm -rf $(VENV) python/winfile/*.so
+
+# Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
+bench: build
+	$(PY) benches/run.py
+
+bench-smoke: build
+	$(PY) benches/run.py --smoke --json benches/results-smoke.json
