@@ -12,13 +12,13 @@ Fairness choices:
   rather than os.pread(fd, 4096, off) (which would need an offset the loop keeps
   in Python; the two measure within a few percent of each other). Both sides read
   sequentially through a 16 MiB file and rewind once per pass (SetFilePointer vs
-  os.lseek), so rewinds cost 1 call in 4096 on each side.
+  os.lseek), so rewinds cost 1 call in 4096 on each side. A batch is one pass.
 - WriteFile(h, data) vs os.write(fd, data): each side overwrites its own
   preallocated 4 MiB file in place, rewinding once per pass, so no side pays for
   block allocation or file growth.
 - 1 MiB reads: ReadFile(h, 1 << 20) returns a new bytes object, as os.read does;
   both read a 1 GiB file of real (non-sparse, non-zero) data from start to end of
-  file, 3 passes per round.
+  file, 5 passes per round.
 """
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def _ensure_file(path, size: int) -> None:
 def read_4k(cfg: Config):
     size = cfg.pick(16 * MiB, 256 * KiB)
     per_pass = size // 4096
-    calls = per_pass * cfg.pick(50, 2)
+    batches = cfg.pick(50, 2)  # one pass (4096 calls, a few ms) per batch
     path = cfg.dir / f"read4k-{size}.bin"
     _ensure_file(path, size)
     h = _open(path)
@@ -97,7 +97,8 @@ def read_4k(cfg: Config):
     try:
         win_loop(per_pass)  # warm-up: page cache, allocator, code paths
         os_loop(per_pass)
-        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls))
+        yield Pair(lambda: per_call_us(win_loop, per_pass), lambda: per_call_us(os_loop, per_pass),
+                   batches=batches)
     finally:
         h.Close()
         os.close(fd)
@@ -109,7 +110,7 @@ def read_4k(cfg: Config):
 def write_4k(cfg: Config):
     size = cfg.pick(4 * MiB, 256 * KiB)
     per_pass = size // 4096
-    calls = per_pass * cfg.pick(50, 2)
+    batches = cfg.pick(50, 2)  # one pass (1024 calls, a few ms) per batch
     data = os.urandom(4096)
     win_path, os_path = cfg.dir / "write4k-winfile.bin", cfg.dir / "write4k-os.bin"
     _fill(win_path, size)
@@ -134,7 +135,8 @@ def write_4k(cfg: Config):
     try:
         win_loop(per_pass)
         os_loop(per_pass)
-        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls))
+        yield Pair(lambda: per_call_us(win_loop, per_pass), lambda: per_call_us(os_loop, per_pass),
+                   batches=batches)
     finally:
         h.Close()
         os.close(fd)
@@ -144,11 +146,11 @@ def write_4k(cfg: Config):
 
 @workload("ReadFile 1 MiB sequential", unit="MB/s", goal=0.95, higher_is_better=True,
           winfile="ReadFile(h, 1<<20)", baseline="os.read",
-          note="3 passes over a 1 GiB file (1 over 8 MiB in smoke mode) per round, hot in the page cache after a warm-up pass")
+          note="5 passes over a 1 GiB file (1 over 8 MiB in smoke mode) per round, hot in the page cache after a warm-up pass")
 def read_seq(cfg: Config):
     size = cfg.pick(1 << 30, 8 * MiB)
     chunk = MiB
-    passes = cfg.pick(3, 1)  # a pass over 1 GiB takes ~40 ms hot: 3 per round steadies it
+    passes = cfg.pick(5, 1)  # one pass over the file (~40 ms hot for 1 GiB) per batch
     path = cfg.dir / f"seq-{size >> 20}MiB.bin"
     _ensure_file(path, size)
     h = _open(path)
@@ -177,8 +179,7 @@ def read_seq(cfg: Config):
     try:
         assert os_pass() == size  # warm-up: the whole file into the page cache
         assert win_pass() == size
-        yield Pair(lambda: throughput_mbs(lambda: sum(win_pass() for _ in range(passes))),
-                   lambda: throughput_mbs(lambda: sum(os_pass() for _ in range(passes))))
+        yield Pair(lambda: throughput_mbs(win_pass), lambda: throughput_mbs(os_pass), batches=passes)
     finally:
         h.Close()
         os.close(fd)

@@ -5,8 +5,9 @@ A bench module (``benches/bench_*.py``) registers workloads with ``@workload(...
 A workload function takes a ``Config`` and is a generator: it sets up (files,
 handles), yields a ``Pair`` of two zero-argument callables that each measure one
 round and return the figure for it, and cleans up after the yield. The harness runs
-``cfg.rounds`` rounds, alternating which side goes first so both share the
-machine's noise, and reports the median of each side. Ratios are what count:
+``cfg.rounds`` rounds; each round interleaves short batches of the two sides
+(see ``Pair``) so both share the machine's noise, and the report gives the median
+round of each side. Ratios are what count:
 ``ratio = winfile / baseline`` in the workload's own unit; the goal bounds it from
 above for costs (lower is better) and from below for rates (higher is better).
 """
@@ -39,9 +40,15 @@ class Config:
 
 @dataclass
 class Pair:
-    """One round of each side: callables returning the figure in the workload's unit."""
+    """One batch of each side: callables returning the figure in the workload's unit.
+
+    A round runs `batches` batches of each side, alternating winfile and baseline
+    batch by batch, and takes the median batch figure of each side: on a shared
+    machine, noise then lands on both sides within milliseconds of each other, and a
+    batch hit by a spike does not move the round."""
     winfile: Callable[[], float]
     baseline: Callable[[], float]
+    batches: int = 1
 
 
 @dataclass
@@ -119,12 +126,17 @@ def run(workloads: list[Workload], cfg: Config, log=sys.stderr) -> list[Result]:
         pair = next(gen)
         try:
             for r in range(cfg.rounds):
-                # Interleave, and alternate who goes first, so drift hits both sides.
-                order = [("winfile", pair.winfile), ("baseline", pair.baseline)]
-                if r % 2:
-                    order.reverse()
-                for side, fn in order:
-                    getattr(res, side).append(fn())
+                # Interleave batch by batch, alternating who goes first, so drift and
+                # other processes' load hit both sides alike.
+                figures = {"winfile": [], "baseline": []}
+                for b in range(pair.batches):
+                    order = [("winfile", pair.winfile), ("baseline", pair.baseline)]
+                    if (r + b) % 2:
+                        order.reverse()
+                    for side, fn in order:
+                        figures[side].append(fn())
+                for side, got in figures.items():
+                    getattr(res, side).append(statistics.median(got))
                 print(f"  {w.name}: round {r + 1}/{cfg.rounds} winfile {fmt_figure(res.winfile[-1])} "
                       f"baseline {fmt_figure(res.baseline[-1])} {w.unit}", file=log, flush=True)
         finally:
@@ -154,7 +166,8 @@ def table(results: list[Result], cfg: Config) -> str:
     fmt = lambda row: "  ".join(str(c).ljust(n) for c, n in zip(row, widths)).rstrip()
     lines = [fmt(head), fmt(["-" * n for n in widths])] + [fmt(r) for r in rows]
     mode = "smoke" if cfg.smoke else "full"
-    lines.append(f"(median of {cfg.rounds} round(s), {mode} mode; ratio = winfile / baseline)")
+    lines.append(f"(median of {cfg.rounds} round(s) of interleaved batches, {mode} mode; "
+                 "ratio = winfile / baseline)")
     notes = [f"  {r.workload.name}: {r.workload.note}" for r in results if r.workload.note]
     if notes:
         lines += ["notes:"] + notes
