@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke fuzz
 
 demo: build
 	$(PY) examples/tour.py
@@ -39,3 +39,10 @@ compat-table: venv
 clean:
 	cargo clean
 	rm -rf $(VENV) python/winfile/*.so
+
+# Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
+bench: build
+	$(PY) benches/run.py
+
+bench-smoke: build
+	$(PY) benches/run.py --smoke --json benches/results-smoke.json

@@ -2,6 +2,7 @@
 //! extracts its arguments (`conv`), calls the core, and converts the result or the
 //! error (`error`).
 
+mod buffer;
 mod conv;
 mod error;
 mod pywintypes;

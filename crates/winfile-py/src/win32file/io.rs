@@ -1,6 +1,7 @@
 //! ReadFile, WriteFile, SetFilePointer, SetEndOfFile, FlushFileBuffers, GetFileSize,
 //! GetFileType, AllocateReadBuffer.
 
+use crate::buffer::new_bytes_filled;
 use crate::conv::{Dword, HandleArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::PyOverlapped;
@@ -90,14 +91,23 @@ fn read_file<'py>(
             return Ok((Win32Error::IO_PENDING.0, result));
         }
     }
-    let mut buf = alloc(len)?;
     let offset = overlapped.as_ref().map(|ol| ol.borrow().offset64());
-    let n = py
-        .detach(|| match offset {
-            Some(off) => winfile::io::read_file_at(h, &mut buf, off),
-            None => winfile::io::read_file(h, &mut buf),
+    let read = |buf: &mut [u8]| {
+        py.detach(|| match offset {
+            Some(off) => winfile::io::read_file_at(h, buf, off),
+            None => winfile::io::read_file(h, buf),
         })
-        .py_api("ReadFile")?;
+        .py_api("ReadFile")
+    };
+    if target.is_none() && overlapped.is_none() {
+        // The common case, ReadFile(h, n): read straight into the bytes object returned.
+        let data = new_bytes_filled(py, len, |buf| {
+            Ok(py.detach(|| winfile::io::read_file_uninit(h, buf)).py_api("ReadFile")?)
+        })?;
+        return Ok((0, data.into_any()));
+    }
+    let mut buf = alloc(len)?;
+    let n = read(&mut buf)?;
     if let Some(ol) = &overlapped {
         if n == 0 && len > 0 {
             return Err(PyWinError::new(Win32Error::HANDLE_EOF, "ReadFile").into());

@@ -4,6 +4,8 @@ use crate::consts::{FILE_FLAG_NO_BUFFERING, FILE_FLAG_OVERLAPPED};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, FileKind, Handle};
 use rustix::io::Errno;
+use std::mem::MaybeUninit;
+use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 
 /// Sector size used for FILE_FLAG_NO_BUFFERING alignment rules.
@@ -49,16 +51,16 @@ fn check_write(file: &File, api: &'static str) -> Result<()> {
 }
 
 /// Fills `buf` as far as the file allows: disk files read until full or end of file;
-/// pipes and devices return what one read gives.
-fn read_loop(file: &File, buf: &mut [u8], mut offset: Option<u64>) -> std::result::Result<usize, Errno> {
+/// pipes and devices return what one read gives. `sys` is one read(2)/pread(2) call.
+fn read_loop<T>(
+    file: &File,
+    buf: &mut [T],
+    mut offset: Option<u64>,
+    sys: impl Fn(BorrowedFd<'_>, &mut [T], Option<u64>) -> std::result::Result<usize, Errno>,
+) -> std::result::Result<usize, Errno> {
     let mut done = 0;
     while done < buf.len() {
-        let rest = &mut buf[done..];
-        let n = match offset {
-            Some(o) => rustix::io::pread(file.fd(), rest, o),
-            None => rustix::io::read(file.fd(), rest),
-        };
-        let n = match n {
+        let n = match sys(file.fd(), &mut buf[done..], offset) {
             Ok(n) => n,
             Err(Errno::INTR) => continue,
             Err(e) => return Err(e),
@@ -70,6 +72,25 @@ fn read_loop(file: &File, buf: &mut [u8], mut offset: Option<u64>) -> std::resul
         }
     }
     Ok(done)
+}
+
+fn sys_read(fd: BorrowedFd<'_>, buf: &mut [u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    match offset {
+        Some(o) => rustix::io::pread(fd, buf, o),
+        None => rustix::io::read(fd, buf),
+    }
+}
+
+fn sys_read_uninit(
+    fd: BorrowedFd<'_>,
+    buf: &mut [MaybeUninit<u8>],
+    offset: Option<u64>,
+) -> std::result::Result<usize, Errno> {
+    let (init, _) = match offset {
+        Some(o) => rustix::io::pread(fd, buf, o)?,
+        None => rustix::io::read(fd, buf)?,
+    };
+    Ok(init.len())
 }
 
 fn write_loop(file: &File, data: &[u8], mut offset: Option<u64>) -> std::result::Result<usize, Errno> {
@@ -127,10 +148,10 @@ fn unbuffered(file: &File) -> bool {
 /// `read_loop`, through an aligned buffer for unbuffered handles.
 fn read_some(file: &File, buf: &mut [u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
     if !unbuffered(file) {
-        return read_loop(file, buf, offset);
+        return read_loop(file, buf, offset, sys_read);
     }
     let mut bounce = Bounce::new(buf.len())?;
-    let n = read_loop(file, bounce.bytes(), offset)?;
+    let n = read_loop(file, bounce.bytes(), offset, sys_read)?;
     buf[..n].copy_from_slice(&bounce.bytes()[..n]);
     Ok(n)
 }
@@ -165,6 +186,29 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
     read_some(&file, buf, None).api(API)
+}
+
+/// `ReadFile` into a buffer that need not be initialised (the bindings read straight
+/// into a new Python `bytes`); returns `n`, and the first `n` bytes of `buf` are then
+/// initialised. Otherwise the same as [`read_file`].
+///
+/// # Linux mechanism
+/// read(2) on the handle's own open file description.
+pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    check_read(&file, API)?;
+    check_alignment(&file, buf.len(), None, API)?;
+    crate::lock::check_io(&file, None, buf.len(), false, API)?;
+    if unbuffered(&file) {
+        let mut bounce = Bounce::new(buf.len()).api(API)?;
+        let n = read_loop(&file, bounce.bytes(), None, sys_read).api(API)?;
+        for (dst, src) in buf.iter_mut().zip(&bounce.bytes()[..n]) {
+            dst.write(*src);
+        }
+        return Ok(n);
+    }
+    read_loop(&file, buf, None, sys_read_uninit).api(API)
 }
 
 /// `ReadFile` with an OVERLAPPED offset. On a synchronous handle the file pointer then

@@ -1,0 +1,38 @@
+"""The benchmark harness in smoke mode (tiny sizes, one round), so it cannot rot
+unnoticed. Figures are not checked against their goals: no timed assertions."""
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHES = Path(__file__).resolve().parent.parent / "benches"
+EXPECTED = ["ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential"]
+
+
+def test_smoke_mode_prints_the_table_and_writes_json(tmp):
+    out = tmp / "results.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCHES / "run.py"), "--smoke", "--json", str(out), "--dir", str(tmp)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:5] == ["workload", "unit", "winfile", "baseline", "ratio"]
+    for name in EXPECTED:
+        row = [line for line in lines if line.startswith(name + "  ")]
+        assert len(row) == 1, proc.stdout
+        assert row[0].rstrip().endswith(("pass", "MISS"))
+
+    doc = json.loads(out.read_text())
+    assert doc["mode"] == "smoke" and doc["rounds"] == 1
+    by_name = {w["name"]: w for w in doc["workloads"]}
+    assert sorted(by_name) == sorted(EXPECTED)
+    for w in by_name.values():
+        for side in ("winfile", "baseline"):
+            assert len(w[side]["rounds"]) == 1
+            assert w[side]["median"] > 0 and math.isfinite(w[side]["median"])
+        assert w["ratio"] == w["winfile"]["median"] / w["baseline"]["median"]
+        assert w["pass"] == (w["ratio"] >= w["goal"] if w["higher_is_better"] else w["ratio"] <= w["goal"])
+    # The data files stay in the scratch directory given, not in the default one.
+    assert any(p.name.startswith("seq-") for p in tmp.iterdir())
