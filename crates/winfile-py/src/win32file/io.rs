@@ -9,11 +9,24 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyString, PyTuple};
 use winfile::Win32Error;
 
+/// A zeroed read buffer of `len` bytes, or MemoryError. The memory comes zeroed from
+/// the allocator (calloc), so a huge size that a read fills only in part commits only
+/// the pages the read touches.
+#[allow(unsafe_code)]
 fn alloc(len: usize) -> PyResult<Vec<u8>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| PyMemoryError::new_err("cannot allocate the read buffer"))?;
-    v.resize(len, 0);
-    Ok(v)
+    let oom = || PyMemoryError::new_err("cannot allocate the read buffer");
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).map_err(|_| oom())?;
+    // SAFETY: `layout` has a non-zero size. A non-null block from the global allocator
+    // with u8's layout holds `len` initialised (zero) bytes, which is what
+    // `Vec::from_raw_parts` requires for length and capacity `len`.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(oom());
+    }
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
 /// A writable buffer argument, seen as a flat byte memoryview.
