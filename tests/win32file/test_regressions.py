@@ -17,6 +17,25 @@ def scratch(cdir):
     h.Close()
 
 
+@pytest.mark.parametrize("data", [5, 2**20, [65, 66], (1,), None, 1.5])
+def test_writefile_rejects_non_buffers(scratch, data):
+    # WriteFile used bytes(data): an int n wrote n zero bytes (WriteFile(h, 2**40) tried
+    # to build a terabyte), a list of ints was written as bytes. pywin32 requires an
+    # object with the buffer protocol and raises TypeError.
+    h, path = scratch
+    with pytest.raises(TypeError):
+        win32file.WriteFile(h, data)
+    assert path.read_bytes() == b"abc"
+
+
+@pytest.mark.parametrize("data", [b"xy", bytearray(b"xy"), memoryview(b"xy"),
+                                  memoryview(bytearray(b"-xy-"))[1:3]])
+def test_writefile_still_takes_buffers(scratch, data):
+    h, path = scratch
+    assert win32file.WriteFile(h, data) == (0, 2)
+    assert path.read_bytes() == b"xyc"
+
+
 def test_readfile_of_an_impossible_size_raises_memoryerror(scratch):
     h, _ = scratch
     with pytest.raises((MemoryError, pywintypes.error)):

@@ -126,7 +126,11 @@ fn write_file(
         if data.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("a bytes-like object is required, not 'str'"));
         }
-        let copy: Vec<u8> = py.import("builtins")?.getattr("bytes")?.call1((data,))?.extract()?;
+        // Only buffers: bytes(data) would also turn an int into that many zero bytes
+        // and a list of ints into bytes, where pywin32 raises TypeError.
+        let builtins = py.import("builtins")?;
+        let view = builtins.getattr("memoryview")?.call1((data,))?;
+        let copy: Vec<u8> = builtins.getattr("bytes")?.call1((view,))?.extract()?;
         py.detach(|| run(&copy))
     }
     .py_api("WriteFile")?;
