@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest clean
+.PHONY: demo test build venv cargo-test pytest fuzz clean
 
 demo: build
 	$(PY) examples/tour.py
@@ -27,6 +27,12 @@ cargo-test:
 
 pytest: build
 	$(PY) -m pytest -q
+
+# Long robustness run with a random seed (the seed is printed, replay with --seed).
+WINFILE_FUZZ_EXAMPLES ?= 20000
+export WINFILE_FUZZ_EXAMPLES
+fuzz: build
+	$(PY) tests/robustness_harness.py
 
 clean:
 	cargo clean
