@@ -498,6 +498,18 @@ class _Session:
 
     def _reset_sandbox(self):
         os.chdir("/")
+        # The port files COMn/LPTn map to (a call may delete them or move a directory
+        # over them, even the sandbox itself: MoveFile("\\\\?\\C:", "\\\\.\\LPT1")).
+        ports = os.path.join(os.path.dirname(self.sandbox), "ports")
+        for port in PORTS:
+            target = os.path.join(ports, port)
+            if not os.path.isfile(target) or os.path.islink(target):
+                _rmtree(target) if os.path.isdir(target) else None
+                try:
+                    os.unlink(target)
+                except OSError:
+                    pass
+                open(target, "wb").close()
         _rmtree(self.sandbox)
         os.makedirs(os.path.join(self.sandbox, "sub"))
         os.chdir(self.sandbox)
@@ -545,6 +557,7 @@ class _Session:
                     _check_exception(e, label, pos, kw)
                 finally:
                     faulthandler.cancel_dump_traceback_later()
+                    os.makedirs(self.sandbox, exist_ok=True)  # a call may have moved it
                     os.chdir(self.sandbox)
         finally:
             ctx.cleanup()
