@@ -36,6 +36,12 @@ stubtest: build
 compat-table: venv
 	$(PY) scripts/compat_table.py --write
 
+# Long robustness run with a random seed (the seed is printed, replay with --seed).
+WINFILE_FUZZ_EXAMPLES ?= 20000
+export WINFILE_FUZZ_EXAMPLES
+fuzz: build
+	$(PY) tests/robustness_harness.py
+
 clean:
 	cargo clean
 	rm -rf $(VENV) python/winfile/*.so

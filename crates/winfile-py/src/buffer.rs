@@ -40,3 +40,23 @@ pub fn new_bytes_filled<'py>(
     let written = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
     Ok(PyBytes::new(py, written))
 }
+
+/// A zeroed read buffer of `len` bytes, or MemoryError. The memory comes zeroed from
+/// the allocator (calloc), so a huge size that a read fills only in part commits only
+/// the pages the read touches.
+pub fn zeroed_vec(len: usize) -> PyResult<Vec<u8>> {
+    let oom = || pyo3::exceptions::PyMemoryError::new_err("cannot allocate the read buffer");
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).map_err(|_| oom())?;
+    // SAFETY: `layout` has a non-zero size. A non-null block from the global allocator
+    // with u8's layout holds `len` initialised (zero) bytes, which is what
+    // `Vec::from_raw_parts` requires for length and capacity `len`.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(oom());
+    }
+    // SAFETY: see above; the block came from the global allocator with this layout.
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
+}

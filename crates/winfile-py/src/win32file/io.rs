@@ -5,17 +5,11 @@ use crate::buffer::new_bytes_filled;
 use crate::conv::{Dword, HandleArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::PyOverlapped;
-use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyString, PyTuple};
 use winfile::Win32Error;
 
-fn alloc(len: usize) -> PyResult<Vec<u8>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| PyMemoryError::new_err("cannot allocate the read buffer"))?;
-    v.resize(len, 0);
-    Ok(v)
-}
 
 /// A writable buffer argument, seen as a flat byte memoryview.
 fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -82,7 +76,7 @@ fn read_file<'py>(
             let (result, target) = match target {
                 Some(view) => (buffer_or_bufSize.clone(), view),
                 None => {
-                    let ba = PyByteArray::new(py, &alloc(len)?);
+                    let ba = PyByteArray::new(py, &crate::buffer::zeroed_vec(len)?);
                     let mv = py.import("builtins")?.getattr("memoryview")?.call1((ba,))?;
                     (mv.clone(), mv)
                 }
@@ -106,7 +100,7 @@ fn read_file<'py>(
         })?;
         return Ok((0, data.into_any()));
     }
-    let mut buf = alloc(len)?;
+    let mut buf = crate::buffer::zeroed_vec(len)?;
     let n = read(&mut buf)?;
     if let Some(ol) = &overlapped {
         if n == 0 && len > 0 {
