@@ -10,6 +10,7 @@
 
 pub mod consts;
 pub mod error;
+pub mod find;
 pub mod fs;
 pub mod handle;
 pub mod info;

@@ -1,6 +1,7 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
 mod crt;
+mod find;
 mod info;
 mod io;
 mod namespace;
@@ -15,6 +16,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     info::register(m)?;
     namespace::register(m)?;
     crt::register(m)?;
+    find::register(m)?;
     Ok(())
 }
 
