@@ -15,6 +15,7 @@ pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
+pub mod notify;
 pub mod open;
 pub mod path;
 pub mod sync;

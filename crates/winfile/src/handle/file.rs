@@ -42,6 +42,7 @@ impl Object for File {
     /// FILE_FLAG_DELETE_ON_CLOSE: the name goes when the handle closes. (Cross-handle and
     /// cross-process delete-pending state comes with the share-mode work.)
     fn on_close(&self) {
+        crate::notify::file_closed(self);
         if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0 {
             let gone = if self.kind == FileKind::Directory {
                 rustix::fs::unlinkat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::REMOVEDIR)
