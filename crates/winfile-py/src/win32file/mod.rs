@@ -5,6 +5,7 @@ mod find;
 mod info;
 mod io;
 mod namespace;
+mod notify;
 mod open;
 
 use pyo3::prelude::*;
@@ -17,6 +18,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     namespace::register(m)?;
     crt::register(m)?;
     find::register(m)?;
+    notify::register(m)?;
     Ok(())
 }
 

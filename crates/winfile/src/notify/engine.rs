@@ -317,6 +317,9 @@ impl Engine {
                 return;
             }
         };
+        if st.dirs.get(&wd).is_some_and(|r| r == rel) {
+            return; // already watched (and scanned) through an earlier event
+        }
         let ids = reg.wds.entry(wd).or_default();
         if !ids.contains(&w.id) {
             ids.push(w.id);
