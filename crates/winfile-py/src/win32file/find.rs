@@ -13,7 +13,7 @@ use winfile::{Handle, Win32Error};
 /// IO_REPARSE_TAG_SYMLINK: dwReserved0 of a reparse point's WIN32_FIND_DATA.
 const IO_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;
 /// Entries fetched per GIL release by the iterator.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// WIN32_FIND_DATA as pywin32's 10-tuple.
 fn find_data<'py>(py: Python<'py>, t: &mut TimeMaker, d: &FindData) -> PyResult<Bound<'py, PyTuple>> {
@@ -47,7 +47,11 @@ fn find_files_w<'py>(
     no_transaction(Transaction.as_ref(), "FindFilesW")?;
     let found = py.detach(|| -> winfile::Result<Vec<FindData>> {
         match find::Finder::open(&FileName.0) {
-            Ok(f) => f.collect(),
+            Ok(mut f) => {
+                let mut all = Vec::new();
+                while f.next_batch(BATCH, &mut all)? {}
+                Ok(all)
+            }
             Err(e) if e.code() == Win32Error::FILE_NOT_FOUND => Ok(Vec::new()),
             Err(e) => Err(e),
         }

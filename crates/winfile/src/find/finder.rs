@@ -15,6 +15,14 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 const API: &str = "FindFirstFileW";
+/// Batches at least this large have their entries described on two threads.
+const PARALLEL_MIN: usize = 128;
+
+/// Whether more than one CPU is available (checked once).
+fn parallel() -> bool {
+    static P: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *P.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
 
 /// One WIN32_FIND_DATA.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,6 +210,73 @@ impl Finder {
                 }
             }
         }
+    }
+
+    /// Up to `max` further matches appended to `out`; false once the search is over.
+    /// The names come from getdents first; their statx and xattr reads are then
+    /// split over two threads when the batch is large enough to pay for it.
+    pub fn next_batch(&mut self, max: usize, out: &mut Vec<FindData>) -> Result<bool> {
+        let Source::Listing { dir, dots } = &mut self.source else {
+            while out.len() < max {
+                match self.next_entry()? {
+                    Some(d) => out.push(d),
+                    None => return Ok(false),
+                }
+            }
+            return Ok(true);
+        };
+        let mut names: Vec<(std::ffi::OsString, String)> = Vec::with_capacity(max);
+        let mut more = true;
+        while names.len() < max {
+            let raw: std::ffi::OsString = if let Some(dot) = dots.pop() {
+                dot.into()
+            } else {
+                match dir.read() {
+                    None => {
+                        more = false;
+                        break;
+                    }
+                    Some(Err(e)) => return Err(Error::new(Win32Error::from(e), "FindNextFileW")),
+                    Some(Ok(entry)) => {
+                        let b = entry.file_name().to_bytes();
+                        if b == b"." || b == b".." {
+                            continue;
+                        }
+                        OsStr::from_bytes(b).to_os_string()
+                    }
+                }
+            };
+            let text = lossy(&raw);
+            if self.mask.matches(&text) {
+                names.push((raw, text));
+            }
+        }
+        if !more {
+            self.source = Source::Done;
+        }
+        let Some(fd) = self.dirfd.as_ref() else { return Ok(more) };
+        let describe = |chunk: &[(std::ffi::OsString, String)]| -> Vec<Option<FindData>> {
+            chunk
+                .iter()
+                .map(|(raw, text)| {
+                    let full = self.dir_path.join(raw);
+                    info::query_at(fd.as_fd(), Path::new(raw), &full).ok().map(|i| FindData::new(&i, text.clone()))
+                })
+                .collect()
+        };
+        if names.len() >= PARALLEL_MIN && parallel() {
+            let (a, b) = names.split_at(names.len() / 2);
+            let (ra, rb) = std::thread::scope(|s| {
+                let h = s.spawn(|| describe(a));
+                let rb = describe(b);
+                (h.join(), rb)
+            });
+            let ra = ra.unwrap_or_else(|_| describe(a));
+            out.extend(ra.into_iter().chain(rb).flatten());
+        } else {
+            out.extend(describe(&names).into_iter().flatten());
+        }
+        Ok(more)
     }
 
     /// The find data of `name` if it matches the mask and still exists.

@@ -51,13 +51,7 @@ pub fn find_next_file(h: Handle) -> Result<Option<FindData>> {
 pub fn find_next_files(h: Handle, max: usize, out: &mut Vec<FindData>) -> Result<bool> {
     let f = finder(h, "FindNextFileW")?;
     let mut g = f.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for _ in 0..max {
-        match g.next_entry()? {
-            Some(d) => out.push(d),
-            None => return Ok(false),
-        }
-    }
-    Ok(true)
+    g.next_batch(max, out)
 }
 
 /// `FindClose`—ends a search (only find handles are accepted).
