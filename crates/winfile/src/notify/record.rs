@@ -76,10 +76,7 @@ pub fn decode(buf: &[u8]) -> Vec<Change> {
     };
     let mut out = Vec::new();
     let mut off = 0usize;
-    loop {
-        let (Some(next), Some(action), Some(len)) = (u32_at(off), u32_at(off + 4), u32_at(off + 8)) else {
-            break;
-        };
+    while let (Some(next), Some(action), Some(len)) = (u32_at(off), u32_at(off + 4), u32_at(off + 8)) {
         let start = off + HEADER;
         let Some(raw) = start.checked_add(len as usize).and_then(|end| buf.get(start..end)) else {
             break;
