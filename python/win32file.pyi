@@ -459,3 +459,53 @@ def LockFileEx(hFile: _HandleArg, dwFlags: int, nbytesLow: int, nbytesHigh: int,
     (interruptibly, GIL released) unless LOCKFILE_FAIL_IMMEDIATELY."""
 def UnlockFileEx(hFile: _HandleArg, nbytesLow: int, nbytesHigh: int, ol: PyOVERLAPPED | None, /) -> None:
     """Remove the lock of nbytes at ol's offset with exactly this range."""
+
+# ---------------------------------------------------------------------------
+# Directory enumeration
+# ---------------------------------------------------------------------------
+
+_FindData = tuple[int, TimeType, TimeType, TimeType, int, int, int, int, str, str]
+
+def FindFilesW(FileName: str, Transaction: PyHANDLE | None = None) -> list[_FindData]:
+    """WIN32_FIND_DATA tuples (attrs, ctime, atime, wtime, sizeHigh, sizeLow, reserved0,
+    reserved1, name, alternateName) for a spec with Windows wildcards; [] when nothing
+    matches; pywintypes.error(3, 'FindFirstFileW') for a missing directory."""
+
+class FindFileIterator:
+    """Streams WIN32_FIND_DATA tuples; the find handle closes at the end or on deletion."""
+    def __iter__(self) -> FindFileIterator: ...
+    def __next__(self) -> _FindData: ...
+
+def FindFilesIterator(FileName: str, Transaction: PyHANDLE | None = None) -> FindFileIterator:
+    """Like FindFilesW, streaming; FindFirstFile runs at call time (errors are immediate)."""
+
+def FindClose(hFindFile: _HandleArg, /) -> None:
+    """Closes a find handle."""
+
+# ---------------------------------------------------------------------------
+# Change notification
+# ---------------------------------------------------------------------------
+
+def FindFirstChangeNotification(pathName: str, bWatchSubtree: int, notifyFilter: int, /) -> int:
+    """A plain int handle, signaled (for win32event waits) by the first matching change."""
+
+def FindNextChangeNotification(hChangeHandle: _HandleArg, /) -> None:
+    """Re-arms a change-notification handle."""
+
+def FindCloseChangeNotification(hChangeHandle: _HandleArg, /) -> None:
+    """Closes a change-notification handle."""
+
+def ReadDirectoryChangesW(
+    handle: _HandleArg,
+    size_or_buffer: int | WriteableBuffer,
+    bWatchSubtree: int,
+    dwNotifyFilter: int,
+    overlapped: PyOVERLAPPED | None = None,
+    overlappedRoutine: None = None,
+    /,
+) -> list[tuple[int, str]] | None:
+    """Synchronous form (int size): blocks, returns [(action, name), ...] ([] when changes
+    were lost: rescan). The overlapped form (buffer) is not wired yet (error 50)."""
+
+def FILE_NOTIFY_INFORMATION(buffer: ReadableBuffer, size: int, /) -> list[tuple[int, str]]:
+    """Decodes FILE_NOTIFY_INFORMATION records."""

@@ -11,11 +11,13 @@
 pub mod consts;
 pub mod engine;
 pub mod error;
+pub mod find;
 pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
 pub mod lock;
+pub mod notify;
 pub mod open;
 pub mod overlapped;
 pub mod path;

@@ -9,7 +9,7 @@ mod time;
 pub use handle::{new_handle, PyHandle};
 pub use overlapped::PyOverlapped;
 pub use security::PySecurityAttributes;
-pub use time::{filetime_from_py, filetime_to_py};
+pub use time::{filetime_from_py, filetime_to_py, TimeMaker};
 
 use pyo3::prelude::*;
 

@@ -1,10 +1,12 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
 mod crt;
+mod find;
 mod info;
 mod io;
 mod lock;
 mod namespace;
+mod notify;
 mod open;
 mod overlapped;
 
@@ -19,6 +21,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     namespace::register(m)?;
     crt::register(m)?;
     overlapped::register(m)?;
+    find::register(m)?;
+    notify::register(m)?;
     Ok(())
 }
 

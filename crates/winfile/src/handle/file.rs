@@ -50,6 +50,7 @@ impl Object for File {
     /// CloseHandle: the handle's byte-range locks go, then its share token; the last
     /// handle of a file marked delete-on-close deletes it (see `lock::share`).
     fn on_close(&self) {
+        crate::notify::file_closed(self);
         crate::overlapped::abort_file(self);
         self.drop_locks();
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();

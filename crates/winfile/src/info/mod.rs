@@ -26,5 +26,5 @@ pub use attributes::{
     init_new_file, mark_archive, set_attributes, SETTABLE_ATTRIBUTES, STORED_ATTRIBUTES,
 };
 pub use filetime::{FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
-pub use query::{query_fd, query_path, volume_serial, FileInfo};
+pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
 pub use times::set_times;

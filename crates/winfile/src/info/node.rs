@@ -31,6 +31,9 @@ pub(super) enum Node<'a> {
     Path(&'a Path),
     /// A path, a final symbolic link not followed.
     Link(&'a Path),
+    /// An entry of an open directory (a final symbolic link not followed): statx goes
+    /// through the directory descriptor, xattrs through the full path.
+    At(BorrowedFd<'a>, &'a Path, &'a Path),
 }
 
 /// The `/proc/self/fd/N` name of an open descriptor.
@@ -51,6 +54,7 @@ impl Node<'_> {
             Node::Fd(fd) => rustix::fs::statx(fd, "", AtFlags::EMPTY_PATH, STATX_MASK),
             Node::Path(p) => rustix::fs::statx(CWD, p, AtFlags::empty(), STATX_MASK),
             Node::Link(p) => rustix::fs::statx(CWD, p, AtFlags::SYMLINK_NOFOLLOW, STATX_MASK),
+            Node::At(dir, name, _) => rustix::fs::statx(dir, name, AtFlags::SYMLINK_NOFOLLOW, STATX_MASK),
         }
     }
 
@@ -64,7 +68,7 @@ impl Node<'_> {
                 other => other,
             },
             Node::Path(p) => rustix::fs::getxattr(p, XATTR_NAME, &mut buf),
-            Node::Link(p) => rustix::fs::lgetxattr(p, XATTR_NAME, &mut buf),
+            Node::Link(p) | Node::At(_, _, p) => rustix::fs::lgetxattr(p, XATTR_NAME, &mut buf),
         };
         match got {
             Ok(len) => Ok(Some(buf.get(..len).unwrap_or(&buf[..]).to_vec())),
@@ -119,7 +123,7 @@ impl Node<'_> {
                 other => other,
             },
             Node::Path(p) => rustix::fs::setxattr(p, XATTR_NAME, value, flags),
-            Node::Link(p) => rustix::fs::lsetxattr(p, XATTR_NAME, value, flags),
+            Node::Link(p) | Node::At(_, _, p) => rustix::fs::lsetxattr(p, XATTR_NAME, value, flags),
         }
     }
 
@@ -133,7 +137,9 @@ impl Node<'_> {
             },
             Node::Path(p) => rustix::fs::chmod(p, mode),
             // Linux cannot change a symbolic link's mode.
-            Node::Link(p) => rustix::fs::chmodat(CWD, p, mode, AtFlags::SYMLINK_NOFOLLOW),
+            Node::Link(p) | Node::At(_, _, p) => {
+                rustix::fs::chmodat(CWD, p, mode, AtFlags::SYMLINK_NOFOLLOW)
+            }
         }
     }
 }

@@ -69,6 +69,18 @@ pub fn query_path(path: &Path) -> Result<FileInfo, Win32Error> {
     Ok(build(node, &st, path, serial))
 }
 
+/// `FindFirstFile`/`FindNextFile`'s view of one directory entry: what
+/// [`query_path`] reports for `path`, found through the open directory `dir` by its
+/// `name` (no volume serial: the caller does not need it).
+///
+/// # Linux mechanism
+/// statx(dirfd, name, AT_SYMLINK_NOFOLLOW) + lgetxattr `user.DOSATTRIB` on `path`.
+pub fn query_at(dir: BorrowedFd<'_>, name: &Path, path: &Path) -> Result<FileInfo, Win32Error> {
+    let node = Node::At(dir, name, path);
+    let st = node.statx().map_err(|e| path_error(path, e))?;
+    Ok(build(node, &st, path, 0))
+}
+
 /// The volume serial number of the file system holding `fd`: its f_fsid folded to
 /// 32 bits, or its device number when the file system reports no fsid.
 ///

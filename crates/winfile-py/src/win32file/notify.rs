@@ -1,0 +1,129 @@
+//! Change notification: FindFirstChangeNotification, FindNextChangeNotification,
+//! FindCloseChangeNotification, ReadDirectoryChangesW, FILE_NOTIFY_INFORMATION.
+
+use crate::conv::{Dword, Flag, HandleArg, PathArg};
+use crate::error::{IntoPy, PyWinError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyInt, PyList};
+use std::sync::mpsc;
+use std::time::Duration;
+use winfile::notify;
+use winfile::Win32Error;
+
+/// How often a blocked ReadDirectoryChangesW looks for Ctrl-C.
+const SIGNAL_SLICE: Duration = Duration::from_millis(100);
+
+fn changes_to_list<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for c in notify::decode(bytes) {
+        list.append((c.action, c.name))?;
+    }
+    Ok(list)
+}
+
+/// FindFirstChangeNotification(pathName, bWatchSubtree, notifyFilter, /) -> int
+#[pyfunction]
+#[pyo3(name = "FindFirstChangeNotification", signature = (pathName, bWatchSubtree, notifyFilter, /))]
+#[allow(non_snake_case)]
+fn find_first_change_notification(py: Python<'_>, pathName: PathArg, bWatchSubtree: Flag, notifyFilter: Dword) -> PyResult<u64> {
+    let r = py.detach(|| notify::find_first_change_notification(&pathName.text, bWatchSubtree.0, notifyFilter.0));
+    Ok(r.py_api("FindFirstChangeNotification")?.raw())
+}
+
+/// FindNextChangeNotification(hChangeHandle, /) -> None
+#[pyfunction]
+#[pyo3(name = "FindNextChangeNotification", signature = (hChangeHandle, /))]
+#[allow(non_snake_case)]
+fn find_next_change_notification(hChangeHandle: HandleArg) -> PyResult<()> {
+    notify::find_next_change_notification(hChangeHandle.0).py_api("FindNextChangeNotification")?;
+    Ok(())
+}
+
+/// FindCloseChangeNotification(hChangeHandle, /) -> None
+#[pyfunction]
+#[pyo3(name = "FindCloseChangeNotification", signature = (hChangeHandle, /))]
+#[allow(non_snake_case)]
+fn find_close_change_notification(hChangeHandle: HandleArg) -> PyResult<()> {
+    notify::find_close_change_notification(hChangeHandle.0).py_api("FindCloseChangeNotification")?;
+    Ok(())
+}
+
+/// ReadDirectoryChangesW(handle, size_or_buffer, bWatchSubtree, dwNotifyFilter,
+/// overlapped=None, overlappedRoutine=None, /)
+#[pyfunction]
+#[pyo3(name = "ReadDirectoryChangesW", signature = (handle, size_or_buffer, bWatchSubtree, dwNotifyFilter, overlapped=None, overlappedRoutine=None, /))]
+#[allow(non_snake_case)]
+fn read_directory_changes_w<'py>(
+    py: Python<'py>,
+    handle: HandleArg,
+    size_or_buffer: Bound<'py, PyAny>,
+    bWatchSubtree: Flag,
+    dwNotifyFilter: Dword,
+    overlapped: Option<Bound<'py, PyAny>>,
+    overlappedRoutine: Option<Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    const FUNC: &str = "ReadDirectoryChangesW";
+    if overlappedRoutine.is_some_and(|r| !r.is_none()) {
+        return Err(PyValueError::new_err("overlappedRoutine must be None"));
+    }
+    if !size_or_buffer.is_instance_of::<PyInt>() {
+        // The overlapped form (buffer + OVERLAPPED) comes with the overlapped-I/O
+        // engine; the core seam is notify::read_changes_async.
+        let _ = overlapped;
+        return Err(PyWinError::new(Win32Error::NOT_SUPPORTED, FUNC).into());
+    }
+    let size: usize = size_or_buffer
+        .extract::<i64>()
+        .map_err(|_| PyTypeError::new_err("size must be an int"))?
+        .clamp(0, i64::from(u32::MAX)) as usize;
+    let (tx, rx) = mpsc::channel();
+    let token = notify::read_changes_async(handle.0, size, bWatchSubtree.0, dwNotifyFilter.0, Box::new(move |r| {
+        let _ = tx.send(r);
+    }))
+    .py_api(FUNC)?;
+    let mut rx = rx;
+    loop {
+        let (got, back) = py.detach(move || (rx.recv_timeout(SIGNAL_SLICE), rx));
+        rx = back;
+        match got {
+            Ok(Ok(bytes)) => return changes_to_list(py, &bytes).map(Some),
+            Ok(Err(code)) => return Err(PyWinError::new(code, FUNC).into()),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(PyWinError::new(Win32Error::OPERATION_ABORTED, FUNC).into())
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = py.check_signals() {
+                    token.cancel();
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// FILE_NOTIFY_INFORMATION(buffer, size, /) -> [(action, name), ...]
+#[pyfunction]
+#[pyo3(name = "FILE_NOTIFY_INFORMATION", signature = (buffer, size, /))]
+fn file_notify_information<'py>(py: Python<'py>, buffer: Bound<'py, PyAny>, size: Dword) -> PyResult<Bound<'py, PyList>> {
+    let data: Vec<u8> = py.import("builtins")?.getattr("bytes")?.call1((buffer,))?.extract()?;
+    let size = size.0 as usize;
+    if size > data.len() {
+        return Err(PyValueError::new_err(format!(
+            "buffer is only {} bytes long, but {} bytes were requested",
+            data.len(),
+            size
+        )));
+    }
+    changes_to_list(py, &data[..size])
+}
+
+/// Adds the functions of this file to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(find_first_change_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(find_next_change_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(find_close_change_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(read_directory_changes_w, m)?)?;
+    m.add_function(wrap_pyfunction!(file_notify_information, m)?)?;
+    Ok(())
+}
