@@ -5,7 +5,7 @@ the ones winfile implements; their signatures follow pywin32's runtime.
 """
 
 from datetime import datetime
-from typing import TypeVar, overload
+from typing import TypeVar, final, overload
 
 from _typeshed import ReadableBuffer, WriteableBuffer
 from pywintypes import PyHANDLE, PyOVERLAPPED, PySECURITY_ATTRIBUTES, TimeType
@@ -471,6 +471,7 @@ def FindFilesW(FileName: str, Transaction: PyHANDLE | None = None) -> list[_Find
     reserved1, name, alternateName) for a spec with Windows wildcards; [] when nothing
     matches; pywintypes.error(3, 'FindFirstFileW') for a missing directory."""
 
+@final
 class FindFileIterator:
     """Streams WIN32_FIND_DATA tuples; the find handle closes at the end or on deletion."""
     def __iter__(self) -> FindFileIterator: ...

@@ -42,6 +42,7 @@ _OVL = (
     "Internal/InternalHigh, then hEvent, then the handle's completion port. On a synchronous handle the "
     "OVERLAPPED gives the offset and the call completes before returning."
 )
+_LOCKS = "Binding for processes using winfile only: Linux cannot make other processes honour them."
 _EFS = "Linux has no EFS (per-user certificate encryption of single files); fscrypt is a per-directory policy."
 
 # Planned groups (the allowlist in .typeshed-stubtest-allowlist uses the same names).
@@ -69,11 +70,13 @@ ENTRIES = [
     Entry("_setmaxstdio", FULL, "setrlimit(RLIMIT_NOFILE) raised to at least the new value.",
           "Returns -1 out of range (32..8192), never raises."),
     # -- Opening, closing, reading, writing -------------------------------------
-    Entry("CreateFile", PARTIAL,
+    Entry("CreateFile", FULL,
           "`openat` with O_CREAT|O_EXCL for creation (race-free dispositions), one open file description per handle; "
+          "share modes as OFD read locks on reserved bytes of a per-handle token descriptor (checked under flock, before "
+          "any truncation); delete-on-close via a `user.winfile.delpend` marker finished by the last handle of any process; "
           "READONLY/HIDDEN/SYSTEM checks from the DOS attributes.",
-          "Share modes (sharing violations) and cross-process delete-on-close are planned with the share-mode issue; "
-          "today FILE_FLAG_DELETE_ON_CLOSE removes the name when that handle closes, and shareMode is recorded but not enforced."),
+          "Share modes and delete-pending bind processes using winfile only (Linux has no mandatory open-deny). "
+          "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete."),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
           "As CreateFile. " + _TX),
@@ -103,7 +106,7 @@ ENTRIES = [
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
           "win32file.OVERLAPPED is pywintypes.OVERLAPPED, the type itself (pywin32 has a factory function)."),
     # -- Names and directories --------------------------------------------------
-    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals."),
+    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics)."),
     Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TX),
     Entry("CreateDirectory", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryW", FULL, "mkdirat(2) with mode 0777 & ~umask."),
@@ -149,21 +152,20 @@ ENTRIES = [
     Entry("SetFileApisToANSI", FULL, "A process-wide flag."),
     Entry("SetFileApisToOEM", FULL, "A process-wide flag."),
     # -- Planned: byte-range locks ----------------------------------------------
-    Entry("LockFile", PLANNED, "OFD locks (F_OFD_SETLK) owned by the handle's open file description.", group=G_LOCK),
-    Entry("LockFileEx", PLANNED, "OFD locks (F_OFD_SETLK/SETLKW), bridged for read-only and write-only handles.", group=G_LOCK),
-    Entry("UnlockFile", PLANNED, "F_OFD_SETLK F_UNLCK on the exact range.", group=G_LOCK),
-    Entry("UnlockFileEx", PLANNED, "F_OFD_SETLK F_UNLCK on the exact range.", group=G_LOCK),
+    Entry("LockFile", FULL, "OFD locks on the handle's lock descriptor, mirrored from a per-handle lock list; mandatory for winfile I/O.", _LOCKS),
+    Entry("LockFileEx", FULL, "F_OFD_SETLK/SETLKW on the handle's lock descriptor (an extra read-write descriptor bridges read-only and write-only handles); waits release the GIL and are interruptible.", _LOCKS + " On an overlapped handle a waiting lock completes synchronously (no ERROR_IO_PENDING yet)."),
+    Entry("UnlockFile", FULL, "F_OFD_SETLK F_UNLCK for the exact range (ERROR_NOT_LOCKED otherwise).", _LOCKS),
+    Entry("UnlockFileEx", FULL, "F_OFD_SETLK F_UNLCK for the exact range (ERROR_NOT_LOCKED otherwise).", _LOCKS),
     # -- Planned: directory changes ---------------------------------------------
-    Entry("ReadDirectoryChangesW", PLANNED, "inotify watches (one per directory for subtrees).",
-          "Takes pywin32's sixth argument (overlappedRoutine).", group=G_NOTIFY),
-    Entry("FILE_NOTIFY_INFORMATION", PLANNED, "Parses the FILE_NOTIFY_INFORMATION records of a buffer.", group=G_NOTIFY),
-    Entry("FindFirstChangeNotification", PLANNED, "An inotify watch as a waitable handle.", group=G_NOTIFY),
-    Entry("FindNextChangeNotification", PLANNED, "Re-arms the inotify-backed handle.", group=G_NOTIFY),
-    Entry("FindCloseChangeNotification", PLANNED, "Closes the inotify watch.", group=G_NOTIFY),
+    Entry("ReadDirectoryChangesW", FULL, "One process-wide inotify instance and reader thread; subtree watches follow new directories (watch, then scan); per-handle queues; overflow gives an empty result.", "Synchronous form (int size) releases the GIL and is interruptible; the buffer + OVERLAPPED form completes through the event or completion port. Takes pywin32's sixth argument (overlappedRoutine, must be None). Moves between directories of the tree are REMOVED + ADDED."),
+    Entry("FILE_NOTIFY_INFORMATION", FULL, "Decodes the FILE_NOTIFY_INFORMATION records (Windows byte layout) of a buffer."),
+    Entry("FindFirstChangeNotification", FULL, "An inotify watch behind a waitable handle (win32event waits accept it).", "Returns a plain int handle, as pywin32 does."),
+    Entry("FindNextChangeNotification", FULL, "Re-arms the inotify-backed handle."),
+    Entry("FindCloseChangeNotification", FULL, "Closes the inotify watch."),
     # -- Planned: find ------------------------------------------------------------
-    Entry("FindFilesW", PLANNED, "readdir(3) with Windows wildcard matching, statx per entry.", group=G_FIND),
-    Entry("FindFilesIterator", PLANNED, "readdir(3) with Windows wildcard matching, statx per entry.", group=G_FIND),
-    Entry("FindClose", PLANNED, "Closes a find handle.", group=G_FIND),
+    Entry("FindFilesW", FULL, "getdents64 batches with Windows wildcard matching (*, ?, <, >, \"), statx and user.DOSATTRIB per entry.", "alternateName is always empty: Linux file systems have no 8.3 names. " + _TX),
+    Entry("FindFilesIterator", FULL, "Streams getdents64 batches (never the whole directory), statx and user.DOSATTRIB per entry.", _TX),
+    Entry("FindClose", FULL, "Closes a find handle."),
     Entry("FindFileNames", PLANNED, "Hard links of an inode, found by scanning the volume.", group=G_FIND),
     Entry("FindStreams", PLANNED, "The unnamed data stream plus streams stored in `user.DosStream.*` xattrs.", group=G_FIND),
     # -- Planned: links -----------------------------------------------------------

@@ -285,9 +285,8 @@ def test_errors(cdir):
     with pytest.raises(pywintypes.error) as e:
         win32file.ReadDirectoryChangesW(h, 1024, False, 0)
     assert (e.value.winerror, e.value.funcname) == (87, "ReadDirectoryChangesW")
-    with pytest.raises(pywintypes.error) as e:
-        win32file.ReadDirectoryChangesW(h, bytearray(1024), False, 1, pywintypes.OVERLAPPED())
-    assert e.value.winerror == 50
+    with pytest.raises(ValueError):  # a buffer is the asynchronous form: it needs an OVERLAPPED
+        win32file.ReadDirectoryChangesW(h, bytearray(1024), False, 1, None)
     with pytest.raises(ValueError):
         win32file.ReadDirectoryChangesW(h, 1024, False, 1, None, lambda *a: None)
     h.Close()
@@ -355,3 +354,41 @@ def test_change_notification_errors(cdir):
     with pytest.raises(pywintypes.error) as e:
         win32file.FindFirstChangeNotification(win, False, 0)
     assert e.value.winerror == 87
+
+
+def open_dir_overlapped(path):
+    return win32file.CreateFile(
+        str(path), winnt.FILE_LIST_DIRECTORY, 7, None, win32file.OPEN_EXISTING,
+        win32file.FILE_FLAG_BACKUP_SEMANTICS | win32file.FILE_FLAG_OVERLAPPED, None)
+
+
+def test_overlapped_form_with_event(cdir):
+    import win32event
+    win, linux = cdir
+    h = open_dir_overlapped(win)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = win32event.CreateEvent(None, False, False, None)
+    buf = win32file.AllocateReadBuffer(4096)
+    assert win32file.ReadDirectoryChangesW(h, buf, False, win32con.FILE_NOTIFY_CHANGE_FILE_NAME, ol, None) is None
+    assert win32event.WaitForSingleObject(ol.hEvent, 0) == win32event.WAIT_TIMEOUT
+    (linux / "Made.txt").write_bytes(b"x")
+    assert win32event.WaitForSingleObject(ol.hEvent, 5000) == win32event.WAIT_OBJECT_0
+    n = win32file.GetOverlappedResult(h, ol, False)
+    assert win32file.FILE_NOTIFY_INFORMATION(buf, n) == [(winnt.FILE_ACTION_ADDED, "Made.txt")]
+
+
+def test_overlapped_form_through_a_port_and_cancel(cdir):
+    win, linux = cdir
+    h = open_dir_overlapped(win)
+    port = win32file.CreateIoCompletionPort(h, None, 11, 0)
+    buf = bytearray(4096)
+    ol = pywintypes.OVERLAPPED()
+    win32file.ReadDirectoryChangesW(h, buf, True, win32con.FILE_NOTIFY_CHANGE_DIR_NAME, ol, None)
+    (linux / "sub").mkdir()
+    rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 5000)
+    assert (rc, key, got) == (0, 11, ol)
+    assert win32file.FILE_NOTIFY_INFORMATION(buf, n) == [(winnt.FILE_ACTION_ADDED, "sub")]
+    win32file.ReadDirectoryChangesW(h, buf, True, win32con.FILE_NOTIFY_CHANGE_DIR_NAME, ol, None)
+    win32file.CancelIo(h)
+    rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 5000)
+    assert (rc, n, got) == (995, 0, ol)

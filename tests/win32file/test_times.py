@@ -25,7 +25,7 @@ def opened(cdir):
     """(handle opened read/write on a new file, windows path, linux path)."""
     wpath, linux = cdir
     (linux / "t.txt").write_bytes(b"time")
-    h = win32file.CreateFile(wpath + "\\t.txt", RW, 0, None, win32file.OPEN_EXISTING, 0, None)
+    h = win32file.CreateFile(wpath + "\\t.txt", RW, win32file.FILE_SHARE_READ | win32file.FILE_SHARE_WRITE, None, win32file.OPEN_EXISTING, 0, None)
     yield h, wpath + "\\t.txt", linux / "t.txt"
     h.Close()
 

@@ -12,7 +12,7 @@ use winfile::Win32Error;
 
 
 /// A writable buffer argument, seen as a flat byte memoryview.
-fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let err = || PyTypeError::new_err("Second param must be an integer or writeable buffer object");
     if obj.is_instance_of::<PyString>() {
         return Err(err());

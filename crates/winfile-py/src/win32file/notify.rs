@@ -68,10 +68,16 @@ fn read_directory_changes_w<'py>(
         return Err(PyValueError::new_err("overlappedRoutine must be None"));
     }
     if !size_or_buffer.is_instance_of::<PyInt>() {
-        // The overlapped form (buffer + OVERLAPPED) comes with the overlapped-I/O
-        // engine; the core seam is notify::read_changes_async.
-        let _ = overlapped;
-        return Err(PyWinError::new(Win32Error::NOT_SUPPORTED, FUNC).into());
+        // The overlapped form: the records land in the caller's buffer, then the
+        // OVERLAPPED, its event and the handle's port complete; returns None.
+        let Some(ol) = overlapped.as_ref().filter(|o| !o.is_none()) else {
+            return Err(PyValueError::new_err("a buffer needs an OVERLAPPED (the asynchronous form)"));
+        };
+        let ol = ol.cast::<crate::pywintypes::PyOverlapped>()?;
+        let view = super::io::writable_view(&size_or_buffer)?;
+        let len = view.len()?;
+        super::overlapped::directory_changes_async(handle.0, len, bWatchSubtree.0, dwNotifyFilter.0, view, ol)?;
+        return Ok(None);
     }
     let size: usize = size_or_buffer
         .extract::<i64>()

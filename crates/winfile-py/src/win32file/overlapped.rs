@@ -22,10 +22,11 @@ fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
 }
 
-/// Queues an overlapped read whose data lands in `target` (a writable byte view).
-pub(super) fn read_async(h: Handle, len: usize, target: Bound<'_, PyAny>, ol: &Bound<'_, PyOverlapped>) -> PyResult<()> {
+/// A completion step that copies the bytes into `target` (a writable byte view), with
+/// the GIL, before anything is signaled.
+fn copy_into(target: Bound<'_, PyAny>) -> ov::Deliver {
     let target = target.unbind();
-    let deliver: ov::Deliver = Box::new(move |data: &[u8]| {
+    Box::new(move |data: &[u8]| {
         Python::attach(|py| {
             let view = target.bind(py);
             let n = data.len() as isize;
@@ -33,8 +34,24 @@ pub(super) fn read_async(h: Handle, len: usize, target: Bound<'_, PyAny>, ol: &B
                 e.write_unraisable(py, Some(view));
             }
         });
-    });
-    Ok(ov::submit_read(h, len, submit_of(ol), Some(deliver)).py_api("ReadFile")?)
+    })
+}
+
+/// Queues an overlapped read whose data lands in `target` (a writable byte view).
+pub(super) fn read_async(h: Handle, len: usize, target: Bound<'_, PyAny>, ol: &Bound<'_, PyOverlapped>) -> PyResult<()> {
+    Ok(ov::submit_read(h, len, submit_of(ol), Some(copy_into(target))).py_api("ReadFile")?)
+}
+
+/// Queues an overlapped ReadDirectoryChangesW whose records land in `target`.
+pub(super) fn directory_changes_async(
+    h: Handle,
+    len: usize,
+    subtree: bool,
+    filter: u32,
+    target: Bound<'_, PyAny>,
+    ol: &Bound<'_, PyOverlapped>,
+) -> PyResult<()> {
+    Ok(ov::submit_directory_changes(h, len, subtree, filter, submit_of(ol), copy_into(target)).py_api("ReadDirectoryChangesW")?)
 }
 
 /// Queues an overlapped write of `data` (copied: Python may reuse its object at once).

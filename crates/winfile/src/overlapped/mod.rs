@@ -14,7 +14,8 @@ pub use port::{
     Packet, Port, Token,
 };
 pub use request::{
-    abort_file, cancel_io, get_overlapped_result, is_overlapped_handle, submit_read, submit_write, Deliver,
+    abort_file, cancel_io, get_overlapped_result, is_overlapped_handle, submit_directory_changes, submit_read,
+    submit_write, Deliver,
     Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};

@@ -34,13 +34,26 @@ pub(crate) type OpCtlRef = Arc<OpCtl>;
 pub(crate) struct OpCtl {
     cancelled: AtomicBool,
     issuer: ThreadId,
+    /// For operations not run by the engine (directory changes): how to stop them.
+    canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 impl OpCtl {
     pub(crate) fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Acquire)
     }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        let stop = self.canceller.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(stop) = stop {
+            stop();
+        }
+    }
 }
+
+/// Completion callback: (status, bytes, data).
+type Finish = Box<dyn FnOnce(Win32Error, usize, Vec<u8>) + Send>;
 
 /// Operations in flight, per file object.
 static INFLIGHT: LazyLock<Mutex<HashMap<usize, Vec<Arc<OpCtl>>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
@@ -62,19 +75,13 @@ fn event_of(h: Handle, api: &'static str) -> Result<Option<Arc<Event>>> {
     handle::get::<Event>(Handle::from_raw(raw)).map(Some).api(api)
 }
 
-fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<()> {
-    let file = handle::get::<File>(h).api(api)?;
-    let reading = matches!(kind, JobKind::Read(_));
-    if file.kind() == FileKind::Directory {
-        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
-    }
-    if (reading && !file.can_read()) || (!reading && !file.can_write()) {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
-    }
+/// Registers an operation on `file` and builds its completion: deliver the data, store
+/// the result in the OVERLAPPED, signal its event, post to the file's port.
+fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<(OpCtlRef, Finish)> {
     let event = event_of(s.event, api)?;
-    let key = port::file_key(&file);
+    let key = port::file_key(file);
     let port = if s.event.raw() & 1 == 0 { port::association(key) } else { None };
-    let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id() });
+    let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) });
     inflight().entry(key).or_default().push(ctl.clone());
     if let Some(ev) = &event {
         ev.reset();
@@ -82,9 +89,8 @@ fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'
     s.ol.begin();
     let ol = s.ol;
     let token = s.token;
-    let offset = ol.offset();
     let done_ctl = ctl.clone();
-    let done = Box::new(move |status: Win32Error, bytes: usize, data: Vec<u8>| {
+    let finish: Finish = Box::new(move |status: Win32Error, bytes: usize, data: Vec<u8>| {
         let (status, bytes) = if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
         if status == Win32Error::SUCCESS {
             if let Some(deliver) = deliver {
@@ -106,8 +112,62 @@ fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'
             }
         }
     });
+    Ok((ctl, finish))
+}
+
+fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<()> {
+    let file = handle::get::<File>(h).api(api)?;
+    let reading = matches!(kind, JobKind::Read(_));
+    if file.kind() == FileKind::Directory {
+        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
+    }
+    if (reading && !file.can_read()) || (!reading && !file.can_write()) {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    let offset = s.ol.offset();
+    let (ctl, done) = begin(&file, s, deliver, api)?;
     engine::submit(Job { handle: h, file, kind, offset, ctl, done });
     Ok(())
+}
+
+/// `ReadDirectoryChangesW` with an OVERLAPPED—queues a read of the directory's changes;
+/// `deliver` receives the FILE_NOTIFY_INFORMATION records (none: rescan, changes lost).
+///
+/// # Linux mechanism
+/// The process-wide inotify reader completes it (see `notify`).
+pub fn submit_directory_changes(h: Handle, buf_len: usize, subtree: bool, filter: u32, s: Submit, deliver: Deliver) -> Result<()> {
+    const API: &str = "ReadDirectoryChangesW";
+    let file = handle::get::<File>(h).api(API)?;
+    let (ctl, finish) = begin(&file, s, Some(deliver), API)?;
+    let finish = Arc::new(Mutex::new(Some(finish)));
+    let run = finish.clone();
+    let started = crate::notify::read_changes_async(h, buf_len, subtree, filter, Box::new(move |r| {
+        let f = run.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(f) = f {
+            match r {
+                Ok(bytes) => f(Win32Error::SUCCESS, bytes.len(), bytes),
+                Err(code) => f(code, 0, Vec::new()),
+            }
+        }
+    }));
+    match started {
+        Ok(token) => {
+            *ctl.canceller.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(move || {
+                token.cancel();
+            }));
+            Ok(())
+        }
+        Err(e) => {
+            // Not started: complete nothing, undo the registration.
+            let f = finish.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+            drop(f);
+            let mut map = inflight();
+            if let Some(list) = map.get_mut(&port::file_key(&file)) {
+                list.retain(|c| !Arc::ptr_eq(c, &ctl));
+            }
+            Err(e)
+        }
+    }
 }
 
 /// `ReadFile` on an overlapped handle—queues a read of `len` bytes at the OVERLAPPED's
@@ -158,7 +218,7 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     let me = thread::current().id();
     let ctls: Vec<_> = inflight().get(&port::file_key(&file)).cloned().unwrap_or_default();
     for ctl in ctls.iter().filter(|c| c.issuer == me) {
-        ctl.cancelled.store(true, Ordering::Release);
+        ctl.cancel();
     }
     engine::wake_cancelled();
     Ok(())
@@ -170,7 +230,7 @@ pub fn abort_file(file: &File) {
     let key = std::ptr::from_ref(file) as usize;
     let ctls = inflight().get(&key).cloned().unwrap_or_default();
     for ctl in &ctls {
-        ctl.cancelled.store(true, Ordering::Release);
+        ctl.cancel();
     }
     if !ctls.is_empty() {
         engine::wake_cancelled();
