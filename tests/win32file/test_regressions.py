@@ -1,6 +1,10 @@
 """Regressions found by the robustness harness (tests/robustness_harness.py) or while
 building it: each test names the bad behaviour it pins down."""
+import os
+
 import pytest
+import win32con
+import winerror
 import win32file
 
 import pywintypes
@@ -64,3 +68,36 @@ def test_readfile_large_size_commits_only_what_is_read(run_child, cdir):
     assert lines[0] == "(0, b'abc')"
     grown = int(lines[1].split()[1])
     assert grown < 256 * 1024, f"ReadFile committed {grown} KiB for a 3-byte read"
+
+
+# Device names name devices, not files: operations on the name must never reach the
+# device node (as root, /dev/null could otherwise be deleted or chmod'ed).
+@pytest.mark.parametrize("call", [
+    lambda: win32file.DeleteFile("NUL"),
+    lambda: win32file.DeleteFile("C:\\x\\nul.txt"),
+    lambda: win32file.SetFileAttributes("NUL", win32con.FILE_ATTRIBUTE_READONLY),
+    lambda: win32file.MoveFile("NUL", "C:\\moved"),
+    lambda: win32file.RemoveDirectory("CON"),
+])
+def test_name_operations_on_device_names_are_refused(call):
+    before = os.stat("/dev/null")
+    with pytest.raises(pywintypes.error) as e:
+        call()
+    assert e.value.winerror == winerror.ERROR_ACCESS_DENIED
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+
+
+def test_delete_on_close_of_a_device_leaves_the_device():
+    h = win32file.CreateFile("NUL", win32con.GENERIC_WRITE, 7, None, win32file.OPEN_EXISTING,
+                             win32file.FILE_FLAG_DELETE_ON_CLOSE, None)
+    win32file.WriteFile(h, b"gone")
+    h.Close()
+    assert os.path.exists("/dev/null")
+
+
+def test_a_drive_root_cannot_be_renamed(drive_c):
+    with pytest.raises(pywintypes.error) as e:
+        win32file.MoveFileEx("\\\\?\\C:\\", "C:\\elsewhere", 0)
+    assert e.value.winerror == winerror.ERROR_ACCESS_DENIED
+    assert drive_c.is_dir()

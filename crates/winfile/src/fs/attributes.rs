@@ -1,6 +1,6 @@
 //! Attributes by name: `GetFileAttributes(Ex)W`, `SetFileAttributesW`.
 
-use super::linux_path;
+use super::{linux_path, query_path};
 use crate::error::{Context, Result};
 use crate::info::{self, FileInfo};
 
@@ -10,7 +10,7 @@ use crate::info::{self, FileInfo};
 /// statx(2) without following a final symlink, plus `user.DOSATTRIB`.
 pub fn get_file_attributes(name: &str) -> Result<u32> {
     const API: &str = "GetFileAttributesW";
-    let path = linux_path(name, API)?;
+    let path = query_path(name, API)?;
     info::query_path(&path).map(|i| i.attributes).api(API)
 }
 
@@ -20,7 +20,7 @@ pub fn get_file_attributes(name: &str) -> Result<u32> {
 /// statx(2) without following a final symlink, plus `user.DOSATTRIB`.
 pub fn get_file_attributes_ex(name: &str) -> Result<FileInfo> {
     const API: &str = "GetFileAttributesExW";
-    let path = linux_path(name, API)?;
+    let path = query_path(name, API)?;
     info::query_path(&path).api(API)
 }
 

@@ -15,10 +15,22 @@ pub use directory::{create_directory, get_full_path_name, remove_directory, set_
 pub use rename::move_file;
 pub use settings::{are_file_apis_ansi, get_max_stdio, set_file_apis_to_ansi, set_file_apis_to_oem, set_max_stdio};
 
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result, Win32Error};
 use std::path::PathBuf;
 
-/// Resolves a caller's name for a namespace operation.
+/// Resolves a caller's name for an operation on the name itself (delete, rename,
+/// create, attributes). A DOS device name (`NUL`, `CON`, `COM1`...) names a device, not
+/// a file: such operations are refused with ERROR_ACCESS_DENIED and never reach the
+/// device node (`/dev/null` must not be deleted or chmod'ed).
 fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
+    let r = crate::path::resolve(name, false).api(api)?;
+    if r.device.is_some() {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    Ok(r.linux)
+}
+
+/// Resolves a caller's name for a query; device names are described as they are.
+fn query_path(name: &str, api: &'static str) -> Result<PathBuf> {
     crate::path::resolve(name, false).map(|r| r.linux).api(api)
 }

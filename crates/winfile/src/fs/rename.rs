@@ -31,6 +31,9 @@ pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     };
     let from = linux_path(src, API)?;
+    if is_drive_or_fs_root(&from) {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, API));
+    }
     let from_st = match statat(CWD, &from, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) => st,
         Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&from), API)),
@@ -131,4 +134,11 @@ fn sync_parent(path: &Path) -> Result<()> {
     };
     let dir = rustix::fs::open(parent, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(API)?;
     rustix::fs::fsync(&dir).api(API)
+}
+
+/// A drive's root directory (or `/`) cannot be renamed, as on Windows.
+fn is_drive_or_fs_root(path: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(path) else { return false };
+    real.parent().is_none()
+        || ('a'..='z').any(|l| crate::path::drive_root(l).is_some_and(|root| root == real))
 }

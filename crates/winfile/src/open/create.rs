@@ -59,6 +59,8 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     if params.disposition == TRUNCATE_EXISTING && access & FILE_WRITE_DATA == 0 {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
+    // A device is never deleted on close: the flag names the file, and a device is not one.
+    let flags = if resolved.device.is_some() { flags & !FILE_FLAG_DELETE_ON_CLOSE } else { flags };
     let (fd, kind, access, token) = if resolved.device.is_some() {
         let (fd, kind) = open_device(&resolved, access, params)?;
         (fd, kind, access, None)
