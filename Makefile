@@ -9,7 +9,7 @@ export VIRTUAL_ENV := $(abspath $(VENV))
 demo: build
 	$(PY) examples/tour.py
 
-test: cargo-test pytest stubtest
+test: cargo-test stubtest pytest
 
 venv: $(VENV)/.deps
 
