@@ -238,3 +238,15 @@ def test_synchronous_handle_with_overlapped_signals_event(data_file):
     assert rc == 0 and bytes(data) == bytes(range(10, 14))
     assert win32event.WaitForSingleObject(ol.hEvent, 0) == 0
     assert win32file.GetOverlappedResult(h, ol, False) == 4
+
+
+def test_file_handle_is_signaled_when_its_io_completes(fifo):
+    path, keep = fifo
+    h = open_ov(path)
+    assert win32event.WaitForSingleObject(h, 0) == win32event.WAIT_OBJECT_0  # idle
+    ol = ov(event=False)
+    win32file.ReadFile(h, 4, ol)
+    assert win32event.WaitForSingleObject(h, 20) == win32event.WAIT_TIMEOUT  # reset by the read
+    os.write(keep, b"data")
+    assert win32event.WaitForSingleObject(h, 5000) == win32event.WAIT_OBJECT_0
+    assert win32file.GetOverlappedResult(h, ol, False) == 4

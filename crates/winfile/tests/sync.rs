@@ -113,12 +113,14 @@ fn named_objects_are_shared_and_typed() {
 }
 
 #[test]
-fn non_waitable_handles_are_refused() {
+fn file_handles_are_signaled_when_no_io_is_in_flight() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("x");
     std::fs::write(&f, b"").unwrap();
     let p = winfile::open::CreateParams { access: winfile::consts::GENERIC_READ, disposition: 3, ..Default::default() };
     let h = winfile::open::create_file(f.to_str().unwrap(), &p).unwrap();
-    assert_eq!(wait_for_single(h, SHORT).unwrap_err().code(), Win32Error::INVALID_HANDLE);
+    assert_eq!(wait_for_single(h, SHORT).unwrap(), WaitOutcome::Object(0));
+    let port = winfile::overlapped::create_io_completion_port(0);
+    assert_eq!(wait_for_single(port, SHORT).unwrap_err().code(), Win32Error::INVALID_HANDLE);
     assert_eq!(wait_for_multiple(&[], false, SHORT).unwrap_err().code(), Win32Error::INVALID_PARAMETER);
 }

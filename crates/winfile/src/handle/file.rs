@@ -8,6 +8,9 @@ use crate::consts::{
 };
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
+use std::thread::ThreadId;
+use crate::sync::hub::{self, HubCell, HubGuard, WaitSlot};
+use crate::sync::Waitable;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -44,9 +47,16 @@ pub struct File {
     token: Mutex<Option<Token>>,
     /// The handle's byte-range locks.
     locks: Mutex<Locks>,
+    /// The file object's own signal: reset when overlapped I/O starts, set when it ends
+    /// (what waiting on a file handle observes).
+    signaled: HubCell<bool>,
 }
 
 impl Object for File {
+    fn as_waitable(&self) -> Option<&dyn Waitable> {
+        Some(self)
+    }
+
     /// CloseHandle: the handle's byte-range locks go, then its share token; the last
     /// handle of a file marked delete-on-close deletes it (see `lock::share`).
     fn on_close(&self) {
@@ -104,6 +114,7 @@ impl File {
             modified: AtomicBool::new(false),
             token: Mutex::new(None),
             locks: Mutex::new(Locks::default()),
+            signaled: HubCell::new(true),
         }
     }
 
@@ -195,5 +206,28 @@ impl File {
     /// Whether FILE_WRITE_ATTRIBUTES (or write access) was granted.
     pub fn can_write_attributes(&self) -> bool {
         self.access & (FILE_WRITE_ATTRIBUTES | FILE_WRITE_DATA) != 0
+    }
+}
+
+/// Waiting on a file handle: signaled unless overlapped I/O on it is in flight.
+impl Waitable for File {
+    fn ready(&self, hub: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
+        self.signaled.with(hub, |s| *s)
+    }
+    fn consume(&self, _hub: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
+        false
+    }
+}
+
+impl File {
+    /// Overlapped I/O starts: the file object becomes non-signaled.
+    pub(crate) fn reset_signal(&self) {
+        let g = hub::lock();
+        self.signaled.with(&g, |s| *s = false);
+    }
+
+    /// Overlapped I/O ended: the file object becomes signaled.
+    pub(crate) fn set_signal(&self) {
+        hub::signal(|g| self.signaled.with(g, |s| *s = true));
     }
 }

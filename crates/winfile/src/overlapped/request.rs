@@ -87,6 +87,8 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
         ev.reset();
     }
     s.ol.begin();
+    file.reset_signal();
+    let signal_file = file.clone();
     let ol = s.ol;
     let token = s.token;
     let done_ctl = ctl.clone();
@@ -98,6 +100,7 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
             }
         }
         ol.finish(status, bytes);
+        signal_file.set_signal();
         if let Some(ev) = event {
             ev.set();
         }
