@@ -38,7 +38,8 @@ impl Fd {
 }
 
 /// fd → (handle, device, inode) for descriptors already given a handle.
-static BY_FD: LazyLock<Mutex<HashMap<RawFd, (Handle, u64, u64)>>> =
+type FdHandles = Mutex<HashMap<RawFd, (Handle, u64, u64)>>;
+static BY_FD: LazyLock<FdHandles> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn identity(fd: BorrowedFd<'_>) -> Result<(u64, u64, FileKind), rustix::io::Errno> {

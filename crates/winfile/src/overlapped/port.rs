@@ -116,7 +116,8 @@ thread_local! {
 }
 
 /// File → (port, key) associations, keyed by the file object's address.
-static ASSOCIATIONS: LazyLock<Mutex<HashMap<usize, (Weak<Port>, u64)>>> =
+type Associations = Mutex<HashMap<usize, (Weak<Port>, u64)>>;
+static ASSOCIATIONS: LazyLock<Associations> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 pub(crate) fn file_key(file: &Arc<File>) -> usize {
