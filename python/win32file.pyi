@@ -510,3 +510,120 @@ def ReadDirectoryChangesW(
 
 def FILE_NOTIFY_INFORMATION(buffer: ReadableBuffer, size: int, /) -> list[tuple[int, str]]:
     """Decodes FILE_NOTIFY_INFORMATION records."""
+
+# ---------------------------------------------------------------------------
+# Information by handle (classes: FileBasicInfo .. FileIoPriorityHintInfo)
+# ---------------------------------------------------------------------------
+
+def GetFileInformationByHandleEx(File: _HandleArg, FileInformationClass: int) -> dict[str, object] | str | tuple[dict[str, object], ...]:
+    """Return one class of information about the open file: a dict (FileBasicInfo,
+    FileStandardInfo, FileCompressionInfo, FileAttributeTagInfo), a str (FileNameInfo,
+    the path without its drive) or a tuple of dicts (FileIdBothDirectoryInfo /
+    RestartInfo batches, () at the end; FileStreamInfo). Other classes raise error 87.
+    """
+
+def SetFileInformationByHandle(File: _HandleArg, FileInformationClass: int, Information: object) -> None:
+    """Set one class of information: FileBasicInfo (dict of the four times and
+    FileAttributes), FileRenameInfo (dict ReplaceIfExists, RootDirectory, FileName),
+    FileDispositionInfo (truthiness), FileAllocationInfo / FileEndOfFileInfo (int),
+    FileIoPriorityHintInfo (int). Other classes raise error 87.
+    """
+
+def ReOpenFile(OriginalFile: _HandleArg, DesiredAccess: int, ShareMode: int, Flags: int) -> PyHANDLE:
+    """Return a new handle to the same file with its own access, share mode and flags."""
+
+def OpenFileById(
+    File: _HandleArg,
+    FileID: int,
+    DesiredAccess: int,
+    ShareMode: int,
+    Flags: int,
+    SecurityAttributes: PySECURITY_ATTRIBUTES | None = None,
+) -> PyHANDLE:
+    """Open the file whose id (inode number) is FileID on the volume holding File."""
+
+def GetCompressedFileSize(fileName: str, /) -> int:
+    """Return the bytes the file takes on disk if it is sparse or compressed, else its size."""
+
+def GetBinaryType(appName: str, /) -> int:
+    """Return the SCS_* kind of an executable (SCS_POSIX_BINARY for ELF); error 193 otherwise."""
+
+# ---------------------------------------------------------------------------
+# Windows features with a fixed answer on Linux
+# ---------------------------------------------------------------------------
+
+def DecryptFile(filename: str, /) -> None:
+    """Succeed on an existing file: no Linux file is EFS-encrypted."""
+
+def FileEncryptionStatus(FileName: str, /) -> int:
+    """Return FILE_SYSTEM_NOT_SUPPORT (6): no Linux file system has EFS."""
+
+def SfcIsFileProtected(ProtFileName: str, /) -> bool:
+    """Return False: Windows File Protection guards no Linux file."""
+
+def SfcGetNextProtectedFile() -> list[str]:
+    """Return []: Windows File Protection guards no Linux file."""
+
+def Wow64DisableWow64FsRedirection() -> int:
+    """Return the state value 0: a native process has no WOW64 redirection."""
+
+def Wow64RevertWow64FsRedirection(OldValue: int, /) -> None:
+    """Accept the state value; there is no redirection to restore."""
+
+# ---------------------------------------------------------------------------
+# Unsupported on Linux: arguments are checked, then pywintypes.error is raised
+# ---------------------------------------------------------------------------
+
+def EncryptFile(filename: str, /) -> None:
+    """Raise error 6014 (ERROR_VOLUME_NOT_SUPPORT_EFS): Linux has no EFS."""
+
+def AddUsersToEncryptedFile(FileName: str, pUsers: object, /) -> None:
+    """Raise error 6014: Linux has no EFS."""
+
+def RemoveUsersFromEncryptedFile(FileName: str, pHashes: object, /) -> None:
+    """Raise error 6014: Linux has no EFS."""
+
+def QueryUsersOnEncryptedFile(FileName: str, /) -> tuple[tuple[object, bytes, str], ...]:
+    """Raise error 6014: Linux has no EFS."""
+
+def QueryRecoveryAgentsOnEncryptedFile(FileName: str, /) -> tuple[tuple[object, bytes, str], ...]:
+    """Raise error 6014: Linux has no EFS."""
+
+def DuplicateEncryptionInfoFile(
+    SrcFileName: str,
+    DstFileName: str,
+    CreationDisposition: int,
+    Attributes: int,
+    SecurityAttributes: PySECURITY_ATTRIBUTES | None = None,
+) -> None:
+    """Raise error 6014: Linux has no EFS."""
+
+def EncryptionDisable(DirName: str, Disable: int, /) -> None:
+    """Raise error 6014: Linux has no EFS."""
+
+def OpenEncryptedFileRaw(FileName: str, Flags: int, /) -> object:
+    """Raise error 6014: Linux has no EFS."""
+
+def ReadEncryptedFileRaw(ExportCallback: object, CallbackContext: object, Context: object, /) -> None:
+    """Raise error 87: no raw EFS context can exist."""
+
+def WriteEncryptedFileRaw(ImportCallback: object, CallbackContext: object, Context: object, /) -> None:
+    """Raise error 87: no raw EFS context can exist."""
+
+def CloseEncryptedFileRaw(Context: object, /) -> None:
+    """Raise error 87: no raw EFS context can exist."""
+
+def SetFileShortName(hFile: _HandleArg, ShortName: str, /) -> None:
+    """Raise error 50: Linux file systems keep no 8.3 names."""
+
+def SetVolumeLabel(rootPathName: str, volumeName: str, /) -> None:
+    """Raise error 50: winfile's drives are directories, not volumes."""
+
+def SetVolumeMountPoint(VolumeMountPoint: str, VolumeName: str) -> str:
+    """Raise error 50: mounting is system administration."""
+
+def DeleteVolumeMountPoint(VolumeMountPoint: str) -> None:
+    """Raise error 50: unmounting is system administration."""
+
+def WSAAsyncSelect(socket: object, hwnd: _HandleArg, wMsg: int, networkEvents: int, /) -> None:
+    """Raise error 50: Linux has no window message queue."""

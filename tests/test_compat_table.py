@@ -59,11 +59,67 @@ def test_entries_are_well_formed():
 def test_status_matches_the_module(entry):
     is_exported = callable(getattr(win32file, entry.name, None))
     if compat.exported(entry.status):
+        # full, partial and unsupported functions are exported (unsupported ones raise).
         assert is_exported, "%s is %s but win32file does not export it" % (entry.name, entry.status)
     else:
-        # planned and unsupported functions are absent: no stub that pretends.
+        # planned functions are absent: no stub that pretends.
+        assert entry.status == compat.PLANNED
         assert not is_exported, "%s is %s but win32file exports it" % (entry.name, entry.status)
         assert not hasattr(win32file, entry.name)
+
+
+def _capsule():
+    import ctypes
+    new = ctypes.pythonapi.PyCapsule_New
+    new.restype = ctypes.py_object
+    new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+    return new(ctypes.c_void_p(1), None, None)
+
+
+def _valid_arguments(name, path, win_dir):
+    """Arguments pywin32 would accept for each unsupported function."""
+    h = win32file.CreateFile(path, win32file.GENERIC_READ, 0, None, win32file.OPEN_EXISTING, 0, None)
+    users = [(None, 1, b"cert")]
+    table = {
+        "WSAAsyncSelect": (0, 0, 0x400, 0),
+        "AddUsersToEncryptedFile": (path, users),
+        "RemoveUsersFromEncryptedFile": (path, [(None, b"hash", "user")]),
+        "QueryUsersOnEncryptedFile": (path,),
+        "QueryRecoveryAgentsOnEncryptedFile": (path,),
+        "DuplicateEncryptionInfoFile": (path, path + ".copy", win32file.CREATE_NEW, 0, None),
+        "EncryptFile": (path,),
+        "EncryptionDisable": (win_dir, 1),
+        "OpenEncryptedFileRaw": (path, 0),
+        "ReadEncryptedFileRaw": (lambda *a: 0, None, _capsule()),
+        "WriteEncryptedFileRaw": (lambda *a: (0, 0), None, _capsule()),
+        "CloseEncryptedFileRaw": (_capsule(),),
+        "SetFileShortName": (h, "SHORT~1.TXT"),
+        "SetVolumeLabel": ("C:\\", "LABEL"),
+        "SetVolumeMountPoint": ("C:\\mnt\\", "\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\"),
+        "DeleteVolumeMountPoint": ("C:\\mnt\\",),
+    }
+    return h, table[name]
+
+
+_UNSUPPORTED = [e for e in compat.ENTRIES if e.status == compat.UNSUPPORTED]
+
+
+@pytest.mark.parametrize("entry", _UNSUPPORTED, ids=lambda e: e.name)
+def test_unsupported_functions_raise_the_code_their_notes_give(entry, cdir):
+    import pywintypes
+    win_dir, linux_dir = cdir
+    (linux_dir / "f.txt").write_bytes(b"data")
+    h, args = _valid_arguments(entry.name, win_dir + "\\f.txt", win_dir)
+    try:
+        with pytest.raises(pywintypes.error) as info:
+            getattr(win32file, entry.name)(*args)
+    finally:
+        win32file.CloseHandle(h)
+    codes = [int(c) for c in re.findall(r"error (\d+)", entry.notes)]
+    assert codes, "the notes of %s must give the error it raises" % entry.name
+    assert info.value.winerror == codes[0]
+    assert info.value.funcname == entry.name
+    assert info.value.strerror
 
 
 def test_module_exports_no_function_without_an_entry():

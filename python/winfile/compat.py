@@ -3,15 +3,18 @@
 This is the single source of truth for the README's compatibility table
 (``scripts/compat_table.py --write`` renders it) and for
 ``tests/test_compat_table.py``, which checks it against the module: a ``full`` or
-``partial`` function is exported by ``win32file``; a ``planned`` or ``unsupported``
-one is absent (never a stub that pretends).
+``partial`` function is exported by ``win32file``; a ``planned`` one is absent; an
+``unsupported`` one is exported and raises ``pywintypes.error`` with a fitting Windows
+code (never a stub that pretends to succeed).
 
 Statuses:
 
 * ``full``: pywin32's signature and behaviour, as far as Linux can tell the difference.
 * ``partial``: exported, with the limits given in the notes.
 * ``planned``: not exported yet; ``group`` names the piece of work that will add it.
-* ``unsupported``: not exported, with no plan to; the notes say why.
+* ``unsupported``: exported with pywin32's signature; it checks its arguments' types as
+  pywin32 does, then raises ``pywintypes.error`` with the code the notes give and why
+  (``crates/winfile/src/unsupported.rs``).
 
 The mechanism of a built function is the ``# Linux mechanism`` line of its doc comment
 in ``crates/winfile/src``; for a planned one it is the mechanism intended.
@@ -43,7 +46,11 @@ _OVL = (
     "OVERLAPPED gives the offset and the call completes before returning."
 )
 _LOCKS = "Binding for processes using winfile only: Linux cannot make other processes honour them."
-_EFS = "Linux has no EFS (per-user certificate encryption of single files); fscrypt is a per-directory policy."
+_EFS = ("Raises error 6014 (ERROR_VOLUME_NOT_SUPPORT_EFS), Windows' answer on a volume without EFS (2/3 first for a "
+        "missing file): Linux has no EFS (per-user certificate encryption of single files); fscrypt is a per-directory policy.")
+_EFS_RAW = ("Raises error 87 (ERROR_INVALID_PARAMETER) for any capsule (TypeError otherwise): OpenEncryptedFileRaw never "
+            "gives a raw context, since Linux has no EFS.")
+_REFUSED = "Refused in `crates/winfile/src/unsupported.rs` (no Linux mechanism)."
 
 # Planned groups (the allowlist in .typeshed-stubtest-allowlist uses the same names).
 G_LOCK = "byte-range locks"
@@ -188,15 +195,34 @@ ENTRIES = [
     Entry("GetVolumePathName", PLANNED, "Walks up while statx STATX_MNT_ID is unchanged.", group=G_VOLUME),
     Entry("GetVolumeNameForVolumeMountPoint", PLANNED, "A `\\\\?\\Volume{...}\\` name derived from the file system's id.", group=G_VOLUME),
     Entry("GetVolumePathNamesForVolumeName", PLANNED, "Mount points from /proc/self/mountinfo.", group=G_VOLUME),
-    Entry("GetCompressedFileSize", PLANNED, "statx(2) st_blocks × 512.", group=G_VOLUME),
-    # -- Planned: handle information --------------------------------------------
-    Entry("GetFileInformationByHandleEx", PLANNED, "statx(2) and `user.DOSATTRIB` per information class.", group=G_HANDLE),
-    Entry("SetFileInformationByHandle", PLANNED, "futimens/ftruncate/renameat2/unlink per information class.", group=G_HANDLE),
+    Entry("GetCompressedFileSize", FULL, "stat(2) (following links): min(st_size, st_blocks × 512).",
+          "Sparse and file-system-compressed files report their allocated bytes, other files their size, as Windows does; 0 for a directory."),
+    # -- Handle information -------------------------------------------------------
+    Entry("GetFileInformationByHandleEx", PARTIAL,
+          "statx(2) and `user.DOSATTRIB` per class; readlink of /proc/self/fd/N through the drive table for FileNameInfo; a getdents64 listing kept on the handle for the directory classes.",
+          "Classes FileBasicInfo, FileStandardInfo (DeletePending from the delete-pending marker), FileNameInfo, FileCompressionInfo, "
+          "FileAttributeTagInfo (ReparseTag IO_REPARSE_TAG_SYMLINK for links), FileIdBothDirectoryInfo/RestartInfo (batches of about 64 KiB "
+          "of records, () at the end; FileId is the inode; ShortName empty), FileStreamInfo (`::$DATA` only: named streams are not built; () for "
+          "a directory). Other classes raise error 87 (ERROR_INVALID_PARAMETER, as Windows for a class it does not query) where pywin32 raises "
+          "NotImplementedError."),
+    Entry("SetFileInformationByHandle", PARTIAL,
+          "futimens(2) and `user.DOSATTRIB`; renameat2(2); the `user.winfile.delpend` marker of the share-mode code; fallocate(2)/ftruncate(2).",
+          "FileBasicInfo (ChangeTime is accepted and not applied: Linux sets ctime itself), FileRenameInfo (needs DELETE access; bare name = same "
+          "directory; 183/5/17 as Windows), FileDispositionInfo (needs DELETE; new opens then get 5 and the last handle deletes; false clears; "
+          "no effect on a delete-on-close handle; 145 for a non-empty directory), FileAllocationInfo (fallocate KEEP_SIZE, or truncation below "
+          "the size), FileEndOfFileInfo, FileIoPriorityHintInfo (0..2 accepted without effect: Linux I/O priority is per thread, not per handle). "
+          "Other classes raise error 87 where pywin32 raises NotImplementedError."),
     Entry("GetFinalPathNameByHandle", PLANNED, "readlink of /proc/self/fd/N mapped back through the drive table.", group=G_HANDLE),
-    Entry("OpenFileById", PLANNED, "open_by_handle_at(2) (needs CAP_DAC_READ_SEARCH).", group=G_HANDLE),
-    Entry("ReOpenFile", PLANNED, "open(2) of /proc/self/fd/N with the new access.", group=G_HANDLE),
+    Entry("OpenFileById", PARTIAL, "name_to_handle_at(2)/open_by_handle_at(2) with an (inode, generation 0) handle, then as ReOpenFile.",
+          "FileID is the inode number GetFileInformationByHandle reports. Without CAP_DAC_READ_SEARCH raises 1314 (ERROR_PRIVILEGE_NOT_HELD); "
+          "an id naming no file gives 87; file systems whose export handles are not (inode, generation) pairs (ext4 is; xfs, btrfs are not) "
+          "give 50 unless the id is the given handle's own file. GUID object ids: TypeError (no PyIID in winfile, no object ids on Linux)."),
+    Entry("ReOpenFile", FULL, "open(2) of /proc/self/fd/N with the new access (a new open file description), share token taken as CreateFile takes it.",
+          "The share rules apply between the new handle and every open one, the original included (32 on conflict)."),
     Entry("GetLongPathName", PLANNED, "Case-insensitive lookup of each component; names are already long.", group=G_PATH),
-    Entry("GetBinaryType", PLANNED, "Reads the MZ/PE header of the file.", group=G_PATH),
+    Entry("GetBinaryType", FULL, "Reads the MZ/PE (or ELF) header of the file.",
+          "PE images give SCS_32BIT_BINARY/SCS_64BIT_BINARY by machine, MZ alone SCS_DOS_BINARY, ELF SCS_POSIX_BINARY (Linux's native "
+          "executables); anything else raises 193 (ERROR_BAD_EXE_FORMAT)."),
     Entry("DeviceIoControl", PLANNED, "A small set of FSCTL codes mapped to ioctls (sparse files, reparse points).", group=G_HANDLE),
     # -- Planned: serial ports ----------------------------------------------------
     Entry("DCB", PLANNED, "A DCB structure object applied with termios2 (TCSETS2).", group=G_SERIAL),
@@ -236,29 +262,33 @@ ENTRIES = [
     Entry("WSASend", PLANNED, "send(2) on the completion engine.", group=G_SOCKET),
     Entry("WSAEventSelect", PLANNED, "epoll readiness signalling an event handle.", group=G_SOCKET),
     Entry("WSAEnumNetworkEvents", PLANNED, "The readiness recorded since the last call.", group=G_SOCKET),
-    # -- Unsupported ---------------------------------------------------------------------
-    Entry("WSAAsyncSelect", UNSUPPORTED, "—", "Posts window messages to an HWND; Linux has no window message queue."),
-    Entry("AddUsersToEncryptedFile", UNSUPPORTED, "—", _EFS),
-    Entry("RemoveUsersFromEncryptedFile", UNSUPPORTED, "—", _EFS),
-    Entry("QueryUsersOnEncryptedFile", UNSUPPORTED, "—", _EFS),
-    Entry("QueryRecoveryAgentsOnEncryptedFile", UNSUPPORTED, "—", _EFS),
-    Entry("DuplicateEncryptionInfoFile", UNSUPPORTED, "—", _EFS),
-    Entry("EncryptFile", UNSUPPORTED, "—", _EFS),
-    Entry("DecryptFile", UNSUPPORTED, "—", _EFS),
-    Entry("EncryptionDisable", UNSUPPORTED, "—", _EFS),
-    Entry("FileEncryptionStatus", UNSUPPORTED, "—", _EFS),
-    Entry("OpenEncryptedFileRaw", UNSUPPORTED, "—", _EFS),
-    Entry("ReadEncryptedFileRaw", UNSUPPORTED, "—", _EFS),
-    Entry("WriteEncryptedFileRaw", UNSUPPORTED, "—", _EFS),
-    Entry("CloseEncryptedFileRaw", UNSUPPORTED, "—", _EFS),
-    Entry("SetFileShortName", UNSUPPORTED, "—", "Linux file systems keep no 8.3 short names."),
-    Entry("SetVolumeLabel", UNSUPPORTED, "—", "Labels are set by each file system's own tool (e2label, fatlabel), usually as root."),
-    Entry("SetVolumeMountPoint", UNSUPPORTED, "—", "Mounting is system administration (mount(2) needs CAP_SYS_ADMIN)."),
-    Entry("DeleteVolumeMountPoint", UNSUPPORTED, "—", "Unmounting is system administration (umount(2) needs CAP_SYS_ADMIN)."),
-    Entry("SfcGetNextProtectedFile", UNSUPPORTED, "—", "Windows File Protection has no Linux counterpart."),
-    Entry("SfcIsFileProtected", UNSUPPORTED, "—", "Windows File Protection has no Linux counterpart."),
-    Entry("Wow64DisableWow64FsRedirection", UNSUPPORTED, "—", "No WOW64 file system redirection on Linux."),
-    Entry("Wow64RevertWow64FsRedirection", UNSUPPORTED, "—", "No WOW64 file system redirection on Linux."),
+    # -- Unsupported: exported, raising pywintypes.error -------------------------------------
+    Entry("WSAAsyncSelect", UNSUPPORTED, _REFUSED, "Raises error 50 (ERROR_NOT_SUPPORTED): it posts window messages to an HWND, and Linux has no window message queue."),
+    Entry("AddUsersToEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("RemoveUsersFromEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("QueryUsersOnEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("QueryRecoveryAgentsOnEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("DuplicateEncryptionInfoFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("EncryptFile", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("EncryptionDisable", UNSUPPORTED, _REFUSED, _EFS + " (Windows records the choice for EFS alone.)"),
+    Entry("OpenEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS),
+    Entry("ReadEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS_RAW),
+    Entry("WriteEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS_RAW),
+    Entry("CloseEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS_RAW),
+    Entry("SetFileShortName", UNSUPPORTED, _REFUSED, "Raises error 50 (ERROR_NOT_SUPPORTED) after the handle check (6): Linux file systems keep no 8.3 short names."),
+    Entry("SetVolumeLabel", UNSUPPORTED, _REFUSED, "Raises error 50: winfile's drives are directories mapped in a table, not volumes; a file system's label belongs to its own tool (e2label, fatlabel), usually as root."),
+    Entry("SetVolumeMountPoint", UNSUPPORTED, _REFUSED, "Raises error 50: mounting is system administration (mount(2) needs CAP_SYS_ADMIN) and winfile names no volumes."),
+    Entry("DeleteVolumeMountPoint", UNSUPPORTED, _REFUSED, "Raises error 50: unmounting is system administration (umount(2) needs CAP_SYS_ADMIN)."),
+    # -- Windows features with a fixed, true answer on Linux (built, not refused) --------
+    Entry("DecryptFile", FULL, "stat(2) for existence; nothing to decrypt.",
+          "No Linux file is EFS-encrypted, and Windows documents DecryptFile on a file that is not encrypted as a successful no-op; 2/3 for a missing file."),
+    Entry("FileEncryptionStatus", FULL, "stat(2) for existence, then FILE_SYSTEM_NOT_SUPPORT (6).",
+          "Windows' answer for a file on a volume without EFS, which every Linux file system is; 2/3 for a missing file."),
+    Entry("SfcIsFileProtected", FULL, "A constant False: no Linux file is under Windows File Protection."),
+    Entry("SfcGetNextProtectedFile", FULL, "An empty list: Windows File Protection guards no Linux file."),
+    Entry("Wow64DisableWow64FsRedirection", FULL, "No redirection exists on Linux: returns the state value 0 and changes nothing.",
+          "As for a native 64-bit process on Windows, where the call succeeds with nothing to redirect; code that then opens System32 paths works unchanged."),
+    Entry("Wow64RevertWow64FsRedirection", FULL, "Accepts the state value and changes nothing.", "The pair's other half; any int is accepted (TypeError otherwise)."),
 ]
 
 BY_NAME = {e.name: e for e in ENTRIES}
@@ -268,7 +298,7 @@ if len(BY_NAME) != len(ENTRIES):  # pragma: no cover - caught by the tests
 
 def exported(status):
     """Whether a function with this status is exported by ``win32file``."""
-    return status in (FULL, PARTIAL)
+    return status in (FULL, PARTIAL, UNSUPPORTED)
 
 
 def _cell(text):

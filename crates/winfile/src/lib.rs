@@ -11,6 +11,7 @@
 pub mod consts;
 pub mod engine;
 pub mod error;
+pub mod byhandle;
 pub mod find;
 pub mod fs;
 pub mod handle;
@@ -22,6 +23,7 @@ pub mod open;
 pub mod overlapped;
 pub mod path;
 pub mod sync;
+pub mod unsupported;
 
 pub use error::{Error, Result, Win32Error};
 pub use handle::Handle;

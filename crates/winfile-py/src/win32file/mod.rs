@@ -1,14 +1,17 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
+mod byhandle;
 mod crt;
 mod find;
 mod info;
 mod io;
+mod legacy;
 mod lock;
 mod namespace;
 mod notify;
 mod open;
 mod overlapped;
+mod unsupported;
 
 use pyo3::prelude::*;
 
@@ -23,6 +26,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     overlapped::register(m)?;
     find::register(m)?;
     notify::register(m)?;
+    byhandle::register(m)?;
+    legacy::register(m)?;
+    unsupported::register(m)?;
     Ok(())
 }
 

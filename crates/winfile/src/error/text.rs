@@ -84,6 +84,9 @@ impl Win32Error {
             4390 => "The file or directory is not a reparse point.",
             6700 => "The transaction handle associated with this operation is not valid.",
             6805 => "The remote server or share does not support transacted file operations.",
+            193 => "%1 is not a valid Win32 application.",
+            6007 => "The specified file is not encrypted.",
+            6014 => "The disk partition does not support file encryption.",
             _ => "Unknown error.",
         }
     }

@@ -41,6 +41,12 @@ pub struct FindData {
     pub name: String,
     /// The 8.3 alias: always empty, Linux file systems keep no short names.
     pub alternate_name: String,
+    /// Change time (ctime), for FileIdBothDirectoryInfo.
+    pub change: FileTime,
+    /// Bytes allocated on disk, for FileIdBothDirectoryInfo.
+    pub allocation: u64,
+    /// The file id (inode number), for FileIdBothDirectoryInfo.
+    pub index: u64,
 }
 
 impl FindData {
@@ -53,6 +59,9 @@ impl FindData {
             size: i.size,
             name,
             alternate_name: String::new(),
+            change: i.change,
+            allocation: i.allocation,
+            index: i.index,
         }
     }
 }

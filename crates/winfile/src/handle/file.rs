@@ -50,6 +50,10 @@ pub struct File {
     /// The file object's own signal: reset when overlapped I/O starts, set when it ends
     /// (what waiting on a file handle observes).
     signaled: HubCell<bool>,
+    /// Delete-pending set through FileDispositionInfo on a handle with no share token.
+    doomed: AtomicBool,
+    /// The directory listing of FileIdBothDirectoryInfo (`byhandle`), kept between calls.
+    listing: Mutex<Option<crate::find::Finder>>,
 }
 
 impl Object for File {
@@ -66,13 +70,23 @@ impl Object for File {
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
         match token {
             Some(mut t) => t.release(self.fd.as_fd(), &self.path),
-            None if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0 => {
+            None if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0
+                || self.doomed.load(Ordering::Relaxed) =>
+            {
                 // Not bound (no token could be had): delete when this handle closes.
                 let flags = if self.kind == FileKind::Directory {
                     rustix::fs::AtFlags::REMOVEDIR
                 } else {
                     rustix::fs::AtFlags::empty()
                 };
+                // Only if the name still refers to this file (it may have been renamed).
+                let same = match (rustix::fs::fstat(self.fd.as_fd()), rustix::fs::statat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)) {
+                    (Ok(a), Ok(b)) => a.st_dev == b.st_dev && a.st_ino == b.st_ino,
+                    _ => false,
+                };
+                if !same {
+                    return;
+                }
                 if let Err(e) = rustix::fs::unlinkat(rustix::fs::CWD, &self.path, flags) {
                     log::debug!("delete-on-close of {:?} failed: {e}", self.path);
                 }
@@ -115,6 +129,8 @@ impl File {
             token: Mutex::new(None),
             locks: Mutex::new(Locks::default()),
             signaled: HubCell::new(true),
+            doomed: AtomicBool::new(false),
+            listing: Mutex::new(None),
         }
     }
 
@@ -130,6 +146,22 @@ impl File {
         self.set_token(token);
         let locks = std::mem::take(&mut *old.locks.lock().unwrap_or_else(PoisonError::into_inner));
         *self.locks.lock().unwrap_or_else(PoisonError::into_inner) = locks;
+    }
+
+    /// Runs `f` with the handle's share token (None when the file is not bound).
+    pub(crate) fn with_token<R>(&self, f: impl FnOnce(Option<&Token>) -> R) -> R {
+        let guard = self.token.lock().unwrap_or_else(PoisonError::into_inner);
+        f(guard.as_ref())
+    }
+
+    /// Marks an unbound handle's file for deletion when this handle closes (or not).
+    pub(crate) fn set_doomed(&self, on: bool) {
+        self.doomed.store(on, Ordering::Relaxed);
+    }
+
+    /// The directory listing kept for FileIdBothDirectoryInfo.
+    pub(crate) fn listing(&self) -> &Mutex<Option<crate::find::Finder>> {
+        &self.listing
     }
 
     /// The handle's byte-range locks.

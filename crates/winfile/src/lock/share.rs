@@ -321,6 +321,54 @@ impl Token {
     }
 }
 
+impl Token {
+    /// The descriptor holding the token's locks (`main` is the handle's own).
+    pub(crate) fn fd<'a>(&'a self, main: BorrowedFd<'a>) -> BorrowedFd<'a> {
+        self.own.as_ref().map_or(main, |o| o.as_fd())
+    }
+
+    /// Whether this handle carries FILE_FLAG_DELETE_ON_CLOSE.
+    pub(crate) fn armed(&self) -> bool {
+        self.bits & ARMED != 0 || self.unmarked_doc
+    }
+}
+
+/// `SetFileInformationByHandle(FileDispositionInfo)`: marks the file behind `fd` (a
+/// token descriptor) delete-pending, or clears the mark. Marked with no armed handle,
+/// the file refuses new opens and its last handle deletes it, as on Windows. Clearing
+/// leaves the mark when a delete-on-close handle is open (its close deletes anyway).
+pub(crate) fn set_disposition(fd: BorrowedFd<'_>, path: &Path, delete: bool, own_armed: bool) -> Result<(), Errno> {
+    let _serial = Serial::take(fd)?;
+    if delete {
+        rustix::fs::fsetxattr(fd, MARKER, path.as_os_str().as_bytes(), rustix::fs::XattrFlags::empty())?;
+        if let Err(e) = set_hint(fd, true) {
+            let _ = rustix::fs::fremovexattr(fd, MARKER);
+            return Err(e);
+        }
+        return Ok(());
+    }
+    if own_armed || held_by_others(fd, ARMED).unwrap_or(false) || read_marker(fd).is_none() {
+        return Ok(());
+    }
+    rustix::fs::fremovexattr(fd, MARKER)?;
+    set_hint(fd, false)
+}
+
+/// Whether the file behind `fd` (a token descriptor) is delete-pending as Windows'
+/// FileStandardInfo reports it: marked, and no delete-on-close handle still open
+/// (such a handle makes the file pending only when it closes).
+pub(crate) fn delete_pending(fd: BorrowedFd<'_>, own_armed: bool) -> bool {
+    !own_armed && read_marker(fd).is_some() && !held_by_others(fd, ARMED).unwrap_or(true)
+}
+
+/// A marked file was renamed through a handle: the marker names the new path, so the
+/// last handle deletes the file under its new name.
+pub(crate) fn renamed(fd: BorrowedFd<'_>, new_path: &Path) {
+    if read_marker(fd).is_some() {
+        let _ = rustix::fs::fsetxattr(fd, MARKER, new_path.as_os_str().as_bytes(), rustix::fs::XattrFlags::empty());
+    }
+}
+
 /// Releases the token bytes held on `fd`, then finishes a pending delete if nobody
 /// else holds the file. Release first, then look: of two concurrent last closers at
 /// least one sees the other gone. `unmarked` deletes without looking at a marker.

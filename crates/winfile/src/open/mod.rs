@@ -4,4 +4,5 @@ mod access;
 mod create;
 
 pub use access::map_generic;
+pub(crate) use access::{granted_access, DATA_READ, DATA_WRITE};
 pub use create::{create_file, CreateParams};
