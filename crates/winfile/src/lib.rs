@@ -21,6 +21,7 @@ pub mod notify;
 pub mod open;
 pub mod overlapped;
 pub mod path;
+pub mod volume;
 pub mod sync;
 
 pub use error::{Error, Result, Win32Error};

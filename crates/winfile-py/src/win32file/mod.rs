@@ -9,6 +9,7 @@ mod namespace;
 mod notify;
 mod open;
 mod overlapped;
+mod volume;
 
 use pyo3::prelude::*;
 
@@ -23,6 +24,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     overlapped::register(m)?;
     find::register(m)?;
     notify::register(m)?;
+    volume::register(m)?;
     Ok(())
 }
 
