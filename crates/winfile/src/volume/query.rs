@@ -303,7 +303,7 @@ fn cwd_root() -> std::result::Result<String, Win32Error> {
 /// The drive type of a directory known to be a root.
 fn drive_type_of(dir: &Path) -> u32 {
     let fstype = mount_of(dir).map(|m| m.fstype).unwrap_or_default();
-    let ftype = rustix::fs::statfs(dir).map(|s| s.f_type as i64).unwrap_or(0);
+    let ftype = rustix::fs::statfs(dir).map(|s| s.f_type).unwrap_or(0);
     let remote = REMOTE_TYPES.contains(&fstype.as_str())
         || matches!(ftype, 0x6969 | 0x517B | 0xFF53_4D42 | 0xFE53_4D42 | 0x0102_1997 | 0x00C3_6400);
     if remote {
