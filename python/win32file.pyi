@@ -616,14 +616,56 @@ def CloseEncryptedFileRaw(Context: object, /) -> None:
 def SetFileShortName(hFile: _HandleArg, ShortName: str, /) -> None:
     """Raise error 50: Linux file systems keep no 8.3 names."""
 
-def SetVolumeLabel(rootPathName: str, volumeName: str, /) -> None:
-    """Raise error 50: winfile's drives are directories, not volumes."""
-
-def SetVolumeMountPoint(VolumeMountPoint: str, VolumeName: str) -> str:
-    """Raise error 50: mounting is system administration."""
-
-def DeleteVolumeMountPoint(VolumeMountPoint: str) -> None:
-    """Raise error 50: unmounting is system administration."""
-
 def WSAAsyncSelect(socket: object, hwnd: _HandleArg, wMsg: int, networkEvents: int, /) -> None:
     """Raise error 50: Linux has no window message queue."""
+
+# Paths, drives and volumes
+# ---------------------------------------------------------------------------
+
+def GetLongPathName(ShortPath: str | bytes, Transaction: PyHANDLE | None = None) -> str:
+    """Return the path with each component spelled as on disk."""
+
+def GetFinalPathNameByHandle(File: _HandleArg, Flags: int) -> str:
+    """Return the open file's current path (FILE_NAME_* | VOLUME_NAME_*)."""
+
+def GetLogicalDrives() -> int:
+    """Return the defined drives as a bitmask (bit 0 = A:)."""
+
+def QueryDosDevice(DeviceName: str | None, /) -> str:
+    """Return the raw NUL-separated multi-string of targets (or of names for None)."""
+
+def DefineDosDevice(flags: int, deviceName: str, targetPath: str, /) -> None:
+    """Define, redefine or remove a DOS device name (per user, effective at once)."""
+
+def DefineDosDeviceW(flags: int, deviceName: str, targetPath: str, /) -> None:
+    """Same as DefineDosDevice."""
+
+def GetDriveType(rootPathName: str | bytes | None, /) -> int:
+    """Return the DRIVE_* type of a root directory; never raises."""
+
+def GetDriveTypeW(rootPathName: str | None, /) -> int:
+    """Same as GetDriveType."""
+
+def GetDiskFreeSpace(rootPathName: str | bytes, /) -> list[int]:
+    """Return [sectorsPerCluster, bytesPerSector, numberOfFreeClusters, totalNumberOfClusters]."""
+
+def GetDiskFreeSpaceEx(rootPathName: str | bytes, /) -> list[int]:
+    """Return [freeBytesAvailableToCaller, totalNumberOfBytes, totalNumberOfFreeBytes]."""
+
+def GetVolumeNameForVolumeMountPoint(VolumeMountPoint: str | bytes) -> str:
+    """Return the \\\\?\\Volume{GUID}\\ name of the volume mounted there."""
+
+def GetVolumePathName(FileName: str | bytes, BufferLength: int = 0) -> str:
+    """Return the mount point holding the path, in the caller's style."""
+
+def GetVolumePathNamesForVolumeName(VolumeName: str | bytes) -> list[str]:
+    """Return every drive and mount point of the volume."""
+
+def SetVolumeMountPoint(VolumeMountPoint: str | bytes, VolumeName: str | bytes) -> str:
+    """Mount the volume on an empty directory; return the volume name."""
+
+def DeleteVolumeMountPoint(VolumeMountPoint: str | bytes) -> None:
+    """Unmount the volume mounted at the directory."""
+
+def SetVolumeLabel(rootPathName: str, volumeName: str, /) -> None:
+    """Set the label of the volume holding the root."""

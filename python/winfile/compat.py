@@ -184,20 +184,52 @@ ENTRIES = [
     Entry("ReplaceFile", PLANNED, "Optional link to the backup name, then an atomic rename(2) over the replaced file.",
           "pywin32 passes the two names to Windows swapped; winfile will follow the documented order.", group=G_COPY),
     # -- Planned: drives, volumes, device names -----------------------------------
-    Entry("GetLogicalDrives", PLANNED, "`readdir` of each drive table directory, keeping the `x:` entries.", group=G_VOLUME),
-    Entry("QueryDosDevice", PLANNED, "`lstat` + `realpath` of `<table>/x:` in the runtime then the per-user table.", group=G_VOLUME),
-    Entry("DefineDosDevice", PLANNED, "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices`.", group=G_VOLUME),
-    Entry("DefineDosDeviceW", PLANNED, "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices`.", group=G_VOLUME),
-    Entry("GetDriveType", PLANNED, "statfs(2) f_type and `/sys/block/*/removable`.", group=G_VOLUME),
-    Entry("GetDriveTypeW", PLANNED, "statfs(2) f_type and `/sys/block/*/removable`.", group=G_VOLUME),
-    Entry("GetDiskFreeSpace", PLANNED, "statfs(2) block counts and sizes.", group=G_VOLUME),
-    Entry("GetDiskFreeSpaceEx", PLANNED, "statfs(2) f_bavail/f_blocks/f_bfree times f_bsize.", group=G_VOLUME),
-    Entry("GetVolumePathName", PLANNED, "Walks up while statx STATX_MNT_ID is unchanged.", group=G_VOLUME),
-    Entry("GetVolumeNameForVolumeMountPoint", PLANNED, "A `\\\\?\\Volume{...}\\` name derived from the file system's id.", group=G_VOLUME),
-    Entry("GetVolumePathNamesForVolumeName", PLANNED, "Mount points from /proc/self/mountinfo.", group=G_VOLUME),
+    Entry("GetLogicalDrives", FULL, "`readdir` of each drive table directory, keeping the `x:` entries; `z:` → `/` by default."),
+    Entry("QueryDosDevice", FULL,
+          "The runtime definition stacks, `readdir`/`readlink` of the drive tables, and /proc/self/mountinfo for `\\Device\\HarddiskVolumeN`.",
+          "Returns pywin32's raw NUL-separated multi-string, current definition first. Targets: `\\??\\` + the path given to "
+          "DefineDosDevice (`\\??\\C:\\data`, `\\??\\/srv` for a Unix path), raw targets as given, a table entry as "
+          "`\\Device\\HarddiskVolumeN` when its root is a mount root (N = the mount ID of the file system's first mount) else "
+          "`\\??\\<linux path>`. For None: NUL, the drives and the table names (no Volume{GUID} names)."),
+    Entry("DefineDosDevice", FULL,
+          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`), replaced with rename(2); the definition stack in a side file under flock(2).",
+          "Per user, effective at once for every later path lookup. A stack per name as on Windows: removal brings the previous "
+          "definition back. A non-raw target is resolved to its Linux directory when defined (Windows resolves at lookup). "
+          "DDD_RAW_TARGET_PATH understands `\\??\\...` and `\\Device\\HarddiskVolumeN\\...`; other raw targets lead nowhere. "
+          "Entries of the per-user configuration table cannot be removed (error 5)."),
+    Entry("DefineDosDeviceW", FULL,
+          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`), replaced with rename(2); the definition stack in a side file under flock(2).",
+          "Per user, effective at once for every later path lookup. A stack per name as on Windows: removal brings the previous "
+          "definition back. A non-raw target is resolved to its Linux directory when defined (Windows resolves at lookup). "
+          "DDD_RAW_TARGET_PATH understands `\\??\\...` and `\\Device\\HarddiskVolumeN\\...`; other raw targets lead nowhere. "
+          "Entries of the per-user configuration table cannot be removed (error 5)."),
+    Entry("GetDriveType", FULL, "statfs(2) `f_type` and the mountinfo type; `/sys/dev/block/M:m/removable`.",
+          "tmpfs/ramfs report DRIVE_RAMDISK (Wine says FIXED); network file systems (nfs, cifs/smb, 9p, ceph, sshfs...) and UNC "
+          "shares DRIVE_REMOTE; iso9660/udf DRIVE_CDROM. A path that is not an existing drive root or mount point gives DRIVE_NO_ROOT_DIR."),
+    Entry("GetDriveTypeW", FULL, "statfs(2) `f_type` and the mountinfo type; `/sys/dev/block/M:m/removable`.",
+          "tmpfs/ramfs report DRIVE_RAMDISK (Wine says FIXED); network file systems (nfs, cifs/smb, 9p, ceph, sshfs...) and UNC "
+          "shares DRIVE_REMOTE; iso9660/udf DRIVE_CDROM. A path that is not an existing drive root or mount point gives DRIVE_NO_ROOT_DIR."),
+    Entry("GetDiskFreeSpace", FULL, "statvfs(3) `f_frsize`, `f_blocks`, `f_bavail`.",
+          "512-byte sectors, clusters of the file system's fragment size; free clusters are the caller's (`f_bavail`). Any existing directory is accepted."),
+    Entry("GetDiskFreeSpaceEx", FULL, "statvfs(3): `f_bavail`, `f_blocks`, `f_bfree` times `f_frsize`."),
+    Entry("GetVolumePathName", FULL,
+          "statx(2) `STATX_MNT_ID` of the nearest existing ancestor, matched in /proc/self/mountinfo (walking up with `STATX_ATTR_MOUNT_ROOT` as the fallback).",
+          "Answers in the caller's style: the drive, share or volume root written, or a deeper mount point below it (`C:\\mnt\\usb\\`, `/mnt/usb/`)."),
+    Entry("GetVolumeNameForVolumeMountPoint", FULL,
+          "`FS_IOC_GETFSUUID` (Linux 6.5+) on the mount root, else fstatvfs(2) `f_fsid` + fstat(2) `st_dev` + fstatfs(2) `f_type` hashed.",
+          "The GUID is the file system UUID as blkid prints it where the kernel reports one; stable per file system, shared by its bind mounts."),
+    Entry("GetVolumePathNamesForVolumeName", FULL,
+          "/proc/self/mountinfo grouped by device, one `FS_IOC_GETFSUUID` per file system; the drive table's roots compared by `st_dev`.",
+          "Drive letters whose root lies on the volume first, then its mount points through the covering drive."),
+    Entry("SetVolumeLabel", PARTIAL, "`FS_IOC_SETFSLABEL` on the mount root (ext4, btrfs, xfs, f2fs...).",
+          "Needs CAP_SYS_ADMIN (else 1314); file systems without labels (tmpfs...) give 1 (ERROR_INVALID_FUNCTION)."),
+    Entry("SetVolumeMountPoint", PARTIAL, "mount(2) `MS_BIND` of a mount of the volume's root onto the empty directory.",
+          "Needs CAP_SYS_ADMIN (else 1314); the mount lasts until unmounted or reboot (Windows keeps it in the registry)."),
+    Entry("DeleteVolumeMountPoint", PARTIAL, "umount2(2) with `MNT_DETACH`.",
+          "Needs CAP_SYS_ADMIN (else 1314). A drive root is refused (87): drive letters are DOS device table entries."),
     Entry("GetCompressedFileSize", FULL, "stat(2) (following links): min(st_size, st_blocks × 512).",
           "Sparse and file-system-compressed files report their allocated bytes, other files their size, as Windows does; 0 for a directory."),
-    # -- Handle information -------------------------------------------------------
+    # -- Planned: handle information --------------------------------------------
     Entry("GetFileInformationByHandleEx", PARTIAL,
           "statx(2) and `user.DOSATTRIB` per class; readlink of /proc/self/fd/N through the drive table for FileNameInfo; a getdents64 listing kept on the handle for the directory classes.",
           "Classes FileBasicInfo, FileStandardInfo (DeletePending from the delete-pending marker), FileNameInfo, FileCompressionInfo, "
@@ -212,14 +244,19 @@ ENTRIES = [
           "no effect on a delete-on-close handle; 145 for a non-empty directory), FileAllocationInfo (fallocate KEEP_SIZE, or truncation below "
           "the size), FileEndOfFileInfo, FileIoPriorityHintInfo (0..2 accepted without effect: Linux I/O priority is per thread, not per handle). "
           "Other classes raise error 87 where pywin32 raises NotImplementedError."),
-    Entry("GetFinalPathNameByHandle", PLANNED, "readlink of /proc/self/fd/N mapped back through the drive table.", group=G_HANDLE),
+    Entry("GetFinalPathNameByHandle", FULL,
+          "readlink(2) of `/proc/self/fd/N`; statx(2) `STATX_MNT_ID` matched in /proc/self/mountinfo for the volume forms.",
+          "The current name after renames. FILE_NAME_NORMALIZED and FILE_NAME_OPENED agree (no short names). VOLUME_NAME_DOS through "
+          "the longest-prefix drive; GUID/NT/NONE relative to the file system's root (bind mounts accounted for)."),
     Entry("OpenFileById", PARTIAL, "name_to_handle_at(2)/open_by_handle_at(2) with an (inode, generation 0) handle, then as ReOpenFile.",
           "FileID is the inode number GetFileInformationByHandle reports. Without CAP_DAC_READ_SEARCH raises 1314 (ERROR_PRIVILEGE_NOT_HELD); "
           "an id naming no file gives 87; file systems whose export handles are not (inode, generation) pairs (ext4 is; xfs, btrfs are not) "
           "give 50 unless the id is the given handle's own file. GUID object ids: TypeError (no PyIID in winfile, no object ids on Linux)."),
     Entry("ReOpenFile", FULL, "open(2) of /proc/self/fd/N with the new access (a new open file description), share token taken as CreateFile takes it.",
           "The share rules apply between the new handle and every open one, the original included (32 on conflict)."),
-    Entry("GetLongPathName", PLANNED, "Case-insensitive lookup of each component; names are already long.", group=G_PATH),
+    Entry("GetLongPathName", FULL,
+          "lstat(2) per component; `readdir` of the parent only for a component whose exact spelling is missing.",
+          "Linux keeps no 8.3 names: only the case of each component changes. " + _TX),
     Entry("GetBinaryType", FULL, "Reads the MZ/PE (or ELF) header of the file.",
           "PE images give SCS_32BIT_BINARY/SCS_64BIT_BINARY by machine, MZ alone SCS_DOS_BINARY, ELF SCS_POSIX_BINARY (Linux's native "
           "executables); anything else raises 193 (ERROR_BAD_EXE_FORMAT)."),
@@ -276,9 +313,6 @@ ENTRIES = [
     Entry("WriteEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS_RAW),
     Entry("CloseEncryptedFileRaw", UNSUPPORTED, _REFUSED, _EFS_RAW),
     Entry("SetFileShortName", UNSUPPORTED, _REFUSED, "Raises error 50 (ERROR_NOT_SUPPORTED) after the handle check (6): Linux file systems keep no 8.3 short names."),
-    Entry("SetVolumeLabel", UNSUPPORTED, _REFUSED, "Raises error 50: winfile's drives are directories mapped in a table, not volumes; a file system's label belongs to its own tool (e2label, fatlabel), usually as root."),
-    Entry("SetVolumeMountPoint", UNSUPPORTED, _REFUSED, "Raises error 50: mounting is system administration (mount(2) needs CAP_SYS_ADMIN) and winfile names no volumes."),
-    Entry("DeleteVolumeMountPoint", UNSUPPORTED, _REFUSED, "Raises error 50: unmounting is system administration (umount(2) needs CAP_SYS_ADMIN)."),
     # -- Windows features with a fixed, true answer on Linux (built, not refused) --------
     Entry("DecryptFile", FULL, "stat(2) for existence; nothing to decrypt.",
           "No Linux file is EFS-encrypted, and Windows documents DecryptFile on a file that is not encrypted as a successful no-op; 2/3 for a missing file."),

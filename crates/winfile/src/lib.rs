@@ -22,6 +22,7 @@ pub mod notify;
 pub mod open;
 pub mod overlapped;
 pub mod path;
+pub mod volume;
 pub mod sync;
 pub mod unsupported;
 

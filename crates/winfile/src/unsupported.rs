@@ -11,7 +11,6 @@
 //! |---|---|---|
 //! | EFS (`EncryptFile`, users, raw backup) | 6014 `ERROR_VOLUME_NOT_SUPPORT_EFS` | no Linux file system carries EFS; Windows answers 6014 on volumes without it |
 //! | `SetFileShortName` | 50 `ERROR_NOT_SUPPORTED` | no 8.3 names on Linux file systems |
-//! | `SetVolumeLabel`, `SetVolumeMountPoint`, `DeleteVolumeMountPoint` | 50 | drive letters map to directories, not volumes; mounting is administration |
 //! | `WSAAsyncSelect` | 50 | no window message queue |
 
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
@@ -124,33 +123,6 @@ pub fn set_file_short_name(h: Handle) -> Result<()> {
     const API: &str = "SetFileShortName";
     handle::get::<File>(h).api(API)?;
     Err(Error::new(Win32Error::NOT_SUPPORTED, API))
-}
-
-/// `SetVolumeLabel`—would rename the volume holding a drive root.
-///
-/// # Linux mechanism
-/// Refused with ERROR_NOT_SUPPORTED (50): winfile's drives are directories mapped in a
-/// table, not volumes; a file system's label belongs to its own tool (e2label, fatlabel).
-pub fn set_volume_label() -> Result<()> {
-    Err(Error::new(Win32Error::NOT_SUPPORTED, "SetVolumeLabel"))
-}
-
-/// `SetVolumeMountPoint`—would mount a volume on an empty directory.
-///
-/// # Linux mechanism
-/// Refused with ERROR_NOT_SUPPORTED (50): mounting is system administration
-/// (mount(2) needs CAP_SYS_ADMIN), and winfile names no volumes to mount.
-pub fn set_volume_mount_point() -> Result<()> {
-    Err(Error::new(Win32Error::NOT_SUPPORTED, "SetVolumeMountPoint"))
-}
-
-/// `DeleteVolumeMountPoint`—would unmount the volume mounted on a directory.
-///
-/// # Linux mechanism
-/// Refused with ERROR_NOT_SUPPORTED (50): unmounting is system administration
-/// (umount(2) needs CAP_SYS_ADMIN).
-pub fn delete_volume_mount_point() -> Result<()> {
-    Err(Error::new(Win32Error::NOT_SUPPORTED, "DeleteVolumeMountPoint"))
 }
 
 /// `WSAAsyncSelect`—would post socket readiness as window messages to an HWND.

@@ -12,6 +12,7 @@ mod notify;
 mod open;
 mod overlapped;
 mod unsupported;
+mod volume;
 
 use pyo3::prelude::*;
 
@@ -29,6 +30,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     byhandle::register(m)?;
     legacy::register(m)?;
     unsupported::register(m)?;
+    volume::register(m)?;
     Ok(())
 }
 

@@ -159,34 +159,6 @@ fn set_file_short_name(hFile: HandleArg, ShortName: WideArg) -> PyResult<()> {
     Ok(core::set_file_short_name(hFile.0).py_api("SetFileShortName")?)
 }
 
-/// SetVolumeLabel(rootPathName, volumeName, /)
-#[pyfunction]
-#[pyo3(name = "SetVolumeLabel", signature = (rootPathName, volumeName, /))]
-#[allow(non_snake_case)]
-fn set_volume_label(rootPathName: WideArg, volumeName: WideArg) -> PyResult<()> {
-    let _ = (rootPathName, volumeName);
-    Ok(core::set_volume_label().py_api("SetVolumeLabel")?)
-}
-
-/// SetVolumeMountPoint(VolumeMountPoint, VolumeName) -> str
-#[pyfunction]
-#[pyo3(name = "SetVolumeMountPoint", signature = (VolumeMountPoint, VolumeName))]
-#[allow(non_snake_case)]
-fn set_volume_mount_point(VolumeMountPoint: WideArg, VolumeName: WideArg) -> PyResult<String> {
-    let _ = (VolumeMountPoint, VolumeName);
-    core::set_volume_mount_point().py_api("SetVolumeMountPoint")?;
-    Ok(String::new())
-}
-
-/// DeleteVolumeMountPoint(VolumeMountPoint)
-#[pyfunction]
-#[pyo3(name = "DeleteVolumeMountPoint", signature = (VolumeMountPoint))]
-#[allow(non_snake_case)]
-fn delete_volume_mount_point(VolumeMountPoint: WideArg) -> PyResult<()> {
-    let _ = VolumeMountPoint;
-    Ok(core::delete_volume_mount_point().py_api("DeleteVolumeMountPoint")?)
-}
-
 /// WSAAsyncSelect(socket, hwnd, wMsg, networkEvents, /)
 #[pyfunction]
 #[pyo3(name = "WSAAsyncSelect", signature = (socket, hwnd, wMsg, networkEvents, /))]
@@ -216,9 +188,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_encrypted_file_raw, m)?)?;
     m.add_function(wrap_pyfunction!(close_encrypted_file_raw, m)?)?;
     m.add_function(wrap_pyfunction!(set_file_short_name, m)?)?;
-    m.add_function(wrap_pyfunction!(set_volume_label, m)?)?;
-    m.add_function(wrap_pyfunction!(set_volume_mount_point, m)?)?;
-    m.add_function(wrap_pyfunction!(delete_volume_mount_point, m)?)?;
     m.add_function(wrap_pyfunction!(wsa_async_select, m)?)?;
     Ok(())
 }

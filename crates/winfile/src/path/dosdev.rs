@@ -4,7 +4,9 @@
 //! A table is a directory of symlinks named in lowercase: `c:` → a Linux directory,
 //! `com1` → `/dev/ttyS0`, `c::` → a volume device, `unc` → a directory holding
 //! `server/share/...`. Two tables are consulted, first hit wins:
-//! 1. `$XDG_RUNTIME_DIR/winfile/dosdevices/` (runtime definitions, `DefineDosDevice`);
+//! 1. `$XDG_RUNTIME_DIR/winfile/dosdevices/` (runtime definitions, `DefineDosDevice`;
+//!    when the variable is unset, `/tmp/winfile-<uid>/winfile/dosdevices/`, used only
+//!    if `/tmp/winfile-<uid>` belongs to the user);
 //! 2. `$XDG_CONFIG_HOME/winfile/dosdevices/` (default `$HOME/.config/winfile/dosdevices/`).
 //!
 //! If neither defines `z:`, it maps to `/`. The tables are read on every lookup (a
@@ -24,10 +26,31 @@ pub struct DosDevices {
     dirs: Vec<PathBuf>,
 }
 
-/// `$XDG_RUNTIME_DIR/winfile/dosdevices`, where runtime definitions live (if the
-/// variable is set to an absolute path).
+/// `$XDG_RUNTIME_DIR/winfile/dosdevices`, where runtime definitions live; when the
+/// variable is unset (or relative), the per-user fallback
+/// `/tmp/winfile-<uid>/winfile/dosdevices`.
 pub fn runtime_table_dir() -> Option<PathBuf> {
-    absolute_var("XDG_RUNTIME_DIR").map(|d| d.join("winfile").join("dosdevices"))
+    Some(runtime_base().join("winfile").join("dosdevices"))
+}
+
+/// `$XDG_RUNTIME_DIR`, else `/tmp/winfile-<uid>`.
+fn runtime_base() -> PathBuf {
+    absolute_var("XDG_RUNTIME_DIR").unwrap_or_else(|| {
+        PathBuf::from(format!("/tmp/winfile-{}", rustix::process::geteuid().as_raw()))
+    })
+}
+
+/// The runtime table to read: always under `$XDG_RUNTIME_DIR`; the /tmp fallback only
+/// when it exists and belongs to the user (another user could have made it).
+fn readable_runtime_table() -> Option<PathBuf> {
+    if absolute_var("XDG_RUNTIME_DIR").is_none() {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::symlink_metadata(runtime_base()).ok()?;
+        if !meta.is_dir() || meta.uid() != rustix::process::geteuid().as_raw() {
+            return None;
+        }
+    }
+    runtime_table_dir()
 }
 
 /// `$XDG_CONFIG_HOME/winfile/dosdevices` (default `$HOME/.config/winfile/dosdevices`).
@@ -48,7 +71,7 @@ impl DosDevices {
     /// The tables named by the environment (runtime, then per-user).
     pub fn from_env() -> Self {
         Self {
-            dirs: runtime_table_dir()
+            dirs: readable_runtime_table()
                 .into_iter()
                 .chain(user_table_dir())
                 .collect(),

@@ -91,7 +91,9 @@ fn environment() {
     let old_cfg = env::var_os("XDG_CONFIG_HOME");
     let old_run = env::var_os("XDG_RUNTIME_DIR");
     env::set_var("XDG_CONFIG_HOME", &cfg);
-    env::remove_var("XDG_RUNTIME_DIR");
+    // A private runtime directory (unset, the /tmp/winfile-<uid> fallback would be read).
+    let run = tmp.path().join("run");
+    env::set_var("XDG_RUNTIME_DIR", &run);
     let root = drive_root('k');
     let mask = logical_drives();
     let dirs = DosDevices::from_env();
@@ -99,10 +101,11 @@ fn environment() {
         Some(v) => env::set_var("XDG_CONFIG_HOME", v),
         None => env::remove_var("XDG_CONFIG_HOME"),
     }
-    if let Some(v) = old_run {
-        env::set_var("XDG_RUNTIME_DIR", v);
+    match old_run {
+        Some(v) => env::set_var("XDG_RUNTIME_DIR", v),
+        None => env::remove_var("XDG_RUNTIME_DIR"),
     }
     assert_eq!(root, Some(fs::canonicalize(tmp.path()).unwrap()));
     assert_eq!(mask, (1 << 10) | (1 << 25));
-    assert_eq!(dirs.dirs(), &[table]);
+    assert_eq!(dirs.dirs(), &[run.join("winfile").join("dosdevices"), table]);
 }
