@@ -25,8 +25,12 @@ build: venv
 cargo-test:
 	cargo test -p winfile
 
+# Everything under the default engine (io_uring where the kernel allows it), then the
+# tests that go through the completion engine again on the thread pool (mio's TestPoll).
+ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_notify.py tests/win32event
 pytest: build
 	$(PY) -m pytest -q
+	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)
 
 # Stubs vs the built modules: our python/*.pyi, then typeshed's types-pywin32.
 stubtest: build

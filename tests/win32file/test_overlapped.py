@@ -238,3 +238,15 @@ def test_synchronous_handle_with_overlapped_signals_event(data_file):
     assert rc == 0 and bytes(data) == bytes(range(10, 14))
     assert win32event.WaitForSingleObject(ol.hEvent, 0) == 0
     assert win32file.GetOverlappedResult(h, ol, False) == 4
+
+
+def test_engine_backend_follows_winfile_engine(run_child):
+    from winfile import _native
+
+    assert _native.engine_name() in ("uring", "pool")
+    if os.environ.get("WINFILE_ENGINE") == "pool":
+        assert _native.engine_name() == "pool"
+    code = "import os, sys; os.environ['WINFILE_ENGINE'] = sys.argv[1]; from winfile import _native; print(_native.engine_name())"
+    assert run_child(code, "pool").stdout.strip() == "pool"
+    # Forcing io_uring gives it where the kernel allows it, else the pool.
+    assert run_child(code, "uring").stdout.strip() in ("uring", "pool")
