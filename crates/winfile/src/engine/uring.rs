@@ -51,8 +51,8 @@ const MEM_ALIGN: usize = 4096;
 
 /// What callers share with the engine thread.
 struct Shared {
-    /// Jobs not yet taken by the engine thread.
-    queue: Mutex<Vec<Job>>,
+    /// Checked operations not yet taken by the engine thread.
+    queue: Mutex<Vec<Op>>,
     /// Set by `wake_cancelled`: scan the table for cancelled operations.
     cancel: AtomicBool,
     /// The engine thread is (about to be) waiting in the kernel: wake it through `wake`.
@@ -114,8 +114,14 @@ impl Uring {
         }
     }
 
+    /// Checks the job on the caller's thread (completing it at once when a check fails),
+    /// reads at once what the page cache holds (RWF_NOWAIT), and queues the rest.
     pub(super) fn submit(&self, job: Job) {
-        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).push(job);
+        let Some(mut op) = Op::prepare(job) else { return };
+        if op.try_inline() {
+            return op.finish_inline();
+        }
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).push(op);
         if self.shared.idle.swap(false, Ordering::SeqCst) {
             self.shared.kick();
         }
@@ -198,6 +204,101 @@ struct Op {
     /// Waiting on a POLL_ADD after -EAGAIN (descriptors opened O_NONBLOCK).
     polling: bool,
     generation: u32,
+    /// The outcome of an operation completed on the caller's thread.
+    inline: Option<Outcome>,
+}
+
+/// What an operation ended with: (status, bytes).
+type Outcome = (Win32Error, usize);
+
+impl Op {
+    /// The synchronous path's checks (mandatory locks, FILE_FLAG_NO_BUFFERING rules) and
+    /// the buffer; `None` when the job was completed here.
+    fn prepare(job: Job) -> Option<Op> {
+        if job.ctl.is_cancelled() {
+            (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
+            return None;
+        }
+        let stream = job.file.kind() != FileKind::Disk;
+        let unbuffered = job.file.flags() & FILE_FLAG_NO_BUFFERING != 0;
+        let (write, len) = match &job.kind {
+            JobKind::Read(n) => (false, *n),
+            JobKind::Write(d) => (true, d.len()),
+        };
+        let api = if write { "WriteFile" } else { "ReadFile" };
+        if !stream {
+            if unbuffered && (len as u64 % SECTOR != 0 || job.offset % SECTOR != 0) {
+                (job.done)(Win32Error::INVALID_PARAMETER, 0, Vec::new());
+                return None;
+            }
+            if let Err(e) = crate::lock::check_io(&job.file, Some(job.offset), len, write, api) {
+                (job.done)(e.code(), 0, Vec::new());
+                return None;
+            }
+        }
+        if len == 0 {
+            (job.done)(Win32Error::SUCCESS, 0, Vec::new());
+            return None;
+        }
+        let aligned = unbuffered && !stream;
+        let mut job = job;
+        let buf = match std::mem::replace(&mut job.kind, JobKind::Read(len)) {
+            JobKind::Read(_) => Buf::zeroed(len, aligned),
+            JobKind::Write(data) => Buf::from_data(data, aligned),
+        };
+        Some(Op { job, buf, progress: 0, write, stream, cancel_sent: false, polling: false, generation: 0, inline: None })
+    }
+
+    /// Reads of cached disk data need no kernel worker nor engine thread: preadv2 with
+    /// RWF_NOWAIT gives what the page cache holds, or EAGAIN. True when the operation
+    /// is over (then `finish_inline`); otherwise the ring does the rest from `progress`.
+    fn try_inline(&mut self) -> bool {
+        if self.write || self.stream || self.buf.start != 0 {
+            return false;
+        }
+        loop {
+            let rest = &mut self.buf.mem[self.progress..self.buf.len];
+            let r = rustix::io::preadv2(
+                self.job.file.fd(),
+                &mut [std::io::IoSliceMut::new(rest)],
+                self.job.offset + self.progress as u64,
+                rustix::io::ReadWriteFlags::NOWAIT,
+            );
+            match r {
+                Ok(0) => {
+                    self.inline = Some(if self.progress == 0 { (Win32Error::HANDLE_EOF, 0) } else { (Win32Error::SUCCESS, self.progress) });
+                    return true;
+                }
+                Ok(n) => {
+                    self.progress += n;
+                    if self.progress == self.buf.len {
+                        self.inline = Some((Win32Error::SUCCESS, self.progress));
+                        return true;
+                    }
+                }
+                Err(Errno::INTR) => {}
+                Err(Errno::AGAIN | Errno::OPNOTSUPP | Errno::INVAL) => return false,
+                Err(e) => {
+                    self.inline = Some((Win32Error::from(e), 0));
+                    return true;
+                }
+            }
+        }
+    }
+
+    fn finish_inline(self) {
+        let (status, n) = self.inline.unwrap_or((Win32Error::SUCCESS, self.progress));
+        self.finish(status, n);
+    }
+
+    /// Calls `done` with the outcome and the data read.
+    fn finish(self, status: Win32Error, n: usize) {
+        if self.write && status == Win32Error::SUCCESS && !self.stream {
+            crate::io::note_written(&self.job.file);
+        }
+        let data = if self.write { Vec::new() } else { self.buf.into_data(n) };
+        (self.job.done)(status, n, data);
+    }
 }
 
 struct Engine {
@@ -239,8 +340,8 @@ impl Engine {
         self.arm_wake(&mut wake_buf);
         loop {
             let jobs = std::mem::take(&mut *self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner));
-            for job in jobs {
-                self.start(job);
+            for op in jobs {
+                self.start(op);
             }
             if self.shared.cancel.swap(false, Ordering::SeqCst) {
                 self.send_cancels();
@@ -283,36 +384,11 @@ impl Engine {
         unsafe { self.push(&sqe) };
     }
 
-    /// Checks a new job and starts it, or completes it at once.
-    fn start(&mut self, job: Job) {
-        if job.ctl.is_cancelled() {
-            return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
+    /// Gives a checked operation a slot and starts it.
+    fn start(&mut self, mut op: Op) {
+        if op.job.ctl.is_cancelled() {
+            return op.finish(Win32Error::OPERATION_ABORTED, 0);
         }
-        let stream = job.file.kind() != FileKind::Disk;
-        let unbuffered = job.file.flags() & FILE_FLAG_NO_BUFFERING != 0;
-        let (write, len) = match &job.kind {
-            JobKind::Read(n) => (false, *n),
-            JobKind::Write(d) => (true, d.len()),
-        };
-        let api = if write { "WriteFile" } else { "ReadFile" };
-        if !stream {
-            // The synchronous path's rules, checked before the kernel sees the request.
-            if unbuffered && (len as u64 % SECTOR != 0 || job.offset % SECTOR != 0) {
-                return (job.done)(Win32Error::INVALID_PARAMETER, 0, Vec::new());
-            }
-            if let Err(e) = crate::lock::check_io(&job.file, Some(job.offset), len, write, api) {
-                return (job.done)(e.code(), 0, Vec::new());
-            }
-        }
-        if len == 0 {
-            return (job.done)(Win32Error::SUCCESS, 0, Vec::new());
-        }
-        let aligned = unbuffered && !stream;
-        let mut job = job;
-        let buf = match std::mem::replace(&mut job.kind, JobKind::Read(len)) {
-            JobKind::Read(_) => Buf::zeroed(len, aligned),
-            JobKind::Write(data) => Buf::from_data(data, aligned),
-        };
         let idx = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -323,8 +399,8 @@ impl Engine {
         };
         let generation = self.generations[idx as usize].wrapping_add(1);
         self.generations[idx as usize] = generation;
-        self.ops[idx as usize] =
-            Some(Op { job, buf, progress: 0, write, stream, cancel_sent: false, polling: false, generation });
+        op.generation = generation;
+        self.ops[idx as usize] = Some(op);
         self.issue(idx);
     }
 
@@ -434,10 +510,6 @@ impl Engine {
     fn finish(&mut self, idx: u32, status: Win32Error, n: usize) {
         let Some(op) = self.ops[idx as usize].take() else { return };
         self.free.push(idx);
-        if op.write && status == Win32Error::SUCCESS && !op.stream {
-            crate::io::note_written(&op.job.file);
-        }
-        let data = if op.write { Vec::new() } else { op.buf.into_data(n) };
-        (op.job.done)(status, n, data);
+        op.finish(status, n);
     }
 }
