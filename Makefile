@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke fuzz
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz
 
 demo: build
 	$(PY) examples/tour.py
@@ -56,3 +56,7 @@ bench: build
 
 bench-smoke: build
 	$(PY) benches/run.py --smoke --json benches/results-smoke.json
+
+# QD32 random reads through a completion port (Rust and Python) vs fio's io_uring engine.
+bench-iocp: build
+	$(PY) benches/bench_iocp.py
