@@ -253,7 +253,8 @@ impl Op {
     /// RWF_NOWAIT gives what the page cache holds, or EAGAIN. True when the operation
     /// is over (then `finish_inline`); otherwise the ring does the rest from `progress`.
     fn try_inline(&mut self) -> bool {
-        if self.write || self.stream || self.buf.start != 0 {
+        // O_DIRECT transfers (FILE_FLAG_NO_BUFFERING) go to the device: the ring does them.
+        if self.write || self.stream || self.job.file.flags() & FILE_FLAG_NO_BUFFERING != 0 {
             return false;
         }
         loop {
