@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke fuzz
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz
 
 demo: build
 	$(PY) examples/tour.py
@@ -25,8 +25,12 @@ build: venv
 cargo-test:
 	cargo test -p winfile
 
+# Everything under the default engine (io_uring where the kernel allows it), then the
+# tests that go through the completion engine again on the thread pool (mio's TestPoll).
+ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_notify.py tests/win32event
 pytest: build
 	$(PY) -m pytest -q
+	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)
 
 # Stubs vs the built modules: our python/*.pyi, then typeshed's types-pywin32.
 stubtest: build
@@ -52,3 +56,7 @@ bench: build
 
 bench-smoke: build
 	$(PY) benches/run.py --smoke --json benches/results-smoke.json
+
+# QD32 random reads through a completion port (Rust and Python) vs fio's io_uring engine.
+bench-iocp: build
+	$(PY) benches/bench_iocp.py

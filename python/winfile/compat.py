@@ -41,9 +41,11 @@ class Entry(NamedTuple):
 _TX = "Transaction other than None/0 is refused with error 50 (ERROR_NOT_SUPPORTED) until transactions land."
 _OVL = (
     "On a FILE_FLAG_OVERLAPPED handle with an OVERLAPPED: returns ERROR_IO_PENDING and completes "
-    "through the completion engine (thread pool; io_uring backend planned), filling the buffer, then "
-    "Internal/InternalHigh, then hEvent, then the handle's completion port. On a synchronous handle the "
-    "OVERLAPPED gives the offset and the call completes before returning."
+    "through the completion engine (io_uring, else a thread pool; WINFILE_ENGINE=uring|pool forces one), "
+    "filling the buffer, then Internal/InternalHigh, then hEvent, then the handle's completion port. Reads of "
+    "cached data may complete before the call returns (still ERROR_IO_PENDING, event and packet as usual), as "
+    "Windows' cached fast path does. On a synchronous handle the OVERLAPPED gives the offset and the call "
+    "completes before returning."
 )
 _LOCKS = "Binding for processes using winfile only: Linux cannot make other processes honour them."
 _EFS = ("Raises error 6014 (ERROR_VOLUME_NOT_SUPPORT_EFS), Windows' answer on a volume without EFS (2/3 first for a "
@@ -89,13 +91,13 @@ ENTRIES = [
           "As CreateFile. " + _TX),
     Entry("CloseHandle", FULL, "Removes the handle from the handle table; the object's descriptor is closed with its last handle.",
           "0 and None are no-ops, as in pywin32."),
-    Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; the completion engine for overlapped handles.", _OVL),
+    Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; overlapped handles: io_uring (IORING_OP_READ; preadv2(RWF_NOWAIT) first for cached data), else a thread pool.", _OVL),
     Entry("WriteFile", FULL,
-          "write(2) on the handle's own open file description (pwrite(2) at an OVERLAPPED offset); ARCHIVE set on first write.",
+          "write(2) on the handle's own open file description (pwrite(2) at an OVERLAPPED offset); overlapped handles: io_uring (IORING_OP_WRITE), else a thread pool; ARCHIVE set on first write.",
           _OVL),
-    Entry("GetOverlappedResult", FULL, "Completion state under the wait hub; the wait sleeps on its condition variable.",
+    Entry("GetOverlappedResult", FULL, "Completion state (set by the engine: io_uring, else a thread pool) under the wait hub; the wait sleeps on its condition variable.",
           "Waits release the GIL and stay interruptible by Ctrl-C."),
-    Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine; the calling thread's I/O completes with 995."),
+    Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine, plus IORING_OP_ASYNC_CANCEL on io_uring; the calling thread's I/O completes with 995."),
     Entry("CreateIoCompletionPort", PARTIAL, "In-process packet queue with LIFO hand-off to waiting threads; the file's completions post to it.",
           "Associating returns the same object passed as existing. The concurrency value counts threads released by the port "
           "until they call GetQueuedCompletionStatus again or exit; Linux cannot tell when such a thread blocks elsewhere."),

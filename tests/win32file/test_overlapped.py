@@ -250,3 +250,15 @@ def test_file_handle_is_signaled_when_its_io_completes(fifo):
     os.write(keep, b"data")
     assert win32event.WaitForSingleObject(h, 5000) == win32event.WAIT_OBJECT_0
     assert win32file.GetOverlappedResult(h, ol, False) == 4
+
+
+def test_engine_backend_follows_winfile_engine(run_child):
+    from winfile import _native
+
+    assert _native.engine_name() in ("uring", "pool")
+    if os.environ.get("WINFILE_ENGINE") == "pool":
+        assert _native.engine_name() == "pool"
+    code = "import os, sys; os.environ['WINFILE_ENGINE'] = sys.argv[1]; from winfile import _native; print(_native.engine_name())"
+    assert run_child(code, "pool").stdout.strip() == "pool"
+    # Forcing io_uring gives it where the kernel allows it, else the pool.
+    assert run_child(code, "uring").stdout.strip() in ("uring", "pool")

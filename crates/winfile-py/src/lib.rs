@@ -4,6 +4,7 @@
 
 mod buffer;
 mod conv;
+mod engine;
 mod error;
 mod pywintypes;
 mod win32event;
@@ -24,5 +25,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let w32e = PyModule::new(py, "win32event")?;
     win32event::register(&w32e)?;
     m.add_submodule(&w32e)?;
+    engine::register(m)?;
     Ok(())
 }

@@ -1,4 +1,9 @@
 //! Overlapped reads and writes, GetOverlappedResult, CancelIo and completion ports.
+//!
+//! Tests that go through the completion engine use `engine_test!` (once per backend).
+
+#[macro_use]
+mod engine_test;
 
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -22,8 +27,7 @@ fn submit_with(ol: &Arc<Overlapped>, event: Handle) -> Submit {
     Submit { ol: ol.clone(), event, token: None }
 }
 
-#[test]
-fn reads_and_writes_at_offsets_signal_the_event() {
+engine_test!(fn reads_and_writes_at_offsets_signal_the_event() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("ov.bin");
     let h = open_overlapped(f.to_str().unwrap(), CREATE_NEW);
@@ -46,10 +50,9 @@ fn reads_and_writes_at_offsets_signal_the_event() {
     submit_read(h, 10, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
     assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::HANDLE_EOF);
     handle::close(h).unwrap();
-}
+});
 
-#[test]
-fn completion_port_gets_one_packet_per_operation() {
+engine_test!(fn completion_port_gets_one_packet_per_operation() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("port.bin");
     std::fs::write(&f, vec![7u8; 64 * 1024]).unwrap();
@@ -76,7 +79,7 @@ fn completion_port_gets_one_packet_per_operation() {
     drop(ops);
     handle::close(h).unwrap();
     handle::close(port).unwrap();
-}
+});
 
 #[test]
 fn lifo_wakeup_and_abandoned_waits() {
@@ -102,8 +105,7 @@ fn lifo_wakeup_and_abandoned_waits() {
     assert_eq!(order.lock().unwrap().len(), 1);
 }
 
-#[test]
-fn cancel_and_close_abort_pending_reads() {
+engine_test!(fn cancel_and_close_abort_pending_reads() {
     let (r, w) = rustix::pipe::pipe().unwrap();
     let _keep = w;
     let raw = std::os::fd::AsRawFd::as_raw_fd(&r);
@@ -135,4 +137,251 @@ fn cancel_and_close_abort_pending_reads() {
     };
     assert_eq!(status, 995);
     drop(writer);
+});
+
+fn make_fifo(d: &tempfile::TempDir) -> std::path::PathBuf {
+    let fifo = d.path().join("fifo");
+    rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, rustix::fs::Mode::from_bits_truncate(0o600), 0).unwrap();
+    fifo
 }
+
+fn collect_into(sink: &Arc<Mutex<Vec<u8>>>) -> Option<Deliver> {
+    let sink = sink.clone();
+    Some(Box::new(move |d: &[u8]| sink.lock().unwrap().extend_from_slice(d)))
+}
+
+engine_test!(fn fifo_read_completes_when_data_arrives_and_writes_reach_the_reader() {
+    use std::io::{Read, Write};
+    let d = tempfile::tempdir().unwrap();
+    let fifo = make_fifo(&d);
+    let mut peer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+    let h = open_overlapped(fifo.to_str().unwrap(), OPEN_EXISTING);
+    let ev = sync::create_event(true, false, None).unwrap();
+    let ol = Arc::new(Overlapped::new());
+    ol.set_offset(12345); // ignored for pipes
+    let got = Arc::new(Mutex::new(Vec::new()));
+    submit_read(h, 64, submit_with(&ol, ev), collect_into(&got)).unwrap();
+    assert_eq!(sync::wait_for_single(ev, Some(Duration::from_millis(50))).unwrap(), sync::WaitOutcome::Timeout);
+    peer.write_all(b"ping").unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 4);
+    assert_eq!(&*got.lock().unwrap(), b"ping");
+
+    let olw = Arc::new(Overlapped::new());
+    submit_write(h, b"pong".to_vec(), submit_with(&olw, Handle::from_raw(0))).unwrap();
+    assert_eq!(get_overlapped_result(h, &olw, true).unwrap(), 4);
+    let mut back = [0u8; 4];
+    peer.read_exact(&mut back).unwrap();
+    assert_eq!(&back, b"pong");
+    handle::close(h).unwrap();
+});
+
+engine_test!(fn many_operations_through_a_port_under_eight_threads() {
+    const OPS: u64 = 4000;
+    const CHUNK: u64 = 512;
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("many.bin");
+    let content: Vec<u8> = (0..OPS * CHUNK).map(|i| (i / CHUNK) as u8).collect();
+    std::fs::write(&f, &content).unwrap();
+    let h = open_overlapped(f.to_str().unwrap(), OPEN_EXISTING);
+    let port = create_io_completion_port(0);
+    associate(h, port, 7).unwrap();
+    let seen = Arc::new(Mutex::new(vec![0u32; OPS as usize]));
+    let waiters: Vec<_> = (0..8)
+        .map(|_| {
+            let seen = seen.clone();
+            thread::spawn(move || loop {
+                match get_queued_completion_status(port, Some(Duration::from_secs(10))) {
+                    Ok(p) if p.key == 7 => {
+                        assert_eq!((p.status, p.bytes), (Win32Error::SUCCESS, CHUNK as usize));
+                        let i = *p.token.unwrap().downcast::<u64>().unwrap();
+                        seen.lock().unwrap()[i as usize] += 1;
+                    }
+                    Ok(_) => return, // the stop packet
+                    Err(e) => panic!("GetQueuedCompletionStatus: {e:?}"),
+                }
+            })
+        })
+        .collect();
+    let bad = Arc::new(Mutex::new(0u32));
+    // Submitters on several threads too; each checks its data.
+    let submitters: Vec<_> = (0..4u64)
+        .map(|t| {
+            let bad = bad.clone();
+            thread::spawn(move || {
+                for i in (t..OPS).step_by(4) {
+                    let ol = Arc::new(Overlapped::new());
+                    ol.set_offset(i * CHUNK);
+                    let bad = bad.clone();
+                    let check: Deliver = Box::new(move |d: &[u8]| {
+                        if d.len() != CHUNK as usize || d.iter().any(|b| *b != i as u8) {
+                            *bad.lock().unwrap() += 1;
+                        }
+                    });
+                    submit_read(h, CHUNK as usize, Submit { ol, event: Handle::from_raw(0), token: Some(Box::new(i)) }, Some(check)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for s in submitters {
+        s.join().unwrap();
+    }
+    // Wait for every packet, then stop the waiters.
+    let mut rounds = 0;
+    while seen.lock().unwrap().iter().sum::<u32>() < OPS as u32 && rounds < 1000 {
+        thread::sleep(Duration::from_millis(10));
+        rounds += 1;
+    }
+    for _ in 0..8 {
+        post_queued_completion_status(port, 0, 0, None).unwrap();
+    }
+    for w in waiters {
+        w.join().unwrap();
+    }
+    assert!(seen.lock().unwrap().iter().all(|n| *n == 1), "a packet was lost or duplicated");
+    assert_eq!(*bad.lock().unwrap(), 0, "wrong data delivered");
+    handle::close(h).unwrap();
+    handle::close(port).unwrap();
+});
+
+engine_test!(fn post_and_get_across_threads() {
+    let port = create_io_completion_port(0);
+    let getter = thread::spawn(move || {
+        (0..100).map(|_| get_queued_completion_status(port, Some(Duration::from_secs(10))).unwrap().key).collect::<Vec<_>>()
+    });
+    let posters: Vec<_> = (0..4u64)
+        .map(|t| thread::spawn(move || for i in 0..25 { post_queued_completion_status(port, 0, t * 100 + i, None).unwrap() }))
+        .collect();
+    for p in posters {
+        p.join().unwrap();
+    }
+    let mut keys = getter.join().unwrap();
+    keys.sort_unstable();
+    let mut want: Vec<u64> = (0..4u64).flat_map(|t| (0..25).map(move |i| t * 100 + i)).collect();
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    handle::close(port).unwrap();
+});
+
+engine_test!(fn dropping_every_reference_mid_flight() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = make_fifo(&d);
+    let _peer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+    let h = open_overlapped(fifo.to_str().unwrap(), OPEN_EXISTING);
+    let ev = sync::create_event(true, false, None).unwrap();
+    let kept = Arc::new(Overlapped::new());
+    for _ in 0..50 {
+        // The caller's only reference goes at once; the engine keeps the operation alive.
+        submit_read(h, 4096, submit_with(&Arc::new(Overlapped::new()), Handle::from_raw(0)), None).unwrap();
+    }
+    submit_read(h, 4096, submit_with(&kept, ev), None).unwrap();
+    handle::close(h).unwrap();
+    assert_eq!(sync::wait_for_single(ev, Some(Duration::from_secs(10))).unwrap(), sync::WaitOutcome::Object(0));
+    assert_eq!(kept.internal(), 995);
+    handle::close(ev).unwrap();
+});
+
+engine_test!(fn zero_length_eof_and_locked_ranges() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("lk.bin");
+    std::fs::write(&f, vec![1u8; 4096]).unwrap();
+    let p = CreateParams {
+        access: GENERIC_READ | GENERIC_WRITE,
+        share: FILE_SHARE_READ | FILE_SHARE_WRITE,
+        disposition: OPEN_EXISTING,
+        flags_and_attributes: FILE_FLAG_OVERLAPPED,
+        ..Default::default()
+    };
+    let h = create_file(f.to_str().unwrap(), &p).unwrap();
+    let other = create_file(f.to_str().unwrap(), &CreateParams { flags_and_attributes: 0, ..p.clone() }).unwrap();
+    let ol = Arc::new(Overlapped::new());
+    submit_read(h, 0, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 0);
+    ol.set_offset(4000);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    submit_read(h, 1000, submit_with(&ol, Handle::from_raw(0)), collect_into(&got)).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 96); // short at end of file
+    assert_eq!(got.lock().unwrap().len(), 96);
+    ol.set_offset(4096);
+    submit_read(h, 10, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::HANDLE_EOF);
+    // Another handle's exclusive lock: reads and writes of the range fail with 33.
+    winfile::lock::lock_file(other, 100, 100).unwrap();
+    ol.set_offset(150);
+    submit_read(h, 10, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::LOCK_VIOLATION);
+    submit_write(h, b"x".to_vec(), submit_with(&ol, Handle::from_raw(0))).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::LOCK_VIOLATION);
+    ol.set_offset(300);
+    submit_write(h, b"y".to_vec(), submit_with(&ol, Handle::from_raw(0))).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 1);
+    assert_eq!(std::fs::read(&f).unwrap()[300], b'y');
+    handle::close(other).unwrap();
+    handle::close(h).unwrap();
+});
+
+engine_test!(fn no_buffering_alignment() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("direct.bin");
+    let content: Vec<u8> = (0..8192u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&f, &content).unwrap();
+    let p = CreateParams {
+        access: GENERIC_READ | GENERIC_WRITE,
+        disposition: OPEN_EXISTING,
+        flags_and_attributes: FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING,
+        ..Default::default()
+    };
+    let h = create_file(f.to_str().unwrap(), &p).unwrap();
+    let ol = Arc::new(Overlapped::new());
+    ol.set_offset(100);
+    submit_read(h, 512, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::INVALID_PARAMETER);
+    ol.set_offset(512);
+    submit_read(h, 100, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::INVALID_PARAMETER);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    submit_read(h, 1024, submit_with(&ol, Handle::from_raw(0)), collect_into(&got)).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 1024);
+    assert_eq!(&got.lock().unwrap()[..], &content[512..1536]);
+    // Unbuffered reads go through the ring on io_uring: a short read at the end of the
+    // file, then end of file.
+    ol.set_offset(7680);
+    submit_read(h, 1024, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 512);
+    ol.set_offset(8192);
+    submit_read(h, 512, submit_with(&ol, Handle::from_raw(0)), None).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap_err().code(), Win32Error::HANDLE_EOF);
+    ol.set_offset(4096);
+    submit_write(h, vec![9u8; 512], submit_with(&ol, Handle::from_raw(0))).unwrap();
+    assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 512);
+    handle::close(h).unwrap();
+    assert_eq!(&std::fs::read(&f).unwrap()[4096..4608], &[9u8; 512][..]);
+});
+
+engine_test!(fn uncached_reads_complete_with_the_data() {
+    // Evicted pages: io_uring cannot serve these inline, so the ring (or a pool worker)
+    // reads them from the disk.
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("cold.bin");
+    let content: Vec<u8> = (0..(1u32 << 20)).map(|i| (i * 7 % 253) as u8).collect();
+    std::fs::write(&f, &content).unwrap();
+    let file = std::fs::File::open(&f).unwrap();
+    file.sync_all().unwrap();
+    rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+    let h = open_overlapped(f.to_str().unwrap(), OPEN_EXISTING);
+    let ops: Vec<_> = [3u64, 100, 0, 200, 254]
+        .iter()
+        .map(|&i| {
+            let ol = Arc::new(Overlapped::new());
+            ol.set_offset(i * 4096 + 10);
+            let got = Arc::new(Mutex::new(Vec::new()));
+            submit_read(h, 4096, submit_with(&ol, Handle::from_raw(0)), collect_into(&got)).unwrap();
+            (i, ol, got)
+        })
+        .collect();
+    for (i, ol, got) in ops {
+        assert_eq!(get_overlapped_result(h, &ol, true).unwrap(), 4096);
+        let at = (i * 4096 + 10) as usize;
+        assert_eq!(&got.lock().unwrap()[..], &content[at..at + 4096]);
+    }
+    handle::close(h).unwrap();
+});

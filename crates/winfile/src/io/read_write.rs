@@ -166,6 +166,11 @@ fn write_some(file: &File, data: &[u8], offset: Option<u64>) -> std::result::Res
     write_loop(file, bounce.bytes(), offset)
 }
 
+/// A write to `file` went through another path (the io_uring engine): mark it modified.
+pub(crate) fn note_written(file: &File) {
+    mark_modified(file);
+}
+
 fn mark_modified(file: &File) {
     if file.note_modified() {
         if let Err(e) = crate::info::mark_archive(file.fd(), file.path()) {

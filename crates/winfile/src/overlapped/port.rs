@@ -59,31 +59,47 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Port {
     /// Hands out queued packets to waiting threads while the concurrency allows, newest
-    /// waiter first.
-    fn dispatch(&self, st: &mut State) {
+    /// waiter first. Returns the waiters to wake, to be notified once the state lock is
+    /// released (so a woken thread does not run straight into it).
+    #[must_use]
+    fn dispatch(&self, st: &mut State) -> Vec<Arc<Waiter>> {
+        let mut woken = Vec::new();
         while st.active < self.concurrency && !st.queue.is_empty() {
             let Some(w) = st.waiters.pop() else { break };
             let Some(p) = st.queue.pop_front() else { break };
             st.active += 1;
             *lock(&w.slot) = Some(Wake::Packet(p));
-            w.cv.notify_one();
+            woken.push(w);
         }
+        woken
     }
 
     /// Queues a packet.
     pub fn post(&self, p: Packet) {
-        let mut st = lock(&self.state);
-        if st.closed {
-            return;
-        }
-        st.queue.push_back(p);
-        self.dispatch(&mut st);
+        let woken = {
+            let mut st = lock(&self.state);
+            if st.closed {
+                return;
+            }
+            st.queue.push_back(p);
+            self.dispatch(&mut st)
+        };
+        wake(woken);
     }
 
     fn deactivate(&self) {
-        let mut st = lock(&self.state);
-        st.active = st.active.saturating_sub(1);
-        self.dispatch(&mut st);
+        let woken = {
+            let mut st = lock(&self.state);
+            st.active = st.active.saturating_sub(1);
+            self.dispatch(&mut st)
+        };
+        wake(woken);
+    }
+}
+
+fn wake(woken: Vec<Arc<Waiter>>) {
+    for w in woken {
+        w.cv.notify_one();
     }
 }
 
@@ -201,12 +217,21 @@ pub fn get_queued_completion_status_with(
     interrupted: &mut dyn FnMut() -> bool,
 ) -> std::result::Result<Packet, Win32Error> {
     let port = handle::get::<Port>(port)?;
-    // Coming back to the port (or any port) ends this thread's previous release.
+    // Coming back to the port (or any port) ends this thread's previous release; coming
+    // back to the same port does so under the lock taken below.
+    let mut back = false;
     if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()).and_then(|w| w.upgrade()) {
-        prev.deactivate();
+        if Arc::ptr_eq(&prev, &port) {
+            back = true;
+        } else {
+            prev.deactivate();
+        }
     }
     let waiter = {
         let mut st = lock(&port.state);
+        if back {
+            st.active = st.active.saturating_sub(1);
+        }
         if st.closed {
             return Err(Win32Error::ABANDONED_WAIT_0);
         }

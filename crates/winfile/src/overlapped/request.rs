@@ -177,7 +177,8 @@ pub fn submit_directory_changes(h: Handle, buf_len: usize, subtree: bool, filter
 /// offset; the caller then sees ERROR_IO_PENDING. `deliver` receives the data.
 ///
 /// # Linux mechanism
-/// The completion engine (io_uring or a thread pool) performs pread(2).
+/// The completion engine: io_uring (preadv2 with RWF_NOWAIT for cached data, else
+/// IORING_OP_READ), or a thread pool doing pread(2).
 pub fn submit_read(h: Handle, len: usize, s: Submit, deliver: Option<Deliver>) -> Result<()> {
     submit(h, JobKind::Read(len), s, deliver, "ReadFile")
 }
@@ -185,7 +186,7 @@ pub fn submit_read(h: Handle, len: usize, s: Submit, deliver: Option<Deliver>) -
 /// `WriteFile` on an overlapped handle—queues a write of `data` at the OVERLAPPED's offset.
 ///
 /// # Linux mechanism
-/// The completion engine (io_uring or a thread pool) performs pwrite(2).
+/// The completion engine: io_uring (IORING_OP_WRITE), or a thread pool doing pwrite(2).
 pub fn submit_write(h: Handle, data: Vec<u8>, s: Submit) -> Result<()> {
     submit(h, JobKind::Write(data), s, None, "WriteFile")
 }
@@ -195,7 +196,8 @@ pub fn submit_write(h: Handle, data: Vec<u8>, s: Submit) -> Result<()> {
 /// operation gives its status (38 end of file, 995 aborted, ...).
 ///
 /// # Linux mechanism
-/// Completion state under the wait hub; the wait sleeps on its condition variable.
+/// Completion state (set by the engine: io_uring, else a thread pool) under the wait
+/// hub; the wait sleeps on its condition variable.
 pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<usize> {
     const API: &str = "GetOverlappedResult";
     handle::get_any(h).api(API)?;

@@ -1,5 +1,6 @@
 //! The hub: one lock and one condition variable for every waitable object's state.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
 use std::thread::ThreadId;
 use std::time::Instant;
@@ -35,9 +36,13 @@ pub struct HubGuard<'a>(pub(super) MutexGuard<'a, ()>);
 struct Hub {
     lock: Mutex<()>,
     changed: Condvar,
+    /// Threads sleeping on `changed` (only changed under `lock`): signals with nobody
+    /// asleep skip the wake-up system call (every overlapped completion signals).
+    sleepers: AtomicUsize,
 }
 
-static HUB: LazyLock<Hub> = LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new() });
+static HUB: LazyLock<Hub> =
+    LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new(), sleepers: AtomicUsize::new(0) });
 
 /// Takes the hub lock.
 pub(crate) fn lock() -> HubGuard<'static> {
@@ -48,14 +53,18 @@ pub(crate) fn lock() -> HubGuard<'static> {
 pub(crate) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
     let guard = lock();
     let r = f(&guard);
+    let asleep = HUB.sleepers.load(Ordering::Relaxed) > 0;
     drop(guard);
-    HUB.changed.notify_all();
+    if asleep {
+        HUB.changed.notify_all();
+    }
     r
 }
 
 /// Sleeps until a state change or `until`, releasing the hub lock meanwhile.
 pub(crate) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
     let inner = guard.0;
+    HUB.sleepers.fetch_add(1, Ordering::Relaxed);
     let inner = match until {
         None => HUB.changed.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner),
         Some(t) => {
@@ -63,6 +72,7 @@ pub(crate) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuar
             HUB.changed.wait_timeout(inner, d).unwrap_or_else(std::sync::PoisonError::into_inner).0
         }
     };
+    HUB.sleepers.fetch_sub(1, Ordering::Relaxed);
     HubGuard(inner)
 }
 
