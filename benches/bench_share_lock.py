@@ -58,6 +58,50 @@ def open_close(cfg: Config):
         os.unlink(path)
 
 
+@workload("CreateFile+CloseHandle, drive path", unit="µs/call", goal=2.0, higher_is_better=False,
+          winfile="CreateFile('W:\\share-open.bin')+CloseHandle", baseline="os.open+os.close",
+          note="the same through a Windows name: drive W: of a private drive table, mapped to "
+               "the bench directory (path parsing and drive lookup included)")
+def open_close_drive(cfg: Config):
+    path = _file(cfg, "share-open-drive.bin")
+    table = cfg.dir / "config" / "winfile" / "dosdevices"
+    table.mkdir(parents=True, exist_ok=True)
+    link = table / "w:"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(cfg.dir.resolve())
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "XDG_RUNTIME_DIR")}
+    os.environ["XDG_CONFIG_HOME"] = str(cfg.dir / "config")
+    os.environ.pop("XDG_RUNTIME_DIR", None)
+    name = "W:\\share-open-drive.bin"
+    calls = cfg.pick(2000, 200)
+    try:
+        holder = win32file.CreateFile(name, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
+
+        def win_loop(n):
+            cf, ch, ex = win32file.CreateFile, win32file.CloseHandle, win32file.OPEN_EXISTING
+            for _ in range(n):
+                ch(cf(name, ACCESS, SHARE, None, ex, 0, None))
+
+        def os_loop(n):
+            op, cl, flags = os.open, os.close, os.O_RDWR | os.O_CLOEXEC
+            for _ in range(n):
+                cl(op(path, flags))
+
+        win_loop(calls)
+        os_loop(calls)
+        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
+                   batches=cfg.pick(20, 2))
+        holder.Close()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        os.unlink(path)
+
+
 @workload("LockFileEx+UnlockFileEx", unit="µs/call", goal=1.5, higher_is_better=False,
           winfile="LockFileEx(excl, fail now)+UnlockFileEx", baseline="fcntl.lockf",
           note="exclusive lock and unlock of bytes 100..149, nobody else holding the file's ranges")

@@ -9,7 +9,7 @@ from pathlib import Path
 BENCHES = Path(__file__).resolve().parent.parent / "benches"
 EXPECTED = [
     "ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential",
-    "CreateFile+CloseHandle", "LockFileEx+UnlockFileEx",
+    "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
 ]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
