@@ -292,8 +292,13 @@ def table(results: list, cfg: Config) -> str:
     lines = [fmt(head), fmt(["-" * n for n in widths])] + [fmt(r) for r in rows]
     mode = "smoke" if cfg.smoke else "full"
     lines.append(f"(median of {cfg.rounds} round(s) of interleaved batches, {mode} mode; "
-                 "ratio = winfile / baseline; rows without a ratio are measurements "
-                 "against an absolute goal)")
+                 "ratio = winfile / baseline)")
+    trials = sorted({len(r.winfile) for r in results if isinstance(r, MetricResult)})
+    if trials:
+        worst = sorted({r.metric.key for r in results if isinstance(r, MetricResult) and r.metric.worst})
+        lines.append(f"(rows without a ratio are measurements against an absolute goal: median of "
+                     f"{'/'.join(map(str, trials))} trial(s) per side"
+                     + (f", the worst trial for {', '.join(worst)}" if worst else "") + ")")
     notes, noted = [], set()
     for r in results:
         w = r.measurement if isinstance(r, MetricResult) else r.workload
