@@ -51,7 +51,9 @@ clean:
 	rm -rf $(VENV) python/winfile/*.so
 
 # Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
+# watchdog is the change-notification baseline (not a test dependency).
 bench: build
+	$(PY) -c "import watchdog" 2>/dev/null || $(PY) -m pip install -q watchdog
 	$(PY) benches/run.py
 
 bench-smoke: build

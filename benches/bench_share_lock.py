@@ -1,97 +1,137 @@
-"""Cost of share modes and byte-range locks (a benchmark, not a test).
+"""Share modes and byte-range locks: what binding a handle to Windows semantics costs.
 
-Prints per-operation times and two ratios:
-- CreateFile(OPEN_EXISTING, share mode) + CloseHandle  vs  os.open + os.close (goal <= 2x)
-- LockFileEx + UnlockFileEx                            vs  fcntl.lockf lock + unlock (goal <= 1.5x)
-
-Run: .venv/bin/python benches/bench_share_lock.py  (a standalone script; `main()`
-returns the numbers as a dict for a harness).
+- CreateFile(OPEN_EXISTING, share read|write) + CloseHandle vs os.open + os.close on
+  the same file, while another winfile handle of the file is open (so every open
+  runs the full share check against a holder, as in real use). The open is
+  read/write on both sides; os.open gets O_CLOEXEC as CreateFile's descriptor does.
+- LockFileEx(exclusive, fail immediately) + UnlockFileEx vs fcntl.lockf lock +
+  unlock (LOCK_EX|LOCK_NB, then LOCK_UN) on the same 50-byte range.
 """
+from __future__ import annotations
+
 import fcntl
 import os
-import sys
-import tempfile
-import time
 
 import pywintypes
 import win32con
 import win32file
 
-N = 20000
-REPEATS = 5
+from harness import Config, Pair, per_call_us, workload
+
+ACCESS = win32con.GENERIC_READ | win32con.GENERIC_WRITE
+SHARE = win32con.FILE_SHARE_READ | win32con.FILE_SHARE_WRITE
 
 
-def best(fn, n=N, repeats=REPEATS):
-    """Best-of-`repeats` time per call of fn(n) in nanoseconds."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter_ns()
-        fn(n)
-        times.append((time.perf_counter_ns() - t0) / n)
-    return min(times)
-
-
-def main():
-    d = tempfile.mkdtemp(prefix="winfile-bench-")
-    path = os.path.join(d, "f.bin")
+def _file(cfg: Config, name: str) -> str:
+    path = str(cfg.dir / name)
     with open(path, "wb") as f:
         f.write(bytes(4096))
-    access = win32con.GENERIC_READ | win32con.GENERIC_WRITE
-    share = win32con.FILE_SHARE_READ | win32con.FILE_SHARE_WRITE  # coexists with h below
+    return path
 
-    def wf_open(n):
-        cf, ch = win32file.CreateFile, win32file.CloseHandle
+
+@workload("CreateFile+CloseHandle", unit="µs/call", goal=2.0, higher_is_better=False,
+          winfile="CreateFile(OPEN_EXISTING, share r|w)+CloseHandle", baseline="os.open+os.close",
+          note="read/write open of an existing file while another winfile handle holds it; "
+               "includes the share check, the share token and its release")
+def open_close(cfg: Config):
+    path = _file(cfg, "share-open.bin")
+    calls = cfg.pick(2000, 200)
+    holder = win32file.CreateFile(path, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
+
+    def win_loop(n):
+        cf, ch, ex = win32file.CreateFile, win32file.CloseHandle, win32file.OPEN_EXISTING
         for _ in range(n):
-            ch(cf(path, access, share, None, win32file.OPEN_EXISTING, 0, None))
+            ch(cf(path, ACCESS, SHARE, None, ex, 0, None))
 
-    def os_open(n):
+    def os_loop(n):
         op, cl, flags = os.open, os.close, os.O_RDWR | os.O_CLOEXEC
         for _ in range(n):
             cl(op(path, flags))
 
-    h = win32file.CreateFile(path, access, win32con.FILE_SHARE_READ | win32con.FILE_SHARE_WRITE,
-                             None, win32file.OPEN_EXISTING, 0, None)
+    try:
+        win_loop(calls)
+        os_loop(calls)
+        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
+                   batches=cfg.pick(20, 2))
+    finally:
+        holder.Close()
+        os.unlink(path)
+
+
+@workload("CreateFile+CloseHandle, drive path", unit="µs/call", goal=2.0, higher_is_better=False,
+          winfile="CreateFile('W:\\share-open.bin')+CloseHandle", baseline="os.open+os.close",
+          note="the same through a Windows name: drive W: of a private drive table, mapped to "
+               "the bench directory (path parsing and drive lookup included)")
+def open_close_drive(cfg: Config):
+    path = _file(cfg, "share-open-drive.bin")
+    table = cfg.dir / "config" / "winfile" / "dosdevices"
+    table.mkdir(parents=True, exist_ok=True)
+    link = table / "w:"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(cfg.dir.resolve())
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "XDG_RUNTIME_DIR")}
+    os.environ["XDG_CONFIG_HOME"] = str(cfg.dir / "config")
+    os.environ.pop("XDG_RUNTIME_DIR", None)
+    name = "W:\\share-open-drive.bin"
+    calls = cfg.pick(2000, 200)
+    try:
+        holder = win32file.CreateFile(name, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
+
+        def win_loop(n):
+            cf, ch, ex = win32file.CreateFile, win32file.CloseHandle, win32file.OPEN_EXISTING
+            for _ in range(n):
+                ch(cf(name, ACCESS, SHARE, None, ex, 0, None))
+
+        def os_loop(n):
+            op, cl, flags = os.open, os.close, os.O_RDWR | os.O_CLOEXEC
+            for _ in range(n):
+                cl(op(path, flags))
+
+        win_loop(calls)
+        os_loop(calls)
+        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
+                   batches=cfg.pick(20, 2))
+        holder.Close()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        os.unlink(path)
+
+
+@workload("LockFileEx+UnlockFileEx", unit="µs/call", goal=1.5, higher_is_better=False,
+          winfile="LockFileEx(excl, fail now)+UnlockFileEx", baseline="fcntl.lockf",
+          note="exclusive lock and unlock of bytes 100..149, nobody else holding the file's ranges")
+def lock_unlock(cfg: Config):
+    path = _file(cfg, "share-lock.bin")
+    calls = cfg.pick(5000, 200)
+    h = win32file.CreateFile(path, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
+    fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
     ol = pywintypes.OVERLAPPED()
     ol.Offset = 100
     flags = win32con.LOCKFILE_EXCLUSIVE_LOCK | win32con.LOCKFILE_FAIL_IMMEDIATELY
 
-    def wf_lock(n):
+    def win_loop(n):
         lk, ul = win32file.LockFileEx, win32file.UnlockFileEx
         for _ in range(n):
             lk(h, flags, 50, 0, ol)
             ul(h, 50, 0, ol)
 
-    fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
-
-    def py_lock(n):
+    def os_loop(n):
         lf, ex, un = fcntl.lockf, fcntl.LOCK_EX | fcntl.LOCK_NB, fcntl.LOCK_UN
         for _ in range(n):
             lf(fd, ex, 50, 100)
             lf(fd, un, 50, 100)
 
     try:
-        results = {
-            "createfile_close_ns": best(wf_open),
-            "os_open_close_ns": best(os_open),
-            "lockfileex_unlock_ns": best(wf_lock),
-            "fcntl_lockf_ns": best(py_lock),
-        }
+        win_loop(calls)
+        os_loop(calls)
+        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
+                   batches=cfg.pick(20, 2))
     finally:
         h.Close()
         os.close(fd)
         os.unlink(path)
-        os.rmdir(d)
-    results["open_ratio"] = results["createfile_close_ns"] / results["os_open_close_ns"]
-    results["lock_ratio"] = results["lockfileex_unlock_ns"] / results["fcntl_lockf_ns"]
-    print(f"CreateFile+CloseHandle (share mode): {results['createfile_close_ns']:8.0f} ns")
-    print(f"os.open+os.close:                    {results['os_open_close_ns']:8.0f} ns")
-    print(f"  ratio {results['open_ratio']:.2f}x (goal <= 2x)")
-    print(f"LockFileEx+UnlockFileEx:             {results['lockfileex_unlock_ns']:8.0f} ns")
-    print(f"fcntl.lockf lock+unlock:             {results['fcntl_lockf_ns']:8.0f} ns")
-    print(f"  ratio {results['lock_ratio']:.2f}x (goal <= 1.5x)")
-    return results
-
-
-if __name__ == "__main__":
-    main()
-    sys.exit(0)

@@ -10,6 +10,12 @@ round and return the figure for it, and cleans up after the yield. The harness r
 round of each side. Ratios are what count:
 ``ratio = winfile / baseline`` in the workload's own unit; the goal bounds it from
 above for costs (lower is better) and from below for rates (higher is better).
+
+Some figures are not ratios (events lost in a burst, a latency percentile): a
+*measurement* (``@measurement(...)``) is a generator that yields a ``Probe`` whose
+callables each run one trial and return a dict of named figures; every ``Metric`` it
+declares becomes one row of the table that compares winfile's value with an absolute
+goal (the baseline's value, when there is one, is shown for information).
 """
 from __future__ import annotations
 
@@ -92,7 +98,79 @@ class Result:
         return ("≥ " if self.workload.higher_is_better else "≤ ") + f"{self.workload.goal:g}×"
 
 
-REGISTRY: list[Workload] = []
+@dataclass(frozen=True)
+class Metric:
+    """One named figure of a measurement: a row of its own in the table. `goal` None
+    means the figure is information only; `worst` takes the worst trial instead of
+    the median (for figures such as "events lost", where one bad trial is the news)."""
+    key: str
+    unit: str
+    goal: Optional[float] = None
+    higher_is_better: bool = False
+    worst: bool = False
+
+
+@dataclass
+class Probe:
+    """One trial of each side: callables returning {metric key: figure}. `baseline`
+    None when the comparison tool is unavailable (the table says so)."""
+    winfile: Callable[[], dict]
+    baseline: Optional[Callable[[], dict]] = None
+    baseline_missing: str = ""  # why there is no baseline
+
+
+@dataclass
+class Measurement:
+    name: str
+    metrics: list
+    winfile_label: str
+    baseline_label: str
+    func: Callable[[Config], Iterator[Probe]]
+    note: str = ""
+    max_rounds: Optional[int] = None  # trials are long: cap the rounds
+
+
+@dataclass
+class MetricResult:
+    measurement: Measurement
+    metric: Metric
+    winfile: list = field(default_factory=list)
+    baseline: list = field(default_factory=list)
+    baseline_missing: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.measurement.name}: {self.metric.key}"
+
+    def _pick(self, values: list) -> float:
+        if not self.metric.worst:
+            return statistics.median(values)
+        return min(values) if self.metric.higher_is_better else max(values)
+
+    @property
+    def value(self) -> float:
+        return self._pick(self.winfile)
+
+    @property
+    def baseline_value(self) -> Optional[float]:
+        return self._pick(self.baseline) if self.baseline else None
+
+    @property
+    def passed(self) -> Optional[bool]:
+        m = self.metric
+        if m.goal is None:
+            return None
+        return self.value >= m.goal if m.higher_is_better else self.value <= m.goal
+
+    @property
+    def goal_text(self) -> str:
+        m = self.metric
+        if m.goal is None:
+            return "—"
+        return ("≥ " if m.higher_is_better else "≤ ") + f"{m.goal:g} {m.unit}"
+
+
+REGISTRY: list = []  # Workload and Measurement, in registration order
 
 
 def workload(name: str, *, unit: str, goal: float, higher_is_better: bool,
@@ -100,6 +178,15 @@ def workload(name: str, *, unit: str, goal: float, higher_is_better: bool,
     """Registers a generator workload (see the module docstring)."""
     def register(func):
         REGISTRY.append(Workload(name, unit, higher_is_better, goal, winfile, baseline, func, note))
+        return func
+    return register
+
+
+def measurement(name: str, *, metrics: list, winfile: str, baseline: str, note: str = "",
+                max_rounds: Optional[int] = None):
+    """Registers a generator measurement (see the module docstring)."""
+    def register(func):
+        REGISTRY.append(Measurement(name, list(metrics), winfile, baseline, func, note, max_rounds))
         return func
     return register
 
@@ -118,9 +205,40 @@ def throughput_mbs(loop: Callable[[], int]) -> float:
     return moved / ((time.perf_counter_ns() - t0) / 1e9) / 1e6
 
 
-def run(workloads: list[Workload], cfg: Config, log=sys.stderr) -> list[Result]:
+def run_measurement(m: Measurement, cfg: Config, log=sys.stderr) -> list[MetricResult]:
+    results = [MetricResult(m, metric) for metric in m.metrics]
+    rounds = min(cfg.rounds, m.max_rounds or cfg.rounds)
+    gen = m.func(cfg)
+    probe = next(gen)
+    try:
+        for r in range(rounds):
+            order = [("winfile", probe.winfile), ("baseline", probe.baseline)]
+            if r % 2:
+                order.reverse()
+            figures = {}
+            for side, fn in order:
+                if fn is not None:
+                    figures[side] = fn()
+            for res in results:
+                for side, got in figures.items():
+                    getattr(res, side).append(float(got[res.metric.key]))
+                res.baseline_missing = probe.baseline_missing
+            shown = ", ".join(f"{k} {fmt_figure(v)}" for k, v in figures["winfile"].items())
+            print(f"  {m.name}: round {r + 1}/{rounds} winfile {shown}", file=log, flush=True)
+            if "baseline" in figures:
+                shown = ", ".join(f"{k} {fmt_figure(v)}" for k, v in figures["baseline"].items())
+                print(f"  {m.name}: round {r + 1}/{rounds} baseline {shown}", file=log, flush=True)
+    finally:
+        gen.close()
+    return results
+
+
+def run(workloads: list, cfg: Config, log=sys.stderr) -> list:
     results = []
     for w in workloads:
+        if isinstance(w, Measurement):
+            results.extend(run_measurement(w, cfg, log))
+            continue
         res = Result(w)
         gen = w.func(cfg)
         pair = next(gen)
@@ -147,15 +265,22 @@ def run(workloads: list[Workload], cfg: Config, log=sys.stderr) -> list[Result]:
 
 def fmt_figure(x: float) -> str:
     """4 significant digits without exponents (12345 MB/s, 0.9863 µs)."""
-    if x >= 1000:
+    if x >= 1000 or x == int(x):
         return f"{x:.0f}"
     return f"{x:.4g}"
 
 
-def table(results: list[Result], cfg: Config) -> str:
+def table(results: list, cfg: Config) -> str:
     head = ["workload", "unit", "winfile", "baseline", "ratio", "goal", ""]
     rows = []
     for r in results:
+        if isinstance(r, MetricResult):
+            m = r.measurement
+            base = (f"{fmt_figure(r.baseline_value)} ({m.baseline_label})" if r.baseline
+                    else f"n/a ({r.baseline_missing or 'no baseline'})")
+            verdict = {None: "", True: "pass", False: "MISS"}[r.passed]
+            rows.append([r.name, r.metric.unit, fmt_figure(r.value), base, "—", r.goal_text, verdict])
+            continue
         w = r.workload
         rows.append([
             w.name, w.unit, fmt_figure(r.winfile_median),
@@ -168,7 +293,18 @@ def table(results: list[Result], cfg: Config) -> str:
     mode = "smoke" if cfg.smoke else "full"
     lines.append(f"(median of {cfg.rounds} round(s) of interleaved batches, {mode} mode; "
                  "ratio = winfile / baseline)")
-    notes = [f"  {r.workload.name}: {r.workload.note}" for r in results if r.workload.note]
+    trials = sorted({len(r.winfile) for r in results if isinstance(r, MetricResult)})
+    if trials:
+        worst = sorted({r.metric.key for r in results if isinstance(r, MetricResult) and r.metric.worst})
+        lines.append(f"(rows without a ratio are measurements against an absolute goal: median of "
+                     f"{'/'.join(map(str, trials))} trial(s) per side"
+                     + (f", the worst trial for {', '.join(worst)}" if worst else "") + ")")
+    notes, noted = [], set()
+    for r in results:
+        w = r.measurement if isinstance(r, MetricResult) else r.workload
+        if w.note and w.name not in noted:
+            noted.add(w.name)
+            notes.append(f"  {w.name}: {w.note}")
     if notes:
         lines += ["notes:"] + notes
     return "\n".join(lines)
@@ -185,7 +321,20 @@ def write_json(results: list[Result], cfg: Config, path: Path) -> None:
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "workloads": [
             {
+                "name": r.name,
+                "kind": "measurement",
+                "unit": r.metric.unit,
+                "higher_is_better": r.metric.higher_is_better,
+                "winfile": {"label": r.measurement.winfile_label, "value": r.value, "rounds": r.winfile},
+                "baseline": ({"label": r.measurement.baseline_label, "value": r.baseline_value,
+                              "rounds": r.baseline} if r.baseline else None),
+                "baseline_missing": r.baseline_missing if not r.baseline else "",
+                "goal": r.metric.goal,
+                "pass": r.passed,
+                "note": r.measurement.note,
+            } if isinstance(r, MetricResult) else {
                 "name": r.workload.name,
+                "kind": "ratio",
                 "unit": r.workload.unit,
                 "higher_is_better": r.workload.higher_is_better,
                 "winfile": {"label": r.workload.winfile_label, "median": r.winfile_median,

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 BENCHES = Path(__file__).resolve().parent.parent / "benches"
-EXPECTED = ["ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential"]
+EXPECTED = [
+    "ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential",
+    "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
+    "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
+]
+MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
+MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]
 
 
 def test_smoke_mode_prints_the_table_and_writes_json(tmp):
@@ -19,16 +25,29 @@ def test_smoke_mode_prints_the_table_and_writes_json(tmp):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].split()[:5] == ["workload", "unit", "winfile", "baseline", "ratio"]
-    for name in EXPECTED:
+    for name in EXPECTED + MEASURED:
         row = [line for line in lines if line.startswith(name + "  ")]
         assert len(row) == 1, proc.stdout
-        assert row[0].rstrip().endswith(("pass", "MISS"))
+        if name in EXPECTED or name.endswith(("lost", "p99 latency")):
+            assert row[0].rstrip().endswith(("pass", "MISS"))
 
     doc = json.loads(out.read_text())
     assert doc["mode"] == "smoke" and doc["rounds"] == 1
     by_name = {w["name"]: w for w in doc["workloads"]}
-    assert sorted(by_name) == sorted(EXPECTED)
+    assert sorted(by_name) == sorted(EXPECTED + MEASURED)
+    # Measurements: winfile's value against an absolute goal, no ratio.
+    burst = {name: by_name.pop(name) for name in MEASURED}
+    assert burst["RDCW 100k-create burst: delivered"]["winfile"]["value"] + \
+        burst["RDCW 100k-create burst: lost"]["winfile"]["value"] == 1000
+    for w in burst.values():
+        assert w["kind"] == "measurement" and "ratio" not in w
+        assert len(w["winfile"]["rounds"]) == 1
+        if w["goal"] is None:
+            assert w["pass"] is None
+        else:
+            assert w["pass"] == (w["winfile"]["value"] <= w["goal"])
     for w in by_name.values():
+        assert w["kind"] == "ratio"
         for side in ("winfile", "baseline"):
             assert len(w[side]["rounds"]) == 1
             assert w[side]["median"] > 0 and math.isfinite(w[side]["median"])

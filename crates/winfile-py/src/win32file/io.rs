@@ -95,6 +95,10 @@ fn read_file<'py>(
     };
     if target.is_none() && overlapped.is_none() {
         // The common case, ReadFile(h, n): read straight into the bytes object returned.
+        // The GIL is released for every read, small ones included, as os.read does:
+        // holding it saved about 50 ns of a 1.3 µs hot 4 KiB read (within this VM's
+        // noise), while even a regular file's read can block (page-cache miss, NFS or
+        // FUSE, where the lock probe before it is a round trip too).
         let data = new_bytes_filled(py, len, |buf| {
             Ok(py.detach(|| winfile::io::read_file_uninit(h, buf)).py_api("ReadFile")?)
         })?;

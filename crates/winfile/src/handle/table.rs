@@ -7,6 +7,7 @@
 use crate::error::Win32Error;
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
 
@@ -41,9 +42,34 @@ pub trait Object: Any + Send + Sync {
     fn on_close(&self) {}
 }
 
-type Table = RwLock<HashMap<u64, Arc<dyn Object>>>;
+/// Hashes handle values (distinct multiples of 4 from a counter) with one multiply:
+/// SipHash's flood resistance buys nothing for keys we hand out ourselves, and every
+/// call on a handle pays for the lookup.
+#[derive(Default)]
+struct HandleHasher(u64);
 
-static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(HashMap::new()));
+impl Hasher for HandleHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: the high bits (hashbrown's control bytes) and the low bits
+        // (its bucket index) both depend on every bit of the value.
+        let h = (n >> 2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type Table = RwLock<HashMap<u64, Arc<dyn Object>, BuildHasherDefault<HandleHasher>>>;
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(HashMap::default()));
 static NEXT: AtomicU64 = AtomicU64::new(0x40);
 
 /// Stores `obj` and returns its new handle.

@@ -147,6 +147,11 @@ fn runs(mask: u8, mut f: impl FnMut(u64, u64) -> Result<bool, Errno>) -> Result<
     Ok(false)
 }
 
+/// How many runs of consecutive set bits `mask` has (F_OFD_GETLK calls to probe it).
+fn run_count(mask: u8) -> u32 {
+    (mask & !(mask << 1)).count_ones()
+}
+
 /// Whether another description holds any of the bytes in `mask`.
 fn held_by_others(fd: BorrowedFd<'_>, mask: u8) -> Result<bool, Errno> {
     runs(mask, |start, len| {
@@ -307,10 +312,18 @@ impl Token {
     /// Drops the token's locks; when the file is marked for deletion and no other
     /// description still holds it, deletes it (this was the last handle).
     pub(crate) fn release(&mut self, main: BorrowedFd<'_>, path: &Path) {
-        if self.bits == 0 {
+        let bits = std::mem::take(&mut self.bits);
+        if bits == 0 {
             return;
         }
-        self.bits = 0;
+        // A handle that refuses to share delete and is not delete-on-close itself saw
+        // no marker at open (an armed holder would have conflicted, a disarmed one
+        // refused the open) and none could be set while it held its token: only an
+        // open asking for DELETE sets one, and that open was refused. Nothing to look
+        // at: the locks go with the descriptor.
+        if bits & B_DENY_DEL != 0 && bits & ARMED == 0 && !self.unmarked_doc {
+            return;
+        }
         let fd = self.own.as_ref().map_or(main, |o| o.as_fd());
         let doc_now = if self.unmarked_doc {
             Some(Path::new(""))
@@ -421,11 +434,18 @@ fn take(
     let Ok(_serial) = Serial::take(fd) else {
         return Ok(None);
     };
-    // Holders of an access we refuse to share, and refusers of an access we want.
-    let probe = if wanted == 0 || !held_by_others(fd, 0xFF).unwrap_or(true) {
+    // Holders of an access we refuse to share, and refusers of an access we want. A
+    // probe of one run is one F_OFD_GETLK; several runs first ask whether anybody
+    // holds anything at all (one call that usually ends the check).
+    let probe = if wanted == 0 {
         0
     } else {
         access_bytes(refused) | deny_bytes(wanted)
+    };
+    let probe = if run_count(probe) > 1 && !held_by_others(fd, 0xFF).unwrap_or(true) {
+        0
+    } else {
+        probe
     };
     match held_by_others(fd, probe) {
         Ok(true) => return Err(Refused::Sharing),

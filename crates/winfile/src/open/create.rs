@@ -51,7 +51,9 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
-    let resolved = path::resolve(name, exact).api(API)?;
+    // The name as spelt first (no lookups): when it exists exactly, the case-insensitive
+    // walk would return it unchanged, and the fast open below needs no other stat.
+    let mut resolved = path::resolve(name, true).api(API)?;
     let mut access = granted_access(params.access);
     if flags & FILE_FLAG_DELETE_ON_CLOSE != 0 {
         access |= DELETE; // CreateFileW asks for it on the caller's behalf
@@ -64,7 +66,12 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     let (fd, kind, access, token) = if resolved.device.is_some() {
         let (fd, kind) = open_device(&resolved, access, params)?;
         (fd, kind, access, None)
+    } else if let Some(done) = open_fast(&resolved.linux, access, params) {
+        done?
     } else {
+        if !exact && resolved.style == path::PathStyle::Windows {
+            resolved = path::resolve(name, false).api(API)?;
+        }
         open_file(&resolved, access, params)?
     };
     advise(&fd, flags);
@@ -98,6 +105,44 @@ fn token_for(fd: &OwnedFd, readable: bool, access: u32, p: &CreateParams, path: 
         Err(Refused::Deleted) => Ok(None),
         Err(r) => Err(Error::new(r.code(), API)),
     }
+}
+
+/// The common case in fewer syscalls: an existing non-directory opened without
+/// truncation. Opens first and learns everything from one `fstat` of the descriptor
+/// (the slow path stats the name, opens, then stats the descriptor for its kind).
+/// `None` sends the caller to the general path, which redoes the lookup from scratch:
+/// any failure, a directory, a delete-pending orphan just removed. Opening before the
+/// READONLY check is harmless: nothing is truncated, and the descriptor is closed
+/// at once when the check refuses.
+fn open_fast(path: &Path, asked: u32, p: &CreateParams) -> Option<Result<Opened>> {
+    if !matches!(p.disposition, OPEN_EXISTING | OPEN_ALWAYS)
+        || p.flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT != 0
+        || p.access & MAXIMUM_ALLOWED != 0
+    {
+        return None;
+    }
+    let oflags = base_oflags(asked, p);
+    let fd = open_direct_or_not(path, oflags, Mode::empty()).ok()?;
+    let st = rustix::fs::fstat(&fd).ok()?;
+    let ftype = FileType::from_raw_mode(st.st_mode);
+    if ftype == FileType::Directory {
+        return None;
+    }
+    let found = Existing {
+        is_dir: false,
+        attributes: if st.st_mode & 0o222 == 0 { FILE_ATTRIBUTE_READONLY } else { 0 },
+        maybe_marked: crate::lock::share::maybe_marked(st.st_mode),
+    };
+    if let Err(e) = check_existing(&found, asked, p) {
+        return Some(Err(e));
+    }
+    let readable = oflags & OFlags::RWMODE != OFlags::WRONLY;
+    let token = match token_for(&fd, readable, asked, p, path, found.maybe_marked) {
+        Ok(Some(token)) => token,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok((fd, kind_of_type(ftype), asked, token)))
 }
 
 fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
@@ -296,10 +341,17 @@ fn advise(fd: &OwnedFd, flags: u32) {
 }
 
 fn kind_of(fd: &OwnedFd) -> FileKind {
-    match rustix::fs::fstat(fd).map(|st| FileType::from_raw_mode(st.st_mode)) {
-        Ok(FileType::CharacterDevice) => FileKind::Char,
-        Ok(FileType::Fifo | FileType::Socket) => FileKind::Pipe,
-        Ok(FileType::Directory) => FileKind::Directory,
+    match rustix::fs::fstat(fd) {
+        Ok(st) => kind_of_type(FileType::from_raw_mode(st.st_mode)),
+        Err(_) => FileKind::Disk,
+    }
+}
+
+fn kind_of_type(ftype: FileType) -> FileKind {
+    match ftype {
+        FileType::CharacterDevice => FileKind::Char,
+        FileType::Fifo | FileType::Socket => FileKind::Pipe,
+        FileType::Directory => FileKind::Directory,
         _ => FileKind::Disk,
     }
 }

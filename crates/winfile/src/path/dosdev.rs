@@ -202,12 +202,49 @@ fn drive_index(name: &OsString) -> Option<usize> {
     }
 }
 
+/// A drive root's real path, with the directory it named when it was computed.
+struct RealRoot {
+    entry: PathBuf,
+    dev: u64,
+    ino: u64,
+    real: PathBuf,
+}
+
+/// Real paths of table entries already resolved: `realpath` costs a `readlink` per
+/// component of the entry and of its target, on every name resolved through a drive.
+static REAL_ROOTS: std::sync::Mutex<Vec<RealRoot>> = std::sync::Mutex::new(Vec::new());
+
+/// `fs::canonicalize(entry)`, from the cache while the entry and the cached real path
+/// both still lead to the same directory or file (two `stat`s instead of a `realpath`).
+fn real_path(entry: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let now = fs::metadata(entry)?;
+    let lock = || REAL_ROOTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let cached = lock()
+        .iter()
+        .find(|c| c.entry == entry && c.dev == now.dev() && c.ino == now.ino())
+        .map(|c| c.real.clone());
+    if let Some(real) = cached {
+        if fs::metadata(&real).is_ok_and(|m| m.dev() == now.dev() && m.ino() == now.ino()) {
+            return Ok(real);
+        }
+    }
+    let real = fs::canonicalize(entry)?;
+    let mut cache = lock();
+    cache.retain(|c| c.entry != entry);
+    if cache.len() >= 64 {
+        cache.remove(0);
+    }
+    cache.push(RealRoot { entry: entry.to_path_buf(), dev: now.dev(), ino: now.ino(), real: real.clone() });
+    Ok(real)
+}
+
 /// The Linux path a table entry stands for, or `None` if there is no such entry.
 fn target_of(dir: &Path, entry: &Path) -> Option<PathBuf> {
-    let meta = fs::symlink_metadata(entry).ok()?;
-    if let Ok(real) = fs::canonicalize(entry) {
+    if let Ok(real) = real_path(entry) {
         return Some(real);
     }
+    let meta = fs::symlink_metadata(entry).ok()?;
     if meta.file_type().is_symlink() {
         if let Ok(t) = fs::read_link(entry) {
             return Some(if t.is_absolute() { t } else { dir.join(t) });
@@ -220,7 +257,8 @@ fn target_of(dir: &Path, entry: &Path) -> Option<PathBuf> {
 /// named by the environment.
 ///
 /// # Linux mechanism
-/// `lstat` + `realpath` of `<table>/x:` in the runtime then the per-user table.
+/// `realpath` of `<table>/x:` in the runtime then the per-user table (cached while a
+/// `stat` of the entry and of the cached path still agree).
 #[doc(alias = "QueryDosDevice")]
 pub fn drive_root(letter: char) -> Option<PathBuf> {
     DosDevices::from_env().drive_root(letter)

@@ -144,6 +144,18 @@ impl Namespace {
 /// # Linux mechanism
 /// `lstat` of the exact path, then per component; `readdir` only for a missing one.
 pub fn resolve(path: &str, exact: bool) -> Result<Resolved, Win32Error> {
+    // A plain Unix path needs no drive table: skip reading the environment for one.
+    if !path.is_empty()
+        && !path.contains('\0')
+        && parse::path_style(path) == PathStyle::Unix
+        && device::reserved(path).is_none()
+    {
+        return Ok(Resolved {
+            linux: PathBuf::from(path),
+            style: PathStyle::Unix,
+            device: None,
+        });
+    }
     Namespace::from_env().resolve(path, exact)
 }
 
