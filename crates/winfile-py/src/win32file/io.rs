@@ -77,8 +77,8 @@ fn read_file<'py>(
                 Some(view) => (buffer_or_bufSize.clone(), view),
                 None => {
                     let ba = PyByteArray::new(py, &crate::buffer::zeroed_vec(len)?);
-                    let mv = py.import("builtins")?.getattr("memoryview")?.call1((ba,))?;
-                    (mv.clone(), mv)
+                    let mv = py.import("builtins")?.getattr("memoryview")?.call1((&ba,))?;
+                    (mv, ba.into_any())
                 }
             };
             super::overlapped::read_async(h, len, target, ol)?;

@@ -10,7 +10,7 @@ use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::{PyHandle, PyOverlapped};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PySlice};
+use pyo3::types::{PyByteArray, PyBytes, PySlice};
 use std::time::Duration;
 use winfile::overlapped::{self as ov, Submit, Token};
 use winfile::{Handle, Win32Error};
@@ -22,12 +22,19 @@ fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
 }
 
-/// A completion step that copies the bytes into `target` (a writable byte view), with
-/// the GIL, before anything is signaled.
+/// A completion step that copies the bytes into `target` (a bytearray, or a writable
+/// byte view), with the GIL, before anything is signaled. A bytearray, or a view of a
+/// whole bytearray (AllocateReadBuffer's), is written directly; other views through
+/// slice assignment.
 fn copy_into(target: Bound<'_, PyAny>) -> ov::Deliver {
+    let whole = whole_bytearray(&target);
     let target = target.unbind();
     Box::new(move |data: &[u8]| {
         Python::attach(|py| {
+            if let Some(ba) = &whole {
+                crate::buffer::copy_into_bytearray(ba.bind(py), data);
+                return;
+            }
             let view = target.bind(py);
             let n = data.len() as isize;
             if let Err(e) = view.set_item(PySlice::new(py, 0, n, 1), PyBytes::new(py, data)) {
@@ -35,6 +42,17 @@ fn copy_into(target: Bound<'_, PyAny>) -> ov::Deliver {
             }
         });
     })
+}
+
+/// The bytearray `target` is, or views entirely (from its first byte to its last).
+fn whole_bytearray(target: &Bound<'_, PyAny>) -> Option<Py<PyByteArray>> {
+    if let Ok(ba) = target.cast::<PyByteArray>() {
+        return Some(ba.clone().unbind());
+    }
+    let obj = target.getattr("obj").ok()?;
+    let ba = obj.cast::<PyByteArray>().ok()?;
+    let nbytes: usize = target.getattr("nbytes").ok()?.extract().ok()?;
+    (nbytes == ba.len() && target.len().ok()? == nbytes).then(|| ba.clone().unbind())
 }
 
 /// Queues an overlapped read whose data lands in `target` (a writable byte view).
