@@ -52,6 +52,12 @@ pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
 }
 
+/// An int buffer size (ValueError when negative).
+pub(super) fn buffer_size(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let n: i64 = obj.extract()?;
+    usize::try_from(n).map_err(|_| PyValueError::new_err("the buffer size must not be negative"))
+}
+
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]
 #[pyo3(name = "ReadFile", signature = (hFile, buffer_or_bufSize, overlapped=None, /))]
@@ -62,29 +68,19 @@ fn read_file<'py>(
     buffer_or_bufSize: &Bound<'py, PyAny>,
     overlapped: Option<Bound<'py, PyOverlapped>>,
 ) -> PyResult<(u32, Bound<'py, PyAny>)> {
+    let h = hFile.0;
+    if let Some(ol) = &overlapped {
+        if winfile::overlapped::is_overlapped_handle(h) {
+            let result = super::overlapped::read_async(h, buffer_or_bufSize, ol)?;
+            return Ok((Win32Error::IO_PENDING.0, result));
+        }
+    }
     let (len, target) = if buffer_or_bufSize.is_instance_of::<PyInt>() {
-        let n: i64 = buffer_or_bufSize.extract()?;
-        let n = usize::try_from(n).map_err(|_| PyValueError::new_err("the buffer size must not be negative"))?;
-        (n, None)
+        (buffer_size(buffer_or_bufSize)?, None)
     } else {
         let view = writable_view(buffer_or_bufSize)?;
         (view.len()?, Some(view))
     };
-    let h = hFile.0;
-    if let Some(ol) = &overlapped {
-        if winfile::overlapped::is_overlapped_handle(h) {
-            let (result, target) = match target {
-                Some(view) => (buffer_or_bufSize.clone(), view),
-                None => {
-                    let ba = PyByteArray::new(py, &crate::buffer::zeroed_vec(len)?);
-                    let mv = py.import("builtins")?.getattr("memoryview")?.call1((&ba,))?;
-                    (mv, ba.into_any())
-                }
-            };
-            super::overlapped::read_async(h, len, target, ol)?;
-            return Ok((Win32Error::IO_PENDING.0, result));
-        }
-    }
     let offset = overlapped.as_ref().map(|ol| ol.borrow().offset64());
     let read = |buf: &mut [u8]| {
         py.detach(|| match offset {

@@ -74,9 +74,7 @@ fn read_directory_changes_w<'py>(
             return Err(PyValueError::new_err("a buffer needs an OVERLAPPED (the asynchronous form)"));
         };
         let ol = ol.cast::<crate::pywintypes::PyOverlapped>()?;
-        let view = super::io::writable_view(&size_or_buffer)?;
-        let len = view.len()?;
-        super::overlapped::directory_changes_async(handle.0, len, bWatchSubtree.0, dwNotifyFilter.0, view, ol)?;
+        super::overlapped::directory_changes_async(handle.0, bWatchSubtree.0, dwNotifyFilter.0, &size_or_buffer, ol)?;
         return Ok(None);
     }
     let size: usize = size_or_buffer

@@ -10,7 +10,8 @@ use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::{PyHandle, PyOverlapped};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PySlice};
+use pyo3::intern;
+use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PySlice};
 use std::time::Duration;
 use winfile::overlapped::{self as ov, Submit, Token};
 use winfile::{Handle, Win32Error};
@@ -22,54 +23,78 @@ fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
 }
 
-/// A completion step that copies the bytes into `target` (a bytearray, or a writable
-/// byte view), with the GIL, before anything is signaled. A bytearray, or a view of a
-/// whole bytearray (AllocateReadBuffer's), is written directly; other views through
-/// slice assignment.
-fn copy_into(target: Bound<'_, PyAny>) -> ov::Deliver {
-    let whole = whole_bytearray(&target);
-    let target = target.unbind();
-    Box::new(move |data: &[u8]| {
-        Python::attach(|py| {
-            if let Some(ba) = &whole {
-                crate::buffer::copy_into_bytearray(ba.bind(py), data);
-                return;
-            }
-            let view = target.bind(py);
-            let n = data.len() as isize;
-            if let Err(e) = view.set_item(PySlice::new(py, 0, n, 1), PyBytes::new(py, data)) {
-                e.write_unraisable(py, Some(view));
-            }
-        });
-    })
+/// Where a completed read's bytes go: a whole bytearray (written directly) or another
+/// writable byte view (slice assignment).
+enum Sink {
+    Whole(Py<PyByteArray>),
+    View(Py<PyAny>),
 }
 
-/// The bytearray `target` is, or views entirely (from its first byte to its last).
-fn whole_bytearray(target: &Bound<'_, PyAny>) -> Option<Py<PyByteArray>> {
-    if let Ok(ba) = target.cast::<PyByteArray>() {
-        return Some(ba.clone().unbind());
+impl Sink {
+    /// The sink for a writable buffer argument, and its length in bytes.
+    fn for_buffer(obj: &Bound<'_, PyAny>) -> PyResult<(Self, usize)> {
+        if let Ok(ba) = obj.cast::<PyByteArray>() {
+            return Ok((Sink::Whole(ba.clone().unbind()), ba.len()));
+        }
+        if obj.is_instance_of::<PyMemoryView>() && !obj.getattr(intern!(obj.py(), "readonly"))?.is_truthy()? {
+            // AllocateReadBuffer's memoryview of a whole bytearray: write the bytearray.
+            if let Ok(ba) = obj.getattr(intern!(obj.py(), "obj"))?.cast_into::<PyByteArray>() {
+                let nbytes: usize = obj.getattr(intern!(obj.py(), "nbytes"))?.extract()?;
+                if nbytes == ba.len() && obj.len()? == nbytes {
+                    return Ok((Sink::Whole(ba.unbind()), nbytes));
+                }
+            }
+        }
+        let view = super::io::writable_view(obj)?;
+        let len = view.len()?;
+        Ok((Sink::View(view.unbind()), len))
     }
-    let obj = target.getattr("obj").ok()?;
-    let ba = obj.cast::<PyByteArray>().ok()?;
-    let nbytes: usize = target.getattr("nbytes").ok()?.extract().ok()?;
-    (nbytes == ba.len() && target.len().ok()? == nbytes).then(|| ba.clone().unbind())
+
+    /// A completion step that copies the bytes in, with the GIL, before anything is
+    /// signaled.
+    fn deliver(self) -> ov::Deliver {
+        Box::new(move |data: &[u8]| {
+            Python::attach(|py| match &self {
+                Sink::Whole(ba) => crate::buffer::copy_into_bytearray(ba.bind(py), data),
+                Sink::View(view) => {
+                    let view = view.bind(py);
+                    let n = data.len() as isize;
+                    if let Err(e) = view.set_item(PySlice::new(py, 0, n, 1), PyBytes::new(py, data)) {
+                        e.write_unraisable(py, Some(view));
+                    }
+                }
+            });
+        })
+    }
 }
 
-/// Queues an overlapped read whose data lands in `target` (a writable byte view).
-pub(super) fn read_async(h: Handle, len: usize, target: Bound<'_, PyAny>, ol: &Bound<'_, PyOverlapped>) -> PyResult<()> {
-    Ok(ov::submit_read(h, len, submit_of(ol), Some(copy_into(target))).py_api("ReadFile")?)
+/// Queues an overlapped read into `buffer_or_size`: a writable buffer (returned itself)
+/// or a size (a new writable memoryview of that many zero bytes is returned).
+pub(super) fn read_async<'py>(h: Handle, buffer_or_size: &Bound<'py, PyAny>, ol: &Bound<'py, PyOverlapped>) -> PyResult<Bound<'py, PyAny>> {
+    let py = buffer_or_size.py();
+    let (sink, len, result) = if buffer_or_size.is_instance_of::<PyInt>() {
+        let len = super::io::buffer_size(buffer_or_size)?;
+        let ba = PyByteArray::new(py, &crate::buffer::zeroed_vec(len)?);
+        let mv = PyMemoryView::from(&ba)?.into_any();
+        (Sink::Whole(ba.unbind()), len, mv)
+    } else {
+        let (sink, len) = Sink::for_buffer(buffer_or_size)?;
+        (sink, len, buffer_or_size.clone())
+    };
+    ov::submit_read(h, len, submit_of(ol), Some(sink.deliver())).py_api("ReadFile")?;
+    Ok(result)
 }
 
 /// Queues an overlapped ReadDirectoryChangesW whose records land in `target`.
 pub(super) fn directory_changes_async(
     h: Handle,
-    len: usize,
     subtree: bool,
     filter: u32,
-    target: Bound<'_, PyAny>,
+    buffer: &Bound<'_, PyAny>,
     ol: &Bound<'_, PyOverlapped>,
 ) -> PyResult<()> {
-    Ok(ov::submit_directory_changes(h, len, subtree, filter, submit_of(ol), copy_into(target)).py_api("ReadDirectoryChangesW")?)
+    let (sink, len) = Sink::for_buffer(buffer)?;
+    Ok(ov::submit_directory_changes(h, len, subtree, filter, submit_of(ol), sink.deliver()).py_api("ReadDirectoryChangesW")?)
 }
 
 /// Queues an overlapped write of `data` (copied: Python may reuse its object at once).
