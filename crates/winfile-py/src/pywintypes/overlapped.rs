@@ -17,6 +17,9 @@ pub struct PyOverlapped {
     pub object: Py<PyAny>,
     /// A DWORD the caller (or WaitCommEvent) uses.
     pub dword: u32,
+    /// The last read buffer used with this OVERLAPPED and the whole bytearray behind it
+    /// (loops reuse one buffer per OVERLAPPED: resolving it again costs attribute lookups).
+    pub last_buffer: Option<(Py<PyAny>, Py<pyo3::types::PyByteArray>)>,
 }
 
 impl PyOverlapped {
@@ -38,7 +41,7 @@ impl PyOverlapped {
 impl PyOverlapped {
     #[new]
     fn new(py: Python<'_>) -> Self {
-        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0 }
+        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0, last_buffer: None }
     }
 
     #[getter(Offset)]
@@ -96,6 +99,26 @@ impl PyOverlapped {
     #[setter(dword)]
     fn set_dword(&mut self, v: Dword) {
         self.dword = v.0;
+    }
+
+    // The garbage collector sees the objects an OVERLAPPED holds, so cycles through
+    // `object` (a common pattern: ol.object = something holding ol) are collected.
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        visit.call(&self.event)?;
+        visit.call(&self.object)?;
+        if let Some((buffer, ba)) = &self.last_buffer {
+            visit.call(buffer)?;
+            visit.call(ba)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.last_buffer = None;
+        Python::attach(|py| {
+            self.event = py.None();
+            self.object = py.None();
+        });
     }
 
     fn __repr__(&self) -> String {

@@ -68,6 +68,24 @@ impl Sink {
     }
 }
 
+/// `Sink::for_buffer`, remembered on the OVERLAPPED for the buffer it was last used with
+/// (only whole-bytearray sinks: their length is read again at completion).
+fn cached_sink(buffer: &Bound<'_, PyAny>, ol: &Bound<'_, PyOverlapped>) -> PyResult<(Sink, usize)> {
+    let py = buffer.py();
+    if let Some((obj, ba)) = &ol.borrow().last_buffer {
+        if obj.bind(py).is(buffer) {
+            let ba = ba.clone_ref(py);
+            let len = ba.bind(py).len();
+            return Ok((Sink::Whole(ba), len));
+        }
+    }
+    let (sink, len) = Sink::for_buffer(buffer)?;
+    if let Sink::Whole(ba) = &sink {
+        ol.borrow_mut().last_buffer = Some((buffer.clone().unbind(), ba.clone_ref(py)));
+    }
+    Ok((sink, len))
+}
+
 /// Queues an overlapped read into `buffer_or_size`: a writable buffer (returned itself)
 /// or a size (a new writable memoryview of that many zero bytes is returned).
 pub(super) fn read_async<'py>(h: Handle, buffer_or_size: &Bound<'py, PyAny>, ol: &Bound<'py, PyOverlapped>) -> PyResult<Bound<'py, PyAny>> {
@@ -78,7 +96,7 @@ pub(super) fn read_async<'py>(h: Handle, buffer_or_size: &Bound<'py, PyAny>, ol:
         let mv = PyMemoryView::from(&ba)?.into_any();
         (Sink::Whole(ba.unbind()), len, mv)
     } else {
-        let (sink, len) = Sink::for_buffer(buffer_or_size)?;
+        let (sink, len) = cached_sink(buffer_or_size, ol)?;
         (sink, len, buffer_or_size.clone())
     };
     ov::submit_read(h, len, submit_of(ol), Some(sink.deliver())).py_api("ReadFile")?;
