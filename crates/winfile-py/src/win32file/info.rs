@@ -69,18 +69,6 @@ fn get_file_attributes_ex<'py>(
     attributes_ex(py, FileName, InfoLevelId.0, Transaction.as_ref(), "GetFileAttributesEx")
 }
 
-#[pyfunction]
-#[pyo3(name = "GetFileAttributesExW", signature = (FileName, InfoLevelId=Dword(0), Transaction=None), text_signature = "(FileName, InfoLevelId=0, Transaction=None)")]
-#[allow(non_snake_case)]
-fn get_file_attributes_ex_w<'py>(
-    py: Python<'py>,
-    FileName: WideArg,
-    InfoLevelId: Dword,
-    Transaction: Option<Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    attributes_ex(py, FileName, InfoLevelId.0, Transaction.as_ref(), "GetFileAttributesEx")
-}
-
 /// SetFileAttributes(filename, newAttributes, /)
 #[pyfunction]
 #[pyo3(name = "SetFileAttributes", signature = (filename, newAttributes, /))]
@@ -167,7 +155,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_file_attributes, m)?)?;
     m.add_function(wrap_pyfunction!(get_file_attributes_w, m)?)?;
     m.add_function(wrap_pyfunction!(get_file_attributes_ex, m)?)?;
-    m.add_function(wrap_pyfunction!(get_file_attributes_ex_w, m)?)?;
+    // pywin32's GetFileAttributesExW is the very same C function as GetFileAttributesEx.
+    m.add("GetFileAttributesExW", m.getattr("GetFileAttributesEx")?)?;
     m.add_function(wrap_pyfunction!(set_file_attributes, m)?)?;
     m.add_function(wrap_pyfunction!(set_file_attributes_w, m)?)?;
     m.add_function(wrap_pyfunction!(get_file_time, m)?)?;

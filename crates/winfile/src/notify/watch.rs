@@ -89,18 +89,25 @@ impl Watch {
         self.st.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// For change-notification handles (FindFirstChangeNotification): signals the
+    /// handle, or remembers the change until it is re-armed. False for read watches.
+    fn notify_signal(st: &mut WatchState) -> bool {
+        let Some(sig) = &mut st.signal else { return false };
+        if sig.armed {
+            sig.armed = false;
+            sig.event.set();
+        } else {
+            sig.dirty = true;
+        }
+        true
+    }
+
     /// Records a change (`rel` is '/'-separated) if the filter has `class`.
     pub fn report(&self, st: &mut WatchState, class: u32, action: u32, rel: &str, out: &mut Vec<Completion>) {
         if self.filter & class == 0 || st.closed {
             return;
         }
-        if let Some(sig) = &mut st.signal {
-            if sig.armed {
-                sig.armed = false;
-                sig.event.set();
-            } else {
-                sig.dirty = true;
-            }
+        if Self::notify_signal(st) {
             return;
         }
         if st.overflow {
@@ -128,13 +135,7 @@ impl Watch {
         if st.closed {
             return;
         }
-        if let Some(sig) = &mut st.signal {
-            if sig.armed {
-                sig.armed = false;
-                sig.event.set();
-            } else {
-                sig.dirty = true;
-            }
+        if Self::notify_signal(st) {
             return;
         }
         st.overflow = true;
