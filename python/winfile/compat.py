@@ -162,7 +162,7 @@ ENTRIES = [
     Entry("SetFileApisToOEM", FULL, "A process-wide flag."),
     # -- Planned: byte-range locks ----------------------------------------------
     Entry("LockFile", FULL, "OFD locks on the handle's lock descriptor, mirrored from a per-handle lock list; mandatory for winfile I/O.", _LOCKS),
-    Entry("LockFileEx", FULL, "F_OFD_SETLK/SETLKW on the handle's lock descriptor (an extra read-write descriptor bridges read-only and write-only handles); waits release the GIL and are interruptible.", _LOCKS + " On an overlapped handle a waiting lock completes synchronously (no ERROR_IO_PENDING yet)."),
+    Entry("LockFileEx", FULL, "F_OFD_SETLK/SETLKW on the handle's lock descriptor (an extra read-write descriptor bridges read-only and write-only handles); waits release the GIL and are interruptible.", _LOCKS + " On an overlapped handle with an OVERLAPPED: a granted lock completes the OVERLAPPED (event, port) at once; a contended one raises error 997 as pywin32 reports ERROR_IO_PENDING and completes when granted (a worker retries F_OFD_SETLK with a backoff capped at 10 ms; CancelIo or closing the handle ends it with 995)."),
     Entry("UnlockFile", FULL, "F_OFD_SETLK F_UNLCK for the exact range (ERROR_NOT_LOCKED otherwise).", _LOCKS),
     Entry("UnlockFileEx", FULL, "F_OFD_SETLK F_UNLCK for the exact range (ERROR_NOT_LOCKED otherwise).", _LOCKS),
     # -- Planned: directory changes ---------------------------------------------

@@ -262,3 +262,35 @@ def test_engine_backend_follows_winfile_engine(run_child):
     assert run_child(code, "pool").stdout.strip() == "pool"
     # Forcing io_uring gives it where the kernel allows it, else the pool.
     assert run_child(code, "uring").stdout.strip() in ("uring", "pool")
+
+
+def test_lock_file_ex_on_an_overlapped_handle(data_file):
+    import win32con as wc
+    # Two overlapped handles that share everything, so both opens succeed.
+    holder = win32file.CreateFile(str(data_file), RW, 7, None, win32file.OPEN_EXISTING, win32file.FILE_FLAG_OVERLAPPED, None)
+    waiter = win32file.CreateFile(str(data_file), RW, 7, None, win32file.OPEN_EXISTING, win32file.FILE_FLAG_OVERLAPPED, None)
+    granted = ov(0)
+    win32file.LockFileEx(holder, wc.LOCKFILE_EXCLUSIVE_LOCK, 100, 0, granted)  # granted at once: no error
+    assert win32event.WaitForSingleObject(granted.hEvent, 0) == win32event.WAIT_OBJECT_0
+    port = win32file.CreateIoCompletionPort(waiter, None, 8, 0)
+    pending = ov(50, event=False)
+    with pytest.raises(pywintypes.error) as exc:
+        win32file.LockFileEx(waiter, wc.LOCKFILE_EXCLUSIVE_LOCK, 10, 0, pending)
+    assert exc.value.winerror == winerror.ERROR_IO_PENDING
+    with pytest.raises(pywintypes.error) as exc:
+        win32file.GetOverlappedResult(waiter, pending, False)
+    assert exc.value.winerror == winerror.ERROR_IO_INCOMPLETE
+    win32file.UnlockFileEx(holder, 100, 0, granted)
+    rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 5000)
+    assert (rc, key, got) == (0, 8, pending)
+    with pytest.raises(pywintypes.error) as exc:  # now held by `waiter`
+        win32file.LockFileEx(holder, wc.LOCKFILE_EXCLUSIVE_LOCK | wc.LOCKFILE_FAIL_IMMEDIATELY, 10, 0, ov(50))
+    assert exc.value.winerror == winerror.ERROR_LOCK_VIOLATION
+    # A second waiter is cancelled by closing its handle.
+    again = ov(55, event=False)
+    with pytest.raises(pywintypes.error):
+        win32file.LockFileEx(holder, wc.LOCKFILE_EXCLUSIVE_LOCK, 1, 0, again)
+    win32file.CancelIo(holder)
+    with pytest.raises(pywintypes.error) as exc:
+        win32file.GetOverlappedResult(holder, again, True)
+    assert exc.value.winerror == winerror.ERROR_OPERATION_ABORTED

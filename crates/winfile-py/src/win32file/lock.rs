@@ -62,8 +62,19 @@ fn lock_file_ex(
     nbytesHigh: Dword,
     ol: Option<Bound<'_, PyOverlapped>>,
 ) -> PyResult<()> {
-    let off = ol_offset(ol, "LockFileEx")?;
+    let h = hFile.0;
     let len = qword(nbytesLow, nbytesHigh);
+    if let Some(o) = ol.as_ref().filter(|_| winfile::overlapped::is_overlapped_handle(h)) {
+        // Overlapped handle: a contended lock is waited for in the background, and
+        // pywin32 reports the pending call as error 997 (ERROR_IO_PENDING).
+        let submit = super::overlapped::submit_of(o);
+        let off = o.borrow().offset64();
+        return match winfile::overlapped::submit_lock(h, dwFlags.0, off, len, submit).py_api("LockFileEx")? {
+            false => Ok(()),
+            true => Err(PyWinError::new(winfile::Win32Error::IO_PENDING, "LockFileEx").into()),
+        };
+    }
+    let off = ol_offset(ol, "LockFileEx")?;
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let interrupted = || match Python::attach(|py| py.check_signals()) {
         Ok(()) => false,
@@ -72,7 +83,6 @@ fn lock_file_ex(
             true
         }
     };
-    let h = hFile.0;
     let r = py.detach(|| winfile::lock::lock_file_ex(h, dwFlags.0, off, len, &interrupted));
     if let Some(e) = raised.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
         return Err(e);

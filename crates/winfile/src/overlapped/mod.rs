@@ -14,7 +14,7 @@ pub use port::{
     Packet, Port, Token,
 };
 pub use request::{
-    abort_file, cancel_io, get_overlapped_result, is_overlapped_handle, submit_directory_changes, submit_read,
+    abort_file, cancel_io, get_overlapped_result, is_overlapped_handle, submit_directory_changes, submit_lock, submit_read,
     submit_write, Deliver,
     Submit,
 };

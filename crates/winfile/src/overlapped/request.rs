@@ -133,6 +133,54 @@ fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'
     Ok(())
 }
 
+/// `LockFileEx` on an overlapped handle: granted at once → the OVERLAPPED completes
+/// before the call returns (`Ok(false)`); contended without LOCKFILE_FAIL_IMMEDIATELY →
+/// the wait continues in the background and completes the OVERLAPPED, its event and
+/// the port when the lock is granted (`Ok(true)`: the caller sees ERROR_IO_PENDING);
+/// CancelIo or closing the handle ends the wait with 995.
+///
+/// # Linux mechanism
+/// F_OFD_SETLK; a contended wait retries from a worker thread with a backoff capped at
+/// 10 ms (a blocked F_OFD_SETLKW could not be cancelled).
+pub fn submit_lock(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Result<bool> {
+    const API: &str = "LockFileEx";
+    use crate::lock::{lock_file_ex, LOCKFILE_FAIL_IMMEDIATELY};
+    let file = handle::get::<File>(h).api(API)?;
+    let attempt = move || lock_file_ex(h, flags | LOCKFILE_FAIL_IMMEDIATELY, offset, len, &|| false);
+    match attempt() {
+        Ok(()) => {
+            let (_, finish) = begin(&file, s, None, API)?;
+            finish(Win32Error::SUCCESS, 0, Vec::new());
+            Ok(false)
+        }
+        Err(e) if e.code() == Win32Error::LOCK_VIOLATION && flags & LOCKFILE_FAIL_IMMEDIATELY == 0 => {
+            let (ctl, finish) = begin(&file, s, None, API)?;
+            drop(file);
+            std::thread::Builder::new()
+                .name("winfile-lock-wait".into())
+                .spawn(move || {
+                    let mut nap = std::time::Duration::from_micros(100);
+                    let status = loop {
+                        if ctl.is_cancelled() {
+                            break Win32Error::OPERATION_ABORTED;
+                        }
+                        match attempt() {
+                            Ok(()) => break Win32Error::SUCCESS,
+                            Err(e) if e.code() == Win32Error::LOCK_VIOLATION => {}
+                            Err(e) => break e.code(),
+                        }
+                        thread::sleep(nap);
+                        nap = (nap * 2).min(std::time::Duration::from_millis(10));
+                    };
+                    finish(status, 0, Vec::new());
+                })
+                .map_err(|_| Error::new(Win32Error::NOT_ENOUGH_MEMORY, API))?;
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `ReadDirectoryChangesW` with an OVERLAPPED—queues a read of the directory's changes;
 /// `deliver` receives the FILE_NOTIFY_INFORMATION records (none: rescan, changes lost).
 ///
