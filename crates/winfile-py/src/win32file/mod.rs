@@ -1,5 +1,6 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
+mod copy;
 mod crt;
 mod find;
 mod info;
@@ -19,6 +20,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lock::register(m)?;
     info::register(m)?;
     namespace::register(m)?;
+    copy::register(m)?;
     crt::register(m)?;
     overlapped::register(m)?;
     find::register(m)?;
