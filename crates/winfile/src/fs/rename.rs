@@ -91,7 +91,11 @@ fn move_named(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut Pro
         Ok(()) => {}
         Err(Errno::EXIST | Errno::NOTEMPTY) => return Err(Error::new(Win32Error::ALREADY_EXISTS, api)),
         Err(Errno::NOENT) => return Err(Error::new(not_found_for(&to), api)),
-        Err(Errno::XDEV) => return move_across(&from, &from_st, &to, flags, routine, api),
+        Err(Errno::XDEV) => {
+            // The copy opens both files as handles of its own, under their share rules.
+            drop((_src, _dst));
+            return move_across(&from, &from_st, &to, flags, routine, api);
+        }
         Err(Errno::INVAL) => return Err(Error::new(Win32Error::ACCESS_DENIED, api)), // into itself
         Err(e) => return Err(Error::new(e.into(), api)),
     }
