@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 BENCHES = Path(__file__).resolve().parent.parent / "benches"
-EXPECTED = ["ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential"]
+EXPECTED = ["ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential",
+            "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile"]
 
 
 def test_smoke_mode_prints_the_table_and_writes_json(tmp):
