@@ -5,7 +5,8 @@ the ones winfile implements; their signatures follow pywin32's runtime.
 """
 
 from datetime import datetime
-from typing import TypeVar, final, overload
+from collections.abc import Callable
+from typing import Any, TypeVar, final, overload
 
 from _typeshed import ReadableBuffer, WriteableBuffer
 from pywintypes import PyHANDLE, PyOVERLAPPED, PySECURITY_ATTRIBUTES, TimeType
@@ -376,6 +377,54 @@ def CopyFile(_from: str, to: str, bFailIfExists: int, /) -> None:
 
 def CopyFileW(_from: str, to: str, bFailIfExists: int, /) -> None:
     """Copy a file (pywin32 names these parameters from, to, bFailIfExists; ``from`` is a keyword)."""
+
+def CopyFileEx(
+    ExistingFileName: str,
+    NewFileName: str,
+    ProgressRoutine: Callable[[int, int, int, int, int, int, int, int, Any], int] | None = None,
+    Data: Any = None,
+    Cancel: int = False,
+    CopyFlags: int = 0,
+    Transaction: PyHANDLE | None = None,
+) -> None:
+    """Copy a file with COPY_FILE_* flags; ProgressRoutine(TotalFileSize, TotalBytesTransferred,
+    StreamSize, StreamBytesTransferred, StreamNumber, CallbackReason, hSourceFile, hDestinationFile,
+    Data) returns a PROGRESS_* value."""
+
+def MoveFileWithProgress(
+    ExistingFileName: str,
+    NewFileName: str | None,
+    ProgressRoutine: Callable[[int, int, int, int, int, int, int, int, Any], int] | None = None,
+    Data: Any = None,
+    Flags: int = 0,
+    Transaction: PyHANDLE | None = None,
+) -> None:
+    """Move a file with MOVEFILE_* flags; the routine is called while a move across file systems copies."""
+
+def ReplaceFile(
+    ReplacedFileName: str,
+    ReplacementFileName: str,
+    BackupFileName: str | None = None,
+    ReplaceFlags: int = 0,
+    Exclude: None = None,
+    Reserved: None = None,
+    /,
+) -> None:
+    """Replace the first file by the second (documented order), optionally keeping a backup."""
+
+def CreateHardLink(
+    FileName: str,
+    ExistingFileName: str,
+    SecurityAttributes: PySECURITY_ATTRIBUTES | None = None,
+    Transaction: PyHANDLE | None = None,
+) -> None:
+    """Give an existing file another name."""
+
+def CreateSymbolicLink(SymlinkFileName: str, TargetFileName: str, Flags: int = 0, Transaction: PyHANDLE | None = None) -> None:
+    """Create a symbolic link; Windows-form targets are written in Linux form."""
+
+def FindFileNames(FileName: str, Transaction: PyHANDLE | None = None) -> list[str]:
+    """Every name of a file on its volume (``\\dir\\name``, without the drive letter)."""
 
 def GetFileAttributes(fileName: str, /) -> int:
     """Return the FILE_ATTRIBUTE_* bits; -1 (not an exception) if the file is missing."""

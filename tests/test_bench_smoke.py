@@ -11,6 +11,7 @@ EXPECTED = [
     "ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential",
     "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
+    "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
 ]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]

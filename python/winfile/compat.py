@@ -54,6 +54,13 @@ _EFS_RAW = ("Raises error 87 (ERROR_INVALID_PARAMETER) for any capsule (TypeErro
             "gives a raw context, since Linux has no EFS.")
 _REFUSED = "Refused in `crates/winfile/src/unsupported.rs` (no Linux mechanism)."
 
+_DELAY = (
+    "MOVEFILE_DELAY_UNTIL_REBOOT is refused with error 50 (ERROR_NOT_SUPPORTED): Linux has no boot-time "
+    "rename queue and winfile keeps none (see the README); MOVEFILE_CREATE_HARDLINK adds the new name as a hard "
+    "link and keeps the old one; MOVEFILE_FAIL_IF_NOT_TRACKABLE is accepted (no Linux file is a link-tracking source)."
+)
+_MOVE_MECH = "renameat2(2) (RENAME_NOREPLACE unless replacing); across file systems the chunked copy of CopyFileEx, then unlink(2); fsync(2) for write-through; linkat(2) for CREATE_HARDLINK."
+
 # Planned groups (the allowlist in .typeshed-stubtest-allowlist uses the same names).
 G_LOCK = "byte-range locks"
 G_OVL = "overlapped I/O"
@@ -125,12 +132,8 @@ ENTRIES = [
     Entry("RemoveDirectory", PARTIAL, "unlinkat(2) with AT_REMOVEDIR.", _TX),
     Entry("MoveFile", FULL, "renameat2(2) with RENAME_NOREPLACE."),
     Entry("MoveFileW", FULL, "renameat2(2) with RENAME_NOREPLACE."),
-    Entry("MoveFileEx", PARTIAL,
-          "renameat2(2) (RENAME_NOREPLACE unless replacing); fsync(2) for write-through.",
-          "MOVEFILE_DELAY_UNTIL_REBOOT is refused with error 50: Linux has no boot-time rename queue."),
-    Entry("MoveFileExW", PARTIAL,
-          "renameat2(2) (RENAME_NOREPLACE unless replacing); fsync(2) for write-through.",
-          "MOVEFILE_DELAY_UNTIL_REBOOT is refused with error 50: Linux has no boot-time rename queue."),
+    Entry("MoveFileEx", PARTIAL, _MOVE_MECH, _DELAY),
+    Entry("MoveFileExW", PARTIAL, _MOVE_MECH, _DELAY),
     Entry("CopyFile", FULL,
           "FICLONE, else copy_file_range(2), else read/write; fchmod and `user.DOSATTRIB` after."),
     Entry("CopyFileW", FULL,
@@ -175,16 +178,38 @@ ENTRIES = [
     Entry("FindFilesW", FULL, "getdents64 batches with Windows wildcard matching (*, ?, <, >, \"), statx and user.DOSATTRIB per entry.", "alternateName is always empty: Linux file systems have no 8.3 names. " + _TX),
     Entry("FindFilesIterator", FULL, "Streams getdents64 batches (never the whole directory), statx and user.DOSATTRIB per entry.", _TX),
     Entry("FindClose", FULL, "Closes a find handle."),
-    Entry("FindFileNames", PLANNED, "Hard links of an inode, found by scanning the volume.", group=G_FIND),
+    Entry("FindFileNames", PARTIAL,
+          "The file's own name; with more links, a readdir walk of its mount (or drive, if inside it) for the same (st_dev, inode).",
+          "Names as Windows lists them (`\\dir\\name`, no drive letter; Linux paths for a Linux-style argument), the name given first. "
+          "A file with one link answers at once; with more, the walk costs one readdir per directory of the mount: not for loops over many files. "
+          "Names in unreadable directories are not found. " + _TX),
     Entry("FindStreams", PLANNED, "The unnamed data stream plus streams stored in `user.DosStream.*` xattrs.", group=G_FIND),
-    # -- Planned: links -----------------------------------------------------------
-    Entry("CreateHardLink", PLANNED, "linkat(2).", _TX, group=G_LINKS),
-    Entry("CreateSymbolicLink", PLANNED, "symlinkat(2) with the target converted to a Unix path.", _TX, group=G_LINKS),
-    # -- Planned: copy and move with progress -------------------------------------
-    Entry("CopyFileEx", PLANNED, "copy_file_range(2) in chunks so progress callbacks and cancel work.", _TX, group=G_COPY),
-    Entry("MoveFileWithProgress", PLANNED, "renameat2(2); copy then delete across file systems with progress.", _TX, group=G_COPY),
-    Entry("ReplaceFile", PLANNED, "Optional link to the backup name, then an atomic rename(2) over the replaced file.",
-          "pywin32 passes the two names to Windows swapped; winfile will follow the documented order.", group=G_COPY),
+    # -- Links ------------------------------------------------------------------
+    Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
+          "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
+    Entry("CreateSymbolicLink", PARTIAL, "symlinkat(2), the target converted to a Linux path.",
+          "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`); absolute ones (`C:\\x`, `\\x`) "
+          "through the drive table. SYMBOLIC_LINK_FLAG_DIRECTORY and ALLOW_UNPRIVILEGED_CREATE are accepted (Linux links are "
+          "untyped and need no privilege; the directory flag is not stored). " + _TX),
+    # -- Copy, move, replace with progress ------------------------------------------
+    Entry("CopyFileEx", PARTIAL,
+          "FICLONE, else copy_file_range(2) in 16 MiB chunks, else pread/pwrite, the progress routine between chunks; "
+          "xattr `user.winfile.copyrestart` for restartable copies.",
+          "Routine called with CALLBACK_STREAM_SWITCH first, then CALLBACK_CHUNK_FINISHED per chunk, with real winfile "
+          "handles; CANCEL removes the partial destination, STOP keeps it (both 1235), an exception cancels and propagates. "
+          "Cancel: pywin32 passes its own copy of the BOOL, so only a true value given up front counts (1235 before anything "
+          "is created). COPY_FILE_RESTARTABLE resumes a stopped copy of the unchanged source (needs user xattrs on the "
+          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are not copied yet. " + _TX),
+    Entry("MoveFileWithProgress", PARTIAL, _MOVE_MECH,
+          "The routine is called only when a move across file systems copies data (as CopyFileEx); a canceled or stopped "
+          "move keeps the source and removes the partial copy (1235). " + _DELAY + " " + _TX),
+    Entry("ReplaceFile", FULL,
+          "Metadata merged onto the replacement, linkat(2) + rename(2) for the backup, then one atomic rename(2) over the replaced file.",
+          "Argument order as documented (first = the file replaced): pywin32's C code passes the two names to Windows "
+          "swapped, a bug winfile does not copy. The result keeps the replaced file's attributes, creation time, mode and "
+          "(as root) owner. Errors: 2/3 missing, 5 directory or READONLY replaced, 1175 replaced in use or backup not made, "
+          "1176 replacement in use, on another file system or not renamed; 1177 cannot occur (the replaced name is never "
+          "without a file). Exclude/Reserved must be None (ValueError)."),
     # -- Planned: drives, volumes, device names -----------------------------------
     Entry("GetLogicalDrives", FULL, "`readdir` of each drive table directory, keeping the `x:` entries; `z:` → `/` by default."),
     Entry("QueryDosDevice", FULL,

@@ -106,3 +106,20 @@ pub const COPY_FILE_RESTARTABLE: u32 = 2;
 pub const COPY_FILE_OPEN_SOURCE_FOR_WRITE: u32 = 4;
 pub const COPY_FILE_ALLOW_DECRYPTED_DESTINATION: u32 = 8;
 pub const COPY_FILE_COPY_SYMLINK: u32 = 0x800;
+
+// CopyProgressRoutine reasons and results.
+pub const CALLBACK_CHUNK_FINISHED: u32 = 0;
+pub const CALLBACK_STREAM_SWITCH: u32 = 1;
+pub const PROGRESS_CONTINUE: u32 = 0;
+pub const PROGRESS_CANCEL: u32 = 1;
+pub const PROGRESS_STOP: u32 = 2;
+pub const PROGRESS_QUIET: u32 = 3;
+
+// ReplaceFile flags.
+pub const REPLACEFILE_WRITE_THROUGH: u32 = 1;
+pub const REPLACEFILE_IGNORE_MERGE_ERRORS: u32 = 2;
+pub const REPLACEFILE_IGNORE_ACL_ERRORS: u32 = 4;
+
+// CreateSymbolicLink flags.
+pub const SYMBOLIC_LINK_FLAG_DIRECTORY: u32 = 1;
+pub const SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE: u32 = 2;

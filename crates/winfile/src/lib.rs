@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod consts;
+pub mod copy;
 pub mod engine;
 pub mod error;
 pub mod byhandle;
@@ -17,6 +18,7 @@ pub mod fs;
 pub mod handle;
 pub mod info;
 pub mod io;
+pub mod link;
 pub mod lock;
 pub mod notify;
 pub mod open;

@@ -33,12 +33,12 @@ fn move_and_copy() {
     std::fs::write(&a, b"alpha").unwrap();
     std::fs::write(&b, b"beta").unwrap();
     assert_eq!(code(fs::move_file(&a, Some(&b), 0)), 183);
-    fs::copy_file(&a, &c, false).unwrap();
+    winfile::copy::copy_file(&a, &c, false).unwrap();
     assert_eq!(std::fs::read(&c).unwrap(), b"alpha");
-    assert_eq!(code(fs::copy_file(&a, &c, true)), 80);
+    assert_eq!(code(winfile::copy::copy_file(&a, &c, true)), 80);
     fs::set_file_attributes(&b, FILE_ATTRIBUTE_READONLY).unwrap();
     assert_eq!(code(fs::move_file(&a, Some(&b), MOVEFILE_REPLACE_EXISTING)), 5);
-    assert_eq!(code(fs::copy_file(&a, &b, false)), 5);
+    assert_eq!(code(winfile::copy::copy_file(&a, &b, false)), 5);
     fs::set_file_attributes(&b, FILE_ATTRIBUTE_NORMAL).unwrap();
     fs::move_file(&a, Some(&b), MOVEFILE_REPLACE_EXISTING).unwrap();
     assert_eq!(std::fs::read(&b).unwrap(), b"alpha");

@@ -1,6 +1,7 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
 mod byhandle;
+mod copy;
 mod crt;
 mod find;
 mod info;
@@ -23,6 +24,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lock::register(m)?;
     info::register(m)?;
     namespace::register(m)?;
+    copy::register(m)?;
     crt::register(m)?;
     overlapped::register(m)?;
     find::register(m)?;

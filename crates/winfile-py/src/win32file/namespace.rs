@@ -10,7 +10,7 @@ use pyo3::types::PyBytes;
 
 /// Checks a SECURITY_ATTRIBUTES argument's type (its contents have no Linux meaning
 /// for directories: permissions come from the umask).
-fn check_sa(sa: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+pub(super) fn check_sa(sa: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     match sa {
         Some(obj) if !obj.is_none() && obj.cast::<crate::pywintypes::PySecurityAttributes>().is_err() => {
             Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object"))
@@ -134,7 +134,7 @@ fn move_file_ex_w(py: Python<'_>, existingFileName: PathArg, newFileName: Option
 #[allow(non_snake_case, clippy::used_underscore_binding)]
 fn copy_file(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) -> PyResult<()> {
     let fail = bFailIfExists != 0;
-    Ok(py.detach(|| winfile::fs::copy_file(&_from.0, &to.0, fail)).py_api("CopyFile")?)
+    Ok(py.detach(|| winfile::copy::copy_file(&_from.0, &to.0, fail)).py_api("CopyFile")?)
 }
 
 /// CopyFileW(from, to, bFailIfExists, /); `from` is a Python keyword, so the name is `_from`.
@@ -143,7 +143,7 @@ fn copy_file(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) ->
 #[allow(non_snake_case, clippy::used_underscore_binding)]
 fn copy_file_w(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) -> PyResult<()> {
     let fail = bFailIfExists != 0;
-    Ok(py.detach(|| winfile::fs::copy_file(&_from.0, &to.0, fail)).py_api("CopyFileW")?)
+    Ok(py.detach(|| winfile::copy::copy_file(&_from.0, &to.0, fail)).py_api("CopyFileW")?)
 }
 
 /// GetFullPathName(FileName, Transaction=None) -> str, or bytes for bytes

@@ -2,7 +2,6 @@
 //! current directory, and process-wide CRT/API settings.
 
 mod attributes;
-mod copy;
 mod delete;
 mod directory;
 mod legacy;
@@ -10,7 +9,6 @@ mod rename;
 mod settings;
 
 pub use attributes::{get_file_attributes, get_file_attributes_ex, set_file_attributes};
-pub use copy::copy_file;
 pub use delete::delete_file;
 pub use directory::{create_directory, get_full_path_name, remove_directory, set_current_directory};
 pub use legacy::{
@@ -20,7 +18,7 @@ pub use legacy::{
     SCS_DOS_BINARY, SCS_POSIX_BINARY,
 };
 pub(crate) use legacy::compressed_size;
-pub use rename::move_file;
+pub use rename::{move_file, move_file_with_progress};
 pub use settings::{are_file_apis_ansi, get_max_stdio, set_file_apis_to_ansi, set_file_apis_to_oem, set_max_stdio};
 
 use crate::error::{Context, Error, Result, Win32Error};
@@ -30,7 +28,7 @@ use std::path::PathBuf;
 /// create, attributes). A DOS device name (`NUL`, `CON`, `COM1`...) names a device, not
 /// a file: such operations are refused with ERROR_ACCESS_DENIED and never reach the
 /// device node (`/dev/null` must not be deleted or chmod'ed).
-fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
+pub(crate) fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
     let r = crate::path::resolve(name, false).api(api)?;
     if r.device.is_some() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
@@ -39,6 +37,6 @@ fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
 }
 
 /// Resolves a caller's name for a query; device names are described as they are.
-fn query_path(name: &str, api: &'static str) -> Result<PathBuf> {
+pub(crate) fn query_path(name: &str, api: &'static str) -> Result<PathBuf> {
     crate::path::resolve(name, false).map(|r| r.linux).api(api)
 }

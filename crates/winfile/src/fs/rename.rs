@@ -1,7 +1,8 @@
-//! `MoveFileExW`: rename within a file system, copy-and-delete across them.
+//! `MoveFileExW` and `MoveFileWithProgressW`: rename within a file system,
+//! copy-and-delete across them.
 
-use super::copy::copy_path;
 use super::linux_path;
+use crate::copy::{copy_path, CopyRequest, ProgressFn};
 use crate::consts::*;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
 use crate::lock::share;
@@ -9,38 +10,59 @@ use rustix::fs::{renameat_with, statat, unlinkat, AtFlags, FileType, RenameFlags
 use rustix::io::Errno;
 use std::path::{Path, PathBuf};
 
-const API: &str = "MoveFileExW";
-
 /// `MoveFileExW`—renames or moves a file or directory.
 /// - without MOVEFILE_REPLACE_EXISTING an existing destination gives 183;
 /// - with it, a file is replaced atomically (never a directory, nor a READONLY file: 5);
 /// - across file systems, files are copied then deleted when MOVEFILE_COPY_ALLOWED is
 ///   given (17 otherwise; directories cannot move across file systems);
 /// - MOVEFILE_WRITE_THROUGH flushes the data and the directory before returning;
-/// - a name that differs only in case renames the file to the new spelling.
+/// - a name that differs only in case renames the file to the new spelling;
+/// - MOVEFILE_CREATE_HARDLINK gives the file the new name as a hard link and keeps the
+///   old one (what Windows does with this flag, documented as reserved);
+/// - MOVEFILE_FAIL_IF_NOT_TRACKABLE is accepted: it only fails for a link-tracking
+///   source, and no Linux file carries an NTFS object id;
+/// - MOVEFILE_DELAY_UNTIL_REBOOT is refused with ERROR_NOT_SUPPORTED (50): Linux has no
+///   boot-time rename queue, and winfile keeps none (see the README).
 ///
 /// # Linux mechanism
 /// renameat2(2) (RENAME_NOREPLACE unless replacing) under share-token probes of source
-/// and replaced destination; fsync(2) for write-through.
+/// and replaced destination; fsync(2) for write-through; linkat(2) for CREATE_HARDLINK.
 pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
+    move_named(src, dst, flags, None, "MoveFileExW")
+}
+
+/// `MoveFileWithProgressW`—[`move_file`], with the progress routine called (as by
+/// `CopyFileExW`) while a move across file systems copies the data. A rename calls it
+/// never. A canceled or stopped copy leaves the source and no destination (1235).
+///
+/// # Linux mechanism
+/// renameat2(2); across file systems the chunked copy of `copy`, then unlink(2).
+pub fn move_file_with_progress(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut ProgressFn<'_>>) -> Result<()> {
+    move_named(src, dst, flags, routine, "MoveFileWithProgressW")
+}
+
+fn move_named(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut ProgressFn<'_>>, api: &'static str) -> Result<()> {
     if flags & MOVEFILE_DELAY_UNTIL_REBOOT != 0 {
         // Linux has no boot-time rename queue.
-        return Err(Error::new(Win32Error::NOT_SUPPORTED, API));
+        return Err(Error::new(Win32Error::NOT_SUPPORTED, api));
     }
     let Some(dst) = dst else {
-        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, api));
     };
-    let from = linux_path(src, API)?;
+    let from = linux_path(src, api)?;
     if is_drive_or_fs_root(&from) {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, API));
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
     let from_st = match statat(CWD, &from, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&from), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
+        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&from), api)),
+        Err(e) => return Err(Error::new(e.into(), api)),
     };
-    let mut to = linux_path(dst, API)?;
+    let mut to = linux_path(dst, api)?;
     let replace = flags & MOVEFILE_REPLACE_EXISTING != 0;
+    if flags & MOVEFILE_CREATE_HARDLINK != 0 {
+        return hard_link_move(&from, &from_st, &to, replace, api);
+    }
     let mut rename_flags = if replace { RenameFlags::empty() } else { RenameFlags::NOREPLACE };
     match statat(CWD, &to, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(to_st) if same_file(&from_st, &to_st) => {
@@ -48,33 +70,37 @@ pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
             to = respell(&to, dst);
             rename_flags = RenameFlags::empty();
         }
-        Ok(to_st) => check_replace(&from_st, &to_st, &to, replace)?,
+        Ok(to_st) => check_replace(&from_st, &to_st, &to, replace, api)?,
         Err(Errno::NOENT) => {}
-        Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(&to), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
+        Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(&to), api)),
+        Err(e) => return Err(Error::new(e.into(), api)),
     }
     // The source is opened for DELETE under every handle's share mode (32); a replaced
     // destination must be deletable too (5, as Windows reports a target in use).
     let from_type = FileType::from_raw_mode(from_st.st_mode);
     let _src = match from_type {
         FileType::Symlink => None,
-        t => Some(share::check_name_op(&from, t == FileType::Directory, Win32Error::SHARING_VIOLATION).api(API)?),
+        t => Some(share::check_name_op(&from, t == FileType::Directory, Win32Error::SHARING_VIOLATION).api(api)?),
     };
     let _dst = if replace && rename_flags.is_empty() && to != from {
-        Some(share::check_name_op(&to, false, Win32Error::ACCESS_DENIED).api(API)?)
+        Some(share::check_name_op(&to, false, Win32Error::ACCESS_DENIED).api(api)?)
     } else {
         None
     };
     match renameat_with(CWD, &from, CWD, &to, rename_flags) {
         Ok(()) => {}
-        Err(Errno::EXIST | Errno::NOTEMPTY) => return Err(Error::new(Win32Error::ALREADY_EXISTS, API)),
-        Err(Errno::NOENT) => return Err(Error::new(not_found_for(&to), API)),
-        Err(Errno::XDEV) => return move_across(&from, &from_st, &to, flags),
-        Err(Errno::INVAL) => return Err(Error::new(Win32Error::ACCESS_DENIED, API)), // into itself
-        Err(e) => return Err(Error::new(e.into(), API)),
+        Err(Errno::EXIST | Errno::NOTEMPTY) => return Err(Error::new(Win32Error::ALREADY_EXISTS, api)),
+        Err(Errno::NOENT) => return Err(Error::new(not_found_for(&to), api)),
+        Err(Errno::XDEV) => {
+            // The copy opens both files as handles of its own, under their share rules.
+            drop((_src, _dst));
+            return move_across(&from, &from_st, &to, flags, routine, api);
+        }
+        Err(Errno::INVAL) => return Err(Error::new(Win32Error::ACCESS_DENIED, api)), // into itself
+        Err(e) => return Err(Error::new(e.into(), api)),
     }
     if flags & MOVEFILE_WRITE_THROUGH != 0 {
-        sync_parent(&to)?;
+        sync_parent(&to, api)?;
     }
     Ok(())
 }
@@ -92,48 +118,91 @@ fn respell(to: &Path, given: &str) -> PathBuf {
     }
 }
 
-fn check_replace(from: &Stat, to_st: &Stat, to: &Path, replace: bool) -> Result<()> {
+fn check_replace(from: &Stat, to_st: &Stat, to: &Path, replace: bool, api: &'static str) -> Result<()> {
     if !replace {
-        return Err(Error::new(Win32Error::ALREADY_EXISTS, API));
+        return Err(Error::new(Win32Error::ALREADY_EXISTS, api));
     }
     let to_dir = FileType::from_raw_mode(to_st.st_mode) == FileType::Directory;
     let from_dir = FileType::from_raw_mode(from.st_mode) == FileType::Directory;
     if to_dir || from_dir {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, API));
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
-    let attrs = crate::info::query_path(to).api(API)?.attributes;
+    let attrs = crate::info::query_path(to).api(api)?.attributes;
     if attrs & FILE_ATTRIBUTE_READONLY != 0 {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, API));
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
     Ok(())
 }
 
-fn move_across(from: &Path, st: &Stat, to: &Path, flags: u32) -> Result<()> {
+fn move_across(from: &Path, st: &Stat, to: &Path, flags: u32, routine: Option<&mut ProgressFn<'_>>, api: &'static str) -> Result<()> {
     if flags & MOVEFILE_COPY_ALLOWED == 0 {
-        return Err(Error::new(Win32Error::NOT_SAME_DEVICE, API));
+        return Err(Error::new(Win32Error::NOT_SAME_DEVICE, api));
     }
+    let mut copy_flags = if flags & MOVEFILE_REPLACE_EXISTING != 0 { 0 } else { COPY_FILE_FAIL_IF_EXISTS };
     match FileType::from_raw_mode(st.st_mode) {
         FileType::RegularFile => {}
-        FileType::Directory => return Err(Error::new(Win32Error::ACCESS_DENIED, API)),
-        _ => return Err(Error::new(Win32Error::NOT_SAME_DEVICE, API)),
+        FileType::Symlink => copy_flags |= COPY_FILE_COPY_SYMLINK, // the link moves, not its target
+        FileType::Directory => return Err(Error::new(Win32Error::ACCESS_DENIED, api)),
+        _ => return Err(Error::new(Win32Error::NOT_SAME_DEVICE, api)),
     }
-    let replace = flags & MOVEFILE_REPLACE_EXISTING != 0;
-    copy_path(from, to, !replace).api(API)?;
+    match copy_path(from, to, CopyRequest { flags: copy_flags, routine, cancel: None }) {
+        Ok(()) => {}
+        Err(Win32Error::REQUEST_ABORTED) => {
+            // A stopped move is not restartable: the source stays, the partial copy goes.
+            let _ = unlinkat(CWD, to, AtFlags::empty());
+            return Err(Error::new(Win32Error::REQUEST_ABORTED, api));
+        }
+        Err(e) => return Err(Error::new(e, api)),
+    }
+    if flags & MOVEFILE_WRITE_THROUGH != 0 && copy_flags & COPY_FILE_COPY_SYMLINK == 0 {
+        let fd = rustix::fs::open(to, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(api)?;
+        rustix::fs::fsync(&fd).api(api)?;
+    }
     if flags & MOVEFILE_WRITE_THROUGH != 0 {
-        let fd = rustix::fs::open(to, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(API)?;
-        rustix::fs::fsync(&fd).api(API)?;
-        sync_parent(to)?;
+        sync_parent(to, api)?;
     }
-    unlinkat(CWD, from, AtFlags::empty()).api(API)
+    unlinkat(CWD, from, AtFlags::empty()).api(api)
 }
 
-fn sync_parent(path: &Path) -> Result<()> {
+/// MOVEFILE_CREATE_HARDLINK: `to` becomes another name of `from`, which stays.
+fn hard_link_move(from: &Path, from_st: &Stat, to: &Path, replace: bool, api: &'static str) -> Result<()> {
+    if FileType::from_raw_mode(from_st.st_mode) == FileType::Directory {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    }
+    match statat(CWD, to, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(to_st) if same_file(from_st, &to_st) => return Ok(()),
+        Ok(to_st) => check_replace(from_st, &to_st, to, replace, api)?,
+        Err(Errno::NOENT) => {}
+        Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(to), api)),
+        Err(e) => return Err(Error::new(e.into(), api)),
+    }
+    let link_err = |e: Errno| match e {
+        Errno::XDEV => Win32Error::NOT_SAME_DEVICE,
+        Errno::EXIST => Win32Error::ALREADY_EXISTS,
+        Errno::NOENT | Errno::NOTDIR => Win32Error::PATH_NOT_FOUND,
+        e => e.into(),
+    };
+    if !replace {
+        return rustix::fs::linkat(CWD, from, CWD, to, AtFlags::empty()).map_err(|e| Error::new(link_err(e), api));
+    }
+    // Replacing: link under a temporary name beside `to`, then rename over it.
+    let _dst = share::check_name_op(to, false, Win32Error::ACCESS_DENIED).api(api)?;
+    let tmp = crate::link::temp_name(to);
+    rustix::fs::linkat(CWD, from, CWD, &tmp, AtFlags::empty()).map_err(|e| Error::new(link_err(e), api))?;
+    if let Err(e) = rustix::fs::rename(&tmp, to) {
+        let _ = unlinkat(CWD, &tmp, AtFlags::empty());
+        return Err(Error::new(e.into(), api));
+    }
+    Ok(())
+}
+
+fn sync_parent(path: &Path, api: &'static str) -> Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let dir = rustix::fs::open(parent, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(API)?;
-    rustix::fs::fsync(&dir).api(API)
+    let dir = rustix::fs::open(parent, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(api)?;
+    rustix::fs::fsync(&dir).api(api)
 }
 
 /// A drive's root directory (or `/`) cannot be renamed, as on Windows.
