@@ -27,33 +27,12 @@ import time
 
 import win32file
 
-from harness import Config, Pair, workload
+from harness import Config, ensure_data_file, fill_data_file, Pair, workload
 
 MiB = 1 << 20
 FICLONE = 0x40049409
 
 
-def _fill(path, size: int) -> None:
-    block = bytearray(os.urandom(min(MiB, size)))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        done = 0
-        while done < size:
-            block[:8] = done.to_bytes(8, "little")
-            done += os.write(fd, memoryview(block)[: size - done])
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _ensure_file(path, size: int) -> None:
-    try:
-        if os.stat(path).st_size == size and os.stat(path).st_blocks * 512 >= size:
-            return
-    except FileNotFoundError:
-        pass
-    _fill(f"{path}.part", size)
-    os.replace(f"{path}.part", path)
 
 
 def _reflink_probe(directory) -> str:
@@ -91,7 +70,7 @@ def _timed_copy(copy, dst, size) -> float:
 def _setup(cfg: Config):
     size = cfg.pick(1 << 30, 8 * MiB)
     src = cfg.dir / f"copy-src-{size >> 20}MiB.bin"
-    _ensure_file(src, size)
+    ensure_data_file(src, size)
     print(f"  bench_copy: {cfg.dir}: {_reflink_probe(cfg.dir)}", file=sys.stderr, flush=True)
     with open(src, "rb") as f:  # hot in the page cache
         while f.read(16 * MiB):

@@ -26,7 +26,7 @@ import os
 
 import win32file
 
-from harness import Config, Pair, per_call_us, throughput_mbs, workload
+from harness import Config, ensure_data_file, fill_data_file, Pair, per_call_us, throughput_mbs, workload
 
 KiB = 1 << 10
 MiB = 1 << 20
@@ -41,31 +41,6 @@ def _open(path) -> "object":
     )
 
 
-def _fill(path, size: int, block: int = MiB) -> None:
-    """Writes `size` bytes of real data: a random block, each copy stamped with its index
-    so no two blocks are equal (nothing sparse, nothing all-zero)."""
-    pattern = bytearray(os.urandom(min(block, size)))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        done = 0
-        while done < size:
-            pattern[:8] = done.to_bytes(8, "little")
-            done += os.write(fd, memoryview(pattern)[: size - done])
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _ensure_file(path, size: int) -> None:
-    """Creates the data file once; later runs reuse it if its size still matches."""
-    try:
-        if os.stat(path).st_size == size and os.stat(path).st_blocks * 512 >= size:
-            return
-    except FileNotFoundError:
-        pass
-    tmp = f"{path}.part"
-    _fill(tmp, size)
-    os.replace(tmp, path)
 
 
 @workload("ReadFile 4 KiB", unit="µs/call", goal=1.2, higher_is_better=False,
@@ -76,7 +51,7 @@ def read_4k(cfg: Config):
     per_pass = size // 4096
     batches = cfg.pick(50, 2)  # one pass (4096 calls, a few ms) per batch
     path = cfg.dir / f"read4k-{size}.bin"
-    _ensure_file(path, size)
+    ensure_data_file(path, size)
     h = _open(path)
     fd = os.open(path, os.O_RDONLY)
 
@@ -113,8 +88,8 @@ def write_4k(cfg: Config):
     batches = cfg.pick(50, 2)  # one pass (1024 calls, a few ms) per batch
     data = os.urandom(4096)
     win_path, os_path = cfg.dir / "write4k-winfile.bin", cfg.dir / "write4k-os.bin"
-    _fill(win_path, size)
-    _fill(os_path, size)
+    fill_data_file(win_path, size)
+    fill_data_file(os_path, size)
     h = _open(win_path)
     fd = os.open(os_path, os.O_WRONLY)
 
@@ -152,7 +127,7 @@ def read_seq(cfg: Config):
     chunk = MiB
     passes = cfg.pick(5, 1)  # one pass over the file (~40 ms hot for 1 GiB) per batch
     path = cfg.dir / f"seq-{size >> 20}MiB.bin"
-    _ensure_file(path, size)
+    ensure_data_file(path, size)
     h = _open(path)
     fd = os.open(path, os.O_RDONLY)
 

@@ -354,3 +354,32 @@ def write_json(results: list[Result], cfg: Config, path: Path) -> None:
 
 def default_dir() -> Path:
     return Path(os.environ.get("WINFILE_BENCH_DIR") or "/tmp/winfile-bench")
+
+
+def ensure_data_file(path, size: int, block: int = 1 << 20) -> None:
+    """Creates a data file of `size` bytes once (later runs reuse it while its size still
+    matches): a random block, each copy stamped with its offset, so nothing is sparse,
+    all-zero or repeated."""
+    try:
+        st = os.stat(path)
+        if st.st_size == size and st.st_blocks * 512 >= size:
+            return
+    except FileNotFoundError:
+        pass
+    tmp = f"{path}.part"
+    fill_data_file(tmp, size, block)
+    os.replace(tmp, path)
+
+
+def fill_data_file(path, size: int, block: int = 1 << 20) -> None:
+    """Writes `size` bytes of stamped random data to `path` (see `ensure_data_file`)."""
+    pattern = bytearray(os.urandom(min(block, size)))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        done = 0
+        while done < size:
+            pattern[:8] = done.to_bytes(8, "little")
+            done += os.write(fd, memoryview(pattern)[: size - done])
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -58,3 +58,21 @@ def run_child():
             capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
         )
     return run
+
+
+@pytest.fixture
+def other_fs(drive_c):
+    """A scratch directory on a file system other than drive C:'s (e.g. /dev/shm, a
+    tmpfs), for moves and copies across file systems; skips when there is none."""
+    dev = os.stat(drive_c).st_dev
+    for base in ("/dev/shm", "/run", "/var/tmp", tempfile.gettempdir()):
+        try:
+            if os.stat(base).st_dev == dev:
+                continue
+            d = tempfile.mkdtemp(prefix="winfile-xfs-", dir=base)
+        except OSError:
+            continue
+        yield d
+        shutil.rmtree(d, ignore_errors=True)
+        return
+    pytest.skip("no second writable file system")

@@ -263,14 +263,14 @@ ENTRIES = [
           "FileAttributeTagInfo (ReparseTag IO_REPARSE_TAG_SYMLINK for links), FileIdBothDirectoryInfo/RestartInfo (batches of about 64 KiB "
           "of records, () at the end; FileId is the inode; ShortName empty), FileStreamInfo (`::$DATA` only: named streams are not built; () for "
           "a directory). Other classes raise error 87 (ERROR_INVALID_PARAMETER, as Windows for a class it does not query) where pywin32 raises "
-          "NotImplementedError."),
+          "a not-implemented error."),
     Entry("SetFileInformationByHandle", PARTIAL,
           "futimens(2) and `user.DOSATTRIB`; renameat2(2); the `user.winfile.delpend` marker of the share-mode code; fallocate(2)/ftruncate(2).",
           "FileBasicInfo (ChangeTime is accepted and not applied: Linux sets ctime itself), FileRenameInfo (needs DELETE access; bare name = same "
           "directory; 183/5/17 as Windows), FileDispositionInfo (needs DELETE; new opens then get 5 and the last handle deletes; false clears; "
           "no effect on a delete-on-close handle; 145 for a non-empty directory), FileAllocationInfo (fallocate KEEP_SIZE, or truncation below "
           "the size), FileEndOfFileInfo, FileIoPriorityHintInfo (0..2 accepted without effect: Linux I/O priority is per thread, not per handle). "
-          "Other classes raise error 87 where pywin32 raises NotImplementedError."),
+          "Other classes raise error 87 where pywin32 raises a not-implemented error."),
     Entry("GetFinalPathNameByHandle", FULL,
           "readlink(2) of `/proc/self/fd/N`; statx(2) `STATX_MNT_ID` matched in /proc/self/mountinfo for the volume forms.",
           "The current name after renames. FILE_NAME_NORMALIZED and FILE_NAME_OPENED agree (no short names). VOLUME_NAME_DOS through "

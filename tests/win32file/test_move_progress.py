@@ -21,21 +21,6 @@ def fails(code, call, *args, **kw):
     return info.value
 
 
-@pytest.fixture
-def other_fs(drive_c):
-    """A scratch directory on a file system other than drive C:'s, or skip."""
-    dev = os.stat(drive_c).st_dev
-    for base in ("/dev/shm", "/run", "/var/tmp", tempfile.gettempdir()):
-        try:
-            if os.stat(base).st_dev == dev:
-                continue
-            d = tempfile.mkdtemp(prefix="winfile-xfs-", dir=base)
-        except OSError:
-            continue
-        yield d
-        shutil.rmtree(d, ignore_errors=True)
-        return
-    pytest.skip("no second writable file system")
 
 
 def record(answers=()):
