@@ -27,7 +27,7 @@ import time
 
 import win32file
 
-from harness import Config, ensure_data_file, fill_data_file, Pair, workload
+from harness import Config, ensure_data_file, Pair, workload
 
 MiB = 1 << 20
 FICLONE = 0x40049409

@@ -1,7 +1,6 @@
 """win32event: events, mutexes, semaphores, timers, waits (GIL released, interruptible)."""
 import signal
 import threading
-import time
 
 import pytest
 import pywintypes

@@ -1,7 +1,6 @@
 """DOS device table edits (DefineDosDevice/QueryDosDevice/GetLogicalDrives) and their
 effect on later path lookups; GetDriveType and free space against statvfs."""
 import os
-import shutil
 import subprocess
 
 import pytest

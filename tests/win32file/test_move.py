@@ -1,7 +1,6 @@
 """MoveFile(W) and MoveFileEx(W): renames, replacing, case-only renames, and moves
 across file systems (the drive under the test root and tmpfs /dev/shm)."""
 import os
-import tempfile
 
 import pytest
 import pywintypes

@@ -1,8 +1,6 @@
 """MoveFileWithProgress: renames call no routine; moves across file systems copy with
 progress; cancel, stop, CREATE_HARDLINK, FAIL_IF_NOT_TRACKABLE, DELAY_UNTIL_REBOOT."""
 import os
-import shutil
-import tempfile
 
 import pytest
 import pywintypes

@@ -1,7 +1,6 @@
 """I/O on pipes and terminals, blocking reads in threads, files shared across processes."""
 import os
 import platform
-import threading
 import tty
 
 import pytest
