@@ -248,3 +248,34 @@ def test_wait_is_interruptible(name):
     finally:
         finish(p)
     h.Close()
+
+
+CONTENDER = r"""
+import os, sys
+import pywintypes, win32con, win32file
+path, rounds = sys.argv[1], int(sys.argv[2])
+fd = os.open(path, os.O_RDWR)
+h = win32file._get_osfhandle(fd)
+for _ in range(rounds):
+    # The file-locking-library idiom, blocking: lock everything, read-modify-write, unlock.
+    win32file.LockFileEx(h, win32con.LOCKFILE_EXCLUSIVE_LOCK, 0, -0x10000, pywintypes.OVERLAPPED())
+    ol = pywintypes.OVERLAPPED()
+    rc, data = win32file.ReadFile(h, 8, ol)
+    count = int.from_bytes(bytes(data), "little") + 1
+    win32file.WriteFile(h, count.to_bytes(8, "little"), pywintypes.OVERLAPPED())
+    win32file.UnlockFileEx(h, 0, -0x10000, pywintypes.OVERLAPPED())
+os.close(fd)
+"""
+
+
+def test_blocking_exclusive_locks_contended_by_many_processes(cdir):
+    """Six processes increment one counter under LockFileEx(EX, 0, -0x10000): every
+    increment survives only if the blocking locks exclude each other across processes."""
+    _, linux = cdir
+    path = linux / "counter"
+    path.write_bytes(bytes(8))
+    procs, rounds = 6, 40
+    children = [subprocess.Popen([sys.executable, "-c", CONTENDER, str(path), str(rounds)]) for _ in range(procs)]
+    for c in children:
+        assert c.wait(timeout=120) == 0
+    assert int.from_bytes(path.read_bytes()[:8], "little") == procs * rounds
