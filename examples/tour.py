@@ -1,4 +1,5 @@
-"""A short walk through what winfile does today: pywin32 code, unchanged, on Linux.
+"""A short walk through what winfile does: pywin32 code, unchanged, on Linux (files,
+attributes, times, errors, copies, share modes, locks, overlapped I/O, listings, watches).
 
 Run with `make demo`. Everything happens in a scratch directory mapped to drive W:
 through a private drive table, so Windows-style paths work end to end.
@@ -71,6 +72,41 @@ try:
     show("directory now", sorted(os.listdir(os.path.join(scratch, "w"))))
     show("GetFullPathName", win32file.GetFullPathName(r"W:\a\.\b\..\c.txt"))
     assert winerror.ERROR_FILE_NOT_FOUND == 2
+
+    print("6. Share modes, locks, overlapped I/O through a completion port")
+    import win32event  # noqa: E402
+    log = win32file.CreateFile(r"W:\log.bin", win32con.GENERIC_READ | win32con.GENERIC_WRITE, win32con.FILE_SHARE_READ,
+                               None, win32file.CREATE_ALWAYS, win32file.FILE_FLAG_OVERLAPPED, None)
+    try:
+        win32file.CreateFile(r"W:\log.bin", win32con.GENERIC_WRITE, 7, None, win32file.OPEN_EXISTING, 0, None)
+    except pywintypes.error as e:
+        show("second writer", (e.winerror, e.strerror))
+    win32file.LockFileEx(log, win32con.LOCKFILE_EXCLUSIVE_LOCK, 0, -0x10000, pywintypes.OVERLAPPED())
+    port = win32file.CreateIoCompletionPort(log, None, 7, 0)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = win32event.CreateEvent(None, True, False, None)
+    show("WriteFile (overlapped)", win32file.WriteFile(log, b"x" * 4096, ol))
+    show("GetQueuedCompletionStatus", win32file.GetQueuedCompletionStatus(port, 5000)[:3])
+    show("event signaled", win32event.WaitForSingleObject(ol.hEvent, 0) == win32event.WAIT_OBJECT_0)
+    win32file.UnlockFileEx(log, 0, -0x10000, pywintypes.OVERLAPPED())
+    log.Close()
+
+    print("7. Listing and watching a directory")
+    show("FindFilesW('W:\\*.*')", [f[8] for f in win32file.FindFilesW(r"W:\*.*")])
+    import winnt  # noqa: E402
+    d = win32file.CreateFile("W:\\", winnt.FILE_LIST_DIRECTORY, 7, None, win32file.OPEN_EXISTING,
+                             win32file.FILE_FLAG_BACKUP_SEMANTICS, None)
+    import threading  # noqa: E402
+    got = []
+    t = threading.Thread(target=lambda: got.append(win32file.ReadDirectoryChangesW(
+        d, 4096, False, win32con.FILE_NOTIFY_CHANGE_FILE_NAME, None, None)))
+    t.start()
+    import time  # noqa: E402
+    time.sleep(0.2)
+    open(os.path.join(scratch, "w", "new.txt"), "w").close()
+    t.join(5)
+    show("ReadDirectoryChangesW", got)
+    d.Close()
 finally:
     shutil.rmtree(scratch, ignore_errors=True)
 print("Tour complete.")
