@@ -35,6 +35,11 @@ import tempfile
 
 CALL_TIMEOUT = 20  # seconds one call may take before the watchdog kills the child
 ADDRESS_SPACE = 6 << 30  # RLIMIT_AS for the child
+# Functions with effects beyond any sandbox, never fuzzed: they mount, unmount and
+# relabel real file systems (as root they would succeed on the host's volumes). Their
+# argument checking is covered by tests/win32file/test_volumes.py on private mounts.
+HOST_WIDE = {"SetVolumeMountPoint", "DeleteVolumeMountPoint", "SetVolumeLabel"}
+
 PORTS = [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 
 
@@ -63,7 +68,11 @@ def launch(examples, seed=None, derandomize=False, timeout=None):
         with open(os.path.join(canary, "keep"), "w") as f:
             f.write("canary")
         log = os.path.join(root, "calls.log")
-        env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+        env = dict(os.environ)
+        # DefineDosDevice writes the runtime table: keep it inside the sandbox, never the
+        # user's real one (later processes on this machine read that table first).
+        env["XDG_RUNTIME_DIR"] = os.path.join(root, "runtime")
+        os.mkdir(env["XDG_RUNTIME_DIR"], 0o700)
         env["XDG_CONFIG_HOME"] = os.path.join(root, "config")
         env["HOME"] = os.path.join(root, "home")
         env["PYTHONFAULTHANDLER"] = "1"
@@ -124,7 +133,31 @@ def _canary_intact(canary):
         return False
 
 
+def _mounts_below(path):
+    """Mount points at or below `path` (from /proc/self/mountinfo), deepest first."""
+    path = os.path.realpath(path)
+    found = []
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                point = line.split()[4].encode().decode("unicode_escape")
+                if point == path or point.startswith(path + os.sep):
+                    found.append(point)
+    except OSError:
+        pass
+    return sorted(found, key=len, reverse=True)
+
+
 def _rmtree(path):
+    # Never recurse into a mount: a bind mount of a real volume below the sandbox would
+    # make rmtree delete that volume's files. Detach any, and keep the tree if one stays.
+    for point in _mounts_below(path):
+        subprocess.run(["umount", "-l", point], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if _mounts_below(path):
+        print(f"robustness harness: {path} still has mounts below it; left in place", file=sys.stderr)
+        return
+
     def onerror(func, p, _exc):
         try:
             os.chmod(p, 0o700)
@@ -289,6 +322,8 @@ class _Session:
 
         targets = {}
         for name in dir(self.w):
+            if name in HOST_WIDE:
+                continue
             if name.startswith("_") and name not in (
                 "_get_osfhandle", "_open_osfhandle", "_getmaxstdio", "_setmaxstdio"
             ):
