@@ -92,7 +92,8 @@ ENTRIES = [
           "any truncation); delete-on-close via a `user.winfile.delpend` marker finished by the last handle of any process; "
           "READONLY/HIDDEN/SYSTEM checks from the DOS attributes.",
           "Share modes and delete-pending bind processes using winfile only (Linux has no mandatory open-deny). "
-          "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete."),
+          "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete. "
+          "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes."),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
           "As CreateFile. " + _TX),

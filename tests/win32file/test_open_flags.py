@@ -256,3 +256,35 @@ def test_posix_semantics_makes_matching_exact(cdir):
     open_(wpath + "\\Hello.txt", R, A.OPEN_EXISTING, posix).Close()
     open_(wpath + "\\HELLO.TXT", W, A.CREATE_NEW, posix).Close()
     assert sorted(p.name for p in linux.iterdir()) == ["HELLO.TXT", "Hello.txt"]
+
+
+def test_template_supplies_attributes_and_extended_attributes(cdir):
+    """hTemplateFile: a file being created takes the template's attributes and extended
+    attributes; opening an existing file ignores the template."""
+    import os as _os
+    wpath, linux = cdir
+    (linux / "tmpl").write_bytes(b"t")
+    win32file.SetFileAttributes(wpath + "\\tmpl", win32con.FILE_ATTRIBUTE_HIDDEN | win32con.FILE_ATTRIBUTE_SYSTEM)
+    _os.setxattr(linux / "tmpl", "user.comment", b"from the template")
+    tmpl = win32file.CreateFile(wpath + "\\tmpl", win32con.GENERIC_READ, 7, None, win32file.OPEN_EXISTING, 0, None)
+    h = win32file.CreateFile(wpath + "\\new", win32con.GENERIC_WRITE, 0, None, win32file.CREATE_NEW,
+                             win32con.FILE_ATTRIBUTE_NORMAL, tmpl)
+    h.Close()
+    attrs = win32file.GetFileAttributes(wpath + "\\new")
+    assert attrs & (win32con.FILE_ATTRIBUTE_HIDDEN | win32con.FILE_ATTRIBUTE_SYSTEM) == (
+        win32con.FILE_ATTRIBUTE_HIDDEN | win32con.FILE_ATTRIBUTE_SYSTEM)
+    assert _os.getxattr(linux / "new", "user.comment") == b"from the template"
+    # An existing file is opened as it is.
+    (linux / "old").write_bytes(b"o")
+    win32file.CreateFile(wpath + "\\old", win32con.GENERIC_READ, 7, None, win32file.OPEN_EXISTING, 0, tmpl).Close()
+    assert win32file.GetFileAttributes(wpath + "\\old") & win32con.FILE_ATTRIBUTE_HIDDEN == 0
+    # Creating with a template handle that cannot be read fails.
+    wo = win32file.CreateFile(wpath + "\\tmpl", win32con.GENERIC_WRITE, 7, None, win32file.OPEN_EXISTING, 0, None)
+    with pytest.raises(pywintypes.error) as e:
+        win32file.CreateFile(wpath + "\\new2", win32con.GENERIC_WRITE, 0, None, win32file.CREATE_NEW, 0, wo)
+    assert e.value.winerror == 5
+    stale = int(tmpl)
+    tmpl.Close()
+    with pytest.raises(pywintypes.error) as e:
+        win32file.CreateFile(wpath + "\\new3", win32con.GENERIC_WRITE, 0, None, win32file.CREATE_NEW, 0, stale)
+    assert e.value.winerror == 6

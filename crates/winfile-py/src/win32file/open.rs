@@ -6,7 +6,7 @@ use crate::error::PyWinError;
 use crate::pywintypes::{PyHandle, PySecurityAttributes};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use winfile::open::{create_file, CreateParams};
+use winfile::open::{create_file, create_file_with_template, CreateParams};
 
 fn inherit_of(sa: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
     match sa {
@@ -28,6 +28,7 @@ fn open(
     sa: Option<&Bound<'_, PyAny>>,
     disposition: Dword,
     flags: Dword,
+    template: Option<HandleArg>,
     func: &'static str,
 ) -> PyResult<Py<PyHandle>> {
     let params = CreateParams {
@@ -37,7 +38,11 @@ fn open(
         flags_and_attributes: flags.0,
         inherit: inherit_of(sa)?,
     };
-    let r = py.detach(|| create_file(&name.text, &params));
+    let template = template.map(|t| t.0).filter(|t| t.raw() != 0);
+    let r = py.detach(|| match template {
+        Some(t) => create_file_with_template(&name.text, &params, t),
+        None => create_file(&name.text, &params),
+    });
     crate::pywintypes::new_handle(py, r, func)
 }
 
@@ -56,8 +61,7 @@ fn create_file_py(
     flagsAndAttributes: Dword,
     hTemplateFile: HandleArg,
 ) -> PyResult<Py<PyHandle>> {
-    let _ = hTemplateFile; // ignored when opening an existing file, as on Windows
-    open(py, fileName, desiredAccess, shareMode, attributes.as_ref(), CreationDisposition, flagsAndAttributes, "CreateFile")
+    open(py, fileName, desiredAccess, shareMode, attributes.as_ref(), CreationDisposition, flagsAndAttributes, Some(hTemplateFile), "CreateFile")
 }
 
 /// CreateFileW(FileName, DesiredAccess, ShareMode, SecurityAttributes,
@@ -79,7 +83,6 @@ fn create_file_w(
     MiniVersion: Option<Bound<'_, PyAny>>,
     ExtendedParameter: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyHandle>> {
-    let _ = TemplateFile;
     if ExtendedParameter.as_ref().is_some_and(|e| !e.is_none()) {
         return Err(PyTypeError::new_err("ExtendedParameter must be None"));
     }
@@ -87,7 +90,7 @@ fn create_file_w(
         return Err(PyValueError::new_err("MiniVersion requires a Transaction"));
     }
     no_transaction(Transaction.as_ref(), "CreateFileW")?;
-    open(py, FileName, DesiredAccess, ShareMode, SecurityAttributes.as_ref(), CreationDisposition, FlagsAndAttributes, "CreateFileW")
+    open(py, FileName, DesiredAccess, ShareMode, SecurityAttributes.as_ref(), CreationDisposition, FlagsAndAttributes, TemplateFile, "CreateFileW")
 }
 
 /// CloseHandle(handle, /)

@@ -2,7 +2,9 @@
 
 mod access;
 mod create;
+mod template;
 
 pub use access::map_generic;
 pub(crate) use access::{granted_access, DATA_READ, DATA_WRITE};
 pub use create::{create_file, CreateParams};
+pub use template::create_file_with_template;
