@@ -308,3 +308,22 @@ def test_long_path_name_corrects_case(cdir):
         with pytest.raises(pywintypes.error) as e:
             win32file.GetLongPathName(bad)
         assert (e.value.winerror, e.value.funcname) == (code, "GetLongPathName"), bad
+
+
+def test_volume_guid_paths_open_the_same_file(cdir):
+    """GetFinalPathNameByHandle(VOLUME_NAME_GUID) gives a name CreateFile opens again."""
+    wpath, linux = cdir
+    (linux / "Named.txt").write_bytes(b"round trip")
+    h = win32file.CreateFile(wpath + "\\named.txt", win32con.GENERIC_READ, 7, None, win32file.OPEN_EXISTING, 0, None)
+    guid_path = win32file.GetFinalPathNameByHandle(h, win32con.VOLUME_NAME_GUID)
+    assert guid_path.startswith("\\\\?\\Volume{")
+    h2 = win32file.CreateFile(guid_path, win32con.GENERIC_READ, 7, None, win32file.OPEN_EXISTING, 0, None)
+    a, b = win32file.GetFileInformationByHandle(h), win32file.GetFileInformationByHandle(h2)
+    assert (a[4], a[8], a[9]) == (b[4], b[8], b[9])
+    assert win32file.ReadFile(h2, 100) == (0, b"round trip")
+    h.Close()
+    h2.Close()
+    with pytest.raises(pywintypes.error) as e:
+        win32file.CreateFile("\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\x", win32con.GENERIC_READ, 7,
+                             None, win32file.OPEN_EXISTING, 0, None)
+    assert e.value.winerror in (2, 3)

@@ -70,6 +70,14 @@ impl Namespace {
             }
         };
         let (base, parts) = match &p.root {
+            Root::Device(name) if name.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("Volume{")) => {
+                // `\\?\Volume{GUID}\...`: the root of that file system's mount.
+                let id = crate::volume::parse_volume_path(&format!(r"\\?\{name}\"))
+                    .map(|(id, _)| id)
+                    .ok_or(Win32Error::INVALID_NAME)?;
+                let root = crate::volume::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND)?;
+                (root, fix(&p.parts))
+            }
             Root::Device(name) => return self.device(name, &fix(&p.parts)),
             Root::Unix => {
                 let linux = casefold::join(&PathBuf::from("/"), &p.parts, p.trailing_sep);
