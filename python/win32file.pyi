@@ -529,6 +529,10 @@ class FindFileIterator:
 def FindFilesIterator(FileName: str, Transaction: PyHANDLE | None = None) -> FindFileIterator:
     """Like FindFilesW, streaming; FindFirstFile runs at call time (errors are immediate)."""
 
+def FindStreams(FileName: str, Transaction: PyHANDLE | None = None) -> list[tuple[int, str]]:
+    """[(StreamSize, StreamName)]: ('::$DATA' for a file's data, then ':name:$DATA' for each
+    named stream Samba stores as a user.DosStream.* xattr); [] for a directory without."""
+
 def FindClose(hFindFile: _HandleArg, /) -> None:
     """Closes a find handle."""
 

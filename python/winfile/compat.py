@@ -184,7 +184,9 @@ ENTRIES = [
           "Names as Windows lists them (`\\dir\\name`, no drive letter; Linux paths for a Linux-style argument), the name given first. "
           "A file with one link answers at once; with more, the walk costs one readdir per directory of the mount: not for loops over many files. "
           "Names in unreadable directories are not found. " + _TX),
-    Entry("FindStreams", PLANNED, "The unnamed data stream plus streams stored in `user.DosStream.*` xattrs.", group=G_FIND),
+    Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.",
+          "Lists `::$DATA` and every named stream stored the way Samba's vfs_streams_xattr stores them (size = xattr length - 1); "
+          "opening `file:stream` names is not built yet. [] for a directory without named streams."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
@@ -262,7 +264,7 @@ ENTRIES = [
           "statx(2) and `user.DOSATTRIB` per class; readlink of /proc/self/fd/N through the drive table for FileNameInfo; a getdents64 listing kept on the handle for the directory classes.",
           "Classes FileBasicInfo, FileStandardInfo (DeletePending from the delete-pending marker), FileNameInfo, FileCompressionInfo, "
           "FileAttributeTagInfo (ReparseTag IO_REPARSE_TAG_SYMLINK for links), FileIdBothDirectoryInfo/RestartInfo (batches of about 64 KiB "
-          "of records, () at the end; FileId is the inode; ShortName empty), FileStreamInfo (`::$DATA` only: named streams are not built; () for "
+          "of records, () at the end; FileId is the inode; ShortName empty), FileStreamInfo (`::$DATA` plus Samba-stored named streams; () for "
           "a directory). Other classes raise error 87 (ERROR_INVALID_PARAMETER, as Windows for a class it does not query) where pywin32 raises "
           "a not-implemented error."),
     Entry("SetFileInformationByHandle", PARTIAL,

@@ -4,6 +4,7 @@ import os
 import pytest
 
 import pywintypes
+import win32con
 import win32file
 import winnt
 
@@ -181,3 +182,21 @@ def test_find_close(cdir):
     with pytest.raises(pywintypes.error) as e:
         win32file.FindClose(123456)
     assert e.value.winerror == 6 and e.value.funcname == "FindClose"
+
+
+def test_find_streams_lists_data_and_samba_streams(cdir):
+    import os as _os
+    wpath, linux = cdir
+    (linux / "doc.txt").write_bytes(b"hello")
+    assert win32file.FindStreams(wpath + "\\DOC.txt") == [(5, "::$DATA")]
+    # A Zone.Identifier stream as Samba stores it: the data plus one trailing byte.
+    _os.setxattr(linux / "doc.txt", "user.DosStream.Zone.Identifier:$DATA", b"[ZoneTransfer]\r\nZoneId=3\r\n\0")
+    assert win32file.FindStreams(wpath + "\\doc.txt") == [(5, "::$DATA"), (26, ":Zone.Identifier:$DATA")]
+    h = win32file.CreateFile(wpath + "\\doc.txt", win32con.GENERIC_READ, 7, None, win32file.OPEN_EXISTING, 0, None)
+    infos = win32file.GetFileInformationByHandleEx(h, win32file.FileStreamInfo)
+    assert [(i["StreamName"], i["StreamSize"]) for i in infos] == [("::$DATA", 5), (":Zone.Identifier:$DATA", 26)]
+    h.Close()
+    assert win32file.FindStreams(wpath) == []
+    with pytest.raises(pywintypes.error) as e:
+        win32file.FindStreams(wpath + "\\missing.txt")
+    assert (e.value.winerror, e.value.funcname) == (2, "FindFirstStreamW")

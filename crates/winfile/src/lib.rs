@@ -25,6 +25,7 @@ pub mod open;
 pub mod overlapped;
 pub mod path;
 pub mod volume;
+pub mod stream;
 pub mod sync;
 pub mod unsupported;
 

@@ -13,6 +13,7 @@ mod notify;
 mod open;
 mod overlapped;
 mod unsupported;
+mod stream;
 mod volume;
 
 use pyo3::prelude::*;
@@ -32,6 +33,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     byhandle::register(m)?;
     legacy::register(m)?;
     unsupported::register(m)?;
+    stream::register(m)?;
     volume::register(m)?;
     Ok(())
 }

@@ -184,15 +184,18 @@ pub fn get_file_information_by_handle_ex(h: Handle, class: u32) -> Result<Handle
             Ok(HandleInfo::AttributeTag(i.attributes, tag))
         }
         class::STREAM => {
-            if file.kind() == FileKind::Directory {
-                return Ok(HandleInfo::Streams(Vec::new()));
+            let mut streams = Vec::new();
+            if file.kind() != FileKind::Directory {
+                let i = query(&file)?;
+                streams.push(StreamInfo { size: i.size, allocation: i.allocation, name: "::$DATA".to_string() });
             }
-            let i = query(&file)?;
-            Ok(HandleInfo::Streams(vec![StreamInfo {
-                size: i.size,
-                allocation: i.allocation,
-                name: "::$DATA".to_string(),
-            }]))
+            // Named streams as Samba stores them (user.DosStream.* xattrs).
+            streams.extend(crate::stream::list_fd(file.fd()).into_iter().map(|s| StreamInfo {
+                size: s.size,
+                allocation: s.size,
+                name: s.name,
+            }));
+            Ok(HandleInfo::Streams(streams))
         }
         class::ID_BOTH_DIRECTORY | class::ID_BOTH_DIRECTORY_RESTART => {
             list(&file, class == class::ID_BOTH_DIRECTORY_RESTART).map(HandleInfo::Directory)
