@@ -529,6 +529,12 @@ class FindFileIterator:
 def FindFilesIterator(FileName: str, Transaction: PyHANDLE | None = None) -> FindFileIterator:
     """Like FindFilesW, streaming; FindFirstFile runs at call time (errors are immediate)."""
 
+def DeviceIoControl(
+    Device: _HandleArg, IoControlCode: int, InBuffer: ReadableBuffer | None, OutBuffer: int | WriteableBuffer, Overlapped: PyOVERLAPPED | None = None
+) -> bytes | memoryview | WriteableBuffer:
+    """Run a control code: FSCTL_SET_SPARSE, FSCTL_SET_ZERO_DATA, FSCTL_QUERY_ALLOCATED_RANGES,
+    FSCTL_GET_REPARSE_POINT (symbolic links); any other code raises error 1."""
+
 def FindStreams(FileName: str, Transaction: PyHANDLE | None = None) -> list[tuple[int, str]]:
     """[(StreamSize, StreamName)]: ('::$DATA' for a file's data, then ':name:$DATA' for each
     named stream Samba stores as a user.DosStream.* xattr); [] for a directory without."""

@@ -290,7 +290,12 @@ ENTRIES = [
     Entry("GetBinaryType", FULL, "Reads the MZ/PE (or ELF) header of the file.",
           "PE images give SCS_32BIT_BINARY/SCS_64BIT_BINARY by machine, MZ alone SCS_DOS_BINARY, ELF SCS_POSIX_BINARY (Linux's native "
           "executables); anything else raises 193 (ERROR_BAD_EXE_FORMAT)."),
-    Entry("DeviceIoControl", PLANNED, "A small set of FSCTL codes mapped to ioctls (sparse files, reparse points).", group=G_HANDLE),
+    Entry("DeviceIoControl", PARTIAL,
+          "FSCTL_SET_SPARSE → SPARSE_FILE in `user.DOSATTRIB`; FSCTL_SET_ZERO_DATA → fallocate(PUNCH_HOLE); "
+          "FSCTL_QUERY_ALLOCATED_RANGES → lseek(SEEK_DATA/SEEK_HOLE); FSCTL_GET_REPARSE_POINT → readlink of a link opened "
+          "with FILE_FLAG_OPEN_REPARSE_POINT (IO_REPARSE_TAG_SYMLINK data).",
+          "Other control codes raise error 1 (ERROR_INVALID_FUNCTION), Windows' answer for a code the device does not "
+          "implement. With an OVERLAPPED the call completes before returning (Internal/InternalHigh set, hEvent signaled)."),
     # -- Planned: serial ports ----------------------------------------------------
     Entry("DCB", PLANNED, "A DCB structure object applied with termios2 (TCSETS2).", group=G_SERIAL),
     Entry("COMSTAT", PLANNED, "A COMSTAT structure object.", group=G_SERIAL),

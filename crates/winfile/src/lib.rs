@@ -15,6 +15,7 @@ pub mod error;
 pub mod byhandle;
 pub mod find;
 pub mod fs;
+pub mod fsctl;
 pub mod handle;
 pub mod info;
 pub mod io;

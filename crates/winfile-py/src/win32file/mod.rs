@@ -4,6 +4,7 @@ mod byhandle;
 mod copy;
 mod crt;
 mod find;
+mod fsctl;
 mod info;
 mod io;
 mod legacy;
@@ -29,6 +30,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crt::register(m)?;
     overlapped::register(m)?;
     find::register(m)?;
+    fsctl::register(m)?;
     notify::register(m)?;
     byhandle::register(m)?;
     legacy::register(m)?;

@@ -238,6 +238,28 @@ pub fn init_new_file(fd: BorrowedFd<'_>, path: &Path, attributes: u32) -> Result
     Ok(())
 }
 
+/// `FSCTL_SET_SPARSE`—sets or clears SPARSE_FILE, which `SetFileAttributes` cannot.
+///
+/// # Linux mechanism
+/// fgetxattr/fsetxattr `user.DOSATTRIB` (Linux files are sparse by nature: only the
+/// attribute bit is Windows' to keep).
+pub fn set_sparse(fd: BorrowedFd<'_>, on: bool) -> Result<(), Win32Error> {
+    let node = Node::Fd(fd);
+    let st = node.statx().map_err(Win32Error::from)?;
+    let is_dir = FileType::from_raw_mode(u32::from(st.stx_mode)) == FileType::Directory;
+    let old = node.dosattrib().flatten();
+    let bits = old.map_or(default_stored(is_dir), |d| d.attributes & STORED_ATTRIBUTES);
+    let bits = if on { bits | FILE_ATTRIBUTE_SPARSE_FILE } else { bits & !FILE_ATTRIBUTE_SPARSE_FILE };
+    if old.is_none() && !on {
+        return Ok(());
+    }
+    let value = encode_v5(&DosAttrib { attributes: bits, create_time: old.and_then(|d| d.create_time) });
+    match node.write_xattr(&value) {
+        Err(e) if xattrs_unsupported(e) => Ok(()),
+        other => other.map_err(Win32Error::from),
+    }
+}
+
 /// Sets ARCHIVE after a modification. Cheap when already set: one xattr read, and
 /// nothing at all is written when no `user.DOSATTRIB` exists (ARCHIVE is then the
 /// default).
