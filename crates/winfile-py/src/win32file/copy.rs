@@ -42,7 +42,7 @@ impl Routine {
                 p.destination.raw(),
                 self.data.clone_ref(py),
             );
-            let result = self.func.bind(py).call1(args).and_then(|r| r.extract::<i64>().map_err(PyErr::from));
+            let result = self.func.bind(py).call1(args).and_then(|r| r.extract::<i64>());
             match result {
                 Ok(v) => (v as u64 & 0xFFFF_FFFF) as u32,
                 Err(e) => {

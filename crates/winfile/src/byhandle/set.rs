@@ -203,7 +203,7 @@ fn target(src: &Path, root: Option<Handle>, name: &str) -> Result<PathBuf> {
         }
         return Ok(current_path(&dir).join(rel));
     }
-    let bare = !name.contains(['\\', '/']) && !(name.len() >= 2 && name.as_bytes()[1] == b':');
+    let bare = !name.contains(['\\', '/']) && (name.len() < 2 || name.as_bytes()[1] != b':');
     if bare {
         crate::path::validate_name(name).api(API)?;
         return Ok(src.parent().unwrap_or(Path::new("/")).join(name));

@@ -213,7 +213,6 @@ pub(crate) fn copy_path(from: &Path, to: &Path, req: CopyRequest<'_, '_>) -> std
         total: len,
     };
     let outcome = copy_data(source.fd(), destination.fd(), start, len, &mut rep);
-    drop(rep);
     match outcome {
         Ok(Outcome::Done) => {}
         Ok(Outcome::Stopped(Stop::Stop, done)) => {
