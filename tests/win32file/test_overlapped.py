@@ -294,3 +294,17 @@ def test_lock_file_ex_on_an_overlapped_handle(data_file):
     with pytest.raises(pywintypes.error) as exc:
         win32file.GetOverlappedResult(holder, again, True)
     assert exc.value.winerror == winerror.ERROR_OPERATION_ABORTED
+
+
+def test_synchronous_calls_on_an_overlapped_disk_handle_need_an_offset(data_file, fifo):
+    # An overlapped disk handle keeps no file position: without an OVERLAPPED, Windows
+    # asks for a byte offset (ERROR_INVALID_PARAMETER). Pipes need none.
+    h = open_ov(data_file)
+    for call in (lambda: win32file.ReadFile(h, 16), lambda: win32file.WriteFile(h, b"x")):
+        with pytest.raises(pywintypes.error) as exc:
+            call()
+        assert exc.value.winerror == winerror.ERROR_INVALID_PARAMETER
+    path, keep = fifo
+    p = open_ov(path)
+    os.write(keep, b"pipe")
+    assert win32file.ReadFile(p, 4) == (0, b"pipe")

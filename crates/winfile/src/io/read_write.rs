@@ -40,6 +40,16 @@ fn check_read(file: &File, api: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// Without an OVERLAPPED, a disk file opened with FILE_FLAG_OVERLAPPED has no file
+/// position to use: Windows' NtReadFile/NtWriteFile then require a byte offset and fail
+/// with STATUS_INVALID_PARAMETER (pipes and devices need none).
+fn check_positional(file: &File, api: &'static str) -> Result<()> {
+    if file.flags() & FILE_FLAG_OVERLAPPED != 0 && file.kind() == FileKind::Disk {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, api));
+    }
+    Ok(())
+}
+
 fn check_write(file: &File, api: &'static str) -> Result<()> {
     if file.kind() == FileKind::Directory {
         return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
@@ -188,6 +198,7 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
+    check_positional(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
     read_some(&file, buf, None).api(API)
@@ -203,6 +214,7 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
+    check_positional(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
     if unbuffered(&file) {
@@ -244,6 +256,7 @@ pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
     check_write(&file, API)?;
+    check_positional(&file, API)?;
     check_alignment(&file, data.len(), None, API)?;
     crate::lock::check_io(&file, None, data.len(), true, API)?;
     let n = write_some(&file, data, None).api(API)?;
