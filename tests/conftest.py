@@ -16,7 +16,10 @@ _TABLE = _ROOT / "config" / "winfile" / "dosdevices"
 _TABLE.mkdir(parents=True)
 (_TABLE / "c:").symlink_to(_DRIVE_C)
 os.environ["XDG_CONFIG_HOME"] = str(_ROOT / "config")
-os.environ.pop("XDG_RUNTIME_DIR", None)
+# A private runtime drive table (DefineDosDevice writes there): nothing a test defines
+# outlives the session or reaches the user's real table.
+(_ROOT / "runtime").mkdir(mode=0o700)
+os.environ["XDG_RUNTIME_DIR"] = str(_ROOT / "runtime")
 
 
 def pytest_sessionfinish(session, exitstatus):
