@@ -9,7 +9,7 @@ use crate::consts::{
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 use std::thread::ThreadId;
-use crate::sync::hub::{self, HubCell, HubGuard, WaitSlot};
+use crate::sync::hub::{HubCell, HubGuard, WaitSlot};
 use crate::sync::Waitable;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -252,14 +252,14 @@ impl Waitable for File {
 }
 
 impl File {
-    /// Overlapped I/O starts: the file object becomes non-signaled.
-    pub(crate) fn reset_signal(&self) {
-        let g = hub::lock();
-        self.signaled.with(&g, |s| *s = false);
+    /// Overlapped I/O starts: the file object becomes non-signaled (hub lock held).
+    pub(crate) fn reset_signal_locked(&self, g: &HubGuard<'_>) {
+        self.signaled.with(g, |s| *s = false);
     }
 
-    /// Overlapped I/O ended: the file object becomes signaled.
-    pub(crate) fn set_signal(&self) {
-        hub::signal(|g| self.signaled.with(g, |s| *s = true));
+    /// Overlapped I/O ended: the file object becomes signaled (hub lock held; the
+    /// caller wakes the waiters).
+    pub(crate) fn set_signal_locked(&self, g: &HubGuard<'_>) {
+        self.signaled.with(g, |s| *s = true);
     }
 }

@@ -7,6 +7,7 @@ use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::{self, Job, JobKind};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, FileKind, Handle};
+use crate::sync::hub;
 use crate::sync::Event;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,11 +84,15 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
     let port = if s.event.raw() & 1 == 0 { port::association(key) } else { None };
     let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) });
     inflight().entry(key).or_default().push(ctl.clone());
-    if let Some(ev) = &event {
-        ev.reset();
+    {
+        // One hub lock for the whole start: the OVERLAPPED, the file object, the event.
+        let g = hub::lock();
+        s.ol.begin_locked(&g);
+        file.reset_signal_locked(&g);
+        if let Some(ev) = &event {
+            ev.reset_locked(&g);
+        }
     }
-    s.ol.begin();
-    file.reset_signal();
     let signal_file = file.clone();
     let ol = s.ol;
     let token = s.token;
@@ -99,11 +104,15 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
                 deliver(&data[..bytes.min(data.len())]);
             }
         }
-        ol.finish(status, bytes);
-        signal_file.set_signal();
-        if let Some(ev) = event {
-            ev.set();
-        }
+        // Status and count, then the file object and the event, under one hub lock
+        // (one wake-up); the port packet follows.
+        hub::signal(|g| {
+            ol.finish_locked(g, status, bytes);
+            signal_file.set_signal_locked(g);
+            if let Some(ev) = &event {
+                ev.set_locked(g);
+            }
+        });
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }

@@ -1,7 +1,7 @@
 //! The completion state of one OVERLAPPED structure.
 
 use crate::error::Win32Error;
-use crate::sync::hub::{self, HubCell};
+use crate::sync::hub::{self, HubCell, HubGuard};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `Internal` while an operation is in flight (STATUS_PENDING).
@@ -64,19 +64,19 @@ impl Overlapped {
         self.internal_high.store(v, Ordering::Release);
     }
 
-    /// Marks an operation as started.
-    pub(crate) fn begin(&self) {
+    /// Marks an operation as started, under a hub lock the caller holds.
+    pub(crate) fn begin_locked(&self, g: &HubGuard<'_>) {
         self.internal.store(STATUS_PENDING, Ordering::Release);
         self.internal_high.store(0, Ordering::Release);
-        let g = hub::lock();
-        self.done.with(&g, |d| *d = None);
+        self.done.with(g, |d| *d = None);
     }
 
-    /// Stores the result and wakes GetOverlappedResult waiters.
-    pub(crate) fn finish(&self, status: Win32Error, bytes: usize) {
+    /// Stores the result, under a hub lock the caller holds (it then wakes the
+    /// GetOverlappedResult waiters).
+    pub(crate) fn finish_locked(&self, g: &HubGuard<'_>, status: Win32Error, bytes: usize) {
         self.internal_high.store(bytes as u64, Ordering::Release);
         self.internal.store(u64::from(status.0), Ordering::Release);
-        hub::signal(|g| self.done.with(g, |d| *d = Some(status)));
+        self.done.with(g, |d| *d = Some(status));
     }
 
     /// The result, or `None` while pending.

@@ -36,6 +36,16 @@ impl Event {
         hub::signal(|g| self.state.with(g, |s| s.signaled = true));
     }
 
+    /// `set` under a hub lock the caller holds (it wakes the waiters).
+    pub(crate) fn set_locked(&self, g: &HubGuard<'_>) {
+        self.state.with(g, |s| s.signaled = true);
+    }
+
+    /// `reset` under a hub lock the caller holds.
+    pub(crate) fn reset_locked(&self, g: &HubGuard<'_>) {
+        self.state.with(g, |s| s.signaled = false);
+    }
+
     /// Returns the event to non-signaled.
     pub fn reset(&self) {
         hub::signal(|g| self.state.with(g, |s| s.signaled = false));
