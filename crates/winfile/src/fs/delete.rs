@@ -1,7 +1,6 @@
 //! `DeleteFileW`.
 
 use super::linux_path;
-use crate::consts::FILE_ATTRIBUTE_READONLY;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
 use rustix::fs::{statat, unlinkat, AtFlags, FileType, CWD};
 use rustix::io::Errno;
@@ -23,11 +22,8 @@ pub fn delete_file(name: &str) -> Result<()> {
     if ftype == FileType::Directory {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
-    if ftype != FileType::Symlink {
-        let attrs = crate::info::query_path(&path).api(API)?.attributes;
-        if attrs & FILE_ATTRIBUTE_READONLY != 0 {
-            return Err(Error::new(Win32Error::ACCESS_DENIED, API));
-        }
+    if ftype != FileType::Symlink && crate::info::is_readonly_mode(st.st_mode) {
+        return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
     // Every open handle must share delete; the name goes at once (POSIX semantics, as
     // Windows 10 does) while open handles keep working.

@@ -71,7 +71,7 @@ pub fn remove_directory(name: &str) -> Result<()> {
         }
         _ => return Err(Error::new(Win32Error::DIRECTORY, API)),
     }
-    if info::query_path(&path).api(API)?.attributes & FILE_ATTRIBUTE_READONLY != 0 {
+    if info::is_readonly_mode(st.st_mode) {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
     let _guard = crate::lock::share::check_name_op(&path, true, Win32Error::SHARING_VIOLATION).api(API)?;

@@ -70,7 +70,7 @@ fn move_named(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut Pro
             to = respell(&to, dst);
             rename_flags = RenameFlags::empty();
         }
-        Ok(to_st) => check_replace(&from_st, &to_st, &to, replace, api)?,
+        Ok(to_st) => check_replace(&from_st, &to_st, replace, api)?,
         Err(Errno::NOENT) => {}
         Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(&to), api)),
         Err(e) => return Err(Error::new(e.into(), api)),
@@ -118,7 +118,7 @@ fn respell(to: &Path, given: &str) -> PathBuf {
     }
 }
 
-fn check_replace(from: &Stat, to_st: &Stat, to: &Path, replace: bool, api: &'static str) -> Result<()> {
+fn check_replace(from: &Stat, to_st: &Stat, replace: bool, api: &'static str) -> Result<()> {
     if !replace {
         return Err(Error::new(Win32Error::ALREADY_EXISTS, api));
     }
@@ -127,8 +127,7 @@ fn check_replace(from: &Stat, to_st: &Stat, to: &Path, replace: bool, api: &'sta
     if to_dir || from_dir {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
-    let attrs = crate::info::query_path(to).api(api)?.attributes;
-    if attrs & FILE_ATTRIBUTE_READONLY != 0 {
+    if crate::info::is_readonly_mode(to_st.st_mode) {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
     Ok(())
@@ -171,7 +170,7 @@ fn hard_link_move(from: &Path, from_st: &Stat, to: &Path, replace: bool, api: &'
     }
     match statat(CWD, to, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(to_st) if same_file(from_st, &to_st) => return Ok(()),
-        Ok(to_st) => check_replace(from_st, &to_st, to, replace, api)?,
+        Ok(to_st) => check_replace(from_st, &to_st, replace, api)?,
         Err(Errno::NOENT) => {}
         Err(Errno::NOTDIR) => return Err(Error::new(not_found_for(to), api)),
         Err(e) => return Err(Error::new(e.into(), api)),

@@ -77,7 +77,7 @@ pub(super) fn derive(
         FileType::Symlink => FILE_ATTRIBUTE_REPARSE_POINT,
         _ => 0,
     };
-    if kind != FileType::Symlink && mode & WRITE_BITS == 0 {
+    if kind != FileType::Symlink && is_readonly_mode(mode) {
         a |= FILE_ATTRIBUTE_READONLY;
     }
     let shows_as_dir = a & FILE_ATTRIBUTE_DIRECTORY != 0;
@@ -138,6 +138,12 @@ fn apply_readonly(node: Node<'_>, mode: u32, readonly: bool) -> Result<(), Errno
     } else {
         Ok(())
     }
+}
+
+/// READONLY as the mode shows it: no write bit for anyone (Samba's "map readonly").
+/// Callers that already hold a stat of the file use this instead of a second query.
+pub fn is_readonly_mode(mode: u32) -> bool {
+    mode & WRITE_BITS == 0
 }
 
 /// Stores `bits` (and the creation time already stored) in `user.DOSATTRIB`.

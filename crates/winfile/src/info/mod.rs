@@ -23,7 +23,7 @@ mod query;
 mod times;
 
 pub use attributes::{
-    init_new_file, mark_archive, set_attributes, set_sparse, SETTABLE_ATTRIBUTES, STORED_ATTRIBUTES,
+    init_new_file, is_readonly_mode, mark_archive, set_attributes, set_sparse, SETTABLE_ATTRIBUTES, STORED_ATTRIBUTES,
 };
 pub use filetime::{FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
 pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};

@@ -30,14 +30,20 @@ fn check_alignment(file: &File, len: usize, offset: Option<u64>, api: &'static s
     Ok(())
 }
 
-fn check_read(file: &File, api: &'static str) -> Result<()> {
+/// Data I/O needs a file (a directory handle gives ERROR_INVALID_FUNCTION) and the
+/// handle's read or write access (ERROR_ACCESS_DENIED).
+fn check_data(file: &File, write: bool, api: &'static str) -> Result<()> {
     if file.kind() == FileKind::Directory {
         return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
     }
-    if !file.can_read() {
+    if !(if write { file.can_write() } else { file.can_read() }) {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
     Ok(())
+}
+
+fn check_read(file: &File, api: &'static str) -> Result<()> {
+    check_data(file, false, api)
 }
 
 /// Without an OVERLAPPED, a disk file opened with FILE_FLAG_OVERLAPPED has no file
@@ -51,13 +57,7 @@ fn check_positional(file: &File, api: &'static str) -> Result<()> {
 }
 
 fn check_write(file: &File, api: &'static str) -> Result<()> {
-    if file.kind() == FileKind::Directory {
-        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
-    }
-    if !file.can_write() {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
-    }
-    Ok(())
+    check_data(file, true, api)
 }
 
 /// Fills `buf` as far as the file allows: disk files read until full or end of file;

@@ -130,7 +130,7 @@ fn open_fast(path: &Path, asked: u32, p: &CreateParams) -> Option<Result<Opened>
     }
     let found = Existing {
         is_dir: false,
-        attributes: if st.st_mode & 0o222 == 0 { FILE_ATTRIBUTE_READONLY } else { 0 },
+        attributes: if info::is_readonly_mode(st.st_mode) { FILE_ATTRIBUTE_READONLY } else { 0 },
         maybe_marked: crate::lock::share::maybe_marked(st.st_mode),
     };
     if let Err(e) = check_existing(&found, asked, p) {
@@ -202,7 +202,7 @@ fn existing(path: &Path, p: &CreateParams) -> Result<Option<Existing>> {
             let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
             // READONLY is the absence of every write bit (see `info`); the stored DOS
             // bits are needed only when CREATE_ALWAYS must check HIDDEN/SYSTEM.
-            let mut attributes = if st.st_mode & 0o222 == 0 { FILE_ATTRIBUTE_READONLY } else { 0 };
+            let mut attributes = if info::is_readonly_mode(st.st_mode) { FILE_ATTRIBUTE_READONLY } else { 0 };
             if p.disposition == CREATE_ALWAYS && !is_dir {
                 attributes |= info::query_path(path).map(|i| i.attributes).unwrap_or(0);
             }
