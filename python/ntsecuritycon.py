@@ -1,8 +1,28 @@
-"""NT security constants, as pywin32's ``ntsecuritycon`` exports them (the access-right subset)."""
+"""NT security constants, as pywin32's ``ntsecuritycon`` exports them (the access-right subset).
 
-from winfile._rights import (  # noqa: F401  (the rights pywin32's ntsecuritycon exports)
-    DELETE, READ_CONTROL, WRITE_DAC, WRITE_OWNER, SYNCHRONIZE, STANDARD_RIGHTS_REQUIRED, STANDARD_RIGHTS_READ, STANDARD_RIGHTS_WRITE, STANDARD_RIGHTS_EXECUTE, STANDARD_RIGHTS_ALL, SPECIFIC_RIGHTS_ALL, ACCESS_SYSTEM_SECURITY, MAXIMUM_ALLOWED, GENERIC_READ, GENERIC_WRITE, GENERIC_EXECUTE, GENERIC_ALL,
-)
+Shared values are written out here rather than imported from one place on purpose:
+stubtest checks only the names a module defines itself against typeshed."""
+
+# Standard access rights
+DELETE = 65536
+READ_CONTROL = 131072
+WRITE_DAC = 262144
+WRITE_OWNER = 524288
+SYNCHRONIZE = 1048576
+STANDARD_RIGHTS_REQUIRED = 983040
+STANDARD_RIGHTS_READ = 131072
+STANDARD_RIGHTS_WRITE = 131072
+STANDARD_RIGHTS_EXECUTE = 131072
+STANDARD_RIGHTS_ALL = 2031616
+SPECIFIC_RIGHTS_ALL = 65535
+ACCESS_SYSTEM_SECURITY = 16777216
+MAXIMUM_ALLOWED = 33554432
+
+# Generic access rights
+GENERIC_READ = -2147483648
+GENERIC_WRITE = 1073741824
+GENERIC_EXECUTE = 536870912
+GENERIC_ALL = 268435456
 
 # File and directory access rights
 FILE_READ_DATA = 1

@@ -1,9 +1,39 @@
 """Win32 constants, as pywin32's ``win32con`` exports them (the file-related subset).
 
 Values are the Windows SDK's, signed as pywin32 exports them
-(``GENERIC_READ = -2147483648``, ``MAXDWORD = -1``)."""
+(``GENERIC_READ = -2147483648``, ``MAXDWORD = -1``).
 
-from winfile._rights import *  # noqa: F401,F403  (access rights, generic rights, share modes)
+Shared values are written out here rather than imported from one place on purpose:
+stubtest checks only the names a module defines itself against typeshed."""
+
+# Standard access rights
+DELETE = 65536
+READ_CONTROL = 131072
+WRITE_DAC = 262144
+WRITE_OWNER = 524288
+SYNCHRONIZE = 1048576
+STANDARD_RIGHTS_REQUIRED = 983040
+STANDARD_RIGHTS_READ = 131072
+STANDARD_RIGHTS_WRITE = 131072
+STANDARD_RIGHTS_EXECUTE = 131072
+STANDARD_RIGHTS_ALL = 2031616
+SPECIFIC_RIGHTS_ALL = 65535
+ACCESS_SYSTEM_SECURITY = 16777216
+MAXIMUM_ALLOWED = 33554432
+
+# Generic access rights
+GENERIC_READ = -2147483648
+GENERIC_WRITE = 1073741824
+GENERIC_EXECUTE = 536870912
+GENERIC_ALL = 268435456
+
+# Limits
+MAXDWORD = -1
+
+# Share modes (CreateFile dwShareMode)
+FILE_SHARE_READ = 1
+FILE_SHARE_WRITE = 2
+FILE_SHARE_DELETE = 4
 
 # Creation dispositions (CreateFile dwCreationDisposition)
 CREATE_NEW = 1
