@@ -37,25 +37,29 @@ def open_close(cfg: Config):
     path = _file(cfg, "share-open.bin")
     calls = cfg.pick(2000, 200)
     holder = win32file.CreateFile(path, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
+    try:
+        yield _open_close_pair(cfg, path, path, calls)
+    finally:
+        holder.Close()
+        os.unlink(path)
 
+
+def _open_close_pair(cfg: Config, name: str, path: str, calls: int) -> Pair:
+    """CreateFile(name)+CloseHandle against os.open(path)+os.close, both warmed up."""
     def win_loop(n):
         cf, ch, ex = win32file.CreateFile, win32file.CloseHandle, win32file.OPEN_EXISTING
         for _ in range(n):
-            ch(cf(path, ACCESS, SHARE, None, ex, 0, None))
+            ch(cf(name, ACCESS, SHARE, None, ex, 0, None))
 
     def os_loop(n):
         op, cl, flags = os.open, os.close, os.O_RDWR | os.O_CLOEXEC
         for _ in range(n):
             cl(op(path, flags))
 
-    try:
-        win_loop(calls)
-        os_loop(calls)
-        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
-                   batches=cfg.pick(20, 2))
-    finally:
-        holder.Close()
-        os.unlink(path)
+    win_loop(calls)
+    os_loop(calls)
+    return Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
+                batches=cfg.pick(20, 2))
 
 
 @workload("CreateFile+CloseHandle, drive path", unit="µs/call", goal=2.0, higher_is_better=False,
@@ -77,21 +81,7 @@ def open_close_drive(cfg: Config):
     calls = cfg.pick(2000, 200)
     try:
         holder = win32file.CreateFile(name, ACCESS, SHARE, None, win32file.OPEN_EXISTING, 0, None)
-
-        def win_loop(n):
-            cf, ch, ex = win32file.CreateFile, win32file.CloseHandle, win32file.OPEN_EXISTING
-            for _ in range(n):
-                ch(cf(name, ACCESS, SHARE, None, ex, 0, None))
-
-        def os_loop(n):
-            op, cl, flags = os.open, os.close, os.O_RDWR | os.O_CLOEXEC
-            for _ in range(n):
-                cl(op(path, flags))
-
-        win_loop(calls)
-        os_loop(calls)
-        yield Pair(lambda: per_call_us(win_loop, calls), lambda: per_call_us(os_loop, calls),
-                   batches=cfg.pick(20, 2))
+        yield _open_close_pair(cfg, name, path, calls)
         holder.Close()
     finally:
         for k, v in saved.items():
