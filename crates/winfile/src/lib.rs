@@ -18,6 +18,7 @@ pub mod fs;
 pub mod fsctl;
 pub mod handle;
 pub mod info;
+pub mod interrupt;
 pub mod io;
 pub mod link;
 pub mod lock;

@@ -29,7 +29,7 @@ fn code<T: std::fmt::Debug>(r: winfile::Result<T>) -> u32 {
 }
 
 fn shared(h: Handle, off: u64, len: u64) -> winfile::Result<()> {
-    lock_file_ex(h, LOCKFILE_FAIL_IMMEDIATELY, off, len, &|| true)
+    lock_file_ex(h, LOCKFILE_FAIL_IMMEDIATELY, off, len)
 }
 
 #[test]
@@ -53,8 +53,7 @@ fn same_handle_rules() {
             h,
             LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
             150,
-            50,
-            &|| true
+            50
         )),
         33
     );
@@ -84,7 +83,7 @@ fn other_handle_rules_and_mandatory_io() {
     std::fs::write(&f, vec![b'x'; 1000]).unwrap();
     let h1 = open(&f, GENERIC_READ | GENERIC_WRITE);
     let h2 = open(&f, GENERIC_READ | GENERIC_WRITE);
-    lock_file_ex(h1, LOCKFILE_EXCLUSIVE_LOCK, 300, 100, &|| true).unwrap();
+    lock_file_ex(h1, LOCKFILE_EXCLUSIVE_LOCK, 300, 100).unwrap();
     assert_eq!(code(shared(h2, 300, 100)), 33);
     // Same handle may stack shared on its exclusive; exclusive goes first on unlock.
     shared(h1, 300, 100).unwrap();
@@ -136,7 +135,7 @@ fn blocking_wait_is_released_by_unlock() {
     let h2 = open(&f, GENERIC_READ | GENERIC_WRITE);
     lock_file(h1, 0, 10).unwrap();
     let waiter =
-        std::thread::spawn(move || lock_file_ex(h2, LOCKFILE_EXCLUSIVE_LOCK, 0, 10, &|| false));
+        std::thread::spawn(move || lock_file_ex(h2, LOCKFILE_EXCLUSIVE_LOCK, 0, 10));
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(!waiter.is_finished());
     unlock_file(h1, 0, 10).unwrap();

@@ -248,6 +248,12 @@ fn entry(d: FindData) -> DirEntry {
     }
 }
 
+/// The directory listing of FileIdBothDirectoryInfo, kept on the handle between calls.
+#[derive(Default)]
+struct Listing(std::sync::Mutex<Option<Finder>>);
+
+impl crate::handle::Extension for Listing {}
+
 /// The next batch of the handle's directory listing (from the start when `restart`).
 fn list(file: &File, restart: bool) -> Result<Vec<DirEntry>> {
     if file.kind() != FileKind::Directory {
@@ -256,7 +262,8 @@ fn list(file: &File, restart: bool) -> Result<Vec<DirEntry>> {
     if file.access() & FILE_LIST_DIRECTORY == 0 {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
-    let mut slot = file.listing().lock().unwrap_or_else(PoisonError::into_inner);
+    let listing = file.ext_or_default::<Listing>();
+    let mut slot = listing.0.lock().unwrap_or_else(PoisonError::into_inner);
     if restart || slot.is_none() {
         let spec = format!("{}/*", proc_path(file).display());
         *slot = Some(Finder::open(&spec).map_err(|e| Error::new(e.code(), API))?);

@@ -72,7 +72,7 @@ fn open_again(
         FileType::Fifo | FileType::Socket => FileKind::Pipe,
         _ => FileKind::Disk,
     };
-    let file = File::new(Fd::Owned(new), access, share, flags, path, style, kind);
+    let file = File::new(Fd::new(new), access, share, flags, path, style, kind);
     file.set_token(token);
     Ok(handle::insert(Arc::new(file)))
 }

@@ -79,7 +79,7 @@ impl Opened {
             Err(Refused::Deleted) => return Err(not_found_for(path)),
             Err(r) => return Err(r.code()),
         };
-        let file = File::new(Fd::Owned(fd), access, share_mode, 0, path.to_path_buf(), PathStyle::Unix, FileKind::Disk);
+        let file = File::new(Fd::new(fd), access, share_mode, 0, path.to_path_buf(), PathStyle::Unix, FileKind::Disk);
         file.set_token(token);
         let file = Arc::new(file);
         let handle = handle::insert(file.clone());

@@ -1,37 +1,43 @@
-//! The completion engine: performs overlapped operations off the caller's thread.
+//! The completion engine: performs overlapped transfers off the caller's thread.
 //!
-//! Required operations of every backend: `submit(Job)` (perform, then call `job.done`
-//! exactly once), and `wake_cancelled()` (let operations whose `ctl` was cancelled end
-//! promptly). One engine per process, chosen at first use: io_uring where the kernel
-//! allows it (probed by creating a ring and running a NOP), else a thread pool;
-//! `WINFILE_ENGINE=uring|pool` forces the choice (a forced io_uring that the kernel
-//! refuses still falls back to the pool, with a debug log).
+//! The seam every backend implements: `submit(Job)` performs the transfer into or out of
+//! the job's lent memory, then calls `job.done` exactly once; `wake_cancelled()` lets
+//! operations whose control block was cancelled end promptly. One engine per process,
+//! chosen at first use: io_uring where the kernel allows it (probed by creating a ring
+//! and running a NOP), else a thread pool; `WINFILE_ENGINE=uring|pool` forces the choice
+//! (a forced io_uring that the kernel refuses falls back to the pool; `fallback_reason`
+//! says why).
+//!
+//! Containment: an engine thread runs no caller code but `done`, which only publishes a
+//! result (OVERLAPPED, event, port). A panic while finishing one operation is caught at
+//! the seam and completes that operation with ERROR_INTERNAL_ERROR; the engine goes on.
+//! An io_uring engine whose loop itself fails is retired: its in-flight memory is leaked
+//! (the kernel may still write it), its operations complete with ERROR_OPERATION_ABORTED,
+//! and later submissions go to a thread pool.
 
 mod pool;
 mod uring;
 
-use crate::error::Win32Error;
-use crate::handle::{File, Handle};
-use crate::overlapped::OpCtlRef;
+use crate::error::{Error, Result, Win32Error};
+use crate::handle::File;
+use crate::overlapped::{Lent, OpCtlRef};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// An operation to perform.
-pub(crate) enum JobKind {
-    /// Read up to this many bytes.
-    Read(usize),
-    /// Write these bytes.
-    Write(Vec<u8>),
-}
+/// Publishes an operation's outcome: (status, bytes transferred).
+pub(crate) type Done = Box<dyn FnOnce(Win32Error, usize) + Send>;
 
-/// One overlapped operation handed to the engine.
+/// One overlapped transfer handed to the engine; checked (access, alignment, locks)
+/// before it was queued.
 pub(crate) struct Job {
-    pub handle: Handle,
     pub file: Arc<File>,
-    pub kind: JobKind,
+    /// Write `mem` out (else read into it).
+    pub write: bool,
+    pub mem: Lent,
     pub offset: u64,
     pub ctl: OpCtlRef,
-    /// Called once with (status, bytes, read data).
-    pub done: Box<dyn FnOnce(Win32Error, usize, Vec<u8>) + Send>,
+    pub done: Done,
 }
 
 /// The backends.
@@ -40,47 +46,127 @@ enum Backend {
     Pool(pool::Pool),
 }
 
-static ENGINE: OnceLock<Backend> = OnceLock::new();
+static ENGINE: OnceLock<std::result::Result<Backend, Win32Error>> = OnceLock::new();
+/// The pool that replaces a retired io_uring engine.
+static FALLBACK: OnceLock<std::result::Result<pool::Pool, Win32Error>> = OnceLock::new();
+/// Why the thread pool runs although io_uring was asked for or probed (empty: it was not).
+static FALLBACK_REASON: OnceLock<String> = OnceLock::new();
 
-fn engine() -> &'static Backend {
-    ENGINE.get_or_init(|| {
-        let forced = std::env::var("WINFILE_ENGINE").unwrap_or_default();
-        if forced == "pool" {
-            log::debug!("WINFILE_ENGINE=pool: using the thread pool");
-            return Backend::Pool(pool::Pool::start());
-        }
-        if !forced.is_empty() && forced != "uring" {
-            log::debug!("WINFILE_ENGINE={forced:?} is not uring or pool; probing");
-        }
-        match uring::Uring::start() {
-            Some(u) => Backend::Uring(u),
-            None => {
-                log::debug!("io_uring backend unavailable; using the thread pool");
-                Backend::Pool(pool::Pool::start())
+fn engine() -> std::result::Result<&'static Backend, Win32Error> {
+    ENGINE
+        .get_or_init(|| {
+            let forced = std::env::var("WINFILE_ENGINE").unwrap_or_default();
+            if forced == "pool" {
+                return pool::Pool::start().map(Backend::Pool);
             }
-        }
-    })
+            match uring::Uring::start() {
+                Ok(u) => Ok(Backend::Uring(u)),
+                Err(why) => {
+                    log::debug!("io_uring backend unavailable ({why}); using the thread pool");
+                    let _ = FALLBACK_REASON.set(why);
+                    pool::Pool::start().map(Backend::Pool)
+                }
+            }
+        })
+        .as_ref()
+        .map_err(|e| *e)
 }
 
-/// The backend in use: "uring" or "pool" (chosen, by probing, at the first call).
+/// The backend in use: "uring" or "pool" (chosen, by probing, at the first call; "pool"
+/// also after a retired io_uring engine). "none" when no engine thread could start.
 pub fn backend_name() -> &'static str {
     match engine() {
-        Backend::Uring(_) => "uring",
-        Backend::Pool(_) => "pool",
+        Ok(Backend::Uring(u)) if !u.retired() => "uring",
+        Ok(_) => "pool",
+        Err(_) => "none",
     }
 }
 
+/// Why io_uring is not in use when it was probed for (the kernel's refusal, e.g.
+/// "Operation not permitted (os error 1)" under a seccomp profile); `None` when it runs
+/// or the pool was asked for.
+pub fn fallback_reason() -> Option<&'static str> {
+    FALLBACK_REASON.get().map(String::as_str)
+}
+
+/// Whether an engine is running (checked before an operation is begun, so a failure to
+/// start one is an error of the call, not a request left pending).
+pub(crate) fn ready(api: &'static str) -> Result<()> {
+    engine().map(|_| ()).map_err(|code| Error::new(code, api))
+}
+
+fn fallback() -> std::result::Result<&'static pool::Pool, Win32Error> {
+    FALLBACK.get_or_init(pool::Pool::start).as_ref().map_err(|e| *e)
+}
+
+/// Hands a checked job to the engine; `done` is called exactly once, here (if no engine
+/// can take it) or later.
 pub(crate) fn submit(job: Job) {
     match engine() {
-        Backend::Uring(u) => u.submit(job),
-        Backend::Pool(p) => p.submit(job),
+        Ok(Backend::Uring(u)) => {
+            if let Err(job) = u.submit(job) {
+                resubmit(job);
+            }
+        }
+        Ok(Backend::Pool(p)) => p.submit(job),
+        Err(code) => (job.done)(code, 0),
+    }
+}
+
+/// A job the retired io_uring engine had not started: to the thread pool.
+fn resubmit(job: Job) {
+    match fallback() {
+        Ok(p) => p.submit(job),
+        Err(code) => (job.done)(code, 0),
     }
 }
 
 pub(crate) fn wake_cancelled() {
     match ENGINE.get() {
-        Some(Backend::Uring(u)) => u.wake_cancelled(),
-        Some(Backend::Pool(p)) => p.wake_cancelled(),
-        None => {}
+        Some(Ok(Backend::Uring(u))) => u.wake_cancelled(),
+        Some(Ok(Backend::Pool(p))) => p.wake_cancelled(),
+        _ => {}
+    }
+    if let Some(Ok(p)) = FALLBACK.get() {
+        p.wake_cancelled();
+    }
+}
+
+/// Finishing operations to fail on purpose (`inject_finish_panic`).
+static INJECTED_PANICS: AtomicU32 = AtomicU32::new(0);
+
+/// Test hook: the next `n` operations to finish panic inside the engine while being
+/// finished, as a bug there would. Each must still complete (ERROR_INTERNAL_ERROR) and
+/// the engine must go on serving later operations.
+#[doc(hidden)]
+pub fn inject_finish_panic(n: u32) {
+    INJECTED_PANICS.store(n, Ordering::SeqCst);
+}
+
+fn injected_panic() {
+    let armed = INJECTED_PANICS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+    if armed {
+        panic!("winfile: injected completion panic (test hook)");
+    }
+}
+
+/// Finishes an operation on an engine thread: `finish` does the backend's last steps
+/// with the lent memory (the transfer itself on the pool, copying out of a bounce
+/// buffer on io_uring) and gives the outcome; the memory then goes back to its lender,
+/// and only then does `done` publish the outcome, so that a caller woken by it finds
+/// its buffer released. A panic in either step is contained here: the operation
+/// completes with ERROR_INTERNAL_ERROR (if `done` had not run) and the thread goes on.
+pub(crate) fn finish(done: Done, mut mem: Lent, finish: impl FnOnce(&mut Lent) -> (Win32Error, usize)) {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        injected_panic();
+        finish(&mut mem)
+    }));
+    drop(mem);
+    let (status, n) = outcome.unwrap_or_else(|_| {
+        log::error!("winfile: a panic while finishing an overlapped operation was contained");
+        (Win32Error::INTERNAL_ERROR, 0)
+    });
+    if catch_unwind(AssertUnwindSafe(|| done(status, n))).is_err() {
+        log::error!("winfile: a panic while publishing an overlapped result was contained");
     }
 }

@@ -1,12 +1,13 @@
-//! Thread-pool backend: workers run pread/pwrite; pipes and devices are polled in short
-//! slices so cancellation is noticed.
+//! Thread-pool backend: workers run pread/pwrite straight into or out of the lent
+//! memory; pipes and devices are polled in short slices so cancellation is noticed.
 
-use super::{Job, JobKind};
+use super::Job;
 use crate::error::Win32Error;
-use crate::handle::FileKind;
+use crate::handle::{File, FileKind};
+use crate::overlapped::OpCtlRef;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 /// Worker count: enough for queue depth on disks without flooding small machines.
@@ -19,24 +20,30 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    pub(super) fn start() -> Self {
+    /// Starts the workers; ERROR_NO_SYSTEM_RESOURCES when not even one thread starts
+    /// (a pool without workers would leave every request pending).
+    pub(super) fn start() -> Result<Self, Win32Error> {
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
+        let mut started = 0;
         for i in 0..WORKERS {
             let rx = rx.clone();
-            let spawned = thread::Builder::new().name(format!("winfile-io-{i}")).spawn(move || worker(&rx));
-            if let Err(e) = spawned {
-                log::debug!("could not start I/O worker {i}: {e}");
+            match thread::Builder::new().name(format!("winfile-io-{i}")).spawn(move || worker(&rx)) {
+                Ok(_) => started += 1,
+                Err(e) => log::debug!("could not start I/O worker {i}: {e}"),
             }
         }
-        Pool { tx: Mutex::new(tx) }
+        if started == 0 {
+            return Err(Win32Error::NO_SYSTEM_RESOURCES);
+        }
+        Ok(Pool { tx: Mutex::new(tx) })
     }
 
     pub(super) fn submit(&self, job: Job) {
-        let tx = self.tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tx = self.tx.lock().unwrap_or_else(PoisonError::into_inner);
         if let Err(failed) = tx.send(job) {
             let job = failed.0;
-            (job.done)(Win32Error::NOT_ENOUGH_MEMORY, 0, Vec::new());
+            (job.done)(Win32Error::NO_SYSTEM_RESOURCES, 0);
         }
     }
 
@@ -47,7 +54,7 @@ impl Pool {
 fn worker(rx: &Arc<Mutex<Receiver<Job>>>) {
     loop {
         let job = {
-            let rx = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
             match rx.recv() {
                 Ok(job) => job,
                 Err(_) => return,
@@ -57,14 +64,14 @@ fn worker(rx: &Arc<Mutex<Receiver<Job>>>) {
     }
 }
 
-/// Waits until the descriptor is ready or the job is cancelled.
-fn wait_ready(job: &Job, flags: PollFlags) -> bool {
+/// Waits until the descriptor is ready or the operation is cancelled.
+fn wait_ready(file: &File, ctl: &OpCtlRef, flags: PollFlags) -> bool {
     let timeout = Timespec { tv_sec: 0, tv_nsec: POLL_SLICE_MS * 1_000_000 };
     loop {
-        if job.ctl.is_cancelled() {
+        if ctl.is_cancelled() {
             return false;
         }
-        let fd = job.file.fd();
+        let fd = file.fd();
         let mut fds = [PollFd::new(&fd, flags)];
         match poll(&mut fds, Some(&timeout)) {
             Ok(0) | Err(rustix::io::Errno::INTR) => {}
@@ -74,44 +81,31 @@ fn wait_ready(job: &Job, flags: PollFlags) -> bool {
 }
 
 fn run(job: Job) {
-    if job.ctl.is_cancelled() {
-        return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
-    }
-    let stream = job.file.kind() != FileKind::Disk;
-    match &job.kind {
-        JobKind::Read(len) => {
-            if stream && !wait_ready(&job, PollFlags::IN) {
-                return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
-            }
-            let mut buf = vec![0u8; *len];
-            // Streams have no offsets: Windows ignores the OVERLAPPED's for pipes too.
-            let r = if stream {
-                crate::io::read_file(job.handle, &mut buf)
-            } else {
-                crate::io::read_file_at(job.handle, &mut buf, job.offset)
-            };
-            let (status, n) = match r {
-                Ok(0) if *len > 0 && !stream => (Win32Error::HANDLE_EOF, 0),
-                Ok(0) if *len > 0 => (Win32Error::BROKEN_PIPE, 0),
-                Ok(n) => (Win32Error::SUCCESS, n),
-                Err(e) => (e.code(), 0),
-            };
-            (job.done)(status, n, buf);
+    let Job { file, write, mem, offset, ctl, done } = job;
+    let stream = file.kind() != FileKind::Disk;
+    super::finish(done, mem, |mem| {
+        if ctl.is_cancelled() {
+            return (Win32Error::OPERATION_ABORTED, 0);
         }
-        JobKind::Write(data) => {
-            if stream && !wait_ready(&job, PollFlags::OUT) {
-                return (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
-            }
-            let r = if stream {
-                crate::io::write_file(job.handle, data)
-            } else {
-                crate::io::write_file_at(job.handle, data, job.offset)
-            };
-            let (status, n) = match r {
-                Ok(n) => (Win32Error::SUCCESS, n),
-                Err(e) => (e.code(), 0),
-            };
-            (job.done)(status, n, Vec::new());
+        let flags = if write { PollFlags::OUT } else { PollFlags::IN };
+        if stream && !wait_ready(&file, &ctl, flags) {
+            return (Win32Error::OPERATION_ABORTED, 0);
         }
-    }
+        // Streams have no offsets: Windows ignores the OVERLAPPED's for pipes too.
+        let at = (!stream).then_some(offset);
+        if write {
+            return match crate::io::transfer_out(&file, mem.bytes(), at) {
+                Ok(n) => (Win32Error::SUCCESS, n),
+                Err(e) => (Win32Error::from(e), 0),
+            };
+        }
+        let len = mem.len();
+        let Some(buf) = mem.bytes_mut() else { return (Win32Error::NOACCESS, 0) };
+        match crate::io::transfer(&file, buf, at) {
+            Ok(0) if len > 0 && !stream => (Win32Error::HANDLE_EOF, 0),
+            Ok(0) if len > 0 => (Win32Error::BROKEN_PIPE, 0),
+            Ok(n) => (Win32Error::SUCCESS, n),
+            Err(e) => (Win32Error::from(e), 0),
+        }
+    });
 }

@@ -15,23 +15,31 @@
 //! (keyed by user_data) for every operation whose control block is cancelled; a pending
 //! FIFO read then ends with -ECANCELED and completes with ERROR_OPERATION_ABORTED.
 //!
+//! Reads go straight into the caller's lent memory (see `overlapped::memory`); only
+//! FILE_FLAG_NO_BUFFERING transfers whose memory is not sector-aligned go through an
+//! aligned bounce buffer.
+//!
 //! # Safety
 //! This is the only module of the engine with `unsafe` code: pushing an SQE hands the
-//! kernel raw pointers to a buffer and a file descriptor. Both stay valid until the CQE
-//! is reaped because the in-flight table owns them: the `Op` owns its buffer (a `Vec`
-//! never resized while in flight) and its `Job`, whose `Arc<File>` keeps the descriptor
-//! open; an `Op` leaves the table only after its last CQE is reaped. The eventfd buffer
-//! lives in the engine thread's frame, which never returns while the ring exists.
+//! kernel raw pointers to memory and a file descriptor. Both stay valid until the CQE
+//! is reaped because the in-flight table owns them: the `Op` owns its lent memory (valid
+//! until dropped, by the `IoMemory` contract) and bounce buffer (a `Vec` never resized
+//! while in flight), and its `Arc<File>` keeps the descriptor open — an owned duplicate
+//! even for CRT-lent handles, see `handle::osf`. An `Op` leaves the table only after its
+//! last CQE is reaped; if the engine loop itself fails, the memory of every operation
+//! still in the kernel is leaked rather than freed. The eventfd buffer lives in the
+//! engine thread's frame, which never returns while the ring exists.
 
 #![allow(unsafe_code)]
 
-use super::{Job, JobKind};
+use super::Job;
 use crate::consts::FILE_FLAG_NO_BUFFERING;
 use crate::error::Win32Error;
 use crate::handle::FileKind;
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use rustix::io::Errno;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -57,6 +65,8 @@ struct Shared {
     cancel: AtomicBool,
     /// The engine thread is (about to be) waiting in the kernel: wake it through `wake`.
     idle: AtomicBool,
+    /// The engine loop failed: submissions go elsewhere (set under the `queue` lock).
+    retired: AtomicBool,
     wake: OwnedFd,
 }
 
@@ -73,58 +83,67 @@ pub(super) struct Uring {
 }
 
 impl Uring {
-    /// Starts the engine thread, which creates the ring and submits a NOP; `None` (after
-    /// a debug log) when the kernel refuses (ENOSYS, EPERM from seccomp, io_uring_disabled).
-    pub(super) fn start() -> Option<Self> {
-        let wake = match rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC) {
-            Ok(fd) => fd,
-            Err(e) => {
-                log::debug!("io_uring engine: eventfd failed: {e}");
-                return None;
-            }
-        };
+    /// Starts the engine thread, which creates the ring and submits a NOP; the reason
+    /// when the kernel refuses (ENOSYS, EPERM from seccomp, io_uring_disabled) or the
+    /// thread cannot start.
+    pub(super) fn start() -> Result<Self, String> {
+        let wake = rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC).map_err(|e| format!("eventfd: {e}"))?;
         let shared = Arc::new(Shared {
             queue: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
             idle: AtomicBool::new(false),
+            retired: AtomicBool::new(false),
             wake,
         });
-        let (tx, rx) = sync_channel::<bool>(1);
+        let (tx, rx) = sync_channel::<Result<(), String>>(1);
         let engine = shared.clone();
         let spawned = thread::Builder::new().name("winfile-uring".into()).spawn(move || {
             // The ring is created on its only user's thread (IORING_SETUP_SINGLE_ISSUER).
             let ring = match probe() {
                 Ok(ring) => ring,
                 Err(e) => {
-                    log::debug!("io_uring unavailable ({e}); using the thread pool");
-                    let _ = tx.send(false);
+                    let _ = tx.send(Err(e.to_string()));
                     return;
                 }
             };
-            let _ = tx.send(true);
+            let _ = tx.send(Ok(()));
             Engine::new(ring, engine).run();
         });
-        if let Err(e) = spawned {
-            log::debug!("could not start the io_uring engine thread: {e}");
-            return None;
-        }
+        spawned.map_err(|e| format!("engine thread: {e}"))?;
         match rx.recv() {
-            Ok(true) => Some(Uring { shared }),
-            _ => None,
+            Ok(Ok(())) => Ok(Uring { shared }),
+            Ok(Err(why)) => Err(why),
+            Err(_) => Err("the engine thread ended during the probe".into()),
         }
     }
 
-    /// Checks the job on the caller's thread (completing it at once when a check fails),
-    /// reads at once what the page cache holds (RWF_NOWAIT), and queues the rest.
-    pub(super) fn submit(&self, job: Job) {
-        let Some(mut op) = Op::prepare(job) else { return };
-        if op.try_inline() {
-            return op.finish_inline();
+    /// Whether the engine loop failed and was retired.
+    pub(super) fn retired(&self) -> bool {
+        self.shared.retired.load(Ordering::SeqCst)
+    }
+
+    /// Reads at once, on the caller's thread, what the page cache holds (RWF_NOWAIT),
+    /// and queues the rest; gives the job back when the engine was retired.
+    pub(super) fn submit(&self, job: Job) -> Result<(), Job> {
+        if self.retired() {
+            return Err(job);
         }
-        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).push(op);
+        let Some(mut op) = Op::prepare(job) else { return Ok(()) };
+        if op.try_inline() {
+            op.finish_inline();
+            return Ok(());
+        }
+        {
+            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.retired() {
+                return Err(op.into_job());
+            }
+            queue.push(op);
+        }
         if self.shared.idle.swap(false, Ordering::SeqCst) {
             self.shared.kick();
         }
+        Ok(())
     }
 
     pub(super) fn wake_cancelled(&self) {
@@ -153,51 +172,33 @@ fn probe() -> std::io::Result<IoUring> {
     Ok(ring)
 }
 
-/// A transfer buffer, aligned for O_DIRECT when the handle is unbuffered.
-struct Buf {
+/// An aligned stand-in for lent memory that O_DIRECT (FILE_FLAG_NO_BUFFERING) cannot
+/// use as it is.
+struct Bounce {
     mem: Vec<u8>,
     start: usize,
-    len: usize,
 }
 
-impl Buf {
-    fn zeroed(len: usize, aligned: bool) -> Self {
-        if !aligned {
-            return Buf { mem: vec![0; len], start: 0, len };
-        }
+impl Bounce {
+    fn new(len: usize) -> Self {
         let mem = vec![0; len + MEM_ALIGN];
         let start = mem.as_ptr().align_offset(MEM_ALIGN).min(MEM_ALIGN);
-        Buf { mem, start, len }
+        Bounce { mem, start }
     }
 
-    fn from_data(data: Vec<u8>, aligned: bool) -> Self {
-        if !aligned {
-            let len = data.len();
-            return Buf { mem: data, start: 0, len };
-        }
-        let mut b = Buf::zeroed(data.len(), true);
-        b.mem[b.start..b.start + b.len].copy_from_slice(&data);
-        b
-    }
-
-    /// The first `n` bytes as a plain vector (no copy unless aligned).
-    fn into_data(mut self, n: usize) -> Vec<u8> {
-        if self.start == 0 {
-            self.mem.truncate(n.min(self.len));
-            self.mem
-        } else {
-            self.mem[self.start..self.start + n.min(self.len)].to_vec()
-        }
+    fn bytes(&mut self, len: usize) -> &mut [u8] {
+        &mut self.mem[self.start..self.start + len]
     }
 }
 
 /// One operation in flight.
 struct Op {
     job: Job,
-    buf: Buf,
+    /// The aligned copy an unbuffered transfer uses instead of unaligned lent memory.
+    bounce: Option<Bounce>,
+    len: usize,
     /// Bytes transferred so far (short transfers are continued, as the pool's loops do).
     progress: usize,
-    write: bool,
     stream: bool,
     /// An ASYNC_CANCEL was sent for it.
     cancel_sent: bool,
@@ -212,41 +213,44 @@ struct Op {
 type Outcome = (Win32Error, usize);
 
 impl Op {
-    /// The synchronous path's checks (mandatory locks, FILE_FLAG_NO_BUFFERING rules) and
-    /// the buffer; `None` when the job was completed here.
+    /// The transfer's memory; `None` when the job was completed here (nothing to do).
     fn prepare(job: Job) -> Option<Op> {
-        if job.ctl.is_cancelled() {
-            (job.done)(Win32Error::OPERATION_ABORTED, 0, Vec::new());
+        let len = job.mem.len();
+        if job.ctl.is_cancelled() || len == 0 || (!job.write && !job.mem.writable()) {
+            let status = match () {
+                () if job.ctl.is_cancelled() => Win32Error::OPERATION_ABORTED,
+                () if len == 0 => Win32Error::SUCCESS,
+                () => Win32Error::NOACCESS,
+            };
+            let Job { mem, done, .. } = job;
+            super::finish(done, mem, |_| (status, 0));
             return None;
         }
         let stream = job.file.kind() != FileKind::Disk;
-        let unbuffered = job.file.flags() & FILE_FLAG_NO_BUFFERING != 0;
-        let (write, len) = match &job.kind {
-            JobKind::Read(n) => (false, *n),
-            JobKind::Write(d) => (true, d.len()),
-        };
-        let api = if write { "WriteFile" } else { "ReadFile" };
-        if !stream {
-            if unbuffered && (len as u64 % SECTOR != 0 || job.offset % SECTOR != 0) {
-                (job.done)(Win32Error::INVALID_PARAMETER, 0, Vec::new());
-                return None;
+        let unbuffered = !stream && job.file.flags() & FILE_FLAG_NO_BUFFERING != 0;
+        let bounce = (unbuffered && job.mem.ptr().align_offset(SECTOR as usize) != 0).then(|| {
+            let mut b = Bounce::new(len);
+            if job.write {
+                b.bytes(len).copy_from_slice(job.mem.bytes());
             }
-            if let Err(e) = crate::lock::check_io(&job.file, Some(job.offset), len, write, api) {
-                (job.done)(e.code(), 0, Vec::new());
-                return None;
-            }
-        }
-        if len == 0 {
-            (job.done)(Win32Error::SUCCESS, 0, Vec::new());
-            return None;
-        }
-        let aligned = unbuffered && !stream;
-        let mut job = job;
-        let buf = match std::mem::replace(&mut job.kind, JobKind::Read(len)) {
-            JobKind::Read(_) => Buf::zeroed(len, aligned),
-            JobKind::Write(data) => Buf::from_data(data, aligned),
+            b
+        });
+        Some(Op { job, bounce, len, progress: 0, stream, cancel_sent: false, polling: false, generation: 0, inline: None })
+    }
+
+    /// The job back, for another engine (nothing was transferred yet).
+    fn into_job(self) -> Job {
+        self.job
+    }
+
+    /// Where the transfer's next byte goes (or comes from).
+    fn cursor(&mut self) -> *mut u8 {
+        let base = match self.bounce.as_mut() {
+            Some(b) => b.bytes(self.len).as_mut_ptr(),
+            None => self.job.mem.ptr(),
         };
-        Some(Op { job, buf, progress: 0, write, stream, cancel_sent: false, polling: false, generation: 0, inline: None })
+        // SAFETY: progress <= len, so the pointer stays within (or one past) the memory.
+        unsafe { base.add(self.progress) }
     }
 
     /// Reads of cached disk data need no kernel worker nor engine thread: preadv2 with
@@ -254,17 +258,15 @@ impl Op {
     /// is over (then `finish_inline`); otherwise the ring does the rest from `progress`.
     fn try_inline(&mut self) -> bool {
         // O_DIRECT transfers (FILE_FLAG_NO_BUFFERING) go to the device: the ring does them.
-        if self.write || self.stream || self.job.file.flags() & FILE_FLAG_NO_BUFFERING != 0 {
+        if self.job.write || self.stream || self.job.file.flags() & FILE_FLAG_NO_BUFFERING != 0 {
             return false;
         }
+        let file = self.job.file.clone();
         loop {
-            let rest = &mut self.buf.mem[self.progress..self.buf.len];
-            let r = rustix::io::preadv2(
-                self.job.file.fd(),
-                &mut [std::io::IoSliceMut::new(rest)],
-                self.job.offset + self.progress as u64,
-                rustix::io::ReadWriteFlags::NOWAIT,
-            );
+            let offset = self.job.offset + self.progress as u64;
+            let Some(all) = self.job.mem.bytes_mut() else { return false };
+            let rest = &mut all[self.progress..];
+            let r = rustix::io::preadv2(file.fd(), &mut [std::io::IoSliceMut::new(rest)], offset, rustix::io::ReadWriteFlags::NOWAIT);
             match r {
                 Ok(0) => {
                     self.inline = Some(if self.progress == 0 { (Win32Error::HANDLE_EOF, 0) } else { (Win32Error::SUCCESS, self.progress) });
@@ -272,7 +274,7 @@ impl Op {
                 }
                 Ok(n) => {
                     self.progress += n;
-                    if self.progress == self.buf.len {
+                    if self.progress == self.len {
                         self.inline = Some((Win32Error::SUCCESS, self.progress));
                         return true;
                     }
@@ -292,13 +294,32 @@ impl Op {
         self.finish(status, n);
     }
 
-    /// Calls `done` with the outcome and the data read.
+    /// Publishes the outcome (after copying a bounced read into the lent memory).
     fn finish(self, status: Win32Error, n: usize) {
-        if self.write && status == Win32Error::SUCCESS && !self.stream {
-            crate::io::note_written(&self.job.file);
-        }
-        let data = if self.write { Vec::new() } else { self.buf.into_data(n) };
-        (self.job.done)(status, n, data);
+        let Op { job, bounce, stream, .. } = self;
+        let Job { file, write, mem, done, .. } = job;
+        super::finish(done, mem, move |mem| {
+            if write {
+                if status == Win32Error::SUCCESS && !stream {
+                    crate::io::note_written(&file);
+                }
+            } else if let (Some(mut b), Some(dst)) = (bounce, mem.bytes_mut()) {
+                let n = n.min(dst.len());
+                dst[..n].copy_from_slice(&b.bytes(n)[..n]);
+            }
+            (status, n)
+        });
+    }
+}
+
+/// Memory the kernel may still write after the engine loop failed: never freed.
+fn leak(op: Op) {
+    let Op { job, bounce, .. } = op;
+    let Job { mem, done, .. } = job;
+    std::mem::forget(mem);
+    std::mem::forget(bounce);
+    if std::panic::catch_unwind(AssertUnwindSafe(|| done(Win32Error::OPERATION_ABORTED, 0))).is_err() {
+        log::error!("winfile: a panic while publishing an aborted result was contained");
     }
 }
 
@@ -336,10 +357,40 @@ impl Engine {
         }
     }
 
+    /// Runs the loop until it fails (a panic in the engine's own code), then retires.
     fn run(mut self) {
-        let mut wake_buf = [0u8; 8];
-        self.arm_wake(&mut wake_buf);
+        // The eventfd read's target lives as long as the process: the kernel may still
+        // write it after the loop has failed and this frame is gone.
+        let wake_buf: &'static mut [u8; 8] = Box::leak(Box::new([0u8; 8]));
+        self.arm_wake(wake_buf);
         loop {
+            if catch_unwind(AssertUnwindSafe(|| self.step(wake_buf))).is_err() {
+                return self.retire();
+            }
+        }
+    }
+
+    /// A failed loop: later submissions go to the thread pool, queued operations too;
+    /// operations the kernel holds complete with ERROR_OPERATION_ABORTED and their
+    /// memory is leaked (closing the ring cancels them, but not synchronously).
+    fn retire(mut self) {
+        log::error!("winfile: the io_uring engine loop failed; later I/O goes to the thread pool");
+        let queued = {
+            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            self.shared.retired.store(true, Ordering::SeqCst);
+            std::mem::take(&mut *queue)
+        };
+        for op in queued {
+            super::resubmit(op.into_job());
+        }
+        for op in self.ops.iter_mut().filter_map(Option::take) {
+            leak(op);
+        }
+    }
+
+    /// One round: start queued operations, send cancellations, enter the kernel, reap.
+    fn step(&mut self, wake_buf: &mut [u8; 8]) {
+        {
             let jobs = std::mem::take(&mut *self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner));
             for op in jobs {
                 self.start(op);
@@ -367,7 +418,7 @@ impl Engine {
             let cqes: Vec<cqueue::Entry> = self.ring.completion().collect();
             for cqe in cqes {
                 match cqe.user_data() {
-                    WAKE => self.arm_wake(&mut wake_buf),
+                    WAKE => self.arm_wake(wake_buf),
                     CANCEL => {}
                     ud => self.complete(ud, cqe.result()),
                 }
@@ -380,7 +431,7 @@ impl Engine {
             .offset(u64::MAX)
             .build()
             .user_data(WAKE);
-        // SAFETY: `buf` lives in `run`'s frame, which never returns, and `shared.wake`
+        // SAFETY: `buf` is leaked by `run` (it outlives the ring), and `shared.wake`
         // lives as long as `self`.
         unsafe { self.push(&sqe) };
     }
@@ -409,15 +460,14 @@ impl Engine {
     fn issue(&mut self, idx: u32) {
         let Some(op) = self.ops[idx as usize].as_mut() else { return };
         let fd = types::Fd(op.job.file.fd().as_raw_fd());
-        let rest = op.buf.len - op.progress;
-        // SAFETY: start + progress <= len <= mem.len() - start, so the pointer stays in
-        // the buffer; the buffer is not touched again until the CQE is reaped.
-        let ptr = unsafe { op.buf.mem.as_mut_ptr().add(op.buf.start + op.progress) };
+        let rest = op.len - op.progress;
+        // The memory is not touched again until the CQE is reaped.
+        let ptr = op.cursor();
         let len = u32::try_from(rest.min(1 << 30)).unwrap_or(1 << 30);
         // Pipes and devices have no offsets (Windows ignores the OVERLAPPED's too).
         let offset = if op.stream { u64::MAX } else { op.job.offset + op.progress as u64 };
         let ud = user_data(idx, op.generation);
-        let sqe = if op.write {
+        let sqe = if op.job.write {
             opcode::Write::new(fd, ptr, len).offset(offset).build()
         } else {
             opcode::Read::new(fd, ptr, len).offset(offset).build()
@@ -432,7 +482,7 @@ impl Engine {
         let Some(op) = self.ops[idx as usize].as_mut() else { return };
         op.polling = true;
         let fd = types::Fd(op.job.file.fd().as_raw_fd());
-        let flags = if op.write { libc::POLLOUT } else { libc::POLLIN };
+        let flags = if op.job.write { libc::POLLOUT } else { libc::POLLIN };
         let sqe = opcode::PollAdd::new(fd, u32::try_from(flags).unwrap_or(0)).build().user_data(user_data(idx, op.generation));
         // SAFETY: the descriptor is kept open by the op's Arc<File> until its CQE is reaped.
         unsafe { self.push(&sqe) };
@@ -483,7 +533,7 @@ impl Engine {
                 return self.poll(idx);
             }
             // A write that got somewhere reports what it wrote (as the pool's loop does).
-            if op.write && op.progress > 0 && e != Errno::BADF {
+            if op.job.write && op.progress > 0 && e != Errno::BADF {
                 let n = op.progress;
                 return self.finish(idx, Win32Error::SUCCESS, n);
             }
@@ -493,7 +543,7 @@ impl Engine {
         op.progress += n;
         let progress = op.progress;
         if n == 0 {
-            let status = match (op.write, op.stream, progress) {
+            let status = match (op.job.write, op.stream, progress) {
                 (false, false, 0) => Win32Error::HANDLE_EOF,
                 (false, true, 0) => Win32Error::BROKEN_PIPE,
                 _ => Win32Error::SUCCESS,
@@ -501,7 +551,7 @@ impl Engine {
             return self.finish(idx, status, progress);
         }
         // Disk reads fill the buffer up to end of file; writes go on until all is written.
-        let continues = progress < op.buf.len && (op.write || !op.stream);
+        let continues = progress < op.len && (op.job.write || !op.stream);
         if continues && !cancelled {
             return self.issue(idx);
         }

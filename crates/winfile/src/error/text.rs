@@ -82,6 +82,8 @@ impl Win32Error {
             1295 => "The requested file operation failed because the storage quota was exceeded.",
             1314 => "A required privilege is not held by the client.",
             1460 => "This operation returned because the timeout period expired.",
+            1359 => "An internal error occurred.",
+            1450 => "Insufficient system resources exist to complete the requested service.",
             1784 => "The supplied user buffer is not valid for the requested operation.",
             1921 => "The name of the file cannot be resolved by the system.",
             4390 => "The file or directory is not a reparse point.",

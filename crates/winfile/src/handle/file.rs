@@ -1,6 +1,8 @@
 //! The object behind a file or directory handle.
 
+use super::ext::{Extension, Extensions};
 use super::osf::Fd;
+use std::sync::Arc;
 use super::Object;
 use crate::consts::{
     FILE_APPEND_DATA, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES,
@@ -9,8 +11,7 @@ use crate::consts::{
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 use std::thread::ThreadId;
-use crate::sync::hub::{HubCell, HubGuard, WaitSlot};
-use crate::sync::Waitable;
+use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -52,8 +53,8 @@ pub struct File {
     signaled: HubCell<bool>,
     /// Delete-pending set through FileDispositionInfo on a handle with no share token.
     doomed: AtomicBool,
-    /// The directory listing of FileIdBothDirectoryInfo (`byhandle`), kept between calls.
-    listing: Mutex<Option<crate::find::Finder>>,
+    /// Per-handle state of the modules above (watch, listing, I/O in flight, port).
+    ext: Extensions,
 }
 
 impl Object for File {
@@ -61,11 +62,15 @@ impl Object for File {
         Some(self)
     }
 
+    /// A handle tied to a CRT descriptor that was closed or reused (see `osf`).
+    fn is_stale(&self) -> bool {
+        self.fd.is_stale()
+    }
+
     /// CloseHandle: the handle's byte-range locks go, then its share token; the last
     /// handle of a file marked delete-on-close deletes it (see `lock::share`).
     fn on_close(&self) {
-        crate::notify::file_closed(self);
-        crate::overlapped::abort_file(self);
+        self.ext.close(self);
         self.drop_locks();
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
         match token {
@@ -130,22 +135,13 @@ impl File {
             locks: Mutex::new(Locks::default()),
             signaled: HubCell::new(true),
             doomed: AtomicBool::new(false),
-            listing: Mutex::new(None),
+            ext: Extensions::default(),
         }
     }
 
     /// Gives the handle its share token.
     pub(crate) fn set_token(&self, token: Option<Token>) {
         *self.token.lock().unwrap_or_else(PoisonError::into_inner) = token;
-    }
-
-    /// Moves `old`'s share token and byte-range locks to this object, which replaces it
-    /// behind the same handle over a duplicate of its descriptor (same description).
-    pub(crate) fn adopt(&self, old: &File) {
-        let token = old.token.lock().unwrap_or_else(PoisonError::into_inner).take();
-        self.set_token(token);
-        let locks = std::mem::take(&mut *old.locks.lock().unwrap_or_else(PoisonError::into_inner));
-        *self.locks.lock().unwrap_or_else(PoisonError::into_inner) = locks;
     }
 
     /// Runs `f` with the handle's share token (None when the file is not bound).
@@ -159,9 +155,14 @@ impl File {
         self.doomed.store(on, Ordering::Relaxed);
     }
 
-    /// The directory listing kept for FileIdBothDirectoryInfo.
-    pub(crate) fn listing(&self) -> &Mutex<Option<crate::find::Finder>> {
-        &self.listing
+    /// The handle's extension of type `T`, if it has one.
+    pub(crate) fn ext<T: Extension>(&self) -> Option<Arc<T>> {
+        self.ext.get::<T>()
+    }
+
+    /// The handle's extension of type `T`, created with `T::default()` at first use.
+    pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
+        self.ext.get_or_insert_with(T::default)
     }
 
     /// The handle's byte-range locks.
@@ -178,6 +179,11 @@ impl File {
     /// Whether writes go to the end of file (FILE_APPEND_DATA without FILE_WRITE_DATA).
     pub(crate) fn append_only(&self) -> bool {
         self.access & FILE_APPEND_DATA != 0 && self.access & FILE_WRITE_DATA == 0
+    }
+
+    /// Ties the handle to CRT descriptor `crt` (`_open_osfhandle`, see `osf`).
+    pub(crate) fn tie_crt(&self, crt: std::os::fd::RawFd) {
+        self.fd.tie(crt);
     }
 
     /// The descriptor behind the handle.

@@ -1,11 +1,19 @@
-//! CRT descriptor interop: `_get_osfhandle` and `_open_osfhandle`, and the one place a
-//! raw descriptor number is turned back into a borrowed fd.
+//! CRT descriptor interop: `_get_osfhandle` and `_open_osfhandle`.
+//!
+//! Ownership rule: every handle owns its descriptor. `_get_osfhandle(fd)` makes a
+//! handle over a duplicate of `fd` (the same open file description: same file pointer,
+//! same OFD locks) and ties the handle to `fd`; `_open_osfhandle(h)` gives the caller a
+//! new descriptor, a duplicate of the handle's, and ties the handle to it. As with the
+//! CRT on Windows, where closing the descriptor closes the handle, a tied handle is
+//! valid only while its descriptor number still refers to that open file description:
+//! the first use after the caller closed the number (or reused it for something else)
+//! fails with ERROR_INVALID_HANDLE and closes the handle. All I/O, the completion
+//! engine's included, goes through the handle's own duplicate, never through the
+//! caller's number, so a closed-and-reused number is never read, written or locked.
 //!
 //! # Safety
-//! A [`Fd::Borrowed`] descriptor belongs to the caller (a Python file object, a CRT-style
-//! fd). winfile never closes it; the caller promises, as on Windows, not to close the fd
-//! while the handle is in use. A stale number is detected by comparing the (device,
-//! inode) identity recorded when the handle was made.
+//! The only `unsafe` is the kcmp(2) system call (not wrapped by rustix), which compares
+//! two descriptor numbers of this process and touches no memory.
 #![allow(unsafe_code)]
 
 use super::file::{File, FileKind};
@@ -14,102 +22,125 @@ use crate::error::Win32Error;
 use crate::path::PathStyle;
 use rustix::fs::{fstat, FileType, OFlags};
 use std::collections::HashMap;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
-use std::path::PathBuf;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// A handle's descriptor: owned by winfile, or borrowed from the caller.
-pub(crate) enum Fd {
-    /// Opened by winfile; closed when the object is dropped.
-    Owned(OwnedFd),
-    /// Lent by the caller (`_get_osfhandle`, `_open_osfhandle`); never closed here.
-    Borrowed(RawFd),
+/// A handle's descriptor, owned by the handle, and the CRT descriptor number it is
+/// tied to, if any (-1: none).
+pub(crate) struct Fd {
+    own: OwnedFd,
+    crt: AtomicI32,
 }
 
 impl Fd {
+    /// A descriptor winfile opened itself.
+    pub(crate) fn new(own: OwnedFd) -> Self {
+        Fd { own, crt: AtomicI32::new(-1) }
+    }
+
     pub(crate) fn as_fd(&self) -> BorrowedFd<'_> {
-        match self {
-            Fd::Owned(fd) => fd.as_fd(),
-            // SAFETY: see the module docs; the caller keeps the descriptor open while
-            // the handle exists, as the CRT contract on Windows requires.
-            Fd::Borrowed(raw) => unsafe { BorrowedFd::borrow_raw(*raw) },
-        }
+        self.own.as_fd()
+    }
+
+    /// Ties the handle to the CRT descriptor `crt` (see the module docs).
+    pub(super) fn tie(&self, crt: RawFd) {
+        self.crt.store(crt, Ordering::Release);
+    }
+
+    /// Whether the handle is tied to a CRT descriptor that no longer refers to its open
+    /// file description (closed, or reused for another file).
+    pub(crate) fn is_stale(&self) -> bool {
+        let crt = self.crt.load(Ordering::Acquire);
+        crt >= 0 && !same_description(crt, self.own.as_raw_fd())
     }
 }
 
-/// fd → (handle, device, inode) for descriptors already given a handle.
-type FdHandles = Mutex<HashMap<RawFd, (Handle, u64, u64)>>;
-static BY_FD: LazyLock<FdHandles> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Whether descriptor numbers `a` and `b` of this process refer to the same open file
+/// description: kcmp(KCMP_FILE), else (kernels without kcmp) the same file with the
+/// same status flags.
+fn same_description(a: RawFd, b: RawFd) -> bool {
+    const KCMP_FILE: libc::c_long = 0;
+    let pid = libc::c_long::from(rustix::process::getpid().as_raw_nonzero().get());
+    // SAFETY: kcmp reads no memory of ours; it only compares two descriptor numbers.
+    let r = unsafe { libc::syscall(libc::SYS_kcmp, pid, pid, KCMP_FILE, libc::c_long::from(a), libc::c_long::from(b)) };
+    if r >= 0 {
+        return r == 0;
+    }
+    let errno = std::io::Error::last_os_error().raw_os_error();
+    if errno == Some(libc::EBADF) {
+        return false;
+    }
+    // SAFETY: borrowed only for these two calls; a closed number yields EBADF.
+    let (fa, fb) = unsafe { (BorrowedFd::borrow_raw(a), BorrowedFd::borrow_raw(b)) };
+    match (fstat(fa), fstat(fb), rustix::fs::fcntl_getfl(fa), rustix::fs::fcntl_getfl(fb)) {
+        (Ok(x), Ok(y), Ok(fx), Ok(fy)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino && fx == fy,
+        _ => false,
+    }
+}
 
-fn identity(fd: BorrowedFd<'_>) -> Result<(u64, u64, FileKind), rustix::io::Errno> {
-    let st = fstat(fd)?;
-    let kind = match FileType::from_raw_mode(st.st_mode) {
+/// fd → handle for descriptors already given a handle.
+static BY_FD: LazyLock<Mutex<HashMap<RawFd, Handle>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn by_fd() -> std::sync::MutexGuard<'static, HashMap<RawFd, Handle>> {
+    BY_FD.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn kind_of(fd: BorrowedFd<'_>) -> Result<FileKind, rustix::io::Errno> {
+    Ok(match FileType::from_raw_mode(fstat(fd)?.st_mode) {
         FileType::Directory => FileKind::Directory,
         FileType::CharacterDevice => FileKind::Char,
         FileType::Fifo | FileType::Socket => FileKind::Pipe,
         _ => FileKind::Disk,
-    };
-    Ok((st.st_dev, st.st_ino, kind))
-}
-
-fn borrowed_object(raw: RawFd) -> Result<(File, u64, u64), rustix::io::Errno> {
-    // SAFETY: only used for the duration of this call, while the caller's fd is open.
-    let fd = unsafe { BorrowedFd::borrow_raw(raw) };
-    let (dev, ino, kind) = identity(fd)?;
-    let mode = rustix::fs::fcntl_getfl(fd)?;
-    let access = match mode & OFlags::RWMODE {
-        m if m == OFlags::RDONLY => crate::open::map_generic(crate::consts::GENERIC_READ),
-        m if m == OFlags::WRONLY => crate::open::map_generic(crate::consts::GENERIC_WRITE),
-        _ => crate::open::map_generic(crate::consts::GENERIC_READ | crate::consts::GENERIC_WRITE),
-    };
-    let path = std::fs::read_link(format!("/proc/self/fd/{raw}")).unwrap_or_default();
-    let file = File::new(Fd::Borrowed(raw), access, 7, 0, path, PathStyle::Unix, kind);
-    Ok((file, dev, ino))
+    })
 }
 
 /// `_get_osfhandle`—the handle for a C runtime descriptor. The same open descriptor
 /// always gives the same handle. Errors are errnos (the CRT raises OSError, not a
 /// Win32 error).
+///
+/// # Linux mechanism
+/// F_DUPFD_CLOEXEC of the descriptor, owned by the handle and checked against the
+/// caller's number with kcmp(2) on each use.
 pub fn get_osfhandle(raw: RawFd) -> Result<Handle, rustix::io::Errno> {
     if raw < 0 {
         return Err(rustix::io::Errno::BADF);
     }
-    let mut map = BY_FD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    // SAFETY: borrowed only for this fstat; a closed number yields EBADF.
-    let (dev, ino, _) = identity(unsafe { BorrowedFd::borrow_raw(raw) })?;
-    if let Some(&(h, d, i)) = map.get(&raw) {
-        if d == dev && i == ino && table::get::<File>(h).is_ok() {
+    let mut map = by_fd();
+    if let Some(&h) = map.get(&raw) {
+        // A stale handle is closed by the lookup, and a new one made below.
+        if table::get::<File>(h).is_ok() {
             return Ok(h);
         }
     }
-    let (file, dev, ino) = borrowed_object(raw)?;
-    let h = table::insert(Arc::new(file));
-    map.insert(raw, (h, dev, ino));
+    // SAFETY: borrowed only to duplicate it; a closed number yields EBADF.
+    let own = rustix::io::fcntl_dupfd_cloexec(unsafe { BorrowedFd::borrow_raw(raw) }, 0)?;
+    let kind = kind_of(own.as_fd())?;
+    let mode = rustix::fs::fcntl_getfl(&own)?;
+    let access = match mode & OFlags::RWMODE {
+        m if m == OFlags::RDONLY => crate::consts::FILE_GENERIC_READ,
+        m if m == OFlags::WRONLY => crate::consts::FILE_GENERIC_WRITE,
+        _ => crate::consts::FILE_GENERIC_READ | crate::consts::FILE_GENERIC_WRITE,
+    };
+    let path = std::fs::read_link(format!("/proc/self/fd/{raw}")).unwrap_or_default();
+    let fd = Fd::new(own);
+    fd.tie(raw);
+    let h = table::insert(Arc::new(File::new(fd, access, 7, 0, path, PathStyle::Unix, kind)));
+    map.insert(raw, h);
     Ok(h)
 }
 
 /// `_open_osfhandle`—a C runtime descriptor for a file handle. As on Windows the
-/// descriptor then owns the handle: `_get_osfhandle` of it returns the same handle.
+/// descriptor then owns the handle: `_get_osfhandle` of it returns the same handle, and
+/// once the descriptor is closed the handle is invalid.
+///
+/// # Linux mechanism
+/// F_DUPFD_CLOEXEC of the handle's descriptor, handed to the caller.
 pub fn open_osfhandle(h: Handle, _flags: i32) -> Result<RawFd, Win32Error> {
     let file = table::get::<File>(h)?;
     let dup = rustix::io::fcntl_dupfd_cloexec(file.fd(), 0).map_err(Win32Error::from)?;
-    let raw = std::os::fd::IntoRawFd::into_raw_fd(dup);
-    let (lent, dev, ino) = borrowed_object(raw).map_err(Win32Error::from)?;
-    let lent = File::new(
-        Fd::Borrowed(raw),
-        file.access(),
-        file.share(),
-        file.flags(),
-        PathBuf::from(file.path()),
-        file.style(),
-        lent.kind(),
-    );
-    lent.adopt(&file);
-    table::replace(h, Arc::new(lent))?;
-    BY_FD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(raw, (h, dev, ino));
+    let raw = dup.into_raw_fd();
+    file.tie_crt(raw);
+    by_fd().insert(raw, h);
     Ok(raw)
 }

@@ -33,13 +33,19 @@ impl Handle {
 /// Anything a handle can refer to: files, directories, and later events, ports, finds...
 pub trait Object: Any + Send + Sync {
     /// The object's wait behaviour, for objects the wait functions accept.
-    fn as_waitable(&self) -> Option<&dyn crate::sync::Waitable> {
+    fn as_waitable(&self) -> Option<&dyn super::hub::Waitable> {
         None
     }
 
     /// Called once when the last handle to the object is closed (`CloseHandle`),
     /// before in-flight operations drop their own references.
     fn on_close(&self) {}
+
+    /// Whether the object went away behind the handle's back (a CRT-tied file handle
+    /// whose descriptor was closed): the next lookup then closes the handle.
+    fn is_stale(&self) -> bool {
+        false
+    }
 }
 
 /// Hashes handle values (distinct multiples of 4 from a counter) with one multiply:
@@ -86,22 +92,22 @@ pub fn insert(obj: Arc<dyn Object>) -> Handle {
 
 /// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
 pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
-    let table = TABLE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-    table.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)
+    let obj = {
+        let table = TABLE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        table.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)?
+    };
+    if obj.is_stale() {
+        // As the CRT's _close would have: the handle is gone.
+        let _ = close(h);
+        return Err(Win32Error::INVALID_HANDLE);
+    }
+    Ok(obj)
 }
 
 /// The object behind `h` if it is a `T`; `ERROR_INVALID_HANDLE` otherwise.
 pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
     let any: Arc<dyn Any + Send + Sync> = get_any(h)?;
     any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
-}
-
-/// Puts `obj` behind the existing handle `h` (the old object is dropped, not closed).
-pub(crate) fn replace(h: Handle, obj: Arc<dyn Object>) -> Result<(), Win32Error> {
-    let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let slot = table.get_mut(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
-    *slot = obj;
-    Ok(())
 }
 
 /// `GetCurrentProcess()` (-1, the same value as `INVALID_HANDLE_VALUE`) and

@@ -282,3 +282,29 @@ pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     mark_modified(&file);
     Ok(n)
 }
+
+/// The checks an overlapped ReadFile/WriteFile makes before it is queued, so that a
+/// rejected request fails at once and leaves the OVERLAPPED untouched: data access (1,
+/// 5), FILE_FLAG_NO_BUFFERING alignment on disks (87), other handles' byte-range locks
+/// (33).
+pub(crate) fn check_queued(file: &File, len: usize, offset: u64, write: bool, api: &'static str) -> Result<()> {
+    check_data(file, write, api)?;
+    if file.kind() == FileKind::Disk {
+        check_alignment(file, len, Some(offset), api)?;
+        crate::lock::check_io(file, Some(offset), len, write, api)?;
+    }
+    Ok(())
+}
+
+/// One queued transfer performed synchronously (the thread-pool engine): disk files at
+/// `offset`, pipes and devices at their current position. Checks were made at queueing.
+pub(crate) fn transfer(file: &File, buf: &mut [u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    read_some(file, buf, offset)
+}
+
+/// The write counterpart of [`transfer`]; marks the file modified.
+pub(crate) fn transfer_out(file: &File, data: &[u8], offset: Option<u64>) -> std::result::Result<usize, Errno> {
+    let n = write_some(file, data, offset)?;
+    mark_modified(file);
+    Ok(n)
+}

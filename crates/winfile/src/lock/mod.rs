@@ -33,9 +33,9 @@ pub fn lock_file(h: Handle, offset: u64, len: u64) -> Result<()> {
 }
 
 /// `LockFileEx`—a shared or exclusive (LOCKFILE_EXCLUSIVE_LOCK) lock; without
-/// LOCKFILE_FAIL_IMMEDIATELY it waits until the range is free or `interrupted`
-/// (called after each signal) says to stop (ERROR_OPERATION_ABORTED). Overlapped
-/// handles wait synchronously too.
+/// LOCKFILE_FAIL_IMMEDIATELY it waits until the range is free or the caller's
+/// interrupt check (`crate::interrupt`, asked after each signal) says to stop
+/// (ERROR_OPERATION_ABORTED).
 ///
 /// # Linux mechanism
 /// F_OFD_SETLK / F_OFD_SETLKW on the handle's lock descriptor.
@@ -44,12 +44,11 @@ pub fn lock_file_ex(
     flags: u32,
     offset: u64,
     len: u64,
-    interrupted: &dyn Fn() -> bool,
 ) -> Result<()> {
     let wait = if flags & LOCKFILE_FAIL_IMMEDIATELY != 0 {
         Wait::No
     } else {
-        Wait::Yes(interrupted)
+        Wait::Yes
     };
     lock(
         h,
@@ -66,7 +65,7 @@ fn lock(
     offset: u64,
     len: u64,
     exclusive: bool,
-    wait: Wait<'_>,
+    wait: Wait,
     api: &'static str,
 ) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;

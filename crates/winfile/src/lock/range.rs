@@ -65,12 +65,12 @@ pub(crate) struct Locks {
 }
 
 /// Whether a lock request may wait.
-pub(crate) enum Wait<'a> {
+pub(crate) enum Wait {
     /// LOCKFILE_FAIL_IMMEDIATELY: conflicts fail with ERROR_LOCK_VIOLATION.
     No,
-    /// Waits; `interrupted` is asked after each signal or timeout and ends the wait
-    /// with ERROR_OPERATION_ABORTED when it returns true.
-    Yes(&'a dyn Fn() -> bool),
+    /// Waits; the caller's interrupt check (`crate::interrupt`) is asked after each
+    /// signal or timeout and ends the wait with ERROR_OPERATION_ABORTED.
+    Yes,
 }
 
 fn mode_of(fd: BorrowedFd<'_>) -> Mode {
@@ -190,7 +190,7 @@ impl Locks {
         start: u64,
         len: u64,
         exclusive: bool,
-        wait: Wait<'_>,
+        wait: Wait,
     ) -> Result<(), Win32Error> {
         if start as u128 + len as u128 > 1u128 << 64 {
             return Err(Win32Error::INVALID_LOCK_RANGE);
@@ -207,10 +207,10 @@ impl Locks {
                 drop(me);
                 match wait {
                     Wait::No => return Err(Win32Error::LOCK_VIOLATION),
-                    Wait::Yes(interrupted) => {
+                    Wait::Yes => {
                         // Only another thread unlocking this very handle can end it.
                         std::thread::sleep(std::time::Duration::from_millis(50));
-                        if interrupted() {
+                        if crate::interrupt::requested() {
                             return Err(Win32Error::OPERATION_ABORTED);
                         }
                         continue;
@@ -234,7 +234,7 @@ impl Locks {
             let kind = adapt(kind.unwrap_or(Kind::Read), mode);
             let r = match wait {
                 Wait::No => ofd::set(fd, kind, *s, *n),
-                Wait::Yes(interrupted) => wait_for(fd, kind, *s, *n, interrupted),
+                Wait::Yes => wait_for(fd, kind, *s, *n),
             };
             if let Err(e) = r {
                 failed = Some(e);
@@ -311,12 +311,11 @@ fn wait_for(
     kind: Kind,
     s: u64,
     n: u64,
-    interrupted: &dyn Fn() -> bool,
 ) -> Result<(), Errno> {
     loop {
         match ofd::set_wait(fd, kind, s, n) {
             Err(Errno::INTR) => {
-                if interrupted() {
+                if crate::interrupt::requested() {
                     return Err(Errno::INTR);
                 }
             }

@@ -6,22 +6,31 @@ use super::filter;
 use super::watch::{run, Done, Pending, Watch};
 use crate::consts::FILE_LIST_DIRECTORY;
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, File, FileKind, Handle, PathStyle};
-use std::collections::HashMap;
+use crate::handle::{self, Extension, File, FileKind, Handle, PathStyle};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 const API: &str = "ReadDirectoryChangesW";
 
 pub(super) static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Directory handles with a watch, keyed by the address of their `File` (kept alive
-/// by the entry, so the key cannot be reused while registered).
-type HandleWatches = Mutex<HashMap<usize, (Arc<File>, Arc<Watch>)>>;
-static HANDLES: LazyLock<HandleWatches> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// A directory handle's watch, made by its first ReadDirectoryChangesW.
+#[derive(Default)]
+struct HandleWatch(Mutex<Option<Arc<Watch>>>);
 
-fn key(file: &File) -> usize {
-    std::ptr::from_ref(file) as usize
+impl Extension for HandleWatch {
+    /// Watches end first: a pending read completes before the handle's I/O is aborted.
+    fn close_order(&self) -> u8 {
+        0
+    }
+
+    /// The handle closes: its watch ends and its pending reads complete (with no records).
+    fn on_close(&self, _file: &File) {
+        let w = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let (Some(w), Ok(eng)) = (w, engine()) {
+            eng.stop(&w);
+        }
+    }
 }
 
 /// A pending read, cancellable (`CancelIoEx`).
@@ -50,7 +59,10 @@ impl CancelToken {
     }
 }
 
-fn watch_for(dir: Handle, subtree: bool, filter: u32) -> Result<Arc<Watch>> {
+/// The watch of directory handle `dir`, made by its first call: checks the handle (87
+/// not a directory, 5 no FILE_LIST_DIRECTORY) and the filter (87) before anything
+/// else, so that a rejected request changes nothing.
+pub(crate) fn watch_for(dir: Handle, subtree: bool, filter: u32) -> Result<Arc<Watch>> {
     let file = handle::get::<File>(dir).api(API)?;
     if file.kind() != FileKind::Directory {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
@@ -60,15 +72,16 @@ fn watch_for(dir: Handle, subtree: bool, filter: u32) -> Result<Arc<Watch>> {
     }
     filter::validate(filter).api(API)?;
     let eng = engine().api(API)?;
-    let mut map = HANDLES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, w)) = map.get(&key(&file)) {
+    let slot = file.ext_or_default::<HandleWatch>();
+    let mut slot = slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(w) = slot.as_ref() {
         return Ok(w.clone());
     }
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let windows = file.style() == PathStyle::Windows;
     let w = Arc::new(Watch::new(id, file.path().to_path_buf(), windows, subtree, filter, None));
     eng.start(w.clone()).api(API)?;
-    map.insert(key(&file), (file.clone(), w.clone()));
+    *slot = Some(w.clone());
     Ok(w)
 }
 
@@ -88,39 +101,49 @@ fn watch_for(dir: Handle, subtree: bool, filter: u32) -> Result<Arc<Watch>> {
 #[doc(alias = "ReadDirectoryChangesW")]
 pub fn read_changes_async(dir: Handle, buf_len: usize, subtree: bool, filter: u32, done: Done) -> Result<CancelToken> {
     let w = watch_for(dir, subtree, filter)?;
+    Ok(queue_read(&w, buf_len, done))
+}
+
+/// Queues a read on a watch (it cannot fail: a watch closed meanwhile completes the
+/// read at once with no records, as a closing handle does).
+pub(crate) fn queue_read(w: &Arc<Watch>, buf_len: usize, done: Done) -> CancelToken {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let mut out = Vec::new();
     {
         let mut st = w.lock();
         if st.closed {
-            return Err(Error::new(Win32Error::INVALID_HANDLE, API));
+            out.push((done, Ok(Vec::new())));
+        } else {
+            st.pending.push_back(Pending { id, buf_len, done });
+            Watch::deliver(&mut st, &mut out);
         }
-        st.pending.push_back(Pending { id, buf_len, done });
-        Watch::deliver(&mut st, &mut out);
     }
     run(out);
-    Ok(CancelToken { watch: Arc::downgrade(&w), id })
+    CancelToken { watch: Arc::downgrade(w), id }
 }
 
 /// `ReadDirectoryChangesW` (synchronous form)—waits for changes and returns the
-/// FILE_NOTIFY_INFORMATION bytes (empty: changes were lost or the handle closed).
+/// FILE_NOTIFY_INFORMATION bytes (empty: changes were lost or the handle closed). A
+/// wait stopped by the caller's interrupt check (`crate::interrupt`) cancels the read
+/// and fails with 995.
 ///
 /// # Linux mechanism
-/// [`read_changes_async`] and a channel.
+/// [`read_changes_async`] and a channel, polled in interrupt-check slices.
 pub fn read_directory_changes(dir: Handle, buf_len: usize, subtree: bool, filter: u32) -> Result<Vec<u8>> {
+    use std::sync::mpsc::RecvTimeoutError;
     let (tx, rx) = std::sync::mpsc::channel();
-    read_changes_async(dir, buf_len, subtree, filter, Box::new(move |r| {
+    let token = read_changes_async(dir, buf_len, subtree, filter, Box::new(move |r| {
         let _ = tx.send(r);
     }))?;
-    rx.recv().unwrap_or(Err(Win32Error::OPERATION_ABORTED)).api(API)
-}
-
-/// Called by a directory handle's `on_close`: ends its watch, if it has one.
-pub(crate) fn file_closed(file: &File) {
-    let entry = HANDLES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key(file));
-    if let Some((_, w)) = entry {
-        if let Ok(eng) = engine() {
-            eng.stop(&w);
+    loop {
+        match rx.recv_timeout(crate::interrupt::SLICE) {
+            Ok(r) => return r.api(API),
+            Err(RecvTimeoutError::Disconnected) => return Err(Error::new(Win32Error::OPERATION_ABORTED, API)),
+            Err(RecvTimeoutError::Timeout) if crate::interrupt::requested() => {
+                token.cancel();
+                return Err(Error::new(Win32Error::OPERATION_ABORTED, API));
+            }
+            Err(RecvTimeoutError::Timeout) => {}
         }
     }
 }

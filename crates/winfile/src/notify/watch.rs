@@ -56,17 +56,17 @@ pub(super) struct WatchState {
 }
 
 /// One directory watch (one per directory handle or change-notification handle).
-pub(super) struct Watch {
-    pub id: u64,
-    pub root: PathBuf,
-    pub windows: bool,
-    pub subtree: bool,
-    pub filter: u32,
-    pub st: Mutex<WatchState>,
+pub(crate) struct Watch {
+    pub(super) id: u64,
+    pub(super) root: PathBuf,
+    pub(super) windows: bool,
+    pub(super) subtree: bool,
+    pub(super) filter: u32,
+    pub(super) st: Mutex<WatchState>,
 }
 
 impl Watch {
-    pub fn new(id: u64, root: PathBuf, windows: bool, subtree: bool, filter: u32, signal: Option<Arc<Event>>) -> Self {
+    pub(super) fn new(id: u64, root: PathBuf, windows: bool, subtree: bool, filter: u32, signal: Option<Arc<Event>>) -> Self {
         Self {
             id,
             root,
@@ -85,7 +85,7 @@ impl Watch {
         }
     }
 
-    pub fn lock(&self) -> MutexGuard<'_, WatchState> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, WatchState> {
         self.st.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -103,7 +103,7 @@ impl Watch {
     }
 
     /// Records a change (`rel` is '/'-separated) if the filter has `class`.
-    pub fn report(&self, st: &mut WatchState, class: u32, action: u32, rel: &str, out: &mut Vec<Completion>) {
+    pub(super) fn report(&self, st: &mut WatchState, class: u32, action: u32, rel: &str, out: &mut Vec<Completion>) {
         if self.filter & class == 0 || st.closed {
             return;
         }
@@ -131,7 +131,7 @@ impl Watch {
 
     /// Marks the watch as having lost changes: the next read returns no records
     /// (ERROR_NOTIFY_ENUM_DIR semantics) so that the caller rescans.
-    pub fn overflow(&self, st: &mut WatchState, out: &mut Vec<Completion>) {
+    pub(super) fn overflow(&self, st: &mut WatchState, out: &mut Vec<Completion>) {
         if st.closed {
             return;
         }
@@ -145,7 +145,7 @@ impl Watch {
 
     /// Completes waiting reads from the queue: as many records as fit in each buffer;
     /// an empty result after an overflow or when one record does not fit.
-    pub fn deliver(st: &mut WatchState, out: &mut Vec<Completion>) {
+    pub(super) fn deliver(st: &mut WatchState, out: &mut Vec<Completion>) {
         while !st.pending.is_empty() && (st.overflow || !st.queue.is_empty()) {
             let Some(p) = st.pending.pop_front() else { break };
             if st.overflow {
@@ -165,7 +165,7 @@ impl Watch {
     }
 
     /// Ends the watch: waiting reads complete with no records (STATUS_NOTIFY_CLEANUP).
-    pub fn close(&self, st: &mut WatchState, out: &mut Vec<Completion>) {
+    pub(super) fn close(&self, st: &mut WatchState, out: &mut Vec<Completion>) {
         st.closed = true;
         st.queue.clear();
         for p in st.pending.drain(..) {

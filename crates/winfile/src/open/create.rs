@@ -76,7 +76,7 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     };
     advise(&fd, flags);
     let file = File::new(
-        Fd::Owned(fd),
+        Fd::new(fd),
         access,
         params.share,
         flags,

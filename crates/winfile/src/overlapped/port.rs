@@ -7,11 +7,12 @@
 //! elsewhere, which Windows would also discount).
 
 use crate::error::{Context, Error, Result, Win32Error};
+use super::request::IoState;
 use crate::handle::{self, File, Handle, Object};
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, Weak};
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 /// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
@@ -131,23 +132,11 @@ thread_local! {
     static RELEASED: Released = const { Released(RefCell::new(None)) };
 }
 
-/// File → (port, key) associations, keyed by the file object's address.
-type Associations = Mutex<HashMap<usize, (Weak<Port>, u64)>>;
-static ASSOCIATIONS: LazyLock<Associations> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-pub(crate) fn file_key(file: &Arc<File>) -> usize {
-    Arc::as_ptr(file) as usize
-}
-
-/// The port and key a file's completions go to.
-pub(crate) fn association(file: usize) -> Option<(Arc<Port>, u64)> {
-    let map = lock(&ASSOCIATIONS);
-    map.get(&file).and_then(|(w, k)| w.upgrade().map(|p| (p, *k)))
-}
-
-pub(crate) fn forget(file: usize) {
-    lock(&ASSOCIATIONS).remove(&file);
+/// The port and key a file's completions go to (the association lives on the file's
+/// overlapped state; it ends when the port is closed or the file handle closes).
+pub(super) fn association(state: &IoState) -> Option<(Arc<Port>, u64)> {
+    let slot = lock(&state.port);
+    slot.as_ref().and_then(|(w, k)| w.upgrade().map(|p| (p, *k)))
 }
 
 /// `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, n)`—a new port; 0 means as
@@ -168,17 +157,17 @@ pub fn create_io_completion_port(concurrency: u32) -> Handle {
 /// I/O go to `port` with `key`. A handle can be associated once (87 after).
 ///
 /// # Linux mechanism
-/// Association recorded per file object; the engine posts on completion.
+/// Association recorded on the file handle; the completion posts to the port.
 pub fn associate(file: Handle, port: Handle, key: u64) -> Result<()> {
     const API: &str = "CreateIoCompletionPort";
     let port = handle::get::<Port>(port).api(API)?;
     let file = handle::get::<File>(file).api(API)?;
-    let mut map = lock(&ASSOCIATIONS);
-    let id = file_key(&file);
-    if map.get(&id).is_some_and(|(w, _)| w.strong_count() > 0) {
+    let state = file.ext_or_default::<IoState>();
+    let mut slot = lock(&state.port);
+    if slot.as_ref().is_some_and(|(w, _)| w.strong_count() > 0) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
-    map.insert(id, (Arc::downgrade(&port), key));
+    *slot = Some((Arc::downgrade(&port), key));
     Ok(())
 }
 
@@ -198,24 +187,12 @@ pub fn post_queued_completion_status(port: Handle, bytes: usize, key: u64, token
 ///
 /// # Linux mechanism
 /// Per-waiter condition variable; waiters stacked for LIFO wake-up.
-pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
-    get_queued_completion_status_with(port, timeout, &mut || false)
-}
-
-/// How often a blocked `GetQueuedCompletionStatus` asks whether to give up.
-const INTERRUPT_CHECK: Duration = Duration::from_millis(100);
-
-/// `GetQueuedCompletionStatus` that polls `interrupted` while waiting (so a caller can
-/// honour Ctrl-C); gives ERROR_OPERATION_ABORTED when it says so. The waiter keeps its
-/// place on the LIFO stack between polls.
 ///
-/// # Linux mechanism
-/// Per-waiter condition variable, woken in slices to poll the interruption check.
-pub fn get_queued_completion_status_with(
-    port: Handle,
-    timeout: Option<Duration>,
-    interrupted: &mut dyn FnMut() -> bool,
-) -> std::result::Result<Packet, Win32Error> {
+/// A wait stopped by the caller's interrupt check (`crate::interrupt`, asked every
+/// slice; the waiter keeps its place on the LIFO stack between checks) fails with
+/// ERROR_OPERATION_ABORTED.
+pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
     let port = handle::get::<Port>(port)?;
     // Coming back to the port (or any port) ends this thread's previous release; coming
     // back to the same port does so under the lock taken below.
@@ -276,7 +253,7 @@ pub fn get_queued_completion_status_with(
         // (the GIL), which a poster may hold while handing us a packet.
         let gave_up = if end.is_some_and(|e| Instant::now() >= e) {
             Some(Win32Error::WAIT_TIMEOUT)
-        } else if interrupted() {
+        } else if crate::interrupt::requested() {
             Some(Win32Error::OPERATION_ABORTED)
         } else {
             None

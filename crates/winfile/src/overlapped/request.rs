@@ -1,24 +1,23 @@
-//! Asynchronous ReadFile/WriteFile on handles opened with FILE_FLAG_OVERLAPPED,
+//! ReadFile/WriteFile/LockFileEx/ReadDirectoryChangesW with an OVERLAPPED,
 //! `GetOverlappedResult`, `CancelIo`, and aborting a closing handle's I/O.
+//!
+//! Every entry point validates everything it can before it touches any state: a
+//! rejected call returns its error and leaves the OVERLAPPED, its event and the handle
+//! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
+use super::memory::Lent;
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
-use crate::engine::{self, Job, JobKind};
+use crate::engine::{self, Done, Job};
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, File, FileKind, Handle};
-use crate::sync::hub;
+use crate::handle::{self, hub, Extension, File, Handle};
 use crate::sync::Event;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
 
-/// Receives the bytes of a completed read before anything is signaled (the caller's
-/// buffer is filled, then the event, then the port).
-pub type Deliver = Box<dyn FnOnce(&[u8]) + Send>;
-
-/// What the caller's OVERLAPPED brings to a submission.
+/// What the caller's OVERLAPPED brings to a request.
 pub struct Submit {
     /// The completion state shared with the caller's object.
     pub ol: Arc<Overlapped>,
@@ -26,6 +25,16 @@ pub struct Submit {
     pub event: Handle,
     /// Returned with the completion packet (the caller's OVERLAPPED object).
     pub token: Option<Token>,
+}
+
+/// How a request with an OVERLAPPED went.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Issued {
+    /// Queued: the caller sees ERROR_IO_PENDING; the OVERLAPPED completes later.
+    Pending,
+    /// Done before returning (a synchronous handle): this many bytes; the OVERLAPPED
+    /// already holds the result and its event is set.
+    Completed(usize),
 }
 
 /// Shared reference to an operation's control block.
@@ -46,21 +55,45 @@ impl OpCtl {
 
     fn cancel(&self) {
         self.cancelled.store(true, Ordering::Release);
-        let stop = self.canceller.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let stop = self.canceller.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(stop) = stop {
             stop();
         }
     }
 }
 
-/// Completion callback: (status, bytes, data).
-type Finish = Box<dyn FnOnce(Win32Error, usize, Vec<u8>) + Send>;
+/// A file handle's overlapped state: its operations in flight and its completion port.
+#[derive(Default)]
+pub(super) struct IoState {
+    inflight: Mutex<Vec<OpCtlRef>>,
+    /// The port its completions go to, with the key (`CreateIoCompletionPort`).
+    pub(super) port: Mutex<Option<(std::sync::Weak<port::Port>, u64)>>,
+}
 
-/// Operations in flight, per file object.
-static INFLIGHT: LazyLock<Mutex<HashMap<usize, Vec<Arc<OpCtl>>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+impl IoState {
+    fn inflight(&self) -> std::sync::MutexGuard<'_, Vec<OpCtlRef>> {
+        self.inflight.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
-fn inflight() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<Arc<OpCtl>>>> {
-    INFLIGHT.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+impl Extension for IoState {
+    /// After change watches (which complete their reads themselves), before the rest.
+    fn close_order(&self) -> u8 {
+        1
+    }
+
+    /// The handle closes: its pending I/O completes with ERROR_OPERATION_ABORTED and its
+    /// port association ends.
+    fn on_close(&self, _file: &File) {
+        let ctls = self.inflight().clone();
+        for ctl in &ctls {
+            ctl.cancel();
+        }
+        if !ctls.is_empty() {
+            engine::wake_cancelled();
+        }
+        *self.port.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
 }
 
 /// Whether `h` is a file handle opened with FILE_FLAG_OVERLAPPED.
@@ -68,6 +101,8 @@ pub fn is_overlapped_handle(h: Handle) -> bool {
     handle::get::<File>(h).is_ok_and(|f| f.flags() & FILE_FLAG_OVERLAPPED != 0)
 }
 
+/// The event of an OVERLAPPED's `hEvent` (its low bit, which only keeps the packet
+/// from the port, aside); ERROR_INVALID_HANDLE for a value that is not an event.
 fn event_of(h: Handle, api: &'static str) -> Result<Option<Arc<Event>>> {
     let raw = h.raw() & !1;
     if raw == 0 {
@@ -76,14 +111,29 @@ fn event_of(h: Handle, api: &'static str) -> Result<Option<Arc<Event>>> {
     handle::get::<Event>(Handle::from_raw(raw)).map(Some).api(api)
 }
 
-/// Registers an operation on `file` and builds its completion: deliver the data, store
-/// the result in the OVERLAPPED, signal its event, post to the file's port.
-fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<(OpCtlRef, Finish)> {
+/// A validated request, not yet begun: what its completion needs.
+struct Checked {
+    file: Arc<File>,
+    event: Option<Arc<Event>>,
+    submit: Submit,
+}
+
+fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
+    let file = handle::get::<File>(h).api(api)?;
     let event = event_of(s.event, api)?;
-    let key = port::file_key(file);
-    let port = if s.event.raw() & 1 == 0 { port::association(key) } else { None };
+    Ok(Checked { file, event, submit: s })
+}
+
+/// Begins a checked operation (it can no longer fail): registers it on the file and
+/// marks the OVERLAPPED pending, the file object and the event non-signaled. The
+/// returned completion stores the result in the OVERLAPPED, then signals the file
+/// object and the event, then posts to the file's port (unless hEvent's low bit is set).
+fn begin(c: Checked) -> (OpCtlRef, Done) {
+    let Checked { file, event, submit: s } = c;
+    let state = file.ext_or_default::<IoState>();
+    let port = if s.event.raw() & 1 == 0 { port::association(&state) } else { None };
     let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) });
-    inflight().entry(key).or_default().push(ctl.clone());
+    state.inflight().push(ctl.clone());
     {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event.
         let g = hub::lock();
@@ -93,22 +143,16 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
             ev.reset_locked(&g);
         }
     }
-    let signal_file = file.clone();
     let ol = s.ol;
     let token = s.token;
     let done_ctl = ctl.clone();
-    let finish: Finish = Box::new(move |status: Win32Error, bytes: usize, data: Vec<u8>| {
+    let done: Done = Box::new(move |status: Win32Error, bytes: usize| {
         let (status, bytes) = if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
-        if status == Win32Error::SUCCESS {
-            if let Some(deliver) = deliver {
-                deliver(&data[..bytes.min(data.len())]);
-            }
-        }
         // Status and count, then the file object and the event, under one hub lock
         // (one wake-up); the port packet follows.
         hub::signal(|g| {
             ol.finish_locked(g, status, bytes);
-            signal_file.set_signal_locked(g);
+            file.set_signal_locked(g);
             if let Some(ev) = &event {
                 ev.set_locked(g);
             }
@@ -116,58 +160,106 @@ fn begin(file: &Arc<File>, s: Submit, deliver: Option<Deliver>, api: &'static st
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
-        let mut map = inflight();
-        if let Some(list) = map.get_mut(&key) {
-            list.retain(|c| !Arc::ptr_eq(c, &done_ctl));
-            if list.is_empty() {
-                map.remove(&key);
-            }
+        state.inflight().retain(|c| !Arc::ptr_eq(c, &done_ctl));
+    });
+    (ctl, done)
+}
+
+/// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
+/// Internal 0, InternalHigh `bytes`, then its event is set. No port: only overlapped
+/// handles queue packets.
+fn complete_now(c: &Checked, bytes: usize) {
+    hub::signal(|g| {
+        c.submit.ol.finish_locked(g, Win32Error::SUCCESS, bytes);
+        if let Some(ev) = &c.event {
+            ev.set_locked(g);
         }
     });
-    Ok((ctl, finish))
 }
 
-fn submit(h: Handle, kind: JobKind, s: Submit, deliver: Option<Deliver>, api: &'static str) -> Result<()> {
-    let file = handle::get::<File>(h).api(api)?;
-    let reading = matches!(kind, JobKind::Read(_));
-    if file.kind() == FileKind::Directory {
-        return Err(Error::new(Win32Error::INVALID_FUNCTION, api));
+/// The data transfer shared by ReadFile and WriteFile with an OVERLAPPED.
+fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> {
+    let api = if write { "WriteFile" } else { "ReadFile" };
+    let c = check(h, s, api)?;
+    let offset = c.submit.ol.offset();
+    if !write && !mem.writable() {
+        return Err(Error::new(Win32Error::NOACCESS, api));
     }
-    if (reading && !file.can_read()) || (!reading && !file.can_write()) {
-        return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+    if c.file.flags() & FILE_FLAG_OVERLAPPED == 0 {
+        // A synchronous handle: the transfer happens now, at the OVERLAPPED's offset
+        // (the file pointer follows), and the OVERLAPPED is completed before returning.
+        let n = if write {
+            crate::io::write_file_at(h, mem.bytes(), offset)?
+        } else {
+            let len = mem.len();
+            let buf = mem.bytes_mut().unwrap_or_default();
+            let n = crate::io::read_file_at(h, buf, offset)?;
+            if n == 0 && len > 0 {
+                return Err(Error::new(Win32Error::HANDLE_EOF, api));
+            }
+            n
+        };
+        complete_now(&c, n);
+        return Ok(Issued::Completed(n));
     }
-    let offset = s.ol.offset();
-    let (ctl, done) = begin(&file, s, deliver, api)?;
-    engine::submit(Job { handle: h, file, kind, offset, ctl, done });
-    Ok(())
+    crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
+    engine::ready(api)?;
+    let file = c.file.clone();
+    let (ctl, done) = begin(c);
+    engine::submit(Job { file, write, mem, offset, ctl, done });
+    Ok(Issued::Pending)
 }
 
-/// `LockFileEx` on an overlapped handle: granted at once → the OVERLAPPED completes
-/// before the call returns (`Ok(false)`); contended without LOCKFILE_FAIL_IMMEDIATELY →
-/// the wait continues in the background and completes the OVERLAPPED, its event and
-/// the port when the lock is granted (`Ok(true)`: the caller sees ERROR_IO_PENDING);
-/// CancelIo or closing the handle ends the wait with 995.
+/// `ReadFile` with an OVERLAPPED. On a handle opened with FILE_FLAG_OVERLAPPED the read
+/// of `mem.len()` bytes at the OVERLAPPED's offset is queued ([`Issued::Pending`]) and
+/// lands in `mem` itself before the OVERLAPPED completes; on a synchronous handle it
+/// happens now ([`Issued::Completed`]; 0 bytes at end of file is ERROR_HANDLE_EOF).
+///
+/// # Linux mechanism
+/// The completion engine: io_uring (preadv2 with RWF_NOWAIT for cached data on the
+/// caller's thread, else IORING_OP_READ into the lent memory), or a thread pool doing
+/// pread(2); synchronous handles: pread(2) and lseek(2).
+pub fn read_file(h: Handle, mem: Lent, s: Submit) -> Result<Issued> {
+    transfer(h, mem, s, false)
+}
+
+/// `WriteFile` with an OVERLAPPED: as [`read_file`], writing `mem` at the offset.
+///
+/// # Linux mechanism
+/// The completion engine: io_uring (IORING_OP_WRITE from the lent memory), or a thread
+/// pool doing pwrite(2); synchronous handles: pwrite(2) and lseek(2).
+pub fn write_file(h: Handle, mem: Lent, s: Submit) -> Result<Issued> {
+    transfer(h, mem, s, true)
+}
+
+/// `LockFileEx` with an OVERLAPPED: granted at once → the OVERLAPPED completes before
+/// the call returns ([`Issued::Completed`]); contended without LOCKFILE_FAIL_IMMEDIATELY
+/// → the wait continues in the background and completes the OVERLAPPED, its event and
+/// the port when the lock is granted ([`Issued::Pending`]); CancelIo or closing the
+/// handle ends the wait with 995.
 ///
 /// # Linux mechanism
 /// F_OFD_SETLK; a contended wait retries from a worker thread with a backoff capped at
 /// 10 ms (a blocked F_OFD_SETLKW could not be cancelled).
-pub fn submit_lock(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Result<bool> {
+pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Result<Issued> {
     const API: &str = "LockFileEx";
     use crate::lock::{lock_file_ex, LOCKFILE_FAIL_IMMEDIATELY};
-    let file = handle::get::<File>(h).api(API)?;
-    let attempt = move || lock_file_ex(h, flags | LOCKFILE_FAIL_IMMEDIATELY, offset, len, &|| false);
+    let c = check(h, s, API)?;
+    let attempt = move || lock_file_ex(h, flags | LOCKFILE_FAIL_IMMEDIATELY, offset, len);
     match attempt() {
         Ok(()) => {
-            let (_, finish) = begin(&file, s, None, API)?;
-            finish(Win32Error::SUCCESS, 0, Vec::new());
-            Ok(false)
+            let (_, done) = begin(c);
+            done(Win32Error::SUCCESS, 0);
+            Ok(Issued::Completed(0))
         }
         Err(e) if e.code() == Win32Error::LOCK_VIOLATION && flags & LOCKFILE_FAIL_IMMEDIATELY == 0 => {
-            let (ctl, finish) = begin(&file, s, None, API)?;
-            drop(file);
-            std::thread::Builder::new()
+            // The waiting thread starts before the operation begins: if it cannot, the
+            // call fails and nothing is left pending.
+            let (tx, rx) = std::sync::mpsc::channel::<(OpCtlRef, Done)>();
+            thread::Builder::new()
                 .name("winfile-lock-wait".into())
                 .spawn(move || {
+                    let Ok((ctl, done)) = rx.recv() else { return };
                     let mut nap = std::time::Duration::from_micros(100);
                     let status = loop {
                         if ctl.is_cancelled() {
@@ -181,76 +273,52 @@ pub fn submit_lock(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> R
                         thread::sleep(nap);
                         nap = (nap * 2).min(std::time::Duration::from_millis(10));
                     };
-                    finish(status, 0, Vec::new());
+                    done(status, 0);
                 })
-                .map_err(|_| Error::new(Win32Error::NOT_ENOUGH_MEMORY, API))?;
-            Ok(true)
+                .map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, API))?;
+            let _ = tx.send(begin(c));
+            Ok(Issued::Pending)
         }
         Err(e) => Err(e),
     }
 }
 
 /// `ReadDirectoryChangesW` with an OVERLAPPED—queues a read of the directory's changes;
-/// `deliver` receives the FILE_NOTIFY_INFORMATION records (none: rescan, changes lost).
+/// the FILE_NOTIFY_INFORMATION records land in `mem` (none: rescan, changes lost)
+/// before the OVERLAPPED completes with their length.
 ///
 /// # Linux mechanism
 /// The process-wide inotify reader completes it (see `notify`).
-pub fn submit_directory_changes(h: Handle, buf_len: usize, subtree: bool, filter: u32, s: Submit, deliver: Deliver) -> Result<()> {
+pub fn read_directory_changes(h: Handle, mem: Lent, subtree: bool, filter: u32, s: Submit) -> Result<()> {
     const API: &str = "ReadDirectoryChangesW";
-    let file = handle::get::<File>(h).api(API)?;
-    let (ctl, finish) = begin(&file, s, Some(deliver), API)?;
-    let finish = Arc::new(Mutex::new(Some(finish)));
-    let run = finish.clone();
-    let started = crate::notify::read_changes_async(h, buf_len, subtree, filter, Box::new(move |r| {
-        let f = run.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        if let Some(f) = f {
-            match r {
-                Ok(bytes) => f(Win32Error::SUCCESS, bytes.len(), bytes),
-                Err(code) => f(code, 0, Vec::new()),
-            }
+    let c = check(h, s, API)?;
+    if !mem.writable() {
+        return Err(Error::new(Win32Error::NOACCESS, API));
+    }
+    let watch = crate::notify::watch_for(h, subtree, filter)?;
+    let (ctl, done) = begin(c);
+    let len = mem.len();
+    let token = crate::notify::queue_read(&watch, len, Box::new(move |r| {
+        match r {
+            Ok(records) => engine::finish(done, mem, |mem| {
+                let dst = mem.bytes_mut().unwrap_or_default();
+                let n = records.len().min(dst.len());
+                dst[..n].copy_from_slice(&records[..n]);
+                (Win32Error::SUCCESS, n)
+            }),
+            Err(code) => engine::finish(done, mem, |_| (code, 0)),
         }
     }));
-    match started {
-        Ok(token) => {
-            *ctl.canceller.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(move || {
-                token.cancel();
-            }));
-            Ok(())
-        }
-        Err(e) => {
-            // Not started: complete nothing, undo the registration.
-            let f = finish.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-            drop(f);
-            let mut map = inflight();
-            if let Some(list) = map.get_mut(&port::file_key(&file)) {
-                list.retain(|c| !Arc::ptr_eq(c, &ctl));
-            }
-            Err(e)
-        }
-    }
-}
-
-/// `ReadFile` on an overlapped handle—queues a read of `len` bytes at the OVERLAPPED's
-/// offset; the caller then sees ERROR_IO_PENDING. `deliver` receives the data.
-///
-/// # Linux mechanism
-/// The completion engine: io_uring (preadv2 with RWF_NOWAIT for cached data, else
-/// IORING_OP_READ), or a thread pool doing pread(2).
-pub fn submit_read(h: Handle, len: usize, s: Submit, deliver: Option<Deliver>) -> Result<()> {
-    submit(h, JobKind::Read(len), s, deliver, "ReadFile")
-}
-
-/// `WriteFile` on an overlapped handle—queues a write of `data` at the OVERLAPPED's offset.
-///
-/// # Linux mechanism
-/// The completion engine: io_uring (IORING_OP_WRITE), or a thread pool doing pwrite(2).
-pub fn submit_write(h: Handle, data: Vec<u8>, s: Submit) -> Result<()> {
-    submit(h, JobKind::Write(data), s, None, "WriteFile")
+    *ctl.canceller.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(move || {
+        token.cancel();
+    }));
+    Ok(())
 }
 
 /// `GetOverlappedResult`—the bytes transferred by the OVERLAPPED's operation; while it
 /// is pending, waits (`wait`) or fails with ERROR_IO_INCOMPLETE (996). A failed
-/// operation gives its status (38 end of file, 995 aborted, ...).
+/// operation gives its status (38 end of file, 995 aborted, ...). A wait stopped by the
+/// caller's interrupt check (`crate::interrupt`) fails with 995.
 ///
 /// # Linux mechanism
 /// Completion state (set by the engine: io_uring, else a thread pool) under the wait
@@ -261,7 +329,7 @@ pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<u
     let (status, bytes) = match ol.result() {
         Some(r) => r,
         None if !wait => return Err(Error::new(Win32Error::IO_INCOMPLETE, API)),
-        None => ol.wait(),
+        None => ol.wait().ok_or_else(|| Error::new(Win32Error::OPERATION_ABORTED, API))?,
     };
     if status == Win32Error::SUCCESS {
         Ok(bytes)
@@ -277,25 +345,12 @@ pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<u
 /// Cancellation flags checked by the engine (and IORING_OP_ASYNC_CANCEL on io_uring).
 pub fn cancel_io(h: Handle) -> Result<()> {
     let file = handle::get::<File>(h).api("CancelIo")?;
+    let Some(state) = file.ext::<IoState>() else { return Ok(()) };
     let me = thread::current().id();
-    let ctls: Vec<_> = inflight().get(&port::file_key(&file)).cloned().unwrap_or_default();
+    let ctls = state.inflight().clone();
     for ctl in ctls.iter().filter(|c| c.issuer == me) {
         ctl.cancel();
     }
     engine::wake_cancelled();
     Ok(())
-}
-
-/// A file handle is closing: its pending I/O completes with ERROR_OPERATION_ABORTED and
-/// its port association ends.
-pub fn abort_file(file: &File) {
-    let key = std::ptr::from_ref(file) as usize;
-    let ctls = inflight().get(&key).cloned().unwrap_or_default();
-    for ctl in &ctls {
-        ctl.cancel();
-    }
-    if !ctls.is_empty() {
-        engine::wake_cancelled();
-    }
-    port::forget(key);
 }

@@ -1,7 +1,7 @@
 //! The completion state of one OVERLAPPED structure.
 
 use crate::error::Win32Error;
-use crate::sync::hub::{self, HubCell, HubGuard};
+use crate::handle::hub::{self, HubCell, HubGuard};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `Internal` while an operation is in flight (STATUS_PENDING).
@@ -101,14 +101,23 @@ impl Overlapped {
         }
     }
 
-    /// Blocks until the operation ends.
-    pub(crate) fn wait(&self) -> (Win32Error, usize) {
+    /// Blocks until the operation ends; `None` when the caller's interrupt check
+    /// (`crate::interrupt`, asked every slice) stops the wait.
+    pub(crate) fn wait(&self) -> Option<(Win32Error, usize)> {
         let mut g = hub::lock();
         loop {
             if let Some(status) = self.done.with(&g, |d| *d) {
-                return (status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX));
+                return Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)));
             }
-            g = hub::sleep(g, None);
+            let until = crate::interrupt::next_check(None);
+            g = hub::sleep(g, Some(until));
+            if std::time::Instant::now() >= until {
+                drop(g);
+                if crate::interrupt::requested() {
+                    return None;
+                }
+                g = hub::lock();
+            }
         }
     }
 }

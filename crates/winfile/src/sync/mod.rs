@@ -6,7 +6,6 @@
 //! once or none is), as Windows requires.
 
 mod event;
-pub(crate) mod hub;
 mod mutex;
 mod names;
 mod semaphore;
@@ -14,7 +13,8 @@ mod timer;
 mod wait;
 
 pub use event::{create_event, open_event, pulse_event, reset_event, set_event, Event};
-pub use hub::Waitable;
+pub use crate::handle::hub::Waitable;
+pub(crate) use crate::handle::hub;
 pub use mutex::{create_mutex, open_mutex, release_mutex, Mutex};
 pub use semaphore::{create_semaphore, open_semaphore, release_semaphore, Semaphore};
 pub use timer::{cancel_waitable_timer, create_waitable_timer, open_waitable_timer, set_waitable_timer, Timer};

@@ -1,0 +1,104 @@
+//! Memory lent to an overlapped operation: the caller's buffer itself, written (or read)
+//! in place by the completion engine, as Windows writes an overlapped ReadFile's data
+//! straight into the caller's buffer. No copy, and no call back into the caller's
+//! runtime at completion: the engine thread only touches the memory.
+//!
+//! # Safety
+//! This module holds the only `unsafe` of `overlapped`: turning lent memory into slices.
+//! The [`IoMemory`] contract (an `unsafe trait`) makes the lender promise what those
+//! slices need: the memory stays valid, at the same address and length, until the lent
+//! value is dropped, and nobody writes it meanwhile (the Win32 rule: a buffer belongs
+//! to the operation until it completes).
+#![allow(unsafe_code)]
+
+/// Memory an overlapped operation may use until it drops the value.
+///
+/// # Safety
+/// Implementors guarantee that `ptr()` points to `len()` bytes that stay allocated, at
+/// that address, until the value is dropped; that no one else writes them meanwhile;
+/// and, when `writable()` is true, that they may be written through `ptr()`.
+pub unsafe trait IoMemory: Send + 'static {
+    /// The first byte.
+    fn ptr(&self) -> *mut u8;
+    /// The length in bytes.
+    fn len(&self) -> usize;
+    /// Whether the memory may be written (a read's target).
+    fn writable(&self) -> bool;
+    /// Whether the length is zero.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+// SAFETY: a Vec owned by the value: its heap block stays put while the Vec is not
+// resized, and the trait gives no way to resize it.
+unsafe impl IoMemory for Vec<u8> {
+    fn ptr(&self) -> *mut u8 {
+        self.as_ptr().cast_mut()
+    }
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn writable(&self) -> bool {
+        true
+    }
+}
+
+/// Lent memory, owned by the operation until it ends.
+pub struct Lent(Box<dyn IoMemory>);
+
+impl Lent {
+    /// Lends `mem` to an operation.
+    pub fn new(mem: impl IoMemory) -> Self {
+        Lent(Box::new(mem))
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the length is zero.
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+
+    /// Whether the memory may be written.
+    pub fn writable(&self) -> bool {
+        self.0.writable()
+    }
+
+    /// The raw address, for the kernel (io_uring SQEs).
+    pub(crate) fn ptr(&self) -> *mut u8 {
+        self.0.ptr()
+    }
+
+    /// The bytes, to be written to a file.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        if self.0.is_empty() {
+            return &[];
+        }
+        // SAFETY: the IoMemory contract: `len` bytes at `ptr`, allocated and not written
+        // by anyone else while lent.
+        unsafe { std::slice::from_raw_parts(self.0.ptr(), self.0.len()) }
+    }
+
+    /// The bytes, to be filled from a file; `None` for read-only memory.
+    pub(crate) fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if !self.0.writable() {
+            return None;
+        }
+        if self.0.is_empty() {
+            return Some(&mut []);
+        }
+        // SAFETY: the IoMemory contract: `len` writable bytes at `ptr` that nobody else
+        // uses while lent; `&mut self` makes this the only slice made from them.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.0.ptr(), self.0.len()) })
+    }
+}
+
+impl std::fmt::Debug for Lent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lent").field("len", &self.len()).field("writable", &self.writable()).finish()
+    }
+}
