@@ -22,12 +22,15 @@ $(VENV)/.deps: requirements-dev.txt
 build: venv
 	$(VENV)/bin/maturin develop --release -q
 
+# The engine line says plainly whether io_uring ran or the kernel refused it (then the
+# "uring" runs of the engine tests ran on the thread pool).
 cargo-test:
 	cargo test -p winfile
+	cargo run -q -p winfile --example engine
 
 # Everything under the default engine (io_uring where the kernel allows it), then the
 # tests that go through the completion engine again on the thread pool (mio's TestPoll).
-ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_notify.py tests/win32event
+ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
 pytest: build
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)

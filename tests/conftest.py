@@ -22,6 +22,14 @@ os.environ["XDG_CONFIG_HOME"] = str(_ROOT / "config")
 os.environ["XDG_RUNTIME_DIR"] = str(_ROOT / "runtime")
 
 
+def pytest_report_header(config):
+    """Which completion engine runs, and why not io_uring when the kernel refused it."""
+    import winfile._native as native
+    reason = native.engine_fallback_reason()
+    line = f"winfile completion engine: {native.engine_name()}"
+    return line + (f" (io_uring refused by the kernel: {reason})" if reason else "")
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_ROOT, ignore_errors=True)
 

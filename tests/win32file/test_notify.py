@@ -263,7 +263,8 @@ def test_closing_the_handle_completes_a_blocked_call(cdir):
         result.append(win32file.ReadDirectoryChangesW(h, 65536, False, ALL_NAMES))
 
     while True:
-        win32file.ReadDirectoryChangesW(h, 65536, False, ALL_NAMES)  # consume priming records
+        # Calls that return at once consumed priming records; the one that stays blocked
+        # is the one to end by closing (the main thread never blocks itself).
         t = threading.Thread(target=blocked)
         t.start()
         started.wait()

@@ -60,13 +60,3 @@ pub fn zeroed_vec(len: usize) -> PyResult<Vec<u8>> {
     // SAFETY: see above; the block came from the global allocator with this layout.
     Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
-
-/// Copies `data` to the start of the bytearray (as much as fits), with the GIL held.
-pub fn copy_into_bytearray(ba: &Bound<'_, pyo3::types::PyByteArray>, data: &[u8]) {
-    use pyo3::types::PyByteArrayMethods;
-    let n = data.len().min(ba.len());
-    // SAFETY: the GIL is held and no Python code runs between reading the bytearray's
-    // length and the copy, so its storage cannot be resized or freed meanwhile; `n` is
-    // within both the source and the bytearray.
-    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), ba.data(), n) };
-}

@@ -6,6 +6,8 @@ mod buffer;
 mod conv;
 mod engine;
 mod error;
+mod interrupt;
+mod lent;
 mod pywintypes;
 mod win32event;
 mod win32file;
@@ -16,6 +18,7 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    interrupt::install();
     let pwt = PyModule::new(py, "pywintypes")?;
     pywintypes::register(&pwt)?;
     m.add_submodule(&pwt)?;

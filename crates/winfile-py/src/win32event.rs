@@ -148,24 +148,11 @@ fn cancel_waitable_timer(handle: HandleArg) -> PyResult<()> {
     Ok(sync::cancel_waitable_timer(handle.0).py_api("CancelWaitableTimer")?)
 }
 
-/// Waits with the GIL released, in slices so Ctrl-C (KeyboardInterrupt) still works.
+/// Waits with the GIL released; Ctrl-C (KeyboardInterrupt) still ends the wait.
 fn wait(py: Python<'_>, handles: &[winfile::Handle], all: bool, ms: Dword, func: &'static str) -> PyResult<u32> {
-    const SLICE: Duration = Duration::from_millis(100);
-    let mut left = timeout(ms);
-    loop {
-        let slice = left.map_or(SLICE, |l| l.min(SLICE));
-        let outcome = py.detach(|| sync::wait_for_multiple(handles, all, Some(slice))).py_api(func)?;
-        if outcome != sync::WaitOutcome::Timeout {
-            return Ok(outcome.code());
-        }
-        if let Some(l) = left.as_mut() {
-            *l = l.saturating_sub(slice);
-            if l.is_zero() {
-                return Ok(outcome.code());
-            }
-        }
-        py.check_signals()?;
-    }
+    let timeout = timeout(ms);
+    let outcome = crate::interrupt::blocking(py, func, || sync::wait_for_multiple(handles, all, timeout))?;
+    Ok(outcome.code())
 }
 
 /// WaitForSingleObject(hHandle, milliseconds, /) -> WAIT_*

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use winfile::consts::{FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, OPEN_EXISTING};
 use winfile::open::{create_file, CreateParams};
-use winfile::overlapped::{associate, create_io_completion_port, get_queued_completion_status, submit_read, Overlapped, Submit};
+use winfile::overlapped::{associate, create_io_completion_port, get_queued_completion_status, read_file, Lent, Overlapped, Submit};
 use winfile::{handle, Handle};
 
 const BLOCK: u64 = 4096;
@@ -53,7 +53,7 @@ fn main() {
         let ol = &slots[slot];
         ol.set_offset((rng.next() % blocks) * BLOCK);
         let s = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(slot)) };
-        submit_read(h, BLOCK as usize, s, None).expect("ReadFile");
+        read_file(h, Lent::new(vec![0u8; BLOCK as usize]), s).expect("ReadFile");
     };
     for slot in 0..depth {
         issue(slot, &mut rng);

@@ -17,9 +17,6 @@ pub struct PyOverlapped {
     pub object: Py<PyAny>,
     /// A DWORD the caller (or WaitCommEvent) uses.
     pub dword: u32,
-    /// The last read buffer used with this OVERLAPPED and the whole bytearray behind it
-    /// (loops reuse one buffer per OVERLAPPED: resolving it again costs attribute lookups).
-    pub last_buffer: Option<(Py<PyAny>, Py<pyo3::types::PyByteArray>)>,
 }
 
 impl PyOverlapped {
@@ -41,7 +38,7 @@ impl PyOverlapped {
 impl PyOverlapped {
     #[new]
     fn new(py: Python<'_>) -> Self {
-        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0, last_buffer: None }
+        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0 }
     }
 
     #[getter(Offset)]
@@ -60,8 +57,11 @@ impl PyOverlapped {
     fn set_offset_high(&self, v: Dword) {
         self.inner.set_offset((self.inner.offset() & 0xFFFF_FFFF) | (u64::from(v.0) << 32));
     }
+    /// (Polling `Internal` is how some programs learn an operation ended: the buffers
+    /// of ended operations are released here too.)
     #[getter(Internal)]
-    fn get_internal(&self) -> u64 {
+    fn get_internal(&self, py: Python<'_>) -> u64 {
+        crate::lent::release_pending(py);
         self.inner.internal()
     }
     #[setter(Internal)]
@@ -69,7 +69,8 @@ impl PyOverlapped {
         self.inner.set_internal(v.0);
     }
     #[getter(InternalHigh)]
-    fn get_internal_high(&self) -> u64 {
+    fn get_internal_high(&self, py: Python<'_>) -> u64 {
+        crate::lent::release_pending(py);
         self.inner.internal_high()
     }
     #[setter(InternalHigh)]
@@ -106,15 +107,10 @@ impl PyOverlapped {
     fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
         visit.call(&self.event)?;
         visit.call(&self.object)?;
-        if let Some((buffer, ba)) = &self.last_buffer {
-            visit.call(buffer)?;
-            visit.call(ba)?;
-        }
         Ok(())
     }
 
     fn __clear__(&mut self) {
-        self.last_buffer = None;
         Python::attach(|py| {
             self.event = py.None();
             self.object = py.None();

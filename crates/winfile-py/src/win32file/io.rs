@@ -3,12 +3,12 @@
 
 use crate::buffer::new_bytes_filled;
 use crate::conv::{Dword, HandleArg};
-use crate::error::{IntoPy, PyWinError};
+use crate::error::IntoPy;
+use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyInt, PyString, PyTuple};
-use winfile::Win32Error;
+use pyo3::types::{PyBytes, PyInt, PyString, PyTuple};
 
 
 /// A writable buffer argument, seen as a flat byte memoryview.
@@ -23,19 +23,6 @@ pub(super) fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
         return Err(err());
     }
     mv.call_method1("cast", ("B",))
-}
-
-/// Completes an OVERLAPPED on a synchronous handle: Internal = status, InternalHigh =
-/// bytes, then its event is signaled.
-fn complete(ol: &Bound<'_, PyOverlapped>, n: usize) {
-    let py = ol.py();
-    let ol = ol.borrow();
-    ol.inner.set_internal(0);
-    ol.inner.set_internal_high(n as u64);
-    let ev = ol.event_handle(py);
-    if ev.raw() != 0 {
-        let _ = winfile::sync::set_event(winfile::Handle::from_raw(ev.raw() & !1));
-    }
 }
 
 /// The bytes of a WriteFile data argument: only the buffer protocol is accepted
@@ -70,62 +57,27 @@ fn read_file<'py>(
 ) -> PyResult<(u32, Bound<'py, PyAny>)> {
     let h = hFile.0;
     if let Some(ol) = &overlapped {
-        if winfile::overlapped::is_overlapped_handle(h) {
-            let result = super::overlapped::read_async(h, buffer_or_bufSize, ol)?;
-            return Ok((Win32Error::IO_PENDING.0, result));
-        }
+        return super::overlapped::read(h, buffer_or_bufSize, ol);
     }
-    let (len, target) = if buffer_or_bufSize.is_instance_of::<PyInt>() {
-        (buffer_size(buffer_or_bufSize)?, None)
-    } else {
-        let view = writable_view(buffer_or_bufSize)?;
-        (view.len()?, Some(view))
-    };
-    let offset = overlapped.as_ref().map(|ol| ol.borrow().offset64());
-    let read = |buf: &mut [u8]| {
-        py.detach(|| match offset {
-            Some(off) => winfile::io::read_file_at(h, buf, off),
-            None => winfile::io::read_file(h, buf),
-        })
-        .py_api("ReadFile")
-    };
-    if target.is_none() && overlapped.is_none() {
+    if buffer_or_bufSize.is_instance_of::<PyInt>() {
         // The common case, ReadFile(h, n): read straight into the bytes object returned.
         // The GIL is released for every read, small ones included, as os.read does:
         // holding it saved about 50 ns of a 1.3 µs hot 4 KiB read (within this VM's
         // noise), while even a regular file's read can block (page-cache miss, NFS or
         // FUSE, where the lock probe before it is a round trip too).
-        let data = new_bytes_filled(py, len, |buf| {
-            Ok(py.detach(|| winfile::io::read_file_uninit(h, buf)).py_api("ReadFile")?)
-        })?;
+        let len = buffer_size(buffer_or_bufSize)?;
+        let data = new_bytes_filled(py, len, |buf| Ok(blocking(py, "ReadFile", || winfile::io::read_file_uninit(h, buf))?))?;
         return Ok((0, data.into_any()));
     }
+    // Into the caller's buffer, then a copy of what was read is returned (pywin32 gives
+    // a new object of the bytes read).
+    let view = writable_view(buffer_or_bufSize)?;
+    let len = view.len()?;
     let mut buf = crate::buffer::zeroed_vec(len)?;
-    let n = read(&mut buf)?;
-    if let Some(ol) = &overlapped {
-        if n == 0 && len > 0 {
-            return Err(PyWinError::new(Win32Error::HANDLE_EOF, "ReadFile").into());
-        }
-        complete(ol, n);
-    }
+    let n = blocking(py, "ReadFile", || winfile::io::read_file(h, &mut buf))?;
     buf.truncate(n);
-    let data: Bound<'py, PyAny> = match (target, overlapped.is_some()) {
-        (Some(view), true) => {
-            view.set_item(pyo3::types::PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &buf))?;
-            buffer_or_bufSize.clone()
-        }
-        (Some(view), false) => {
-            view.set_item(pyo3::types::PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &buf))?;
-            PyBytes::new(py, &buf).into_any()
-        }
-        (None, true) => {
-            buf.resize(len, 0);
-            let ba = PyByteArray::new(py, &buf);
-            py.import("builtins")?.getattr("memoryview")?.call1((ba,))?
-        }
-        (None, false) => PyBytes::new(py, &buf).into_any(),
-    };
-    Ok((0, data))
+    view.set_item(pyo3::types::PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &buf))?;
+    Ok((0, PyBytes::new(py, &buf).into_any()))
 }
 
 /// WriteFile(hFile, data, ol=None, /) -> (rc, nBytesWritten)
@@ -139,24 +91,12 @@ fn write_file(
     ol: Option<Bound<'_, PyOverlapped>>,
 ) -> PyResult<(u32, usize)> {
     let h = hFile.0;
+    if let Some(ol) = &ol {
+        return super::overlapped::write(h, data, ol);
+    }
     let bytes = data_view(data)?;
-    if let Some(ol) = &ol {
-        if winfile::overlapped::is_overlapped_handle(h) {
-            super::overlapped::write_async(h, bytes.as_bytes().to_vec(), ol)?;
-            return Ok((Win32Error::IO_PENDING.0, 0));
-        }
-    }
-    let offset = ol.as_ref().map(|o| o.borrow().offset64());
     let bytes = bytes.as_bytes();
-    let n = py
-        .detach(|| match offset {
-            Some(off) => winfile::io::write_file_at(h, bytes, off),
-            None => winfile::io::write_file(h, bytes),
-        })
-        .py_api("WriteFile")?;
-    if let Some(ol) = &ol {
-        complete(ol, n);
-    }
+    let n = blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))?;
     Ok((0, n))
 }
 

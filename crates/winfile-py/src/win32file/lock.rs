@@ -2,9 +2,9 @@
 
 use crate::conv::{Dword, HandleArg};
 use crate::error::{IntoPy, PyWinError};
+use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::prelude::*;
-use std::sync::Mutex;
 use winfile::Win32Error;
 
 fn qword(low: Dword, high: Dword) -> u64 {
@@ -62,32 +62,18 @@ fn lock_file_ex(
     nbytesHigh: Dword,
     ol: Option<Bound<'_, PyOverlapped>>,
 ) -> PyResult<()> {
-    let h = hFile.0;
     let len = qword(nbytesLow, nbytesHigh);
-    if let Some(o) = ol.as_ref().filter(|_| winfile::overlapped::is_overlapped_handle(h)) {
-        // Overlapped handle: a contended lock is waited for in the background, and
+    // pywin32 passes NULL for None and the API fails.
+    let Some(ol) = ol else { return Err(PyWinError::new(Win32Error::INVALID_PARAMETER, "LockFileEx").into()) };
+    let submit = super::overlapped::submit_of(&ol);
+    let off = ol.borrow().offset64();
+    let issued = blocking(py, "LockFileEx", || winfile::overlapped::lock_file(hFile.0, dwFlags.0, off, len, submit))?;
+    match issued {
+        winfile::overlapped::Issued::Completed(_) => Ok(()),
+        // A contended lock on an overlapped handle is waited for in the background;
         // pywin32 reports the pending call as error 997 (ERROR_IO_PENDING).
-        let submit = super::overlapped::submit_of(o);
-        let off = o.borrow().offset64();
-        return match winfile::overlapped::submit_lock(h, dwFlags.0, off, len, submit).py_api("LockFileEx")? {
-            false => Ok(()),
-            true => Err(PyWinError::new(winfile::Win32Error::IO_PENDING, "LockFileEx").into()),
-        };
+        winfile::overlapped::Issued::Pending => Err(PyWinError::new(Win32Error::IO_PENDING, "LockFileEx").into()),
     }
-    let off = ol_offset(ol, "LockFileEx")?;
-    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
-    let interrupted = || match Python::attach(|py| py.check_signals()) {
-        Ok(()) => false,
-        Err(e) => {
-            *raised.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
-            true
-        }
-    };
-    let r = py.detach(|| winfile::lock::lock_file_ex(h, dwFlags.0, off, len, &interrupted));
-    if let Some(e) = raised.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
-        return Err(e);
-    }
-    Ok(r.py_api("LockFileEx")?)
 }
 
 /// UnlockFileEx(hFile, nbytesLow, nbytesHigh, ol, /)

@@ -2,17 +2,12 @@
 //! FindCloseChangeNotification, ReadDirectoryChangesW, FILE_NOTIFY_INFORMATION.
 
 use crate::conv::{Dword, Flag, HandleArg, PathArg};
-use crate::error::{IntoPy, PyWinError};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use crate::error::IntoPy;
+use crate::interrupt::blocking;
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyList};
-use std::sync::mpsc;
-use std::time::Duration;
 use winfile::notify;
-use winfile::Win32Error;
-
-/// How often a blocked ReadDirectoryChangesW looks for Ctrl-C.
-const SIGNAL_SLICE: Duration = Duration::from_millis(100);
 
 fn changes_to_list<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
@@ -67,43 +62,32 @@ fn read_directory_changes_w<'py>(
     if overlappedRoutine.is_some_and(|r| !r.is_none()) {
         return Err(PyValueError::new_err("overlappedRoutine must be None"));
     }
+    let ol = match overlapped.as_ref().filter(|o| !o.is_none()) {
+        Some(o) => Some(o.cast::<crate::pywintypes::PyOverlapped>()?),
+        None => None,
+    };
     if !size_or_buffer.is_instance_of::<PyInt>() {
         // The overlapped form: the records land in the caller's buffer, then the
         // OVERLAPPED, its event and the handle's port complete; returns None.
-        let Some(ol) = overlapped.as_ref().filter(|o| !o.is_none()) else {
+        let Some(ol) = ol else {
             return Err(PyValueError::new_err("a buffer needs an OVERLAPPED (the asynchronous form)"));
         };
-        let ol = ol.cast::<crate::pywintypes::PyOverlapped>()?;
-        super::overlapped::directory_changes_async(handle.0, bWatchSubtree.0, dwNotifyFilter.0, &size_or_buffer, ol)?;
+        super::overlapped::directory_changes(handle.0, bWatchSubtree.0, dwNotifyFilter.0, &size_or_buffer, ol)?;
         return Ok(None);
     }
-    let size: usize = size_or_buffer
-        .extract::<i64>()
-        .map_err(|_| PyTypeError::new_err("size must be an int"))?
-        .clamp(0, i64::from(u32::MAX)) as usize;
-    let (tx, rx) = mpsc::channel();
-    let token = notify::read_changes_async(handle.0, size, bWatchSubtree.0, dwNotifyFilter.0, Box::new(move |r| {
-        let _ = tx.send(r);
-    }))
-    .py_api(FUNC)?;
-    let mut rx = rx;
-    loop {
-        let (got, back) = py.detach(move || (rx.recv_timeout(SIGNAL_SLICE), rx));
-        rx = back;
-        match got {
-            Ok(Ok(bytes)) => return changes_to_list(py, &bytes).map(Some),
-            Ok(Err(code)) => return Err(PyWinError::new(code, FUNC).into()),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(PyWinError::new(Win32Error::OPERATION_ABORTED, FUNC).into())
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(e) = py.check_signals() {
-                    token.cancel();
-                    return Err(e);
-                }
-            }
-        }
+    let size = u32::try_from(size_or_buffer.extract::<i64>().map_err(|_| PyTypeError::new_err("size must be an int"))?)
+        .map_err(|_| PyOverflowError::new_err("size must fit a DWORD"))? as usize;
+    if let Some(ol) = ol {
+        // A size with an OVERLAPPED: pywin32 starts the asynchronous call into a buffer
+        // of its own and returns at once, decoding nothing that is valid yet. The
+        // request is queued the same way (the OVERLAPPED, its event and the port
+        // complete as usual; the records go to a private buffer, as they are lost with
+        // pywin32) and the result is the empty list.
+        super::overlapped::directory_changes_sized(handle.0, bWatchSubtree.0, dwNotifyFilter.0, size, ol)?;
+        return Ok(Some(PyList::empty(py)));
     }
+    let bytes = blocking(py, FUNC, || notify::read_directory_changes(handle.0, size, bWatchSubtree.0, dwNotifyFilter.0))?;
+    changes_to_list(py, &bytes).map(Some)
 }
 
 /// FILE_NOTIFY_INFORMATION(buffer, size, /) -> [(action, name), ...]

@@ -159,7 +159,9 @@ fn injected_panic() {
 pub(crate) fn finish(done: Done, mut mem: Lent, finish: impl FnOnce(&mut Lent) -> (Win32Error, usize)) {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         injected_panic();
-        finish(&mut mem)
+        let (status, n) = finish(&mut mem);
+        mem.completed(if status == Win32Error::SUCCESS { n } else { 0 });
+        (status, n)
     }));
     drop(mem);
     let (status, n) = outcome.unwrap_or_else(|_| {

@@ -130,6 +130,23 @@ pub fn get_osfhandle(raw: RawFd) -> Result<Handle, rustix::io::Errno> {
     Ok(h)
 }
 
+/// Closes the handles whose CRT descriptor was closed (or reused) since their last use;
+/// true if there was one. A sharing conflict calls it before giving up: the descriptor
+/// closed the handle, as the CRT's `_close` does on Windows, and with it its share
+/// rights (this process only: another process's descriptors are its own).
+pub fn close_stale() -> bool {
+    let tied: Vec<(RawFd, Handle)> = by_fd().iter().map(|(&fd, &h)| (fd, h)).collect();
+    let mut closed = false;
+    for (fd, h) in tied {
+        // The lookup closes a stale handle.
+        if table::get::<File>(h).is_err() {
+            by_fd().retain(|&f, &mut g| !(f == fd && g == h));
+            closed = true;
+        }
+    }
+    closed
+}
+
 /// `_open_osfhandle`—a C runtime descriptor for a file handle. As on Windows the
 /// descriptor then owns the handle: `_get_osfhandle` of it returns the same handle, and
 /// once the descriptor is closed the handle is invalid.

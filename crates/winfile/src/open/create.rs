@@ -46,6 +46,14 @@ struct Existing {
 /// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes; share
 /// tokens (OFD locks) checked and taken before any truncation (`lock::share`).
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
+    match create_file_once(name, params) {
+        // A handle whose CRT descriptor was closed is closed too: then try again.
+        Err(e) if e.code() == Win32Error::SHARING_VIOLATION && handle::close_stale() => create_file_once(name, params),
+        r => r,
+    }
+}
+
+fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
     let flags = params.flags_and_attributes;
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));

@@ -28,6 +28,9 @@ pub unsafe trait IoMemory: Send + 'static {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The operation ended having transferred `n` bytes (0 when it failed); called on
+    /// the thread that finishes it, just before the memory is given back (dropped).
+    fn completed(&mut self, _n: usize) {}
 }
 
 // SAFETY: a Vec owned by the value: its heap block stays put while the Vec is not
@@ -47,10 +50,46 @@ unsafe impl IoMemory for Vec<u8> {
 /// Lent memory, owned by the operation until it ends.
 pub struct Lent(Box<dyn IoMemory>);
 
+/// A read buffer that hands the bytes read to a callback when its operation ends.
+struct Delivering {
+    buf: Vec<u8>,
+    deliver: Option<Box<dyn FnOnce(&[u8]) + Send>>,
+}
+
+// SAFETY: an owned Vec, never resized while lent.
+unsafe impl IoMemory for Delivering {
+    fn ptr(&self) -> *mut u8 {
+        self.buf.as_ptr().cast_mut()
+    }
+    fn len(&self) -> usize {
+        self.buf.len()
+    }
+    fn writable(&self) -> bool {
+        true
+    }
+    fn completed(&mut self, n: usize) {
+        if let Some(deliver) = self.deliver.take() {
+            deliver(&self.buf[..n.min(self.buf.len())]);
+        }
+    }
+}
+
 impl Lent {
     /// Lends `mem` to an operation.
     pub fn new(mem: impl IoMemory) -> Self {
         Lent(Box::new(mem))
+    }
+
+    /// A read target of `len` zero bytes whose data goes to `deliver` when the read ends
+    /// (on the thread that finishes it, before the OVERLAPPED completes; an empty slice
+    /// when the read failed).
+    pub fn delivering(len: usize, deliver: impl FnOnce(&[u8]) + Send + 'static) -> Self {
+        Lent::new(Delivering { buf: vec![0; len], deliver: Some(Box::new(deliver)) })
+    }
+
+    /// Tells the lender how many bytes the operation transferred.
+    pub(crate) fn completed(&mut self, n: usize) {
+        self.0.completed(n);
     }
 
     /// The length in bytes.

@@ -10,7 +10,7 @@ mod request;
 mod state;
 
 pub use memory::{IoMemory, Lent};
-pub use port::{associate, create_io_completion_port, get_queued_completion_status, post_queued_completion_status, Packet, Port, Token};
+pub use port::{associate, create_io_completion_port, create_or_associate, get_queued_completion_status, post_queued_completion_status, Packet, Port, Token};
 pub use request::{
     cancel_io, get_overlapped_result, is_overlapped_handle, lock_file, read_directory_changes, read_file, write_file, Issued, Submit,
 };

@@ -171,6 +171,32 @@ pub fn associate(file: Handle, port: Handle, key: u64) -> Result<()> {
     Ok(())
 }
 
+/// `CreateIoCompletionPort(file, existing, key, n)` in all its forms: `file`
+/// INVALID_HANDLE_VALUE makes a new port (`existing` must be NULL: 87); `existing` NULL
+/// makes a new port and associates `file` with it; otherwise associates `file` with
+/// `existing`. Returns the new port, or `None` when `existing` was used.
+///
+/// # Linux mechanism
+/// See [`create_io_completion_port`] and [`associate`].
+pub fn create_or_associate(file: Handle, existing: Handle, key: u64, concurrency: u32) -> Result<Option<Handle>> {
+    const API: &str = "CreateIoCompletionPort";
+    if file == Handle::INVALID {
+        if existing.raw() != 0 {
+            return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+        }
+        return Ok(Some(create_io_completion_port(concurrency)));
+    }
+    if existing.raw() != 0 {
+        return associate(file, existing, key).map(|()| None);
+    }
+    let port = create_io_completion_port(concurrency);
+    if let Err(e) = associate(file, port, key) {
+        let _ = handle::close(port);
+        return Err(e);
+    }
+    Ok(Some(port))
+}
+
 /// `PostQueuedCompletionStatus`—queues a packet of the caller's own.
 ///
 /// # Linux mechanism

@@ -232,11 +232,13 @@ pub fn write_file(h: Handle, mem: Lent, s: Submit) -> Result<Issued> {
     transfer(h, mem, s, true)
 }
 
-/// `LockFileEx` with an OVERLAPPED: granted at once → the OVERLAPPED completes before
-/// the call returns ([`Issued::Completed`]); contended without LOCKFILE_FAIL_IMMEDIATELY
-/// → the wait continues in the background and completes the OVERLAPPED, its event and
-/// the port when the lock is granted ([`Issued::Pending`]); CancelIo or closing the
-/// handle ends the wait with 995.
+/// `LockFileEx` with an OVERLAPPED. On a synchronous handle: waits for the lock (the
+/// caller's interrupt check can stop the wait: 995), then completes the OVERLAPPED.
+/// On an overlapped handle: granted at once → the OVERLAPPED completes before the call
+/// returns ([`Issued::Completed`]); contended without LOCKFILE_FAIL_IMMEDIATELY → the
+/// wait continues in the background and completes the OVERLAPPED, its event and the
+/// port when the lock is granted ([`Issued::Pending`]); CancelIo or closing the handle
+/// ends that wait with 995.
 ///
 /// # Linux mechanism
 /// F_OFD_SETLK; a contended wait retries from a worker thread with a backoff capped at
@@ -245,6 +247,11 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
     const API: &str = "LockFileEx";
     use crate::lock::{lock_file_ex, LOCKFILE_FAIL_IMMEDIATELY};
     let c = check(h, s, API)?;
+    if c.file.flags() & FILE_FLAG_OVERLAPPED == 0 {
+        lock_file_ex(h, flags, offset, len)?;
+        complete_now(&c, 0);
+        return Ok(Issued::Completed(0));
+    }
     let attempt = move || lock_file_ex(h, flags | LOCKFILE_FAIL_IMMEDIATELY, offset, len);
     match attempt() {
         Ok(()) => {

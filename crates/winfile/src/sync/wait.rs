@@ -43,7 +43,8 @@ pub fn wait_for_single(h: Handle, timeout: Option<Duration>) -> Result<WaitOutco
 }
 
 /// `WaitForMultipleObjects`—waits for any (or, with `wait_all`, every) object.
-/// Wait-all acquires every object atomically or none.
+/// Wait-all acquires every object atomically or none. A wait stopped by the caller's
+/// interrupt check (`crate::interrupt`) fails with ERROR_OPERATION_ABORTED.
 ///
 /// # Linux mechanism
 /// Condition-variable wait on the hub; all state checked and consumed under one lock.
@@ -71,6 +72,7 @@ pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Dur
     for (w, slot) in waitables.iter().zip(slots.iter_mut()) {
         w.enter(&g, slot);
     }
+    let mut check_at = crate::interrupt::next_check(None);
     let outcome = loop {
         if wait_all {
             if waitables.iter().zip(&slots).all(|(w, s)| w.ready(&g, tid, s)) {
@@ -80,23 +82,38 @@ pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Dur
                         abandoned = Some(i);
                     }
                 }
-                break abandoned.map_or(WaitOutcome::Object(0), WaitOutcome::Abandoned);
+                break Some(abandoned.map_or(WaitOutcome::Object(0), WaitOutcome::Abandoned));
             }
         } else if let Some(i) = waitables.iter().zip(&slots).position(|(w, s)| w.ready(&g, tid, s)) {
             let abandoned = waitables[i].consume(&g, tid, &slots[i]);
-            break if abandoned { WaitOutcome::Abandoned(i) } else { WaitOutcome::Object(i) };
+            break Some(if abandoned { WaitOutcome::Abandoned(i) } else { WaitOutcome::Object(i) });
         }
         let now = Instant::now();
         if end.is_some_and(|e| now >= e) {
-            break WaitOutcome::Timeout;
+            break Some(WaitOutcome::Timeout);
         }
-        let wake = waitables.iter().filter_map(|w| w.deadline(&g)).chain(end).min();
+        if now >= check_at {
+            // The caller's interrupt check runs without the hub lock (it may take the
+            // caller's own locks).
+            drop(g);
+            let stop = crate::interrupt::requested();
+            g = hub::lock();
+            if stop {
+                break None;
+            }
+            check_at = crate::interrupt::next_check(None);
+            continue;
+        }
+        let wake = waitables.iter().filter_map(|w| w.deadline(&g)).chain(end).chain(Some(check_at)).min();
         g = hub::sleep(g, wake);
     };
     for w in &waitables {
         w.leave(&g);
     }
     drop(g);
+    let Some(outcome) = outcome else {
+        return Err(Error::new(Win32Error::OPERATION_ABORTED, API));
+    };
     match outcome {
         WaitOutcome::Timeout => {}
         WaitOutcome::Object(i) | WaitOutcome::Abandoned(i) if !wait_all => register_owner(&objects[i]),
