@@ -227,11 +227,13 @@ for n in range(50):
 print(repr(win32file.ReadDirectoryChangesW(h, 65536, False, 1)))
 (d / "after").touch()
 seen = []
-while (1, "after") not in seen:
-    r = win32file.ReadDirectoryChangesW(h, 65536, False, 1)
-    assert r, "second overflow"
-    seen += r
-print("after seen")
+# Records of the burst that the inotify reader queues after the overflow was reported
+# may overflow the small queue once more (an empty result again); "after" still comes.
+for _ in range(10):
+    seen += win32file.ReadDirectoryChangesW(h, 65536, False, 1)
+    if (1, "after") in seen:
+        print("after seen")
+        break
 """
 
 

@@ -15,15 +15,58 @@
 //! (the kernel may still write it), its operations complete with ERROR_OPERATION_ABORTED,
 //! and later submissions go to a thread pool.
 
+mod memory;
 mod pool;
 mod uring;
 
+pub use memory::{IoMemory, Lent};
+
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::File;
-use crate::overlapped::{Lent, OpCtlRef};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::thread::{self, ThreadId};
+
+/// Shared reference to an operation's control block.
+pub(crate) type OpCtlRef = Arc<OpCtl>;
+
+/// Control block of one operation in flight: its cancellation.
+pub(crate) struct OpCtl {
+    cancelled: AtomicBool,
+    issuer: ThreadId,
+    /// For operations not run by the engine (directory changes): how to stop them.
+    canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl OpCtl {
+    /// A control block for an operation issued by the calling thread.
+    pub(crate) fn new() -> Self {
+        OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) }
+    }
+
+    /// The thread that issued the operation (CancelIo cancels only its own).
+    pub(crate) fn issuer(&self) -> ThreadId {
+        self.issuer
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    /// How to stop an operation that is not the engine's.
+    pub(crate) fn set_canceller(&self, stop: Box<dyn FnOnce() + Send>) {
+        *self.canceller.lock().unwrap_or_else(PoisonError::into_inner) = Some(stop);
+    }
+
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        let stop = self.canceller.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(stop) = stop {
+            stop();
+        }
+    }
+}
 
 /// Publishes an operation's outcome: (status, bytes transferred).
 pub(crate) type Done = Box<dyn FnOnce(Win32Error, usize) + Send>;

@@ -4,7 +4,7 @@
 use super::Job;
 use crate::error::Win32Error;
 use crate::handle::{File, FileKind};
-use crate::overlapped::OpCtlRef;
+use super::OpCtlRef;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};

@@ -4,15 +4,13 @@
 //! Completion order is Windows': the status and byte count are stored first, then the
 //! OVERLAPPED's event is signaled, then a packet goes to the handle's completion port.
 
-mod memory;
 mod port;
 mod request;
 mod state;
 
-pub use memory::{IoMemory, Lent};
+pub use crate::engine::{IoMemory, Lent};
 pub use port::{associate, create_io_completion_port, create_or_associate, get_queued_completion_status, post_queued_completion_status, Packet, Port, Token};
 pub use request::{
     cancel_io, get_overlapped_result, is_overlapped_handle, lock_file, read_directory_changes, read_file, write_file, Issued, Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};
-pub(crate) use request::OpCtlRef;

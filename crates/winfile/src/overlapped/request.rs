@@ -5,17 +5,15 @@
 //! rejected call returns its error and leaves the OVERLAPPED, its event and the handle
 //! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
-use super::memory::Lent;
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
-use crate::engine::{self, Done, Job};
+use crate::engine::{self, Done, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::sync::Event;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::{self, ThreadId};
+use std::thread;
 
 /// What the caller's OVERLAPPED brings to a request.
 pub struct Submit {
@@ -35,31 +33,6 @@ pub enum Issued {
     /// Done before returning (a synchronous handle): this many bytes; the OVERLAPPED
     /// already holds the result and its event is set.
     Completed(usize),
-}
-
-/// Shared reference to an operation's control block.
-pub(crate) type OpCtlRef = Arc<OpCtl>;
-
-/// Control block of one operation in flight.
-pub(crate) struct OpCtl {
-    cancelled: AtomicBool,
-    issuer: ThreadId,
-    /// For operations not run by the engine (directory changes): how to stop them.
-    canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
-}
-
-impl OpCtl {
-    pub(crate) fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Acquire)
-    }
-
-    fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Release);
-        let stop = self.canceller.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(stop) = stop {
-            stop();
-        }
-    }
 }
 
 /// A file handle's overlapped state: its operations in flight and its completion port.
@@ -132,7 +105,7 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
     let state = file.ext_or_default::<IoState>();
     let port = if s.event.raw() & 1 == 0 { port::association(&state) } else { None };
-    let ctl = Arc::new(OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) });
+    let ctl = Arc::new(OpCtl::new());
     state.inflight().push(ctl.clone());
     {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event.
@@ -316,7 +289,7 @@ pub fn read_directory_changes(h: Handle, mem: Lent, subtree: bool, filter: u32, 
             Err(code) => engine::finish(done, mem, |_| (code, 0)),
         }
     }));
-    *ctl.canceller.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(move || {
+    ctl.set_canceller(Box::new(move || {
         token.cancel();
     }));
     Ok(())
@@ -355,7 +328,7 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     let Some(state) = file.ext::<IoState>() else { return Ok(()) };
     let me = thread::current().id();
     let ctls = state.inflight().clone();
-    for ctl in ctls.iter().filter(|c| c.issuer == me) {
+    for ctl in ctls.iter().filter(|c| c.issuer() == me) {
         ctl.cancel();
     }
     engine::wake_cancelled();

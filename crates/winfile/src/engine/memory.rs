@@ -4,7 +4,8 @@
 //! runtime at completion: the engine thread only touches the memory.
 //!
 //! # Safety
-//! This module holds the only `unsafe` of `overlapped`: turning lent memory into slices.
+//! Besides the io_uring backend, this is the only `unsafe` of the engine: turning lent
+//! memory into slices.
 //! The [`IoMemory`] contract (an `unsafe trait`) makes the lender promise what those
 //! slices need: the memory stays valid, at the same address and length, until the lent
 //! value is dropped, and nobody writes it meanwhile (the Win32 rule: a buffer belongs
