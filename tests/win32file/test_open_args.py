@@ -96,7 +96,7 @@ def test_bytes_names_are_refused(cdir):
     # pywin32 builds with UNICODE: CreateFile's TCHAR name goes through
     # PyWinObject_AsWCHAR (PyUnicode.cpp), which refuses bytes on Python 3.
     wpath, linux = cdir
-    with pytest.raises(TypeError, match="^Objects of type 'bytes' can not be converted to Unicode\."):
+    with pytest.raises(TypeError, match=r"^Objects of type 'bytes' can not be converted to Unicode\."):
         win32file.CreateFile((wpath + "\\b.txt").encode(), W, SHARE, None, win32file.CREATE_NEW, 0, None)
     assert not (linux / "b.txt").exists()
 
