@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz wheel sdist
 
 demo: build
 	$(PY) examples/tour.py
 
-test: cargo-test stubtest pytest
+test: cargo-test stubtest wheel pytest
 
 venv: $(VENV)/.deps
 
@@ -21,6 +21,23 @@ $(VENV)/.deps: requirements-dev.txt
 
 build: venv
 	$(VENV)/bin/maturin develop --release -q
+
+# A manylinux2014 (glibc 2.17) abi3 wheel for this machine's architecture in dist/:
+# linked by zig (the ziglang package) against glibc 2.17's symbols, checked by
+# auditwheel (which must agree on the tag) and scripts/check_wheel.py;
+# tests/test_wheel.py installs it into a fresh venv with no Rust on PATH.
+WHEEL_PLAT := manylinux2014
+wheel: venv
+	rm -f dist/winfile-*.whl
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/maturin build --release --strip --zig \
+		--compatibility $(WHEEL_PLAT) --out dist -q
+	$(VENV)/bin/auditwheel show dist/winfile-*.whl | tee dist/auditwheel.txt
+	grep -q '"manylinux_2_17_' dist/auditwheel.txt
+	$(VENV)/bin/python scripts/check_wheel.py dist/winfile-*.whl
+
+sdist: venv
+	rm -f dist/winfile-*.tar.gz
+	$(VENV)/bin/maturin sdist --out dist
 
 # The engine line says plainly whether io_uring ran or the kernel refused it (then the
 # "uring" runs of the engine tests ran on the thread pool).
@@ -51,7 +68,7 @@ fuzz: build
 
 clean:
 	cargo clean
-	rm -rf $(VENV) python/winfile/*.so
+	rm -rf $(VENV) dist python/winfile/*.so
 
 # Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
 # watchdog is the change-notification baseline (not a test dependency).

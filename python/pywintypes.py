@@ -244,6 +244,98 @@ def TimeStamp(timestamp, /):
 
 
 # ---------------------------------------------------------------------------
+# IIDs / GUIDs (PyIID.cpp)
+# ---------------------------------------------------------------------------
+
+import ctypes as _ctypes  # noqa: E402
+import uuid as _uuid  # noqa: E402
+
+# CO_E_CLASSSTRING: what CLSIDFromString, then CLSIDFromProgID, answer for a string
+# that is neither a GUID nor a registered ProgID (Linux has no COM registry).
+_CO_E_CLASSSTRING = -2147221005
+
+
+class IIDType(_ctypes.Structure):
+    """pywin32's ``PyIID``: a GUID. Make one with ``IID(text)`` (or
+    ``IID(buffer, True)`` from its 16 bytes). It supports the buffer protocol
+    (``bytes(iid)``, ``memoryview(iid)``), compares ``==``/``!=`` with other IIDs
+    only (ordering is a TypeError), hashes by value and prints as
+    ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}``."""
+
+    _fields_ = [
+        ("Data1", _ctypes.c_uint32),
+        ("Data2", _ctypes.c_uint16),
+        ("Data3", _ctypes.c_uint16),
+        ("Data4", _ctypes.c_uint8 * 8),
+    ]
+
+    def __str__(self):
+        return "{%s}" % str(_uuid.UUID(bytes_le=bytes(self))).upper()
+
+    def __repr__(self):
+        return "IID('%s')" % self
+
+    def __eq__(self, other):
+        if not isinstance(other, IIDType):
+            return NotImplemented
+        return bytes(self) == bytes(other)
+
+    def __ne__(self, other):
+        if not isinstance(other, IIDType):
+            return NotImplemented
+        return bytes(self) != bytes(other)
+
+    def __hash__(self):
+        # PyIID::hash: the sum of the GUID's four DWORDs, as a DWORD (-1 gives -2).
+        raw = bytes(self)
+        total = sum(int.from_bytes(raw[i : i + 4], "little") for i in range(0, 16, 4)) & 0xFFFFFFFF
+        return -2 if total == 0xFFFFFFFF else total
+
+    def __reduce__(self):
+        return (IID, (str(self),))
+
+
+IIDType.__name__ = IIDType.__qualname__ = "PyIID"
+
+
+def _iid_from_bytes(raw):
+    iid = IIDType()
+    _ctypes.memmove(_ctypes.addressof(iid), raw, 16)
+    return iid
+
+
+def IID(iidString, is_bytes=False, /):
+    """Make a ``PyIID`` from ``'{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}'`` (braces
+    required, as CLSIDFromString wants them), or with *is_bytes* true from the
+    first 16 bytes of a buffer. An IID is returned as is. Anything else that is a
+    str raises ``com_error`` (CO_E_CLASSSTRING: no ProgIDs on Linux)."""
+    if is_bytes:
+        raw = bytes(memoryview(iidString).cast("B")) if not isinstance(iidString, (bytes, bytearray)) else bytes(iidString)
+        if len(raw) < 16:
+            raise ValueError("string too small - must be at least 16 bytes (got %d)" % len(raw))
+        return _iid_from_bytes(raw[:16])
+    if isinstance(iidString, IIDType):
+        return iidString
+    if not isinstance(iidString, str):
+        raise TypeError("Objects of type '%s' can not be converted to Unicode." % _c_type_name(iidString))
+    text = iidString
+    if len(text) == 38 and text[0] == "{" and text[-1] == "}" and "-" in text:
+        try:
+            value = _uuid.UUID(text)
+        except ValueError:
+            value = None
+        if value is not None and str(value).upper() == text[1:-1].upper():
+            return _iid_from_bytes(value.bytes_le)
+    raise com_error(_CO_E_CLASSSTRING, "Invalid class string", None, None)
+
+
+
+def CreateGuid():
+    """A new random GUID (version 4), as a ``PyIID``."""
+    return _iid_from_bytes(_uuid.uuid4().bytes_le)
+
+
+# ---------------------------------------------------------------------------
 # Native types
 # ---------------------------------------------------------------------------
 

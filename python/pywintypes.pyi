@@ -1,10 +1,11 @@
 """Type stubs for winfile's ``pywintypes``: pywin32's common Windows types on Linux."""
 
+import ctypes
 import datetime as _dt
 from collections.abc import Sequence
 from typing import Any, SupportsIndex, final, type_check_only
 
-from typing_extensions import Self
+from typing_extensions import Buffer, Self
 
 TRUE: bool
 FALSE: bool
@@ -83,8 +84,8 @@ class PyHANDLE:
 
 HANDLEType = PyHANDLE
 
-def HANDLE(handle: int = 0, /) -> PyHANDLE:
-    """Make a PyHANDLE owning the integer handle *handle*."""
+def HANDLE(handle: int | PyHANDLE | None = None, /) -> PyHANDLE:
+    """Make a PyHANDLE owning the integer handle *handle* (None is 0)."""
 
 @final
 @type_check_only
@@ -96,7 +97,11 @@ class PyOVERLAPPED:
 
     Offset: int
     OffsetHigh: int
-    hEvent: int | PyHANDLE | None
+    @property
+    def hEvent(self) -> int | PyHANDLE:
+        """The event signaled on completion: the PyHANDLE set, else the handle value (0)."""
+    @hEvent.setter
+    def hEvent(self, value: int | PyHANDLE | None) -> None: ...
     Internal: int
     InternalHigh: int
     object: Any
@@ -121,3 +126,20 @@ class PySECURITY_ATTRIBUTES:
 
 SECURITY_ATTRIBUTES = PySECURITY_ATTRIBUTES
 SECURITY_ATTRIBUTESType = PySECURITY_ATTRIBUTES
+
+class IIDType(ctypes.Structure):
+    """A GUID (pywin32's ``PyIID``): make one with ``IID()``; supports the buffer protocol."""
+
+    Data1: int
+    Data2: int
+    Data3: int
+    Data4: ctypes.Array[ctypes.c_uint8]
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def IID(iidString: str | IIDType | Buffer, is_bytes: bool = False, /) -> IIDType:
+    """A PyIID from ``'{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}'``, or from 16 bytes when *is_bytes*."""
+
+def CreateGuid() -> IIDType:
+    """A new random GUID."""

@@ -1,6 +1,5 @@
 """The compatibility registry (python/winfile/compat.py) against the reference, the
 built win32file module, and README.md's generated table."""
-import os
 import re
 import subprocess
 import sys
@@ -12,20 +11,16 @@ import win32file
 from winfile import compat
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = Path(os.environ.get("WINFILE_REFERENCE_DIR", ROOT.parent / "shared" / "reference"))
+# The reference's function names (shared/reference/win32file_functions.tsv plus the
+# functions win32file.md documents that the TSV lacks), copied so that the tests need
+# nothing outside the repository.
+FUNCTIONS = Path(__file__).resolve().parent / "data" / "win32file_functions.txt"
 
 
 def reference_functions():
-    """Every function of the reference: win32file_functions.tsv plus the functions
-    win32file.md documents that the TSV lacks."""
-    tsv = REFERENCE / "win32file_functions.tsv"
-    if not tsv.exists():
-        pytest.fail("reference not found at %s (set WINFILE_REFERENCE_DIR)" % REFERENCE)
-    rows = tsv.read_text(encoding="utf-8").splitlines()[1:]
-    names = {row.split("\t", 1)[0] for row in rows if row.strip()}
-    md = (REFERENCE / "win32file.md").read_text(encoding="utf-8")
-    names |= set(re.findall(r"^## \[win32file\]\(#win32file\)\.(\w+)", md, re.MULTILINE))
-    return names
+    """Every function of the reference."""
+    lines = FUNCTIONS.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
 def test_reference_is_read():

@@ -209,7 +209,8 @@ def test_drive_type_of_roots_and_non_roots(cdir, tmpfs):
     for not_root in (win + "\\", str(linux) + "/", "Q:\\", win + "\\nothing\\", "", "\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\"):
         assert win32file.GetDriveType(not_root) == win32con.DRIVE_NO_ROOT_DIR, not_root
     assert win32file.GetDriveType(None) != win32con.DRIVE_NO_ROOT_DIR
-    assert win32file.GetDriveType(b"/") != win32con.DRIVE_NO_ROOT_DIR
+    with pytest.raises(TypeError):  # TCHAR is WCHAR in pywin32: bytes are refused
+        win32file.GetDriveType(b"/")
 
 
 # -- GetDiskFreeSpace(Ex) -------------------------------------------------------------

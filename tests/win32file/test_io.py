@@ -230,8 +230,11 @@ def test_overlapped_offsets_above_4_gib_on_a_sparse_file(fh):
         assert f.read() == b"far away"
 
 
-def test_overlapped_offset_fields_are_masked_dwords():
+def test_overlapped_offset_fields_are_32_bit_unsigned_members():
+    # PyOVERLAPPED::members declares Offset/OffsetHigh T_ULONG (32 bits on Windows):
+    # too large overflows instead of being masked; see tests/pywintypes/test_overlapped.py.
     ol = pywintypes.OVERLAPPED()
-    ol.Offset = -1
-    ol.OffsetHigh = 2**32 + 5
-    assert (ol.Offset, ol.OffsetHigh) == (0xFFFFFFFF, 5)
+    ol.Offset = 0xFFFFFFFF
+    with pytest.raises(OverflowError):
+        ol.OffsetHigh = 2**32 + 5
+    assert (ol.Offset, ol.OffsetHigh) == (0xFFFFFFFF, 0)

@@ -92,12 +92,13 @@ def test_template_handle_accepts_none_zero_int_and_handle(name):
         win32file.CreateFile(name, R, SHARE, None, win32file.OPEN_EXISTING, 0, "t")
 
 
-def test_bytes_names_are_accepted(cdir):
+def test_bytes_names_are_refused(cdir):
+    # pywin32 builds with UNICODE: CreateFile's TCHAR name goes through
+    # PyWinObject_AsWCHAR (PyUnicode.cpp), which refuses bytes on Python 3.
     wpath, linux = cdir
-    h = win32file.CreateFile((wpath + "\\b.txt").encode(), W, SHARE, None, win32file.CREATE_NEW, 0, None)
-    win32file.WriteFile(h, b"bytes")
-    h.Close()
-    assert (linux / "b.txt").read_bytes() == b"bytes"
+    with pytest.raises(TypeError, match=r"^Objects of type 'bytes' can not be converted to Unicode\."):
+        win32file.CreateFile((wpath + "\\b.txt").encode(), W, SHARE, None, win32file.CREATE_NEW, 0, None)
+    assert not (linux / "b.txt").exists()
 
 
 def test_embedded_nul_is_value_error(cdir):

@@ -294,7 +294,8 @@ def test_long_path_name_corrects_case(cdir):
     assert win32file.GetLongPathName(win + "/MIXEDCASE/") == win + "/MixedCase/"
     assert win32file.GetLongPathName(win + "\\MixedCase\\.\\..\\mixedcase") == win + "\\MixedCase\\.\\..\\MixedCase"
     assert win32file.GetLongPathName("\\\\?\\" + win + "\\MIXEDCASE") == "\\\\?\\" + win + "\\MixedCase"
-    assert win32file.GetLongPathName(b"C:\\" + win[3:].upper().encode()) == win
+    with pytest.raises(TypeError):  # the wide API: bytes refused
+        win32file.GetLongPathName(b"C:\\" + win[3:].upper().encode())
     unix = str(linux / "MixedCase")
     assert win32file.GetLongPathName(unix) == unix
     cwd = os.getcwd()

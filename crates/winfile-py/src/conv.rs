@@ -1,5 +1,6 @@
 //! Argument conversion, in one place: pywin32's rules for DWORDs (masked, negatives
-//! accepted), handles (PyHANDLE, int or None) and path names.
+//! accepted), handles (PyHANDLE, int or None) and path names (str only, as pywin32's
+//! wide API; non-UTF-8 Linux names as surrogateescape).
 
 use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -68,53 +69,96 @@ impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
     }
 }
 
-/// A path name given as str (bytes are decoded as the file system encoding would).
+/// A name argument of pywin32's wide (TCHAR = WCHAR) API: str only, as
+/// `PyWinObject_AsWCHAR` converts it (PyUnicode.cpp): bytes and other types raise
+/// "Objects of type '<type>' can not be converted to Unicode.". A str carrying a Linux
+/// name that is not UTF-8 (surrogateescape, as `os.listdir` gives it) travels with
+/// its bytes escaped for the core (`winfile::path::escape`).
 #[derive(Clone, Debug)]
 pub struct PathArg {
     /// The name as text.
     pub text: String,
-    /// Whether the caller passed bytes (functions answering in kind use it).
+    /// Whether the caller passed bytes (only [`AnsiOrWidePath`] accepts them).
     pub was_bytes: bool,
+}
+
+/// Text for the core from a str, lone surrogates from `surrogateescape` included.
+fn str_text(s: &Bound<'_, PyString>) -> PyResult<String> {
+    if let Ok(text) = s.to_cow() {
+        return Ok(text.into_owned());
+    }
+    // Not valid UTF-8: the bytes the os module would pass to Linux for this str.
+    let raw = s.call_method1("encode", ("utf-8", "surrogateescape"))?;
+    let raw = raw.cast::<PyBytes>()?;
+    Ok(winfile::path::escape::from_os(std::os::unix::ffi::OsStrExt::from_bytes(raw.as_bytes())).into_owned())
+}
+
+/// A name from the core as a str: escaped bytes come back as `surrogateescape`'s
+/// lone surrogates, so `os` functions reach the same file.
+pub fn name_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyString>> {
+    if !text.chars().any(|c| winfile::path::escape::escaped_byte(c).is_some()) {
+        return Ok(PyString::new(py, text));
+    }
+    let os = winfile::path::escape::to_os(text);
+    let raw = PyBytes::new(py, std::os::unix::ffi::OsStrExt::as_bytes(&*os));
+    Ok(raw.call_method1("decode", ("utf-8", "surrogateescape"))?.cast_into::<PyString>()?)
+}
+
+fn not_unicode(obj: &Bound<'_, PyAny>) -> PyResult<PyErr> {
+    Ok(PyTypeError::new_err(format!(
+        "Objects of type '{}' can not be converted to Unicode.",
+        obj.get_type().name()?
+    )))
+}
+
+fn no_nul(text: String) -> PyResult<String> {
+    if text.contains('\0') {
+        return Err(PyValueError::new_err("embedded null character"));
+    }
+    Ok(text)
 }
 
 impl<'a, 'py> FromPyObject<'a, 'py> for PathArg {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let (text, was_bytes) = if let Ok(s) = obj.cast::<PyString>() {
-            (s.to_cow()?.into_owned(), false)
-        } else if let Ok(b) = obj.cast::<PyBytes>() {
-            (String::from_utf8_lossy(b.as_bytes()).into_owned(), true)
-        } else {
+        let Ok(s) = obj.cast::<PyString>() else {
+            return Err(not_unicode(&obj)?);
+        };
+        Ok(PathArg { text: no_nul(str_text(&s)?)?, was_bytes: false })
+    }
+}
+
+/// GetFullPathName's argument: str (the W call) or bytes (the A call, answered in bytes).
+#[derive(Clone, Debug)]
+pub struct AnsiOrWidePath(pub PathArg);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for AnsiOrWidePath {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            let os = std::os::unix::ffi::OsStrExt::from_bytes(b.as_bytes());
+            let text = no_nul(winfile::path::escape::from_os(os).into_owned())?;
+            return Ok(AnsiOrWidePath(PathArg { text, was_bytes: true }));
+        }
+        if obj.cast::<PyString>().is_err() {
             return Err(PyTypeError::new_err(format!(
                 "Objects of type '{}' can not be used as Unicode strings",
                 obj.get_type().name()?
             )));
-        };
-        if text.contains('\0') {
-            return Err(PyValueError::new_err("embedded null character"));
         }
-        Ok(PathArg { text, was_bytes })
+        PathArg::extract(obj).map(AnsiOrWidePath)
     }
 }
 
-/// A path name that must be str (pywin32's wide-only functions reject bytes).
+/// A name that must be str (pywin32's wide-only functions); the same conversion as
+/// [`PathArg`].
 #[derive(Clone, Debug)]
 pub struct WideArg(pub String);
 
 impl<'a, 'py> FromPyObject<'a, 'py> for WideArg {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let Ok(s) = obj.cast::<PyString>() else {
-            return Err(PyTypeError::new_err(format!(
-                "Objects of type '{}' can not be converted to Unicode.",
-                obj.get_type().name()?
-            )));
-        };
-        let text = s.to_cow()?.into_owned();
-        if text.contains('\0') {
-            return Err(PyValueError::new_err("embedded null character"));
-        }
-        Ok(WideArg(text))
+        PathArg::extract(obj).map(|p| WideArg(p.text))
     }
 }
 

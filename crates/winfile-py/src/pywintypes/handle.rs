@@ -1,10 +1,48 @@
 //! PyHANDLE: an owned handle value that closes itself when garbage-collected.
 
 use crate::error::{IntoPy, PyWinError};
-use crate::conv::Qword;
+use pyo3::basic::CompareOp;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyInt;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// pywin32's text for every arithmetic operation on a PyHANDLE (PyHANDLE.cpp, `failMsg`).
+const BAD_OPERAND: &str = "bad operand type";
+
+fn bad_operand<T>() -> PyResult<T> {
+    Err(PyTypeError::new_err(BAD_OPERAND))
+}
+
+/// An int as a pointer-sized value, as pywin32's `PyWinLong_AsVoidPtr` converts it
+/// (PyWinTypesmodule.cpp): signed 64-bit first, then unsigned 64-bit; anything wider
+/// is a TypeError.
+fn int_as_pointer(int: &Bound<'_, PyAny>, type_name: &str) -> PyResult<u64> {
+    if let Ok(v) = int.extract::<i64>() {
+        return Ok(v as u64);
+    }
+    int.extract::<u64>()
+        .map_err(|_| PyTypeError::new_err(format!("Unable to convert {type_name} to pointer-sized value")))
+}
+
+/// A handle value converted as pywin32's `PyWinObject_AsHANDLE` does (PyHANDLE.cpp):
+/// None is 0, a PyHANDLE gives its value, anything else goes through `int()` (so
+/// `HANDLE(2.0)` is handle 2, as in pywin32) and fails with pywin32's TypeError.
+pub fn as_handle_value(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if obj.is_none() {
+        return Ok(0);
+    }
+    if let Ok(h) = obj.cast::<PyHandle>() {
+        return Ok(h.get().value());
+    }
+    let not_a_handle = || PyTypeError::new_err("The object is not a PyHANDLE object");
+    let int = obj
+        .py()
+        .get_type::<PyInt>()
+        .call1((obj,))
+        .map_err(|_| not_a_handle())?;
+    int_as_pointer(&int, "int").map_err(|_| not_a_handle())
+}
 
 /// pywin32's PyHANDLE.
 #[pyclass(module = "pywintypes", name = "PyHANDLE", frozen, subclass)]
@@ -76,27 +114,67 @@ impl PyHandle {
         self.signed()
     }
 
-    fn __index__(&self) -> i64 {
-        self.signed()
-    }
+    // pywin32 defines no nb_index: a PyHANDLE is not an index (`operator.index(h)`,
+    // `range(h)` and `[..][h]` raise TypeError); `int(h)` is the way to its value.
 
     fn __bool__(&self) -> bool {
         self.value() != 0
     }
 
-    fn __hash__(&self) -> u64 {
-        self.value()
+    /// By identity, as pywin32 (`PyHANDLE::hash`: "Just use the address"), although
+    /// equality is by value.
+    fn __hash__(slf: &Bound<'_, Self>) -> isize {
+        identity_hash(slf.as_any())
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        if let Ok(h) = other.cast::<PyHandle>() {
-            return h.get().value() == self.value();
-        }
-        if other.is_instance_of::<PyInt>() {
-            return other.extract::<Qword>().is_ok_and(|q| q.0 == self.value());
-        }
-        false
+    /// Equal to a PyHANDLE or an int of the same value; `<`, `>`... are not defined
+    /// (TypeError), and other types compare unequal (PyHANDLE::richcompare).
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let theirs = if let Ok(h) = other.cast::<PyHandle>() {
+            h.get().value()
+        } else if other.is_instance_of::<PyInt>() {
+            int_as_pointer(other, "int")?
+        } else {
+            return Ok(py.NotImplemented());
+        };
+        let equal = theirs == self.value();
+        Ok(match op {
+            CompareOp::Eq => equal.into_pyobject(py)?.to_owned().into_any().unbind(),
+            CompareOp::Ne => (!equal).into_pyobject(py)?.to_owned().into_any().unbind(),
+            _ => py.NotImplemented(),
+        })
     }
+
+    // The number protocol: every operation but bool and int fails with pywin32's
+    // "bad operand type" (PyHANDLE_NumberMethods, binaryFailureFunc/unaryFailureFunc).
+    fn __add__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __radd__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __sub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rsub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __mul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rmul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __mod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __divmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rdivmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __pow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> { bad_operand() }
+    fn __rpow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> { bad_operand() }
+    fn __lshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rlshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rrshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __and__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rand__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __xor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __rxor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __or__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __ror__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
+    fn __neg__(&self) -> PyResult<()> { bad_operand() }
+    fn __pos__(&self) -> PyResult<()> { bad_operand() }
+    fn __abs__(&self) -> PyResult<()> { bad_operand() }
+    fn __invert__(&self) -> PyResult<()> { bad_operand() }
+    fn __float__(&self) -> PyResult<f64> { bad_operand() }
 
     fn __repr__(&self) -> String {
         format!("<PyHANDLE:{}>", self.signed())
@@ -107,11 +185,24 @@ impl PyHandle {
     }
 }
 
-/// `pywintypes.HANDLE(handle=0)`—a PyHANDLE taking ownership of an existing value.
+/// `pywintypes.HANDLE(handle=None)`—a PyHANDLE taking ownership of an existing value
+/// (None, an int, or another PyHANDLE's value: PyWinMethod_NewHANDLE).
 #[pyfunction]
-#[pyo3(name = "HANDLE", signature = (handle = Qword(0), /), text_signature = "(handle=0, /)")]
-pub fn handle_factory(handle: Qword) -> PyHandle {
-    PyHandle { value: AtomicU64::new(handle.0) }
+#[pyo3(name = "HANDLE", signature = (handle = None, /), text_signature = "(handle=None, /)")]
+pub fn handle_factory(handle: Option<&Bound<'_, PyAny>>) -> PyResult<PyHandle> {
+    let value = match handle {
+        Some(obj) => as_handle_value(obj)?,
+        None => 0,
+    };
+    Ok(PyHandle { value: AtomicU64::new(value) })
+}
+
+/// An identity hash (the object's address, never -1), as CPython's pointer hash.
+pub fn identity_hash(obj: &Bound<'_, PyAny>) -> isize {
+    let addr = obj.as_ptr() as usize;
+    // Rotate out the alignment bits, as CPython's _Py_HashPointer does.
+    let h = addr.rotate_right(4) as isize;
+    if h == -1 { -2 } else { h }
 }
 
 /// Wraps a new core handle for Python.

@@ -1,10 +1,62 @@
 //! PyOVERLAPPED: the OVERLAPPED structure (its completion state shared with the core,
 //! so completions update it without the GIL) plus pywin32's `object` and `dword`.
 
-use crate::conv::{Dword, HandleArg, Qword};
+use super::handle::{as_handle_value, identity_hash, PyHandle};
+use crate::conv::HandleArg;
+use pyo3::basic::CompareOp;
+use pyo3::exceptions::{PyOverflowError, PyRuntimeWarning, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 use std::sync::Arc;
 use winfile::overlapped::Overlapped;
+
+/// A value for a 32-bit unsigned member (Offset, OffsetHigh, dword: `T_ULONG` in
+/// PyOVERLAPPED::members, and a C `unsigned long` is 32 bits on Windows), converted as
+/// CPython's structmember code does: 0..=0xFFFFFFFF as is, a negative value down to
+/// -2^31 stored as its two's complement with a RuntimeWarning ("Writing negative value
+/// into unsigned field"), anything else an OverflowError; a non-integer a TypeError.
+/// Nothing is masked: `ol.Offset = 1 << 32` fails, as on Windows.
+fn ulong_member(v: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let py = v.py();
+    let index = if v.is_instance_of::<PyInt>() {
+        v.clone()
+    } else if !v.is_instance_of::<pyo3::types::PyFloat>() && v.hasattr("__index__")? {
+        v.call_method0("__index__")?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.get_type().name()?
+        )));
+    };
+    match index.extract::<i64>() {
+        Ok(n) if (0..=0xFFFF_FFFF).contains(&n) => Ok(n as u32),
+        Ok(n) if (-0x8000_0000..0).contains(&n) => {
+            PyErr::warn(
+                py,
+                &py.get_type::<PyRuntimeWarning>(),
+                c"Writing negative value into unsigned field",
+                1,
+            )?;
+            Ok(n as i32 as u32)
+        }
+        Ok(n) if n < 0 => Err(PyOverflowError::new_err("Python int too small to convert to C long")),
+        _ => Err(PyOverflowError::new_err("Python int too large to convert to C unsigned long")),
+    }
+}
+
+/// A pointer-sized member (Internal, InternalHigh: `PyWinLong_AsULONG_PTR`): any int
+/// that fits 64 bits signed or unsigned.
+fn ulong_ptr_member(v: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if !v.is_instance_of::<PyInt>() && !v.hasattr("__index__")? {
+        return Err(PyTypeError::new_err(format!(
+            "Unable to convert {} to pointer-sized value",
+            v.get_type().name()?
+        )));
+    }
+    v.extract::<i64>().map(|n| n as u64).or_else(|_| v.extract::<u64>()).map_err(|_| {
+        PyOverflowError::new_err("Python int too large to convert to a pointer-sized value")
+    })
+}
 
 /// pywin32's PyOVERLAPPED.
 #[pyclass(module = "pywintypes", name = "PyOVERLAPPED")]
@@ -20,6 +72,17 @@ pub struct PyOverlapped {
 }
 
 impl PyOverlapped {
+    /// Whether the fields pywin32's memcmp sees are the same.
+    fn same_fields(&self, py: Python<'_>, other: &PyOverlapped) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (self.inner.offset() == other.inner.offset()
+                && self.inner.internal() == other.inner.internal()
+                && self.inner.internal_high() == other.inner.internal_high()
+                && self.event_handle(py).raw() == other.event_handle(py).raw()
+                && self.object.as_ptr() == other.object.as_ptr()
+                && self.dword == other.dword)
+    }
+
     /// The 64-bit offset from Offset/OffsetHigh.
     pub fn offset64(&self) -> u64 {
         self.inner.offset()
@@ -36,9 +99,12 @@ impl PyOverlapped {
 
 #[pymethods]
 impl PyOverlapped {
+    /// `OVERLAPPED()`: every field 0, hEvent the int 0 and `object` None
+    /// (PyWinMethod_NewOVERLAPPED takes no argument and zeroes the structure).
     #[new]
     fn new(py: Python<'_>) -> Self {
-        Self { inner: Arc::new(Overlapped::new()), event: py.None(), object: py.None(), dword: 0 }
+        let event = 0i64.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None());
+        Self { inner: Arc::new(Overlapped::new()), event, object: py.None(), dword: 0 }
     }
 
     #[getter(Offset)]
@@ -46,16 +112,20 @@ impl PyOverlapped {
         (self.inner.offset() & 0xFFFF_FFFF) as u32
     }
     #[setter(Offset)]
-    fn set_offset(&self, v: Dword) {
-        self.inner.set_offset((self.inner.offset() & !0xFFFF_FFFF) | u64::from(v.0));
+    fn set_offset(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        let v = ulong_member(v)?;
+        self.inner.set_offset((self.inner.offset() & !0xFFFF_FFFF) | u64::from(v));
+        Ok(())
     }
     #[getter(OffsetHigh)]
     fn get_offset_high(&self) -> u32 {
         (self.inner.offset() >> 32) as u32
     }
     #[setter(OffsetHigh)]
-    fn set_offset_high(&self, v: Dword) {
-        self.inner.set_offset((self.inner.offset() & 0xFFFF_FFFF) | (u64::from(v.0) << 32));
+    fn set_offset_high(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        let v = ulong_member(v)?;
+        self.inner.set_offset((self.inner.offset() & 0xFFFF_FFFF) | (u64::from(v) << 32));
+        Ok(())
     }
     /// (Polling `Internal` is how some programs learn an operation ended: the buffers
     /// of ended operations are released here too.)
@@ -65,8 +135,9 @@ impl PyOverlapped {
         self.inner.internal()
     }
     #[setter(Internal)]
-    fn set_internal(&self, v: Qword) {
-        self.inner.set_internal(v.0);
+    fn set_internal(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.inner.set_internal(ulong_ptr_member(v)?);
+        Ok(())
     }
     #[getter(InternalHigh)]
     fn get_internal_high(&self, py: Python<'_>) -> u64 {
@@ -74,16 +145,26 @@ impl PyOverlapped {
         self.inner.internal_high()
     }
     #[setter(InternalHigh)]
-    fn set_internal_high(&self, v: Qword) {
-        self.inner.set_internal_high(v.0);
+    fn set_internal_high(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.inner.set_internal_high(ulong_ptr_member(v)?);
+        Ok(())
     }
     #[getter(hEvent)]
     fn get_event(&self, py: Python<'_>) -> Py<PyAny> {
         self.event.clone_ref(py)
     }
+    /// A PyHANDLE is kept and read back as itself; None, an int (or anything
+    /// `PyWinObject_AsHANDLE` converts) is kept as its value and reads back as an int
+    /// (PyOVERLAPPED::setattro / getattro: `PyWinLong_FromHANDLE`).
     #[setter(hEvent)]
-    fn set_event(&mut self, v: Py<PyAny>) {
-        self.event = v;
+    fn set_event(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        let raw = as_handle_value(v)?;
+        self.event = if v.cast::<PyHandle>().is_ok() {
+            v.clone().unbind()
+        } else {
+            (raw as i64).into_pyobject(v.py())?.into_any().unbind()
+        };
+        Ok(())
     }
     #[getter(object)]
     fn get_object(&self, py: Python<'_>) -> Py<PyAny> {
@@ -98,8 +179,35 @@ impl PyOverlapped {
         self.dword
     }
     #[setter(dword)]
-    fn set_dword(&mut self, v: Dword) {
-        self.dword = v.0;
+    fn set_dword(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.dword = ulong_member(v)?;
+        Ok(())
+    }
+
+    /// By value, as pywin32 compares the structures with memcmp
+    /// (PyOVERLAPPED::richcompareFunc): Internal, InternalHigh, Offset, OffsetHigh,
+    /// hEvent's value, `object` (by identity: a pointer in the struct) and `dword`.
+    /// Only == and != are defined; other types are NotImplemented.
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let Ok(other) = other.cast::<PyOverlapped>() else {
+            return Ok(py.NotImplemented());
+        };
+        let equal = match other.try_borrow() {
+            Ok(theirs) => self.same_fields(py, &theirs),
+            Err(_) => true, // only `ol == ol` borrows itself mutably here: same object
+        };
+        Ok(match op {
+            CompareOp::Eq => equal.into_pyobject(py)?.to_owned().into_any().unbind(),
+            CompareOp::Ne => (!equal).into_pyobject(py)?.to_owned().into_any().unbind(),
+            _ => py.NotImplemented(),
+        })
+    }
+
+    /// By identity (PyOVERLAPPED::hashFunc: "Just use the address"), although equality
+    /// is by value: pywin32's test_win32file testComparable2 depends on both.
+    fn __hash__(slf: &Bound<'_, Self>) -> isize {
+        identity_hash(slf.as_any())
     }
 
     // The garbage collector sees the objects an OVERLAPPED holds, so cycles through

@@ -29,7 +29,7 @@ fn find_data<'py>(py: Python<'py>, t: &mut TimeMaker, d: &FindData) -> PyResult<
             (d.size as u32).into_pyobject(py)?.into_any(),
             (if reparse { IO_REPARSE_TAG_SYMLINK } else { 0 }).into_pyobject(py)?.into_any(),
             0u32.into_pyobject(py)?.into_any(),
-            d.name.as_str().into_pyobject(py)?.into_any(),
+            crate::conv::name_to_py(py, &d.name)?.into_any(),
             d.alternate_name.as_str().into_pyobject(py)?.into_any(),
         ],
     )

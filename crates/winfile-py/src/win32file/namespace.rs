@@ -2,7 +2,7 @@
 //! MoveFile(W), MoveFileEx(W), CopyFile(W), GetFullPathName, SetCurrentDirectory.
 
 use super::no_transaction;
-use crate::conv::{Dword, PathArg, WideArg};
+use crate::conv::{name_to_py, AnsiOrWidePath, Dword, PathArg, WideArg};
 use crate::error::IntoPy;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -150,14 +150,16 @@ fn copy_file_w(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) 
 #[pyfunction]
 #[pyo3(name = "GetFullPathName", signature = (FileName, Transaction=None))]
 #[allow(non_snake_case)]
-fn get_full_path_name<'py>(py: Python<'py>, FileName: PathArg, Transaction: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+fn get_full_path_name<'py>(py: Python<'py>, FileName: AnsiOrWidePath, Transaction: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    let FileName = FileName.0;
     let func = if FileName.was_bytes { "GetFullPathNameA" } else { "GetFullPathNameW" };
     no_transaction(Transaction.as_ref(), func)?;
     let full = winfile::fs::get_full_path_name(&FileName.text).py_api(func)?;
     if FileName.was_bytes {
-        Ok(PyBytes::new(py, full.as_bytes()).into_any())
+        let os = winfile::path::escape::to_os(&full);
+        Ok(PyBytes::new(py, std::os::unix::ffi::OsStrExt::as_bytes(&*os)).into_any())
     } else {
-        Ok(full.into_pyobject(py)?.into_any())
+        Ok(name_to_py(py, &full)?.into_any())
     }
 }
 

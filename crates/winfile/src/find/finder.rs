@@ -37,7 +37,7 @@ pub struct FindData {
     pub last_write: FileTime,
     /// Size in bytes (0 for directories).
     pub size: u64,
-    /// The name as stored (lossy UTF-8 for names that are not UTF-8).
+    /// The name as stored (bytes that are not UTF-8 escaped, see `path::escape`).
     pub name: String,
     /// The 8.3 alias: always empty, Linux file systems keep no short names.
     pub alternate_name: String,
@@ -123,7 +123,7 @@ fn open_error(linux: &Path, e: Errno) -> Error {
 }
 
 fn lossy(name: &OsStr) -> String {
-    name.to_string_lossy().into_owned()
+    crate::path::escape::from_os(name).into_owned()
 }
 
 impl Finder {

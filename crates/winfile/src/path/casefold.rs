@@ -33,7 +33,7 @@ fn exists(p: &Path) -> bool {
     fs::symlink_metadata(p).is_ok()
 }
 
-/// The entry of `dir` matching `name` case-insensitively. Non-UTF-8 names are skipped;
+/// The entry of `dir` matching `name` case-insensitively (non-UTF-8 names escaped);
 /// among several matches the exact spelling wins, then the smallest name, so the
 /// answer does not depend on `readdir` order.
 pub fn find_entry(dir: &Path, name: &str) -> Option<String> {
@@ -41,9 +41,7 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<String> {
     let mut best: Option<String> = None;
     for entry in entries.flatten() {
         let os = entry.file_name();
-        let Some(candidate) = os.to_str() else {
-            continue;
-        };
+        let candidate = &*super::escape::from_os(&os);
         if candidate == name {
             return Some(candidate.to_string());
         }
@@ -66,20 +64,21 @@ pub fn walk(base: &Path, parts: &[String], trailing_sep: bool) -> PathBuf {
     let mut cur = base.to_path_buf();
     let mut matching = true;
     for part in parts {
+        let os_part = super::escape::to_os(part);
         if matching {
-            cur.push(part);
+            cur.push(&os_part);
             if exists(&cur) {
                 continue;
             }
             cur.pop();
             if let Some(found) = find_entry(&cur, part) {
-                cur.push(found);
+                cur.push(super::escape::to_os(&found));
             } else {
                 matching = false;
-                cur.push(part);
+                cur.push(&os_part);
             }
         } else {
-            cur.push(part);
+            cur.push(&os_part);
         }
     }
     if trailing_sep && !parts.is_empty() {
@@ -92,7 +91,7 @@ pub fn walk(base: &Path, parts: &[String], trailing_sep: bool) -> PathBuf {
 pub fn join(base: &Path, parts: &[String], trailing_sep: bool) -> PathBuf {
     let mut out = base.to_path_buf();
     for part in parts {
-        out.push(part);
+        out.push(super::escape::to_os(part));
     }
     if trailing_sep && !parts.is_empty() {
         out.push("");

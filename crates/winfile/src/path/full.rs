@@ -48,7 +48,7 @@ impl Namespace {
                 return Ok(normalize_unix(path));
             }
             let cwd = self.cwd()?;
-            return Ok(normalize_unix(&format!("{}/{path}", cwd.to_string_lossy())));
+            return Ok(normalize_unix(&format!("{}/{path}", super::escape::from_os(cwd.as_os_str()))));
         }
         if parse::path_type(path) == PathType::Verbatim {
             return Ok(path.to_string());
@@ -115,10 +115,10 @@ impl Namespace {
     }
 }
 
-/// Linux names as Windows components (lossy for non-UTF-8).
+/// Linux names as Windows components (non-UTF-8 bytes escaped, see `escape`).
 fn lossy(rest: &[std::ffi::OsString]) -> Vec<String> {
     rest.iter()
-        .map(|c| c.to_string_lossy().into_owned())
+        .map(|c| super::escape::from_os(c).into_owned())
         .collect()
 }
 

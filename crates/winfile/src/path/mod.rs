@@ -17,6 +17,7 @@ mod define;
 mod long;
 mod device;
 mod dosdev;
+pub mod escape;
 mod full;
 mod namespace;
 mod normalize;

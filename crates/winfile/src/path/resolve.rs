@@ -37,7 +37,7 @@ impl Namespace {
             PathStyle::Unix => match device::reserved(path) {
                 Some(_) => self.device(path, &[]),
                 None => Ok(Resolved {
-                    linux: PathBuf::from(path),
+                    linux: PathBuf::from(super::escape::to_os(path).into_owned()),
                     style: PathStyle::Unix,
                     device: None,
                 }),
@@ -159,7 +159,7 @@ pub fn resolve(path: &str, exact: bool) -> Result<Resolved, Win32Error> {
         && device::reserved(path).is_none()
     {
         return Ok(Resolved {
-            linux: PathBuf::from(path),
+            linux: PathBuf::from(super::escape::to_os(path).into_owned()),
             style: PathStyle::Unix,
             device: None,
         });
