@@ -86,12 +86,6 @@ TimeType = datetime
 _FILETIME_EPOCH = _dt.datetime(1601, 1, 1)
 _TICKS_PER_SECOND = 10_000_000
 _TICKS_PER_MS = 10_000
-# First tick of year 10000, which datetime cannot represent.
-_TICKS_YEAR_10000 = (
-    (_dt.date(9999, 12, 31).toordinal() - _dt.date(1601, 1, 1).toordinal() + 1)
-    * 86400
-    * _TICKS_PER_SECOND
-)
 _MAX_FILETIME = 2**63  # FileTimeToSystemTime rejects values with the top bit set
 
 
@@ -133,10 +127,9 @@ def _filetime_to_datetime(ticks):
         raise TypeError("FILETIME ticks must be an int, not %s" % type(ticks).__name__)
     if ticks < 0 or ticks >= _MAX_FILETIME:
         raise error(87, "FileTimeToSystemTime", "The parameter is incorrect.")
-    if ticks >= _TICKS_YEAR_10000:
-        return _dt.datetime.max
-    moment = _FILETIME_EPOCH + _dt.timedelta(milliseconds=ticks // _TICKS_PER_MS)
-    return _from_naive(moment, _utc())
+    from winfile._native import pywintypes as native  # the one conversion (the core's)
+
+    return native._filetime_to_datetime(ticks)
 
 
 def _datetime_to_filetime(obj):

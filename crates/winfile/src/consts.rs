@@ -123,3 +123,7 @@ pub const REPLACEFILE_IGNORE_ACL_ERRORS: u32 = 4;
 // CreateSymbolicLink flags.
 pub const SYMBOLIC_LINK_FLAG_DIRECTORY: u32 = 1;
 pub const SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE: u32 = 2;
+
+/// `IO_REPARSE_TAG_SYMLINK`: the reparse tag of a symbolic link (the only reparse
+/// points Linux file systems have).
+pub const IO_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;

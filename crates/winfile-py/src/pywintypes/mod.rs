@@ -19,5 +19,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyOverlapped>()?;
     m.add_class::<PySecurityAttributes>()?;
     m.add_function(wrap_pyfunction!(handle::handle_factory, m)?)?;
+    m.add_function(wrap_pyfunction!(time::filetime_to_datetime, m)?)?;
     Ok(())
 }

@@ -10,14 +10,11 @@ use std::collections::VecDeque;
 use winfile::find::{self, FindData};
 use winfile::{Handle, Win32Error};
 
-/// IO_REPARSE_TAG_SYMLINK: dwReserved0 of a reparse point's WIN32_FIND_DATA.
-const IO_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;
 /// Entries fetched per GIL release by the iterator.
 const BATCH: usize = 1024;
 
 /// WIN32_FIND_DATA as pywin32's 10-tuple.
 fn find_data<'py>(py: Python<'py>, t: &mut TimeMaker, d: &FindData) -> PyResult<Bound<'py, PyTuple>> {
-    let reparse = d.attributes & winfile::consts::FILE_ATTRIBUTE_REPARSE_POINT != 0;
     PyTuple::new(
         py,
         [
@@ -27,7 +24,7 @@ fn find_data<'py>(py: Python<'py>, t: &mut TimeMaker, d: &FindData) -> PyResult<
             t.make(py, d.last_write)?,
             ((d.size >> 32) as u32).into_pyobject(py)?.into_any(),
             (d.size as u32).into_pyobject(py)?.into_any(),
-            (if reparse { IO_REPARSE_TAG_SYMLINK } else { 0 }).into_pyobject(py)?.into_any(),
+            d.reparse_tag.into_pyobject(py)?.into_any(),
             0u32.into_pyobject(py)?.into_any(),
             crate::conv::name_to_py(py, &d.name)?.into_any(),
             d.alternate_name.as_str().into_pyobject(py)?.into_any(),

@@ -2,7 +2,7 @@
 
 use super::class;
 use super::names::{current_path, proc_path};
-use crate::consts::{FILE_ATTRIBUTE_COMPRESSED, FILE_ATTRIBUTE_REPARSE_POINT, FILE_LIST_DIRECTORY};
+use crate::consts::{FILE_ATTRIBUTE_COMPRESSED, FILE_LIST_DIRECTORY};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::find::{FindData, Finder};
 use crate::handle::{self, File, FileKind, Handle};
@@ -12,8 +12,6 @@ use std::path::Path;
 use std::sync::PoisonError;
 
 const API: &str = "GetFileInformationByHandleEx";
-/// `IO_REPARSE_TAG_SYMLINK`.
-const IO_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;
 /// Bytes of FILE_ID_BOTH_DIR_INFO records one call returns at most, as a caller's
 /// 64 KiB buffer would hold them.
 const LISTING_BUDGET: usize = 64 * 1024;
@@ -180,7 +178,7 @@ pub fn get_file_information_by_handle_ex(h: Handle, class: u32) -> Result<Handle
         class::ATTRIBUTE_TAG => {
             need_attributes(&file)?;
             let i = query(&file)?;
-            let tag = if i.attributes & FILE_ATTRIBUTE_REPARSE_POINT != 0 { IO_REPARSE_TAG_SYMLINK } else { 0 };
+            let tag = crate::info::reparse_tag(i.attributes);
             Ok(HandleInfo::AttributeTag(i.attributes, tag))
         }
         class::STREAM => {

@@ -41,6 +41,8 @@ pub struct FindData {
     pub name: String,
     /// The 8.3 alias: always empty, Linux file systems keep no short names.
     pub alternate_name: String,
+    /// `dwReserved0`: the reparse tag of a reparse point (symbolic link), else 0.
+    pub reparse_tag: u32,
     /// Change time (ctime), for FileIdBothDirectoryInfo.
     pub change: FileTime,
     /// Bytes allocated on disk, for FileIdBothDirectoryInfo.
@@ -59,6 +61,7 @@ impl FindData {
             size: i.size,
             name,
             alternate_name: String::new(),
+            reparse_tag: crate::info::reparse_tag(i.attributes),
             change: i.change,
             allocation: i.allocation,
             index: i.index,

@@ -16,8 +16,6 @@ pub const FSCTL_SET_ZERO_DATA: u32 = 0x0009_80C8;
 pub const FSCTL_QUERY_ALLOCATED_RANGES: u32 = 0x0009_40CF;
 /// `FSCTL_GET_REPARSE_POINT`.
 pub const FSCTL_GET_REPARSE_POINT: u32 = 0x0009_00A8;
-/// `IO_REPARSE_TAG_SYMLINK`.
-const IO_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;
 /// SYMLINK_FLAG_RELATIVE in a symbolic link's reparse data.
 const SYMLINK_FLAG_RELATIVE: u32 = 1;
 
@@ -136,7 +134,7 @@ fn reparse_point(file: &File, out_len: usize) -> Result<Vec<u8>> {
     let (sub, print) = (utf16(&substitute), utf16(&shown));
     let data_len = 12 + sub.len() + print.len();
     let mut out = Vec::with_capacity(8 + data_len);
-    out.extend_from_slice(&IO_REPARSE_TAG_SYMLINK.to_le_bytes());
+    out.extend_from_slice(&crate::consts::IO_REPARSE_TAG_SYMLINK.to_le_bytes());
     out.extend_from_slice(&(data_len as u16).to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes()); // SubstituteNameOffset

@@ -80,6 +80,60 @@ impl From<SystemTime> for FileTime {
     }
 }
 
+/// The calendar fields (a SYSTEMTIME) of a FILETIME (UTC), as `FileTimeToSystemTime` gives them
+/// (proleptic Gregorian, millisecond precision).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Calendar {
+    /// 1601 to 30828.
+    pub year: u32,
+    /// 1 to 12.
+    pub month: u32,
+    /// 1 to 31.
+    pub day: u32,
+    /// 0 to 23.
+    pub hour: u32,
+    /// 0 to 59.
+    pub minute: u32,
+    /// 0 to 59.
+    pub second: u32,
+    /// 0 to 999.
+    pub milliseconds: u32,
+}
+
+impl FileTime {
+    /// `FileTimeToSystemTime`: the calendar fields; `None` for the values Windows
+    /// rejects (ERROR_INVALID_PARAMETER: the top bit set).
+    pub fn to_system_time(self) -> Option<Calendar> {
+        if self.0 >= 1 << 63 {
+            return None;
+        }
+        let ms = self.0 / 10_000;
+        let milliseconds = (ms % 1000) as u32;
+        let secs = ms / 1000;
+        let (days, sod) = ((secs / 86_400) as i64, secs % 86_400);
+        // Days since 1601-01-01 → a civil date (days-to-civil of H. Hinnant's public
+        // date algorithms, counting from 0000-03-01; 1601-01-01 is day 584,694).
+        let z = days + 584_694;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
+        Some(Calendar {
+            year,
+            month,
+            day,
+            hour: (sod / 3600) as u32,
+            minute: ((sod / 60) % 60) as u32,
+            second: (sod % 60) as u32,
+            milliseconds,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +190,18 @@ mod tests {
         let before = UNIX_EPOCH - std::time::Duration::new(1, 250_000_000);
         assert_eq!(FileTime::from(before).to_unix(), (-2, 750_000_000));
         assert!(FileTime::now() > FileTime::from_unix(1_600_000_000, 0));
+    }
+
+    #[test]
+    fn system_time_fields() {
+        let st = |y, mo, d, h, mi, s, ms| Calendar { year: y, month: mo, day: d, hour: h, minute: mi, second: s, milliseconds: ms };
+        assert_eq!(FileTime(0).to_system_time(), Some(st(1601, 1, 1, 0, 0, 0, 0)));
+        // 2000-02-29 12:34:56.789 UTC (a leap day of a century leap year).
+        let t = FileTime::from_unix(951_827_696, 789_000_000);
+        assert_eq!(t.to_system_time(), Some(st(2000, 2, 29, 12, 34, 56, 789)));
+        assert_eq!(FileTime::from_unix(0, 0).to_system_time(), Some(st(1970, 1, 1, 0, 0, 0, 0)));
+        assert_eq!(FileTime((1 << 63) - 1).to_system_time().map(|s| s.year), Some(30828));
+        assert_eq!(FileTime(1 << 63).to_system_time(), None);
     }
 
     #[test]

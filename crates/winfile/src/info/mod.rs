@@ -25,6 +25,16 @@ mod times;
 pub use attributes::{
     init_new_file, is_readonly_mode, mark_archive, set_attributes, set_sparse, SETTABLE_ATTRIBUTES, STORED_ATTRIBUTES,
 };
-pub use filetime::{FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
+pub use filetime::{Calendar, FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
 pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
 pub use times::set_times;
+
+/// The reparse tag of a file with these attributes (`dwReserved0` of WIN32_FIND_DATA,
+/// FileAttributeTagInfo): IO_REPARSE_TAG_SYMLINK for a reparse point, else 0.
+pub fn reparse_tag(attributes: u32) -> u32 {
+    if attributes & crate::consts::FILE_ATTRIBUTE_REPARSE_POINT != 0 {
+        crate::consts::IO_REPARSE_TAG_SYMLINK
+    } else {
+        0
+    }
+}
