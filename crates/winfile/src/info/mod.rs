@@ -27,4 +27,5 @@ pub use attributes::{
 };
 pub use filetime::{FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
 pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
+pub(crate) use query::query_at_mode;
 pub use times::set_times;
