@@ -220,10 +220,11 @@ fn read_marker(fd: BorrowedFd<'_>) -> Option<PathBuf> {
 }
 
 /// Removes the name of the file behind `fd` — the one in the marker, else `own` — if it
-/// still names that very file; the marker goes too when other links remain.
-fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
+/// still names that very file; the marker goes too when other links remain. False when
+/// the unlink failed (a directory that is not empty, no permission): the name stays.
+fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) -> bool {
     let Ok(st) = rustix::fs::fstat(fd) else {
-        return;
+        return false;
     };
     for path in [marked, own] {
         if path.as_os_str().is_empty() {
@@ -237,20 +238,41 @@ fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
                 } else {
                     rustix::fs::AtFlags::empty()
                 };
-                match rustix::fs::unlinkat(CWD, path, flags) {
+                return match rustix::fs::unlinkat(CWD, path, flags) {
                     Ok(()) => {
                         if s.st_nlink > 1 {
-                            let _ = rustix::fs::fremovexattr(fd, MARKER);
-                            let _ = set_hint(fd, false);
+                            unmark(fd);
                         }
+                        true
                     }
-                    Err(e) => log::debug!("delete-on-close of {path:?} failed: {e}"),
-                }
-                return;
+                    Err(e) => {
+                        log::debug!("delete-on-close of {path:?} failed: {e}");
+                        false
+                    }
+                };
             }
             _ => continue,
         }
     }
+    true // no name leads to it any more
+}
+
+/// Clears the marker and its hint (under the serialisation).
+fn unmark(fd: BorrowedFd<'_>) {
+    let _ = rustix::fs::fremovexattr(fd, MARKER);
+    let _ = set_hint(fd, false);
+}
+
+/// Finishes the delete of an orphaned marked file (its last holder died), under the
+/// serialisation. True when its name is gone. When the delete cannot be done (a
+/// directory that is not empty, as Windows' own delete at close would fail too), the
+/// file stops being delete-pending: the marker goes, and it is an ordinary file again.
+fn finish_orphan(fd: BorrowedFd<'_>, marked: &Path, own: &Path) -> bool {
+    if finish_delete(fd, marked, own) {
+        return true;
+    }
+    unmark(fd);
+    false
 }
 
 /// What a marked file's state is, seen from a descriptor holding no token bytes of
@@ -465,13 +487,8 @@ pub(crate) fn reap_at(dir: BorrowedFd<'_>, name: &Path, full: &Path) -> bool {
     let Pending::Orphan(marked) = pending(fd.as_fd()) else {
         return false;
     };
-    finish_delete(fd.as_fd(), &marked, full);
-    match rustix::fs::statat(dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
-        // Still there as the same file: the delete failed. Another file there now was
-        // made after the look that found this one.
-        Ok(now) => !rustix::fs::fstat(&fd).is_ok_and(|st| st.st_dev == now.st_dev && st.st_ino == now.st_ino),
-        Err(_) => true,
-    }
+    // A passive look: a delete that fails leaves the marker for the next open to judge.
+    finish_delete(fd.as_fd(), &marked, full)
 }
 
 /// Whether a file with this `st_mode` may carry a delete-pending marker.
@@ -537,9 +554,10 @@ fn take(
             return Err(Refused::DeletePending);
         }
         Pending::Orphan(marked) => {
-            finish_delete(fd, &marked, path);
-            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
-            return Err(Refused::Deleted);
+            if finish_orphan(fd, &marked, path) {
+                let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+                return Err(Refused::Deleted);
+            }
         }
     }
     let unmarked = doc && mark(fd, path).is_err();
@@ -591,9 +609,7 @@ pub(crate) fn check_name_op(
     match pending(fd) {
         Pending::None | Pending::Armed => Ok(guard),
         Pending::Refusing => Err(Win32Error::ACCESS_DENIED),
-        Pending::Orphan(marked) => {
-            finish_delete(fd, &marked, path);
-            Err(Win32Error::FILE_NOT_FOUND)
-        }
+        Pending::Orphan(marked) if finish_orphan(fd, &marked, path) => Err(Win32Error::FILE_NOT_FOUND),
+        Pending::Orphan(_) => Ok(guard),
     }
 }
