@@ -46,7 +46,9 @@ struct Existing {
 /// # Linux mechanism
 /// `openat` with O_CREAT|O_EXCL for creation (race-free dispositions), one open file
 /// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes; share
-/// tokens (OFD locks) checked and taken before any truncation (`lock::share`).
+/// tokens (OFD locks) checked and taken before any truncation (`lock::share`). A new
+/// FILE_FLAG_DELETE_ON_CLOSE file is created unnamed (O_TMPFILE), marked, then named
+/// with linkat, so a killed process leaves no ordinary file behind.
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     let flags = params.flags_and_attributes;
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
