@@ -6,6 +6,7 @@
 use super::mask::Mask;
 use crate::error::{Error, Result, Win32Error};
 use crate::info::{self, FileInfo, FileTime};
+use crate::lock::share;
 use crate::path::{self, PathStyle};
 use rustix::fs::{Dir, Mode, OFlags, CWD};
 use rustix::io::Errno;
@@ -164,7 +165,7 @@ impl Finder {
     /// The entry a wildcard-free spec names: the exact name, else (Windows style) the
     /// first entry equal to it case-insensitively, reported with its on-disk name.
     fn single(fd: &OwnedFd, linux: &Path, name: &str, style: PathStyle) -> Option<FindData> {
-        if let Ok(i) = info::query_at(fd.as_fd(), Path::new(name), &linux.join(name)) {
+        if let Some(i) = shown(fd, Path::new(name), &linux.join(name)) {
             return Some(FindData::new(&i, name.to_string()));
         }
         if style != PathStyle::Windows {
@@ -176,7 +177,7 @@ impl Finder {
             let text = lossy(on_disk);
             if text != "." && text != ".." && path::eq_ignore_case(&text, name) {
                 let full = linux.join(on_disk);
-                let i = info::query_at(fd.as_fd(), Path::new(on_disk), &full).ok()?;
+                let i = shown(fd, Path::new(on_disk), &full)?;
                 return Some(FindData::new(&i, text));
             }
         }
@@ -272,7 +273,7 @@ impl Finder {
                 .iter()
                 .map(|(raw, text)| {
                     let full = self.dir_path.join(raw);
-                    info::query_at(fd.as_fd(), Path::new(raw), &full).ok().map(|i| FindData::new(&i, text.clone()))
+                    shown(fd, Path::new(raw), &full).map(|i| FindData::new(&i, text.clone()))
                 })
                 .collect()
         };
@@ -299,9 +300,20 @@ impl Finder {
         }
         let fd = self.dirfd.as_ref()?;
         let full = self.dir_path.join(name);
-        let info = info::query_at(fd.as_fd(), Path::new(name), &full).ok()?;
+        let info = shown(fd, Path::new(name), &full)?;
         Some(FindData::new(&info, text))
     }
+}
+
+/// What a listing shows of `name` in the directory `dir` (`full` is its whole path):
+/// nothing when it is gone, or when it was a delete-on-close file whose last holder
+/// died, which this look deletes (see `lock::share::reap_at`).
+fn shown(dir: &OwnedFd, name: &Path, full: &Path) -> Option<FileInfo> {
+    let (info, mode) = info::query_at_mode(dir.as_fd(), name, full).ok()?;
+    if share::hinted(mode) && share::reap_at(dir.as_fd(), name, full) {
+        return None;
+    }
+    Some(info)
 }
 
 impl Iterator for Finder {

@@ -27,6 +27,7 @@ pub use attributes::{
 };
 pub use filetime::{Calendar, FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
 pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
+pub(crate) use query::query_at_mode;
 pub use times::set_times;
 
 /// The reparse tag of a file with these attributes (`dwReserved0` of WIN32_FIND_DATA,

@@ -76,9 +76,15 @@ pub fn query_path(path: &Path) -> Result<FileInfo, Win32Error> {
 /// # Linux mechanism
 /// statx(dirfd, name, AT_SYMLINK_NOFOLLOW) + lgetxattr `user.DOSATTRIB` on `path`.
 pub fn query_at(dir: BorrowedFd<'_>, name: &Path, path: &Path) -> Result<FileInfo, Win32Error> {
+    query_at_mode(dir, name, path).map(|(info, _)| info)
+}
+
+/// [`query_at`], also giving the entry's `st_mode` (listings look at the
+/// delete-pending hint in it, see `lock::share`).
+pub(crate) fn query_at_mode(dir: BorrowedFd<'_>, name: &Path, path: &Path) -> Result<(FileInfo, u32), Win32Error> {
     let node = Node::At(dir, name, path);
     let st = node.statx().map_err(|e| path_error(path, e))?;
-    Ok(build(node, &st, path, 0))
+    Ok((build(node, &st, path, 0), u32::from(st.stx_mode)))
 }
 
 /// The volume serial number of the file system holding `fd`: its f_fsid folded to

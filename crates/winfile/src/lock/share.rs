@@ -220,10 +220,11 @@ fn read_marker(fd: BorrowedFd<'_>) -> Option<PathBuf> {
 }
 
 /// Removes the name of the file behind `fd` — the one in the marker, else `own` — if it
-/// still names that very file; the marker goes too when other links remain.
-fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
+/// still names that very file; the marker goes too when other links remain. False when
+/// the unlink failed (a directory that is not empty, no permission): the name stays.
+fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) -> bool {
     let Ok(st) = rustix::fs::fstat(fd) else {
-        return;
+        return false;
     };
     for path in [marked, own] {
         if path.as_os_str().is_empty() {
@@ -237,20 +238,41 @@ fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) {
                 } else {
                     rustix::fs::AtFlags::empty()
                 };
-                match rustix::fs::unlinkat(CWD, path, flags) {
+                return match rustix::fs::unlinkat(CWD, path, flags) {
                     Ok(()) => {
                         if s.st_nlink > 1 {
-                            let _ = rustix::fs::fremovexattr(fd, MARKER);
-                            let _ = set_hint(fd, false);
+                            unmark(fd);
                         }
+                        true
                     }
-                    Err(e) => log::debug!("delete-on-close of {path:?} failed: {e}"),
-                }
-                return;
+                    Err(e) => {
+                        log::debug!("delete-on-close of {path:?} failed: {e}");
+                        false
+                    }
+                };
             }
             _ => continue,
         }
     }
+    true // no name leads to it any more
+}
+
+/// Clears the marker and its hint (under the serialisation).
+fn unmark(fd: BorrowedFd<'_>) {
+    let _ = rustix::fs::fremovexattr(fd, MARKER);
+    let _ = set_hint(fd, false);
+}
+
+/// Finishes the delete of an orphaned marked file (its last holder died), under the
+/// serialisation. True when its name is gone. When the delete cannot be done (a
+/// directory that is not empty, as Windows' own delete at close would fail too), the
+/// file stops being delete-pending: the marker goes, and it is an ordinary file again.
+fn finish_orphan(fd: BorrowedFd<'_>, marked: &Path, own: &Path) -> bool {
+    if finish_delete(fd, marked, own) {
+        return true;
+    }
+    unmark(fd);
+    false
 }
 
 /// What a marked file's state is, seen from a descriptor holding no token bytes of
@@ -340,6 +362,14 @@ impl Token {
         self.own.as_ref().map_or(main, |o| o.as_fd())
     }
 
+    /// Keeps `fd`, the descriptor this token was acquired on, as the one holding its
+    /// locks: the handle's own descriptor is then another open (CreateFile's unnamed
+    /// delete-on-close creation, see `open::create`).
+    pub(crate) fn hold(&mut self, fd: OwnedFd) {
+        debug_assert!(self.own.is_none());
+        self.own = Some(fd);
+    }
+
     /// Whether this handle carries FILE_FLAG_DELETE_ON_CLOSE.
     pub(crate) fn armed(&self) -> bool {
         self.bits & ARMED != 0 || self.unmarked_doc
@@ -353,18 +383,13 @@ impl Token {
 pub(crate) fn set_disposition(fd: BorrowedFd<'_>, path: &Path, delete: bool, own_armed: bool) -> Result<(), Errno> {
     let _serial = Serial::take(fd)?;
     if delete {
-        rustix::fs::fsetxattr(fd, MARKER, path.as_os_str().as_bytes(), rustix::fs::XattrFlags::empty())?;
-        if let Err(e) = set_hint(fd, true) {
-            let _ = rustix::fs::fremovexattr(fd, MARKER);
-            return Err(e);
-        }
-        return Ok(());
+        return mark(fd, path);
     }
     if own_armed || held_by_others(fd, ARMED).unwrap_or(false) || read_marker(fd).is_none() {
         return Ok(());
     }
     rustix::fs::fremovexattr(fd, MARKER)?;
-    set_hint(fd, false)
+    set_hint(fd, false).map(drop)
 }
 
 /// Whether the file behind `fd` (a token descriptor) is delete-pending as Windows'
@@ -401,16 +426,69 @@ fn drop_bits(fd: BorrowedFd<'_>, path: &Path, unmarked: Option<&Path>) {
     }
 }
 
+/// Sets the delete-pending marker (value: `path`) on the file behind `fd`, hint first:
+/// a crash between the two leaves a hint without a marker (an ordinary file that costs
+/// an xattr read per open), never a marker nobody would look for.
+fn mark(fd: BorrowedFd<'_>, path: &Path) -> Result<(), Errno> {
+    let had_hint = match set_hint(fd, true) {
+        Ok(had) => had,
+        Err(e) => {
+            log::debug!("no marker hint on {path:?} ({e}): deleting at close");
+            return Err(e);
+        }
+    };
+    if let Err(e) = rustix::fs::fsetxattr(fd, MARKER, path.as_os_str().as_bytes(), rustix::fs::XattrFlags::empty()) {
+        log::debug!("no delete-pending marker on {path:?} ({e}): deleting at close");
+        if !had_hint {
+            let _ = set_hint(fd, false);
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// The marker's hint, visible in every stat(2) an open already does: S_ISVTX on a
 /// regular file (meaningless there to Linux). Directories always have their xattr read.
-fn set_hint(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
+/// Returns whether the hint was already set.
+fn set_hint(fd: BorrowedFd<'_>, on: bool) -> Result<bool, Errno> {
     let st = rustix::fs::fstat(fd)?;
     if rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() {
-        return Ok(());
+        return Ok(true);
     }
     let mode = st.st_mode & 0o7777;
-    let mode = if on { mode | 0o1000 } else { mode & !0o1000 };
-    rustix::fs::fchmod(fd, Mode::from_raw_mode(mode))
+    let had = mode & 0o1000 != 0;
+    let new = if on { mode | 0o1000 } else { mode & !0o1000 };
+    if new != mode {
+        rustix::fs::fchmod(fd, Mode::from_raw_mode(new))?;
+    }
+    Ok(had)
+}
+
+/// Whether a directory entry with this `st_mode` carries the marker's hint: a regular
+/// file with S_ISVTX. Listings look only at these (directories are checked when opened
+/// or named, not listed).
+pub(crate) fn hinted(st_mode: u32) -> bool {
+    rustix::fs::FileType::from_raw_mode(st_mode).is_file() && st_mode & 0o1000 != 0
+}
+
+/// A listing or an open met `name` (in `dir`; `full` is its whole path) with the
+/// marker's hint: if it is delete-pending and nobody holds it any more (its last holder
+/// was killed), finishes the delete. Returns true when the name is gone, so the caller
+/// shows nothing (a listing) or looks again (an open). Costs an open, a flock and an
+/// xattr read; a file that cannot be opened for reading is left as it is.
+pub(crate) fn reap_at(dir: BorrowedFd<'_>, name: &Path, full: &Path) -> bool {
+    let o = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    let Ok(fd) = rustix::fs::openat(dir, name, o, Mode::empty()) else {
+        return false;
+    };
+    let Ok(_serial) = Serial::take(fd.as_fd()) else {
+        return false;
+    };
+    let Pending::Orphan(marked) = pending(fd.as_fd()) else {
+        return false;
+    };
+    // A passive look: a delete that fails leaves the marker for the next open to judge.
+    finish_delete(fd.as_fd(), &marked, full)
 }
 
 /// Whether a file with this `st_mode` may carry a delete-pending marker.
@@ -476,27 +554,13 @@ fn take(
             return Err(Refused::DeletePending);
         }
         Pending::Orphan(marked) => {
-            finish_delete(fd, &marked, path);
-            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
-            return Err(Refused::Deleted);
+            if finish_orphan(fd, &marked, path) {
+                let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+                return Err(Refused::Deleted);
+            }
         }
     }
-    let mut unmarked = false;
-    if doc {
-        if let Err(e) = rustix::fs::fsetxattr(
-            fd,
-            MARKER,
-            path.as_os_str().as_bytes(),
-            rustix::fs::XattrFlags::empty(),
-        ) {
-            log::debug!("no delete-pending marker on {path:?} ({e}): deleting at close");
-            unmarked = true;
-        } else if let Err(e) = set_hint(fd, true) {
-            log::debug!("no marker hint on {path:?} ({e}): deleting at close");
-            let _ = rustix::fs::fremovexattr(fd, MARKER);
-            unmarked = true;
-        }
-    }
+    let unmarked = doc && mark(fd, path).is_err();
     Ok(Some((bits, unmarked)))
 }
 
@@ -545,9 +609,7 @@ pub(crate) fn check_name_op(
     match pending(fd) {
         Pending::None | Pending::Armed => Ok(guard),
         Pending::Refusing => Err(Win32Error::ACCESS_DENIED),
-        Pending::Orphan(marked) => {
-            finish_delete(fd, &marked, path);
-            Err(Win32Error::FILE_NOT_FOUND)
-        }
+        Pending::Orphan(marked) if finish_orphan(fd, &marked, path) => Err(Win32Error::FILE_NOT_FOUND),
+        Pending::Orphan(_) => Ok(guard),
     }
 }

@@ -4,11 +4,13 @@ use crate::consts::*;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
 use crate::handle::{self, File, FileKind, Fd, Handle};
 use crate::info;
-use crate::lock::share::{Refused, Token};
+use crate::lock::share::{self, Refused, Token};
 use crate::path::{self, Resolved};
-use rustix::fs::{fadvise, ftruncate, openat, statat, Advice, AtFlags, FileType, Mode, OFlags, CWD};
+use rustix::fs::{fadvise, ftruncate, linkat, openat, statat, Advice, AtFlags, FileType, Mode, OFlags, CWD};
 use rustix::io::Errno;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -44,7 +46,9 @@ struct Existing {
 /// # Linux mechanism
 /// `openat` with O_CREAT|O_EXCL for creation (race-free dispositions), one open file
 /// description per handle; READONLY/HIDDEN/SYSTEM checks from the DOS attributes; share
-/// tokens (OFD locks) checked and taken before any truncation (`lock::share`).
+/// tokens (OFD locks) checked and taken before any truncation (`lock::share`). A new
+/// FILE_FLAG_DELETE_ON_CLOSE file is created unnamed (O_TMPFILE), marked, then named
+/// with linkat, so a killed process leaves no ordinary file behind.
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     match create_file_once(name, params) {
         // A handle whose CRT descriptor was closed is closed too: then try again.
@@ -160,6 +164,12 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
         let mut access = asked;
         match existing(path, p)? {
             Some(found) => {
+                // A file whose delete-on-close holder died is gone for Windows: finish
+                // its delete rather than let CREATE_NEW fail on it (the other
+                // dispositions finish it when they take their token).
+                if p.disposition == CREATE_NEW && found.maybe_marked && share::reap_at(CWD, path, path) {
+                    continue;
+                }
                 if p.access & MAXIMUM_ALLOWED != 0 && found.attributes & FILE_ATTRIBUTE_READONLY != 0 {
                     access &= !DATA_WRITE; // the most a read-only file allows
                 }
@@ -180,6 +190,13 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                 return Err(Error::new(not_found_for(path), API));
             }
             None => {
+                if p.flags_and_attributes & FILE_FLAG_DELETE_ON_CLOSE != 0 {
+                    match create_unnamed(path, access, p, attrs) {
+                        Unnamed::Done(opened) => return opened,
+                        Unnamed::Exists => continue, // raced with a create: re-evaluate
+                        Unnamed::Unsupported => {}
+                    }
+                }
                 let oflags = base_oflags(access, p) | OFlags::CREATE | OFlags::EXCL;
                 match open_direct_or_not(path, oflags, Mode::from_bits_truncate(0o666)) {
                     Ok(fd) => {
@@ -196,6 +213,113 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                 }
             }
         }
+    }
+}
+
+/// What [`create_unnamed`] did.
+enum Unnamed {
+    /// Created and named (or failed for good).
+    Done(Result<Opened>),
+    /// The name appeared meanwhile; nothing was created.
+    Exists,
+    /// The file system (or the sandbox) cannot create and then name an unnamed file.
+    Unsupported,
+}
+
+/// Whether `create_unnamed` can work here (cleared for the process the first time an
+/// unnamed file cannot be given a name, e.g. no CAP_DAC_READ_SEARCH and /proc refuses).
+static LINKABLE: AtomicBool = AtomicBool::new(true);
+
+/// A delete-on-close file created so that a crash at any point leaves nothing that
+/// survives: the file is created unnamed (O_TMPFILE) in the target directory and takes
+/// its share token and delete-pending marker while nobody can see it; only then does it
+/// get its name (linkat), which fails rather than replace an existing one. Killed before
+/// the link, the kernel frees the inode; after it, the name carries the marker and the
+/// first winfile open or listing that finds no holder deletes it. The unnamed
+/// descriptor keeps the token; the handle's own is opened by the new name (so that
+/// /proc shows the name) with the access asked. See docs/share-and-locks.md,
+/// "Delete-on-close through a crash".
+fn create_unnamed(path: &Path, access: u32, p: &CreateParams, attrs: u32) -> Unnamed {
+    if !LINKABLE.load(Ordering::Relaxed) || path.as_os_str().as_bytes().ends_with(b"/") {
+        return Unnamed::Unsupported;
+    }
+    let dir = match path.parent() {
+        Some(d) if d.as_os_str().is_empty() => Path::new("."),
+        Some(d) => d,
+        None => return Unnamed::Unsupported,
+    };
+    let tmp_flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let tmp = match openat(CWD, dir, tmp_flags, Mode::from_bits_truncate(0o666)) {
+        Ok(fd) => fd,
+        // Not a directory, or a file system without O_TMPFILE: the ordinary path decides.
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT | Errno::NOTDIR) => {
+            return Unnamed::Unsupported
+        }
+        Err(e) => return Unnamed::Done(Err(Error::new(e.into(), API))),
+    };
+    // Nobody else can see the file: no conflict is possible.
+    let mut token = match Token::acquire(tmp.as_fd(), true, access, p.share, true, path, false) {
+        Ok(token) => token,
+        Err(r) => return Unnamed::Done(Err(Error::new(r.code(), API))),
+    };
+    match link_unnamed(&tmp, path) {
+        Ok(()) => {}
+        Err(Errno::EXIST) => return Unnamed::Exists,
+        // The directory went away meanwhile (or /proc is missing): the ordinary path
+        // reports it.
+        Err(Errno::NOENT | Errno::NOTDIR) => return Unnamed::Unsupported,
+        Err(e) => {
+            log::debug!("naming an unnamed file failed ({e}): delete-on-close files are created by name");
+            LINKABLE.store(false, Ordering::Relaxed);
+            return Unnamed::Unsupported;
+        }
+    }
+    // From here the name exists, marked and held by `tmp`'s token: a failure deletes it.
+    let opened = open_linked(&tmp, path, base_oflags(access, p))
+        .and_then(|fd| info::init_new_file(fd.as_fd(), path, attrs).map(|()| fd).map_err(|c| Error::new(c, API)));
+    match opened {
+        Ok(fd) => {
+            if let Some(t) = token.as_mut() {
+                t.hold(tmp);
+            }
+            Unnamed::Done(Ok((fd, FileKind::Disk, access, token)))
+        }
+        Err(e) => {
+            match token.as_mut() {
+                Some(t) => t.release(tmp.as_fd(), path),
+                None => {
+                    let _ = rustix::fs::unlinkat(CWD, path, AtFlags::empty());
+                }
+            }
+            Unnamed::Done(Err(e))
+        }
+    }
+}
+
+/// The handle's descriptor of a file just named from `tmp`: opened by its name, or
+/// through /proc when the name no longer leads to it.
+fn open_linked(tmp: &OwnedFd, path: &Path, oflags: OFlags) -> Result<OwnedFd> {
+    let ino = rustix::fs::fstat(tmp).map(|st| (st.st_dev, st.st_ino)).api(API)?;
+    if let Ok(fd) = open_direct_or_not(path, oflags, Mode::empty()) {
+        if rustix::fs::fstat(&fd).is_ok_and(|st| (st.st_dev, st.st_ino) == ino) {
+            return Ok(fd);
+        }
+    }
+    open_direct_or_not(Path::new(&proc_fd(tmp)), oflags, Mode::empty()).api(API)
+}
+
+fn proc_fd(fd: &OwnedFd) -> String {
+    format!("/proc/self/fd/{}", fd.as_raw_fd())
+}
+
+/// Gives the unnamed file `fd` the name `path`; EEXIST if the name exists. AT_EMPTY_PATH
+/// needs CAP_DAC_READ_SEARCH; the /proc/self/fd link is the unprivileged way.
+fn link_unnamed(fd: &OwnedFd, path: &Path) -> std::result::Result<(), Errno> {
+    match linkat(fd, "", CWD, path, AtFlags::EMPTY_PATH) {
+        Ok(()) => Ok(()),
+        Err(Errno::EXIST) => Err(Errno::EXIST),
+        // ENOENT is also what a caller without the capability gets.
+        Err(_) => linkat(CWD, proc_fd(fd).as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW),
     }
 }
 
