@@ -73,7 +73,7 @@ fn open_again(
         _ => FileKind::Disk,
     };
     let file = File::new(Fd::new(new), access, share, flags, path, style, kind);
-    file.set_token(token);
+    crate::lock::set_token(&file, token);
     Ok(handle::insert(Arc::new(file)))
 }
 

@@ -80,7 +80,7 @@ impl Opened {
             Err(r) => return Err(r.code()),
         };
         let file = File::new(Fd::new(fd), access, share_mode, 0, path.to_path_buf(), PathStyle::Unix, FileKind::Disk);
-        file.set_token(token);
+        crate::lock::set_token(&file, token);
         let file = Arc::new(file);
         let handle = handle::insert(file.clone());
         Ok(Self { file, handle })

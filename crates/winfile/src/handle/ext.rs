@@ -17,6 +17,9 @@ pub trait Extension: Any + Send + Sync {
 
     /// The handle is closing (`CloseHandle`): end what depends on it.
     fn on_close(&self, _file: &File) {}
+
+    /// The file object is dropped without having been closed (torn down).
+    fn on_drop(&self, _file: &File) {}
 }
 
 /// The extension slots of one file object.
@@ -48,6 +51,14 @@ impl Extensions {
         let ext = Arc::new(make());
         list.push((TypeId::of::<T>(), ext.clone()));
         ext
+    }
+
+    /// Runs every extension's drop hook.
+    pub(crate) fn dropped(&self, file: &File) {
+        let exts = std::mem::take(&mut *self.0.write().unwrap_or_else(PoisonError::into_inner));
+        for (_, ext) in exts {
+            ext.on_drop(file);
+        }
     }
 
     /// Runs every extension's close hook, in close order.

@@ -13,10 +13,6 @@ use std::path::{Path, PathBuf};
 use std::thread::ThreadId;
 use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
-
-use crate::lock::range::Locks;
-use crate::lock::share::Token;
 
 pub use crate::path::PathStyle;
 
@@ -44,16 +40,11 @@ pub struct File {
     style: PathStyle,
     kind: FileKind,
     modified: AtomicBool,
-    /// Share token (share mode, delete-on-close); None when the file is not bound.
-    token: Mutex<Option<Token>>,
-    /// The handle's byte-range locks.
-    locks: Mutex<Locks>,
     /// The file object's own signal: reset when overlapped I/O starts, set when it ends
     /// (what waiting on a file handle observes).
     signaled: HubCell<bool>,
-    /// Delete-pending set through FileDispositionInfo on a handle with no share token.
-    doomed: AtomicBool,
-    /// Per-handle state of the modules above (watch, listing, I/O in flight, port).
+    /// Per-handle state of the modules above (share token and byte-range locks, watch,
+    /// listing, I/O in flight, completion port).
     ext: Extensions,
 }
 
@@ -67,47 +58,17 @@ impl Object for File {
         self.fd.is_stale()
     }
 
-    /// CloseHandle: the handle's byte-range locks go, then its share token; the last
-    /// handle of a file marked delete-on-close deletes it (see `lock::share`).
+    /// CloseHandle: the extensions' close hooks run, in their order (change watch,
+    /// I/O in flight, then share token and byte-range locks).
     fn on_close(&self) {
         self.ext.close(self);
-        self.drop_locks();
-        let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
-        match token {
-            Some(mut t) => t.release(self.fd.as_fd(), &self.path),
-            None if self.flags & crate::consts::FILE_FLAG_DELETE_ON_CLOSE != 0
-                || self.doomed.load(Ordering::Relaxed) =>
-            {
-                // Not bound (no token could be had): delete when this handle closes.
-                let flags = if self.kind == FileKind::Directory {
-                    rustix::fs::AtFlags::REMOVEDIR
-                } else {
-                    rustix::fs::AtFlags::empty()
-                };
-                // Only if the name still refers to this file (it may have been renamed).
-                let same = match (rustix::fs::fstat(self.fd.as_fd()), rustix::fs::statat(rustix::fs::CWD, &self.path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)) {
-                    (Ok(a), Ok(b)) => a.st_dev == b.st_dev && a.st_ino == b.st_ino,
-                    _ => false,
-                };
-                if !same {
-                    return;
-                }
-                if let Err(e) = rustix::fs::unlinkat(rustix::fs::CWD, &self.path, flags) {
-                    log::debug!("delete-on-close of {:?} failed: {e}", self.path);
-                }
-            }
-            None => {}
-        }
     }
 }
 
 impl Drop for File {
     fn drop(&mut self) {
-        // Objects dropped without CloseHandle (replaced, or torn down) still let go.
-        let token = self.token.get_mut().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(mut t) = token {
-            t.release(self.fd.as_fd(), &self.path);
-        }
+        // Objects dropped without CloseHandle (torn down) still let go.
+        self.ext.dropped(self);
     }
 }
 
@@ -131,28 +92,9 @@ impl File {
             style,
             kind,
             modified: AtomicBool::new(false),
-            token: Mutex::new(None),
-            locks: Mutex::new(Locks::default()),
             signaled: HubCell::new(true),
-            doomed: AtomicBool::new(false),
             ext: Extensions::default(),
         }
-    }
-
-    /// Gives the handle its share token.
-    pub(crate) fn set_token(&self, token: Option<Token>) {
-        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = token;
-    }
-
-    /// Runs `f` with the handle's share token (None when the file is not bound).
-    pub(crate) fn with_token<R>(&self, f: impl FnOnce(Option<&Token>) -> R) -> R {
-        let guard = self.token.lock().unwrap_or_else(PoisonError::into_inner);
-        f(guard.as_ref())
-    }
-
-    /// Marks an unbound handle's file for deletion when this handle closes (or not).
-    pub(crate) fn set_doomed(&self, on: bool) {
-        self.doomed.store(on, Ordering::Relaxed);
     }
 
     /// The handle's extension of type `T`, if it has one.
@@ -163,17 +105,6 @@ impl File {
     /// The handle's extension of type `T`, created with `T::default()` at first use.
     pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
         self.ext.get_or_insert_with(T::default)
-    }
-
-    /// The handle's byte-range locks.
-    pub(crate) fn locks(&self) -> &Mutex<Locks> {
-        &self.locks
-    }
-
-    /// Drops every byte-range lock of the handle.
-    fn drop_locks(&self) {
-        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
-        locks.clear(self.fd.as_fd());
     }
 
     /// Whether writes go to the end of file (FILE_APPEND_DATA without FILE_WRITE_DATA).

@@ -11,6 +11,9 @@
 mod ofd;
 pub(crate) mod range;
 pub(crate) mod share;
+mod state;
+
+pub(crate) use state::{set_doomed, set_token, with_token, LockState};
 
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::error::{Context, Error, Result, Win32Error};
@@ -69,7 +72,7 @@ fn lock(
     api: &'static str,
 ) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
-    range::Locks::lock(file.locks(), file.fd(), offset, len, exclusive, wait).api(api)
+    range::Locks::lock(LockState::of(&file).lock_list(), file.fd(), offset, len, exclusive, wait).api(api)
 }
 
 /// `UnlockFile`—removes the lock with exactly this range (ERROR_NOT_LOCKED otherwise).
@@ -90,10 +93,8 @@ pub fn unlock_file_ex(h: Handle, offset: u64, len: u64) -> Result<()> {
 
 fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
-    let mut locks = file
-        .locks()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let state = LockState::of(&file);
+    let mut locks = state.locks();
     locks.unlock(file.fd(), offset, len).api(api)
 }
 
@@ -110,10 +111,10 @@ pub(crate) fn check_io(
     if len == 0 {
         return Ok(());
     }
-    let locks = file
-        .locks()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let state = file.ext::<LockState>();
+    let empty = range::Locks::default();
+    let guard = state.as_ref().map(|s| s.locks());
+    let locks = guard.as_deref().unwrap_or(&empty);
     let fd = locks.probe_fd(file.fd());
     let kind = if write { Kind::Write } else { Kind::Read };
     let own_matters = write && !locks.is_empty();

@@ -96,7 +96,7 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
         resolved.style,
         kind,
     );
-    file.set_token(token);
+    crate::lock::set_token(&file, token);
     Ok(handle::insert(Arc::new(file)))
 }
 
