@@ -14,7 +14,16 @@ use std::thread::ThreadId;
 use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use crate::path::PathStyle;
+/// Which convention a caller's path follows; paths returned to the caller use the same.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PathStyle {
+    /// A Unix path (`/tmp/x`, `x/y`): passed through untouched, matched exactly.
+    Unix,
+    /// A Windows path (`C:\x`, `\\?\C:\x`, `x\y`): mapped through the drive table,
+    /// matched case-insensitively when the exact name does not exist.
+    Windows,
+}
+
 
 /// What `GetFileType` reports for a handle.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -19,7 +19,7 @@
 use super::file::{File, FileKind};
 use super::table::{self, Handle};
 use crate::error::Win32Error;
-use crate::path::PathStyle;
+use super::file::PathStyle;
 use rustix::fs::{fstat, FileType, OFlags};
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};

@@ -3,15 +3,7 @@
 
 use std::path::PathBuf;
 
-/// Which convention a caller's path follows; paths returned to the caller use the same.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum PathStyle {
-    /// A Unix path (`/tmp/x`, `x/y`): passed through untouched, matched exactly.
-    Unix,
-    /// A Windows path (`C:\x`, `\\?\C:\x`, `x\y`): mapped through the drive table,
-    /// matched case-insensitively when the exact name does not exist.
-    Windows,
-}
+pub use crate::handle::PathStyle;
 
 /// A reserved DOS device name (`NUL`, `CON`, ...), valid in any directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
