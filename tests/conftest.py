@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Shared helpers (helpers.py) import as a plain module in every test file.
+sys.path.insert(0, str(Path(__file__).parent))
+
 _ROOT = Path(tempfile.mkdtemp(prefix="winfile-tests-"))
 _DRIVE_C = _ROOT / "drive_c"
 _DRIVE_C.mkdir()

@@ -17,6 +17,7 @@ import win32file
 import winerror
 import winnt
 import winfile._native as native
+from helpers import winerror_of as error_of
 
 RW = win32con.GENERIC_READ | win32con.GENERIC_WRITE
 SHARE_ALL = win32con.FILE_SHARE_READ | win32con.FILE_SHARE_WRITE | win32con.FILE_SHARE_DELETE
@@ -46,12 +47,6 @@ def assert_untouched(h, ol):
     t.start()
     t.join(5)
     assert answer == [7]
-
-
-def error_of(call, *args):
-    with pytest.raises(pywintypes.error) as e:
-        call(*args)
-    return e.value.winerror
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 import pywintypes
 import win32con
 import win32file
+from helpers import win32_error as error_of
 
 RW = win32con.GENERIC_READ | win32con.GENERIC_WRITE
 BUFFER_ERROR = "Second param must be an integer or writeable buffer object"
@@ -20,12 +21,6 @@ def fh(cdir):
     h = win32file.CreateFile(wpath + "\\f.bin", RW, 0, None, win32file.OPEN_EXISTING, 0, None)
     yield h, linux / "f.bin"
     h.Close()
-
-
-def error_of(fn, *args):
-    with pytest.raises(pywintypes.error) as e:
-        fn(*args)
-    return e.value
 
 
 # ---- ReadFile without OVERLAPPED -------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 import pywintypes
 import win32con
 import win32file
+from helpers import win32_error
 
 RW = win32con.GENERIC_READ | win32con.GENERIC_WRITE
 ALL = win32con.FILE_SHARE_READ | win32con.FILE_SHARE_WRITE | win32con.FILE_SHARE_DELETE
@@ -29,9 +30,8 @@ def ol(offset):
 
 
 def winerror(fn, *args):
-    with pytest.raises(pywintypes.error) as e:
-        fn(*args)
-    return e.value.winerror, e.value.funcname
+    e = win32_error(fn, *args)
+    return e.winerror, e.funcname
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 import pywintypes
 import win32con
 import win32file
+from helpers import winerror_of as winerror
 
 R = win32con.GENERIC_READ
 W = win32con.GENERIC_WRITE
@@ -13,12 +14,6 @@ SHARE = win32file.FILE_SHARE_READ | win32file.FILE_SHARE_WRITE | win32file.FILE_
 
 def open_(name, access, disposition, flags=0):
     return win32file.CreateFile(name, access, SHARE, None, disposition, flags, None)
-
-
-def winerror(fn, *args):
-    with pytest.raises(pywintypes.error) as e:
-        fn(*args)
-    return e.value.winerror
 
 
 def open_error(name, access, disposition, flags=0):

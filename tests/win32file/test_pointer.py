@@ -5,6 +5,7 @@ import pytest
 import pywintypes
 import win32con
 import win32file
+from helpers import win32_error as error_of
 
 R = win32con.GENERIC_READ
 RW = R | win32con.GENERIC_WRITE
@@ -19,12 +20,6 @@ def fname(cdir):
     wpath, linux = cdir
     (linux / "f.bin").write_bytes(b"0123456789")
     return wpath + "\\f.bin", linux / "f.bin"
-
-
-def error_of(fn, *args):
-    with pytest.raises(pywintypes.error) as e:
-        fn(*args)
-    return e.value
 
 
 # ---- SetFilePointer -------------------------------------------------------------------------

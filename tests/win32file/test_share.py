@@ -10,6 +10,7 @@ import pywintypes
 import win32con
 import win32file
 import ntsecuritycon as nsc
+from helpers import winerror_of as winerror
 
 R, W, D = win32con.GENERIC_READ, win32con.GENERIC_WRITE, win32con.DELETE
 SR, SW, SD = win32con.FILE_SHARE_READ, win32con.FILE_SHARE_WRITE, win32con.FILE_SHARE_DELETE
@@ -39,12 +40,6 @@ def compatible(a1, s1, a2, s2):
 
 def open_(name, access, share, disposition=win32file.OPEN_EXISTING, flags=0):
     return win32file.CreateFile(name, access, share, None, disposition, flags, None)
-
-
-def winerror(fn, *args):
-    with pytest.raises(pywintypes.error) as e:
-        fn(*args)
-    return e.value.winerror
 
 
 @pytest.fixture

@@ -172,3 +172,16 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
         mask_int(&obj, u64::MAX).map(|v| Flag(v != 0))
     }
 }
+
+/// A SECURITY_ATTRIBUTES argument: None or a PySECURITY_ATTRIBUTES (TypeError
+/// otherwise, pywin32's text); gives its bInheritHandle. The security descriptor itself
+/// has no Linux meaning here (permissions come from the umask).
+pub fn security_attributes(sa: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    match sa {
+        Some(obj) if !obj.is_none() => match obj.cast::<crate::pywintypes::PySecurityAttributes>() {
+            Ok(sa) => Ok(sa.borrow().inherit != 0),
+            Err(_) => Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object")),
+        },
+        _ => Ok(false),
+    }
+}

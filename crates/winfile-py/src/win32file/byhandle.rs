@@ -191,11 +191,7 @@ fn open_file_by_id(
         return Err(PyTypeError::new_err("FileId must be an integer or GUID"));
     }
     let id = FileID.extract::<Qword>()?.0;
-    if let Some(sa) = SecurityAttributes.as_ref().filter(|s| !s.is_none()) {
-        if sa.cast::<crate::pywintypes::PySecurityAttributes>().is_err() {
-            return Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object"));
-        }
-    }
+    crate::conv::security_attributes(SecurityAttributes.as_ref())?;
     let r = py.detach(|| winfile::byhandle::open_file_by_id(File.0, id, DesiredAccess.0, ShareMode.0, Flags.0));
     crate::pywintypes::new_handle(py, r, "OpenFileById")
 }

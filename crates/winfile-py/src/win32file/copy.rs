@@ -151,7 +151,7 @@ fn create_hard_link(
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     no_transaction(Transaction.as_ref(), "CreateHardLink")?;
-    super::namespace::check_sa(SecurityAttributes.as_ref())?;
+    crate::conv::security_attributes(SecurityAttributes.as_ref())?;
     Ok(py.detach(|| winfile::link::create_hard_link(&FileName.0, &ExistingFileName.0)).py_api("CreateHardLink")?)
 }
 

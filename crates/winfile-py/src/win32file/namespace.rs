@@ -4,20 +4,8 @@
 use super::no_transaction;
 use crate::conv::{name_to_py, AnsiOrWidePath, Dword, PathArg, WideArg};
 use crate::error::IntoPy;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-
-/// Checks a SECURITY_ATTRIBUTES argument's type (its contents have no Linux meaning
-/// for directories: permissions come from the umask).
-pub(super) fn check_sa(sa: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-    match sa {
-        Some(obj) if !obj.is_none() && obj.cast::<crate::pywintypes::PySecurityAttributes>().is_err() => {
-            Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object"))
-        }
-        _ => Ok(()),
-    }
-}
 
 /// DeleteFile(fileName, /)
 #[pyfunction]
@@ -37,7 +25,7 @@ fn delete_file_w(py: Python<'_>, FileName: PathArg, Transaction: Option<Bound<'_
 }
 
 fn mkdir(py: Python<'_>, template: Option<String>, name: String, sa: Option<&Bound<'_, PyAny>>, func: &'static str) -> PyResult<()> {
-    check_sa(sa)?;
+    crate::conv::security_attributes(sa)?;
     Ok(py.detach(|| winfile::fs::create_directory(&name, template.as_deref())).py_api(func)?)
 }
 

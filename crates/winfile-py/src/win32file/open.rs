@@ -3,21 +3,10 @@
 use super::no_transaction;
 use crate::conv::{Dword, HandleArg, PathArg};
 use crate::error::PyWinError;
-use crate::pywintypes::{PyHandle, PySecurityAttributes};
+use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use winfile::open::{create_file, create_file_with_template, CreateParams};
-
-fn inherit_of(sa: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
-    match sa {
-        None => Ok(false),
-        Some(obj) if obj.is_none() => Ok(false),
-        Some(obj) => match obj.cast::<PySecurityAttributes>() {
-            Ok(sa) => Ok(sa.borrow().inherit != 0),
-            Err(_) => Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object")),
-        },
-    }
-}
 
 #[allow(clippy::too_many_arguments)]
 fn open(
@@ -36,7 +25,7 @@ fn open(
         share: share.0,
         disposition: disposition.0,
         flags_and_attributes: flags.0,
-        inherit: inherit_of(sa)?,
+        inherit: crate::conv::security_attributes(sa)?,
     };
     let template = template.map(|t| t.0).filter(|t| t.raw() != 0);
     let r = py.detach(|| match template {

@@ -27,16 +27,6 @@ fn triples(obj: &Bound<'_, PyAny>, what: &str, check: impl Fn(&Bound<'_, PyAny>,
     Ok(())
 }
 
-/// A security attributes argument: None or a PySECURITY_ATTRIBUTES.
-fn security_attributes(sa: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-    match sa {
-        Some(obj) if !obj.is_none() && obj.cast::<crate::pywintypes::PySecurityAttributes>().is_err() => {
-            Err(PyTypeError::new_err("The object is not a PySECURITY_ATTRIBUTES object"))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// A raw EFS context: pywin32 takes the capsule OpenEncryptedFileRaw returned.
 fn raw_context(context: &Bound<'_, PyAny>, func: &'static str) -> PyResult<()> {
     if !context.is_instance_of::<PyCapsule>() {
@@ -103,7 +93,7 @@ fn duplicate_encryption_info_file(
     SecurityAttributes: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let _ = (DstFileName, CreationDisposition, Attributes);
-    security_attributes(SecurityAttributes.as_ref())?;
+    crate::conv::security_attributes(SecurityAttributes.as_ref())?;
     Ok(py.detach(|| core::duplicate_encryption_info_file(&SrcFileName.text)).py_api("DuplicateEncryptionInfoFile")?)
 }
 
