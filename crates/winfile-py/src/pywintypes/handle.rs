@@ -1,7 +1,7 @@
 //! PyHANDLE: an owned handle value that closes itself when garbage-collected.
 
 use crate::error::{IntoPy, PyWinError};
-use crate::conv::Qword;
+use crate::conv::{HandleArg, Qword};
 use pyo3::prelude::*;
 use pyo3::types::PyInt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,14 +88,16 @@ impl PyHandle {
         self.value()
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+    /// Equal to a PyHANDLE or an int of the same value (an int that fits no pointer is
+    /// a TypeError, as in pywin32; never compared modulo 2^64).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
         if let Ok(h) = other.cast::<PyHandle>() {
-            return h.get().value() == self.value();
+            return Ok(h.get().value() == self.value());
         }
         if other.is_instance_of::<PyInt>() {
-            return other.extract::<Qword>().is_ok_and(|q| q.0 == self.value());
+            return Ok(other.extract::<Qword>()?.0 == self.value());
         }
-        false
+        Ok(false)
     }
 
     fn __repr__(&self) -> String {
@@ -107,11 +109,12 @@ impl PyHandle {
     }
 }
 
-/// `pywintypes.HANDLE(handle=0)`—a PyHANDLE taking ownership of an existing value.
+/// `pywintypes.HANDLE(handle=0)`—a PyHANDLE taking ownership of an existing value (an
+/// int, None or a PyHANDLE, converted as every handle argument is).
 #[pyfunction]
-#[pyo3(name = "HANDLE", signature = (handle = Qword(0), /), text_signature = "(handle=0, /)")]
-pub fn handle_factory(handle: Qword) -> PyHandle {
-    PyHandle { value: AtomicU64::new(handle.0) }
+#[pyo3(name = "HANDLE", signature = (handle = HandleArg(winfile::Handle::from_raw(0)), /), text_signature = "(handle=0, /)")]
+pub fn handle_factory(handle: HandleArg) -> PyHandle {
+    PyHandle { value: AtomicU64::new(handle.0.raw()) }
 }
 
 /// Wraps a new core handle for Python.

@@ -2,7 +2,7 @@
 //! GetFileType, AllocateReadBuffer.
 
 use crate::buffer::new_bytes_filled;
-use crate::conv::{Dword, HandleArg};
+use crate::conv::{c_long_size, Dword, HandleArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -52,11 +52,33 @@ pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
 }
 
-/// An int buffer size (ValueError when negative).
+/// The first `max` bytes (at most) of a buffer argument, with [`data_view`]'s type rules;
+/// `bytes` are lent whole, other buffers copied only as far as `max`.
+pub(super) fn data_prefix<'py>(data: &Bound<'py, PyAny>, max: usize) -> PyResult<Bound<'py, PyBytes>> {
+    if data.is_instance_of::<PyBytes>() {
+        return data_view(data);
+    }
+    match flat_view(data) {
+        Some(view) if view.len()? > max => view
+            .get_item(pyo3::types::PySlice::new(data.py(), 0, max as isize, 1))?
+            .call_method0("tobytes")?
+            .cast_into::<PyBytes>()
+            .map_err(Into::into),
+        _ => data_view(data),
+    }
+}
+
+/// A ReadFile buffer size: an int that fits a C long, as pywin32 reads it (a larger one
+/// is not a size there, and gets its TypeError); ValueError when negative.
 pub(super) fn buffer_size(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let n: i64 = obj.extract()?;
+    let n = c_long_size(obj)
+        .ok_or_else(|| PyTypeError::new_err("Second param must be an integer or writeable buffer object"))?;
     usize::try_from(n).map_err(|_| PyValueError::new_err("the buffer size must not be negative"))
 }
+
+/// Reads of more than this many bytes check the handle before their result is
+/// allocated (smaller ones allocate first: an extra handle lookup would cost more).
+const CHECK_BEFORE_ALLOCATING: usize = 1 << 20;
 
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]
@@ -82,6 +104,9 @@ fn read_file<'py>(
         (view.len()?, Some(view))
     };
     let offset = overlapped.as_ref().map(|ol| ol.borrow().offset64());
+    if target.is_none() && len > CHECK_BEFORE_ALLOCATING {
+        winfile::io::check_read_file(h, len, offset).py_api("ReadFile")?;
+    }
     let read = |buf: &mut [u8]| {
         py.detach(|| match offset {
             Some(off) => winfile::io::read_file_at(h, buf, off),
@@ -119,13 +144,53 @@ fn read_file<'py>(
             PyBytes::new(py, &buf).into_any()
         }
         (None, true) => {
-            buf.resize(len, 0);
-            let ba = PyByteArray::new(py, &buf);
+            // The whole requested size, the bytes read first (one allocation, zeroed).
+            let ba = PyByteArray::new_with(py, len, |all| {
+                all[..n].copy_from_slice(&buf);
+                Ok(())
+            })?;
             py.import("builtins")?.getattr("memoryview")?.call1((ba,))?
         }
         (None, false) => PyBytes::new(py, &buf).into_any(),
     };
     Ok((0, data))
+}
+
+/// Buffers other than `bytes` larger than this are written a piece of this size at a
+/// time (see [`write_pieces`]).
+const WRITE_PIECE: usize = 1 << 20;
+
+/// A flat, C-contiguous byte view of a buffer, or None when it has none (a
+/// non-contiguous view: [`data_view`] copies those).
+fn flat_view<'py>(data: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    let mv = data.py().import("builtins").ok()?.getattr("memoryview").ok()?.call1((data,)).ok()?;
+    mv.call_method1("cast", ("B",)).ok()
+}
+
+/// WriteFile of a large buffer that is not `bytes` (a bytearray, a memoryview, an
+/// array): one WriteFile checked once for the whole length, whose data is copied a
+/// piece at a time into a small `bytes` (with the GIL) and written with the GIL
+/// released. Copying the whole buffer first (`memoryview.tobytes()`) cost a second
+/// buffer as large as the data, and page faults that made a 2 GiB write several times
+/// slower than os.write. Our memoryview holds an export, so the buffer cannot be
+/// resized or freed meanwhile.
+fn write_pieces(py: Python<'_>, h: winfile::Handle, view: &Bound<'_, PyAny>, offset: Option<u64>) -> PyResult<usize> {
+    let len = view.len()?;
+    let mut writer = py.detach(|| winfile::io::PieceWriter::start(h, len, offset)).py_api("WriteFile")?;
+    let mut from = 0;
+    while from < len {
+        let to = len.min(from + WRITE_PIECE);
+        let piece = view
+            .get_item(pyo3::types::PySlice::new(py, from as isize, to as isize, 1))?
+            .call_method0("tobytes")?
+            .cast_into::<PyBytes>()?;
+        let bytes = piece.as_bytes();
+        if !py.detach(|| writer.write(bytes)).py_api("WriteFile")? {
+            break;
+        }
+        from = to;
+    }
+    Ok(py.detach(|| writer.finish()).py_api("WriteFile")?)
 }
 
 /// WriteFile(hFile, data, ol=None, /) -> (rc, nBytesWritten)
@@ -139,21 +204,31 @@ fn write_file(
     ol: Option<Bound<'_, PyOverlapped>>,
 ) -> PyResult<(u32, usize)> {
     let h = hFile.0;
-    let bytes = data_view(data)?;
     if let Some(ol) = &ol {
         if winfile::overlapped::is_overlapped_handle(h) {
+            let bytes = data_view(data)?;
             super::overlapped::write_async(h, bytes.as_bytes().to_vec(), ol)?;
             return Ok((Win32Error::IO_PENDING.0, 0));
         }
     }
     let offset = ol.as_ref().map(|o| o.borrow().offset64());
-    let bytes = bytes.as_bytes();
-    let n = py
-        .detach(|| match offset {
-            Some(off) => winfile::io::write_file_at(h, bytes, off),
-            None => winfile::io::write_file(h, bytes),
-        })
-        .py_api("WriteFile")?;
+    let large_view = if data.is_instance_of::<PyBytes>() {
+        None
+    } else {
+        flat_view(data).filter(|v| v.len().is_ok_and(|n| n > WRITE_PIECE))
+    };
+    let n = match large_view {
+        Some(view) => write_pieces(py, h, &view, offset)?,
+        None => {
+            let whole = data_view(data)?;
+            let bytes = whole.as_bytes();
+            py.detach(|| match offset {
+                Some(off) => winfile::io::write_file_at(h, bytes, off),
+                None => winfile::io::write_file(h, bytes),
+            })
+            .py_api("WriteFile")?
+        }
+    };
     if let Some(ol) = &ol {
         complete(ol, n);
     }
@@ -212,7 +287,8 @@ fn get_file_type(hFile: HandleArg) -> u32 {
 #[pyfunction]
 #[pyo3(name = "AllocateReadBuffer", signature = (bufSize, /))]
 #[allow(non_snake_case)]
-fn allocate_read_buffer<'py>(py: Python<'py>, bufSize: i64) -> PyResult<Bound<'py, PyAny>> {
+fn allocate_read_buffer<'py>(py: Python<'py>, bufSize: i32) -> PyResult<Bound<'py, PyAny>> {
+    // An int as pywin32's "i" format takes it: OverflowError beyond a C int.
     let n = usize::try_from(bufSize).map_err(|_| PyValueError::new_err("The size must be positive"))?;
     let ba = py.import("builtins")?.getattr("bytearray")?.call1((n,))?;
     py.import("builtins")?.getattr("memoryview")?.call1((ba,))

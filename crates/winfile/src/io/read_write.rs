@@ -204,6 +204,24 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     read_some(&file, buf, None).api(API)
 }
 
+/// The checks `ReadFile` makes before reading `len` bytes (at the file pointer, or at
+/// `offset`), without reading: the bindings run them before allocating a large result,
+/// so a call that cannot succeed (a bad handle, no read access, a directory) allocates
+/// nothing.
+///
+/// # Linux mechanism
+/// The handle table lookup and the handle's access and flags; lseek(2) only for an
+/// unbuffered handle's alignment rule.
+pub fn check_read_file(h: Handle, len: usize, offset: Option<u64>) -> Result<()> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    check_read(&file, API)?;
+    if offset.is_none() {
+        check_positional(&file, API)?;
+    }
+    check_alignment(&file, len, offset, API)
+}
+
 /// `ReadFile` into a buffer that need not be initialised (the bindings read straight
 /// into a new Python `bytes`); returns `n`, and the first `n` bytes of `buf` are then
 /// initialised. Otherwise the same as [`read_file`].
@@ -281,4 +299,71 @@ pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     }
     mark_modified(&file);
     Ok(n)
+}
+
+/// One `WriteFile` of `len` bytes whose data arrives in pieces: for callers that cannot
+/// lend the whole buffer at once (the bindings copy a large Python buffer a piece at a
+/// time, with the interpreter lock, instead of copying all of it first). [`start`]
+/// makes the checks of [`write_file`] / [`write_file_at`] once, for the whole length;
+/// each [`write`] writes the next piece where the previous one ended; [`finish`] returns
+/// the count, moves a synchronous handle's file pointer after a positioned write and
+/// marks the file modified, as a single call would.
+///
+/// # Linux mechanism
+/// F_OFD_GETLK probe for the whole range, then write(2) or pwrite(2) per piece.
+///
+/// [`start`]: PieceWriter::start
+/// [`write`]: PieceWriter::write
+/// [`finish`]: PieceWriter::finish
+pub struct PieceWriter {
+    file: Arc<File>,
+    offset: Option<u64>,
+    done: usize,
+    stopped: bool,
+}
+
+impl PieceWriter {
+    const API: &'static str = "WriteFile";
+
+    /// Checks a write of `len` bytes at the file pointer (`offset` None) or at `offset`.
+    pub fn start(h: Handle, len: usize, offset: Option<u64>) -> Result<Self> {
+        let file = file_for(h, Self::API)?;
+        check_write(&file, Self::API)?;
+        if offset.is_none() {
+            check_positional(&file, Self::API)?;
+        }
+        check_alignment(&file, len, offset, Self::API)?;
+        crate::lock::check_io(&file, offset, len, true, Self::API)?;
+        Ok(Self { file, offset, done: 0, stopped: false })
+    }
+
+    /// Writes the next piece. `Ok(false)` once the write has stopped short (a full
+    /// device, or an error after some bytes were written: the call then reports the
+    /// shorter count, as one write(2) loop would); an error before any byte is an error.
+    pub fn write(&mut self, piece: &[u8]) -> Result<bool> {
+        if self.stopped {
+            return Ok(false);
+        }
+        let at = self.offset.map(|o| o + self.done as u64);
+        match write_some(&self.file, piece, at) {
+            Ok(n) => {
+                self.done += n;
+                self.stopped = n < piece.len();
+            }
+            Err(e) if self.done > 0 && e != Errno::BADF => self.stopped = true,
+            Err(e) => return Err(Error::new(e.into(), Self::API)),
+        }
+        Ok(!self.stopped)
+    }
+
+    /// Ends the write: the number of bytes written.
+    pub fn finish(self) -> Result<usize> {
+        if let Some(off) = self.offset {
+            if self.file.flags() & FILE_FLAG_OVERLAPPED == 0 {
+                rustix::fs::seek(self.file.fd(), rustix::fs::SeekFrom::Start(off + self.done as u64)).api(Self::API)?;
+            }
+        }
+        mark_modified(&self.file);
+        Ok(self.done)
+    }
 }
