@@ -157,8 +157,11 @@ fn read_file<'py>(
 }
 
 /// Buffers other than `bytes` larger than this are written a piece of this size at a
-/// time (see [`write_pieces`]).
-const WRITE_PIECE: usize = 1 << 20;
+/// time (see [`write_pieces`]). Small enough that a piece copied is still in the CPU
+/// cache when write(2) reads it (256 KiB measured faster than 1 and 4 MiB here), large
+/// enough that the per-piece cost (the interpreter lock taken and released, a slice)
+/// stays near 1% of the copy.
+const WRITE_PIECE: usize = 256 << 10;
 
 /// A flat, C-contiguous byte view of a buffer, or None when it has none (a
 /// non-contiguous view: [`data_view`] copies those).
