@@ -5,6 +5,14 @@ of every type and arity, and checks that only ordinary Python exceptions come ba
 Failures it looks for: a crash or abort of the interpreter, a hang, a leaked Rust
 panic (``pyo3_runtime.PanicException``, a BaseException) and SystemError.
 
+Before that, while the child has no thread but its own, two property sessions check
+what no exception type shows: handle integers (an int beyond a pointer's range,
+-2**63 ..= 2**64 - 1, is a TypeError for every function and never reaches the handle it
+equals modulo 2**64) and size arguments (a size no call can use is refused, and a call
+that cannot succeed allocates nothing for its size: each such call runs with the
+address space capped a little above what the process maps, so an early allocation
+shows as MemoryError).
+
 Usage (the launcher; ``make fuzz`` and ``tests/test_robustness.py`` run it):
 
     python tests/robustness_harness.py [--examples N] [--seed S | --derandomize]
@@ -253,10 +261,14 @@ def child_main(args):
     sandbox = os.path.realpath(args.sandbox)
     os.chdir(sandbox)
     log_fd = os.open(args.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    props = _Properties(sandbox, log_fd)
+    props.run(args)
     session = _Session(sandbox, log_fd)
     session.sweep()
     test = session.build_test(args)
     test()
+    print(f"robustness: properties held over {props.examples} examples "
+          f"({props.capped} calls under a capped address space)")
     print(f"robustness: {session.calls} calls in {session.examples} examples, "
           f"{len(session.called)} of {len(session.targets)} targets called; "
           f"{session.skipped} calls skipped by the sandbox filter")
@@ -264,6 +276,225 @@ def child_main(args):
     if missing:
         print("never called:", ", ".join(missing))
     return 0
+
+
+# ---------------------------------------------------------------------------
+# Properties (child side): handle integers and size arguments
+# ---------------------------------------------------------------------------
+
+POINTER_MIN, POINTER_END = -(2**63), 2**64  # what converts to a handle or a pointer
+C_LONG_MIN, C_LONG_END = -(2**31), 2**31  # what pywin32 takes as a buffer size
+CAP_EXTRA = 128 << 20  # address space left to a call under the cap
+FSCTL_SET_SPARSE, FSCTL_QUERY_ALLOCATED_RANGES = 0x900C4, 0x940CF
+
+
+class _Properties:
+    """Hypothesis sessions for two properties no exception type shows (see the module
+    docstring). Only synchronous calls: the process stays single-threaded, so capping
+    its address space around a call cannot starve another thread."""
+
+    def __init__(self, sandbox, log_fd):
+        import pywintypes
+        import win32event
+        import win32file
+
+        self.sandbox, self.log_fd = sandbox, log_fd
+        self.w, self.e, self.pwt = win32file, win32event, pywintypes
+        self.examples = self.capped = 0
+        self.big_input = bytearray(CAP_EXTRA * 2)  # an input a call must not copy whole
+        w, e, pwt = win32file, win32event, pywintypes
+        # Every conversion of a handle int, by the function doing it: (label, call(v)).
+        self.handle_calls = [
+            ("win32file.CloseHandle", lambda v, h: w.CloseHandle(v)),
+            ("win32file.GetFileSize", lambda v, h: w.GetFileSize(v)),
+            ("win32file.ReadFile", lambda v, h: w.ReadFile(v, 4)),
+            ("win32file.WriteFile", lambda v, h: w.WriteFile(v, b"zz")),
+            ("win32file.WriteFile ol", lambda v, h: w.WriteFile(v, b"zz", pwt.OVERLAPPED())),
+            ("win32file.SetFilePointer", lambda v, h: w.SetFilePointer(v, 5, 0)),
+            ("win32file.SetEndOfFile", lambda v, h: w.SetEndOfFile(v)),
+            ("win32file.FlushFileBuffers", lambda v, h: w.FlushFileBuffers(v)),
+            ("win32file.GetFileType", lambda v, h: w.GetFileType(v)),
+            ("win32file.GetFileInformationByHandle", lambda v, h: w.GetFileInformationByHandle(v)),
+            ("win32file.GetFileInformationByHandleEx", lambda v, h: w.GetFileInformationByHandleEx(v, 0)),
+            ("win32file.LockFileEx", lambda v, h: w.LockFileEx(v, 3, 0, 1, pwt.OVERLAPPED())),
+            ("win32file.UnlockFileEx", lambda v, h: w.UnlockFileEx(v, 0, 1, pwt.OVERLAPPED())),
+            ("win32file.DeviceIoControl", lambda v, h: w.DeviceIoControl(v, FSCTL_SET_SPARSE, None, 0)),
+            ("win32file._open_osfhandle", lambda v, h: w._open_osfhandle(v, 0)),
+            ("win32file.GetOverlappedResult", lambda v, h: w.GetOverlappedResult(v, pwt.OVERLAPPED(), False)),
+            ("win32event.SetEvent", lambda v, h: e.SetEvent(v)),
+            ("win32event.WaitForSingleObject", lambda v, h: e.WaitForSingleObject(v, 0)),
+            ("win32event.WaitForMultipleObjects", lambda v, h: e.WaitForMultipleObjects([v], False, 0)),
+            ("pywintypes.HANDLE", lambda v, h: pwt.HANDLE(v)),
+            ("PyHANDLE.__eq__", lambda v, h: h == v),
+            ("OVERLAPPED.Internal", lambda v, h: setattr(pwt.OVERLAPPED(), "Internal", v)),
+            ("OVERLAPPED.InternalHigh", lambda v, h: setattr(pwt.OVERLAPPED(), "InternalHigh", v)),
+            ("win32file.PostQueuedCompletionStatus key", lambda v, h: w.PostQueuedCompletionStatus(0, 0, v, None)),
+        ]
+        ol = pwt.OVERLAPPED
+        # Every size argument: call(handle, size). The handles given make the call fail.
+        self.size_calls = [
+            ("win32file.ReadFile", lambda h, n: w.ReadFile(h, n)),
+            ("win32file.ReadFile ol", lambda h, n: w.ReadFile(h, n, ol())),
+            ("win32file.DeviceIoControl", lambda h, n: w.DeviceIoControl(h, FSCTL_SET_SPARSE, None, n)),
+            ("win32file.DeviceIoControl ol", lambda h, n: w.DeviceIoControl(h, FSCTL_SET_SPARSE, None, n, ol())),
+            ("win32file.DeviceIoControl ranges", lambda h, n: w.DeviceIoControl(
+                h, FSCTL_QUERY_ALLOCATED_RANGES, self.big_input, n)),
+            ("win32file.DeviceIoControl unknown", lambda h, n: w.DeviceIoControl(h, 0x12345, memoryview(self.big_input), n)),
+        ]
+
+    def _log(self, text):
+        os.write(self.log_fd, (text + "\n").encode("utf-8", "backslashreplace"))
+
+    def _open(self, name, access, flags=0):
+        w = self.w
+        return w.CreateFile(os.path.join(self.sandbox, name), access, 7, None, w.OPEN_ALWAYS,
+                            flags, None)
+
+    def run(self, args):
+        from hypothesis import HealthCheck, given, seed, settings
+        from hypothesis import strategies as st
+
+        with open(os.path.join(self.sandbox, "prop.bin"), "wb") as f:
+            f.write(b"0123456789")
+        os.makedirs(os.path.join(self.sandbox, "propdir"), exist_ok=True)
+        examples = max(50, args.examples // 8)
+        conf = settings(max_examples=examples, deadline=None, derandomize=args.derandomize,
+                        database=None, print_blob=True, suppress_health_check=list(HealthCheck))
+        out_of_range = st.one_of(
+            st.integers(1, 2**80).map(lambda k: ("offset", k)),
+            st.integers(-(2**80), -1).map(lambda k: ("offset", k)),
+            st.integers(POINTER_END, 2**200).map(lambda v: ("value", v)),
+            st.integers(-(2**200), POINTER_MIN - 1).map(lambda v: ("value", v)),
+        )
+
+        @conf
+        @given(st.sampled_from(range(len(self.handle_calls))), out_of_range)
+        def handle_ints(which, bad):
+            self.check_handle_int(self.handle_calls[which], bad)
+
+        sizes = st.one_of(
+            st.sampled_from([C_LONG_END - 1, C_LONG_END, 2**32 - 1, 2**32, 2**63, 2**64, -1,
+                             C_LONG_MIN, C_LONG_MIN - 1, 1 << 30]),
+            st.integers(CAP_EXTRA, C_LONG_END - 1),
+            st.integers(C_LONG_END, 2**100),
+            st.integers(-(2**100), -1),
+        )
+        targets = st.sampled_from(["closed", "stale", "zero", "none", "dir", "write_only"])
+
+        @conf
+        @given(st.sampled_from(range(len(self.size_calls))), targets, sizes)
+        def size_args(which, target, size):
+            self.check_size(self.size_calls[which], target, size)
+
+        @conf
+        @given(st.one_of(st.integers(C_LONG_END, 2**100), st.integers(-(2**100), C_LONG_MIN - 1)))
+        def read_buffer_sizes(size):
+            self.examples += 1
+            try:
+                with _CappedAddressSpace(self):
+                    self.w.AllocateReadBuffer(size)
+            except OverflowError:
+                return
+            raise AssertionError(f"AllocateReadBuffer({size}) did not raise OverflowError")
+
+        for test in (handle_ints, size_args, read_buffer_sizes):
+            if args.seed is not None and not args.derandomize:
+                test = seed(args.seed)(test)
+            test()
+
+    def check_handle_int(self, call, bad):
+        label, fn = call
+        self.examples += 1
+        w = self.w
+        h = self._open("prop.bin", w.GENERIC_READ | w.GENERIC_WRITE)
+        try:
+            kind, x = bad
+            v = int(h) + x * 2**64 if kind == "offset" else x
+            assert not POINTER_MIN <= v < POINTER_END, v
+            self._log(f"property handle int: {label}({v})")
+            try:
+                fn(v, h)
+            except TypeError:
+                pass
+            else:
+                raise AssertionError(f"{label}: handle int {v} (out of range) was accepted")
+            # h is untouched: open, at offset 0, its data and locks as they were.
+            assert w.SetFilePointer(h, 0, w.FILE_CURRENT) == 0, label
+            assert w.ReadFile(h, 100) == (0, b"0123456789"), label
+            w.LockFileEx(h, 3, 0, 10, self.pwt.OVERLAPPED())
+        finally:
+            h.Close()
+
+    def _target(self, kind):
+        w = self.w
+        if kind == "closed" or kind == "stale":
+            h = self._open("prop.bin", w.GENERIC_READ | w.GENERIC_WRITE)
+            v = int(h)
+            h.Close()
+            return h if kind == "closed" else v
+        if kind == "zero":
+            return 0
+        if kind == "none":
+            return None
+        if kind == "dir":
+            return self._open("propdir", w.GENERIC_READ, w.FILE_FLAG_BACKUP_SEMANTICS)
+        return self._open("prop.bin", w.GENERIC_WRITE)
+
+    def check_size(self, call, target, size):
+        label, fn = call
+        self.examples += 1
+        may_succeed = label == "win32file.DeviceIoControl ranges" and target in ("dir", "write_only")
+        if label in ("win32file.DeviceIoControl", "win32file.DeviceIoControl ol") and target in ("dir", "write_only"):
+            target = "stale"  # FSCTL_SET_SPARSE succeeds there (and then may allocate)
+        h = self._target(target)
+        self._log(f"property size: {label}({target}, {size})")
+        try:
+            with _CappedAddressSpace(self):
+                fn(h, size)
+        except self.pwt.error:
+            ok = C_LONG_MIN <= size < C_LONG_END
+        except TypeError:
+            ok = not C_LONG_MIN <= size < C_LONG_END  # pywin32's refusal of a non-size
+        except ValueError:
+            ok = C_LONG_MIN <= size < 0
+        except MemoryError:
+            raise AssertionError(f"{label}({target}, {size}): allocated before failing")
+        else:
+            ok = may_succeed and C_LONG_MIN <= size < C_LONG_END
+        finally:
+            if hasattr(h, "Close"):
+                h.Close()
+        assert ok, f"{label}({target}, {size}): unexpected outcome"
+
+
+class _CappedAddressSpace:
+    """Caps RLIMIT_AS a little above what the process maps, for one call (only while the
+    process is single-threaded; otherwise the call runs uncapped)."""
+
+    def __init__(self, props):
+        self.props = props
+
+    def __enter__(self):
+        import resource
+
+        self.before = resource.getrlimit(resource.RLIMIT_AS)
+        status = {}
+        with open("/proc/self/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                status[key] = value.split()
+        self.active = status.get("Threads") == ["1"]
+        if self.active:
+            vm = int(status["VmSize"][0]) * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (vm + CAP_EXTRA, self.before[1]))
+            self.props.capped += 1
+
+    def __exit__(self, *exc):
+        import resource
+
+        if self.active:
+            resource.setrlimit(resource.RLIMIT_AS, self.before)
+        return False
 
 
 class Ref:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 BENCHES = Path(__file__).resolve().parent.parent / "benches"
 EXPECTED = [
-    "ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential",
+    "ReadFile 4 KiB", "WriteFile 4 KiB", "ReadFile 1 MiB sequential", "WriteFile 2 GiB bytearray",
     "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",

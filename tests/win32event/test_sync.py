@@ -147,3 +147,78 @@ def test_bool_arguments_take_ints():
     assert e.WaitForSingleObject(ev, 0) == 0  # manual reset (2 is true)
     with pytest.raises(TypeError):
         e.CreateEvent(None, "yes", 0, None)
+
+
+# ---- wait lists (issue 20, item 4) -------------------------------------------------------------
+# pywin32's MakeHandleList takes a sequence (TypeError "Handles must be a list of integers"
+# otherwise, and for an item that is no handle); WaitForMultipleObjects refuses more than
+# MAXIMUM_WAIT_OBJECTS with ERROR_INVALID_PARAMETER. winfile reads at most 65 items.
+HANDLE_LIST_ERROR = "Handles must be a list of integers"
+
+
+def test_wait_list_must_be_a_sequence_and_endless_iterables_are_not_read():
+    import itertools
+
+    ev = e.CreateEvent(None, 1, 1, None)
+    pulled = []
+
+    def endless():
+        while True:
+            pulled.append(1)
+            yield ev
+
+    for bad in (itertools.repeat(ev), endless(), iter([ev]), {ev}, {ev: 1}, ev, 5, None):
+        with pytest.raises(TypeError, match=HANDLE_LIST_ERROR):
+            e.WaitForMultipleObjects(bad, False, 0)
+        with pytest.raises(TypeError, match=HANDLE_LIST_ERROR):
+            e.WaitForMultipleObjectsEx(bad, False, 0, False)
+    assert pulled == []
+    assert e.WaitForMultipleObjects([ev], False, 0) == e.WAIT_OBJECT_0
+    assert e.WaitForMultipleObjects((ev, ev), False, 0) == e.WAIT_OBJECT_0
+
+
+def test_wait_list_stops_reading_after_maximum_wait_objects():
+    ev = e.CreateEvent(None, 1, 1, None)
+
+    class Endless:
+        """A sequence that claims 10**12 items and answers every index."""
+
+        def __init__(self):
+            self.reads = 0
+
+        def __len__(self):
+            return 10**12
+
+        def __getitem__(self, i):
+            self.reads += 1
+            return ev
+
+    seq = Endless()
+    with pytest.raises(pywintypes.error) as exc:
+        e.WaitForMultipleObjects(seq, False, 0)
+    assert (exc.value.winerror, exc.value.funcname) == (87, "WaitForMultipleObjects")
+    assert seq.reads == e.MAXIMUM_WAIT_OBJECTS
+    assert e.WaitForMultipleObjects([ev] * e.MAXIMUM_WAIT_OBJECTS, False, 0) == e.WAIT_OBJECT_0
+    with pytest.raises(pywintypes.error) as exc:
+        e.WaitForMultipleObjectsEx([ev] * 1000, False, 0, False)
+    assert (exc.value.winerror, exc.value.funcname) == (87, "WaitForMultipleObjectsEx")
+    with pytest.raises(pywintypes.error) as exc:
+        e.WaitForMultipleObjects([], False, 0)
+    assert exc.value.winerror == 87
+
+
+def test_wait_list_items_must_be_handles():
+    ev = e.CreateEvent(None, 1, 1, None)
+    for bad in ([ev, "x"], [ev, 1.5], [ev, int(ev) + 2**64], [None, object()]):
+        with pytest.raises(TypeError, match=HANDLE_LIST_ERROR):
+            e.WaitForMultipleObjects(bad, False, 0)
+    assert e.WaitForMultipleObjects([int(ev)], False, 0) == e.WAIT_OBJECT_0
+
+
+@pytest.mark.parametrize("offset", [2**64, -(2**64)])
+def test_event_functions_refuse_handle_ints_beyond_a_pointer(offset):
+    ev = e.CreateEvent(None, 1, 0, None)
+    for call in (e.SetEvent, e.PulseEvent, lambda v: e.WaitForSingleObject(v, 0)):
+        with pytest.raises(TypeError, match="not a PyHANDLE"):
+            call(int(ev) + offset)
+    assert e.WaitForSingleObject(ev, 0) == e.WAIT_TIMEOUT  # not set through an alias

@@ -241,3 +241,84 @@ def test_file_apis_toggle():
         assert win32file.AreFileApisANSI() == 1
     finally:
         win32file.SetFileApisToANSI()
+
+
+# ---- handle values out of range (issue 20, item 3) -------------------------------------------
+# pywin32 converts an int handle as a pointer (PyWinLong_AsVoidPtr): -2**63 ..= 2**64 - 1,
+# negatives as two's complement; any other int is refused with TypeError ("The object is
+# not a PyHANDLE object"). Never modulo 2**64: int(h) + 2**64 must not reach h.
+NOT_A_HANDLE = "The object is not a PyHANDLE object"
+FSCTL_SET_SPARSE = 0x900C4
+
+HANDLE_CALLS = {
+    "CloseHandle": lambda v: win32file.CloseHandle(v),
+    "GetFileSize": lambda v: win32file.GetFileSize(v),
+    "ReadFile": lambda v: win32file.ReadFile(v, 4),
+    "WriteFile": lambda v: win32file.WriteFile(v, b"zz"),
+    "SetFilePointer": lambda v: win32file.SetFilePointer(v, 5, win32file.FILE_BEGIN),
+    "SetEndOfFile": lambda v: win32file.SetEndOfFile(v),
+    "FlushFileBuffers": lambda v: win32file.FlushFileBuffers(v),
+    "GetFileType": lambda v: win32file.GetFileType(v),
+    "GetFileInformationByHandle": lambda v: win32file.GetFileInformationByHandle(v),
+    "LockFileEx": lambda v: win32file.LockFileEx(v, 3, 0, 1, pywintypes.OVERLAPPED()),
+    "DeviceIoControl": lambda v: win32file.DeviceIoControl(v, FSCTL_SET_SPARSE, None, 0),
+    "_open_osfhandle": lambda v: win32file._open_osfhandle(v, 0),
+    "pywintypes.HANDLE": lambda v: pywintypes.HANDLE(v),
+}
+
+
+@pytest.mark.parametrize("call", sorted(HANDLE_CALLS))
+@pytest.mark.parametrize("offset", [2**64, -(2**64), 2**65, 5 * 2**64, -(2**100)])
+def test_handle_int_beyond_a_pointer_is_type_error_and_leaves_the_handle_alone(fname, call, offset):
+    h = win32file.CreateFile(fname, RW, 0, None, win32file.OPEN_EXISTING, 0, None)
+    try:
+        with pytest.raises(TypeError, match=NOT_A_HANDLE):
+            HANDLE_CALLS[call](int(h) + offset)
+        # The handle is still open, unread, unwritten, unlocked and at offset 0.
+        assert win32file.SetFilePointer(h, 0, win32file.FILE_CURRENT) == 0
+        assert win32file.ReadFile(h, 100) == (0, b"0123456789")
+        win32file.LockFileEx(h, 3, 0, 10, pywintypes.OVERLAPPED())  # nothing else locked it
+    finally:
+        h.Close()
+
+
+def test_handle_int_range_edges(fname):
+    # In range but no handle: ERROR_INVALID_HANDLE; one past either end: TypeError.
+    for v in (2**64 - 1, -(2**63), 2**63, -1 - 0x7FFF):
+        with pytest.raises(pywintypes.error) as e:
+            win32file.GetFileSize(v)
+        assert e.value.winerror == 6
+    for v in (2**64, -(2**63) - 1):
+        with pytest.raises(TypeError, match=NOT_A_HANDLE):
+            win32file.GetFileSize(v)
+    # -1 and 2**64 - 1 are the same value (INVALID_HANDLE_VALUE), as in pywin32.
+    assert pywintypes.HANDLE(-1) == 2**64 - 1 and int(pywintypes.HANDLE(2**64 - 1)) == -1
+    pywintypes.HANDLE(-1).Detach()
+    h = win32file.CreateFile(fname, RW, 0, None, win32file.OPEN_EXISTING, 0, None)
+    try:
+        assert h == int(h) and not (h == int(h) + 1)
+        with pytest.raises(TypeError):
+            h == int(h) + 2**64  # noqa: B015 - pywin32 cannot convert it either
+        assert win32file.GetFileSize(h) == 10
+    finally:
+        h.Close()
+
+
+def test_pointer_sized_values_are_range_checked_not_masked():
+    # Completion keys, OVERLAPPED.Internal/InternalHigh: PyWinLong_AsVoidPtr's range.
+    ol = pywintypes.OVERLAPPED()
+    ol.Internal = 2**64 - 1
+    ol.InternalHigh = -1
+    assert ol.Internal == ol.InternalHigh == 2**64 - 1
+    for attr in ("Internal", "InternalHigh"):
+        with pytest.raises(TypeError, match="pointer-sized"):
+            setattr(ol, attr, 2**64 + 7)
+    assert ol.Internal == 2**64 - 1
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    try:
+        with pytest.raises(TypeError, match="pointer-sized"):
+            win32file.PostQueuedCompletionStatus(port, 1, 2**64 + 1, None)
+        win32file.PostQueuedCompletionStatus(port, 1, 2**64 - 1, None)
+        assert win32file.GetQueuedCompletionStatus(port, 0)[:3] == (0, 1, 2**64 - 1)
+    finally:
+        port.Close()

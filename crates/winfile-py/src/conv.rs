@@ -1,6 +1,7 @@
 //! Argument conversion, in one place: pywin32's rules for DWORDs (masked, negatives
-//! accepted), handles (PyHANDLE, int or None) and path names (str only, as pywin32's
-//! wide API; non-UTF-8 Linux names as surrogateescape).
+//! accepted), pointer-sized values and handles (range-checked, negatives as two's
+//! complement), buffer sizes (a C long) and path names (str only, as pywin32's wide
+//! API; non-UTF-8 Linux names as surrogateescape).
 
 use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -19,15 +20,60 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Dword {
     }
 }
 
-/// A pointer-sized unsigned value converted with a mask (handles, completion keys).
+/// A pointer-sized value (completion keys, OVERLAPPED.Internal, handle values) converted
+/// as pywin32's `PyWinLong_AsVoidPtr`: an int from -2^63 to 2^64-1, negatives taken as
+/// two's complement; anything else, a larger int included, is a TypeError ("Unable to
+/// convert int to pointer-sized value"): never reduced modulo 2^64.
 #[derive(Clone, Copy, Debug)]
 pub struct Qword(pub u64);
 
 impl<'a, 'py> FromPyObject<'a, 'py> for Qword {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        mask_int(&obj, u64::MAX).map(Qword)
+        match pointer_sized(&obj) {
+            Some(v) => Ok(Qword(v)),
+            None => Err(PyTypeError::new_err(format!(
+                "Unable to convert {} to pointer-sized value",
+                obj.get_type().name()?
+            ))),
+        }
     }
+}
+
+/// A 64-bit value taken modulo 2^64 (LARGE_INTEGER arguments the core range-checks).
+#[derive(Clone, Copy, Debug)]
+pub struct Mask64(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Mask64 {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        mask_int(&obj, u64::MAX).map(Mask64)
+    }
+}
+
+/// The value of an int (or an object with `__index__`, which `PyNumber_Long` also takes)
+/// that fits a pointer: -2^63 ..= 2^64-1, negatives as two's complement. None for
+/// anything else, including an `__index__` that raises.
+pub fn pointer_sized(obj: &Bound<'_, PyAny>) -> Option<u64> {
+    let index = if obj.is_instance_of::<PyInt>() {
+        obj.clone()
+    } else if !obj.is_instance_of::<pyo3::types::PyFloat>() && obj.hasattr("__index__").unwrap_or(false) {
+        obj.call_method0("__index__").ok()?
+    } else {
+        return None;
+    };
+    if let Ok(v) = index.extract::<i64>() {
+        return Some(v as u64);
+    }
+    index.extract::<u64>().ok()
+}
+
+/// A buffer size given as an int, converted as pywin32's `PyLong_AsLong` (a C long,
+/// 32 bits on Windows): `None` when the int does not fit, where pywin32 falls back to
+/// treating the argument as a buffer and raises its TypeError. Sizes are therefore
+/// below 2 GiB, and nothing is allocated for a size that could never be valid.
+pub fn c_long_size(obj: &Bound<'_, PyAny>) -> Option<i32> {
+    obj.extract::<i32>().ok()
 }
 
 fn mask_int(obj: &Bound<'_, PyAny>, mask: u64) -> PyResult<u64> {
@@ -49,7 +95,9 @@ fn mask_int(obj: &Bound<'_, PyAny>, mask: u64) -> PyResult<u64> {
     masked.extract::<u64>()
 }
 
-/// A handle argument: a PyHANDLE, an int, or None (0).
+/// A handle argument as pywin32's `PyWinObject_AsHANDLE` takes it: a PyHANDLE, None (0)
+/// or an int that fits a pointer (see [`Qword`]); anything else, an int out of range
+/// included, is a TypeError. `CloseHandle(int(h) + 2**64)` must not close `h`.
 #[derive(Clone, Copy, Debug)]
 pub struct HandleArg(pub winfile::Handle);
 
@@ -62,10 +110,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
         if let Ok(h) = obj.cast::<PyHandle>() {
             return Ok(HandleArg(winfile::Handle::from_raw(h.get().value())));
         }
-        if obj.is_instance_of::<PyInt>() {
-            return mask_int(&obj, u64::MAX).map(|v| HandleArg(winfile::Handle::from_raw(v)));
+        match pointer_sized(&obj) {
+            Some(v) => Ok(HandleArg(winfile::Handle::from_raw(v))),
+            None => Err(PyTypeError::new_err("The object is not a PyHANDLE object")),
         }
-        Err(PyTypeError::new_err("The object is not a PyHANDLE object"))
     }
 }
 

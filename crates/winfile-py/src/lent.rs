@@ -89,3 +89,53 @@ pub fn release_pending(py: Python<'_>) {
         export.release(py);
     }
 }
+
+/// A buffer argument of a synchronous call, exported for the call's duration and seen
+/// as bytes (a read's target, or data to write), with no copy: the same export
+/// `os.write` / `os.readv` use, so the GIL can be released while the call runs. (Other
+/// Python threads may still change the contents meanwhile, as with `os.write`; they
+/// cannot resize or free the memory.)
+pub struct Exported(PyUntypedBuffer);
+
+impl Exported {
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        let len = self.0.len_bytes();
+        if len == 0 {
+            return &[];
+        }
+        // SAFETY: the export keeps `len` bytes at `buf_ptr` allocated and in place while
+        // `self` lives (see the module docs).
+        unsafe { std::slice::from_raw_parts(self.0.buf_ptr().cast::<u8>(), len) }
+    }
+
+    /// The bytes, to be written; only for exports made by [`exported_mut`].
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        let len = self.0.len_bytes();
+        if len == 0 || self.0.readonly() {
+            return &mut [];
+        }
+        // SAFETY: as `as_slice`; the export is writable, and `&mut self` makes this the
+        // only slice made from it.
+        unsafe { std::slice::from_raw_parts_mut(self.0.buf_ptr().cast::<u8>(), len) }
+    }
+}
+
+/// Exports any contiguous buffer (bytes, bytearray, memoryview, array) to be read.
+pub fn exported(obj: &Bound<'_, PyAny>) -> PyResult<Exported> {
+    match export(obj) {
+        Some(e) => Ok(Exported(e)),
+        None => {
+            let t = obj.get_type().name()?;
+            Err(PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")))
+        }
+    }
+}
+
+/// Exports a writable contiguous buffer; `TypeError(message)` for anything else.
+pub fn exported_mut(obj: &Bound<'_, PyAny>, message: &'static str) -> PyResult<Exported> {
+    match export(obj) {
+        Some(e) if !e.readonly() => Ok(Exported(e)),
+        _ => Err(PyTypeError::new_err(message)),
+    }
+}

@@ -3,7 +3,10 @@
 use crate::conv::{Dword, Flag, HandleArg, PathArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::{new_handle, PyHandle};
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::time::Duration;
 use winfile::sync;
 
@@ -172,8 +175,28 @@ fn wait_for_single_object_ex(py: Python<'_>, hHandle: HandleArg, milliseconds: D
     wait(py, &[hHandle.0], false, milliseconds, "WaitForSingleObjectEx")
 }
 
-fn handle_list(list: &Bound<'_, PyAny>) -> PyResult<Vec<winfile::Handle>> {
-    list.try_iter()?.map(|item| item?.extract::<HandleArg>().map(|h| h.0)).collect()
+/// The handles of a wait list, read as pywin32's MakeHandleList does: a sequence
+/// (`PySequence_Check`: a list, a tuple, any object whose type has `__getitem__`, dicts
+/// excepted; an iterator or a set is a TypeError), each item a handle. At most
+/// MAXIMUM_WAIT_OBJECTS items are read: a longer list fails with ERROR_INVALID_PARAMETER
+/// (what WaitForMultipleObjects answers) as soon as item 65 exists, so neither an endless
+/// `__getitem__` nor a lying `__len__` is read further.
+fn handle_list(list: &Bound<'_, PyAny>, func: &'static str) -> PyResult<Vec<winfile::Handle>> {
+    let not_handles = || PyTypeError::new_err("Handles must be a list of integers");
+    // PySequence_Check: the type has item access and is not a dict.
+    if list.is_instance_of::<PyDict>() || !list.get_type().hasattr(intern!(list.py(), "__getitem__"))? {
+        return Err(not_handles());
+    }
+    let len = list.len()?;
+    let mut handles = Vec::with_capacity(len.min(sync::MAXIMUM_WAIT_OBJECTS));
+    for i in 0..len {
+        if handles.len() == sync::MAXIMUM_WAIT_OBJECTS {
+            return Err(PyWinError::new(winfile::Win32Error::INVALID_PARAMETER, func).into());
+        }
+        let item = list.get_item(i)?;
+        handles.push(item.extract::<HandleArg>().map_err(|_| not_handles())?.0);
+    }
+    Ok(handles)
 }
 
 /// WaitForMultipleObjects(handlelist, bWaitAll, milliseconds, /) -> WAIT_*
@@ -181,7 +204,7 @@ fn handle_list(list: &Bound<'_, PyAny>) -> PyResult<Vec<winfile::Handle>> {
 #[pyo3(name = "WaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, /))]
 #[allow(non_snake_case)]
 fn wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword) -> PyResult<u32> {
-    let handles = handle_list(handlelist)?;
+    let handles = handle_list(handlelist, "WaitForMultipleObjects")?;
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjects")
 }
 
@@ -191,7 +214,7 @@ fn wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWai
 #[allow(non_snake_case)]
 fn wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, bAlertable: Flag) -> PyResult<u32> {
     let _ = bAlertable;
-    let handles = handle_list(handlelist)?;
+    let handles = handle_list(handlelist, "WaitForMultipleObjectsEx")?;
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjectsEx")
 }
 

@@ -15,14 +15,10 @@ fn bad_operand<T>() -> PyResult<T> {
 }
 
 /// An int as a pointer-sized value, as pywin32's `PyWinLong_AsVoidPtr` converts it
-/// (PyWinTypesmodule.cpp): signed 64-bit first, then unsigned 64-bit; anything wider
-/// is a TypeError.
+/// (PyWinTypesmodule.cpp; see `conv::pointer_sized`); anything wider is a TypeError.
 fn int_as_pointer(int: &Bound<'_, PyAny>, type_name: &str) -> PyResult<u64> {
-    if let Ok(v) = int.extract::<i64>() {
-        return Ok(v as u64);
-    }
-    int.extract::<u64>()
-        .map_err(|_| PyTypeError::new_err(format!("Unable to convert {type_name} to pointer-sized value")))
+    crate::conv::pointer_sized(int)
+        .ok_or_else(|| PyTypeError::new_err(format!("Unable to convert {type_name} to pointer-sized value")))
 }
 
 /// A handle value converted as pywin32's `PyWinObject_AsHANDLE` does (PyHANDLE.cpp):

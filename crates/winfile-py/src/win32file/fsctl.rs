@@ -1,9 +1,9 @@
 //! DeviceIoControl.
 
-use crate::conv::{Dword, HandleArg};
+use crate::conv::{c_long_size, Dword, HandleArg};
 use crate::error::IntoPy;
 use crate::pywintypes::PyOverlapped;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PySlice};
 
@@ -19,35 +19,38 @@ fn device_io_control<'py>(
     OutBuffer: Bound<'py, PyAny>,
     Overlapped: Option<Bound<'py, PyOverlapped>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let input: Vec<u8> = match InBuffer.filter(|b| !b.is_none()) {
-        Some(b) => super::io::data_view(&b)?.as_bytes().to_vec(),
-        None => Vec::new(),
+    // The input is lent when it is bytes; of another buffer only the bytes the code
+    // reads are copied (a huge input is never copied whole).
+    let input = match InBuffer.filter(|b| !b.is_none()) {
+        Some(b) => Some(super::io::data_prefix(&b, winfile::fsctl::input_needed(IoControlCode.0))?),
+        None => None,
+    };
+    let not_out_buffer = || {
+        let t = OutBuffer.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        PyTypeError::new_err(format!("OutBuffer must be either a buffer size or writeable buffer object, not {t}"))
     };
     let (out_len, target) = if OutBuffer.is_instance_of::<PyInt>() {
-        (super::io::buffer_size(&OutBuffer)?, None)
+        // pywin32 reads a size as a C long: a larger int is no size there (TypeError),
+        // so no output of 2 GiB or more is ever asked for. The core builds its output
+        // as it goes, at most out_len bytes; nothing is allocated here before the call.
+        let n = c_long_size(&OutBuffer).ok_or_else(not_out_buffer)?;
+        (usize::try_from(n).map_err(|_| PyValueError::new_err("the buffer size must not be negative"))?, None)
     } else {
-        let view = super::io::writable_view(&OutBuffer).map_err(|_| {
-            let t = OutBuffer.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-            PyTypeError::new_err(format!("OutBuffer must be either a buffer size or writeable buffer object, not {t}"))
-        })?;
-        (view.len()?, Some(view))
+        let target = crate::lent::exported_mut(&OutBuffer, "").map_err(|_| not_out_buffer())?;
+        (target.as_slice().len(), Some(target))
     };
+    let input: &[u8] = input.as_ref().map_or(&[], |b| b.as_bytes());
     let (h, code) = (Device.0, IoControlCode.0);
-    let out = py.detach(|| winfile::fsctl::device_io_control(h, code, &input, out_len)).py_api("DeviceIoControl")?;
+    let out = py.detach(|| winfile::fsctl::device_io_control(h, code, input, out_len)).py_api("DeviceIoControl")?;
     let n = out.len();
     if let Some(ol) = &Overlapped {
         // The call completes before returning: the OVERLAPPED says so, its event is set.
         let ol = ol.borrow();
-        ol.inner.set_internal(0);
-        ol.inner.set_internal_high(n as u64);
-        let ev = ol.event_handle(py);
-        if ev.raw() != 0 {
-            let _ = winfile::sync::set_event(winfile::Handle::from_raw(ev.raw() & !1));
-        }
+        winfile::overlapped::complete_now(&ol.inner, ol.event_handle(py), n);
     }
     match target {
-        Some(view) => {
-            view.set_item(PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &out))?;
+        Some(mut target) => {
+            target.as_mut_slice()[..n].copy_from_slice(&out[..n]);
             if n == out_len {
                 Ok(OutBuffer)
             } else {
@@ -55,9 +58,14 @@ fn device_io_control<'py>(
             }
         }
         None if Overlapped.is_some() => {
-            let mut full = out;
-            full.resize(out_len, 0);
-            Ok(PyMemoryView::from(&PyByteArray::new(py, &full))?.into_any())
+            // pywin32 returns a writable buffer of the size asked for: allocated once,
+            // after the call succeeded, the output at its start.
+            let full = PyByteArray::new_with(py, out_len, |all| {
+                let k = n.min(all.len()); // the core never returns more than out_len
+                all[..k].copy_from_slice(&out[..k]);
+                Ok(())
+            })?;
+            Ok(PyMemoryView::from(&full)?.into_any())
         }
         None => Ok(PyBytes::new(py, &out).into_any()),
     }

@@ -2,28 +2,14 @@
 //! GetFileType, AllocateReadBuffer.
 
 use crate::buffer::new_bytes_filled;
-use crate::conv::{Dword, HandleArg};
+use crate::conv::{c_long_size, Dword, HandleArg};
 use crate::error::IntoPy;
 use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyInt, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyInt, PyTuple};
 
-
-/// A writable buffer argument, seen as a flat byte memoryview.
-pub(super) fn writable_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let err = || PyTypeError::new_err("Second param must be an integer or writeable buffer object");
-    if obj.is_instance_of::<PyString>() {
-        return Err(err());
-    }
-    let py = obj.py();
-    let mv = py.import("builtins")?.getattr("memoryview")?.call1((obj,)).map_err(|_| err())?;
-    if mv.getattr("readonly")?.is_truthy()? {
-        return Err(err());
-    }
-    mv.call_method1("cast", ("B",))
-}
 
 /// The bytes of a WriteFile data argument: only the buffer protocol is accepted
 /// (bytes(12) or bytes([1, 2]) would invent data).
@@ -39,11 +25,28 @@ pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
 }
 
-/// An int buffer size (ValueError when negative).
+/// The first `max` bytes (at most) of a buffer argument, with [`data_view`]'s type rules;
+/// `bytes` are lent whole, other buffers copied only as far as `max`.
+pub(super) fn data_prefix<'py>(data: &Bound<'py, PyAny>, max: usize) -> PyResult<Bound<'py, PyBytes>> {
+    if data.is_instance_of::<PyBytes>() {
+        return data_view(data);
+    }
+    let all = crate::lent::exported(data)?;
+    let bytes = all.as_slice();
+    Ok(PyBytes::new(data.py(), &bytes[..bytes.len().min(max)]))
+}
+
+/// A ReadFile buffer size: an int that fits a C long, as pywin32 reads it (a larger one
+/// is not a size there, and gets its TypeError); ValueError when negative.
 pub(super) fn buffer_size(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let n: i64 = obj.extract()?;
+    let n = c_long_size(obj)
+        .ok_or_else(|| PyTypeError::new_err("Second param must be an integer or writeable buffer object"))?;
     usize::try_from(n).map_err(|_| PyValueError::new_err("the buffer size must not be negative"))
 }
+
+/// Reads of more than this many bytes check the handle before their result is
+/// allocated (smaller ones allocate first: an extra handle lookup would cost more).
+const CHECK_BEFORE_ALLOCATING: usize = 1 << 20;
 
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]
@@ -66,18 +69,18 @@ fn read_file<'py>(
         // noise), while even a regular file's read can block (page-cache miss, NFS or
         // FUSE, where the lock probe before it is a round trip too).
         let len = buffer_size(buffer_or_bufSize)?;
+        if len > CHECK_BEFORE_ALLOCATING {
+            winfile::io::check_read_file(h, len, None).py_api("ReadFile")?;
+        }
         let data = new_bytes_filled(py, len, |buf| Ok(blocking(py, "ReadFile", || winfile::io::read_file_uninit(h, buf))?))?;
         return Ok((0, data.into_any()));
     }
-    // Into the caller's buffer, then a copy of what was read is returned (pywin32 gives
-    // a new object of the bytes read).
-    let view = writable_view(buffer_or_bufSize)?;
-    let len = view.len()?;
-    let mut buf = crate::buffer::zeroed_vec(len)?;
-    let n = blocking(py, "ReadFile", || winfile::io::read_file(h, &mut buf))?;
-    buf.truncate(n);
-    view.set_item(pyo3::types::PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &buf))?;
-    Ok((0, PyBytes::new(py, &buf).into_any()))
+    // Into the caller's buffer itself; a copy of what was read is returned (pywin32
+    // gives a new object of the bytes read).
+    let mut target = crate::lent::exported_mut(buffer_or_bufSize, "Second param must be an integer or writeable buffer object")?;
+    let buf = target.as_mut_slice();
+    let n = blocking(py, "ReadFile", || winfile::io::read_file(h, buf))?;
+    Ok((0, PyBytes::new(py, &target.as_slice()[..n]).into_any()))
 }
 
 /// WriteFile(hFile, data, ol=None, /) -> (rc, nBytesWritten)
@@ -94,8 +97,9 @@ fn write_file(
     if let Some(ol) = &ol {
         return super::overlapped::write(h, data, ol);
     }
-    let bytes = data_view(data)?;
-    let bytes = bytes.as_bytes();
+    // Written from the caller's buffer itself, with the GIL released (as os.write).
+    let data = crate::lent::exported(data)?;
+    let bytes = data.as_slice();
     let n = blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))?;
     Ok((0, n))
 }
@@ -152,7 +156,8 @@ fn get_file_type(hFile: HandleArg) -> u32 {
 #[pyfunction]
 #[pyo3(name = "AllocateReadBuffer", signature = (bufSize, /))]
 #[allow(non_snake_case)]
-fn allocate_read_buffer<'py>(py: Python<'py>, bufSize: i64) -> PyResult<Bound<'py, PyAny>> {
+fn allocate_read_buffer<'py>(py: Python<'py>, bufSize: i32) -> PyResult<Bound<'py, PyAny>> {
+    // An int as pywin32's "i" format takes it: OverflowError beyond a C int.
     let n = usize::try_from(bufSize).map_err(|_| PyValueError::new_err("The size must be positive"))?;
     let ba = py.import("builtins")?.getattr("bytearray")?.call1((n,))?;
     py.import("builtins")?.getattr("memoryview")?.call1((ba,))

@@ -23,6 +23,17 @@ fn i64_at(buf: &[u8], at: usize) -> Option<i64> {
     buf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(i64::from_le_bytes)
 }
 
+/// How many bytes of its input buffer `code` reads at most (0 for codes without input
+/// and codes not implemented): the bindings pass no more than that, so a huge input
+/// buffer is never copied for a call that reads 16 bytes of it, or none.
+pub fn input_needed(code: u32) -> usize {
+    match code {
+        FSCTL_SET_SPARSE => 1,
+        FSCTL_SET_ZERO_DATA | FSCTL_QUERY_ALLOCATED_RANGES => 16,
+        _ => 0,
+    }
+}
+
 /// `DeviceIoControl`—runs `code` on the handle with `input`; returns the output bytes
 /// (at most `out_len`; ERROR_MORE_DATA when a reparse point does not fit, with nothing
 /// returned, ERROR_INSUFFICIENT_BUFFER when not even one record fits).

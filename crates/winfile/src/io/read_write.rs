@@ -204,6 +204,24 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     read_some(&file, buf, None).api(API)
 }
 
+/// The checks `ReadFile` makes before reading `len` bytes (at the file pointer, or at
+/// `offset`), without reading: the bindings run them before allocating a large result,
+/// so a call that cannot succeed (a bad handle, no read access, a directory) allocates
+/// nothing.
+///
+/// # Linux mechanism
+/// The handle table lookup and the handle's access and flags; lseek(2) only for an
+/// unbuffered handle's alignment rule.
+pub fn check_read_file(h: Handle, len: usize, offset: Option<u64>) -> Result<()> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    check_read(&file, API)?;
+    if offset.is_none() {
+        check_positional(&file, API)?;
+    }
+    check_alignment(&file, len, offset, API)
+}
+
 /// `ReadFile` into a buffer that need not be initialised (the bindings read straight
 /// into a new Python `bytes`); returns `n`, and the first `n` bytes of `buf` are then
 /// initialised. Otherwise the same as [`read_file`].

@@ -69,11 +69,6 @@ impl Extension for IoState {
     }
 }
 
-/// Whether `h` is a file handle opened with FILE_FLAG_OVERLAPPED.
-pub fn is_overlapped_handle(h: Handle) -> bool {
-    handle::get::<File>(h).is_ok_and(|f| f.flags() & FILE_FLAG_OVERLAPPED != 0)
-}
-
 /// The event of an OVERLAPPED's `hEvent` (its low bit, which only keeps the packet
 /// from the port, aside); ERROR_INVALID_HANDLE for a value that is not an event.
 fn event_of(h: Handle, api: &'static str) -> Result<Option<Arc<Event>>> {
@@ -141,10 +136,26 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
 /// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
 /// Internal 0, InternalHigh `bytes`, then its event is set. No port: only overlapped
 /// handles queue packets.
-fn complete_now(c: &Checked, bytes: usize) {
+fn complete_checked(c: &Checked, bytes: usize) {
     hub::signal(|g| {
         c.submit.ol.finish_locked(g, Win32Error::SUCCESS, bytes);
         if let Some(ev) = &c.event {
+            ev.set_locked(g);
+        }
+    });
+}
+
+/// An operation that finished before returning (DeviceIoControl, ...) with an
+/// OVERLAPPED: Internal 0, InternalHigh `bytes`, then the event of `event` (hEvent, its
+/// low bit aside) is set; an `event` that is no event is ignored.
+///
+/// # Linux mechanism
+/// The OVERLAPPED's completion state under the wait hub.
+pub fn complete_now(ol: &Overlapped, event: Handle, bytes: usize) {
+    let event = event_of(event, "").ok().flatten();
+    hub::signal(|g| {
+        ol.finish_locked(g, Win32Error::SUCCESS, bytes);
+        if let Some(ev) = &event {
             ev.set_locked(g);
         }
     });
@@ -172,7 +183,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
             }
             n
         };
-        complete_now(&c, n);
+        complete_checked(&c, n);
         return Ok(Issued::Completed(n));
     }
     crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
@@ -222,7 +233,7 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
     let c = check(h, s, API)?;
     if c.file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         lock_file_ex(h, flags, offset, len)?;
-        complete_now(&c, 0);
+        complete_checked(&c, 0);
         return Ok(Issued::Completed(0));
     }
     let attempt = move || lock_file_ex(h, flags | LOCKFILE_FAIL_IMMEDIATELY, offset, len);
