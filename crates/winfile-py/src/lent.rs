@@ -59,6 +59,22 @@ fn export(obj: &Bound<'_, PyAny>) -> Option<PyUntypedBuffer> {
     export.is_c_contiguous().then_some(export)
 }
 
+/// Data to be written: the buffer's own export when it is contiguous, else (a strided
+/// memoryview) a `bytes` copy of its contents, exported in turn.
+fn export_data(obj: &Bound<'_, PyAny>) -> PyResult<PyUntypedBuffer> {
+    if let Some(e) = export(obj) {
+        return Ok(e);
+    }
+    let not_buffer = || match obj.get_type().name() {
+        Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
+        Err(e) => e,
+    };
+    let py = obj.py();
+    let view = py.import("builtins")?.getattr("memoryview")?.call1((obj,)).map_err(|_| not_buffer())?;
+    let copy = view.call_method0("tobytes")?;
+    export(&copy).ok_or_else(not_buffer)
+}
+
 /// Lends a writable, contiguous buffer (a read's target); `TypeError(message)` for
 /// anything else, as pywin32's buffer conversion does.
 pub fn writable(obj: &Bound<'_, PyAny>, message: &'static str) -> PyResult<Lent> {
@@ -68,15 +84,9 @@ pub fn writable(obj: &Bound<'_, PyAny>, message: &'static str) -> PyResult<Lent>
     }
 }
 
-/// Lends a contiguous buffer to be written out (bytes, bytearray, memoryview, array).
+/// Lends a buffer to be written out (bytes, bytearray, memoryview, array).
 pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
-    match export(obj) {
-        Some(e) => Ok(Lent::new(Pinned { export: Some(e), writable: false })),
-        None => {
-            let t = obj.get_type().name()?;
-            Err(PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")))
-        }
-    }
+    Ok(Lent::new(Pinned { export: Some(export_data(obj)?), writable: false }))
 }
 
 /// Releases the exports of operations that ended (with the GIL held).
@@ -121,15 +131,9 @@ impl Exported {
     }
 }
 
-/// Exports any contiguous buffer (bytes, bytearray, memoryview, array) to be read.
+/// Exports any buffer (bytes, bytearray, memoryview, array) to be read.
 pub fn exported(obj: &Bound<'_, PyAny>) -> PyResult<Exported> {
-    match export(obj) {
-        Some(e) => Ok(Exported(e)),
-        None => {
-            let t = obj.get_type().name()?;
-            Err(PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")))
-        }
-    }
+    export_data(obj).map(Exported)
 }
 
 /// Exports a writable contiguous buffer; `TypeError(message)` for anything else.

@@ -44,18 +44,14 @@ fn ulong_member(v: &Bound<'_, PyAny>) -> PyResult<u32> {
     }
 }
 
-/// A pointer-sized member (Internal, InternalHigh: `PyWinLong_AsULONG_PTR`): any int
-/// that fits 64 bits signed or unsigned.
+/// A pointer-sized member (Internal, InternalHigh: `PyWinLong_AsULONG_PTR`, which is
+/// `PyWinLong_AsVoidPtr`): any int that fits 64 bits signed or unsigned, else its
+/// TypeError (see `conv::pointer_sized`).
 fn ulong_ptr_member(v: &Bound<'_, PyAny>) -> PyResult<u64> {
-    if !v.is_instance_of::<PyInt>() && !v.hasattr("__index__")? {
-        return Err(PyTypeError::new_err(format!(
-            "Unable to convert {} to pointer-sized value",
-            v.get_type().name()?
-        )));
+    match crate::conv::pointer_sized(v) {
+        Some(n) => Ok(n),
+        None => Err(PyTypeError::new_err(format!("Unable to convert {} to pointer-sized value", v.get_type().name()?))),
     }
-    v.extract::<i64>().map(|n| n as u64).or_else(|_| v.extract::<u64>()).map_err(|_| {
-        PyOverflowError::new_err("Python int too large to convert to a pointer-sized value")
-    })
 }
 
 /// pywin32's PyOVERLAPPED.

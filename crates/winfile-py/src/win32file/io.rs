@@ -46,7 +46,7 @@ pub(super) fn buffer_size(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
 
 /// Reads of more than this many bytes check the handle before their result is
 /// allocated (smaller ones allocate first: an extra handle lookup would cost more).
-const CHECK_BEFORE_ALLOCATING: usize = 1 << 20;
+pub(super) const CHECK_BEFORE_ALLOCATING: usize = 1 << 20;
 
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]

@@ -34,7 +34,11 @@ pub(super) fn read<'py>(h: Handle, buffer_or_size: &Bound<'py, PyAny>, ol: &Boun
     let py = buffer_or_size.py();
     let (target, result) = if buffer_or_size.is_instance_of::<PyInt>() {
         let len = super::io::buffer_size(buffer_or_size)?;
-        let ba = PyByteArray::new(py, &crate::buffer::zeroed_vec(len)?);
+        if len > super::io::CHECK_BEFORE_ALLOCATING {
+            // A call that cannot succeed allocates nothing.
+            winfile::io::check_read_file(h, len, Some(ol.borrow().offset64())).py_api("ReadFile")?;
+        }
+        let ba = PyByteArray::new_with(py, len, |_| Ok(()))?; // zeroed, allocated once
         let mv = PyMemoryView::from(&ba)?.into_any();
         (ba.into_any(), mv)
     } else {
