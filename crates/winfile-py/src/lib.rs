@@ -6,6 +6,7 @@ mod buffer;
 mod conv;
 mod engine;
 mod error;
+mod paths;
 mod pywintypes;
 mod win32event;
 mod win32file;
@@ -26,5 +27,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     win32event::register(&w32e)?;
     m.add_submodule(&w32e)?;
     engine::register(m)?;
+    paths::register(m)?;
     Ok(())
 }
