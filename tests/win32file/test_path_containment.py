@@ -206,3 +206,47 @@ def test_property_catches_an_escape(tmp_path, monkeypatch):
     ok, report = harness.launch(300, derandomize=True, timeout=120)
     assert not ok
     assert "resolves outside its root" in report, report
+
+
+def test_rename_relative_to_a_directory_handle_stays_in_it(jail):
+    # FileRenameInfo with RootDirectory: an NT path relative to that directory, never
+    # normalised, so `..` and `/` are invalid names (123) and nothing leaves the drive.
+    jail_dir, secret = jail
+    (jail_dir / "sub" / "f.txt").write_bytes(b"f")
+    d = open_(r"Q:\sub")
+    h = win32file.CreateFile(r"Q:\sub\f.txt", win32con.GENERIC_READ | win32con.DELETE, 7, None,
+                             win32con.OPEN_EXISTING, 0, None)
+    try:
+        for name in (r"..\..\moved.txt", "../../moved.txt", r"x\..\..\moved.txt", r".\moved.txt",
+                     r"a\\b", "a/b"):
+            info = {"ReplaceIfExists": True, "RootDirectory": d, "FileName": name}
+            with pytest.raises(pywintypes.error) as e:
+                win32file.SetFileInformationByHandle(h, win32file.FileRenameInfo, info)
+            assert e.value.winerror == 123, name
+        assert not (jail_dir.parent / "moved.txt").exists()
+        info = {"ReplaceIfExists": False, "RootDirectory": d, "FileName": "g.txt"}
+        win32file.SetFileInformationByHandle(h, win32file.FileRenameInfo, info)
+        assert (jail_dir / "sub" / "g.txt").read_bytes() == b"f"
+    finally:
+        h.Close()
+        d.Close()
+
+
+def test_find_dots_at_a_drive_root_name_nothing(jail):
+    # The Linux parent of a drive's root is outside the drive: not an entry of Q:\.
+    jail_dir, _ = jail
+    for spec in (r"Q:\..", r"Q:\."):
+        assert win32file.FindFilesW(spec) == [], spec
+    assert [f[8] for f in win32file.FindFilesW(r"Q:\sub")] == ["sub"]
+
+
+def test_move_respelling_never_takes_dots(jail):
+    # MoveFile of a name onto itself in another case renames to the spelling given; a
+    # last component `..` or trimmed dots is no spelling of the name.
+    jail_dir, _ = jail
+    (jail_dir / "Sub2").mkdir()
+    win32file.MoveFile(r"Q:\Sub2", r"Q:\SUB2\x\..")
+    assert sorted(os.listdir(jail_dir.parent)) == ["jail", "run", "secret.txt"]
+    assert "SUB2" in os.listdir(jail_dir)
+    win32file.MoveFile(r"Q:\SUB2", r"Q:\sub2. .")
+    assert "sub2" in os.listdir(jail_dir)

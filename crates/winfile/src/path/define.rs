@@ -238,9 +238,11 @@ impl TableLock {
 /// removing a per-user table (configuration) entry → 5.
 ///
 /// # Linux mechanism
-/// Symlinks in `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`),
-/// replaced atomically with rename(2); the definition stack in a side file under
-/// flock(2).
+/// Symlinks in `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback
+/// `${TMPDIR:-/tmp}/winfile-<uid>`, or a private directory under the user's cache when
+/// another user holds that name; see `path/runtime.rs`), replaced atomically with
+/// rename(2); the definition stack in a side file under flock(2). Errors also: no
+/// private runtime directory can be made → 5.
 #[doc(alias = "DefineDosDeviceW")]
 pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result<(), Win32Error> {
     let key = key_of(name)?;
