@@ -10,8 +10,9 @@
 //!
 //! `<runtime>` is `$XDG_RUNTIME_DIR`, or `${TMPDIR:-/tmp}/winfile-<uid>` (mode 0700,
 //! owned by the user) when it is unset, or a private directory in the user's cache
-//! directory when another user holds that name (see `path/runtime.rs`). The per-user table (`$XDG_CONFIG_HOME`) holds the
-//! "system" definitions at the bottom of each stack; DefineDosDevice never edits it.
+//! directory when another user holds that name (see `path/runtime.rs`). The per-user
+//! table (`$XDG_CONFIG_HOME`) holds the "system" definitions at the bottom of each
+//! stack; DefineDosDevice never edits it.
 //!
 //! Targets as `QueryDosDevice` reports them:
 //! - a definition made without `DDD_RAW_TARGET_PATH`: `\??\` + the full path given
@@ -24,7 +25,7 @@
 //! - a table entry: `\Device\HarddiskVolumeN` when it is the root of a mount, else
 //!   `\??\<linux path>`; `NUL` is `\Device\Null`.
 
-use super::dosdev::{user_table_dir, DosDevices};
+use super::dosdev::{readable_user_table, DosDevices};
 use super::runtime::{self, DirState};
 use super::full::full_path_name;
 use super::parse;
@@ -56,7 +57,8 @@ struct Definition {
 /// `path/runtime.rs`): anything else is refused with `ERROR_ACCESS_DENIED` and never
 /// read, written or followed.
 fn runtime_dirs(create: bool) -> Result<(PathBuf, PathBuf), Win32Error> {
-    let base = runtime::runtime_base(create).ok_or(if create { Win32Error::ACCESS_DENIED } else { Win32Error::PATH_NOT_FOUND })?;
+    let none = if create { Win32Error::ACCESS_DENIED } else { Win32Error::PATH_NOT_FOUND };
+    let base = runtime::runtime_base(create).ok_or(none)?;
     let dir = base.join("winfile");
     let table = dir.join("dosdevices");
     for d in [&dir, &table, &dir.join("dosdevices.stack")] {
@@ -271,7 +273,7 @@ pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result
         stack.push(def);
     } else {
         if stack.is_empty() {
-            let configured = user_table_dir().is_some_and(|d| fs::symlink_metadata(d.join(&key)).is_ok());
+            let configured = readable_user_table().is_some_and(|d| fs::symlink_metadata(d.join(&key)).is_ok());
             return Err(if configured { Win32Error::ACCESS_DENIED } else { Win32Error::FILE_NOT_FOUND });
         }
         let idx = match target {
@@ -350,7 +352,7 @@ fn query_one(name: &str) -> Result<Vec<String>, Win32Error> {
         }
         out.extend(stack.iter().rev().map(|d| d.nt.clone()));
     }
-    let config = user_table_dir().map(|d| DosDevices::with_dirs(vec![d]));
+    let config = readable_user_table().map(|d| DosDevices::with_dirs(vec![d]));
     match config.as_ref().and_then(|c| c.entry(&key)) {
         Some(linux) => out.push(nt_of_linux(&linux)),
         None if key == "z:" => out.push(nt_of_linux(Path::new("/"))),

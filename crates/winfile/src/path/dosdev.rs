@@ -51,9 +51,8 @@ pub fn user_table_dir() -> Option<PathBuf> {
 }
 
 /// The per-user table to read: only one owned by the user (or root) that not everyone
-/// may write (`sudo -E` keeps the invoking user's `$HOME`, whose table root must not
-/// trust).
-fn readable_user_table() -> Option<PathBuf> {
+/// may write (`sudo -E` keeps the invoking user's `$HOME`, a table root must not trust).
+pub(super) fn readable_user_table() -> Option<PathBuf> {
     user_table_dir().filter(|d| runtime::trusted_config_dir(d))
 }
 

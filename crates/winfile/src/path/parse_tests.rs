@@ -179,7 +179,15 @@ fn verbatim_paths_keep_slashes_and_dots_as_names() {
     let p = parse(r"\\?\C:\a/..\b").unwrap();
     assert_eq!((p.root.clone(), p.parts.clone()), (Root::Drive('C'), v(&["a/..", "b"])));
     assert_eq!(validate(&p), Err(Win32Error::INVALID_NAME));
-    for input in [r"\??\C:\..", r"\\?\C:\..\x", r"\\?\UNC\srv\..\x", r"\\?\UNC\..\..\x", r"\\?\unix\..\etc", r"\\?\..", r"\\?\Volume{1}\.."] {
+    for input in [
+        r"\??\C:\..",
+        r"\\?\C:\..\x",
+        r"\\?\UNC\srv\..\x",
+        r"\\?\UNC\..\..\x",
+        r"\\?\unix\..\etc",
+        r"\\?\..",
+        r"\\?\Volume{1}\..",
+    ] {
         assert_eq!(parse(input), Err(Win32Error::INVALID_NAME), "{input}");
     }
     let p = parse(r"\\?\UNC\srv/x\share").unwrap();
