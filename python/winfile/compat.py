@@ -191,7 +191,7 @@ ENTRIES = [
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
     Entry("CreateSymbolicLink", PARTIAL, "symlinkat(2), the target converted to a Linux path.",
-          "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`); absolute ones (`C:\\x`, `\\x`) "
+          "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`), `..` never climbing above the link's drive root (as Windows resolves them); absolute ones (`C:\\x`, `\\x`) "
           "through the drive table. SYMBOLIC_LINK_FLAG_DIRECTORY and ALLOW_UNPRIVILEGED_CREATE are accepted (Linux links are "
           "untyped and need no privilege; the directory flag is not stored). " + _TX),
     # -- Copy, move, replace with progress ------------------------------------------

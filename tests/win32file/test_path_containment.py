@@ -250,3 +250,23 @@ def test_move_respelling_never_takes_dots(jail):
     assert "SUB2" in os.listdir(jail_dir)
     win32file.MoveFile(r"Q:\SUB2", r"Q:\sub2. .")
     assert "sub2" in os.listdir(jail_dir)
+
+
+def test_relative_symlink_targets_stop_at_the_drive_root(jail):
+    # Windows resolves a relative link target from the link's directory and `..` stops
+    # at the volume root; the Linux link text drops the `..` that would climb higher.
+    jail_dir, secret = jail
+    win32file.CreateSymbolicLink(r"Q:\sub\up", r"..\..\..\..\inside.txt", 0)
+    assert os.readlink(jail_dir / "sub" / "up") == "../inside.txt"
+    win32file.CreateSymbolicLink(r"Q:\sub\out", r"..\..\secret.txt", 0)
+    assert os.readlink(jail_dir / "sub" / "out") == "../secret.txt"
+    with pytest.raises(pywintypes.error) as e:
+        open_(r"Q:\sub\out")
+    assert e.value.winerror == 2
+    win32file.CreateSymbolicLink(r"Q:\sub\side", r"x\..\..\sub\.\f", 0)
+    assert os.readlink(jail_dir / "sub" / "side") == "../sub/f"
+    h = open_(r"Q:\sub\up")
+    try:
+        assert win32file.ReadFile(h, 100)[1] == b"inside"
+    finally:
+        h.Close()
