@@ -5,7 +5,8 @@
 //! 1. `$XDG_RUNTIME_DIR` (when absolute);
 //! 2. `${TMPDIR:-/tmp}/winfile-<euid>`, created mode 0700 when missing;
 //! 3. `${XDG_CACHE_HOME:-$HOME/.cache}/winfile/runtime-<boot id>`, a private location
-//!    used when another user has taken the name in 2 (per boot, as /tmp is).
+//!    used when another user has taken the name in 2, or it cannot be made (per boot,
+//!    as /tmp is).
 //!
 //! A base is usable only if it is a directory owned by the effective user and writable
 //! by nobody else; in the shared temporary directory it must also not be a symlink
@@ -102,11 +103,14 @@ fn tmp_base() -> PathBuf {
 fn private_base() -> Option<(PathBuf, PathBuf)> {
     let cache = absolute_var("XDG_CACHE_HOME")
         .or_else(|| absolute_var("HOME").map(|h| h.join(".cache")))?;
-    let boot = fs::read_to_string("/proc/sys/kernel/random/boot_id")
-        .map(|s| s.trim().to_string())
-        .ok()
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
-        .unwrap_or_else(|| "0".into());
+    static BOOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let boot = BOOT.get_or_init(|| {
+        fs::read_to_string("/proc/sys/kernel/random/boot_id")
+            .map(|s| s.trim().to_string())
+            .ok()
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+            .unwrap_or_else(|| "0".into())
+    });
     let parent = cache.join("winfile");
     Some((parent.clone(), parent.join(format!("runtime-{boot}"))))
 }
@@ -131,13 +135,15 @@ pub fn runtime_base(create: bool) -> Option<PathBuf> {
     }
     let tmp = tmp_base();
     if tmp.parent().is_some_and(entries_protected) {
+        // Anything but our own directory (another user's, a link, none could be made)
+        // sends definitions to the private location, and reads follow them there.
         match private_dir(&tmp, create) {
             DirState::Private => return Some(tmp),
-            DirState::Missing => return None,
             DirState::Refused if create => {
-                log::warn!("{} is not a private directory of this user: runtime table kept in the cache directory", tmp.display());
+                let shown = tmp.display();
+                log::warn!("{shown} is not a private directory of this user: runtime table kept in the cache directory");
             }
-            DirState::Refused => {}
+            _ => {}
         }
     }
     let (parent, base) = private_base()?;
