@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz wheel sdist
+.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
 
 demo: build
 	$(PY) examples/tour.py
@@ -60,11 +60,18 @@ stubtest: build
 compat-table: venv
 	$(PY) scripts/compat_table.py --write
 
-# Long robustness run with a random seed (the seed is printed, replay with --seed).
+# Long robustness runs with a random seed (the seed is printed, replay with --seed):
+# every function with random arguments, then generated Windows names of every path form
+# against the containment rule (docs/path-containment.md).
 WINFILE_FUZZ_EXAMPLES ?= 20000
 export WINFILE_FUZZ_EXAMPLES
-fuzz: build
+fuzz: fuzz-calls fuzz-paths
+
+fuzz-calls: build
 	$(PY) tests/robustness_harness.py
+
+fuzz-paths: build
+	$(PY) tests/path_forms_harness.py
 
 clean:
 	cargo clean

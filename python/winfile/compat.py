@@ -191,7 +191,7 @@ ENTRIES = [
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
     Entry("CreateSymbolicLink", PARTIAL, "symlinkat(2), the target converted to a Linux path.",
-          "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`); absolute ones (`C:\\x`, `\\x`) "
+          "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`), `..` never climbing above the link's drive root (as Windows resolves them); absolute ones (`C:\\x`, `\\x`) "
           "through the drive table. SYMBOLIC_LINK_FLAG_DIRECTORY and ALLOW_UNPRIVILEGED_CREATE are accepted (Linux links are "
           "untyped and need no privilege; the directory flag is not stored). " + _TX),
     # -- Copy, move, replace with progress ------------------------------------------
@@ -222,13 +222,13 @@ ENTRIES = [
           "`\\Device\\HarddiskVolumeN` when its root is a mount root (N = the mount ID of the file system's first mount) else "
           "`\\??\\<linux path>`. For None: NUL, the drives and the table names (no Volume{GUID} names)."),
     Entry("DefineDosDevice", FULL,
-          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`), replaced with rename(2); the definition stack in a side file under flock(2).",
+          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `${TMPDIR:-/tmp}/winfile-<uid>`, or a private directory under `~/.cache` when another user holds that name; only directories of the user's, mode 0700, never through a symlink), replaced with rename(2); the definition stack in a side file under flock(2).",
           "Per user, effective at once for every later path lookup. A stack per name as on Windows: removal brings the previous "
           "definition back. A non-raw target is resolved to its Linux directory when defined (Windows resolves at lookup). "
           "DDD_RAW_TARGET_PATH understands `\\??\\...` and `\\Device\\HarddiskVolumeN\\...`; other raw targets lead nowhere. "
           "Entries of the per-user configuration table cannot be removed (error 5)."),
     Entry("DefineDosDeviceW", FULL,
-          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`), replaced with rename(2); the definition stack in a side file under flock(2).",
+          "Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `${TMPDIR:-/tmp}/winfile-<uid>`, or a private directory under `~/.cache` when another user holds that name; only directories of the user's, mode 0700, never through a symlink), replaced with rename(2); the definition stack in a side file under flock(2).",
           "Per user, effective at once for every later path lookup. A stack per name as on Windows: removal brings the previous "
           "definition back. A non-raw target is resolved to its Linux directory when defined (Windows resolves at lookup). "
           "DDD_RAW_TARGET_PATH understands `\\??\\...` and `\\Device\\HarddiskVolumeN\\...`; other raw targets lead nowhere. "

@@ -177,9 +177,15 @@ def test_table_drive_targets(drive_c):
     assert z[len("\\Device\\HarddiskVolume"):-2] in ids
 
 
-def test_runtime_dir_falls_back_to_tmp(monkeypatch, tmp):
+def test_runtime_dir_falls_back_to_tmp(monkeypatch, tmp, tmp_path):
+    # ${TMPDIR:-/tmp}/winfile-<uid>, here in a scratch directory made like /tmp (the
+    # refusals of names other users planted there: test_runtime_table.py).
     monkeypatch.delenv("XDG_RUNTIME_DIR")
-    base = "/tmp/winfile-%d" % os.geteuid()
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    monkeypatch.setenv("TMPDIR", str(shared))
+    base = str(shared / ("winfile-%d" % os.geteuid()))
     try:
         win32file.DefineDosDevice(0, "Q:", str(tmp))
         link = os.path.join(base, "winfile", "dosdevices", "q:")

@@ -8,6 +8,7 @@ mod engine;
 mod error;
 mod interrupt;
 mod lent;
+mod paths;
 mod pywintypes;
 mod win32event;
 mod win32file;
@@ -29,5 +30,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     win32event::register(&w32e)?;
     m.add_submodule(&w32e)?;
     engine::register(m)?;
+    paths::register(m)?;
     Ok(())
 }

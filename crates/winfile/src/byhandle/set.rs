@@ -197,11 +197,20 @@ fn target(src: &Path, root: Option<Handle>, name: &str) -> Result<PathBuf> {
         if dir.kind() != FileKind::Directory {
             return Err(deny(Win32Error::INVALID_PARAMETER));
         }
-        let rel = name.replace('\\', "/");
-        if rel.starts_with('/') {
+        if name.starts_with(['\\', '/']) {
             return Err(deny(Win32Error::INVALID_PARAMETER));
         }
-        return Ok(current_path(&dir).join(rel));
+        // A name relative to the directory is an NT path: not normalised, so `..`, `.`,
+        // empty names and `/` are invalid (123), and it never leaves the directory.
+        let mut to = current_path(&dir);
+        for comp in name.split('\\') {
+            if !crate::path::is_single_name(comp) {
+                return Err(deny(Win32Error::INVALID_NAME));
+            }
+            crate::path::validate_name(comp).api(API)?;
+            to.push(comp);
+        }
+        return Ok(to);
     }
     let bare = !name.contains(['\\', '/']) && (name.len() < 2 || name.as_bytes()[1] != b':');
     if bare {

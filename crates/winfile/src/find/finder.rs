@@ -150,7 +150,9 @@ impl Finder {
         let fd = rustix::fs::openat(CWD, &linux, flags, Mode::empty())
             .map_err(|e| open_error(&linux, e))?;
         if let Some(name) = mask.literal() {
-            let found = if name.is_empty() {
+            // A drive root has no `.` and `..` entries (its Linux parent is outside it).
+            let dots_at_root = matches!(name, "." | "..") && is_root(dir_part, &linux);
+            let found = if name.is_empty() || dots_at_root {
                 None
             } else {
                 Self::single(&fd, &linux, name, style)

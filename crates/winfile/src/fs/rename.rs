@@ -109,11 +109,15 @@ fn same_file(a: &Stat, b: &Stat) -> bool {
     a.st_dev == b.st_dev && a.st_ino == b.st_ino
 }
 
-/// `to` with its last component spelled as the caller wrote it.
+/// `to` with its last component spelled as the caller wrote it (after normalisation:
+/// `x\..`, `name.` and `name ` are not spellings), when that is the same name in
+/// another case.
 fn respell(to: &Path, given: &str) -> PathBuf {
-    let last = given.rsplit(['\\', '/']).next().unwrap_or(given);
+    let full = crate::path::full_path_name(given).unwrap_or_else(|_| given.to_string());
+    let last = full.rsplit(['\\', '/']).next().unwrap_or(&full);
+    let same = to.file_name().and_then(|n| n.to_str()).is_some_and(|n| crate::path::eq_ignore_case(n, last));
     match to.parent() {
-        Some(parent) if !last.is_empty() => parent.join(last),
+        Some(parent) if same && crate::path::is_single_name(last) => parent.join(last),
         _ => to.to_path_buf(),
     }
 }

@@ -63,7 +63,7 @@ pub fn create_symbolic_link(link: &str, target: &str, flags: u32) -> Result<()> 
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
     let at = linux_path(link, API)?;
-    let text = link_text(target).api(API)?;
+    let text = link_text(target, &at).api(API)?;
     match rustix::fs::symlinkat(text.as_path(), CWD, &at) {
         Ok(()) => Ok(()),
         Err(Errno::EXIST) => Err(Error::new(Win32Error::ALREADY_EXISTS, API)),
@@ -72,21 +72,47 @@ pub fn create_symbolic_link(link: &str, target: &str, flags: u32) -> Result<()> 
     }
 }
 
-/// What a symbolic link to `target` stores on Linux.
-fn link_text(target: &str) -> std::result::Result<PathBuf, Win32Error> {
+/// What a symbolic link at `link` to `target` stores on Linux.
+fn link_text(target: &str, link: &Path) -> std::result::Result<PathBuf, Win32Error> {
     if path::path_style(target) == PathStyle::Unix {
         return Ok(PathBuf::from(target));
     }
     let relative = !target.starts_with(['\\', '/']) && !matches!(target.as_bytes(), [l, b':', ..] if l.is_ascii_alphabetic());
     if relative {
-        // Kept relative to the link's directory, as Windows resolves it.
-        let parts: Vec<&str> = target.split(['\\', '/']).filter(|p| !p.is_empty() && *p != ".").collect();
+        // Kept relative to the link's directory, as Windows resolves it, and, as there,
+        // `..` never climbs above the root of the link's drive (`C:\a\l -> ..\..\x`
+        // is `C:\x`): the excess is dropped, so the Linux link cannot leave the drive.
+        let mut up = depth_below_drive_root(link.parent().unwrap_or(Path::new("/")));
+        let mut parts: Vec<&str> = Vec::new();
+        for p in target.split(['\\', '/']).filter(|p| !p.is_empty() && *p != ".") {
+            match p {
+                ".." if parts.last().is_some_and(|l| *l != "..") => {
+                    parts.pop();
+                }
+                ".." if up > 0 => {
+                    parts.push("..");
+                    up -= 1;
+                }
+                ".." => {}
+                name => parts.push(name),
+            }
+        }
         if parts.is_empty() {
             return Ok(PathBuf::from("."));
         }
         return Ok(PathBuf::from(parts.join("/")));
     }
     Ok(path::resolve(target, false)?.linux)
+}
+
+/// How many directories `dir` lies below the root of the drive covering it (unbounded
+/// when none does, or it cannot be resolved: the kernel's `/` bounds it then).
+fn depth_below_drive_root(dir: &Path) -> usize {
+    let Ok(real) = std::fs::canonicalize(dir) else { return usize::MAX };
+    match path::DosDevices::from_env().locate(&real) {
+        Some((_, root)) => real.strip_prefix(&root).map_or(usize::MAX, |r| r.components().count()),
+        None => usize::MAX,
+    }
 }
 
 /// A name beside `path` that nothing uses, for link-then-rename replacements.

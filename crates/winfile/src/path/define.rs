@@ -8,9 +8,11 @@
 //! resolution (which reads the table on every lookup) follows at once. Edits are
 //! serialised with flock(2) on `<runtime>/winfile/dosdevices.lock`.
 //!
-//! `<runtime>` is `$XDG_RUNTIME_DIR`, or `/tmp/winfile-<uid>` (mode 0700, owned by the
-//! user) when it is unset. The per-user table (`$XDG_CONFIG_HOME`) holds the
-//! "system" definitions at the bottom of each stack; DefineDosDevice never edits it.
+//! `<runtime>` is `$XDG_RUNTIME_DIR`, or `${TMPDIR:-/tmp}/winfile-<uid>` (mode 0700,
+//! owned by the user) when it is unset, or a private directory in the user's cache
+//! directory when another user holds that name (see `path/runtime.rs`). The per-user
+//! table (`$XDG_CONFIG_HOME`) holds the "system" definitions at the bottom of each
+//! stack; DefineDosDevice never edits it.
 //!
 //! Targets as `QueryDosDevice` reports them:
 //! - a definition made without `DDD_RAW_TARGET_PATH`: `\??\` + the full path given
@@ -23,7 +25,8 @@
 //! - a table entry: `\Device\HarddiskVolumeN` when it is the root of a mount, else
 //!   `\??\<linux path>`; `NUL` is `\Device\Null`.
 
-use super::dosdev::{runtime_table_dir, user_table_dir, DosDevices};
+use super::dosdev::{readable_user_table, DosDevices};
+use super::runtime::{self, DirState};
 use super::full::full_path_name;
 use super::parse;
 use super::resolve::resolve;
@@ -31,7 +34,7 @@ use super::types::PathStyle;
 use crate::error::Win32Error;
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{symlink, DirBuilderExt, MetadataExt};
+use std::os::unix::fs::{symlink, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// `DDD_RAW_TARGET_PATH`.
@@ -48,24 +51,30 @@ struct Definition {
     linux: Option<PathBuf>,
 }
 
-/// The runtime table directory, created (0700) with its parent when `create`.
+/// The runtime directory `<base>/winfile` and its table `<base>/winfile/dosdevices`,
+/// with the stack directory beside it, each created mode 0700 when `create`. Every one
+/// must be a real directory of the user's that nobody else may write (see
+/// `path/runtime.rs`): anything else is refused with `ERROR_ACCESS_DENIED` and never
+/// read, written or followed.
 fn runtime_dirs(create: bool) -> Result<(PathBuf, PathBuf), Win32Error> {
-    let table = runtime_table_dir().ok_or(Win32Error::PATH_NOT_FOUND)?;
-    let base = table.parent().map(Path::to_path_buf).ok_or(Win32Error::PATH_NOT_FOUND)?;
-    if create {
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true).mode(0o700);
-        b.create(&table).map_err(io_err)?;
-        b.create(base.join("dosdevices.stack")).map_err(io_err)?;
-        // The /tmp fallback must be ours alone.
-        let owner = base.parent().and_then(|p| fs::symlink_metadata(p).ok());
-        if let Some(m) = owner {
-            if m.uid() != rustix::process::geteuid().as_raw() {
-                return Err(Win32Error::ACCESS_DENIED);
-            }
+    let none = if create { Win32Error::ACCESS_DENIED } else { Win32Error::PATH_NOT_FOUND };
+    let base = runtime::runtime_base(create).ok_or(none)?;
+    let dir = base.join("winfile");
+    let table = dir.join("dosdevices");
+    for d in [&dir, &table, &dir.join("dosdevices.stack")] {
+        match runtime::private_dir(d, create) {
+            DirState::Private => {}
+            DirState::Missing if !create => {}
+            _ => return Err(Win32Error::ACCESS_DENIED),
         }
     }
-    Ok((base, table))
+    Ok((dir, table))
+}
+
+/// `O_NOFOLLOW` for `OpenOptions::custom_flags`: files of the runtime table are never
+/// reached through a symlink.
+fn nofollow() -> i32 {
+    i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).unwrap_or(0)
 }
 
 fn io_err(e: std::io::Error) -> Win32Error {
@@ -75,7 +84,12 @@ fn io_err(e: std::io::Error) -> Win32Error {
 
 /// Reads a stack file: `nt \0 linux \0` records, bottom first.
 fn read_stack(file: &Path) -> Vec<Definition> {
-    let Ok(bytes) = fs::read(file) else { return Vec::new() };
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let opened = fs::OpenOptions::new().read(true).custom_flags(nofollow()).open(file);
+    if opened.and_then(|mut f| f.read_to_end(&mut bytes)).is_err() {
+        return Vec::new();
+    }
     let text = String::from_utf8_lossy(&bytes);
     let fields: Vec<&str> = text.split('\0').collect();
     fields
@@ -103,7 +117,13 @@ fn write_stack(file: &Path, stack: &[Definition]) -> Result<(), Win32Error> {
         out.push('\0');
     }
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = fs::File::create(&tmp).map_err(io_err)?;
+    let _ = fs::remove_file(&tmp);
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(io_err)?;
     f.write_all(out.as_bytes()).map_err(io_err)?;
     fs::rename(&tmp, file).map_err(io_err)
 }
@@ -154,6 +174,11 @@ fn raw_to_linux(nt: &str) -> Option<PathBuf> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let mut dir = crate::volume::nt_device_dir(digits.parse().ok()?)?;
         for part in rest[digits.len()..].split('\\').filter(|s| !s.is_empty()) {
+            // NT paths are not normalised: `..` or `/` would leave the volume on Linux,
+            // and on Windows the file system refuses them, so the target leads nowhere.
+            if !parse::is_single_name(part) {
+                return None;
+            }
             dir.push(part);
         }
         return Some(dir);
@@ -192,6 +217,8 @@ impl TableLock {
         let f = fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
+            .custom_flags(nofollow())
             .open(base.join("dosdevices.lock"))
             .map_err(io_err)?;
         rustix::fs::flock(&f, rustix::fs::FlockOperation::LockExclusive).map_err(Win32Error::from)?;
@@ -213,9 +240,11 @@ impl TableLock {
 /// removing a per-user table (configuration) entry → 5.
 ///
 /// # Linux mechanism
-/// Symlinks in `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback `/tmp/winfile-<uid>`),
-/// replaced atomically with rename(2); the definition stack in a side file under
-/// flock(2).
+/// Symlinks in `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback
+/// `${TMPDIR:-/tmp}/winfile-<uid>`, or a private directory under the user's cache when
+/// another user holds that name; see `path/runtime.rs`), replaced atomically with
+/// rename(2); the definition stack in a side file under flock(2). Errors also: no
+/// private runtime directory can be made → 5.
 #[doc(alias = "DefineDosDeviceW")]
 pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result<(), Win32Error> {
     let key = key_of(name)?;
@@ -244,7 +273,7 @@ pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result
         stack.push(def);
     } else {
         if stack.is_empty() {
-            let configured = user_table_dir().is_some_and(|d| fs::symlink_metadata(d.join(&key)).is_ok());
+            let configured = readable_user_table().is_some_and(|d| fs::symlink_metadata(d.join(&key)).is_ok());
             return Err(if configured { Win32Error::ACCESS_DENIED } else { Win32Error::FILE_NOT_FOUND });
         }
         let idx = match target {
@@ -323,7 +352,7 @@ fn query_one(name: &str) -> Result<Vec<String>, Win32Error> {
         }
         out.extend(stack.iter().rev().map(|d| d.nt.clone()));
     }
-    let config = user_table_dir().map(|d| DosDevices::with_dirs(vec![d]));
+    let config = readable_user_table().map(|d| DosDevices::with_dirs(vec![d]));
     match config.as_ref().and_then(|c| c.entry(&key)) {
         Some(linux) => out.push(nt_of_linux(&linux)),
         None if key == "z:" => out.push(nt_of_linux(Path::new("/"))),

@@ -60,11 +60,22 @@ fn port_number(up: &str) -> Option<u32> {
 
 /// The device and its Linux path for a name of the device namespace (`\\.\name`),
 /// with `rest` (components after the name) appended.
+///
+/// A name that is no device (unknown, or one no table entry can have: empty, `.`, `..`,
+/// holding `/`, as `\\?\Q:/..` does) is not found, as in Windows' object directory:
+/// `ERROR_FILE_NOT_FOUND` alone, `ERROR_PATH_NOT_FOUND` with components after it.
 pub fn lookup(
     tables: &DosDevices,
     name: &str,
     rest: &[String],
 ) -> Result<(DosDevice, PathBuf), Win32Error> {
+    let missing = if rest.is_empty() { Win32Error::FILE_NOT_FOUND } else { Win32Error::PATH_NOT_FOUND };
+    if !super::parse::is_single_name(name) {
+        return Err(missing);
+    }
+    if !rest.iter().all(|p| super::parse::is_single_name(p)) {
+        return Err(Win32Error::INVALID_NAME);
+    }
     let (dev, mut linux) = match reserved(name) {
         Some(DosDevice::Nul) => (DosDevice::Nul, PathBuf::from("/dev/null")),
         Some(d @ (DosDevice::Con | DosDevice::ConIn | DosDevice::ConOut)) => {
@@ -72,7 +83,7 @@ pub fn lookup(
         }
         _ => {
             let up = name.to_ascii_uppercase();
-            let linux = other_target(tables, name, &up).ok_or(Win32Error::FILE_NOT_FOUND)?;
+            let linux = other_target(tables, name, &up).ok_or(missing)?;
             let dev_name = if port_number(&up).is_some() || up == "AUX" || up == "PRN" {
                 up
             } else {

@@ -5,14 +5,16 @@
 //! `com1` → `/dev/ttyS0`, `c::` → a volume device, `unc` → a directory holding
 //! `server/share/...`. Two tables are consulted, first hit wins:
 //! 1. `$XDG_RUNTIME_DIR/winfile/dosdevices/` (runtime definitions, `DefineDosDevice`;
-//!    when the variable is unset, `/tmp/winfile-<uid>/winfile/dosdevices/`, used only
-//!    if `/tmp/winfile-<uid>` belongs to the user);
-//! 2. `$XDG_CONFIG_HOME/winfile/dosdevices/` (default `$HOME/.config/winfile/dosdevices/`).
+//!    when the variable is unset, `${TMPDIR:-/tmp}/winfile-<uid>/winfile/dosdevices/`,
+//!    or a private fallback when another user holds that name: see `path/runtime.rs`;
+//!    read only when the user owns it and nobody else may write it);
+//! 2. `$XDG_CONFIG_HOME/winfile/dosdevices/` (default `$HOME/.config/winfile/dosdevices/`;
+//!    read only when owned by the user or root and not writable by everyone).
 //!
 //! If neither defines `z:`, it maps to `/`. The tables are read on every lookup (a
 //! `readdir` or `lstat` plus `realpath`), so edits take effect at once.
 
-use std::env;
+use super::runtime::{self, absolute_var};
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -26,31 +28,19 @@ pub struct DosDevices {
     dirs: Vec<PathBuf>,
 }
 
-/// `$XDG_RUNTIME_DIR/winfile/dosdevices`, where runtime definitions live; when the
-/// variable is unset (or relative), the per-user fallback
-/// `/tmp/winfile-<uid>/winfile/dosdevices`.
+/// The runtime table in use, `<base>/winfile/dosdevices`, where `<base>` is
+/// `$XDG_RUNTIME_DIR`, else `${TMPDIR:-/tmp}/winfile-<uid>`, else a private directory
+/// under the user's cache directory when another user holds that name (see
+/// `path/runtime.rs`). `None` while there is no base yet (nothing was ever defined).
 pub fn runtime_table_dir() -> Option<PathBuf> {
-    Some(runtime_base().join("winfile").join("dosdevices"))
+    runtime::runtime_base(false).map(|b| b.join("winfile").join("dosdevices"))
 }
 
-/// `$XDG_RUNTIME_DIR`, else `/tmp/winfile-<uid>`.
-fn runtime_base() -> PathBuf {
-    absolute_var("XDG_RUNTIME_DIR").unwrap_or_else(|| {
-        PathBuf::from(format!("/tmp/winfile-{}", rustix::process::geteuid().as_raw()))
-    })
-}
-
-/// The runtime table to read: always under `$XDG_RUNTIME_DIR`; the /tmp fallback only
-/// when it exists and belongs to the user (another user could have made it).
+/// The runtime table to read: only a directory of the user's, writable by nobody else,
+/// in a base that is the same (another user could have made either).
 fn readable_runtime_table() -> Option<PathBuf> {
-    if absolute_var("XDG_RUNTIME_DIR").is_none() {
-        use std::os::unix::fs::MetadataExt;
-        let meta = fs::symlink_metadata(runtime_base()).ok()?;
-        if !meta.is_dir() || meta.uid() != rustix::process::geteuid().as_raw() {
-            return None;
-        }
-    }
-    runtime_table_dir()
+    let table = runtime_table_dir()?;
+    (runtime::check_dir(&table, false) == runtime::DirState::Private).then_some(table)
 }
 
 /// `$XDG_CONFIG_HOME/winfile/dosdevices` (default `$HOME/.config/winfile/dosdevices`).
@@ -60,11 +50,10 @@ pub fn user_table_dir() -> Option<PathBuf> {
         .map(|d| d.join("winfile").join("dosdevices"))
 }
 
-/// An environment variable holding an absolute path (XDG ignores relative ones).
-fn absolute_var(name: &str) -> Option<PathBuf> {
-    env::var_os(name)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
+/// The per-user table to read: only one owned by the user (or root) that not everyone
+/// may write (`sudo -E` keeps the invoking user's `$HOME`, a table root must not trust).
+pub(super) fn readable_user_table() -> Option<PathBuf> {
+    user_table_dir().filter(|d| runtime::trusted_config_dir(d))
 }
 
 impl DosDevices {
@@ -73,7 +62,7 @@ impl DosDevices {
         Self {
             dirs: readable_runtime_table()
                 .into_iter()
-                .chain(user_table_dir())
+                .chain(readable_user_table())
                 .collect(),
         }
     }
@@ -91,7 +80,13 @@ impl DosDevices {
     /// The Linux target of the entry `name` (matched in lowercase) in the first table
     /// holding it. The target is canonicalised when it exists, so it compares with
     /// `getcwd`; a dangling symlink yields its target as written, relative to its table.
+    ///
+    /// Only a single entry name is looked up: `..`, `.`, an empty name or one holding `/`
+    /// would leave the table directory, so they name nothing.
     pub fn entry(&self, name: &str) -> Option<PathBuf> {
+        if !super::parse::is_single_name(name) {
+            return None;
+        }
         let name = name.to_lowercase();
         self.dirs
             .iter()

@@ -1,6 +1,7 @@
 //! Tests of the drive tables on real directories of symlinks.
 
 use super::*;
+use std::env;
 use std::os::unix::fs::symlink;
 
 #[test]
@@ -94,6 +95,10 @@ fn environment() {
     // A private runtime directory (unset, the /tmp/winfile-<uid> fallback would be read).
     let run = tmp.path().join("run");
     env::set_var("XDG_RUNTIME_DIR", &run);
+    // Read only once it exists (nothing is defined before that).
+    let before = DosDevices::from_env();
+    fs::create_dir(&run).unwrap();
+    fs::create_dir_all(run.join("winfile").join("dosdevices")).unwrap();
     let root = drive_root('k');
     let mask = logical_drives();
     let dirs = DosDevices::from_env();
@@ -107,5 +112,6 @@ fn environment() {
     }
     assert_eq!(root, Some(fs::canonicalize(tmp.path()).unwrap()));
     assert_eq!(mask, (1 << 10) | (1 << 25));
+    assert_eq!(before.dirs(), std::slice::from_ref(&table));
     assert_eq!(dirs.dirs(), &[run.join("winfile").join("dosdevices"), table]);
 }

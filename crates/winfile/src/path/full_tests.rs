@@ -46,6 +46,14 @@ fn windows_forms() {
         (r"\??\C:\x", r"\??\C:\x"),
         (r"\\.\COM1", r"\\.\COM1"),
         (r"\\.\C:\a\..\b", r"\\.\C:\b"),
+        // The root of a `\\.\` path is the prefix: `..` climbs into the device
+        // namespace (Wine's tests of RtlDosPathNameToNtPathName_U: `\\.\foo\..` → `\??\`).
+        (r"\\.\C:\..\x", r"\\.\x"),
+        (r"\\.\C:\..\..\..\D:\y", r"\\.\D:\y"),
+        (r"\\.\foo\..", r"\\.\"),
+        (r"\\.\foo. . ", r"\\.\foo"),
+        (r"\\.\UNC\srv\sh\..\..\x", r"\\.\UNC\x"),
+        (r"\\?\Q:/../x", r"\\?\Q:/../x"),
         ("nul", r"\\.\nul"),
         ("NUL", r"\\.\NUL"),
         (r"C:\dir\Con.txt", r"\\.\Con"),

@@ -67,6 +67,11 @@ pub fn long_path_name(path: &str) -> Result<String, Win32Error> {
             Err(_) => Err(not_found_for(Path::new(path))),
         };
     }
+    if parse::path_type(path) == parse::PathType::Verbatim {
+        // Verbatim names are not normalised: `.`, `..` and `/` are refused as CreateFile
+        // refuses them, never walked.
+        parse::validate(&parse::parse(path)?)?;
+    }
     let n = prefix_len(path);
     let (prefix, rest) = path.split_at(n);
     let base_text = if prefix.is_empty() { "." } else { prefix };
@@ -78,12 +83,25 @@ pub fn long_path_name(path: &str) -> Result<String, Win32Error> {
     let pieces: Vec<&str> = rest.split(is_sep).collect();
     let seps: Vec<char> = rest.chars().filter(|c| is_sep(*c)).collect();
     let last_named = pieces.iter().rposition(|p| !p.is_empty());
+    // Components below the drive (or share) root: `..` never climbs above that root
+    // (`C:\..` is `C:\`), whatever the Linux directory above it holds. A relative name
+    // starts at the current directory, as deep as it is below its drive's root.
+    let mut depth = match parse::path_type(path) {
+        parse::PathType::Relative | parse::PathType::DriveRelative => {
+            let here = super::namespace::Namespace::from_env().cwd_location()?;
+            if cur == here.linux() { here.rest.len() } else { 0 }
+        }
+        _ => 0,
+    };
     for (i, piece) in pieces.iter().enumerate() {
         if !piece.is_empty() {
             match *piece {
                 "." => {}
                 ".." => {
-                    cur.pop();
+                    if depth > 0 {
+                        cur.pop();
+                        depth -= 1;
+                    }
                 }
                 name => {
                     let exact = cur.join(name);
@@ -100,6 +118,7 @@ pub fn long_path_name(path: &str) -> Result<String, Win32Error> {
                         });
                     };
                     cur.push(&found);
+                    depth += 1;
                     out.push_str(&found);
                 }
             }

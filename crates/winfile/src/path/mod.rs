@@ -23,6 +23,7 @@ mod namespace;
 mod normalize;
 mod parse;
 mod resolve;
+mod runtime;
 mod types;
 
 pub use casefold::{eq_ignore_case, fold_char};
@@ -38,7 +39,10 @@ pub use full::full_path_name;
 pub use long::long_path_name;
 pub use namespace::{CwdLocation, Namespace};
 pub use normalize::normalize_unix;
-pub use parse::{parse, path_style, path_type, validate_name, PathType, Root, WinPath};
+pub use parse::{
+    check_unc_root, is_single_name, parse, path_style, path_type, validate, validate_name, PathType,
+    Root, WinPath,
+};
 pub use resolve::resolve;
 pub use types::{DosDevice, PathStyle, Resolved};
 

@@ -2,8 +2,11 @@
 //! `RtlDetermineDosPathNameType_U` and `RtlDosPathNameToNtPathName_U`.
 //!
 //! Parsing only splits; it does not collapse `.`/`..` (see [`super::normalize`]) and does
-//! not check characters (see [`validate`]), because `GetFullPathName` does neither.
+//! not check characters (see [`validate`]), because `GetFullPathName` does neither. The one
+//! exception is the device form `\\.\X`, normalised before its root is told apart
+//! (the root of such a path is the `\\.\` prefix). See docs/path-containment.md.
 
+use super::normalize::normalized;
 use super::types::PathStyle;
 use crate::error::Win32Error;
 
@@ -152,7 +155,10 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
     let (root, parts) = match kind {
         PathType::Verbatim => return parse_verbatim(skip_chars(path, 4)),
         PathType::LocalDevice => {
-            let mut parts = split(skip_chars(path, 4));
+            // `\\.\` paths are normalised as a whole: their root is the prefix itself, so
+            // `..` may climb out of `C:` into the device namespace (`\\.\C:\..\x` is the
+            // device `x`), never further.
+            let mut parts = normalized(&split(skip_chars(path, 4)), trailing_sep);
             let first = if parts.is_empty() {
                 String::new()
             } else {
@@ -263,6 +269,27 @@ pub fn validate_name(name: &str) -> Result<(), Win32Error> {
     } else {
         Ok(())
     }
+}
+
+/// True for a name that stands for exactly one Linux directory entry: not empty, not
+/// `.` or `..`, no `/` and no NUL. Anything joined onto a drive, share or table directory
+/// must pass, or the kernel would read it as more than one step (or as a step up).
+pub fn is_single_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
+}
+
+/// The server and share of a UNC root, which become two directories below the `unc`
+/// table entry: `.` or `..` as the server → `ERROR_BAD_NETPATH` (no such server), as the
+/// share → `ERROR_BAD_NET_NAME` (no such share). Only the plain `\\server\share` form
+/// can carry them (`\\.\UNC\..` is normalised, `\\?\UNC\..` refused by the parser).
+pub fn check_unc_root(server: &str, share: &str) -> Result<(), Win32Error> {
+    if !is_single_name(server) {
+        return Err(Win32Error::BAD_NETPATH);
+    }
+    if !is_single_name(share) {
+        return Err(Win32Error::BAD_NET_NAME);
+    }
+    Ok(())
 }
 
 /// Checks every name of a parsed path with [`validate_name`] (the device name of

@@ -140,3 +140,74 @@ fn odd_inputs_do_not_panic() {
         let _ = path_type(input);
     }
 }
+
+#[test]
+fn local_device_paths_are_normalised_from_the_prefix() {
+    // The root of `\\.\X` is the `\\.\` prefix (Microsoft's "File path formats",
+    // Wine's RtlDosPathNameToNtPathName_U tests: `\\.\foo\..` is `\??\`), so `..`
+    // climbs out of a drive into the device namespace and never above it.
+    let cases: Vec<(&str, Root, Vec<String>)> = vec![
+        (r"\\.\C:\a\..\b", Root::Drive('C'), v(&["b"])),
+        (r"\\.\C:\..\x", Root::Device("x".into()), v(&[])),
+        (r"\\.\C:\..\..\..\etc\hostname", Root::Device("etc".into()), v(&["hostname"])),
+        (r"\\.\C:\x\..", Root::Device("C:".into()), v(&[])),
+        (r"\\.\C:\..", Root::Device(String::new()), v(&[])),
+        (r"\\.\foo\..", Root::Device(String::new()), v(&[])),
+        (r"\\.\foo\.", Root::Device("foo".into()), v(&[])),
+        (r"\\.\foo. . ", Root::Device("foo".into()), v(&[])),
+        (r"\\.\UNC\srv\sh\..\..\..\y", Root::Device("y".into()), v(&[])),
+        (r"\\.\UNC\srv\sh\..\x", unc("srv", "x"), v(&[])),
+        (r"\\.\..\..\C:\x", Root::Drive('C'), v(&["x"])),
+        ("//./C:/../Q:/a", Root::Drive('Q'), v(&["a"])),
+        (r"\\.\Volume{1}\..\..\x", Root::Device("x".into()), v(&[])),
+    ];
+    for (input, root, parts) in cases {
+        let p = parse(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
+        assert_eq!((p.root, p.parts), (root, parts), "{input}");
+    }
+}
+
+#[test]
+fn verbatim_paths_keep_slashes_and_dots_as_names() {
+    // `\\?\` is handed on as written: `/` is a character, not a separator, and `..`
+    // stays a (refused) name. The first component is the device, however odd.
+    let p = parse(r"\\?\Q:/../../etc/hostname").unwrap();
+    assert_eq!(p.root, Root::Device("Q:/../../etc/hostname".into()));
+    assert!(p.parts.is_empty());
+    let p = parse(r"\\?\Q:/..\..\etc").unwrap_err();
+    assert_eq!(p, Win32Error::INVALID_NAME);
+    let p = parse(r"\\?\C:\a/..\b").unwrap();
+    assert_eq!((p.root.clone(), p.parts.clone()), (Root::Drive('C'), v(&["a/..", "b"])));
+    assert_eq!(validate(&p), Err(Win32Error::INVALID_NAME));
+    for input in [
+        r"\??\C:\..",
+        r"\\?\C:\..\x",
+        r"\\?\UNC\srv\..\x",
+        r"\\?\UNC\..\..\x",
+        r"\\?\unix\..\etc",
+        r"\\?\..",
+        r"\\?\Volume{1}\..",
+    ] {
+        assert_eq!(parse(input), Err(Win32Error::INVALID_NAME), "{input}");
+    }
+    let p = parse(r"\\?\UNC\srv/x\share").unwrap();
+    assert_eq!(validate(&p), Err(Win32Error::INVALID_NAME));
+}
+
+#[test]
+fn single_names_and_unc_roots() {
+    for ok in ["a", "...", ". .", ".. ", "a..", "C:", "x y"] {
+        assert!(is_single_name(ok), "{ok:?}");
+    }
+    for bad in ["", ".", "..", "a/b", "/", "a\0"] {
+        assert!(!is_single_name(bad), "{bad:?}");
+    }
+    assert_eq!(check_unc_root("srv", "share"), Ok(()));
+    assert_eq!(check_unc_root("..", "share"), Err(Win32Error::BAD_NETPATH));
+    assert_eq!(check_unc_root(".", "share"), Err(Win32Error::BAD_NETPATH));
+    assert_eq!(check_unc_root("srv", ".."), Err(Win32Error::BAD_NET_NAME));
+    assert_eq!(check_unc_root("srv", "."), Err(Win32Error::BAD_NET_NAME));
+    // The plain UNC form keeps `..` as a server or share name (parsing only splits).
+    let p = parse(r"\\..\..\etc").unwrap();
+    assert_eq!((p.root, p.parts), (unc("..", ".."), v(&["etc"])));
+}

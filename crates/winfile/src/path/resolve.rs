@@ -71,8 +71,10 @@ impl Namespace {
         };
         let (base, parts) = match &p.root {
             Root::Device(name) if name.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("Volume{")) => {
-                // `\\?\Volume{GUID}\...`: the root of that file system's mount.
+                // `\\?\Volume{GUID}\...`: the root of that file system's mount. The name
+                // must be exactly `Volume{GUID}` (`\\?\Volume{GUID}/..` is no volume).
                 let id = crate::volume::parse_volume_path(&format!(r"\\?\{name}\"))
+                    .filter(|(_, rest)| *rest == "\\")
                     .map(|(id, _)| id)
                     .ok_or(Win32Error::INVALID_NAME)?;
                 let root = crate::volume::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND)?;
@@ -92,6 +94,7 @@ impl Namespace {
                 if server.is_empty() || share.is_empty() {
                     return Err(Win32Error::BAD_PATHNAME);
                 }
+                parse::check_unc_root(server, share)?;
                 let unc = self.tables.unc_root().ok_or(Win32Error::BAD_NETPATH)?;
                 let mut stack = vec![server.clone(), share.clone()];
                 if verbatim {

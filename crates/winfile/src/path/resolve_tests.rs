@@ -228,3 +228,179 @@ fn no_panic_on_odd_input() {
         let _ = f.ns.full_path_name(s);
     }
 }
+
+/// A drive jail: Q: and Z: → directories inside `<tmp>/jail`, `unc` → `<tmp>/jail/net`,
+/// the table and a secret outside it, cwd `<tmp>/jail/sub` (on Q:).
+struct Jail {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    jail: PathBuf,
+    ns: Namespace,
+}
+
+fn jail() -> Jail {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(tmp.path()).unwrap();
+    let jail = root.join("jail");
+    let table = root.join("table");
+    fs::create_dir_all(jail.join("sub/deeper")).unwrap();
+    fs::create_dir_all(jail.join("zdrive")).unwrap();
+    fs::create_dir_all(jail.join("net/srv/share")).unwrap();
+    fs::create_dir_all(&table).unwrap();
+    fs::write(root.join("secret.txt"), b"outside").unwrap();
+    fs::write(jail.join("secret.txt"), b"inside").unwrap();
+    symlink(&jail, table.join("q:")).unwrap();
+    symlink(jail.join("zdrive"), table.join("z:")).unwrap();
+    symlink(jail.join("net"), table.join("unc")).unwrap();
+    let ns = Namespace::new(DosDevices::with_dirs(vec![table]), Some(jail.join("sub")));
+    Jail { _tmp: tmp, root, jail, ns }
+}
+
+impl Jail {
+    /// True if `p` names something inside the jail: no `.`/`..` steps, the jail as
+    /// prefix, and the real path of its longest existing ancestor inside too.
+    fn inside(&self, p: &Path) -> bool {
+        use std::path::Component;
+        if p.components().any(|c| matches!(c, Component::ParentDir | Component::CurDir)) {
+            return false;
+        }
+        if !p.starts_with(&self.jail) {
+            return false;
+        }
+        let mut probe = p.to_path_buf();
+        loop {
+            if let Ok(real) = fs::canonicalize(&probe) {
+                return real.starts_with(&self.jail);
+            }
+            if !probe.pop() {
+                return false;
+            }
+        }
+    }
+
+    /// The Linux path of `name` if it resolves; devices must be /dev files or the jail.
+    fn check(&self, name: &str) -> Result<PathBuf, Win32Error> {
+        let r = self.ns.resolve(name, false)?;
+        if r.style == PathStyle::Unix {
+            // No drive letter and no backslash (`//?/Q:/..`, `a/../b`): a Linux path,
+            // passed through as written; drives bound Windows-style names only.
+            return Err(Win32Error::SUCCESS);
+        }
+        let ok = match r.device {
+            None => self.inside(&r.linux),
+            Some(_) => {
+                let dev = r.linux.starts_with("/dev")
+                    && !r.linux.components().any(|c| matches!(c, std::path::Component::ParentDir));
+                dev || self.inside(&r.linux)
+            }
+        };
+        assert!(ok, "{name:?} resolved outside the drives: {:?}", r.linux);
+        let _ = self.ns.full_path_name(name);
+        Ok(r.linux)
+    }
+}
+
+#[test]
+fn no_name_leaves_its_drive() {
+    // The escapes of issue 20 and their siblings, one per path form, with what Windows
+    // answers for each (docs/path-containment.md).
+    let j = jail();
+    let inside = j.jail.join("secret.txt");
+    let cases: &[(&str, Result<PathBuf, Win32Error>)] = &[
+        // `\\?\`: `/` is part of the device name, which does not exist.
+        (r"\\?\Q:/../../etc/hostname", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\?\Q:/../secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\??\Q:/../secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\?\Q:/..\secret.txt", Err(Win32Error::PATH_NOT_FOUND)),
+        (r"\\?\Q:/", Err(Win32Error::FILE_NOT_FOUND)),
+        // ... `..` is a name NTFS refuses, and so is one holding `/`.
+        (r"\\?\Q:\..\secret.txt", Err(Win32Error::INVALID_NAME)),
+        (r"\\?\Q:\sub/../../secret.txt", Err(Win32Error::INVALID_NAME)),
+        (r"\\?\UNC\srv\share\..\..\..\secret.txt", Err(Win32Error::INVALID_NAME)),
+        (r"\\?\unix\..\secret.txt", Err(Win32Error::INVALID_NAME)),
+        (r"\\?\Volume{00000000-0000-0000-0000-000000000000}/../..", Err(Win32Error::INVALID_NAME)),
+        (r"\\?\Volume{00000000-0000-0000-0000-000000000000}\..", Err(Win32Error::INVALID_NAME)),
+        // `\\.\`: normalised from the prefix, so `..` reaches the device namespace.
+        (r"\\.\Q:\..\..\secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\.\Q:\..\..\table\q:", Err(Win32Error::INVALID_NAME)),
+        (r"\\.\Q:\..\..\table\x", Err(Win32Error::PATH_NOT_FOUND)),
+        (r"\\.\..\secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\.\UNC\srv\share\..\..\..\secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\.\Volume{00000000-0000-0000-0000-000000000000}\..\secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\.\Q:\sub\..\..\Q:\secret.txt", Ok(inside.clone())),
+        // Drive, rooted, relative and drive-relative forms stop at the drive's root.
+        (r"Q:\..\..\secret.txt", Ok(inside.clone())),
+        (r"q:/../../secret.txt", Ok(inside.clone())),
+        (r"Q:..\..\..\secret.txt", Ok(inside.clone())),
+        (r"..\..\..\secret.txt", Ok(inside.clone())),
+        (r"\..\..\secret.txt", Ok(inside.clone())),
+        (r".\..\..\secret.txt", Ok(inside.clone())),
+        (r"Z:\..\secret.txt", Ok(j.jail.join("zdrive/secret.txt"))),
+        // UNC: `..` stops at the share; `.`/`..` as the server or share are no names.
+        (r"\\srv\share\..\..\secret.txt", Ok(j.jail.join("net/srv/share/secret.txt"))),
+        (r"\\..\..\secret.txt", Err(Win32Error::BAD_NETPATH)),
+        (r"\\.\secret.txt", Err(Win32Error::FILE_NOT_FOUND)),
+        (r"\\srv\..\secret.txt", Err(Win32Error::BAD_NET_NAME)),
+        (r"\\srv\.\secret.txt", Err(Win32Error::BAD_NET_NAME)),
+    ];
+    for (name, want) in cases {
+        assert_eq!(&j.check(name), want, "{name}");
+    }
+    assert!(j.root.join("secret.txt").exists());
+}
+
+/// xorshift64*: a fixed, dependency-free stream for the generated names below.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[usize::try_from(self.next() % from.len() as u64).unwrap_or(0)]
+    }
+}
+
+#[test]
+fn generated_names_stay_inside_their_drive() {
+    let j = jail();
+    let jail_unix = j.jail.to_string_lossy().replace('/', "\\");
+    let unix_prefix = format!(r"\\?\unix{jail_unix}\");
+    let prefixes = [
+        "", r"\", "/", "Q:", r"Q:\", "q:/", r"\\?\Q:\", r"\??\Q:\", r"\\.\Q:\", "//./q:/", "//?/Q:/",
+        r"\\?\Q:", r"\\.\", r"\\?\", r"\\srv\share\", "//srv/share/", r"\\?\UNC\srv\share\",
+        r"\\.\UNC\srv\share\", r"\\?\Volume{00000000-0000-0000-0000-000000000000}\", r"\\",
+        unix_prefix.as_str(), "Z:", r"Z:\", r"\\.\Z:\",
+    ];
+    let parts = [
+        "..", ".", "...", ". .", ".. ", " ..", "sub", "SUB", "deeper", "secret.txt", "a/..",
+        "/..", "..\u{0}", "x.", "Q:", "q:", "Q:/..", "UNC", "unc", "srv", "share", "C:",
+        "nul", "com1", "z:", "table", "jail", "Volume{00000000-0000-0000-0000-000000000000}",
+        "\u{e9}", "*",
+    ];
+    let seps = [r"\", "/", r"\\", "//", r"\/"];
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut resolved = 0;
+    for _ in 0..20_000 {
+        let mut name = rng.pick(&prefixes).to_string();
+        let n = rng.next() % 6;
+        for i in 0..n {
+            if i > 0 {
+                name.push_str(rng.pick(&seps));
+            }
+            name.push_str(rng.pick(&parts));
+        }
+        if rng.next() % 4 == 0 {
+            name.push_str(rng.pick(&seps));
+        }
+        if j.check(&name).is_ok() {
+            resolved += 1;
+        }
+    }
+    // The generator must reach real files, not only errors.
+    assert!(resolved > 5_000, "only {resolved} names resolved");
+}

@@ -27,8 +27,8 @@ pub fn query_dos_device(name: Option<&str>) -> Result<String> {
 ///
 /// # Linux mechanism
 /// Symlinks in the runtime drive table `$XDG_RUNTIME_DIR/winfile/dosdevices` (fallback
-/// `/tmp/winfile-<uid>`), replaced with rename(2); the definition stack in a side file
-/// under flock(2).
+/// `${TMPDIR:-/tmp}/winfile-<uid>`, or a private directory when another user holds that
+/// name), replaced with rename(2); the definition stack in a side file under flock(2).
 #[doc(alias = "DefineDosDeviceW")]
 pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result<()> {
     crate::path::define_dos_device(flags, name, target).api("DefineDosDevice")

@@ -59,9 +59,22 @@ pub fn locate(path: &str) -> Result<Located, Win32Error> {
     if path.is_empty() {
         return Err(Win32Error::INVALID_NAME);
     }
-    if let Some((id, rest)) = names::parse_volume_path(path) {
+    if let Some((id, _)) = names::parse_volume_path(path) {
+        // Split as CreateFile does: `\\?\Volume{..}\` verbatim (`.`, `..`, `/` → 123),
+        // `\\.\Volume{..}\` normalised, where climbing above the volume leaves it for
+        // the device namespace (no volume path there: 123).
+        let p = path::parse(path)?;
+        path::validate(&p)?;
+        let same_volume = match &p.root {
+            Root::Device(name) => names::parse_volume_path(&format!(r"\\?\{name}\"))
+                .is_some_and(|(other, rest)| other == id && rest == "\\"),
+            _ => false,
+        };
+        if !same_volume {
+            return Err(Win32Error::INVALID_NAME);
+        }
         let root = names::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND)?;
-        let parts = rest.split(['\\', '/']).filter(|s| !s.is_empty()).map(String::from).collect();
+        let parts = p.parts;
         return Ok(Located {
             root_text: names::volume_name(&id),
             root_linux: root,
@@ -84,6 +97,10 @@ pub fn locate(path: &str) -> Result<Located, Win32Error> {
     let p = path::parse(&full)?;
     let tables = DosDevices::from_env();
     let parts: Vec<String> = p.parts.iter().filter(|s| *s != ".").cloned().collect();
+    // Each part is one directory entry below the root (`\\?\C:\a/..` holds a `/`).
+    if !parts.iter().all(|s| path::is_single_name(s)) {
+        return Err(Win32Error::INVALID_NAME);
+    }
     let (root_text, root_linux, unc) = match &p.root {
         Root::Drive(letter) => {
             let root = tables.drive_root(*letter).ok_or(Win32Error::FILE_NOT_FOUND)?;
@@ -95,6 +112,7 @@ pub fn locate(path: &str) -> Result<Located, Win32Error> {
             (text, root, false)
         }
         Root::Unc { server, share } if !server.is_empty() && !share.is_empty() => {
+            path::check_unc_root(server, share)?;
             let unc = tables.unc_root().ok_or(Win32Error::BAD_NETPATH)?;
             let text = if p.kind == PathType::Unc {
                 format!(r"\\{server}\{share}\")
