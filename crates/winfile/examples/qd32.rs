@@ -6,6 +6,8 @@
 //! engine's buffer and is not copied out (no deliver step), as fio does not copy either.
 //! Run by `benches/bench_iocp.py`.
 
+#![allow(clippy::print_stdout)] // an example reports on stdout
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use winfile::consts::{FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, OPEN_EXISTING};

@@ -66,7 +66,7 @@ engine_test!(fn completion_port_gets_one_packet_per_operation() {
         read_file(h, Lent::new(vec![0u8; 1024]), Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(i)) }).unwrap();
         ol
     }).collect();
-    let mut seen = vec![false; 64];
+    let mut seen = [false; 64];
     for _ in 0..64 {
         let p = get_queued_completion_status(port, Some(Duration::from_secs(5))).unwrap();
         assert_eq!((p.status, p.bytes, p.key), (Win32Error::SUCCESS, 1024, 42));

@@ -207,6 +207,7 @@ fn delete_on_close_waits_for_the_last_handle() {
 /// `cargo test --release -p winfile --test share -- --ignored --nocapture`).
 #[test]
 #[ignore]
+#[allow(clippy::print_stdout)] // a measurement printed on request
 fn cost_of_share_tokens() {
     use std::time::Instant;
     let d = tempfile::tempdir().unwrap();

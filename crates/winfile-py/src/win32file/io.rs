@@ -72,7 +72,7 @@ fn read_file<'py>(
         if len > CHECK_BEFORE_ALLOCATING {
             winfile::io::check_read_file(h, len, None).py_api("ReadFile")?;
         }
-        let data = new_bytes_filled(py, len, |buf| Ok(blocking(py, "ReadFile", || winfile::io::read_file_uninit(h, buf))?))?;
+        let data = new_bytes_filled(py, len, |buf| blocking(py, "ReadFile", || winfile::io::read_file_uninit(h, buf)))?;
         return Ok((0, data.into_any()));
     }
     // Into the caller's buffer itself; a copy of what was read is returned (pywin32

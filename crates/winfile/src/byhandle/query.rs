@@ -207,7 +207,7 @@ fn query(file: &File) -> Result<FileInfo> {
 }
 
 fn delete_pending(file: &File) -> bool {
-    crate::lock::with_token(&file, |t| match t {
+    crate::lock::with_token(file, |t| match t {
         Some(t) => share::delete_pending(t.fd(file.fd()), t.armed()),
         None => false,
     })

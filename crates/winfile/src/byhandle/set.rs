@@ -159,10 +159,10 @@ fn disposition(file: &File, delete: bool) -> Result<()> {
         }
     }
     let path = current_path(file);
-    crate::lock::with_token(&file, |t| match t {
+    crate::lock::with_token(file, |t| match t {
         Some(t) => share::set_disposition(t.fd(file.fd()), &path, delete, t.armed()).api(API),
         None => {
-            crate::lock::set_doomed(&file, delete);
+            crate::lock::set_doomed(file, delete);
             Ok(())
         }
     })
@@ -262,7 +262,7 @@ fn rename(file: &File, replace: bool, root: Option<Handle>, name: &str) -> Resul
         Err(Errno::INVAL) => return Err(deny(Win32Error::ACCESS_DENIED)),
         Err(e) => return Err(deny(e.into())),
     }
-    crate::lock::with_token(&file, |t| {
+    crate::lock::with_token(file, |t| {
         if let Some(t) = t {
             share::renamed(t.fd(file.fd()), &to);
         }

@@ -51,10 +51,13 @@ unsafe impl IoMemory for Vec<u8> {
 /// Lent memory, owned by the operation until it ends.
 pub struct Lent(Box<dyn IoMemory>);
 
+/// Receives the bytes a read delivered.
+type Deliver = Box<dyn FnOnce(&[u8]) + Send>;
+
 /// A read buffer that hands the bytes read to a callback when its operation ends.
 struct Delivering {
     buf: Vec<u8>,
-    deliver: Option<Box<dyn FnOnce(&[u8]) + Send>>,
+    deliver: Option<Deliver>,
 }
 
 // SAFETY: an owned Vec, never resized while lent.
