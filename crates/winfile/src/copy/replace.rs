@@ -2,7 +2,7 @@
 //! creation time in one atomic rename; the old file optionally stays as the backup.
 
 use crate::consts::*;
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, Result, Win32Error, errno_at};
 use crate::fs::linux_path;
 use crate::info;
 use crate::lock::share;
@@ -77,8 +77,7 @@ fn lstat_file(p: &Path) -> Result<Stat> {
     match statat(CWD, p, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => Err(Error::new(Win32Error::ACCESS_DENIED, API)),
         Ok(st) => Ok(st),
-        Err(Errno::NOENT | Errno::NOTDIR) => Err(Error::new(not_found_for(p), API)),
-        Err(e) => Err(Error::new(e.into(), API)),
+        Err(e) => Err(Error::new(errno_at(e, p), API)),
     }
 }
 

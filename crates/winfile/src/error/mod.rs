@@ -78,6 +78,28 @@ impl<T> Context<T> for std::result::Result<T, rustix::io::Errno> {
     }
 }
 
+/// [`Context`] for a failed call on a path: a missing name maps through
+/// [`not_found_for`] (2, 3 or 123, as Windows tells them apart), any other errno
+/// through the errno table.
+pub trait PathContext<T> {
+    /// Turns `Err(errno)` into `Err(Error::new(code, func))`, `code` judged for `path`.
+    fn path_api(self, path: &std::path::Path, func: &'static str) -> Result<T>;
+}
+
+impl<T> PathContext<T> for std::result::Result<T, rustix::io::Errno> {
+    fn path_api(self, path: &std::path::Path, func: &'static str) -> Result<T> {
+        self.map_err(|e| Error::new(errno_at(e, path), func))
+    }
+}
+
+/// The Win32 code for `e` from a call on `path` (see [`PathContext`]).
+pub fn errno_at(e: rustix::io::Errno, path: &std::path::Path) -> Win32Error {
+    match e {
+        rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR => not_found_for(path),
+        e => from_errno(e),
+    }
+}
+
 impl From<rustix::io::Errno> for Win32Error {
     fn from(e: rustix::io::Errno) -> Self {
         from_errno(e)

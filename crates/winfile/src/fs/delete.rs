@@ -1,9 +1,8 @@
 //! `DeleteFileW`.
 
 use super::linux_path;
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, Result, Win32Error, PathContext};
 use rustix::fs::{statat, unlinkat, AtFlags, FileType, CWD};
-use rustix::io::Errno;
 
 /// `DeleteFileW`—removes a file name. Directories and READONLY files are refused (5).
 ///
@@ -13,11 +12,7 @@ use rustix::io::Errno;
 pub fn delete_file(name: &str) -> Result<()> {
     const API: &str = "DeleteFileW";
     let path = linux_path(name, API)?;
-    let st = match statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&path), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
-    };
+    let st = statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW).path_api(&path, API)?;
     let ftype = FileType::from_raw_mode(st.st_mode);
     if ftype == FileType::Directory {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));

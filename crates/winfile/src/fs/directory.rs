@@ -3,7 +3,7 @@
 
 use super::linux_path;
 use crate::consts::*;
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, PathContext, Result, Win32Error, errno_at};
 use crate::info;
 use rustix::fs::{mkdirat, statat, unlinkat, AtFlags, FileType, Mode, CWD};
 use rustix::io::Errno;
@@ -57,11 +57,7 @@ pub fn create_directory(name: &str, template: Option<&str>) -> Result<()> {
 pub fn remove_directory(name: &str) -> Result<()> {
     const API: &str = "RemoveDirectory";
     let path = linux_path(name, API)?;
-    let st = match statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&path), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
-    };
+    let st = statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW).path_api(&path, API)?;
     match FileType::from_raw_mode(st.st_mode) {
         FileType::Directory => {}
         FileType::Symlink if statat(CWD, &path, AtFlags::empty())
@@ -95,8 +91,7 @@ pub fn set_current_directory(name: &str) -> Result<()> {
         Err(Errno::NOTDIR) if statat(CWD, &path, AtFlags::empty()).is_ok() => {
             Err(Error::new(Win32Error::DIRECTORY, API))
         }
-        Err(Errno::NOENT | Errno::NOTDIR) => Err(Error::new(not_found_for(&path), API)),
-        Err(e) => Err(Error::new(e.into(), API)),
+        Err(e) => Err(Error::new(errno_at(e, &path), API)),
     }
 }
 

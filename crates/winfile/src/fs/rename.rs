@@ -4,7 +4,7 @@
 use super::linux_path;
 use crate::copy::{copy_path, CopyRequest, ProgressFn};
 use crate::consts::*;
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{not_found_for, Context, Error, Result, Win32Error, PathContext};
 use crate::lock::share;
 use rustix::fs::{renameat_with, statat, unlinkat, AtFlags, FileType, RenameFlags, Stat, CWD};
 use rustix::io::Errno;
@@ -53,11 +53,7 @@ fn move_named(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut Pro
     if is_drive_or_fs_root(&from) {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
     }
-    let from_st = match statat(CWD, &from, AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&from), api)),
-        Err(e) => return Err(Error::new(e.into(), api)),
-    };
+    let from_st = statat(CWD, &from, AtFlags::SYMLINK_NOFOLLOW).path_api(&from, api)?;
     let mut to = linux_path(dst, api)?;
     let replace = flags & MOVEFILE_REPLACE_EXISTING != 0;
     if flags & MOVEFILE_CREATE_HARDLINK != 0 {

@@ -12,7 +12,7 @@ mod names;
 pub use names::find_file_names;
 
 use crate::consts::{SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE, SYMBOLIC_LINK_FLAG_DIRECTORY};
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, Result, Win32Error, errno_at};
 use crate::fs::linux_path;
 use crate::path::{self, PathStyle};
 use rustix::fs::{statat, AtFlags, FileType, CWD};
@@ -35,8 +35,7 @@ pub fn create_hard_link(new: &str, existing: &str) -> Result<()> {
             return Err(Error::new(Win32Error::ACCESS_DENIED, API));
         }
         Ok(_) => {}
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&from), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
+        Err(e) => return Err(Error::new(errno_at(e, &from), API)),
     }
     match rustix::fs::linkat(CWD, &from, CWD, &to, AtFlags::empty()) {
         Ok(()) => Ok(()),

@@ -1,7 +1,7 @@
 //! `FindFirstFileNameW` / `FindNextFileNameW` (pywin32's `FindFileNames`): every name of
 //! a file on its volume.
 
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, Result, Win32Error, PathContext};
 use crate::path::{self, DosDevices, PathStyle};
 use rustix::fs::{statat, AtFlags, FileType, Stat, CWD};
 use rustix::io::Errno;
@@ -27,11 +27,7 @@ pub fn find_file_names(name: &str) -> Result<Vec<String>> {
     if r.device.is_some() {
         return Err(Error::new(Win32Error::INVALID_FUNCTION, API));
     }
-    let st = match statat(CWD, &r.linux, AtFlags::empty()) {
-        Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(&r.linux), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
-    };
+    let st = statat(CWD, &r.linux, AtFlags::empty()).path_api(&r.linux, API)?;
     let own = canonical(&r.linux).api(API)?;
     let table = DosDevices::from_env();
     let drive = if r.style == PathStyle::Windows { table.locate(&own) } else { None };

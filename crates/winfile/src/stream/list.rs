@@ -1,6 +1,6 @@
 //! `FindFirstStreamW` / `FindNextStreamW`: the streams of a file.
 
-use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::error::{Context, Error, Result, Win32Error, PathContext};
 use rustix::fs::{statat, AtFlags, FileType, CWD};
 use rustix::io::Errno;
 use std::os::fd::BorrowedFd;
@@ -62,11 +62,7 @@ pub fn list_fd(fd: BorrowedFd<'_>) -> Vec<Stream> {
 /// statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.
 pub fn find_streams(path: &Path) -> Result<Vec<Stream>> {
     const API: &str = "FindFirstStreamW";
-    let st = match statat(CWD, path, AtFlags::empty()) {
-        Ok(st) => st,
-        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(path), API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
-    };
+    let st = statat(CWD, path, AtFlags::empty()).path_api(path, API)?;
     let mut out = Vec::new();
     if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
         out.push(Stream { size: u64::try_from(st.st_size).unwrap_or(0), name: "::$DATA".into() });
