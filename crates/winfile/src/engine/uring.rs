@@ -216,12 +216,16 @@ impl Op {
     /// The transfer's memory; `None` when the job was completed here (nothing to do).
     fn prepare(job: Job) -> Option<Op> {
         let len = job.mem.len();
-        if job.ctl.is_cancelled() || len == 0 || (!job.write && !job.mem.writable()) {
-            let status = match () {
-                () if job.ctl.is_cancelled() => Win32Error::OPERATION_ABORTED,
-                () if len == 0 => Win32Error::SUCCESS,
-                () => Win32Error::NOACCESS,
-            };
+        let done_now = if job.ctl.is_cancelled() {
+            Some(Win32Error::OPERATION_ABORTED)
+        } else if len == 0 {
+            Some(Win32Error::SUCCESS)
+        } else if !job.write && !job.mem.writable() {
+            Some(Win32Error::NOACCESS)
+        } else {
+            None
+        };
+        if let Some(status) = done_now {
             let Job { mem, done, .. } = job;
             super::finish(done, mem, |_| (status, 0));
             return None;
