@@ -17,18 +17,6 @@ use winfile::{handle, Handle};
 
 const BLOCK: u64 = 4096;
 
-/// xorshift64*: cheap reproducible offsets.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: qd32 PATH [SECONDS] [DEPTH]");
@@ -49,11 +37,11 @@ fn main() {
     let port = create_io_completion_port(1);
     associate(h, port, 1).expect("associate");
     let engine = winfile::engine::backend_name();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
     let slots: Vec<Arc<Overlapped>> = (0..depth).map(|_| Arc::new(Overlapped::new())).collect();
-    let issue = |slot: usize, rng: &mut Rng| {
+    let issue = |slot: usize, rng: &mut fastrand::Rng| {
         let ol = &slots[slot];
-        ol.set_offset((rng.next() % blocks) * BLOCK);
+        ol.set_offset(rng.u64(..blocks) * BLOCK);
         let s = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(slot)) };
         read_file(h, Lent::new(vec![0u8; BLOCK as usize]), s).expect("ReadFile");
     };

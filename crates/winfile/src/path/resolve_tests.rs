@@ -349,20 +349,9 @@ fn no_name_leaves_its_drive() {
     assert!(j.root.join("secret.txt").exists());
 }
 
-/// xorshift64*: a fixed, dependency-free stream for the generated names below.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[usize::try_from(self.next() % from.len() as u64).unwrap_or(0)]
-    }
+/// One of `from`, drawn from `rng`.
+fn pick<'a>(rng: &mut fastrand::Rng, from: &[&'a str]) -> &'a str {
+    from[rng.usize(..from.len())]
 }
 
 #[test]
@@ -383,19 +372,19 @@ fn generated_names_stay_inside_their_drive() {
         "\u{e9}", "*",
     ];
     let seps = [r"\", "/", r"\\", "//", r"\/"];
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
     let mut resolved = 0;
     for _ in 0..20_000 {
-        let mut name = rng.pick(&prefixes).to_string();
-        let n = rng.next() % 6;
+        let mut name = pick(&mut rng, &prefixes).to_string();
+        let n = rng.u64(..6);
         for i in 0..n {
             if i > 0 {
-                name.push_str(rng.pick(&seps));
+                name.push_str(pick(&mut rng, &seps));
             }
-            name.push_str(rng.pick(&parts));
+            name.push_str(pick(&mut rng, &parts));
         }
-        if rng.next() % 4 == 0 {
-            name.push_str(rng.pick(&seps));
+        if rng.u64(..4) == 0 {
+            name.push_str(pick(&mut rng, &seps));
         }
         if j.check(&name).is_ok() {
             resolved += 1;
