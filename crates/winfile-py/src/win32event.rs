@@ -218,6 +218,35 @@ fn wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, b
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjectsEx")
 }
 
+/// A message wait with the GIL released; Ctrl-C still ends it.
+fn msg_wait(py: Python<'_>, handles: &[winfile::Handle], flags: u32, ms: Dword, func: &'static str) -> PyResult<u32> {
+    let timeout = timeout(ms);
+    let outcome = crate::interrupt::blocking(py, func, || sync::msg_wait_for_multiple(handles, flags, timeout))?;
+    Ok(outcome.code())
+}
+
+/// MsgWaitForMultipleObjects(handleList, bWaitAll, milliseconds, wakeMask, /) -> WAIT_*
+/// (no window message queue exists: input never ends the wait).
+#[pyfunction]
+#[pyo3(name = "MsgWaitForMultipleObjects", signature = (handleList, bWaitAll, milliseconds, wakeMask, /))]
+#[allow(non_snake_case)]
+fn msg_wait_for_multiple_objects(py: Python<'_>, handleList: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, wakeMask: Dword) -> PyResult<u32> {
+    let _ = wakeMask;
+    let handles = handle_list(handleList, "MsgWaitForMultipleObjects")?;
+    let flags = if bWaitAll.0 { sync::MWMO_WAITALL } else { 0 };
+    msg_wait(py, &handles, flags, milliseconds, "MsgWaitForMultipleObjects")
+}
+
+/// MsgWaitForMultipleObjectsEx(handleList, milliseconds, wakeMask, waitFlags, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "MsgWaitForMultipleObjectsEx", signature = (handleList, milliseconds, wakeMask, waitFlags, /))]
+#[allow(non_snake_case)]
+fn msg_wait_for_multiple_objects_ex(py: Python<'_>, handleList: &Bound<'_, PyAny>, milliseconds: Dword, wakeMask: Dword, waitFlags: Dword) -> PyResult<u32> {
+    let _ = wakeMask;
+    let handles = handle_list(handleList, "MsgWaitForMultipleObjectsEx")?;
+    msg_wait(py, &handles, waitFlags.0, milliseconds, "MsgWaitForMultipleObjectsEx")
+}
+
 /// Fills the `winfile._native.win32event` submodule.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(create_event, m)?)?;
@@ -239,5 +268,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wait_for_single_object_ex, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_multiple_objects, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_multiple_objects_ex, m)?)?;
+    m.add_function(wrap_pyfunction!(msg_wait_for_multiple_objects, m)?)?;
+    m.add_function(wrap_pyfunction!(msg_wait_for_multiple_objects_ex, m)?)?;
     Ok(())
 }
