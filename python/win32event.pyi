@@ -65,7 +65,7 @@ def CreateWaitableTimer(TimerAttributes: PySECURITY_ATTRIBUTES | None, ManualRes
     """A new waitable timer."""
 def OpenWaitableTimer(desiredAccess: int, bInheritHandle: int, timerName: str, /) -> PyHANDLE:
     """A new handle to a named timer of this process."""
-def SetWaitableTimer(handle: _HandleArg, dueTime: int, period: int, func: None, param: object, resume_state: int, /) -> None:
+def SetWaitableTimer(handle: _HandleArg, dueTime: int, period: int, func: None, param: None, resume_state: int, /) -> None:
     """Arm the timer: dueTime in 100 ns units (negative = relative), period in ms."""
 def CancelWaitableTimer(handle: _HandleArg, /) -> None:
     """Disarm the timer."""
