@@ -77,7 +77,7 @@ def WaitForMultipleObjects(handlelist: Iterable[_HandleArg], bWaitAll: int, mill
     """WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i or WAIT_TIMEOUT; wait-all is atomic."""
 def WaitForMultipleObjectsEx(handlelist: Iterable[_HandleArg], bWaitAll: int, milliseconds: int, bAlertable: int, /) -> int:
     """As WaitForMultipleObjects."""
-def MsgWaitForMultipleObjects(handleList: Iterable[_HandleArg], bWaitAll: int, milliseconds: int, wakeMask: int, /) -> int:
+def MsgWaitForMultipleObjects(handlelist: Iterable[_HandleArg], bWaitAll: int, milliseconds: int, wakeMask: int, /) -> int:
     """As WaitForMultipleObjects (no handles allowed); no window message queue exists, so input never ends the wait and a wait-all only times out."""
-def MsgWaitForMultipleObjectsEx(handleList: Iterable[_HandleArg], milliseconds: int, wakeMask: int, waitFlags: int, /) -> int:
+def MsgWaitForMultipleObjectsEx(handlelist: Iterable[_HandleArg], milliseconds: int, wakeMask: int, waitFlags: int, /) -> int:
     """As MsgWaitForMultipleObjects; waitFlags MWMO_WAITALL (1) is the wait-all form."""

@@ -226,25 +226,25 @@ fn msg_wait(py: Python<'_>, handles: &[winfile::Handle], flags: u32, ms: Dword, 
     Ok(outcome.code())
 }
 
-/// MsgWaitForMultipleObjects(handleList, bWaitAll, milliseconds, wakeMask, /) -> WAIT_*
+/// MsgWaitForMultipleObjects(handlelist, bWaitAll, milliseconds, wakeMask, /) -> WAIT_*
 /// (no window message queue exists: input never ends the wait).
 #[pyfunction]
-#[pyo3(name = "MsgWaitForMultipleObjects", signature = (handleList, bWaitAll, milliseconds, wakeMask, /))]
+#[pyo3(name = "MsgWaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, wakeMask, /))]
 #[allow(non_snake_case)]
-fn msg_wait_for_multiple_objects(py: Python<'_>, handleList: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, wakeMask: Dword) -> PyResult<u32> {
+fn msg_wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, wakeMask: Dword) -> PyResult<u32> {
     let _ = wakeMask;
-    let handles = handle_list(handleList, "MsgWaitForMultipleObjects")?;
+    let handles = handle_list(handlelist, "MsgWaitForMultipleObjects")?;
     let flags = if bWaitAll.0 { sync::MWMO_WAITALL } else { 0 };
     msg_wait(py, &handles, flags, milliseconds, "MsgWaitForMultipleObjects")
 }
 
-/// MsgWaitForMultipleObjectsEx(handleList, milliseconds, wakeMask, waitFlags, /) -> WAIT_*
+/// MsgWaitForMultipleObjectsEx(handlelist, milliseconds, wakeMask, waitFlags, /) -> WAIT_*
 #[pyfunction]
-#[pyo3(name = "MsgWaitForMultipleObjectsEx", signature = (handleList, milliseconds, wakeMask, waitFlags, /))]
+#[pyo3(name = "MsgWaitForMultipleObjectsEx", signature = (handlelist, milliseconds, wakeMask, waitFlags, /))]
 #[allow(non_snake_case)]
-fn msg_wait_for_multiple_objects_ex(py: Python<'_>, handleList: &Bound<'_, PyAny>, milliseconds: Dword, wakeMask: Dword, waitFlags: Dword) -> PyResult<u32> {
+fn msg_wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, milliseconds: Dword, wakeMask: Dword, waitFlags: Dword) -> PyResult<u32> {
     let _ = wakeMask;
-    let handles = handle_list(handleList, "MsgWaitForMultipleObjectsEx")?;
+    let handles = handle_list(handlelist, "MsgWaitForMultipleObjectsEx")?;
     msg_wait(py, &handles, waitFlags.0, milliseconds, "MsgWaitForMultipleObjectsEx")
 }
 
