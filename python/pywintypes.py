@@ -150,18 +150,36 @@ def _datetime_to_filetime(obj):
     return seconds * _TICKS_PER_SECOND + (delta.microseconds // 1000) * _TICKS_PER_MS
 
 
+_C_LONG_TOO_LARGE = "Python int too large to convert to C long"
+
+
+def _c_long(obj):
+    """``PyLong_AsLong`` with Windows' 32-bit C long (also PyArg_ParseTuple's ``i``):
+    ints and ``__index__`` objects only, OverflowError outside 32 bits."""
+    if isinstance(obj, float) or not hasattr(type(obj), "__index__"):
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(obj).__name__)
+    value = obj.__index__()
+    if not -(2**31) <= value < 2**31:
+        raise OverflowError(_C_LONG_TOO_LARGE)
+    return value
+
+
+def _is_sequence(obj):
+    # PySequence_Check: the type has item access and is not a dict.
+    return not isinstance(obj, dict) and hasattr(type(obj), "__getitem__")
+
+
 def _time_from_tuple(fields):
-    # A time.localtime()-style 9-tuple, optionally with milliseconds as a 10th
-    # item, read as local time through mktime (tm_isdst is honoured; weekday
-    # and yearday are ignored), as pywin32 does.
+    # PyTime.cpp's gettmarg: a time.localtime()-style 9-tuple, optionally with
+    # milliseconds as a 10th item, parsed with PyArg_ParseTuple("iiiiiiiii|i") and
+    # read as local time through mktime (tm_isdst is honoured; weekday and yearday
+    # are ignored).
     values = tuple(fields)
-    if not 9 <= len(values) <= 10:
-        raise TypeError("time tuple must have 9 or 10 items, not %d" % len(values))
-    ints = []
-    for item in values:
-        if isinstance(item, float) or not hasattr(type(item), "__index__"):
-            raise TypeError("time tuple items must be integers, not %s" % type(item).__name__)
-        ints.append(item.__index__())
+    if len(values) < 9:
+        raise TypeError("function takes at least 9 arguments (%d given)" % len(values))
+    if len(values) > 10:
+        raise TypeError("function takes at most 10 arguments (%d given)" % len(values))
+    ints = [_c_long(item) for item in values]
     year = ints[0]
     if year < 1900:
         # Two-digit years, as pywin32 (and old Python) accept them.
@@ -177,36 +195,36 @@ def _time_from_tuple(fields):
 
 
 def Time(timeRepr, /):
-    """Make a ``pywintypes.datetime`` from *timeRepr*.
+    """Make a ``pywintypes.datetime`` from *timeRepr*, as PyTime.cpp's
+    ``PyWin_NewTime`` does.
 
-    * ``datetime.datetime``: the same moment. A ``pywintypes.datetime`` is
-      returned as is; other datetimes are converted to ``pywintypes.datetime``
-      keeping their tzinfo (pywin32 returns any datetime unchanged; winfile
-      converts so that ``Format`` is always available).
-    * int or float: seconds since the Unix epoch, as a *naive local* time.
-      pywin32 (py3 builds) calls ``datetime.fromtimestamp(int(t))`` on the
-      ``pywintypes.datetime`` type: the result carries no tzinfo and the
-      fraction of a float is dropped.
-    * a 9-tuple like ``time.localtime()`` (optionally a 10th item, the
-      milliseconds), or any object with ``timetuple()`` (e.g. ``date``):
-      naive local time, through ``time.mktime``.
+    * any ``datetime.datetime`` (a ``pywintypes.datetime`` or not) is returned
+      unchanged;
+    * an object with ``timetuple()`` (e.g. ``date``) is converted through it;
+    * int or float: seconds since the Unix epoch, as a *naive local* time
+      (``datetime.fromtimestamp(int(t))`` on the ``pywintypes.datetime`` type: no
+      tzinfo, the fraction of a float dropped); the value is a C long (32 bits on
+      Windows): OverflowError beyond, and -1 is the conversion's failure value
+      (TypeError "bad argument type for built-in operation");
+    * any other sequence, a 9-tuple like ``time.localtime()`` with an optional 10th
+      item (milliseconds): naive local time, through ``time.mktime``.
 
     Anything else raises ``TypeError``.
     """
-    if isinstance(timeRepr, datetime):
-        return timeRepr
     if isinstance(timeRepr, _dt.datetime):
-        return _from_naive(timeRepr, timeRepr.tzinfo)
+        return timeRepr
     timetuple = getattr(timeRepr, "timetuple", None)
     if timetuple is not None:
-        return _time_from_tuple(timetuple())
+        timeRepr = timetuple()
     if isinstance(timeRepr, (int, float)) or hasattr(type(timeRepr), "__index__"):
         seconds = int(timeRepr)
+        if not -(2**31) <= seconds < 2**31:
+            raise OverflowError(_C_LONG_TOO_LARGE)
         if seconds == -1:
             # pywin32 takes -1 from its integer conversion as a failure.
             raise TypeError("bad argument type for built-in operation")
         return datetime.fromtimestamp(seconds)
-    if isinstance(timeRepr, (tuple, list)):
+    if _is_sequence(timeRepr):
         return _time_from_tuple(timeRepr)
     raise TypeError("Objects of type '%s' can not be used as a time object" % _c_type_name(timeRepr))
 
@@ -214,9 +232,9 @@ def Time(timeRepr, /):
 def TimeStamp(timestamp, /):
     """Make an aware UTC ``pywintypes.datetime`` from a FILETIME-style count.
 
-    *timestamp* is an int of 100 ns units since 1601-01-01 UTC (a
-    ``(high, low)`` pair of 32-bit words is accepted but deprecated, as in
-    pywin32).
+    *timestamp* is an int of 100 ns units since 1601-01-01 UTC, converted as
+    PyLARGE_INTEGER.cpp does (``PyLong_AsLongLong``: OverflowError outside 64 signed
+    bits); a ``(high, low)`` pair of 32-bit words is accepted but deprecated.
     """
     if isinstance(timestamp, tuple):
         _warnings.warn(
@@ -231,8 +249,12 @@ def TimeStamp(timestamp, /):
         timestamp = ((high & 0xFFFFFFFF) << 32) | (low & 0xFFFFFFFF)
         if timestamp >= 2**63:
             timestamp -= 2**64
-    elif isinstance(timestamp, bool) or not isinstance(timestamp, int):
-        raise TypeError("a 64-bit integer is required, not %s" % type(timestamp).__name__)
+    else:
+        if isinstance(timestamp, float) or not hasattr(type(timestamp), "__index__"):
+            raise TypeError("'%s' object cannot be interpreted as an integer" % type(timestamp).__name__)
+        timestamp = timestamp.__index__()
+        if not -(2**63) <= timestamp < 2**63:
+            raise OverflowError("int too big to convert")
     return _filetime_to_datetime(timestamp)
 
 

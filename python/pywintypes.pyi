@@ -3,7 +3,7 @@
 import ctypes
 import datetime as _dt
 from collections.abc import Sequence
-from typing import Any, SupportsIndex, final, type_check_only
+from typing import Any, SupportsIndex, TypeVar, final, overload, type_check_only
 
 from typing_extensions import Buffer, Self
 
@@ -43,11 +43,17 @@ class datetime(_dt.datetime):
 
 TimeType = datetime
 
-def Time(timeRepr: SupportsIndex | float | Sequence[int] | _dt.datetime | _dt.date, /) -> datetime:
-    """Make a time: a datetime keeps its moment and tzinfo; an int or float is a
-    Unix timestamp and a time tuple (9 items, optional 10th = milliseconds) is
-    local time, both giving a naive local ``datetime``. Other types: TypeError.
+_DateTime = TypeVar("_DateTime", bound=_dt.datetime)
+
+@overload
+def Time(timeRepr: _DateTime, /) -> _DateTime:  # type: ignore[overload-overlap]
+    """Make a time: a datetime is returned unchanged; an int or float is a Unix
+    timestamp (a 32-bit C long) and a time tuple (9 items, optional 10th =
+    milliseconds) or an object with ``timetuple()`` is local time, both giving a
+    naive local ``pywintypes.datetime``. Other types: TypeError.
     """
+@overload
+def Time(timeRepr: SupportsIndex | float | Sequence[int] | _dt.date, /) -> datetime: ...
 
 def TimeStamp(timestamp: int | tuple[int, int], /) -> datetime:
     """Make an aware UTC time from 100 ns units since 1601-01-01 (a FILETIME count)."""

@@ -65,7 +65,7 @@ def CreateWaitableTimer(TimerAttributes: PySECURITY_ATTRIBUTES | None, ManualRes
     """A new waitable timer."""
 def OpenWaitableTimer(desiredAccess: int, bInheritHandle: int, timerName: str, /) -> PyHANDLE:
     """A new handle to a named timer of this process."""
-def SetWaitableTimer(handle: _HandleArg, dueTime: int, period: int, func: None, param: object, resume_state: int, /) -> None:
+def SetWaitableTimer(handle: _HandleArg, dueTime: int, period: int, func: None, param: None, resume_state: int, /) -> None:
     """Arm the timer: dueTime in 100 ns units (negative = relative), period in ms."""
 def CancelWaitableTimer(handle: _HandleArg, /) -> None:
     """Disarm the timer."""
@@ -77,3 +77,7 @@ def WaitForMultipleObjects(handlelist: Iterable[_HandleArg], bWaitAll: int, mill
     """WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i or WAIT_TIMEOUT; wait-all is atomic."""
 def WaitForMultipleObjectsEx(handlelist: Iterable[_HandleArg], bWaitAll: int, milliseconds: int, bAlertable: int, /) -> int:
     """As WaitForMultipleObjects."""
+def MsgWaitForMultipleObjects(handlelist: Iterable[_HandleArg], bWaitAll: int, milliseconds: int, wakeMask: int, /) -> int:
+    """As WaitForMultipleObjects (no handles allowed); no window message queue exists, so input never ends the wait and a wait-all only times out."""
+def MsgWaitForMultipleObjectsEx(handlelist: Iterable[_HandleArg], milliseconds: int, wakeMask: int, waitFlags: int, /) -> int:
+    """As MsgWaitForMultipleObjects; waitFlags MWMO_WAITALL (1) is the wait-all form."""

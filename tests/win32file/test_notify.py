@@ -396,3 +396,21 @@ def test_overlapped_form_through_a_port_and_cancel(cdir):
     win32file.CancelIo(h)
     rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 5000)
     assert (rc, n, got) == (995, 0, ol)
+
+
+def test_close_ends_a_pending_overlapped_read_readable_after_close(cdir):
+    # pywin32's test_win32file.TestDirectoryChanges: tearDown closes the directory
+    # handle while an overlapped read waits; the event fires and the watcher thread's
+    # GetOverlappedResult(closed handle, ol, True) returns 0 (STATUS_NOTIFY_CLEANUP).
+    # Windows reads a finished OVERLAPPED without touching the handle.
+    import win32event
+    win, linux = cdir
+    h = open_dir_overlapped(win)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = win32event.CreateEvent(None, False, False, None)
+    buf = win32file.AllocateReadBuffer(4096)
+    win32file.ReadDirectoryChangesW(h, buf, False, win32con.FILE_NOTIFY_CHANGE_FILE_NAME, ol)
+    h.Close()
+    assert win32event.WaitForSingleObject(ol.hEvent, 5000) == win32event.WAIT_OBJECT_0
+    assert win32file.GetOverlappedResult(h, ol, True) == 0
+    assert win32file.GetOverlappedResult(h, ol, False) == 0

@@ -308,3 +308,19 @@ def test_synchronous_calls_on_an_overlapped_disk_handle_need_an_offset(data_file
     p = open_ov(path)
     os.write(keep, b"pipe")
     assert win32file.ReadFile(p, 4) == (0, b"pipe")
+
+
+def test_get_overlapped_result_of_a_finished_operation_after_close(tmp_path):
+    # Windows' GetOverlappedResult uses the handle only to wait for a pending
+    # operation; a finished one is read from the OVERLAPPED even once the handle is
+    # closed (or for any handle value).
+    p = tmp_path / "f"
+    p.write_bytes(b"0123456789")
+    h = win32file.CreateFile(str(p), win32file.GENERIC_READ, 0, None, win32file.OPEN_EXISTING,
+                             win32file.FILE_FLAG_OVERLAPPED, None)
+    ol = pywintypes.OVERLAPPED()
+    win32file.ReadFile(h, 4, ol)
+    assert win32file.GetOverlappedResult(h, ol, True) == 4
+    h.Close()
+    assert win32file.GetOverlappedResult(h, ol, True) == 4
+    assert win32file.GetOverlappedResult(h, ol, False) == 4

@@ -210,14 +210,51 @@ impl<'a, 'py> FromPyObject<'a, 'py> for WideArg {
     }
 }
 
-/// A Win32 BOOL argument parsed as pywin32's `i` format: any int, true when non-zero.
+/// A Win32 BOOL argument parsed as pywin32's `i` format (SWIG's `typedef int BOOL`,
+/// and the `i` of its hand-written PyArg_ParseTuple calls): an int (or an object with
+/// `__index__`) that fits a C int, true when non-zero. Out of range is the
+/// OverflowError Windows' 32-bit C long gives ("Python int too large to convert to C
+/// long"), never reduced modulo anything: `bWaitAll=2**64` is not False.
 #[derive(Clone, Copy, Debug)]
 pub struct Flag(pub bool);
 
 impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        mask_int(&obj, u64::MAX).map(|v| Flag(v != 0))
+        c_int(&obj).map(|v| Flag(v != 0))
+    }
+}
+
+/// A LONG or int argument (pywin32's `l` / `i` formats, SWIG's `long` and `int`):
+/// a 32-bit signed value, converted by [`c_int`].
+#[derive(Clone, Copy, Debug)]
+pub struct CInt(pub i32);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for CInt {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        c_int(&obj).map(CInt)
+    }
+}
+
+/// An int argument as PyArg_ParseTuple's `i` (and `l`, a C long being 32 bits on
+/// Windows) converts it: `PyLong_AsLong` (ints and `__index__`; a float or None is
+/// "'float' object cannot be interpreted as an integer"), then the 32-bit range.
+pub fn c_int(obj: &Bound<'_, PyAny>) -> PyResult<i32> {
+    let too_large = || pyo3::exceptions::PyOverflowError::new_err("Python int too large to convert to C long");
+    let index = if obj.is_instance_of::<PyInt>() {
+        obj.clone()
+    } else if !obj.is_instance_of::<pyo3::types::PyFloat>() && obj.hasattr("__index__")? {
+        obj.call_method0("__index__")?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            obj.get_type().name()?
+        )));
+    };
+    match index.extract::<i64>() {
+        Ok(v) => i32::try_from(v).map_err(|_| too_large()),
+        Err(_) => Err(too_large()),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The native half of `win32event`: events, mutexes, semaphores, waitable timers, waits.
 
-use crate::conv::{Dword, Flag, HandleArg, PathArg};
+use crate::conv::{CInt, Dword, Flag, HandleArg, PathArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::{new_handle, PyHandle};
 use pyo3::exceptions::PyTypeError;
@@ -91,9 +91,9 @@ fn release_mutex(hEvent: HandleArg) -> PyResult<()> {
 #[pyfunction]
 #[pyo3(name = "CreateSemaphore", signature = (SemaphoreAttributes, InitialCount, MaximumCount, SemaphoreName, /))]
 #[allow(non_snake_case)]
-fn create_semaphore(py: Python<'_>, SemaphoreAttributes: Option<Bound<'_, PyAny>>, InitialCount: i32, MaximumCount: i32, SemaphoreName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+fn create_semaphore(py: Python<'_>, SemaphoreAttributes: Option<Bound<'_, PyAny>>, InitialCount: CInt, MaximumCount: CInt, SemaphoreName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
     let _ = SemaphoreAttributes;
-    new_handle(py, sync::create_semaphore(InitialCount, MaximumCount, name_of(SemaphoreName).as_deref()), "CreateSemaphore")
+    new_handle(py, sync::create_semaphore(InitialCount.0, MaximumCount.0, name_of(SemaphoreName).as_deref()), "CreateSemaphore")
 }
 
 /// OpenSemaphore(desiredAccess, bInheritHandle, name, /) -> PyHANDLE
@@ -109,8 +109,8 @@ fn open_semaphore(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, na
 #[pyfunction]
 #[pyo3(name = "ReleaseSemaphore", signature = (hEvent, lReleaseCount, /))]
 #[allow(non_snake_case)]
-fn release_semaphore(hEvent: HandleArg, lReleaseCount: i32) -> PyResult<i32> {
-    Ok(sync::release_semaphore(hEvent.0, lReleaseCount).py_api("ReleaseSemaphore")?)
+fn release_semaphore(hEvent: HandleArg, lReleaseCount: CInt) -> PyResult<i32> {
+    Ok(sync::release_semaphore(hEvent.0, lReleaseCount.0).py_api("ReleaseSemaphore")?)
 }
 
 /// CreateWaitableTimer(TimerAttributes, ManualReset, TimerName, /) -> PyHANDLE
@@ -135,13 +135,14 @@ fn open_waitable_timer(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Fla
 #[pyfunction]
 #[pyo3(name = "SetWaitableTimer", signature = (handle, dueTime, period, func, param, resume_state, /))]
 #[allow(non_snake_case)]
-fn set_waitable_timer(handle: HandleArg, dueTime: i64, period: i32, func: Option<Bound<'_, PyAny>>, param: Option<Bound<'_, PyAny>>, resume_state: Flag) -> PyResult<()> {
-    let _ = (param, resume_state); // no system suspend to resume from on Linux
-    if func.is_some() {
-        // Completion routines run as APCs in alertable waits, which Linux threads lack.
-        return Err(PyWinError::new(winfile::Win32Error::NOT_SUPPORTED, "SetWaitableTimer").into());
+fn set_waitable_timer(handle: HandleArg, dueTime: i64, period: CInt, func: Option<Bound<'_, PyAny>>, param: Option<Bound<'_, PyAny>>, resume_state: Flag) -> PyResult<()> {
+    let _ = resume_state; // no system suspend to resume from on Linux
+    // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
+    // and its argument must be None (pywin32 cannot call back into Python from an APC).
+    if func.is_some() || param.is_some() {
+        return Err(PyTypeError::new_err("This param must be None"));
     }
-    Ok(sync::set_waitable_timer(handle.0, dueTime, period).py_api("SetWaitableTimer")?)
+    Ok(sync::set_waitable_timer(handle.0, dueTime, period.0).py_api("SetWaitableTimer")?)
 }
 
 /// CancelWaitableTimer(handle, /)
@@ -218,6 +219,35 @@ fn wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, b
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjectsEx")
 }
 
+/// A message wait with the GIL released; Ctrl-C still ends it.
+fn msg_wait(py: Python<'_>, handles: &[winfile::Handle], flags: u32, ms: Dword, func: &'static str) -> PyResult<u32> {
+    let timeout = timeout(ms);
+    let outcome = crate::interrupt::blocking(py, func, || sync::msg_wait_for_multiple(handles, flags, timeout))?;
+    Ok(outcome.code())
+}
+
+/// MsgWaitForMultipleObjects(handlelist, bWaitAll, milliseconds, wakeMask, /) -> WAIT_*
+/// (no window message queue exists: input never ends the wait).
+#[pyfunction]
+#[pyo3(name = "MsgWaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, wakeMask, /))]
+#[allow(non_snake_case)]
+fn msg_wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, wakeMask: Dword) -> PyResult<u32> {
+    let _ = wakeMask;
+    let handles = handle_list(handlelist, "MsgWaitForMultipleObjects")?;
+    let flags = if bWaitAll.0 { sync::MWMO_WAITALL } else { 0 };
+    msg_wait(py, &handles, flags, milliseconds, "MsgWaitForMultipleObjects")
+}
+
+/// MsgWaitForMultipleObjectsEx(handlelist, milliseconds, wakeMask, waitFlags, /) -> WAIT_*
+#[pyfunction]
+#[pyo3(name = "MsgWaitForMultipleObjectsEx", signature = (handlelist, milliseconds, wakeMask, waitFlags, /))]
+#[allow(non_snake_case)]
+fn msg_wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, milliseconds: Dword, wakeMask: Dword, waitFlags: Dword) -> PyResult<u32> {
+    let _ = wakeMask;
+    let handles = handle_list(handlelist, "MsgWaitForMultipleObjectsEx")?;
+    msg_wait(py, &handles, waitFlags.0, milliseconds, "MsgWaitForMultipleObjectsEx")
+}
+
 /// Fills the `winfile._native.win32event` submodule.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(create_event, m)?)?;
@@ -239,5 +269,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wait_for_single_object_ex, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_multiple_objects, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_multiple_objects_ex, m)?)?;
+    m.add_function(wrap_pyfunction!(msg_wait_for_multiple_objects, m)?)?;
+    m.add_function(wrap_pyfunction!(msg_wait_for_multiple_objects_ex, m)?)?;
     Ok(())
 }

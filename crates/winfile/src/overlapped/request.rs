@@ -311,16 +311,23 @@ pub fn read_directory_changes(h: Handle, mem: Lent, subtree: bool, filter: u32, 
 /// operation gives its status (38 end of file, 995 aborted, ...). A wait stopped by the
 /// caller's interrupt check (`crate::interrupt`) fails with 995.
 ///
+/// As on Windows, the handle is only used to wait: a finished operation's result is
+/// read from the OVERLAPPED alone, so it stays readable after the handle is closed
+/// (a directory watch ended by CloseHandle reports 0 bytes, STATUS_NOTIFY_CLEANUP); a
+/// wait for a pending operation on an invalid handle fails with ERROR_INVALID_HANDLE.
+///
 /// # Linux mechanism
 /// Completion state (set by the engine: io_uring, else a thread pool) under the wait
 /// hub; the wait sleeps on its condition variable.
 pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<usize> {
     const API: &str = "GetOverlappedResult";
-    handle::get_any(h).api(API)?;
     let (status, bytes) = match ol.result() {
         Some(r) => r,
         None if !wait => return Err(Error::new(Win32Error::IO_INCOMPLETE, API)),
-        None => ol.wait().ok_or_else(|| Error::new(Win32Error::OPERATION_ABORTED, API))?,
+        None => {
+            handle::get_any(h).api(API)?;
+            ol.wait().ok_or_else(|| Error::new(Win32Error::OPERATION_ABORTED, API))?
+        }
     };
     if status == Win32Error::SUCCESS {
         Ok(bytes)

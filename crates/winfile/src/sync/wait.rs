@@ -53,14 +53,43 @@ pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Dur
     if handles.is_empty() || handles.len() > MAXIMUM_WAIT_OBJECTS {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
-    let objects: Vec<Arc<dyn Object>> = handles.iter().map(|h| handle::get_any(*h)).collect::<std::result::Result<_, _>>().api(API)?;
+    wait_objects(handles, wait_all, false, timeout, API)
+}
+
+/// `MsgWaitForMultipleObjectsEx` flag: wait for every object and for input.
+pub const MWMO_WAITALL: u32 = 0x1;
+
+/// `MsgWaitForMultipleObjects(Ex)`—waits for the objects (any, or with `MWMO_WAITALL`
+/// every one of them *and* input) or for input in the calling thread's window message
+/// queue. No Linux thread has a window message queue (winfile has no windowing), so
+/// the input condition never holds: the wait-any form behaves as
+/// `WaitForMultipleObjects` (zero handles allowed: only the timeout ends it), the
+/// wait-all form can only time out, and `WAIT_OBJECT_0 + handles.len()` (input
+/// available) is never returned. At most MAXIMUM_WAIT_OBJECTS - 1 handles
+/// (ERROR_INVALID_PARAMETER beyond). The wake mask and MWMO_ALERTABLE /
+/// MWMO_INPUTAVAILABLE select input kinds and APCs, neither of which exists here.
+///
+/// # Linux mechanism
+/// The same condition-variable wait on the hub as `WaitForMultipleObjects`.
+pub fn msg_wait_for_multiple(handles: &[Handle], flags: u32, timeout: Option<Duration>) -> Result<WaitOutcome> {
+    const API: &str = "MsgWaitForMultipleObjectsEx";
+    if handles.len() > MAXIMUM_WAIT_OBJECTS - 1 {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    wait_objects(handles, flags & MWMO_WAITALL != 0, true, timeout, API)
+}
+
+/// The wait behind both: with `need_input`, a wait-all also needs input, which never
+/// comes, so it only ends by its timeout (or the interrupt check).
+fn wait_objects(handles: &[Handle], wait_all: bool, need_input: bool, timeout: Option<Duration>, api: &'static str) -> Result<WaitOutcome> {
+    let objects: Vec<Arc<dyn Object>> = handles.iter().map(|h| handle::get_any(*h)).collect::<std::result::Result<_, _>>().api(api)?;
     if objects.iter().any(|o| o.as_waitable().is_none()) {
-        return Err(Error::new(Win32Error::INVALID_HANDLE, API));
+        return Err(Error::new(Win32Error::INVALID_HANDLE, api));
     }
     if wait_all {
         for (i, a) in objects.iter().enumerate() {
             if objects[..i].iter().any(|b| Arc::ptr_eq(a, b)) {
-                return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+                return Err(Error::new(Win32Error::INVALID_PARAMETER, api));
             }
         }
     }
@@ -75,7 +104,7 @@ pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Dur
     let mut check_at = crate::interrupt::next_check(None);
     let outcome = loop {
         if wait_all {
-            if waitables.iter().zip(&slots).all(|(w, s)| w.ready(&g, tid, s)) {
+            if !need_input && waitables.iter().zip(&slots).all(|(w, s)| w.ready(&g, tid, s)) {
                 let mut abandoned = None;
                 for (i, (w, s)) in waitables.iter().zip(&slots).enumerate() {
                     if w.consume(&g, tid, s) && abandoned.is_none() {
@@ -112,7 +141,7 @@ pub fn wait_for_multiple(handles: &[Handle], wait_all: bool, timeout: Option<Dur
     }
     drop(g);
     let Some(outcome) = outcome else {
-        return Err(Error::new(Win32Error::OPERATION_ABORTED, API));
+        return Err(Error::new(Win32Error::OPERATION_ABORTED, api));
     };
     match outcome {
         WaitOutcome::Timeout => {}
