@@ -4,12 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
+.PHONY: demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
 
 demo: build
 	$(PY) examples/tour.py
 
 test: cargo-test stubtest wheel pytest
+
+# The gates CI runs before the tests: formatting and clippy with warnings as errors.
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
 
 venv: $(VENV)/.deps
 
