@@ -26,6 +26,7 @@ pub mod notify;
 pub mod open;
 pub mod overlapped;
 pub mod path;
+mod poison;
 pub mod volume;
 pub mod stream;
 pub mod sync;

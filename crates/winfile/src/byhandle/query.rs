@@ -1,5 +1,6 @@
 //! `GetFileInformationByHandleEx`: one information class at a time.
 
+use crate::poison::MutexExt;
 use super::class;
 use super::names::{current_path, proc_path};
 use crate::consts::{FILE_ATTRIBUTE_COMPRESSED, FILE_LIST_DIRECTORY};
@@ -9,7 +10,6 @@ use crate::handle::{self, File, FileKind, Handle};
 use crate::info::{self, FileInfo, FileTime};
 use crate::lock::share;
 use std::path::Path;
-use std::sync::PoisonError;
 
 const API: &str = "GetFileInformationByHandleEx";
 /// Bytes of FILE_ID_BOTH_DIR_INFO records one call returns at most, as a caller's
@@ -261,7 +261,7 @@ fn list(file: &File, restart: bool) -> Result<Vec<DirEntry>> {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
     let listing = file.ext_or_default::<Listing>();
-    let mut slot = listing.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut slot = listing.0.locked();
     if restart || slot.is_none() {
         let spec = format!("{}/*", proc_path(file).display());
         *slot = Some(Finder::open(&spec).map_err(|e| Error::new(e.code(), API))?);

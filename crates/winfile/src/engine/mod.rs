@@ -21,11 +21,12 @@ mod uring;
 
 pub use memory::{IoMemory, Lent};
 
+use crate::poison::MutexExt;
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 
 /// Shared reference to an operation's control block.
@@ -56,12 +57,12 @@ impl OpCtl {
 
     /// How to stop an operation that is not the engine's.
     pub(crate) fn set_canceller(&self, stop: Box<dyn FnOnce() + Send>) {
-        *self.canceller.lock().unwrap_or_else(PoisonError::into_inner) = Some(stop);
+        *self.canceller.locked() = Some(stop);
     }
 
     pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Ordering::Release);
-        let stop = self.canceller.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let stop = self.canceller.locked().take();
         if let Some(stop) = stop {
             stop();
         }

@@ -1,13 +1,14 @@
 //! Thread-pool backend: workers run pread/pwrite straight into or out of the lent
 //! memory; pipes and devices are polled in short slices so cancellation is noticed.
 
+use crate::poison::MutexExt;
 use super::Job;
 use crate::error::Win32Error;
 use crate::handle::{File, FileKind};
 use super::OpCtlRef;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 /// Worker count: enough for queue depth on disks without flooding small machines.
@@ -40,7 +41,7 @@ impl Pool {
     }
 
     pub(super) fn submit(&self, job: Job) {
-        let tx = self.tx.lock().unwrap_or_else(PoisonError::into_inner);
+        let tx = self.tx.locked();
         if let Err(failed) = tx.send(job) {
             let job = failed.0;
             (job.done)(Win32Error::NO_SYSTEM_RESOURCES, 0);
@@ -54,7 +55,7 @@ impl Pool {
 fn worker(rx: &Arc<Mutex<Receiver<Job>>>) {
     loop {
         let job = {
-            let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
+            let rx = rx.locked();
             match rx.recv() {
                 Ok(job) => job,
                 Err(_) => return,

@@ -32,6 +32,7 @@
 
 #![allow(unsafe_code)]
 
+use crate::poison::MutexExt;
 use super::Job;
 use crate::consts::FILE_FLAG_NO_BUFFERING;
 use crate::error::Win32Error;
@@ -42,7 +43,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 /// Submission queue entries; completions beyond the CQ's size are kept by the kernel
@@ -134,7 +135,7 @@ impl Uring {
             return Ok(());
         }
         {
-            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self.shared.queue.locked();
             if self.retired() {
                 return Err(op.into_job());
             }
@@ -380,7 +381,7 @@ impl Engine {
     fn retire(mut self) {
         log::error!("winfile: the io_uring engine loop failed; later I/O goes to the thread pool");
         let queued = {
-            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self.shared.queue.locked();
             self.shared.retired.store(true, Ordering::SeqCst);
             std::mem::take(&mut *queue)
         };
@@ -395,7 +396,7 @@ impl Engine {
     /// One round: start queued operations, send cancellations, enter the kernel, reap.
     fn step(&mut self, wake_buf: &mut [u8; 8]) {
         {
-            let jobs = std::mem::take(&mut *self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner));
+            let jobs = std::mem::take(&mut *self.shared.queue.locked());
             for op in jobs {
                 self.start(op);
             }
@@ -403,7 +404,7 @@ impl Engine {
                 self.send_cancels();
             }
             self.shared.idle.store(true, Ordering::SeqCst);
-            let more = !self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).is_empty()
+            let more = !self.shared.queue.locked().is_empty()
                 || self.shared.cancel.load(Ordering::SeqCst);
             let r = if more || !self.ring.completion().is_empty() {
                 self.shared.idle.store(false, Ordering::SeqCst);

@@ -1,5 +1,6 @@
 //! Find handles: `FindFirstFileW`, `FindNextFileW`, `FindClose`.
 
+use crate::poison::MutexExt;
 use super::finder::{FindData, Finder};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Handle, Object};
@@ -39,7 +40,7 @@ pub fn find_first_file(spec: &str) -> Result<(Handle, FindData)> {
 #[doc(alias = "FindNextFileW")]
 pub fn find_next_file(h: Handle) -> Result<Option<FindData>> {
     let f = finder(h, "FindNextFileW")?;
-    let mut g = f.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut g = f.0.locked();
     g.next_entry()
 }
 
@@ -50,7 +51,7 @@ pub fn find_next_file(h: Handle) -> Result<Option<FindData>> {
 /// As [`find_next_file`].
 pub fn find_next_files(h: Handle, max: usize, out: &mut Vec<FindData>) -> Result<bool> {
     let f = finder(h, "FindNextFileW")?;
-    let mut g = f.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut g = f.0.locked();
     g.next_batch(max, out)
 }
 

@@ -1,5 +1,6 @@
 //! The hub: one lock and one condition variable for every waitable object's state.
 
+use crate::poison::MutexExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
 use std::thread::ThreadId;
@@ -46,7 +47,7 @@ static HUB: LazyLock<Hub> =
 
 /// Takes the hub lock.
 pub(crate) fn lock() -> HubGuard<'static> {
-    HubGuard(HUB.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    HubGuard(HUB.lock.locked())
 }
 
 /// Changes signal state under the hub lock and wakes every waiter to re-check.
@@ -86,7 +87,7 @@ impl<T> HubCell<T> {
     }
 
     pub(crate) fn with<R>(&self, _hub: &HubGuard<'_>, f: impl FnOnce(&mut T) -> R) -> R {
-        let mut g = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut g = self.0.locked();
         f(&mut g)
     }
 }

@@ -16,6 +16,7 @@
 //! two descriptor numbers of this process and touches no memory.
 #![allow(unsafe_code)]
 
+use crate::poison::MutexExt;
 use super::file::{File, FileKind};
 use super::table::{self, Handle};
 use crate::error::Win32Error;
@@ -83,7 +84,7 @@ fn same_description(a: RawFd, b: RawFd) -> bool {
 static BY_FD: LazyLock<Mutex<HashMap<RawFd, Handle>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn by_fd() -> std::sync::MutexGuard<'static, HashMap<RawFd, Handle>> {
-    BY_FD.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    BY_FD.locked()
 }
 
 fn kind_of(fd: BorrowedFd<'_>) -> Result<FileKind, rustix::io::Errno> {

@@ -4,6 +4,7 @@
 //! They are handed out from a counter and not reused until it wraps (2^62 values), so a
 //! stale handle fails with `ERROR_INVALID_HANDLE` instead of reaching another object.
 
+use crate::poison::RwLockExt;
 use crate::error::Win32Error;
 use std::any::Any;
 use std::collections::HashMap;
@@ -80,7 +81,7 @@ static NEXT: AtomicU64 = AtomicU64::new(0x40);
 
 /// Stores `obj` and returns its new handle.
 pub fn insert(obj: Arc<dyn Object>) -> Handle {
-    let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut table = TABLE.write_locked();
     loop {
         let raw = NEXT.fetch_add(4, Ordering::Relaxed) & 0x3FFF_FFFF_FFFF_FFFC;
         if raw != 0 && !table.contains_key(&raw) {
@@ -93,7 +94,7 @@ pub fn insert(obj: Arc<dyn Object>) -> Handle {
 /// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
 pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
     let obj = {
-        let table = TABLE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let table = TABLE.read_locked();
         table.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)?
     };
     if obj.is_stale() {
@@ -121,7 +122,7 @@ pub fn close(h: Handle) -> Result<(), Win32Error> {
         return Ok(());
     }
     let obj = {
-        let mut table = TABLE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut table = TABLE.write_locked();
         table.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?
     };
     obj.on_close();

@@ -1,6 +1,7 @@
 //! The process-wide inotify instance (one for every watch: users get 128 instances)
 //! and its reader thread, which pairs renames and dispatches events to the watches.
 
+use crate::poison::MutexExt;
 use super::filter::{self, *};
 use super::record::*;
 use super::watch::{run, Completion, Watch, WatchState};
@@ -87,7 +88,7 @@ fn parse(buf: &[u8], out: &mut Vec<Ev>) {
 
 impl Engine {
     fn lock(&self) -> MutexGuard<'_, Registry> {
-        self.reg.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.reg.locked()
     }
 
     fn read_into(&self, buf: &mut [u8], events: &mut Vec<Ev>) -> bool {

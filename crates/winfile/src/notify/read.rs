@@ -1,6 +1,7 @@
 //! `ReadDirectoryChangesW` on directory handles: the watch of a handle is made by its
 //! first call (whose filter and subtree flag stay), changes queue between calls.
 
+use crate::poison::MutexExt;
 use super::engine::engine;
 use super::filter;
 use super::watch::{run, Done, Pending, Watch};
@@ -26,7 +27,7 @@ impl Extension for HandleWatch {
 
     /// The handle closes: its watch ends and its pending reads complete (with no records).
     fn on_close(&self, _file: &File) {
-        let w = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let w = self.0.locked().take();
         if let (Some(w), Ok(eng)) = (w, engine()) {
             eng.stop(&w);
         }
@@ -73,7 +74,7 @@ pub(crate) fn watch_for(dir: Handle, subtree: bool, filter: u32) -> Result<Arc<W
     filter::validate(filter).api(API)?;
     let eng = engine().api(API)?;
     let slot = file.ext_or_default::<HandleWatch>();
-    let mut slot = slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut slot = slot.0.locked();
     if let Some(w) = slot.as_ref() {
         return Ok(w.clone());
     }

@@ -1,6 +1,7 @@
 //! The per-handle state of a directory watch: its fixed filter and subtree flag, the
 //! directories it covers, the queue of changes not yet read, and the calls waiting.
 
+use crate::poison::MutexExt;
 use super::record::{encode, Change, FILE_ACTION_MODIFIED};
 use crate::error::Win32Error;
 use crate::sync::Event;
@@ -86,7 +87,7 @@ impl Watch {
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, WatchState> {
-        self.st.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.st.locked()
     }
 
     /// For change-notification handles (FindFirstChangeNotification): signals the

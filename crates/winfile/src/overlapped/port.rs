@@ -6,6 +6,7 @@
 //! calls `GetQueuedCompletionStatus` again or exits (Linux cannot tell when it blocks
 //! elsewhere, which Windows would also discount).
 
+use crate::poison::MutexExt;
 use crate::error::{Context, Error, Result, Win32Error};
 use super::request::IoState;
 use crate::handle::{self, File, Handle, Object};
@@ -55,7 +56,7 @@ pub struct Port {
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    m.locked()
 }
 
 impl Port {

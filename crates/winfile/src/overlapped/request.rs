@@ -5,6 +5,7 @@
 //! rejected call returns its error and leaves the OVERLAPPED, its event and the handle
 //! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
+use crate::poison::MutexExt;
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
@@ -12,7 +13,7 @@ use crate::engine::{self, Done, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::sync::Event;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 /// What the caller's OVERLAPPED brings to a request.
@@ -45,7 +46,7 @@ pub(super) struct IoState {
 
 impl IoState {
     fn inflight(&self) -> std::sync::MutexGuard<'_, Vec<OpCtlRef>> {
-        self.inflight.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inflight.locked()
     }
 }
 
@@ -65,7 +66,7 @@ impl Extension for IoState {
         if !ctls.is_empty() {
             engine::wake_cancelled();
         }
-        *self.port.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.port.locked() = None;
     }
 }
 

@@ -3,6 +3,7 @@
 //! Names are private to the process: Linux offers no kernel object a second process
 //! could open by a Windows name, so cross-process named objects are not provided.
 
+use crate::poison::MutexExt;
 use crate::error::Win32Error;
 use crate::handle::Object;
 use std::any::Any;
@@ -23,7 +24,7 @@ fn key(name: &str) -> String {
 
 /// Finds the live object named `name`; `ERROR_INVALID_HANDLE` if it is of another type.
 pub(super) fn find<T: Object>(name: &str) -> Result<Option<Arc<T>>, Win32Error> {
-    let map = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let map = NAMES.locked();
     match map.get(&key(name)).and_then(Weak::upgrade) {
         None => Ok(None),
         Some(obj) => {
@@ -41,7 +42,7 @@ pub(super) fn create_or_open<T: Object>(
     let Some(name) = name else {
         return Ok((Arc::new(make()), false));
     };
-    let mut map = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut map = NAMES.locked();
     if let Some(obj) = map.get(&key(name)).and_then(Weak::upgrade) {
         let any: Arc<dyn Any + Send + Sync> = obj;
         return any.downcast::<T>().map(|t| (t, true)).map_err(|_| Win32Error::INVALID_HANDLE);
