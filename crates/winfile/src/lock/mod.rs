@@ -12,6 +12,7 @@ mod ofd;
 pub(crate) mod range;
 pub(crate) mod share;
 mod state;
+mod word;
 
 pub(crate) use state::{set_doomed, set_token, with_token, LockState};
 
@@ -111,13 +112,18 @@ pub(crate) fn check_io(
     if len == 0 {
         return Ok(());
     }
-    let state = file.ext::<LockState>();
-    let empty = range::Locks::default();
-    let guard = state.as_ref().map(|s| s.locks());
-    let locks = guard.as_deref().unwrap_or(&empty);
+    let state = LockState::of(file);
+    let mut locks = state.locks();
+    let own_matters = write && !locks.is_empty();
+    if !own_matters {
+        // Fast path: no handle anywhere holds a lock on an inode of this word.
+        let slot = locks.slot(file.fd());
+        if !word::maybe_locked(slot) {
+            return Ok(());
+        }
+    }
     let fd = locks.probe_fd(file.fd());
     let kind = if write { Kind::Write } else { Kind::Read };
-    let own_matters = write && !locks.is_empty();
     if !own_matters {
         // Cheap path: nobody else holds a conflicting lock anywhere in the file.
         match ofd::conflicts(fd, kind, 0, share::BASE) {

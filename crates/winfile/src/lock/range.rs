@@ -7,6 +7,7 @@
 //! ones do. Other handles and processes get their conflicts from the kernel.
 
 use super::ofd::{self, Kind};
+use super::word;
 use super::share::BASE;
 use crate::error::Win32Error;
 use rustix::fs::OFlags;
@@ -62,6 +63,13 @@ pub(crate) struct Locks {
     own: Option<(Arc<OwnedFd>, Mode)>,
     /// The mode of the handle's own descriptor, once looked up.
     main_mode: Option<Mode>,
+    /// The inode's lock-presence word, once looked up (`super::word`).
+    slot: Option<Option<usize>>,
+    /// This handle's count on that word: held while the kernel may hold one of its
+    /// ranges, or a lock request is on its way there.
+    presence: Option<word::Presence>,
+    /// Lock requests between their count and their result.
+    in_flight: usize,
 }
 
 /// Whether a lock request may wait.
@@ -104,6 +112,30 @@ impl Locks {
                 }
             }
         }
+        self.settle();
+    }
+
+    /// Counts this handle on its inode's lock-presence word before a kernel lock is
+    /// requested (the word must be non-zero before the lock can exist).
+    fn enter(&mut self, main: BorrowedFd<'_>) {
+        self.in_flight += 1;
+        if self.presence.is_none() {
+            let slot = *self.slot.get_or_insert_with(|| word::slot_of(main));
+            self.presence = Some(word::Presence::enter(slot));
+        }
+    }
+
+    /// Gives the count back once the kernel holds none of this handle's ranges (after
+    /// they were released) and no request is on its way.
+    fn settle(&mut self) {
+        if self.in_flight == 0 && !self.list.iter().any(|l| l.kernel().is_some()) {
+            self.presence = None;
+        }
+    }
+
+    /// The lock-presence slot of the handle's inode (one fstat the first time).
+    pub(crate) fn slot(&mut self, main: BorrowedFd<'_>) -> Option<usize> {
+        *self.slot.get_or_insert_with(|| word::slot_of(main))
     }
 
     /// Whether the handle holds no locks (I/O checks then need only the kernel).
@@ -225,6 +257,7 @@ impl Locks {
             let plan = me.segments(ks, ks + kn);
             me.list.pop();
             let (fd, mode) = me.lock_fd(main);
+            me.enter(main);
             break (plan, fd, mode);
         };
         let fd = lock_fd.as_ref().map_or(main, |f| f.as_fd());
@@ -243,6 +276,7 @@ impl Locks {
             done += 1;
         }
         let mut me = guard();
+        me.in_flight -= 1;
         match failed {
             None => {
                 me.list.push(new);
@@ -256,6 +290,7 @@ impl Locks {
             Some(e) => {
                 let redo: Vec<_> = plan[..done].iter().map(|(s, n, _)| (*s, *n)).collect();
                 me.restore(main, &redo);
+                me.settle();
                 Err(match e {
                     Errno::AGAIN | Errno::ACCESS => Win32Error::LOCK_VIOLATION,
                     Errno::INTR => Win32Error::OPERATION_ABORTED,
@@ -299,6 +334,7 @@ impl Locks {
         let gone = self.list.remove(pos);
         if let Some(piece) = gone.kernel() {
             self.restore(main, &[piece]);
+            self.settle();
         }
         Ok(())
     }
