@@ -261,7 +261,7 @@ fn racing_conflicting_opens_one_wins() {
         })
         .collect();
     let results: Vec<Vec<bool>> = racers.into_iter().map(|t| t.join().unwrap()).collect();
-    for i in 0..rounds {
-        assert!(results[0][i] ^ results[1][i], "round {i}: both or neither opened");
+    for (i, (a, b)) in results[0].iter().zip(&results[1]).enumerate() {
+        assert!(a ^ b, "round {i}: both or neither opened");
     }
 }

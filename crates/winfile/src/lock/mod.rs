@@ -73,7 +73,10 @@ fn lock(
     api: &'static str,
 ) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
-    range::Locks::lock(LockState::of(&file).lock_list(), file.fd(), offset, len, exclusive, wait).api(api)
+    let state = LockState::of(&file);
+    let r = range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait);
+    state.sync_has_locks();
+    r.api(api)
 }
 
 /// `UnlockFile`—removes the lock with exactly this range (ERROR_NOT_LOCKED otherwise).
@@ -95,8 +98,9 @@ pub fn unlock_file_ex(h: Handle, offset: u64, len: u64) -> Result<()> {
 fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
-    let mut locks = state.locks();
-    locks.unlock(file.fd(), offset, len).api(api)
+    let r = state.locks().unlock(file.fd(), offset, len);
+    state.sync_has_locks();
+    r.api(api)
 }
 
 /// Mandatory locking for winfile I/O: a read meets another handle's exclusive lock, or a
@@ -112,16 +116,17 @@ pub(crate) fn check_io(
     if len == 0 {
         return Ok(());
     }
-    let state = LockState::of(file);
-    let mut locks = state.locks();
-    let own_matters = write && !locks.is_empty();
-    if !own_matters {
-        // Fast path: no handle anywhere holds a lock on an inode of this word.
-        let slot = locks.slot(file.fd());
-        if !word::maybe_locked(slot) {
-            return Ok(());
-        }
+    // Fast path: no lock of this handle matters, and no handle anywhere holds a lock on
+    // an inode of this word (one atomic load; see `word`).
+    let unlocked = file.with_ext::<LockState, _>(|s| {
+        s.is_some_and(|s| (!write || !s.has_locks()) && !word::maybe_locked(s.slot(file.fd())))
+    });
+    if unlocked {
+        return Ok(());
     }
+    let state = LockState::of(file);
+    let locks = state.locks();
+    let own_matters = write && !locks.is_empty();
     let fd = locks.probe_fd(file.fd());
     let kind = if write { Kind::Write } else { Kind::Read };
     if !own_matters {

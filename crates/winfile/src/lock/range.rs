@@ -133,10 +133,6 @@ impl Locks {
         }
     }
 
-    /// The lock-presence slot of the handle's inode (one fstat the first time).
-    pub(crate) fn slot(&mut self, main: BorrowedFd<'_>) -> Option<usize> {
-        *self.slot.get_or_insert_with(|| word::slot_of(main))
-    }
 
     /// Whether the handle holds no locks (I/O checks then need only the kernel).
     pub(crate) fn is_empty(&self) -> bool {
