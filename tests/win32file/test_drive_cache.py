@@ -1,5 +1,5 @@
 """The DOS device tables are cached between calls and the cache is dropped by any change
-to what they were read from (docs/paths... crates/winfile/src/path/tablecache.rs):
+to what they were read from (crates/winfile/src/path/tablecache.rs, README "Paths"):
 each case opens through a drive once (filling the cache), changes the table, the
 drive's target or the environment, and the next open must follow the change. Changes
 made by another process count as much as our own."""

@@ -112,7 +112,14 @@ fn write_file(
     if let Some(ol) = &ol {
         return super::overlapped::write(h, data, ol);
     }
-    // Written from the caller's buffer itself, with the GIL released (as os.write).
+    // Written from the caller's buffer itself, with the GIL released (as os.write). A
+    // `bytes` is immutable and kept alive by this call's reference to it, so its bytes
+    // are used as they are, without a buffer export (an allocation and two calls).
+    if let Ok(b) = data.cast::<PyBytes>() {
+        let bytes = b.as_bytes();
+        let n = blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))?;
+        return Ok((0, n));
+    }
     let data = crate::lent::exported(data)?;
     let bytes = data.as_slice();
     let n = blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))?;

@@ -74,9 +74,7 @@ fn lock(
 ) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
-    let r = range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait);
-    state.sync_has_locks();
-    r.api(api)
+    range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait, state.has_locks_flag()).api(api)
 }
 
 /// `UnlockFile`—removes the lock with exactly this range (ERROR_NOT_LOCKED otherwise).
@@ -98,8 +96,9 @@ pub fn unlock_file_ex(h: Handle, offset: u64, len: u64) -> Result<()> {
 fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
-    let r = state.locks().unlock(file.fd(), offset, len);
-    state.sync_has_locks();
+    let mut locks = state.locks();
+    let r = locks.unlock(file.fd(), offset, len);
+    state.has_locks_flag().store(!locks.is_empty(), std::sync::atomic::Ordering::Relaxed);
     r.api(api)
 }
 

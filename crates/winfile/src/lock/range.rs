@@ -13,6 +13,7 @@ use crate::error::Win32Error;
 use rustix::fs::OFlags;
 use rustix::io::Errno;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// One Windows lock: `[start, start + len)` in 64-bit unsigned space.
@@ -219,6 +220,7 @@ impl Locks {
         len: u64,
         exclusive: bool,
         wait: Wait,
+        has_locks: &AtomicBool,
     ) -> Result<(), Win32Error> {
         if start as u128 + len as u128 > 1u128 << 64 {
             return Err(Win32Error::INVALID_LOCK_RANGE);
@@ -247,6 +249,7 @@ impl Locks {
             }
             let Some((ks, kn)) = new.kernel() else {
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 return Ok(());
             };
             me.list.push(new);
@@ -276,11 +279,13 @@ impl Locks {
         match failed {
             None => {
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 Ok(())
             }
             Some(Errno::NOLCK | Errno::OPNOTSUPP | Errno::NOSYS) => {
                 // No kernel locks here: the handle's own rules still hold.
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 Ok(())
             }
             Some(e) => {

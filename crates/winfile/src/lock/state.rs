@@ -43,10 +43,9 @@ impl LockState {
         &self.locks
     }
 
-    /// Records whether the handle now holds byte-range locks (after a change).
-    pub(crate) fn sync_has_locks(&self) {
-        let any = !self.locks().is_empty();
-        self.has_locks.store(any, Ordering::Relaxed);
+    /// The flag mirroring whether `locks` is non-empty; written with the list held.
+    pub(crate) fn has_locks_flag(&self) -> &AtomicBool {
+        &self.has_locks
     }
 
     /// Whether the handle holds byte-range locks (its writes then check its own).

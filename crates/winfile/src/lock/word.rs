@@ -165,9 +165,8 @@ impl Presence {
 impl Drop for Presence {
     fn drop(&mut self) {
         if let (Some(t), Some(s)) = (table(), self.0) {
-            // Never below zero: a word someone else zeroed stays zero rather than
-            // wrapping (it could only wrap to a huge count, which is also safe).
-            let _ = t[s].fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| v.checked_sub(1));
+            // A word someone else zeroed wraps to a huge count: only slower, never wrong.
+            t[s].fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
