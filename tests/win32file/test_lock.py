@@ -377,3 +377,27 @@ def test_blocking_exclusive_locks_contended_by_many_processes(cdir):
     for c in children:
         assert c.wait(timeout=120) == 0
     assert int.from_bytes(path.read_bytes()[:8], "little") == procs * rounds
+
+
+def test_close_releases_locks_a_forked_child_still_shares(name):
+    """A read-only handle's exclusive lock lives on a separate read-write descriptor; a
+    forked child inherits a copy of it. CloseHandle unlocks explicitly, so the range is
+    free at once (and the lock-presence count goes only after that)."""
+    h = open_(name, win32con.GENERIC_READ)
+    win32file.LockFile(h, 0, 0, 10, 0)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child holds every inherited descriptor until told to go
+        os.close(w)
+        os.read(r, 1)
+        os._exit(0)
+    os.close(r)
+    try:
+        h.Close()
+        h2 = open_(name)
+        win32file.LockFile(h2, 0, 0, 10, 0)
+        assert win32file.ReadFile(h2, 10) == (0, bytes(10))
+        h2.Close()
+    finally:
+        os.close(w)
+        os.waitpid(pid, 0)

@@ -105,14 +105,13 @@ impl Locks {
             return;
         }
         self.list.clear();
-        match self.own.take() {
-            Some(_) => {} // closing the separate descriptor drops its locks
-            None => {
-                if let Err(e) = ofd::set(main, Kind::Unlock, 0, BASE) {
-                    log::debug!("could not drop byte-range locks: {e}");
-                }
-            }
+        // Unlocked explicitly, also on a separate descriptor (a forked child may still
+        // hold a copy of it), before the lock-presence count goes.
+        let fd = self.own.as_ref().map_or(main, |(f, _)| f.as_fd());
+        if let Err(e) = ofd::set(fd, Kind::Unlock, 0, BASE) {
+            log::debug!("could not drop byte-range locks: {e}");
         }
+        self.own = None;
         self.settle();
     }
 

@@ -107,8 +107,10 @@ impl Extension for LockState {
         }
     }
 
-    /// A file object dropped without CloseHandle still lets go of its share token.
+    /// A file object dropped without CloseHandle still lets go of its byte-range locks
+    /// (before their lock-presence count) and of its share token.
     fn on_drop(&self, file: &File) {
+        self.locks().clear(file.fd());
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(mut t) = token {
             t.release(file.fd(), file.path());
