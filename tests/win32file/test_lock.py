@@ -195,6 +195,104 @@ def test_other_process_conflicts_and_release_on_death(name):
     # And a process that waits for our lock gets it when we let go.
 
 
+def test_lock_taken_after_fast_path_io_is_seen(name):
+    """I/O checks other handles' locks with one shared word per inode, not a kernel call
+    (docs/share-and-locks.md): a lock another process takes after our unchecked I/O must
+    stop our next I/O, synchronous and overlapped, and its release or death frees it."""
+    h = open_(name)
+    ho = win32file.CreateFile(name, RW, ALL, None, win32file.OPEN_EXISTING,
+                              win32file.FILE_FLAG_OVERLAPPED, None)
+    buf = win32file.AllocateReadBuffer(10)
+
+    def overlapped_read():
+        o = ol(0)
+        o.hEvent = None
+        win32file.ReadFile(ho, buf, o)
+        return win32file.GetOverlappedResult(ho, o, True)
+
+    for _ in range(3):  # I/O with nobody holding a lock
+        win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+        assert win32file.ReadFile(h, 10) == (0, bytes(10))
+        win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+        assert win32file.WriteFile(h, bytes(10)) == (0, 10)
+        assert overlapped_read() == 10
+    for flags, read_blocked in ((EX | NOW, True), (NOW, False)):
+        p = child(name, flags, 0, 100)
+        try:
+            assert p.stdout.readline() == "locked\n"
+            win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+            assert winerror(win32file.WriteFile, h, b"x")[0] == 33
+            win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+            if read_blocked:
+                assert winerror(win32file.ReadFile, h, 10)[0] == 33
+                assert winerror(win32file.ReadFile, ho, buf, ol(0))[0] == 33
+            else:
+                assert win32file.ReadFile(h, 10) == (0, bytes(10))
+            # Outside the range: free.
+            win32file.SetFilePointer(h, 100, win32file.FILE_BEGIN)
+            assert win32file.WriteFile(h, b"y") == (0, 1)
+            p.stdin.write("unlock\n")
+            p.stdin.flush()
+            assert p.stdout.readline() == "unlocked\n"
+            win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+            assert win32file.WriteFile(h, b"\0") == (0, 1)
+        finally:
+            finish(p)
+    # A lock whose holder is killed (its count stays behind in the word) is gone too.
+    p = child(name, EX | NOW, 0, 100)
+    try:
+        assert p.stdout.readline() == "locked\n"
+        assert winerror(win32file.ReadFile, h, 10)[0] == 33
+    finally:
+        finish(p, signal.SIGKILL)
+    win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+    assert win32file.ReadFile(h, 10) == (0, bytes(10))
+    assert overlapped_read() == 10
+    h.Close()
+    ho.Close()
+
+
+READER = r"""
+import sys, win32con, win32file
+h = win32file.CreateFile(sys.argv[1], win32con.GENERIC_READ | win32con.GENERIC_WRITE, 7, None,
+                         win32file.OPEN_EXISTING, 0, None)
+for line in sys.stdin:
+    win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+    try:
+        print("read", len(win32file.ReadFile(h, 10)[1]), flush=True)
+    except win32file.error as e:
+        print("error", e.winerror, flush=True)
+"""
+
+
+def test_other_process_io_sees_our_later_lock(name):
+    """The other direction: a process that has done unchecked I/O sees the lock this
+    process takes afterwards, and its next I/O after our unlock goes through."""
+    p = subprocess.Popen([sys.executable, "-c", READER, name], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+
+    def ask():
+        p.stdin.write("go\n")
+        p.stdin.flush()
+        return p.stdout.readline()
+
+    try:
+        assert ask() == "read 10\n"
+        h = open_(name)
+        win32file.LockFile(h, 5, 0, 1, 0)
+        assert ask() == "error 33\n"
+        win32file.UnlockFile(h, 5, 0, 1, 0)
+        assert ask() == "read 10\n"
+        win32file.LockFile(h, 5, 0, 1, 0)
+        assert ask() == "error 33\n"
+        h.Close()  # closing drops the lock and its count
+        assert ask() == "read 10\n"
+    finally:
+        p.stdin.close()
+        p.wait(timeout=30)
+        p.stdout.close()
+
+
 def test_blocking_wait_released_by_other_process(name):
     h = open_(name)
     win32file.LockFile(h, 0, 0, 10, 0)
@@ -279,3 +377,27 @@ def test_blocking_exclusive_locks_contended_by_many_processes(cdir):
     for c in children:
         assert c.wait(timeout=120) == 0
     assert int.from_bytes(path.read_bytes()[:8], "little") == procs * rounds
+
+
+def test_close_releases_locks_a_forked_child_still_shares(name):
+    """A read-only handle's exclusive lock lives on a separate read-write descriptor; a
+    forked child inherits a copy of it. CloseHandle unlocks explicitly, so the range is
+    free at once (and the lock-presence count goes only after that)."""
+    h = open_(name, win32con.GENERIC_READ)
+    win32file.LockFile(h, 0, 0, 10, 0)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child holds every inherited descriptor until told to go
+        os.close(w)
+        os.read(r, 1)
+        os._exit(0)
+    os.close(r)
+    try:
+        h.Close()
+        h2 = open_(name)
+        win32file.LockFile(h2, 0, 0, 10, 0)
+        assert win32file.ReadFile(h2, 10) == (0, bytes(10))
+        h2.Close()
+    finally:
+        os.close(w)
+        os.waitpid(pid, 0)

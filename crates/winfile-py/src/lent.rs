@@ -91,7 +91,7 @@ pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
 
 /// Releases the exports of operations that ended (with the GIL held).
 pub fn release_pending(py: Python<'_>) {
-    if !QUEUED.swap(false, Ordering::AcqRel) {
+    if !QUEUED.load(Ordering::Relaxed) || !QUEUED.swap(false, Ordering::AcqRel) {
         return;
     }
     let done = std::mem::take(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner));

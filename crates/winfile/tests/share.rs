@@ -227,3 +227,42 @@ fn cost_of_share_tokens() {
     let raw = t.elapsed().as_nanos() as f64 / n as f64;
     println!("create_file+close {wf:.0} ns, open+close {raw:.0} ns, ratio {:.2}", wf / raw);
 }
+
+/// Opens take their token before probing, most without the per-inode flock: of two
+/// racing opens that refuse each other exactly one wins, every time (never both, and
+/// never neither).
+#[test]
+fn racing_conflicting_opens_one_wins() {
+    use std::sync::{Arc, Barrier};
+    let d = tempfile::tempdir().unwrap();
+    let f = format!("{}/race", d.path().display());
+    std::fs::write(&f, b"data").unwrap();
+    let rounds = 1000;
+    let barrier = Arc::new(Barrier::new(2));
+    let racers: Vec<_> = [(GENERIC_READ | GENERIC_WRITE, 0), (GENERIC_READ, FILE_SHARE_READ)]
+        .into_iter()
+        .map(|(access, share)| {
+            let (f, barrier) = (f.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut won = Vec::with_capacity(rounds);
+                for _ in 0..rounds {
+                    barrier.wait();
+                    let r = open(&f, access, share, OPEN_EXISTING, 0);
+                    won.push(r.is_ok());
+                    if let Err(e) = &r {
+                        assert_eq!(e.code().0, 32);
+                    }
+                    barrier.wait();
+                    if let Ok(h) = r {
+                        close(h).unwrap();
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let results: Vec<Vec<bool>> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+    for (i, (a, b)) in results[0].iter().zip(&results[1]).enumerate() {
+        assert!(a ^ b, "round {i}: both or neither opened");
+    }
+}

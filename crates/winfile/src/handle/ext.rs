@@ -34,6 +34,17 @@ impl Extensions {
         any.downcast::<T>().ok()
     }
 
+    /// Runs `f` with the extension of type `T` (if any), under the slots' read lock.
+    pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        let list = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        let id = TypeId::of::<T>();
+        let ext = list.iter().find(|(t, _)| *t == id).and_then(|(_, e)| {
+            let any: &dyn Any = &**e;
+            any.downcast_ref::<T>()
+        });
+        f(ext)
+    }
+
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
         Self::find::<T>(&self.0.read().unwrap_or_else(PoisonError::into_inner))

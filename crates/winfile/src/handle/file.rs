@@ -111,6 +111,12 @@ impl File {
         self.ext.get::<T>()
     }
 
+    /// Runs `f` with the handle's extension of type `T`, if it has one, without taking
+    /// a reference to it (the per-I/O path).
+    pub(crate) fn with_ext<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        self.ext.with::<T, R>(f)
+    }
+
     /// The handle's extension of type `T`, created with `T::default()` at first use.
     pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
         self.ext.get_or_insert_with(T::default)
@@ -163,7 +169,7 @@ impl File {
 
     /// Records a modification; true the first time (the caller then sets ARCHIVE).
     pub fn note_modified(&self) -> bool {
-        !self.modified.swap(true, Ordering::Relaxed)
+        !self.modified.load(Ordering::Relaxed) && !self.modified.swap(true, Ordering::Relaxed)
     }
 
     /// Whether FILE_READ_DATA was granted.

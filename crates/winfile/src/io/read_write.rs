@@ -246,6 +246,35 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
     read_loop(&file, buf, None, sys_read_uninit).api(API)
 }
 
+/// `ReadFile` into a buffer that need not be initialised, as far as it can go without
+/// waiting for the device: `(n, true)` when the read is complete (the buffer is full, or
+/// the end of file was met), `(n, false)` when the rest (`buf[n..]`) must be read with
+/// [`read_file_uninit`], which may wait. Pipes, devices and unbuffered handles always
+/// come back `(0, false)`. The bindings call this with the GIL held.
+///
+/// # Linux mechanism
+/// The checks of `ReadFile` (the lock-presence word, or F_OFD_GETLK), then
+/// preadv2(RWF_NOWAIT) at the file position: page-cache hits only, EAGAIN otherwise.
+pub fn read_file_nowait(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
+    const API: &str = "ReadFile";
+    let file = file_for(h, API)?;
+    if file.kind() != FileKind::Disk || unbuffered(&file) || buf.is_empty() {
+        return Ok((0, false));
+    }
+    check_read(&file, API)?;
+    check_positional(&file, API)?;
+    crate::lock::check_io(&file, None, buf.len(), false, API)?;
+    let mut done = 0;
+    while done < buf.len() {
+        match super::nowait::read(file.fd(), &mut buf[done..]).api(API)? {
+            Some(0) => return Ok((done, true)),
+            Some(n) => done += n,
+            None => return Ok((done, false)),
+        }
+    }
+    Ok((done, true))
+}
+
 /// `ReadFile` with an OVERLAPPED offset. On a synchronous handle the file pointer then
 /// moves past the bytes read, as Windows does.
 ///

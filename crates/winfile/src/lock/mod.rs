@@ -12,6 +12,7 @@ mod ofd;
 pub(crate) mod range;
 pub(crate) mod share;
 mod state;
+mod word;
 
 pub(crate) use state::{set_doomed, set_token, with_token, LockState};
 
@@ -72,7 +73,8 @@ fn lock(
     api: &'static str,
 ) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
-    range::Locks::lock(LockState::of(&file).lock_list(), file.fd(), offset, len, exclusive, wait).api(api)
+    let state = LockState::of(&file);
+    range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait, state.has_locks_flag()).api(api)
 }
 
 /// `UnlockFile`—removes the lock with exactly this range (ERROR_NOT_LOCKED otherwise).
@@ -95,7 +97,9 @@ fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
     let mut locks = state.locks();
-    locks.unlock(file.fd(), offset, len).api(api)
+    let r = locks.unlock(file.fd(), offset, len);
+    state.has_locks_flag().store(!locks.is_empty(), std::sync::atomic::Ordering::Relaxed);
+    r.api(api)
 }
 
 /// Mandatory locking for winfile I/O: a read meets another handle's exclusive lock, or a
@@ -111,13 +115,19 @@ pub(crate) fn check_io(
     if len == 0 {
         return Ok(());
     }
-    let state = file.ext::<LockState>();
-    let empty = range::Locks::default();
-    let guard = state.as_ref().map(|s| s.locks());
-    let locks = guard.as_deref().unwrap_or(&empty);
+    // Fast path: no lock of this handle matters, and no handle anywhere holds a lock on
+    // an inode of this word (one atomic load; see `word`).
+    let unlocked = file.with_ext::<LockState, _>(|s| {
+        s.is_some_and(|s| (!write || !s.has_locks()) && !word::maybe_locked(s.slot(file.fd())))
+    });
+    if unlocked {
+        return Ok(());
+    }
+    let state = LockState::of(file);
+    let locks = state.locks();
+    let own_matters = write && !locks.is_empty();
     let fd = locks.probe_fd(file.fd());
     let kind = if write { Kind::Write } else { Kind::Read };
-    let own_matters = write && !locks.is_empty();
     if !own_matters {
         // Cheap path: nobody else holds a conflicting lock anywhere in the file.
         match ofd::conflicts(fd, kind, 0, share::BASE) {

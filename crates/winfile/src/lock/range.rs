@@ -7,11 +7,13 @@
 //! ones do. Other handles and processes get their conflicts from the kernel.
 
 use super::ofd::{self, Kind};
+use super::word;
 use super::share::BASE;
 use crate::error::Win32Error;
 use rustix::fs::OFlags;
 use rustix::io::Errno;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// One Windows lock: `[start, start + len)` in 64-bit unsigned space.
@@ -62,6 +64,13 @@ pub(crate) struct Locks {
     own: Option<(Arc<OwnedFd>, Mode)>,
     /// The mode of the handle's own descriptor, once looked up.
     main_mode: Option<Mode>,
+    /// The inode's lock-presence word, once looked up (`super::word`).
+    slot: Option<Option<usize>>,
+    /// This handle's count on that word: held while the kernel may hold one of its
+    /// ranges, or a lock request is on its way there.
+    presence: Option<word::Presence>,
+    /// Lock requests between their count and their result.
+    in_flight: usize,
 }
 
 /// Whether a lock request may wait.
@@ -96,15 +105,34 @@ impl Locks {
             return;
         }
         self.list.clear();
-        match self.own.take() {
-            Some(_) => {} // closing the separate descriptor drops its locks
-            None => {
-                if let Err(e) = ofd::set(main, Kind::Unlock, 0, BASE) {
-                    log::debug!("could not drop byte-range locks: {e}");
-                }
-            }
+        // Unlocked explicitly, also on a separate descriptor (a forked child may still
+        // hold a copy of it), before the lock-presence count goes.
+        let fd = self.own.as_ref().map_or(main, |(f, _)| f.as_fd());
+        if let Err(e) = ofd::set(fd, Kind::Unlock, 0, BASE) {
+            log::debug!("could not drop byte-range locks: {e}");
+        }
+        self.own = None;
+        self.settle();
+    }
+
+    /// Counts this handle on its inode's lock-presence word before a kernel lock is
+    /// requested (the word must be non-zero before the lock can exist).
+    fn enter(&mut self, main: BorrowedFd<'_>) {
+        self.in_flight += 1;
+        if self.presence.is_none() {
+            let slot = *self.slot.get_or_insert_with(|| word::slot_of(main));
+            self.presence = Some(word::Presence::enter(slot));
         }
     }
+
+    /// Gives the count back once the kernel holds none of this handle's ranges (after
+    /// they were released) and no request is on its way.
+    fn settle(&mut self) {
+        if self.in_flight == 0 && !self.list.iter().any(|l| l.kernel().is_some()) {
+            self.presence = None;
+        }
+    }
+
 
     /// Whether the handle holds no locks (I/O checks then need only the kernel).
     pub(crate) fn is_empty(&self) -> bool {
@@ -191,6 +219,7 @@ impl Locks {
         len: u64,
         exclusive: bool,
         wait: Wait,
+        has_locks: &AtomicBool,
     ) -> Result<(), Win32Error> {
         if start as u128 + len as u128 > 1u128 << 64 {
             return Err(Win32Error::INVALID_LOCK_RANGE);
@@ -219,12 +248,14 @@ impl Locks {
             }
             let Some((ks, kn)) = new.kernel() else {
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 return Ok(());
             };
             me.list.push(new);
             let plan = me.segments(ks, ks + kn);
             me.list.pop();
             let (fd, mode) = me.lock_fd(main);
+            me.enter(main);
             break (plan, fd, mode);
         };
         let fd = lock_fd.as_ref().map_or(main, |f| f.as_fd());
@@ -243,19 +274,23 @@ impl Locks {
             done += 1;
         }
         let mut me = guard();
+        me.in_flight -= 1;
         match failed {
             None => {
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 Ok(())
             }
             Some(Errno::NOLCK | Errno::OPNOTSUPP | Errno::NOSYS) => {
                 // No kernel locks here: the handle's own rules still hold.
                 me.list.push(new);
+                has_locks.store(true, Ordering::Relaxed);
                 Ok(())
             }
             Some(e) => {
                 let redo: Vec<_> = plan[..done].iter().map(|(s, n, _)| (*s, *n)).collect();
                 me.restore(main, &redo);
+                me.settle();
                 Err(match e {
                     Errno::AGAIN | Errno::ACCESS => Win32Error::LOCK_VIOLATION,
                     Errno::INTR => Win32Error::OPERATION_ABORTED,
@@ -299,6 +334,7 @@ impl Locks {
         let gone = self.list.remove(pos);
         if let Some(piece) = gone.kernel() {
             self.restore(main, &[piece]);
+            self.settle();
         }
         Ok(())
     }

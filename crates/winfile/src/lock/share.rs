@@ -497,8 +497,59 @@ pub(crate) fn maybe_marked(st_mode: u32) -> bool {
     ftype.is_dir() || st_mode & 0o1000 != 0
 }
 
-/// The share check and token take, under the per-inode serialisation; returns the
-/// bytes taken and whether delete-on-close could not be marked. `Ok(None)`: not bound.
+/// The token bytes of an open, and the bytes whose holders it conflicts with: holders
+/// of an access it refuses to share, and refusers of an access it wants.
+fn token_and_probe(access: u32, share: u32, doc: bool) -> (u8, u8) {
+    let wanted = access_bits(access);
+    let refused = !share_bits(share) & (READ | WRITE | DEL);
+    let mut bits = OPEN;
+    let mut probe = 0;
+    if wanted != 0 {
+        bits |= access_bytes(wanted) | deny_bytes(refused);
+        probe = access_bytes(refused) | deny_bytes(wanted);
+    }
+    if doc {
+        bits |= ARMED;
+    }
+    (bits, probe)
+}
+
+/// Takes `bits` on `fd` (one F_OFD_SETLK per run); false (and nothing held) if refused.
+fn take_bits(fd: BorrowedFd<'_>, bits: u8, path: &Path) -> bool {
+    match runs(bits, |start, len| ofd::set(fd, Kind::Read, start, len).map(|()| false)) {
+        Ok(_) => true,
+        Err(e) => {
+            log::debug!("share token refused for {path:?}: {e}; not bound");
+            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+            false
+        }
+    }
+}
+
+/// Whether another description holds a byte of `probe` (our own token, held on `fd`,
+/// is invisible to the probe). Several runs first ask whether anybody holds anything at
+/// all: one call that usually ends the check.
+fn conflicting(fd: BorrowedFd<'_>, probe: u8) -> Result<bool, Errno> {
+    if probe == 0 {
+        return Ok(false);
+    }
+    if run_count(probe) > 1 && !held_by_others(fd, 0xFF).unwrap_or(true) {
+        return Ok(false);
+    }
+    held_by_others(fd, probe)
+}
+
+/// The share check and token take; returns the bytes taken and whether delete-on-close
+/// could not be marked. `Ok(None)`: not bound.
+///
+/// Every open takes its token *before* probing for conflicting holders, so of two
+/// concurrent conflicting opens at least one sees the other (the kernel orders OFD lock
+/// calls on an inode). An open of a file that cannot be delete-pending, without
+/// delete-on-close, first tries that without the per-inode `flock`: no conflict means
+/// done (two syscalls: F_OFD_SETLK, F_OFD_GETLK). On a conflict it lets go of its bytes
+/// and runs the serialised path, where a conflict is final. Two conflicting opens may
+/// thus both see each other once, but the serialised retry of one of them finds the
+/// other gone or holding, so exactly the outcomes of some order of the two remain.
 fn take(
     fd: BorrowedFd<'_>,
     access: u32,
@@ -507,45 +558,40 @@ fn take(
     path: &Path,
     maybe_marked: bool,
 ) -> Result<Option<(u8, bool)>, Refused> {
-    let wanted = access_bits(access);
-    let refused = !share_bits(share) & (READ | WRITE | DEL);
+    let (bits, probe) = token_and_probe(access, share, doc);
+    if !maybe_marked && !doc {
+        if !take_bits(fd, bits, path) {
+            return Ok(None);
+        }
+        match conflicting(fd, probe) {
+            Ok(false) => return Ok(Some((bits, false))),
+            Ok(true) => {
+                let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+            }
+            Err(e) => {
+                log::debug!("share probe failed for {path:?}: {e}; not bound");
+                let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+                return Ok(None);
+            }
+        }
+    }
     let Ok(_serial) = Serial::take(fd) else {
         return Ok(None);
     };
-    // Holders of an access we refuse to share, and refusers of an access we want. A
-    // probe of one run is one F_OFD_GETLK; several runs first ask whether anybody
-    // holds anything at all (one call that usually ends the check).
-    let probe = if wanted == 0 {
-        0
-    } else {
-        access_bytes(refused) | deny_bytes(wanted)
-    };
-    let probe = if run_count(probe) > 1 && !held_by_others(fd, 0xFF).unwrap_or(true) {
-        0
-    } else {
-        probe
-    };
-    match held_by_others(fd, probe) {
-        Ok(true) => return Err(Refused::Sharing),
+    if !take_bits(fd, bits, path) {
+        return Ok(None);
+    }
+    match conflicting(fd, probe) {
+        Ok(true) => {
+            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
+            return Err(Refused::Sharing);
+        }
         Ok(false) => {}
         Err(e) => {
             log::debug!("share probe failed for {path:?}: {e}; not bound");
+            let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
             return Ok(None);
         }
-    }
-    let mut bits = OPEN;
-    if wanted != 0 {
-        bits |= access_bytes(wanted) | deny_bytes(refused);
-    }
-    if doc {
-        bits |= ARMED;
-    }
-    if let Err(e) = runs(bits, |start, len| {
-        ofd::set(fd, Kind::Read, start, len).map(|()| false)
-    }) {
-        log::debug!("share token refused for {path:?}: {e}; not bound");
-        let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
-        return Ok(None);
     }
     match if maybe_marked { pending(fd) } else { Pending::None } {
         Pending::None | Pending::Armed => {}

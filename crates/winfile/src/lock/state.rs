@@ -5,7 +5,8 @@ use super::range::Locks;
 use super::share::Token;
 use crate::consts::FILE_FLAG_DELETE_ON_CLOSE;
 use crate::handle::{Extension, File, FileKind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::BorrowedFd;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The lock state of one file handle.
@@ -17,7 +18,14 @@ pub(crate) struct LockState {
     locks: Mutex<Locks>,
     /// Delete-pending set through FileDispositionInfo on a handle with no share token.
     doomed: AtomicBool,
+    /// Whether the handle holds byte-range locks (mirrors `locks`, for the I/O check).
+    has_locks: AtomicBool,
+    /// The inode's lock-presence word (`super::word`): 0 not looked up yet, `NO_SLOT`
+    /// none, else the index plus one.
+    slot: AtomicUsize,
 }
+
+const NO_SLOT: usize = usize::MAX;
 
 impl LockState {
     /// The handle's lock state (made at first use).
@@ -33,6 +41,30 @@ impl LockState {
     /// The byte-range lock list itself (for waits that release it between attempts).
     pub(crate) fn lock_list(&self) -> &Mutex<Locks> {
         &self.locks
+    }
+
+    /// The flag mirroring whether `locks` is non-empty; written with the list held.
+    pub(crate) fn has_locks_flag(&self) -> &AtomicBool {
+        &self.has_locks
+    }
+
+    /// Whether the handle holds byte-range locks (its writes then check its own).
+    pub(crate) fn has_locks(&self) -> bool {
+        self.has_locks.load(Ordering::Relaxed)
+    }
+
+    /// The lock-presence slot of the handle's inode (`main` is the handle's
+    /// descriptor; one fstat the first time).
+    pub(crate) fn slot(&self, main: BorrowedFd<'_>) -> Option<usize> {
+        match self.slot.load(Ordering::Relaxed) {
+            0 => {
+                let slot = super::word::slot_of(main);
+                self.slot.store(slot.map_or(NO_SLOT, |s| s + 1), Ordering::Relaxed);
+                slot
+            }
+            NO_SLOT => None,
+            s => Some(s - 1),
+        }
     }
 }
 
@@ -64,6 +96,7 @@ impl Extension for LockState {
     /// handle of a file marked delete-on-close deletes it (see `share`).
     fn on_close(&self, file: &File) {
         self.locks().clear(file.fd());
+        self.has_locks.store(false, Ordering::Relaxed);
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
         match token {
             Some(mut t) => t.release(file.fd(), file.path()),
@@ -74,8 +107,10 @@ impl Extension for LockState {
         }
     }
 
-    /// A file object dropped without CloseHandle still lets go of its share token.
+    /// A file object dropped without CloseHandle still lets go of its byte-range locks
+    /// (before their lock-presence count) and of its share token.
     fn on_drop(&self, file: &File) {
+        self.locks().clear(file.fd());
         let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(mut t) = token {
             t.release(file.fd(), file.path());

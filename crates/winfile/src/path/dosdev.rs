@@ -26,6 +26,8 @@ const DEFAULT_ROOT_DRIVE: char = 'z';
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DosDevices {
     dirs: Vec<PathBuf>,
+    /// Read through the table cache (`tablecache`): the tables named by the environment.
+    cached: bool,
 }
 
 /// The runtime table in use, `<base>/winfile/dosdevices`, where `<base>` is
@@ -60,16 +62,14 @@ impl DosDevices {
     /// The tables named by the environment (runtime, then per-user).
     pub fn from_env() -> Self {
         Self {
-            dirs: readable_runtime_table()
-                .into_iter()
-                .chain(readable_user_table())
-                .collect(),
+            dirs: super::tablecache::dirs(|| readable_runtime_table().into_iter().chain(readable_user_table()).collect()),
+            cached: true,
         }
     }
 
     /// Tables in the given directories, first one first (tests, tools).
     pub fn with_dirs(dirs: Vec<PathBuf>) -> Self {
-        Self { dirs }
+        Self { dirs, cached: false }
     }
 
     /// The table directories, in lookup order.
@@ -88,9 +88,14 @@ impl DosDevices {
             return None;
         }
         let name = name.to_lowercase();
-        self.dirs
-            .iter()
-            .find_map(|dir| target_of(dir, &dir.join(&name)))
+        self.dirs.iter().find_map(|dir| {
+            let entry = dir.join(&name);
+            if self.cached {
+                super::tablecache::target(&entry, || target_of(dir, &entry))
+            } else {
+                target_of(dir, &entry)
+            }
+        })
     }
 
     /// `QueryDosDevice("X:")`—the Linux directory drive `letter` maps to.
@@ -236,6 +241,7 @@ fn real_path(entry: &Path) -> std::io::Result<PathBuf> {
 
 /// The Linux path a table entry stands for, or `None` if there is no such entry.
 fn target_of(dir: &Path, entry: &Path) -> Option<PathBuf> {
+    super::tablecache::note(entry);
     if let Ok(real) = real_path(entry) {
         return Some(real);
     }

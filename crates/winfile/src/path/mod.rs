@@ -24,6 +24,7 @@ mod normalize;
 mod parse;
 mod resolve;
 mod runtime;
+mod tablecache;
 mod types;
 
 pub use casefold::{eq_ignore_case, fold_char};

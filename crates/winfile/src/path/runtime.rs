@@ -49,6 +49,7 @@ pub fn absolute_var(name: &str) -> Option<PathBuf> {
 /// Checks `path` without following a final symlink unless `follow` (lstat or stat):
 /// a directory owned by the effective user, not writable by group or others.
 pub fn check_dir(path: &Path, follow: bool) -> DirState {
+    super::tablecache::note(path);
     let meta = if follow {
         fs::metadata(path)
     } else {
@@ -79,6 +80,7 @@ pub fn private_dir(path: &Path, create: bool) -> DirState {
 /// True if nobody but its owner (the user or root) can replace entries of `dir`: not
 /// writable by group or others, or sticky (`/tmp`).
 fn entries_protected(dir: &Path) -> bool {
+    super::tablecache::note(dir);
     fs::metadata(dir).is_ok_and(|m| {
         (m.uid() == 0 || m.uid() == euid()) && (m.mode() & 0o022 == 0 || m.mode() & 0o1000 != 0)
     })
@@ -88,6 +90,7 @@ fn entries_protected(dir: &Path) -> bool {
 /// winfile (the per-user configuration table): owned by the user or root, not writable
 /// by everyone. Symlinks are followed (dotfile managers link configuration directories).
 pub fn trusted_config_dir(path: &Path) -> bool {
+    super::tablecache::note(path);
     fs::metadata(path)
         .is_ok_and(|m| m.is_dir() && (m.uid() == euid() || m.uid() == 0) && m.mode() & 0o002 == 0)
 }
