@@ -22,9 +22,8 @@ pub fn new_bytes_filled<'py>(
     let size = isize::try_from(len).map_err(|_| pyo3::exceptions::PyOverflowError::new_err("read size too large"))?;
     // SAFETY: a NULL source asks CPython for an uninitialised buffer of `size` bytes; a
     // NULL result (MemoryError set) becomes Err.
-    let obj = unsafe {
-        Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyBytes_FromStringAndSize(std::ptr::null(), size))?
-    };
+    let obj =
+        unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyBytes_FromStringAndSize(std::ptr::null(), size))? };
     // SAFETY: `obj` is a fresh bytes object that nothing else references and that lives
     // until the end of this function, so its `len` data bytes are ours to write; they are
     // exposed as MaybeUninit, never read before being written.

@@ -82,10 +82,7 @@ fn mask_int(obj: &Bound<'_, PyAny>, mask: u64) -> PyResult<u64> {
     } else if obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyFloat>() {
         obj.call_method0("__index__")?
     } else {
-        return Err(PyTypeError::new_err(format!(
-            "an integer is required (got type {})",
-            obj.get_type().name()?
-        )));
+        return Err(PyTypeError::new_err(format!("an integer is required (got type {})", obj.get_type().name()?)));
     };
     if let Ok(v) = index.extract::<i64>() {
         return Ok((v as u64) & mask);
@@ -153,10 +150,7 @@ pub fn name_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyStr
 }
 
 fn not_unicode(obj: &Bound<'_, PyAny>) -> PyResult<PyErr> {
-    Ok(PyTypeError::new_err(format!(
-        "Objects of type '{}' can not be converted to Unicode.",
-        obj.get_type().name()?
-    )))
+    Ok(PyTypeError::new_err(format!("Objects of type '{}' can not be converted to Unicode.", obj.get_type().name()?)))
 }
 
 fn no_nul(text: String) -> PyResult<String> {

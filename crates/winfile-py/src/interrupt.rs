@@ -30,7 +30,11 @@ pub fn install() {
 /// Runs a blocking core call with the GIL released. A signal handler's exception that
 /// stopped it is raised as it is; the core's own errors become `pywintypes.error`
 /// naming `func`. Buffers of operations that ended meanwhile are released.
-pub fn blocking<T: Send>(py: Python<'_>, func: &'static str, call: impl FnOnce() -> winfile::Result<T> + Send) -> PyResult<T> {
+pub fn blocking<T: Send>(
+    py: Python<'_>,
+    func: &'static str,
+    call: impl FnOnce() -> winfile::Result<T> + Send,
+) -> PyResult<T> {
     let r = detached(py, call);
     Ok(r?.py_api(func)?)
 }

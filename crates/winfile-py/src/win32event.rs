@@ -23,7 +23,13 @@ fn name_of(name: Option<PathArg>) -> Option<String> {
 #[pyfunction]
 #[pyo3(name = "CreateEvent", signature = (EventAttributes, bManualReset, bInitialState, Name, /))]
 #[allow(non_snake_case)]
-fn create_event(py: Python<'_>, EventAttributes: Option<Bound<'_, PyAny>>, bManualReset: Flag, bInitialState: Flag, Name: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+fn create_event(
+    py: Python<'_>,
+    EventAttributes: Option<Bound<'_, PyAny>>,
+    bManualReset: Flag,
+    bInitialState: Flag,
+    Name: Option<PathArg>,
+) -> PyResult<Py<PyHandle>> {
     let _ = EventAttributes;
     new_handle(py, sync::create_event(bManualReset.0, bInitialState.0, name_of(Name).as_deref()), "CreateEvent")
 }
@@ -65,7 +71,12 @@ fn pulse_event(hEvent: HandleArg) -> PyResult<()> {
 #[pyfunction]
 #[pyo3(name = "CreateMutex", signature = (MutexAttributes, InitialOwner, Name, /))]
 #[allow(non_snake_case)]
-fn create_mutex(py: Python<'_>, MutexAttributes: Option<Bound<'_, PyAny>>, InitialOwner: Flag, Name: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+fn create_mutex(
+    py: Python<'_>,
+    MutexAttributes: Option<Bound<'_, PyAny>>,
+    InitialOwner: Flag,
+    Name: Option<PathArg>,
+) -> PyResult<Py<PyHandle>> {
     let _ = MutexAttributes;
     new_handle(py, sync::create_mutex(InitialOwner.0, name_of(Name).as_deref()), "CreateMutex")
 }
@@ -91,9 +102,19 @@ fn release_mutex(hEvent: HandleArg) -> PyResult<()> {
 #[pyfunction]
 #[pyo3(name = "CreateSemaphore", signature = (SemaphoreAttributes, InitialCount, MaximumCount, SemaphoreName, /))]
 #[allow(non_snake_case)]
-fn create_semaphore(py: Python<'_>, SemaphoreAttributes: Option<Bound<'_, PyAny>>, InitialCount: CInt, MaximumCount: CInt, SemaphoreName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+fn create_semaphore(
+    py: Python<'_>,
+    SemaphoreAttributes: Option<Bound<'_, PyAny>>,
+    InitialCount: CInt,
+    MaximumCount: CInt,
+    SemaphoreName: Option<PathArg>,
+) -> PyResult<Py<PyHandle>> {
     let _ = SemaphoreAttributes;
-    new_handle(py, sync::create_semaphore(InitialCount.0, MaximumCount.0, name_of(SemaphoreName).as_deref()), "CreateSemaphore")
+    new_handle(
+        py,
+        sync::create_semaphore(InitialCount.0, MaximumCount.0, name_of(SemaphoreName).as_deref()),
+        "CreateSemaphore",
+    )
 }
 
 /// OpenSemaphore(desiredAccess, bInheritHandle, name, /) -> PyHANDLE
@@ -117,7 +138,12 @@ fn release_semaphore(hEvent: HandleArg, lReleaseCount: CInt) -> PyResult<i32> {
 #[pyfunction]
 #[pyo3(name = "CreateWaitableTimer", signature = (TimerAttributes, ManualReset, TimerName, /))]
 #[allow(non_snake_case)]
-fn create_waitable_timer(py: Python<'_>, TimerAttributes: Option<Bound<'_, PyAny>>, ManualReset: Flag, TimerName: Option<PathArg>) -> PyResult<Py<PyHandle>> {
+fn create_waitable_timer(
+    py: Python<'_>,
+    TimerAttributes: Option<Bound<'_, PyAny>>,
+    ManualReset: Flag,
+    TimerName: Option<PathArg>,
+) -> PyResult<Py<PyHandle>> {
     let _ = TimerAttributes;
     new_handle(py, sync::create_waitable_timer(ManualReset.0, name_of(TimerName).as_deref()), "CreateWaitableTimer")
 }
@@ -126,7 +152,12 @@ fn create_waitable_timer(py: Python<'_>, TimerAttributes: Option<Bound<'_, PyAny
 #[pyfunction]
 #[pyo3(name = "OpenWaitableTimer", signature = (desiredAccess, bInheritHandle, timerName, /))]
 #[allow(non_snake_case)]
-fn open_waitable_timer(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, timerName: PathArg) -> PyResult<Py<PyHandle>> {
+fn open_waitable_timer(
+    py: Python<'_>,
+    desiredAccess: Dword,
+    bInheritHandle: Flag,
+    timerName: PathArg,
+) -> PyResult<Py<PyHandle>> {
     let _ = (desiredAccess, bInheritHandle);
     new_handle(py, sync::open_waitable_timer(&timerName.text), "OpenWaitableTimer")
 }
@@ -135,10 +166,17 @@ fn open_waitable_timer(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Fla
 #[pyfunction]
 #[pyo3(name = "SetWaitableTimer", signature = (handle, dueTime, period, func, param, resume_state, /))]
 #[allow(non_snake_case)]
-fn set_waitable_timer(handle: HandleArg, dueTime: i64, period: CInt, func: Option<Bound<'_, PyAny>>, param: Option<Bound<'_, PyAny>>, resume_state: Flag) -> PyResult<()> {
+fn set_waitable_timer(
+    handle: HandleArg,
+    dueTime: i64,
+    period: CInt,
+    func: Option<Bound<'_, PyAny>>,
+    param: Option<Bound<'_, PyAny>>,
+    resume_state: Flag,
+) -> PyResult<()> {
     let _ = resume_state; // no system suspend to resume from on Linux
-    // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
-    // and its argument must be None (pywin32 cannot call back into Python from an APC).
+                          // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
+                          // and its argument must be None (pywin32 cannot call back into Python from an APC).
     if func.is_some() || param.is_some() {
         return Err(PyTypeError::new_err("This param must be None"));
     }
@@ -171,7 +209,12 @@ fn wait_for_single_object(py: Python<'_>, hHandle: HandleArg, milliseconds: Dwor
 #[pyfunction]
 #[pyo3(name = "WaitForSingleObjectEx", signature = (hHandle, milliseconds, bAlertable, /))]
 #[allow(non_snake_case)]
-fn wait_for_single_object_ex(py: Python<'_>, hHandle: HandleArg, milliseconds: Dword, bAlertable: Flag) -> PyResult<u32> {
+fn wait_for_single_object_ex(
+    py: Python<'_>,
+    hHandle: HandleArg,
+    milliseconds: Dword,
+    bAlertable: Flag,
+) -> PyResult<u32> {
     let _ = bAlertable; // nothing queues APCs, so no wait ends with WAIT_IO_COMPLETION
     wait(py, &[hHandle.0], false, milliseconds, "WaitForSingleObjectEx")
 }
@@ -204,7 +247,12 @@ fn handle_list(list: &Bound<'_, PyAny>, func: &'static str) -> PyResult<Vec<winf
 #[pyfunction]
 #[pyo3(name = "WaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, /))]
 #[allow(non_snake_case)]
-fn wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword) -> PyResult<u32> {
+fn wait_for_multiple_objects(
+    py: Python<'_>,
+    handlelist: &Bound<'_, PyAny>,
+    bWaitAll: Flag,
+    milliseconds: Dword,
+) -> PyResult<u32> {
     let handles = handle_list(handlelist, "WaitForMultipleObjects")?;
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjects")
 }
@@ -213,7 +261,13 @@ fn wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWai
 #[pyfunction]
 #[pyo3(name = "WaitForMultipleObjectsEx", signature = (handlelist, bWaitAll, milliseconds, bAlertable, /))]
 #[allow(non_snake_case)]
-fn wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, bAlertable: Flag) -> PyResult<u32> {
+fn wait_for_multiple_objects_ex(
+    py: Python<'_>,
+    handlelist: &Bound<'_, PyAny>,
+    bWaitAll: Flag,
+    milliseconds: Dword,
+    bAlertable: Flag,
+) -> PyResult<u32> {
     let _ = bAlertable;
     let handles = handle_list(handlelist, "WaitForMultipleObjectsEx")?;
     wait(py, &handles, bWaitAll.0, milliseconds, "WaitForMultipleObjectsEx")
@@ -231,7 +285,13 @@ fn msg_wait(py: Python<'_>, handles: &[winfile::Handle], flags: u32, ms: Dword, 
 #[pyfunction]
 #[pyo3(name = "MsgWaitForMultipleObjects", signature = (handlelist, bWaitAll, milliseconds, wakeMask, /))]
 #[allow(non_snake_case)]
-fn msg_wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, bWaitAll: Flag, milliseconds: Dword, wakeMask: Dword) -> PyResult<u32> {
+fn msg_wait_for_multiple_objects(
+    py: Python<'_>,
+    handlelist: &Bound<'_, PyAny>,
+    bWaitAll: Flag,
+    milliseconds: Dword,
+    wakeMask: Dword,
+) -> PyResult<u32> {
     let _ = wakeMask;
     let handles = handle_list(handlelist, "MsgWaitForMultipleObjects")?;
     let flags = if bWaitAll.0 { sync::MWMO_WAITALL } else { 0 };
@@ -242,7 +302,13 @@ fn msg_wait_for_multiple_objects(py: Python<'_>, handlelist: &Bound<'_, PyAny>, 
 #[pyfunction]
 #[pyo3(name = "MsgWaitForMultipleObjectsEx", signature = (handlelist, milliseconds, wakeMask, waitFlags, /))]
 #[allow(non_snake_case)]
-fn msg_wait_for_multiple_objects_ex(py: Python<'_>, handlelist: &Bound<'_, PyAny>, milliseconds: Dword, wakeMask: Dword, waitFlags: Dword) -> PyResult<u32> {
+fn msg_wait_for_multiple_objects_ex(
+    py: Python<'_>,
+    handlelist: &Bound<'_, PyAny>,
+    milliseconds: Dword,
+    wakeMask: Dword,
+    waitFlags: Dword,
+) -> PyResult<u32> {
     let _ = wakeMask;
     let handles = handle_list(handlelist, "MsgWaitForMultipleObjectsEx")?;
     msg_wait(py, &handles, waitFlags.0, milliseconds, "MsgWaitForMultipleObjectsEx")

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use winfile::consts::{FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, OPEN_EXISTING};
 use winfile::open::{create_file, CreateParams};
-use winfile::overlapped::{associate, create_io_completion_port, get_queued_completion_status, read_file, Lent, Overlapped, Submit};
+use winfile::overlapped::{
+    associate, create_io_completion_port, get_queued_completion_status, read_file, Lent, Overlapped, Submit,
+};
 use winfile::{handle, Handle};
 
 const BLOCK: u64 = 4096;

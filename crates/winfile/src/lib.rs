@@ -8,11 +8,11 @@
 //! - handles are [`handle::Handle`] values checked on every use.
 #![deny(missing_docs)]
 
+pub mod byhandle;
 pub mod consts;
 pub mod copy;
 pub mod engine;
 pub mod error;
-pub mod byhandle;
 pub mod find;
 pub mod fs;
 pub mod fsctl;
@@ -27,10 +27,10 @@ pub mod open;
 pub mod overlapped;
 pub mod path;
 mod poison;
-pub mod volume;
 pub mod stream;
 pub mod sync;
 pub mod unsupported;
+pub mod volume;
 
 pub use error::{Error, Result, Win32Error};
 pub use handle::Handle;

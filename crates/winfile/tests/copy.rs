@@ -18,7 +18,11 @@ fn progress_sequence_and_stop_resume() {
     let mut seen: Vec<Progress> = Vec::new();
     let mut routine = |p: &Progress| {
         seen.push(*p);
-        if seen.len() == 2 { PROGRESS_STOP } else { PROGRESS_CONTINUE }
+        if seen.len() == 2 {
+            PROGRESS_STOP
+        } else {
+            PROGRESS_CONTINUE
+        }
     };
     let r = copy::copy_file_ex(&a, &b, COPY_FILE_RESTARTABLE, Some(&mut routine), None);
     assert_eq!(code(r), 1235);

@@ -62,10 +62,8 @@ impl Rng {
 }
 
 fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     v.sort();
     v
 }
@@ -77,11 +75,7 @@ fn sigkill_loop_leaves_no_delete_on_close_file() {
     }
     let d = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
-    let seed = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
+    let seed = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     let mut rng = Rng(seed);
     for k in 0..KILLS {
         let mut child = Command::new(&exe)
@@ -121,11 +115,8 @@ fn sigkill_loop_leaves_no_delete_on_close_file() {
     }
     // The rest: a listing shows none of them and deletes them.
     let spec = format!("{}/*", d.path().display());
-    let shown: Vec<String> = Finder::open(&spec)
-        .unwrap()
-        .map(|r| r.unwrap().name)
-        .filter(|n| n != "." && n != "..")
-        .collect();
+    let shown: Vec<String> =
+        Finder::open(&spec).unwrap().map(|r| r.unwrap().name).filter(|n| n != "." && n != "..").collect();
     assert!(shown.is_empty(), "listed {shown:?} (seed {seed})");
     assert_eq!(listing(d.path()), Vec::<String>::new(), "seed {seed}");
 }

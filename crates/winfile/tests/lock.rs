@@ -3,9 +3,7 @@
 use winfile::consts::*;
 use winfile::handle::{close, Handle};
 use winfile::io;
-use winfile::lock::{
-    lock_file, lock_file_ex, unlock_file, LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY,
-};
+use winfile::lock::{lock_file, lock_file_ex, unlock_file, LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY};
 use winfile::open::{create_file, CreateParams};
 
 const SHARE_ALL: u32 = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
@@ -13,13 +11,7 @@ const SHARE_ALL: u32 = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
 fn open(path: &str, access: u32) -> Handle {
     create_file(
         path,
-        &CreateParams {
-            access,
-            share: SHARE_ALL,
-            disposition: OPEN_ALWAYS,
-            flags_and_attributes: 0,
-            inherit: false,
-        },
+        &CreateParams { access, share: SHARE_ALL, disposition: OPEN_ALWAYS, flags_and_attributes: 0, inherit: false },
     )
     .unwrap()
 }
@@ -48,25 +40,14 @@ fn same_handle_rules() {
     // Shared locks stack; exclusive over them fails.
     shared(h, 100, 100).unwrap();
     shared(h, 150, 100).unwrap();
-    assert_eq!(
-        code(lock_file_ex(
-            h,
-            LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
-            150,
-            50
-        )),
-        33
-    );
+    assert_eq!(code(lock_file_ex(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 150, 50)), 33);
     unlock_file(h, 100, 100).unwrap();
     unlock_file(h, 150, 100).unwrap();
     // A range ending at 2^64 is valid; one past it is not.
     lock_file(h, 0x1000_0000_0000_0000, 0xf000_0000_0000_0000).unwrap();
     assert_eq!(code(lock_file(h, u64::MAX, 1)), 33);
     unlock_file(h, 0x1000_0000_0000_0000, 0xf000_0000_0000_0000).unwrap();
-    assert_eq!(
-        code(lock_file(h, 0x1000_0000_0000_0000, 0xf000_0000_0000_0001)),
-        307
-    );
+    assert_eq!(code(lock_file(h, 0x1000_0000_0000_0000, 0xf000_0000_0000_0001)), 307);
     // Zero-length locks.
     lock_file(h, 100, 0).unwrap();
     assert_eq!(code(lock_file(h, 98, 4)), 33);
@@ -134,8 +115,7 @@ fn blocking_wait_is_released_by_unlock() {
     let h1 = open(&f, GENERIC_READ | GENERIC_WRITE);
     let h2 = open(&f, GENERIC_READ | GENERIC_WRITE);
     lock_file(h1, 0, 10).unwrap();
-    let waiter =
-        std::thread::spawn(move || lock_file_ex(h2, LOCKFILE_EXCLUSIVE_LOCK, 0, 10));
+    let waiter = std::thread::spawn(move || lock_file_ex(h2, LOCKFILE_EXCLUSIVE_LOCK, 0, 10));
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(!waiter.is_finished());
     unlock_file(h1, 0, 10).unwrap();

@@ -63,7 +63,11 @@ fn async_read_reports_create_rename_delete() {
     got.extend(collect(h, false, all, 3 - got.len()));
     assert_eq!(
         got,
-        vec![(FILE_ACTION_RENAMED_OLD_NAME, "a".into()), (FILE_ACTION_RENAMED_NEW_NAME, "b".into()), (FILE_ACTION_REMOVED, "b".into())]
+        vec![
+            (FILE_ACTION_RENAMED_OLD_NAME, "a".into()),
+            (FILE_ACTION_RENAMED_NEW_NAME, "b".into()),
+            (FILE_ACTION_REMOVED, "b".into())
+        ]
     );
     handle::close(h).unwrap();
 }
@@ -93,7 +97,13 @@ fn bad_handles_and_filters() {
     assert_eq!(code(list, 0x1000), 87);
     assert_eq!(code(Handle::from_raw(0x7FFF_FFF0), 1), 6);
     std::fs::write(d.path().join("f"), b"").unwrap();
-    let p = CreateParams { access: GENERIC_READ, share: 7, disposition: OPEN_EXISTING, flags_and_attributes: 0, inherit: false };
+    let p = CreateParams {
+        access: GENERIC_READ,
+        share: 7,
+        disposition: OPEN_EXISTING,
+        flags_and_attributes: 0,
+        inherit: false,
+    };
     let file = create_file(&format!("{base}/f"), &p).unwrap();
     assert_eq!(code(file, 1), 87);
     for h in [no_list, list, file] {

@@ -40,7 +40,10 @@ fn access_is_enforced_per_handle() {
     let (_d, base) = dir();
     let f = format!("{base}/b.txt");
     // Both handles share read and write with each other (share mode 0 would refuse).
-    let shared = |access, disposition| CreateParams { share: FILE_SHARE_READ | FILE_SHARE_WRITE, ..params(access, disposition, 0) };
+    let shared = |access, disposition| CreateParams {
+        share: FILE_SHARE_READ | FILE_SHARE_WRITE,
+        ..params(access, disposition, 0)
+    };
     let w = create_file(&f, &shared(GENERIC_WRITE, CREATE_NEW)).unwrap();
     let mut buf = [0u8; 4];
     assert_eq!(io::read_file(w, &mut buf).unwrap_err().code(), Win32Error::ACCESS_DENIED);

@@ -5,23 +5,8 @@ use winfile::handle::{close, Handle};
 use winfile::open::{create_file, CreateParams};
 use winfile::{fs, io};
 
-fn open(
-    path: &str,
-    access: u32,
-    share: u32,
-    disposition: u32,
-    flags: u32,
-) -> winfile::Result<Handle> {
-    create_file(
-        path,
-        &CreateParams {
-            access,
-            share,
-            disposition,
-            flags_and_attributes: flags,
-            inherit: false,
-        },
-    )
+fn open(path: &str, access: u32, share: u32, disposition: u32, flags: u32) -> winfile::Result<Handle> {
+    create_file(path, &CreateParams { access, share, disposition, flags_and_attributes: flags, inherit: false })
 }
 
 fn code<T: std::fmt::Debug>(r: winfile::Result<T>) -> u32 {
@@ -33,24 +18,12 @@ fn code<T: std::fmt::Debug>(r: winfile::Result<T>) -> u32 {
 fn compatible(a1: u32, s1: u32, a2: u32, s2: u32) -> bool {
     let classes = |a: u32| {
         let a = winfile::open::map_generic(a);
-        [
-            a & (FILE_READ_DATA | FILE_EXECUTE) != 0,
-            a & (FILE_WRITE_DATA | FILE_APPEND_DATA) != 0,
-            a & DELETE != 0,
-        ]
+        [a & (FILE_READ_DATA | FILE_EXECUTE) != 0, a & (FILE_WRITE_DATA | FILE_APPEND_DATA) != 0, a & DELETE != 0]
     };
-    let shares = |s: u32| {
-        [
-            s & FILE_SHARE_READ != 0,
-            s & FILE_SHARE_WRITE != 0,
-            s & FILE_SHARE_DELETE != 0,
-        ]
-    };
+    let shares = |s: u32| [s & FILE_SHARE_READ != 0, s & FILE_SHARE_WRITE != 0, s & FILE_SHARE_DELETE != 0];
     let (c1, c2) = (classes(a1), classes(a2));
     let (h1, h2) = (shares(s1), shares(s2));
-    (0..3).all(|i| {
-        (!c1[i] || h2[i] || !c2.iter().any(|x| *x)) && (!c2[i] || h1[i] || !c1.iter().any(|x| *x))
-    })
+    (0..3).all(|i| (!c1[i] || h2[i] || !c2.iter().any(|x| *x)) && (!c2[i] || h1[i] || !c1.iter().any(|x| *x)))
 }
 
 #[test]
@@ -94,20 +67,8 @@ fn truncation_waits_for_the_share_check() {
     let f = format!("{}/t", d.path().display());
     std::fs::write(&f, b"precious").unwrap();
     let h = open(&f, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0).unwrap();
-    assert_eq!(
-        code(open(&f, GENERIC_WRITE, FILE_SHARE_READ, CREATE_ALWAYS, 0)),
-        32
-    );
-    assert_eq!(
-        code(open(
-            &f,
-            GENERIC_WRITE,
-            FILE_SHARE_READ,
-            TRUNCATE_EXISTING,
-            0
-        )),
-        32
-    );
+    assert_eq!(code(open(&f, GENERIC_WRITE, FILE_SHARE_READ, CREATE_ALWAYS, 0)), 32);
+    assert_eq!(code(open(&f, GENERIC_WRITE, FILE_SHARE_READ, TRUNCATE_EXISTING, 0)), 32);
     assert_eq!(std::fs::read(&f).unwrap(), b"precious");
     close(h).unwrap();
     let h = open(&f, GENERIC_WRITE, 0, TRUNCATE_EXISTING, 0).unwrap();
@@ -121,25 +82,11 @@ fn name_operations_need_share_delete() {
     let base = d.path().display().to_string();
     let (f, g) = (format!("{base}/f"), format!("{base}/g"));
     std::fs::write(&f, b"x").unwrap();
-    let h = open(
-        &f,
-        GENERIC_READ,
-        FILE_SHARE_READ | FILE_SHARE_WRITE,
-        OPEN_EXISTING,
-        0,
-    )
-    .unwrap();
+    let h = open(&f, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0).unwrap();
     assert_eq!(code(fs::delete_file(&f)), 32);
     assert_eq!(code(fs::move_file(&f, Some(&g), 0)), 32);
     close(h).unwrap();
-    let h = open(
-        &f,
-        GENERIC_READ,
-        FILE_SHARE_READ | FILE_SHARE_DELETE,
-        OPEN_EXISTING,
-        0,
-    )
-    .unwrap();
+    let h = open(&f, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_EXISTING, 0).unwrap();
     fs::move_file(&f, Some(&g), 0).unwrap();
     fs::delete_file(&g).unwrap();
     assert!(!std::path::Path::new(&g).exists());
@@ -149,14 +96,7 @@ fn name_operations_need_share_delete() {
 
     let sub = format!("{base}/sub");
     fs::create_directory(&sub, None).unwrap();
-    let h = open(
-        &sub,
-        GENERIC_READ,
-        FILE_SHARE_READ,
-        OPEN_EXISTING,
-        FILE_FLAG_BACKUP_SEMANTICS,
-    )
-    .unwrap();
+    let h = open(&sub, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS).unwrap();
     assert_eq!(code(fs::remove_directory(&sub)), 32);
     close(h).unwrap();
     fs::remove_directory(&sub).unwrap();
@@ -167,37 +107,15 @@ fn delete_on_close_waits_for_the_last_handle() {
     let d = tempfile::tempdir().unwrap();
     let f = format!("{}/doc", d.path().display());
     let all = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
-    let h1 = open(
-        &f,
-        GENERIC_WRITE,
-        all,
-        CREATE_NEW,
-        FILE_FLAG_DELETE_ON_CLOSE,
-    )
-    .unwrap();
+    let h1 = open(&f, GENERIC_WRITE, all, CREATE_NEW, FILE_FLAG_DELETE_ON_CLOSE).unwrap();
     // The delete-on-close handle has DELETE: others must share delete.
-    assert_eq!(
-        code(open(
-            &f,
-            GENERIC_READ,
-            FILE_SHARE_READ | FILE_SHARE_WRITE,
-            OPEN_EXISTING,
-            0
-        )),
-        32
-    );
+    assert_eq!(code(open(&f, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0)), 32);
     let h2 = open(&f, GENERIC_READ, all, OPEN_EXISTING, 0).unwrap();
     close(h1).unwrap();
-    assert!(
-        std::path::Path::new(&f).exists(),
-        "deleted while a handle is open"
-    );
+    assert!(std::path::Path::new(&f).exists(), "deleted while a handle is open");
     // Delete pending: new opens are refused with ERROR_ACCESS_DENIED.
     assert_eq!(code(open(&f, GENERIC_READ, all, OPEN_EXISTING, 0)), 5);
-    assert_eq!(
-        code(open(&f, FILE_READ_ATTRIBUTES, all, OPEN_EXISTING, 0)),
-        5
-    );
+    assert_eq!(code(open(&f, FILE_READ_ATTRIBUTES, all, OPEN_EXISTING, 0)), 5);
     close(h2).unwrap();
     assert!(!std::path::Path::new(&f).exists());
     assert_eq!(code(open(&f, GENERIC_READ, all, OPEN_EXISTING, 0)), 2);
@@ -216,12 +134,18 @@ fn cost_of_share_tokens() {
     let n = 100_000;
     let t = Instant::now();
     for _ in 0..n {
-        close(open(&f, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0).unwrap()).unwrap();
+        close(open(&f, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0).unwrap())
+            .unwrap();
     }
     let wf = t.elapsed().as_nanos() as f64 / n as f64;
     let t = Instant::now();
     for _ in 0..n {
-        let fd = rustix::fs::open(f.as_str(), rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).unwrap();
+        let fd = rustix::fs::open(
+            f.as_str(),
+            rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .unwrap();
         drop(fd);
     }
     let raw = t.elapsed().as_nanos() as f64 / n as f64;

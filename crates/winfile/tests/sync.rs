@@ -52,7 +52,8 @@ fn wait_all_is_atomic() {
 #[test]
 fn pulse_releases_only_present_waiters() {
     let ev = create_event(true, false, None).unwrap();
-    let waiters: Vec<_> = (0..3).map(|_| thread::spawn(move || wait_for_single(ev, Some(Duration::from_secs(5))).unwrap())).collect();
+    let waiters: Vec<_> =
+        (0..3).map(|_| thread::spawn(move || wait_for_single(ev, Some(Duration::from_secs(5))).unwrap())).collect();
     thread::sleep(Duration::from_millis(100));
     pulse_event(ev).unwrap();
     for w in waiters {

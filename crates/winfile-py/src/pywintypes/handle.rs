@@ -32,11 +32,7 @@ pub fn as_handle_value(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
         return Ok(h.get().value());
     }
     let not_a_handle = || PyTypeError::new_err("The object is not a PyHANDLE object");
-    let int = obj
-        .py()
-        .get_type::<PyInt>()
-        .call1((obj,))
-        .map_err(|_| not_a_handle())?;
+    let int = obj.py().get_type::<PyInt>().call1((obj,)).map_err(|_| not_a_handle())?;
     int_as_pointer(&int, "int").map_err(|_| not_a_handle())
 }
 
@@ -85,8 +81,7 @@ impl PyHandle {
         if raw == 0 {
             return Ok(());
         }
-        winfile::handle::close(winfile::Handle::from_raw(raw))
-            .map_err(|code| PyWinError::new(code, "CloseHandle"))
+        winfile::handle::close(winfile::Handle::from_raw(raw)).map_err(|code| PyWinError::new(code, "CloseHandle"))
     }
 
     /// Same as Close.
@@ -144,33 +139,87 @@ impl PyHandle {
 
     // The number protocol: every operation but bool and int fails with pywin32's
     // "bad operand type" (PyHANDLE_NumberMethods, binaryFailureFunc/unaryFailureFunc).
-    fn __add__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __radd__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __sub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rsub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __mul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rmul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __mod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __divmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rdivmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __pow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> { bad_operand() }
-    fn __rpow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> { bad_operand() }
-    fn __lshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rlshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rrshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __and__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rand__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __xor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __rxor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __or__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __ror__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> { bad_operand() }
-    fn __neg__(&self) -> PyResult<()> { bad_operand() }
-    fn __pos__(&self) -> PyResult<()> { bad_operand() }
-    fn __abs__(&self) -> PyResult<()> { bad_operand() }
-    fn __invert__(&self) -> PyResult<()> { bad_operand() }
-    fn __float__(&self) -> PyResult<f64> { bad_operand() }
+    fn __add__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __radd__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __sub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rsub__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __mul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rmul__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __mod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __divmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rdivmod__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __pow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rpow__(&self, _o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __lshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rlshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rrshift__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __and__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rand__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __xor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __rxor__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __or__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __ror__(&self, _o: &Bound<'_, PyAny>) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __neg__(&self) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __pos__(&self) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __abs__(&self) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __invert__(&self) -> PyResult<()> {
+        bad_operand()
+    }
+    fn __float__(&self) -> PyResult<f64> {
+        bad_operand()
+    }
 
     fn __repr__(&self) -> String {
         format!("<PyHANDLE:{}>", self.signed())
@@ -198,7 +247,11 @@ pub fn identity_hash(obj: &Bound<'_, PyAny>) -> isize {
     let addr = obj.as_ptr() as usize;
     // Rotate out the alignment bits, as CPython's _Py_HashPointer does.
     let h = addr.rotate_right(4) as isize;
-    if h == -1 { -2 } else { h }
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
 }
 
 /// Wraps a new core handle for Python.

@@ -31,12 +31,7 @@ fn ulong_member(v: &Bound<'_, PyAny>) -> PyResult<u32> {
     match index.extract::<i64>() {
         Ok(n) if (0..=0xFFFF_FFFF).contains(&n) => Ok(n as u32),
         Ok(n) if (-0x8000_0000..0).contains(&n) => {
-            PyErr::warn(
-                py,
-                &py.get_type::<PyRuntimeWarning>(),
-                c"Writing negative value into unsigned field",
-                1,
-            )?;
+            PyErr::warn(py, &py.get_type::<PyRuntimeWarning>(), c"Writing negative value into unsigned field", 1)?;
             Ok(n as i32 as u32)
         }
         Ok(n) if n < 0 => Err(PyOverflowError::new_err("Python int too small to convert to C long")),
@@ -86,10 +81,7 @@ impl PyOverlapped {
 
     /// The `hEvent` handle value (0 when None or not a handle).
     pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
-        self.event
-            .bind(py)
-            .extract::<HandleArg>()
-            .map_or(winfile::Handle::from_raw(0), |h| h.0)
+        self.event.bind(py).extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
 

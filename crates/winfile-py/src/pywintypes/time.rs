@@ -67,7 +67,16 @@ impl TimeMaker {
             return py.import("datetime")?.getattr("datetime")?.getattr("max");
         }
         let fields = (st.year, st.month, st.day, st.hour, st.minute, st.second, st.milliseconds * 1000);
-        let obj = self.cls.bind(py).call1((fields.0, fields.1, fields.2, fields.3, fields.4, fields.5, fields.6, self.utc.bind(py)))?;
+        let obj = self.cls.bind(py).call1((
+            fields.0,
+            fields.1,
+            fields.2,
+            fields.3,
+            fields.4,
+            fields.5,
+            fields.6,
+            self.utc.bind(py),
+        ))?;
         if self.recent.len() < RECENT {
             self.recent.push((ms, obj.clone().unbind()));
         } else {

@@ -135,7 +135,9 @@ fn replace_file(
     }
     let backup = BackupFileName.map(|b| b.0);
     Ok(py
-        .detach(|| winfile::copy::replace_file(&ReplacedFileName.0, &ReplacementFileName.0, backup.as_deref(), ReplaceFlags.0))
+        .detach(|| {
+            winfile::copy::replace_file(&ReplacedFileName.0, &ReplacementFileName.0, backup.as_deref(), ReplaceFlags.0)
+        })
         .py_api("ReplaceFile")?)
 }
 

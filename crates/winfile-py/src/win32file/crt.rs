@@ -13,9 +13,7 @@ fn os_error(errno: i32) -> PyErr {
 #[pyfunction]
 #[pyo3(name = "_get_osfhandle", signature = (fd, /))]
 fn get_osfhandle(fd: i32) -> PyResult<i64> {
-    winfile::handle::get_osfhandle(fd)
-        .map(|h| h.raw() as i64)
-        .map_err(|e| os_error(e.raw_os_error()))
+    winfile::handle::get_osfhandle(fd).map(|h| h.raw() as i64).map_err(|e| os_error(e.raw_os_error()))
 }
 
 /// _open_osfhandle(osfhandle, flags, /) -> fd

@@ -74,9 +74,7 @@ fn get_file_attributes_ex<'py>(
 #[pyo3(name = "SetFileAttributes", signature = (filename, newAttributes, /))]
 #[allow(non_snake_case)]
 fn set_file_attributes(py: Python<'_>, filename: PathArg, newAttributes: Dword) -> PyResult<()> {
-    Ok(py
-        .detach(|| winfile::fs::set_file_attributes(&filename.text, newAttributes.0))
-        .py_api("SetFileAttributes")?)
+    Ok(py.detach(|| winfile::fs::set_file_attributes(&filename.text, newAttributes.0)).py_api("SetFileAttributes")?)
 }
 
 /// SetFileAttributesW(FileName, FileAttributes, Transaction=None)
@@ -90,9 +88,7 @@ fn set_file_attributes_w(
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     no_transaction(Transaction.as_ref(), "SetFileAttributesW")?;
-    Ok(py
-        .detach(|| winfile::fs::set_file_attributes(&FileName.text, FileAttributes.0))
-        .py_api("SetFileAttributesW")?)
+    Ok(py.detach(|| winfile::fs::set_file_attributes(&FileName.text, FileAttributes.0)).py_api("SetFileAttributesW")?)
 }
 
 /// GetFileTime(handle, /) -> [creationTime, lastAccessTime, lastWriteTime]
@@ -130,9 +126,7 @@ fn set_file_time(
 #[pyfunction]
 #[pyo3(name = "GetFileInformationByHandle", signature = (handle, /))]
 fn get_file_information_by_handle<'py>(py: Python<'py>, handle: HandleArg) -> PyResult<Bound<'py, PyTuple>> {
-    let i = py
-        .detach(|| winfile::io::get_file_information_by_handle(handle.0))
-        .py_api("GetFileInformationByHandle")?;
+    let i = py.detach(|| winfile::io::get_file_information_by_handle(handle.0)).py_api("GetFileInformationByHandle")?;
     let int = |v: u64| -> PyResult<Bound<'py, PyAny>> { Ok(v.into_pyobject(py)?.into_any()) };
     PyTuple::new(
         py,

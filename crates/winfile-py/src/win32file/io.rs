@@ -10,7 +10,6 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
-
 /// The bytes of a WriteFile data argument: only the buffer protocol is accepted
 /// (bytes(12) or bytes([1, 2]) would invent data).
 pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
@@ -92,7 +91,8 @@ fn read_file<'py>(
     }
     // Into the caller's buffer itself; a copy of what was read is returned (pywin32
     // gives a new object of the bytes read).
-    let mut target = crate::lent::exported_mut(buffer_or_bufSize, "Second param must be an integer or writeable buffer object")?;
+    let mut target =
+        crate::lent::exported_mut(buffer_or_bufSize, "Second param must be an integer or writeable buffer object")?;
     let buf = target.as_mut_slice();
     let n = blocking(py, "ReadFile", || winfile::io::read_file(h, buf))?;
     Ok((0, PyBytes::new(py, &target.as_slice()[..n]).into_any()))
@@ -132,7 +132,12 @@ fn write_file(
 #[allow(non_snake_case)]
 fn set_file_pointer(py: Python<'_>, handle: HandleArg, offset: &Bound<'_, PyAny>, moveMethod: i64) -> PyResult<i64> {
     let distance: i64 = if let Ok(t) = offset.cast::<PyTuple>() {
-        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), c"Support for passing 2 integers to create a 64bit value is deprecated - pass a single integer instead", 1)?;
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
+            c"Support for passing 2 integers to create a 64bit value is deprecated - pass a single integer instead",
+            1,
+        )?;
         let (high, low): (Dword, Dword) = t.extract()?;
         ((u64::from(high.0) << 32) | u64::from(low.0)) as i64
     } else {

@@ -13,8 +13,8 @@ mod namespace;
 mod notify;
 mod open;
 mod overlapped;
-mod unsupported;
 mod stream;
+mod unsupported;
 mod volume;
 
 use pyo3::prelude::*;

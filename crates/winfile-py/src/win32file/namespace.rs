@@ -24,7 +24,13 @@ fn delete_file_w(py: Python<'_>, FileName: PathArg, Transaction: Option<Bound<'_
     Ok(py.detach(|| winfile::fs::delete_file(&FileName.text)).py_api("DeleteFileW")?)
 }
 
-fn mkdir(py: Python<'_>, template: Option<String>, name: String, sa: Option<&Bound<'_, PyAny>>, func: &'static str) -> PyResult<()> {
+fn mkdir(
+    py: Python<'_>,
+    template: Option<String>,
+    name: String,
+    sa: Option<&Bound<'_, PyAny>>,
+    func: &'static str,
+) -> PyResult<()> {
     crate::conv::security_attributes(sa)?;
     Ok(py.detach(|| winfile::fs::create_directory(&name, template.as_deref())).py_api(func)?)
 }
@@ -47,7 +53,12 @@ fn create_directory_w(py: Python<'_>, name: PathArg, sa: Option<Bound<'_, PyAny>
 #[pyfunction]
 #[pyo3(name = "CreateDirectoryEx", signature = (templateName, newDirectory, sa, /))]
 #[allow(non_snake_case)]
-fn create_directory_ex(py: Python<'_>, templateName: WideArg, newDirectory: PathArg, sa: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+fn create_directory_ex(
+    py: Python<'_>,
+    templateName: WideArg,
+    newDirectory: PathArg,
+    sa: Option<Bound<'_, PyAny>>,
+) -> PyResult<()> {
     mkdir(py, Some(templateName.0), newDirectory.text, sa.as_ref(), "CreateDirectoryEx")
 }
 
@@ -112,7 +123,12 @@ fn move_file_ex(py: Python<'_>, existingFileName: PathArg, newFileName: Option<P
 #[pyfunction]
 #[pyo3(name = "MoveFileExW", signature = (existingFileName, newFileName, flags, /))]
 #[allow(non_snake_case)]
-fn move_file_ex_w(py: Python<'_>, existingFileName: PathArg, newFileName: Option<PathArg>, flags: Dword) -> PyResult<()> {
+fn move_file_ex_w(
+    py: Python<'_>,
+    existingFileName: PathArg,
+    newFileName: Option<PathArg>,
+    flags: Dword,
+) -> PyResult<()> {
     mv(py, existingFileName, newFileName, flags.0, "MoveFileExW")
 }
 
@@ -138,7 +154,11 @@ fn copy_file_w(py: Python<'_>, _from: WideArg, to: WideArg, bFailIfExists: i32) 
 #[pyfunction]
 #[pyo3(name = "GetFullPathName", signature = (FileName, Transaction=None))]
 #[allow(non_snake_case)]
-fn get_full_path_name<'py>(py: Python<'py>, FileName: AnsiOrWidePath, Transaction: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+fn get_full_path_name<'py>(
+    py: Python<'py>,
+    FileName: AnsiOrWidePath,
+    Transaction: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let FileName = FileName.0;
     let func = if FileName.was_bytes { "GetFullPathNameA" } else { "GetFullPathNameW" };
     no_transaction(Transaction.as_ref(), func)?;

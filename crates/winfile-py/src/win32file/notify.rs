@@ -21,7 +21,12 @@ fn changes_to_list<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, Py
 #[pyfunction]
 #[pyo3(name = "FindFirstChangeNotification", signature = (pathName, bWatchSubtree, notifyFilter, /))]
 #[allow(non_snake_case)]
-fn find_first_change_notification(py: Python<'_>, pathName: PathArg, bWatchSubtree: Flag, notifyFilter: Dword) -> PyResult<u64> {
+fn find_first_change_notification(
+    py: Python<'_>,
+    pathName: PathArg,
+    bWatchSubtree: Flag,
+    notifyFilter: Dword,
+) -> PyResult<u64> {
     let r = py.detach(|| notify::find_first_change_notification(&pathName.text, bWatchSubtree.0, notifyFilter.0));
     Ok(r.py_api("FindFirstChangeNotification")?.raw())
 }
@@ -86,14 +91,19 @@ fn read_directory_changes_w<'py>(
         super::overlapped::directory_changes_sized(handle.0, bWatchSubtree.0, dwNotifyFilter.0, size, ol)?;
         return Ok(Some(PyList::empty(py)));
     }
-    let bytes = blocking(py, FUNC, || notify::read_directory_changes(handle.0, size, bWatchSubtree.0, dwNotifyFilter.0))?;
+    let bytes =
+        blocking(py, FUNC, || notify::read_directory_changes(handle.0, size, bWatchSubtree.0, dwNotifyFilter.0))?;
     changes_to_list(py, &bytes).map(Some)
 }
 
 /// FILE_NOTIFY_INFORMATION(buffer, size, /) -> [(action, name), ...]
 #[pyfunction]
 #[pyo3(name = "FILE_NOTIFY_INFORMATION", signature = (buffer, size, /))]
-fn file_notify_information<'py>(py: Python<'py>, buffer: Bound<'py, PyAny>, size: Dword) -> PyResult<Bound<'py, PyList>> {
+fn file_notify_information<'py>(
+    py: Python<'py>,
+    buffer: Bound<'py, PyAny>,
+    size: Dword,
+) -> PyResult<Bound<'py, PyList>> {
     let data: Vec<u8> = py.import("builtins")?.getattr("bytes")?.call1((buffer,))?.extract()?;
     let size = size.0 as usize;
     if size > data.len() {

@@ -50,7 +50,17 @@ fn create_file_py(
     flagsAndAttributes: Dword,
     hTemplateFile: HandleArg,
 ) -> PyResult<Py<PyHandle>> {
-    open(py, fileName, desiredAccess, shareMode, attributes.as_ref(), CreationDisposition, flagsAndAttributes, Some(hTemplateFile), "CreateFile")
+    open(
+        py,
+        fileName,
+        desiredAccess,
+        shareMode,
+        attributes.as_ref(),
+        CreationDisposition,
+        flagsAndAttributes,
+        Some(hTemplateFile),
+        "CreateFile",
+    )
 }
 
 /// CreateFileW(FileName, DesiredAccess, ShareMode, SecurityAttributes,
@@ -79,7 +89,17 @@ fn create_file_w(
         return Err(PyValueError::new_err("MiniVersion requires a Transaction"));
     }
     no_transaction(Transaction.as_ref(), "CreateFileW")?;
-    open(py, FileName, DesiredAccess, ShareMode, SecurityAttributes.as_ref(), CreationDisposition, FlagsAndAttributes, TemplateFile, "CreateFileW")
+    open(
+        py,
+        FileName,
+        DesiredAccess,
+        ShareMode,
+        SecurityAttributes.as_ref(),
+        CreationDisposition,
+        FlagsAndAttributes,
+        TemplateFile,
+        "CreateFileW",
+    )
 }
 
 /// CloseHandle(handle, /)

@@ -30,7 +30,11 @@ const NOT_WRITABLE: &str = "Second param must be an integer or writeable buffer 
 /// ReadFile with an OVERLAPPED: into `buffer_or_size` itself (a writable buffer,
 /// returned as it is) or into a new zeroed bytearray of that size (returned as a
 /// memoryview). rc 997 when queued, 0 when a synchronous handle completed it.
-pub(super) fn read<'py>(h: Handle, buffer_or_size: &Bound<'py, PyAny>, ol: &Bound<'py, PyOverlapped>) -> PyResult<(u32, Bound<'py, PyAny>)> {
+pub(super) fn read<'py>(
+    h: Handle,
+    buffer_or_size: &Bound<'py, PyAny>,
+    ol: &Bound<'py, PyOverlapped>,
+) -> PyResult<(u32, Bound<'py, PyAny>)> {
     let py = buffer_or_size.py();
     let (target, result) = if buffer_or_size.is_instance_of::<PyInt>() {
         let len = super::io::buffer_size(buffer_or_size)?;
@@ -64,14 +68,26 @@ pub(super) fn write(h: Handle, data: &Bound<'_, PyAny>, ol: &Bound<'_, PyOverlap
 
 /// ReadDirectoryChangesW with an OVERLAPPED: the records land in `buffer` (a writable
 /// buffer object).
-pub(super) fn directory_changes(h: Handle, subtree: bool, filter: u32, buffer: &Bound<'_, PyAny>, ol: &Bound<'_, PyOverlapped>) -> PyResult<()> {
+pub(super) fn directory_changes(
+    h: Handle,
+    subtree: bool,
+    filter: u32,
+    buffer: &Bound<'_, PyAny>,
+    ol: &Bound<'_, PyOverlapped>,
+) -> PyResult<()> {
     let mem = crate::lent::writable(buffer, "buffer param must be an integer or a buffer object")?;
     let submit = submit_of(ol);
     blocking(buffer.py(), "ReadDirectoryChangesW", || ov::read_directory_changes(h, mem, subtree, filter, submit))
 }
 
 /// ReadDirectoryChangesW with a size and an OVERLAPPED: queued into a private buffer.
-pub(super) fn directory_changes_sized(h: Handle, subtree: bool, filter: u32, size: usize, ol: &Bound<'_, PyOverlapped>) -> PyResult<()> {
+pub(super) fn directory_changes_sized(
+    h: Handle,
+    subtree: bool,
+    filter: u32,
+    size: usize,
+    ol: &Bound<'_, PyOverlapped>,
+) -> PyResult<()> {
     let mem = winfile::overlapped::Lent::new(crate::buffer::zeroed_vec(size)?);
     let submit = submit_of(ol);
     blocking(ol.py(), "ReadDirectoryChangesW", || ov::read_directory_changes(h, mem, subtree, filter, submit))
@@ -89,7 +105,12 @@ pub(super) fn rc(issued: ov::Issued) -> u32 {
 #[pyfunction]
 #[pyo3(name = "GetOverlappedResult", signature = (hFile, overlapped, bWait, /))]
 #[allow(non_snake_case)]
-fn get_overlapped_result(py: Python<'_>, hFile: HandleArg, overlapped: Option<Bound<'_, PyOverlapped>>, bWait: crate::conv::Flag) -> PyResult<i64> {
+fn get_overlapped_result(
+    py: Python<'_>,
+    hFile: HandleArg,
+    overlapped: Option<Bound<'_, PyOverlapped>>,
+    bWait: crate::conv::Flag,
+) -> PyResult<i64> {
     const API: &str = "GetOverlappedResult";
     let Some(ol) = overlapped else {
         return Err(PyWinError::new(Win32Error::INVALID_PARAMETER, API).into());
@@ -111,7 +132,13 @@ fn cancel_io(handle: HandleArg) -> PyResult<()> {
 #[pyfunction]
 #[pyo3(name = "CreateIoCompletionPort", signature = (handle, existing, completionKey, numThreads, /))]
 #[allow(non_snake_case)]
-fn create_io_completion_port(py: Python<'_>, handle: HandleArg, existing: &Bound<'_, PyAny>, completionKey: Qword, numThreads: i32) -> PyResult<Py<PyAny>> {
+fn create_io_completion_port(
+    py: Python<'_>,
+    handle: HandleArg,
+    existing: &Bound<'_, PyAny>,
+    completionKey: Qword,
+    numThreads: i32,
+) -> PyResult<Py<PyAny>> {
     let HandleArg(port) = existing.extract()?;
     let threads = u32::try_from(numThreads).unwrap_or(0);
     match ov::create_or_associate(handle.0, port, completionKey.0, threads).py_api("CreateIoCompletionPort")? {
@@ -124,7 +151,11 @@ fn create_io_completion_port(py: Python<'_>, handle: HandleArg, existing: &Bound
 #[pyfunction]
 #[pyo3(name = "GetQueuedCompletionStatus", signature = (hPort, timeOut, /))]
 #[allow(non_snake_case)]
-fn get_queued_completion_status(py: Python<'_>, hPort: HandleArg, timeOut: i32) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+fn get_queued_completion_status(
+    py: Python<'_>,
+    hPort: HandleArg,
+    timeOut: i32,
+) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
     let timeout = (timeOut != -1).then(|| Duration::from_millis(u64::from(timeOut as u32)));
     let r = detached(py, || ov::get_queued_completion_status(hPort.0, timeout))?;
     Ok(match r {
@@ -143,7 +174,12 @@ fn get_queued_completion_status(py: Python<'_>, hPort: HandleArg, timeOut: i32) 
 #[pyfunction]
 #[pyo3(name = "PostQueuedCompletionStatus", signature = (handle, numberOfBytes=0, completionKey=None, overlapped=None, /))]
 #[allow(non_snake_case)]
-fn post_queued_completion_status(handle: HandleArg, numberOfBytes: i32, completionKey: Option<Qword>, overlapped: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+fn post_queued_completion_status(
+    handle: HandleArg,
+    numberOfBytes: i32,
+    completionKey: Option<Qword>,
+    overlapped: Option<Bound<'_, PyAny>>,
+) -> PyResult<()> {
     let token: Option<Token> = match overlapped {
         None => None,
         Some(o) if o.is_none() => None,
@@ -153,7 +189,8 @@ fn post_queued_completion_status(handle: HandleArg, numberOfBytes: i32, completi
         },
     };
     let key = completionKey.map_or(0, |k| k.0);
-    Ok(ov::post_queued_completion_status(handle.0, numberOfBytes as u32 as usize, key, token).py_api("PostQueuedCompletionStatus")?)
+    Ok(ov::post_queued_completion_status(handle.0, numberOfBytes as u32 as usize, key, token)
+        .py_api("PostQueuedCompletionStatus")?)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -164,4 +201,3 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(post_queued_completion_status, m)?)?;
     Ok(())
 }
-

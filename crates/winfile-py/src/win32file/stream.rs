@@ -9,7 +9,11 @@ use pyo3::prelude::*;
 #[pyfunction]
 #[pyo3(name = "FindStreams", signature = (FileName, Transaction=None))]
 #[allow(non_snake_case)]
-fn find_streams(py: Python<'_>, FileName: PathArg, Transaction: Option<Bound<'_, PyAny>>) -> PyResult<Vec<(u64, String)>> {
+fn find_streams(
+    py: Python<'_>,
+    FileName: PathArg,
+    Transaction: Option<Bound<'_, PyAny>>,
+) -> PyResult<Vec<(u64, String)>> {
     no_transaction(Transaction.as_ref(), "FindFirstStreamW")?;
     match py.detach(|| winfile::stream::find_streams_by_name(&FileName.text)) {
         // A directory without named streams: no stream to list.

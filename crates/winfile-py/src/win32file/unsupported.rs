@@ -10,7 +10,11 @@ use pyo3::types::{PyBytes, PyCapsule, PyInt, PyString};
 use winfile::unsupported as core;
 
 /// A sequence of 3-item sequences whose second and third items pass `check`.
-fn triples(obj: &Bound<'_, PyAny>, what: &str, check: impl Fn(&Bound<'_, PyAny>, &Bound<'_, PyAny>) -> bool) -> PyResult<()> {
+fn triples(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    check: impl Fn(&Bound<'_, PyAny>, &Bound<'_, PyAny>) -> bool,
+) -> PyResult<()> {
     let bad = || PyTypeError::new_err(format!("{what} must be a sequence of 3-item sequences"));
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(bad());
@@ -118,7 +122,11 @@ fn open_encrypted_file_raw(py: Python<'_>, FileName: PathArg, Flags: Dword) -> P
 #[pyfunction]
 #[pyo3(name = "ReadEncryptedFileRaw", signature = (ExportCallback, CallbackContext, Context, /))]
 #[allow(non_snake_case)]
-fn read_encrypted_file_raw(ExportCallback: Bound<'_, PyAny>, CallbackContext: Bound<'_, PyAny>, Context: Bound<'_, PyAny>) -> PyResult<()> {
+fn read_encrypted_file_raw(
+    ExportCallback: Bound<'_, PyAny>,
+    CallbackContext: Bound<'_, PyAny>,
+    Context: Bound<'_, PyAny>,
+) -> PyResult<()> {
     let _ = (ExportCallback, CallbackContext);
     raw_context(&Context, "ReadEncryptedFileRaw")
 }
@@ -127,7 +135,11 @@ fn read_encrypted_file_raw(ExportCallback: Bound<'_, PyAny>, CallbackContext: Bo
 #[pyfunction]
 #[pyo3(name = "WriteEncryptedFileRaw", signature = (ImportCallback, CallbackContext, Context, /))]
 #[allow(non_snake_case)]
-fn write_encrypted_file_raw(ImportCallback: Bound<'_, PyAny>, CallbackContext: Bound<'_, PyAny>, Context: Bound<'_, PyAny>) -> PyResult<()> {
+fn write_encrypted_file_raw(
+    ImportCallback: Bound<'_, PyAny>,
+    CallbackContext: Bound<'_, PyAny>,
+    Context: Bound<'_, PyAny>,
+) -> PyResult<()> {
     let _ = (ImportCallback, CallbackContext);
     raw_context(&Context, "WriteEncryptedFileRaw")
 }

@@ -88,9 +88,8 @@ fn get_drive_type_w(py: Python<'_>, rootPathName: Option<WideArg>) -> i32 {
 #[pyo3(name = "GetDiskFreeSpace", signature = (rootPathName, /))]
 #[allow(non_snake_case)]
 fn get_disk_free_space(py: Python<'_>, rootPathName: PathArg) -> PyResult<Vec<i32>> {
-    let (a, b, c, d) = py
-        .detach(|| winfile::volume::get_disk_free_space(Some(&rootPathName.text)))
-        .py_api("GetDiskFreeSpace")?;
+    let (a, b, c, d) =
+        py.detach(|| winfile::volume::get_disk_free_space(Some(&rootPathName.text))).py_api("GetDiskFreeSpace")?;
     Ok(vec![a as i32, b as i32, c as i32, d as i32])
 }
 
@@ -100,9 +99,8 @@ fn get_disk_free_space(py: Python<'_>, rootPathName: PathArg) -> PyResult<Vec<i3
 #[pyo3(name = "GetDiskFreeSpaceEx", signature = (rootPathName, /))]
 #[allow(non_snake_case)]
 fn get_disk_free_space_ex(py: Python<'_>, rootPathName: PathArg) -> PyResult<Vec<u64>> {
-    let (a, b, c) = py
-        .detach(|| winfile::volume::get_disk_free_space_ex(Some(&rootPathName.text)))
-        .py_api("GetDiskFreeSpaceEx")?;
+    let (a, b, c) =
+        py.detach(|| winfile::volume::get_disk_free_space_ex(Some(&rootPathName.text))).py_api("GetDiskFreeSpaceEx")?;
     Ok(vec![a, b, c])
 }
 
@@ -127,9 +125,7 @@ fn get_volume_path_name(py: Python<'_>, FileName: PathArg, BufferLength: i64) ->
     } else {
         u32::try_from(FileName.text.chars().count() + 2).unwrap_or(u32::MAX)
     };
-    Ok(py
-        .detach(|| winfile::volume::get_volume_path_name(&FileName.text, buf))
-        .py_api("GetVolumePathName")?)
+    Ok(py.detach(|| winfile::volume::get_volume_path_name(&FileName.text, buf)).py_api("GetVolumePathName")?)
 }
 
 /// GetVolumePathNamesForVolumeName(VolumeName) -> list[str]

@@ -15,8 +15,7 @@ mod reopen;
 mod set;
 
 pub use query::{
-    get_file_information_by_handle_ex, BasicInfo, CompressionInfo, DirEntry, HandleInfo,
-    StandardInfo, StreamInfo,
+    get_file_information_by_handle_ex, BasicInfo, CompressionInfo, DirEntry, HandleInfo, StandardInfo, StreamInfo,
 };
 pub use reopen::{open_file_by_id, reopen_file};
 pub use set::{set_file_information_by_handle, SetInfo};

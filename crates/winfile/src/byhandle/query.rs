@@ -1,6 +1,5 @@
 //! `GetFileInformationByHandleEx`: one information class at a time.
 
-use crate::poison::MutexExt;
 use super::class;
 use super::names::{current_path, proc_path};
 use crate::consts::{FILE_ATTRIBUTE_COMPRESSED, FILE_LIST_DIRECTORY};
@@ -9,6 +8,7 @@ use crate::find::{FindData, Finder};
 use crate::handle::{self, File, FileKind, Handle};
 use crate::info::{self, FileInfo, FileTime};
 use crate::lock::share;
+use crate::poison::MutexExt;
 use std::path::Path;
 
 const API: &str = "GetFileInformationByHandleEx";

@@ -3,9 +3,7 @@
 
 use super::fhandle;
 use super::names::current_path;
-use crate::consts::{
-    DELETE, FILE_ATTRIBUTE_READONLY, FILE_FLAG_DELETE_ON_CLOSE, FILE_WRITE_DATA,
-};
+use crate::consts::{DELETE, FILE_ATTRIBUTE_READONLY, FILE_FLAG_DELETE_ON_CLOSE, FILE_WRITE_DATA};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Fd, File, FileKind, Handle, PathStyle};
 use crate::lock::share::{Refused, Token};
@@ -118,16 +116,14 @@ pub fn open_file_by_id(hint: Handle, id: u64, access: u32, share: u32, flags: u3
         Ok(fd) => fd,
         Err(Errno::PERM) => return Err(Error::new(Win32Error::PRIVILEGE_NOT_HELD, API)),
         Err(Errno::NOTSUP) => return Err(Error::new(Win32Error::NOT_SUPPORTED, API)),
-        Err(Errno::STALE | Errno::NOENT | Errno::INVAL) => {
-            return Err(Error::new(Win32Error::INVALID_PARAMETER, API))
-        }
+        Err(Errno::STALE | Errno::NOENT | Errno::INVAL) => return Err(Error::new(Win32Error::INVALID_PARAMETER, API)),
         Err(e) => return Err(Error::new(e.into(), API)),
     };
     let got = rustix::fs::fstat(&found).api(API)?;
     if got.st_ino != id || got.st_dev != st.st_dev || got.st_nlink == 0 {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
-    let path = std::fs::read_link(format!("/proc/self/fd/{}", found.as_raw_fd()))
-        .unwrap_or_else(|_| PathBuf::from("/"));
+    let path =
+        std::fs::read_link(format!("/proc/self/fd/{}", found.as_raw_fd())).unwrap_or_else(|_| PathBuf::from("/"));
     open_again(found.as_fd(), path, PathStyle::Windows, access, share, flags, API)
 }

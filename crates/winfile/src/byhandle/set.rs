@@ -92,8 +92,7 @@ pub fn set_file_information_by_handle(h: Handle, info: &SetInfo) -> Result<()> {
             if !file.can_write_attributes() {
                 return Err(deny(Win32Error::ACCESS_DENIED));
             }
-            info::set_times(file.fd(), file.path(), Some(*creation), Some(*last_access), Some(*last_write))
-                .api(API)?;
+            info::set_times(file.fd(), file.path(), Some(*creation), Some(*last_access), Some(*last_write)).api(API)?;
             if *attributes != 0 {
                 info::set_attributes(&proc_path(&file), *attributes).api(API)?;
             }

@@ -2,10 +2,7 @@
 //! copy_file_range(2) in chunks, else pread/pwrite; the progress routine between chunks.
 
 use super::{Progress, ProgressFn, Stop};
-use crate::consts::{
-    CALLBACK_CHUNK_FINISHED, CALLBACK_STREAM_SWITCH, PROGRESS_CANCEL, PROGRESS_QUIET,
-    PROGRESS_STOP,
-};
+use crate::consts::{CALLBACK_CHUNK_FINISHED, CALLBACK_STREAM_SWITCH, PROGRESS_CANCEL, PROGRESS_QUIET, PROGRESS_STOP};
 use crate::error::Win32Error;
 use crate::handle::Handle;
 use rustix::io::Errno;
@@ -131,7 +128,13 @@ fn cfr_chunk(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, off: u64, want: u64) -> R
 }
 
 /// Up to `want` bytes by pread/pwrite at `off`; fewer only at end of file.
-fn rw_chunk(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, off: u64, want: u64, buf: &mut Vec<u8>) -> Result<u64, Win32Error> {
+fn rw_chunk(
+    src: BorrowedFd<'_>,
+    dst: BorrowedFd<'_>,
+    off: u64,
+    want: u64,
+    buf: &mut Vec<u8>,
+) -> Result<u64, Win32Error> {
     buf.resize(BUF, 0);
     let mut got = 0u64;
     while got < want {

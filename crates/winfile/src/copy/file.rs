@@ -74,11 +74,12 @@ struct Opened {
 
 impl Opened {
     fn new(fd: OwnedFd, access: u32, share_mode: u32, path: &Path, st: &Stat) -> std::result::Result<Self, Win32Error> {
-        let token = match Token::acquire(fd.as_fd(), true, access, share_mode, false, path, share::maybe_marked(st.st_mode)) {
-            Ok(t) => t,
-            Err(Refused::Deleted) => return Err(not_found_for(path)),
-            Err(r) => return Err(r.code()),
-        };
+        let token =
+            match Token::acquire(fd.as_fd(), true, access, share_mode, false, path, share::maybe_marked(st.st_mode)) {
+                Ok(t) => t,
+                Err(Refused::Deleted) => return Err(not_found_for(path)),
+                Err(r) => return Err(r.code()),
+            };
         let file = File::new(Fd::new(fd), access, share_mode, 0, path.to_path_buf(), PathStyle::Unix, FileKind::Disk);
         crate::lock::set_token(&file, token);
         let file = Arc::new(file);

@@ -2,11 +2,13 @@
 //! creation time in one atomic rename; the old file optionally stays as the backup.
 
 use crate::consts::*;
-use crate::error::{Context, Error, Result, Win32Error, errno_at};
+use crate::error::{errno_at, Context, Error, Result, Win32Error};
 use crate::fs::linux_path;
 use crate::info;
 use crate::lock::share;
-use rustix::fs::{fchmod, fchown, fsync, open, renameat, statat, unlinkat, AtFlags, FileType, Gid, Mode, OFlags, Stat, Uid, CWD};
+use rustix::fs::{
+    fchmod, fchown, fsync, open, renameat, statat, unlinkat, AtFlags, FileType, Gid, Mode, OFlags, Stat, Uid, CWD,
+};
 use rustix::io::Errno;
 use std::os::fd::AsFd;
 use std::path::Path;
@@ -75,14 +77,21 @@ pub fn replace_file(replaced: &str, replacement: &str, backup: Option<&str>, fla
 /// lstat for ReplaceFile's two names: 2/3 when missing, 5 for a directory.
 fn lstat_file(p: &Path) -> Result<Stat> {
     match statat(CWD, p, AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => Err(Error::new(Win32Error::ACCESS_DENIED, API)),
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
+            Err(Error::new(Win32Error::ACCESS_DENIED, API))
+        }
         Ok(st) => Ok(st),
         Err(e) => Err(Error::new(errno_at(e, p), API)),
     }
 }
 
 /// The replaced file's creation time, owner, mode and attributes onto the replacement.
-fn merge(source: &Path, source_st: &Stat, target_st: &Stat, target: &info::FileInfo) -> std::result::Result<(), Win32Error> {
+fn merge(
+    source: &Path,
+    source_st: &Stat,
+    target_st: &Stat,
+    target: &info::FileInfo,
+) -> std::result::Result<(), Win32Error> {
     if FileType::from_raw_mode(source_st.st_mode) == FileType::Symlink {
         return Ok(()); // a link keeps no attributes of its own
     }
@@ -116,7 +125,11 @@ fn make_backup(target: &Path, backup: &Path) -> std::result::Result<(), Win32Err
     match rustix::fs::linkat(CWD, target, CWD, &tmp, AtFlags::empty()) {
         Ok(()) => {}
         Err(Errno::XDEV | Errno::PERM | Errno::MLINK) => {
-            let req = super::CopyRequest { flags: COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_COPY_SYMLINK, routine: None, cancel: None };
+            let req = super::CopyRequest {
+                flags: COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_COPY_SYMLINK,
+                routine: None,
+                cancel: None,
+            };
             super::copy_path(target, &tmp, req)?;
         }
         Err(e) => return Err(e.into()),

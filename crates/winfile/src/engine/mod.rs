@@ -21,9 +21,9 @@ mod uring;
 
 pub use memory::{IoMemory, Lent};
 
-use crate::poison::MutexExt;
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::File;
+use crate::poison::MutexExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -1,11 +1,11 @@
 //! Thread-pool backend: workers run pread/pwrite straight into or out of the lent
 //! memory; pipes and devices are polled in short slices so cancellation is noticed.
 
-use crate::poison::MutexExt;
 use super::Job;
+use super::OpCtlRef;
 use crate::error::Win32Error;
 use crate::handle::{File, FileKind};
-use super::OpCtlRef;
+use crate::poison::MutexExt;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};

@@ -32,11 +32,11 @@
 
 #![allow(unsafe_code)]
 
-use crate::poison::MutexExt;
 use super::Job;
 use crate::consts::FILE_FLAG_NO_BUFFERING;
 use crate::error::Win32Error;
 use crate::handle::FileKind;
+use crate::poison::MutexExt;
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use rustix::io::Errno;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -88,7 +88,8 @@ impl Uring {
     /// when the kernel refuses (ENOSYS, EPERM from seccomp, io_uring_disabled) or the
     /// thread cannot start.
     pub(super) fn start() -> Result<Self, String> {
-        let wake = rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC).map_err(|e| format!("eventfd: {e}"))?;
+        let wake =
+            rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC).map_err(|e| format!("eventfd: {e}"))?;
         let shared = Arc::new(Shared {
             queue: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
@@ -240,7 +241,17 @@ impl Op {
             }
             b
         });
-        Some(Op { job, bounce, len, progress: 0, stream, cancel_sent: false, polling: false, generation: 0, inline: None })
+        Some(Op {
+            job,
+            bounce,
+            len,
+            progress: 0,
+            stream,
+            cancel_sent: false,
+            polling: false,
+            generation: 0,
+            inline: None,
+        })
     }
 
     /// The job back, for another engine (nothing was transferred yet).
@@ -271,10 +282,19 @@ impl Op {
             let offset = self.job.offset + self.progress as u64;
             let Some(all) = self.job.mem.bytes_mut() else { return false };
             let rest = &mut all[self.progress..];
-            let r = rustix::io::preadv2(file.fd(), &mut [std::io::IoSliceMut::new(rest)], offset, rustix::io::ReadWriteFlags::NOWAIT);
+            let r = rustix::io::preadv2(
+                file.fd(),
+                &mut [std::io::IoSliceMut::new(rest)],
+                offset,
+                rustix::io::ReadWriteFlags::NOWAIT,
+            );
             match r {
                 Ok(0) => {
-                    self.inline = Some(if self.progress == 0 { (Win32Error::HANDLE_EOF, 0) } else { (Win32Error::SUCCESS, self.progress) });
+                    self.inline = Some(if self.progress == 0 {
+                        (Win32Error::HANDLE_EOF, 0)
+                    } else {
+                        (Win32Error::SUCCESS, self.progress)
+                    });
                     return true;
                 }
                 Ok(n) => {
@@ -404,8 +424,7 @@ impl Engine {
                 self.send_cancels();
             }
             self.shared.idle.store(true, Ordering::SeqCst);
-            let more = !self.shared.queue.locked().is_empty()
-                || self.shared.cancel.load(Ordering::SeqCst);
+            let more = !self.shared.queue.locked().is_empty() || self.shared.cancel.load(Ordering::SeqCst);
             let r = if more || !self.ring.completion().is_empty() {
                 self.shared.idle.store(false, Ordering::SeqCst);
                 self.ring.submit()
@@ -414,7 +433,8 @@ impl Engine {
             };
             self.shared.idle.store(false, Ordering::SeqCst);
             if let Err(e) = r {
-                let transient = [Errno::INTR, Errno::BUSY, Errno::AGAIN].iter().any(|c| e.raw_os_error() == Some(c.raw_os_error()));
+                let transient =
+                    [Errno::INTR, Errno::BUSY, Errno::AGAIN].iter().any(|c| e.raw_os_error() == Some(c.raw_os_error()));
                 if !transient {
                     log::debug!("io_uring_enter failed: {e}");
                     thread::yield_now();
@@ -488,7 +508,9 @@ impl Engine {
         op.polling = true;
         let fd = types::Fd(op.job.file.fd().as_raw_fd());
         let flags = if op.job.write { libc::POLLOUT } else { libc::POLLIN };
-        let sqe = opcode::PollAdd::new(fd, u32::try_from(flags).unwrap_or(0)).build().user_data(user_data(idx, op.generation));
+        let sqe = opcode::PollAdd::new(fd, u32::try_from(flags).unwrap_or(0))
+            .build()
+            .user_data(user_data(idx, op.generation));
         // SAFETY: the descriptor is kept open by the op's Arc<File> until its CQE is reaped.
         unsafe { self.push(&sqe) };
     }

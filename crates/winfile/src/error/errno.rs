@@ -9,9 +9,7 @@ pub fn from_errno(e: Errno) -> Win32Error {
     match e {
         Errno::NOENT => Win32Error::FILE_NOT_FOUND,
         Errno::NOTDIR => Win32Error::PATH_NOT_FOUND,
-        Errno::ACCESS | Errno::PERM | Errno::ROFS | Errno::ISDIR | Errno::TXTBSY => {
-            Win32Error::ACCESS_DENIED
-        }
+        Errno::ACCESS | Errno::PERM | Errno::ROFS | Errno::ISDIR | Errno::TXTBSY => Win32Error::ACCESS_DENIED,
         Errno::BADF => Win32Error::INVALID_HANDLE,
         Errno::NOMEM => Win32Error::NOT_ENOUGH_MEMORY,
         Errno::EXIST => Win32Error::ALREADY_EXISTS,
@@ -47,14 +45,10 @@ pub fn not_found_for(path: &Path) -> Win32Error {
         return Win32Error::INVALID_NAME;
     }
     match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => {
-            match rustix::fs::stat(parent) {
-                Ok(st) if rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() => {
-                    Win32Error::FILE_NOT_FOUND
-                }
-                _ => Win32Error::PATH_NOT_FOUND,
-            }
-        }
+        Some(parent) if !parent.as_os_str().is_empty() => match rustix::fs::stat(parent) {
+            Ok(st) if rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() => Win32Error::FILE_NOT_FOUND,
+            _ => Win32Error::PATH_NOT_FOUND,
+        },
         _ => Win32Error::FILE_NOT_FOUND,
     }
 }

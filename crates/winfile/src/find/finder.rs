@@ -72,7 +72,10 @@ impl FindData {
 
 enum Source {
     /// Entries still to read from the directory (`.` and `..` first, when due).
-    Listing { dir: Dir, dots: Vec<&'static str> },
+    Listing {
+        dir: Dir,
+        dots: Vec<&'static str>,
+    },
     /// The spec named one file; it has been (or will be) returned.
     Single(Option<FindData>),
     Done,
@@ -147,16 +150,11 @@ impl Finder {
         let linux = resolved.linux;
         let mask = Mask::new(mask_text);
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        let fd = rustix::fs::openat(CWD, &linux, flags, Mode::empty())
-            .map_err(|e| open_error(&linux, e))?;
+        let fd = rustix::fs::openat(CWD, &linux, flags, Mode::empty()).map_err(|e| open_error(&linux, e))?;
         if let Some(name) = mask.literal() {
             // A drive root has no `.` and `..` entries (its Linux parent is outside it).
             let dots_at_root = matches!(name, "." | "..") && is_root(dir_part, &linux);
-            let found = if name.is_empty() || dots_at_root {
-                None
-            } else {
-                Self::single(&fd, &linux, name, style)
-            };
+            let found = if name.is_empty() || dots_at_root { None } else { Self::single(&fd, &linux, name, style) };
             return Ok(Finder { dirfd: None, dir_path: linux, mask, source: Source::Single(found) });
         }
         let dir = Dir::read_from(&fd).map_err(|e| open_error(&linux, e))?;
@@ -324,4 +322,3 @@ impl Iterator for Finder {
         self.next_entry().transpose()
     }
 }
-

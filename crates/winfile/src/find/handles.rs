@@ -1,9 +1,9 @@
 //! Find handles: `FindFirstFileW`, `FindNextFileW`, `FindClose`.
 
-use crate::poison::MutexExt;
 use super::finder::{FindData, Finder};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Handle, Object};
+use crate::poison::MutexExt;
 use std::sync::{Arc, Mutex};
 
 /// The object behind a find handle.

@@ -70,8 +70,7 @@ impl Mask {
             });
         }
         // `*`, `*.*` (and runs of them) match every name.
-        let all = toks.iter().all(|t| *t == Tok::Star)
-            || toks == [Tok::DosStar, Tok::DosDot, Tok::Star];
+        let all = toks.iter().all(|t| *t == Tok::Star) || toks == [Tok::DosStar, Tok::DosDot, Tok::Star];
         Mask { toks, all, literal: None }
     }
 
@@ -92,8 +91,7 @@ impl Mask {
         }
         let name: Vec<char> = name.chars().map(fold_char).collect();
         if let Some(lit) = &self.literal {
-            return lit.chars().count() == name.len()
-                && self.toks.iter().zip(&name).all(|(t, c)| *t == Tok::Lit(*c));
+            return lit.chars().count() == name.len() && self.toks.iter().zip(&name).all(|(t, c)| *t == Tok::Lit(*c));
         }
         matches(&self.toks, &name)
     }

@@ -1,7 +1,7 @@
 //! `DeleteFileW`.
 
 use super::linux_path;
-use crate::error::{Context, Error, Result, Win32Error, PathContext};
+use crate::error::{Context, Error, PathContext, Result, Win32Error};
 use rustix::fs::{statat, unlinkat, AtFlags, FileType, CWD};
 
 /// `DeleteFileW`—removes a file name. Directories and READONLY files are refused (5).

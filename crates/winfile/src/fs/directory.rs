@@ -3,7 +3,7 @@
 
 use super::linux_path;
 use crate::consts::*;
-use crate::error::{Context, Error, PathContext, Result, Win32Error, errno_at};
+use crate::error::{errno_at, Context, Error, PathContext, Result, Win32Error};
 use crate::info;
 use rustix::fs::{mkdirat, statat, unlinkat, AtFlags, FileType, Mode, CWD};
 use rustix::io::Errno;
@@ -30,9 +30,7 @@ pub fn create_directory(name: &str, template: Option<&str>) -> Result<()> {
     match mkdirat(CWD, &path, Mode::from_bits_truncate(0o777)) {
         Ok(()) => {}
         Err(Errno::EXIST) => return Err(Error::new(Win32Error::ALREADY_EXISTS, api)),
-        Err(Errno::NOENT | Errno::NOTDIR) => {
-            return Err(Error::new(Win32Error::PATH_NOT_FOUND, api))
-        }
+        Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(Win32Error::PATH_NOT_FOUND, api)),
         Err(e) => return Err(Error::new(e.into(), api)),
     }
     if let Some(attrs) = template_attrs {
@@ -42,8 +40,7 @@ pub fn create_directory(name: &str, template: Option<&str>) -> Result<()> {
                 | FILE_ATTRIBUTE_SYSTEM
                 | FILE_ATTRIBUTE_ARCHIVE
                 | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED);
-        info::set_attributes(&path, if settable == 0 { FILE_ATTRIBUTE_NORMAL } else { settable })
-            .api(api)?;
+        info::set_attributes(&path, if settable == 0 { FILE_ATTRIBUTE_NORMAL } else { settable }).api(api)?;
     }
     Ok(())
 }
@@ -60,8 +57,9 @@ pub fn remove_directory(name: &str) -> Result<()> {
     let st = statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW).path_api(&path, API)?;
     match FileType::from_raw_mode(st.st_mode) {
         FileType::Directory => {}
-        FileType::Symlink if statat(CWD, &path, AtFlags::empty())
-            .is_ok_and(|t| FileType::from_raw_mode(t.st_mode) == FileType::Directory) =>
+        FileType::Symlink
+            if statat(CWD, &path, AtFlags::empty())
+                .is_ok_and(|t| FileType::from_raw_mode(t.st_mode) == FileType::Directory) =>
         {
             return unlinkat(CWD, &path, AtFlags::empty()).api(API);
         }

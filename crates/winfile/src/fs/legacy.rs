@@ -125,7 +125,13 @@ fn pe_machine(file: &mut std::fs::File, head: &[u8]) -> Option<u16> {
 pub fn get_binary_type(name: &str) -> Result<u32> {
     const API: &str = "GetBinaryType";
     let path = existing(name, API)?;
-    let fd = rustix::fs::openat(CWD, &path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK, Mode::empty()).api(API)?;
+    let fd = rustix::fs::openat(
+        CWD,
+        &path,
+        OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
+        Mode::empty(),
+    )
+    .api(API)?;
     let st = rustix::fs::fstat(&fd).api(API)?;
     match FileType::from_raw_mode(st.st_mode) {
         FileType::RegularFile => {}

@@ -11,13 +11,12 @@ mod settings;
 pub use attributes::{get_file_attributes, get_file_attributes_ex, set_file_attributes};
 pub use delete::delete_file;
 pub use directory::{create_directory, get_full_path_name, remove_directory, set_current_directory};
-pub use legacy::{
-    decrypt_file, file_encryption_status, get_binary_type, get_compressed_file_size,
-    sfc_get_next_protected_file, sfc_is_file_protected, wow64_disable_fs_redirection,
-    wow64_revert_fs_redirection, FILE_SYSTEM_NOT_SUPPORT, SCS_32BIT_BINARY, SCS_64BIT_BINARY,
-    SCS_DOS_BINARY, SCS_POSIX_BINARY,
-};
 pub(crate) use legacy::compressed_size;
+pub use legacy::{
+    decrypt_file, file_encryption_status, get_binary_type, get_compressed_file_size, sfc_get_next_protected_file,
+    sfc_is_file_protected, wow64_disable_fs_redirection, wow64_revert_fs_redirection, FILE_SYSTEM_NOT_SUPPORT,
+    SCS_32BIT_BINARY, SCS_64BIT_BINARY, SCS_DOS_BINARY, SCS_POSIX_BINARY,
+};
 pub use rename::{move_file, move_file_with_progress};
 pub use settings::{are_file_apis_ansi, get_max_stdio, set_file_apis_to_ansi, set_file_apis_to_oem, set_max_stdio};
 

@@ -2,9 +2,9 @@
 //! copy-and-delete across them.
 
 use super::linux_path;
-use crate::copy::{copy_path, CopyRequest, ProgressFn};
 use crate::consts::*;
-use crate::error::{not_found_for, Context, Error, Result, Win32Error, PathContext};
+use crate::copy::{copy_path, CopyRequest, ProgressFn};
+use crate::error::{not_found_for, Context, Error, PathContext, Result, Win32Error};
 use crate::lock::share;
 use rustix::fs::{renameat_with, statat, unlinkat, AtFlags, FileType, RenameFlags, Stat, CWD};
 use rustix::io::Errno;
@@ -37,11 +37,22 @@ pub fn move_file(src: &str, dst: Option<&str>, flags: u32) -> Result<()> {
 ///
 /// # Linux mechanism
 /// renameat2(2); across file systems the chunked copy of `copy`, then unlink(2).
-pub fn move_file_with_progress(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut ProgressFn<'_>>) -> Result<()> {
+pub fn move_file_with_progress(
+    src: &str,
+    dst: Option<&str>,
+    flags: u32,
+    routine: Option<&mut ProgressFn<'_>>,
+) -> Result<()> {
     move_named(src, dst, flags, routine, "MoveFileWithProgressW")
 }
 
-fn move_named(src: &str, dst: Option<&str>, flags: u32, routine: Option<&mut ProgressFn<'_>>, api: &'static str) -> Result<()> {
+fn move_named(
+    src: &str,
+    dst: Option<&str>,
+    flags: u32,
+    routine: Option<&mut ProgressFn<'_>>,
+    api: &'static str,
+) -> Result<()> {
     if flags & MOVEFILE_DELAY_UNTIL_REBOOT != 0 {
         // Linux has no boot-time rename queue.
         return Err(Error::new(Win32Error::NOT_SUPPORTED, api));
@@ -133,7 +144,14 @@ fn check_replace(from: &Stat, to_st: &Stat, replace: bool, api: &'static str) ->
     Ok(())
 }
 
-fn move_across(from: &Path, st: &Stat, to: &Path, flags: u32, routine: Option<&mut ProgressFn<'_>>, api: &'static str) -> Result<()> {
+fn move_across(
+    from: &Path,
+    st: &Stat,
+    to: &Path,
+    flags: u32,
+    routine: Option<&mut ProgressFn<'_>>,
+    api: &'static str,
+) -> Result<()> {
     if flags & MOVEFILE_COPY_ALLOWED == 0 {
         return Err(Error::new(Win32Error::NOT_SAME_DEVICE, api));
     }
@@ -154,7 +172,9 @@ fn move_across(from: &Path, st: &Stat, to: &Path, flags: u32, routine: Option<&m
         Err(e) => return Err(Error::new(e, api)),
     }
     if flags & MOVEFILE_WRITE_THROUGH != 0 && copy_flags & COPY_FILE_COPY_SYMLINK == 0 {
-        let fd = rustix::fs::open(to, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(api)?;
+        let fd =
+            rustix::fs::open(to, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
+                .api(api)?;
         rustix::fs::fsync(&fd).api(api)?;
     }
     if flags & MOVEFILE_WRITE_THROUGH != 0 {
@@ -200,13 +220,17 @@ fn sync_parent(path: &Path, api: &'static str) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let dir = rustix::fs::open(parent, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).api(api)?;
+    let dir = rustix::fs::open(
+        parent,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .api(api)?;
     rustix::fs::fsync(&dir).api(api)
 }
 
 /// A drive's root directory (or `/`) cannot be renamed, as on Windows.
 fn is_drive_or_fs_root(path: &Path) -> bool {
     let Ok(real) = std::fs::canonicalize(path) else { return false };
-    real.parent().is_none()
-        || ('a'..='z').any(|l| crate::path::drive_root(l).is_some_and(|root| root == real))
+    real.parent().is_none() || ('a'..='z').any(|l| crate::path::drive_root(l).is_some_and(|root| root == real))
 }

@@ -5,4 +5,7 @@
 
 mod codes;
 
-pub use codes::{device_io_control, input_needed, FSCTL_GET_REPARSE_POINT, FSCTL_QUERY_ALLOCATED_RANGES, FSCTL_SET_SPARSE, FSCTL_SET_ZERO_DATA};
+pub use codes::{
+    device_io_control, input_needed, FSCTL_GET_REPARSE_POINT, FSCTL_QUERY_ALLOCATED_RANGES, FSCTL_SET_SPARSE,
+    FSCTL_SET_ZERO_DATA,
+};

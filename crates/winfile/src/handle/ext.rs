@@ -4,8 +4,9 @@
 //! global maps keyed by addresses, and goes away with it.
 
 use super::file::File;
+use crate::poison::RwLockExt;
 use std::any::{Any, TypeId};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// Per-handle state of one concern. At most one value of each type per file object.
 pub trait Extension: Any + Send + Sync {
@@ -36,7 +37,7 @@ impl Extensions {
 
     /// Runs `f` with the extension of type `T` (if any), under the slots' read lock.
     pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
-        let list = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        let list = self.0.read_locked();
         let id = TypeId::of::<T>();
         let ext = list.iter().find(|(t, _)| *t == id).and_then(|(_, e)| {
             let any: &dyn Any = &**e;
@@ -47,7 +48,7 @@ impl Extensions {
 
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
-        Self::find::<T>(&self.0.read().unwrap_or_else(PoisonError::into_inner))
+        Self::find::<T>(&self.0.read_locked())
     }
 
     /// The extension of type `T`, created by `make` if the handle has none yet.
@@ -55,7 +56,7 @@ impl Extensions {
         if let Some(ext) = self.get::<T>() {
             return ext;
         }
-        let mut list = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        let mut list = self.0.write_locked();
         if let Some(ext) = Self::find::<T>(&list) {
             return ext;
         }
@@ -66,7 +67,7 @@ impl Extensions {
 
     /// Runs every extension's drop hook.
     pub(crate) fn dropped(&self, file: &File) {
-        let exts = std::mem::take(&mut *self.0.write().unwrap_or_else(PoisonError::into_inner));
+        let exts = std::mem::take(&mut *self.0.write_locked());
         for (_, ext) in exts {
             ext.on_drop(file);
         }
@@ -74,8 +75,7 @@ impl Extensions {
 
     /// Runs every extension's close hook, in close order.
     pub(crate) fn close(&self, file: &File) {
-        let mut exts: Vec<Arc<dyn Extension>> =
-            self.0.read().unwrap_or_else(PoisonError::into_inner).iter().map(|(_, e)| e.clone()).collect();
+        let mut exts: Vec<Arc<dyn Extension>> = self.0.read_locked().iter().map(|(_, e)| e.clone()).collect();
         exts.sort_by_key(|e| e.close_order());
         for ext in exts {
             ext.on_close(file);

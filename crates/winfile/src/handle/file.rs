@@ -1,18 +1,15 @@
 //! The object behind a file or directory handle.
 
 use super::ext::{Extension, Extensions};
+use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use super::osf::Fd;
-use std::sync::Arc;
 use super::Object;
-use crate::consts::{
-    FILE_APPEND_DATA, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES,
-    FILE_WRITE_DATA,
-};
+use crate::consts::{FILE_APPEND_DATA, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA};
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
-use std::thread::ThreadId;
-use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::ThreadId;
 
 /// Which convention a caller's path follows; paths returned to the caller use the same.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -23,7 +20,6 @@ pub enum PathStyle {
     /// matched case-insensitively when the exact name does not exist.
     Windows,
 }
-
 
 /// What `GetFileType` reports for a handle.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

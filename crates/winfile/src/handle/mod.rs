@@ -14,6 +14,6 @@ mod table;
 
 pub use ext::Extension;
 pub use file::{File, FileKind, PathStyle};
-pub use osf::{close_stale, get_osfhandle, open_osfhandle};
 pub(crate) use osf::Fd;
+pub use osf::{close_stale, get_osfhandle, open_osfhandle};
 pub use table::{close, get, get_any, insert, Handle, Object};

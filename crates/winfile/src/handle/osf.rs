@@ -16,11 +16,11 @@
 //! two descriptor numbers of this process and touches no memory.
 #![allow(unsafe_code)]
 
-use crate::poison::MutexExt;
+use super::file::PathStyle;
 use super::file::{File, FileKind};
 use super::table::{self, Handle};
 use crate::error::Win32Error;
-use super::file::PathStyle;
+use crate::poison::MutexExt;
 use rustix::fs::{fstat, FileType, OFlags};
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};

@@ -4,8 +4,8 @@
 //! They are handed out from a counter and not reused until it wraps (2^62 values), so a
 //! stale handle fails with `ERROR_INVALID_HANDLE` instead of reaching another object.
 
-use crate::poison::RwLockExt;
 use crate::error::Win32Error;
+use crate::poison::RwLockExt;
 use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

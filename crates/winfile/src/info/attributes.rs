@@ -12,10 +12,9 @@ use super::dosattrib::{encode_v5, DosAttrib};
 use super::node::{xattrs_unsupported, Node, WRITE_BITS};
 use super::FileTime;
 use crate::consts::{
-    FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_COMPRESSED, FILE_ATTRIBUTE_DIRECTORY,
-    FILE_ATTRIBUTE_ENCRYPTED, FILE_ATTRIBUTE_HIDDEN, FILE_ATTRIBUTE_NORMAL,
-    FILE_ATTRIBUTE_NOT_CONTENT_INDEXED, FILE_ATTRIBUTE_OFFLINE, FILE_ATTRIBUTE_READONLY,
-    FILE_ATTRIBUTE_REPARSE_POINT, FILE_ATTRIBUTE_SPARSE_FILE, FILE_ATTRIBUTE_SYSTEM,
+    FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_COMPRESSED, FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED,
+    FILE_ATTRIBUTE_HIDDEN, FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_NOT_CONTENT_INDEXED, FILE_ATTRIBUTE_OFFLINE,
+    FILE_ATTRIBUTE_READONLY, FILE_ATTRIBUTE_REPARSE_POINT, FILE_ATTRIBUTE_SPARSE_FILE, FILE_ATTRIBUTE_SYSTEM,
     FILE_ATTRIBUTE_TEMPORARY,
 };
 use crate::error::{not_found_for, Win32Error};
@@ -55,8 +54,7 @@ pub(super) fn default_stored(is_dir: bool) -> u32 {
 
 /// True when the last component of `name` starts with a dot (`.` and `..` excluded).
 pub(super) fn is_dot_name(name: &Path) -> bool {
-    name.file_name()
-        .is_some_and(|n| n.as_encoded_bytes().first() == Some(&b'.') && n != "." && n != "..")
+    name.file_name().is_some_and(|n| n.as_encoded_bytes().first() == Some(&b'.') && n != "." && n != "..")
 }
 
 /// The attribute word of an inode (`mode`, statx `attributes`), its stored
@@ -81,10 +79,7 @@ pub(super) fn derive(
         a |= FILE_ATTRIBUTE_READONLY;
     }
     let shows_as_dir = a & FILE_ATTRIBUTE_DIRECTORY != 0;
-    a |= stored.map_or_else(
-        || default_stored(is_dir || shows_as_dir),
-        |s| s & STORED_ATTRIBUTES,
-    );
+    a |= stored.map_or_else(|| default_stored(is_dir || shows_as_dir), |s| s & STORED_ATTRIBUTES);
     if is_dot_name(name) {
         a |= FILE_ATTRIBUTE_HIDDEN;
     }
@@ -108,9 +103,7 @@ pub(super) fn process_umask() -> u32 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Umask:"))
-                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+            s.lines().find_map(|l| l.strip_prefix("Umask:")).and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
         })
         .unwrap_or(0o022)
 }
@@ -149,12 +142,7 @@ pub fn is_readonly_mode(mode: u32) -> bool {
 /// Stores `bits` (and the creation time already stored) in `user.DOSATTRIB`.
 /// Nothing is written when no xattr exists yet and `bits` are the defaults; a file
 /// system without user xattrs is not an error (logged at debug).
-fn store_bits(
-    node: Node<'_>,
-    is_dir: bool,
-    bits: u32,
-    extra_create: Option<FileTime>,
-) -> Result<(), Errno> {
+fn store_bits(node: Node<'_>, is_dir: bool, bits: u32, extra_create: Option<FileTime>) -> Result<(), Errno> {
     let existing = node.dosattrib();
     let old = existing.flatten();
     let create_time = old.and_then(|d| d.create_time).or(extra_create);
@@ -163,10 +151,7 @@ fn store_bits(
     }
     // SPARSE_FILE is stored but not settable: keep it.
     let keep = old.map_or(0, |d| d.attributes & FILE_ATTRIBUTE_SPARSE_FILE);
-    let value = encode_v5(&DosAttrib {
-        attributes: bits | keep,
-        create_time,
-    });
+    let value = encode_v5(&DosAttrib { attributes: bits | keep, create_time });
     match node.write_xattr(&value) {
         Err(e) if xattrs_unsupported(e) => {
             log::debug!("file system keeps no user xattrs; attributes {bits:#x} not stored");
@@ -280,10 +265,7 @@ pub fn mark_archive(fd: BorrowedFd<'_>, path: &Path) -> Result<(), Win32Error> {
     if old.attributes & FILE_ATTRIBUTE_ARCHIVE != 0 {
         return Ok(());
     }
-    let value = encode_v5(&DosAttrib {
-        attributes: old.attributes | FILE_ATTRIBUTE_ARCHIVE,
-        ..old
-    });
+    let value = encode_v5(&DosAttrib { attributes: old.attributes | FILE_ATTRIBUTE_ARCHIVE, ..old });
     match node.write_xattr(&value) {
         Err(e) if xattrs_unsupported(e) => Ok(()),
         Err(e) => {

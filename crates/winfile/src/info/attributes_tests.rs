@@ -27,14 +27,8 @@ fn derive_defaults() {
     assert_eq!(derive_plain(0o040_555, None, "d"), D | R);
     // Any one write bit keeps it writable.
     assert_eq!(derive_plain(0o100_402, None, "f"), A);
-    assert_eq!(
-        derive_plain(0o120_777, None, "l"),
-        FILE_ATTRIBUTE_REPARSE_POINT | A
-    );
-    assert_eq!(
-        derive(0o120_777, NONE, None, Path::new("l"), true),
-        FILE_ATTRIBUTE_REPARSE_POINT | D
-    );
+    assert_eq!(derive_plain(0o120_777, None, "l"), FILE_ATTRIBUTE_REPARSE_POINT | A);
+    assert_eq!(derive(0o120_777, NONE, None, Path::new("l"), true), FILE_ATTRIBUTE_REPARSE_POINT | D);
 }
 
 #[test]
@@ -43,14 +37,8 @@ fn derive_stored_bits_are_masked() {
     assert_eq!(derive_plain(0o100_644, Some(H | S), "f"), H | S);
     // DIRECTORY, READONLY and REPARSE_POINT in the blob are ignored; NORMAL too.
     let junk = D | R | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_NORMAL;
-    assert_eq!(
-        derive_plain(0o100_644, Some(junk), "f"),
-        FILE_ATTRIBUTE_NORMAL
-    );
-    assert_eq!(
-        derive_plain(0o100_644, Some(FILE_ATTRIBUTE_SPARSE_FILE), "f"),
-        FILE_ATTRIBUTE_SPARSE_FILE
-    );
+    assert_eq!(derive_plain(0o100_644, Some(junk), "f"), FILE_ATTRIBUTE_NORMAL);
+    assert_eq!(derive_plain(0o100_644, Some(FILE_ATTRIBUTE_SPARSE_FILE), "f"), FILE_ATTRIBUTE_SPARSE_FILE);
 }
 
 #[test]
@@ -135,11 +123,7 @@ fn readonly_is_the_mode() {
 fn unsettable_bits_are_ignored() {
     let dir = scratch();
     let p = new_file(&dir, "f");
-    set_attributes(
-        &p,
-        D | FILE_ATTRIBUTE_COMPRESSED | FILE_ATTRIBUTE_REPARSE_POINT | H,
-    )
-    .expect("set");
+    set_attributes(&p, D | FILE_ATTRIBUTE_COMPRESSED | FILE_ATTRIBUTE_REPARSE_POINT | H).expect("set");
     assert_eq!(attrs(&p), H);
 }
 
@@ -182,10 +166,7 @@ fn missing_paths_give_2_and_3() {
     let dir = scratch();
     let missing = dir.path().join("nope");
     assert_eq!(set_attributes(&missing, H), Err(Win32Error::FILE_NOT_FOUND));
-    assert_eq!(
-        set_attributes(&missing.join("x"), H),
-        Err(Win32Error::PATH_NOT_FOUND)
-    );
+    assert_eq!(set_attributes(&missing.join("x"), H), Err(Win32Error::PATH_NOT_FOUND));
 }
 
 #[test]

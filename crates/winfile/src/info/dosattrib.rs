@@ -55,20 +55,14 @@ pub fn decode(blob: &[u8]) -> Option<DosAttrib> {
             need(blob, field(40)?)?;
             let attributes = read_u32(blob, field(0)?)?;
             let create_time = nonzero_time(read_u64(blob, field(24)?)?);
-            Some(DosAttrib {
-                attributes,
-                create_time,
-            })
+            Some(DosAttrib { attributes, create_time })
         }
         2 => {
             // flags, attrib, ea_size, size, alloc_size, create, change, write, name.
             // Samba reads only the attribute word of this version.
             need(blob, field(52)?)?;
             let attributes = read_u32(blob, field(4)?)?;
-            Some(DosAttrib {
-                attributes,
-                create_time: None,
-            })
+            Some(DosAttrib { attributes, create_time: None })
         }
         3 => {
             // valid_flags, attrib, ea_size, size, alloc_size, create_time, change_time.
@@ -118,10 +112,7 @@ fn legacy(text: &[u8]) -> Option<DosAttrib> {
         let v = char::from(c).to_digit(16)?;
         attributes = (attributes << 4) | v;
     }
-    Some(DosAttrib {
-        attributes,
-        create_time: None,
-    })
+    Some(DosAttrib { attributes, create_time: None })
 }
 
 /// Versions 3–5: valid_flags at `s`, attrib at `s + 4`, create time at `create_at`.
@@ -131,11 +122,7 @@ fn with_flags(blob: &[u8], s: usize, create_at: usize) -> Option<DosAttrib> {
     let create = read_u64(blob, create_at)?;
     Some(DosAttrib {
         attributes: if flags & VALID_ATTRIB != 0 { attrib } else { 0 },
-        create_time: if flags & VALID_CREATE_TIME != 0 {
-            nonzero_time(create)
-        } else {
-            None
-        },
+        create_time: if flags & VALID_CREATE_TIME != 0 { nonzero_time(create) } else { None },
     })
 }
 

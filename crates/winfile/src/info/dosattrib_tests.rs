@@ -85,47 +85,26 @@ fn valid_blobs() -> Vec<Vec<u8>> {
         v2(0x22, false),
         v3(0x11, 0x26, T),
         v4(0x11, 0x2, T),
-        encode_v5(&DosAttrib {
-            attributes: 0x2022,
-            create_time: Some(FileTime(T)),
-        }),
+        encode_v5(&DosAttrib { attributes: 0x2022, create_time: Some(FileTime(T)) }),
     ]
 }
 
 #[test]
 fn v5_layout_is_exact() {
-    let b = encode_v5(&DosAttrib {
-        attributes: 0x22,
-        create_time: Some(FileTime(T)),
-    });
+    let b = encode_v5(&DosAttrib { attributes: 0x22, create_time: Some(FileTime(T)) });
     assert_eq!(b.len(), V5_LEN);
     assert_eq!(&b[..12], &[0, 0, 5, 0, 5, 0, 0, 0, 0x11, 0, 0, 0]);
     assert_eq!(&b[12..16], &[0x22, 0, 0, 0]);
-    assert_eq!(
-        &b[16..24],
-        &[0x70, 0x6F, 0x5E, 0x4D, 0x3C, 0x2B, 0xDA, 0x01]
-    );
+    assert_eq!(&b[16..24], &[0x70, 0x6F, 0x5E, 0x4D, 0x3C, 0x2B, 0xDA, 0x01]);
 }
 
 #[test]
 fn v5_round_trip() {
     for d in [
-        DosAttrib {
-            attributes: 0,
-            create_time: None,
-        },
-        DosAttrib {
-            attributes: 0x20,
-            create_time: None,
-        },
-        DosAttrib {
-            attributes: 0x2127,
-            create_time: Some(FileTime(T)),
-        },
-        DosAttrib {
-            attributes: u32::MAX,
-            create_time: Some(FileTime(u64::MAX)),
-        },
+        DosAttrib { attributes: 0, create_time: None },
+        DosAttrib { attributes: 0x20, create_time: None },
+        DosAttrib { attributes: 0x2127, create_time: Some(FileTime(T)) },
+        DosAttrib { attributes: u32::MAX, create_time: Some(FileTime(u64::MAX)) },
     ] {
         assert_eq!(decode(&encode_v5(&d)), Some(d));
     }
@@ -134,39 +113,12 @@ fn v5_round_trip() {
 #[test]
 fn legacy_forms() {
     // Wine: no NUL.
-    assert_eq!(
-        decode(b"0x22"),
-        Some(DosAttrib {
-            attributes: 0x22,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(b"0x22"), Some(DosAttrib { attributes: 0x22, create_time: None }));
     // Samba 3: with NUL.
-    assert_eq!(
-        decode(b"0x2\0"),
-        Some(DosAttrib {
-            attributes: 0x2,
-            create_time: None
-        })
-    );
-    assert_eq!(
-        decode(b"0xFFFFFFFF"),
-        Some(DosAttrib {
-            attributes: u32::MAX,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(b"0x2\0"), Some(DosAttrib { attributes: 0x2, create_time: None }));
+    assert_eq!(decode(b"0xFFFFFFFF"), Some(DosAttrib { attributes: u32::MAX, create_time: None }));
     assert_eq!(decode(b"0X1a\0").map(|d| d.attributes), Some(0x1a));
-    for bad in [
-        &b""[..],
-        b"\0",
-        b"0x",
-        b"0x\0",
-        b"0xg",
-        b"0x123456789",
-        b"zz",
-        b"0x2 ",
-    ] {
+    for bad in [&b""[..], b"\0", b"0x", b"0x\0", b"0xg", b"0x123456789", b"zz", b"0x2 "] {
         assert_eq!(decode(bad), None, "{bad:?}");
     }
 }
@@ -174,31 +126,13 @@ fn legacy_forms() {
 #[test]
 fn version_1() {
     let b = v1(0x21, T);
-    assert_eq!(
-        decode(&b),
-        Some(DosAttrib {
-            attributes: 0x21,
-            create_time: Some(FileTime(T))
-        })
-    );
-    assert_eq!(
-        decode(&v1(0x20, 0)),
-        Some(DosAttrib {
-            attributes: 0x20,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(&b), Some(DosAttrib { attributes: 0x21, create_time: Some(FileTime(T)) }));
+    assert_eq!(decode(&v1(0x20, 0)), Some(DosAttrib { attributes: 0x20, create_time: None }));
 }
 
 #[test]
 fn version_2_is_parsed_for_the_attributes() {
-    assert_eq!(
-        decode(&v2(0x06, true)),
-        Some(DosAttrib {
-            attributes: 0x06,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(&v2(0x06, true)), Some(DosAttrib { attributes: 0x06, create_time: None }));
 }
 
 #[test]
@@ -211,13 +145,7 @@ fn version_3_matches_the_reference_offsets() {
     assert_eq!(&b[12..16], &le32(0x11));
     assert_eq!(&b[16..20], &le32(0x20));
     assert_eq!(&b[40..48], &nttime(T)[..]);
-    assert_eq!(
-        decode(&b),
-        Some(DosAttrib {
-            attributes: 0x20,
-            create_time: Some(FileTime(T))
-        })
-    );
+    assert_eq!(decode(&b), Some(DosAttrib { attributes: 0x20, create_time: Some(FileTime(T)) }));
 }
 
 #[test]
@@ -226,41 +154,17 @@ fn version_4_matches_the_reference_offsets() {
     assert_eq!(b.len(), 32);
     assert_eq!(&b[..8], &[0, 0, 4, 0, 4, 0, 0, 0]);
     assert_eq!(&b[24..32], &nttime(T)[..]);
-    assert_eq!(
-        decode(&b),
-        Some(DosAttrib {
-            attributes: 0x2,
-            create_time: Some(FileTime(T))
-        })
-    );
+    assert_eq!(decode(&b), Some(DosAttrib { attributes: 0x2, create_time: Some(FileTime(T)) }));
 }
 
 #[test]
 fn valid_flags_are_honoured() {
     // Create time present but not flagged valid.
-    assert_eq!(
-        decode(&v3(0x1, 0x20, T)),
-        Some(DosAttrib {
-            attributes: 0x20,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(&v3(0x1, 0x20, T)), Some(DosAttrib { attributes: 0x20, create_time: None }));
     // Attribute word not flagged valid.
-    assert_eq!(
-        decode(&v4(0x10, 0x2, T)),
-        Some(DosAttrib {
-            attributes: 0,
-            create_time: Some(FileTime(T))
-        })
-    );
+    assert_eq!(decode(&v4(0x10, 0x2, T)), Some(DosAttrib { attributes: 0, create_time: Some(FileTime(T)) }));
     // Flagged valid but zero.
-    assert_eq!(
-        decode(&v4(0x11, 0x2, 0)),
-        Some(DosAttrib {
-            attributes: 0x2,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(&v4(0x11, 0x2, 0)), Some(DosAttrib { attributes: 0x2, create_time: None }));
 }
 
 #[test]
@@ -280,18 +184,9 @@ fn bad_headers_are_rejected() {
 
 #[test]
 fn trailing_bytes_are_tolerated() {
-    let mut b = encode_v5(&DosAttrib {
-        attributes: 0x2,
-        create_time: None,
-    });
+    let mut b = encode_v5(&DosAttrib { attributes: 0x2, create_time: None });
     b.extend_from_slice(&[0xAA; 7]);
-    assert_eq!(
-        decode(&b),
-        Some(DosAttrib {
-            attributes: 0x2,
-            create_time: None
-        })
-    );
+    assert_eq!(decode(&b), Some(DosAttrib { attributes: 0x2, create_time: None }));
 }
 
 #[test]

@@ -21,8 +21,7 @@ impl FileTime {
     /// Times before 1601 saturate to 0 and times past the `u64` range to `u64::MAX`.
     /// A `nsec` of a second or more is carried into the seconds.
     pub fn from_unix(secs: i64, nsec: u32) -> FileTime {
-        let total = (i128::from(secs) + i128::from(EPOCH_DIFFERENCE_SECS))
-            * i128::from(TICKS_PER_SEC)
+        let total = (i128::from(secs) + i128::from(EPOCH_DIFFERENCE_SECS)) * i128::from(TICKS_PER_SEC)
             + i128::from(nsec / NANOS_PER_TICK);
         if total <= 0 {
             FileTime(0)
@@ -59,10 +58,7 @@ impl FileTime {
 impl From<SystemTime> for FileTime {
     fn from(t: SystemTime) -> FileTime {
         match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => FileTime::from_unix(
-                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                d.subsec_nanos(),
-            ),
+            Ok(d) => FileTime::from_unix(i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos()),
             Err(before) => {
                 let d = before.duration();
                 let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
@@ -70,10 +66,7 @@ impl From<SystemTime> for FileTime {
                 if nsec == 0 {
                     FileTime::from_unix(secs.saturating_neg(), 0)
                 } else {
-                    FileTime::from_unix(
-                        secs.saturating_neg().saturating_sub(1),
-                        1_000_000_000 - nsec,
-                    )
+                    FileTime::from_unix(secs.saturating_neg().saturating_sub(1), 1_000_000_000 - nsec)
                 }
             }
         }
@@ -146,33 +139,19 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_100ns() {
-        for &(s, n) in &[
-            (1_700_000_000_i64, 123_456_700_u32),
-            (-1, 999_999_900),
-            (86_400, 100),
-            (0, 0),
-        ] {
+        for &(s, n) in &[(1_700_000_000_i64, 123_456_700_u32), (-1, 999_999_900), (86_400, 100), (0, 0)] {
             assert_eq!(FileTime::from_unix(s, n).to_unix(), (s, n));
         }
         // Sub-100 ns digits are truncated.
-        assert_eq!(
-            FileTime::from_unix(5, 123_456_789).to_unix(),
-            (5, 123_456_700)
-        );
+        assert_eq!(FileTime::from_unix(5, 123_456_789).to_unix(), (5, 123_456_700));
     }
 
     #[test]
     fn before_1601_saturates_to_zero() {
         assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 0), FileTime(0));
-        assert_eq!(
-            FileTime::from_unix(-EPOCH_DIFFERENCE_SECS - 1, 999_999_999),
-            FileTime(0)
-        );
+        assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS - 1, 999_999_999), FileTime(0));
         assert_eq!(FileTime::from_unix(i64::MIN, 0), FileTime(0));
-        assert_eq!(
-            FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 100),
-            FileTime(1)
-        );
+        assert_eq!(FileTime::from_unix(-EPOCH_DIFFERENCE_SECS, 100), FileTime(1));
     }
 
     #[test]
@@ -194,7 +173,15 @@ mod tests {
 
     #[test]
     fn system_time_fields() {
-        let st = |y, mo, d, h, mi, s, ms| Calendar { year: y, month: mo, day: d, hour: h, minute: mi, second: s, milliseconds: ms };
+        let st = |y, mo, d, h, mi, s, ms| Calendar {
+            year: y,
+            month: mo,
+            day: d,
+            hour: h,
+            minute: mi,
+            second: s,
+            milliseconds: ms,
+        };
         assert_eq!(FileTime(0).to_system_time(), Some(st(1601, 1, 1, 0, 0, 0, 0)));
         // 2000-02-29 12:34:56.789 UTC (a leap day of a century leap year).
         let t = FileTime::from_unix(951_827_696, 789_000_000);

@@ -26,8 +26,8 @@ pub use attributes::{
     init_new_file, is_readonly_mode, mark_archive, set_attributes, set_sparse, SETTABLE_ATTRIBUTES, STORED_ATTRIBUTES,
 };
 pub use filetime::{Calendar, FileTime, EPOCH_DIFFERENCE_SECS, TICKS_PER_SEC};
-pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
 pub(crate) use query::query_at_mode;
+pub use query::{query_at, query_fd, query_path, volume_serial, FileInfo};
 pub use times::set_times;
 
 /// The reparse tag of a file with these attributes (`dwReserved0` of WIN32_FIND_DATA,

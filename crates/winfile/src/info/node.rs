@@ -87,9 +87,7 @@ impl Node<'_> {
         match self.read_xattr() {
             Ok(blob) => blob.map(|b| dosattrib::decode(&b)),
             Err(e) => {
-                log::debug!(
-                    "reading {XATTR_NAME} failed ({e:?}); deriving attributes from the inode"
-                );
+                log::debug!("reading {XATTR_NAME} failed ({e:?}); deriving attributes from the inode");
                 None
             }
         }
@@ -137,9 +135,7 @@ impl Node<'_> {
             },
             Node::Path(p) => rustix::fs::chmod(p, mode),
             // Linux cannot change a symbolic link's mode.
-            Node::Link(p) | Node::At(_, _, p) => {
-                rustix::fs::chmodat(CWD, p, mode, AtFlags::SYMLINK_NOFOLLOW)
-            }
+            Node::Link(p) | Node::At(_, _, p) => rustix::fs::chmodat(CWD, p, mode, AtFlags::SYMLINK_NOFOLLOW),
         }
     }
 }

@@ -59,9 +59,7 @@ pub fn query_path(path: &Path) -> Result<FileInfo, Win32Error> {
     let st = node.statx().map_err(|e| path_error(path, e))?;
     // A link lives on its directory's file system, which statfs(path) would not see.
     let fs_path = if is_symlink(&st) {
-        path.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
+        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
     } else {
         path
     };
@@ -94,10 +92,7 @@ pub(crate) fn query_at_mode(dir: BorrowedFd<'_>, name: &Path, path: &Path) -> Re
 /// fstatfs f_fsid (two 32-bit words xor-ed), else statx dev major/minor.
 pub fn volume_serial(fd: BorrowedFd<'_>) -> Result<u32, Win32Error> {
     let st = Node::Fd(fd).statx().map_err(Win32Error::from)?;
-    Ok(fold_fsid(
-        rustix::fs::fstatvfs(fd).map(|v| v.f_fsid).ok(),
-        &st,
-    ))
+    Ok(fold_fsid(rustix::fs::fstatvfs(fd).map(|v| v.f_fsid).ok(), &st))
 }
 
 fn fold_fsid(fsid: Option<u64>, st: &Statx) -> u32 {
@@ -124,15 +119,8 @@ fn build(node: Node<'_>, st: &Statx, path: &Path, volume_serial: u32) -> FileInf
     let kind = FileType::from_raw_mode(mode);
     let stored = node.dosattrib().flatten();
     let link_to_dir = kind == FileType::Symlink
-        && rustix::fs::stat(path)
-            .is_ok_and(|t| FileType::from_raw_mode(t.st_mode) == FileType::Directory);
-    let attributes = derive(
-        mode,
-        st.stx_attributes,
-        stored.map(|d| d.attributes),
-        path,
-        link_to_dir,
-    );
+        && rustix::fs::stat(path).is_ok_and(|t| FileType::from_raw_mode(t.st_mode) == FileType::Directory);
+    let attributes = derive(mode, st.stx_attributes, stored.map(|d| d.attributes), path, link_to_dir);
     let (ctime, mtime) = (time(&st.stx_ctime), time(&st.stx_mtime));
     let creation = match stored.and_then(|d| d.create_time) {
         Some(t) => t,

@@ -1,9 +1,7 @@
 //! Tests of `query_fd` / `query_path` on real files.
 
 use super::*;
-use crate::consts::{
-    FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT,
-};
+use crate::consts::{FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT};
 use std::fs::{self, File};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -24,18 +22,9 @@ fn identity_size_and_times() {
     assert_eq!(info.links, 1);
     assert_eq!(info.allocation, md.blocks() * 512);
     assert_eq!(info.oid, 0);
-    assert_eq!(
-        info.last_write,
-        FileTime::from_unix(md.mtime(), md.mtime_nsec() as u32)
-    );
-    assert_eq!(
-        info.last_access,
-        FileTime::from_unix(md.atime(), md.atime_nsec() as u32)
-    );
-    assert_eq!(
-        info.change,
-        FileTime::from_unix(md.ctime(), md.ctime_nsec() as u32)
-    );
+    assert_eq!(info.last_write, FileTime::from_unix(md.mtime(), md.mtime_nsec() as u32));
+    assert_eq!(info.last_access, FileTime::from_unix(md.atime(), md.atime_nsec() as u32));
+    assert_eq!(info.change, FileTime::from_unix(md.ctime(), md.ctime_nsec() as u32));
     assert!(info.creation <= info.change);
     assert!(info.creation > FileTime::from_unix(1_600_000_000, 0));
     // The handle form agrees.
@@ -51,10 +40,7 @@ fn hard_links_are_counted() {
     fs::hard_link(&p, dir.path().join("b")).expect("link");
     let info = query_path(&p).expect("query");
     assert_eq!(info.links, 2);
-    assert_eq!(
-        query_path(&dir.path().join("b")).expect("query").index,
-        info.index
-    );
+    assert_eq!(query_path(&dir.path().join("b")).expect("query").index, info.index);
 }
 
 #[test]
@@ -85,16 +71,10 @@ fn directories_report_size_zero() {
     assert_eq!(info.attributes, FILE_ATTRIBUTE_DIRECTORY);
     assert_eq!(info.size, 0);
     let d = File::open(&sub).expect("open dir");
-    assert_eq!(
-        query_fd(d.as_fd(), &sub).expect("fd").attributes,
-        FILE_ATTRIBUTE_DIRECTORY
-    );
+    assert_eq!(query_fd(d.as_fd(), &sub).expect("fd").attributes, FILE_ATTRIBUTE_DIRECTORY);
     // tempfile names its directories ".tmpXXXX": a dot name, so HIDDEN.
     let top = query_path(dir.path()).expect("query").attributes;
-    assert_eq!(
-        top,
-        FILE_ATTRIBUTE_DIRECTORY | crate::consts::FILE_ATTRIBUTE_HIDDEN
-    );
+    assert_eq!(top, FILE_ATTRIBUTE_DIRECTORY | crate::consts::FILE_ATTRIBUTE_HIDDEN);
 }
 
 #[test]
@@ -111,26 +91,14 @@ fn symlinks_are_reparse_points() {
     std::os::unix::fs::symlink(&sub, &to_dir).expect("symlink");
     std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).expect("symlink");
     let lf = query_path(&to_file).expect("lf");
-    assert_eq!(
-        lf.attributes,
-        FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE
-    );
+    assert_eq!(lf.attributes, FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE);
     assert_ne!(lf.index, query_path(&target).expect("t").index);
     assert_eq!(lf.size, 0);
-    assert_eq!(
-        query_path(&to_dir).expect("ld").attributes,
-        FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY
-    );
-    assert_eq!(
-        query_path(&dangling).expect("lx").attributes,
-        FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE
-    );
+    assert_eq!(query_path(&to_dir).expect("ld").attributes, FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY);
+    assert_eq!(query_path(&dangling).expect("lx").attributes, FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_ARCHIVE);
     // Through a handle opened on the target, the target is described.
     let f = File::open(&to_file).expect("open");
-    assert_eq!(
-        query_fd(f.as_fd(), &to_file).expect("fd").attributes,
-        FILE_ATTRIBUTE_ARCHIVE
-    );
+    assert_eq!(query_fd(f.as_fd(), &to_file).expect("fd").attributes, FILE_ATTRIBUTE_ARCHIVE);
 }
 
 #[test]
@@ -138,10 +106,7 @@ fn missing_paths_give_2_and_3() {
     let dir = scratch();
     let missing = dir.path().join("nope");
     assert_eq!(query_path(&missing), Err(Win32Error::FILE_NOT_FOUND));
-    assert_eq!(
-        query_path(&missing.join("x")),
-        Err(Win32Error::PATH_NOT_FOUND)
-    );
+    assert_eq!(query_path(&missing.join("x")), Err(Win32Error::PATH_NOT_FOUND));
     let file = dir.path().join("file");
     fs::write(&file, b"").expect("write");
     // A file used as a directory on the way: 3, as Windows says.
@@ -154,23 +119,11 @@ fn undecodable_xattr_falls_back_to_defaults() {
     let p = dir.path().join("junk");
     fs::write(&p, b"x").expect("write");
     let flags = rustix::fs::XattrFlags::empty();
-    rustix::fs::setxattr(
-        &p,
-        crate::info::dosattrib::XATTR_NAME,
-        b"\0\0\x09\0\x09\0",
-        flags,
-    )
-    .expect("setxattr");
-    assert_eq!(
-        query_path(&p).expect("query").attributes,
-        FILE_ATTRIBUTE_ARCHIVE
-    );
+    rustix::fs::setxattr(&p, crate::info::dosattrib::XATTR_NAME, b"\0\0\x09\0\x09\0", flags).expect("setxattr");
+    assert_eq!(query_path(&p).expect("query").attributes, FILE_ATTRIBUTE_ARCHIVE);
     // Wine's legacy form is read.
     rustix::fs::setxattr(&p, crate::info::dosattrib::XATTR_NAME, b"0x2", flags).expect("setxattr");
-    assert_eq!(
-        query_path(&p).expect("query").attributes,
-        crate::consts::FILE_ATTRIBUTE_HIDDEN
-    );
+    assert_eq!(query_path(&p).expect("query").attributes, crate::consts::FILE_ATTRIBUTE_HIDDEN);
 }
 
 #[test]

@@ -31,10 +31,7 @@ pub fn set_times(
     let keep = |t: Option<FileTime>| t.filter(|t| !t.is_unchanged_marker());
     let (creation, last_access, last_write) = (keep(creation), keep(last_access), keep(last_write));
     if last_access.is_some() || last_write.is_some() {
-        let times = Timestamps {
-            last_access: timespec(last_access),
-            last_modification: timespec(last_write),
-        };
+        let times = Timestamps { last_access: timespec(last_access), last_modification: timespec(last_write) };
         match rustix::fs::futimens(fd, &times) {
             Err(Errno::BADF) => rustix::fs::utimensat(CWD, proc_path(fd), &times, AtFlags::empty()),
             other => other,
@@ -52,15 +49,9 @@ fn timespec(t: Option<FileTime>) -> Timespec {
     match t {
         Some(t) => {
             let (secs, nsec) = t.to_unix();
-            Timespec {
-                tv_sec: secs,
-                tv_nsec: nsec.into(),
-            }
+            Timespec { tv_sec: secs, tv_nsec: nsec.into() }
         }
-        None => Timespec {
-            tv_sec: 0,
-            tv_nsec: UTIME_OMIT,
-        },
+        None => Timespec { tv_sec: 0, tv_nsec: UTIME_OMIT },
     }
 }
 
@@ -71,30 +62,18 @@ fn set_creation(node: Node<'_>, path: &Path, creation: FileTime) -> Result<(), W
     let kind = FileType::from_raw_mode(u32::from(st.stx_mode));
     let base = match node.dosattrib() {
         Some(Some(d)) => d,
-        _ => DosAttrib {
-            attributes: default_stored(kind == FileType::Directory),
-            create_time: None,
-        },
+        _ => DosAttrib { attributes: default_stored(kind == FileType::Directory), create_time: None },
     };
-    let value = encode_v5(&DosAttrib {
-        create_time: Some(creation),
-        ..base
-    });
+    let value = encode_v5(&DosAttrib { create_time: Some(creation), ..base });
     match node.write_xattr(&value) {
         Ok(()) => Ok(()),
         Err(e) if xattrs_unsupported(e) => {
-            log::debug!(
-                "{}: file system keeps no user xattrs; creation time not stored",
-                path.display()
-            );
+            log::debug!("{}: file system keeps no user xattrs; creation time not stored", path.display());
             Ok(())
         }
         // Links, devices, fifos and sockets take no user xattrs.
         Err(Errno::PERM) if !matches!(kind, FileType::RegularFile | FileType::Directory) => {
-            log::debug!(
-                "{}: special file keeps no user xattrs; creation time not stored",
-                path.display()
-            );
+            log::debug!("{}: special file keeps no user xattrs; creation time not stored", path.display());
             Ok(())
         }
         Err(e) => Err(Win32Error::from(e)),

@@ -21,10 +21,7 @@ fn round_trip_all_three() {
     let w = FileTime::from_unix(1_200_000_000, 100);
     set_times(f.as_fd(), &p, Some(c), Some(a), Some(w)).expect("set");
     let info = query_fd(f.as_fd(), &p).expect("query");
-    assert_eq!(
-        (info.creation, info.last_access, info.last_write),
-        (c, a, w)
-    );
+    assert_eq!((info.creation, info.last_access, info.last_write), (c, a, w));
     assert_eq!(query_path(&p).expect("query").creation, c);
     // Creation time stored without changing the default attributes.
     assert_eq!(info.attributes, FILE_ATTRIBUTE_ARCHIVE);
@@ -44,10 +41,7 @@ fn none_and_markers_leave_times_alone() {
     assert_eq!(after.last_access, before.last_access);
     assert_eq!(after.creation, before.creation);
     set_times(f.as_fd(), &p, Some(FileTime(u64::MAX)), None, None).expect("noop");
-    assert_eq!(
-        query_fd(f.as_fd(), &p).expect("query").creation,
-        before.creation
-    );
+    assert_eq!(query_fd(f.as_fd(), &p).expect("query").creation, before.creation);
 }
 
 #[test]
@@ -61,17 +55,11 @@ fn creation_keeps_stored_attributes() {
     set_times(f.as_fd(), &p, Some(c), None, None).expect("set");
     let info = query_path(&p).expect("query");
     assert_eq!(info.creation, c);
-    assert_eq!(
-        info.attributes,
-        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM
-    );
+    assert_eq!(info.attributes, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
     // And the attributes can change afterwards without losing the creation time.
     set_attributes(&p, FILE_ATTRIBUTE_ARCHIVE).expect("attrs");
     let info = query_path(&p).expect("query");
-    assert_eq!(
-        (info.creation, info.attributes),
-        (c, FILE_ATTRIBUTE_ARCHIVE)
-    );
+    assert_eq!((info.creation, info.attributes), (c, FILE_ATTRIBUTE_ARCHIVE));
 }
 
 #[test]
@@ -83,10 +71,7 @@ fn times_before_1970_and_on_directories() {
     let old = FileTime::from_unix(-86_400 * 365, 0);
     set_times(d.as_fd(), &sub, Some(old), Some(old), Some(old)).expect("set");
     let info = query_path(&sub).expect("query");
-    assert_eq!(
-        (info.creation, info.last_access, info.last_write),
-        (old, old, old)
-    );
+    assert_eq!((info.creation, info.last_access, info.last_write), (old, old, old));
     assert_eq!(info.attributes, crate::consts::FILE_ATTRIBUTE_DIRECTORY);
 }
 

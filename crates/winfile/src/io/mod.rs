@@ -8,4 +8,6 @@ mod read_write;
 pub use info::{get_file_information_by_handle, get_file_time, set_file_time};
 pub use pointer::{flush_file_buffers, get_file_size, get_file_type, set_end_of_file, set_file_pointer};
 pub(crate) use read_write::{check_queued, note_written, transfer, transfer_out};
-pub use read_write::{check_read_file, read_file, read_file_at, read_file_nowait, read_file_uninit, write_file, write_file_at};
+pub use read_write::{
+    check_read_file, read_file, read_file_at, read_file_nowait, read_file_uninit, write_file, write_file_at,
+};

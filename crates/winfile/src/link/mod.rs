@@ -12,7 +12,7 @@ mod names;
 pub use names::find_file_names;
 
 use crate::consts::{SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE, SYMBOLIC_LINK_FLAG_DIRECTORY};
-use crate::error::{Context, Error, Result, Win32Error, errno_at};
+use crate::error::{errno_at, Context, Error, Result, Win32Error};
 use crate::fs::linux_path;
 use crate::path::{self, PathStyle};
 use rustix::fs::{statat, AtFlags, FileType, CWD};
@@ -58,7 +58,8 @@ pub fn create_hard_link(new: &str, existing: &str) -> Result<()> {
 /// symlinkat(2).
 pub fn create_symbolic_link(link: &str, target: &str, flags: u32) -> Result<()> {
     const API: &str = "CreateSymbolicLinkW";
-    if flags & !(SYMBOLIC_LINK_FLAG_DIRECTORY | SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE) != 0 || target.is_empty() {
+    if flags & !(SYMBOLIC_LINK_FLAG_DIRECTORY | SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE) != 0 || target.is_empty()
+    {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
     let at = linux_path(link, API)?;
@@ -76,7 +77,8 @@ fn link_text(target: &str, link: &Path) -> std::result::Result<PathBuf, Win32Err
     if path::path_style(target) == PathStyle::Unix {
         return Ok(PathBuf::from(target));
     }
-    let relative = !target.starts_with(['\\', '/']) && !matches!(target.as_bytes(), [l, b':', ..] if l.is_ascii_alphabetic());
+    let relative =
+        !target.starts_with(['\\', '/']) && !matches!(target.as_bytes(), [l, b':', ..] if l.is_ascii_alphabetic());
     if relative {
         // Kept relative to the link's directory, as Windows resolves it, and, as there,
         // `..` never climbs above the root of the link's drive (`C:\a\l -> ..\..\x`

@@ -1,7 +1,7 @@
 //! `FindFirstFileNameW` / `FindNextFileNameW` (pywin32's `FindFileNames`): every name of
 //! a file on its volume.
 
-use crate::error::{Context, Error, Result, Win32Error, PathContext};
+use crate::error::{Context, Error, PathContext, Result, Win32Error};
 use crate::path::{self, DosDevices, PathStyle};
 use rustix::fs::{statat, AtFlags, FileType, Stat, CWD};
 use rustix::io::Errno;
@@ -52,11 +52,8 @@ pub fn find_file_names(name: &str) -> Result<Vec<String>> {
             root = droot.clone();
         }
     }
-    let mut others: Vec<String> = walk(&root, &st)
-        .into_iter()
-        .filter(|p| *p != own)
-        .filter_map(|p| present(&p))
-        .collect();
+    let mut others: Vec<String> =
+        walk(&root, &st).into_iter().filter(|p| *p != own).filter_map(|p| present(&p)).collect();
     others.sort();
     names.extend(others);
     Ok(names)

@@ -43,35 +43,12 @@ pub fn lock_file(h: Handle, offset: u64, len: u64) -> Result<()> {
 ///
 /// # Linux mechanism
 /// F_OFD_SETLK / F_OFD_SETLKW on the handle's lock descriptor.
-pub fn lock_file_ex(
-    h: Handle,
-    flags: u32,
-    offset: u64,
-    len: u64,
-) -> Result<()> {
-    let wait = if flags & LOCKFILE_FAIL_IMMEDIATELY != 0 {
-        Wait::No
-    } else {
-        Wait::Yes
-    };
-    lock(
-        h,
-        offset,
-        len,
-        flags & LOCKFILE_EXCLUSIVE_LOCK != 0,
-        wait,
-        "LockFileEx",
-    )
+pub fn lock_file_ex(h: Handle, flags: u32, offset: u64, len: u64) -> Result<()> {
+    let wait = if flags & LOCKFILE_FAIL_IMMEDIATELY != 0 { Wait::No } else { Wait::Yes };
+    lock(h, offset, len, flags & LOCKFILE_EXCLUSIVE_LOCK != 0, wait, "LockFileEx")
 }
 
-fn lock(
-    h: Handle,
-    offset: u64,
-    len: u64,
-    exclusive: bool,
-    wait: Wait,
-    api: &'static str,
-) -> Result<()> {
+fn lock(h: Handle, offset: u64, len: u64, exclusive: bool, wait: Wait, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
     range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait, state.has_locks_flag()).api(api)
@@ -105,13 +82,7 @@ fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
 /// Mandatory locking for winfile I/O: a read meets another handle's exclusive lock, or a
 /// write meets any other handle's lock or one of this handle's shared locks → 33.
 /// `offset` None means the handle's file pointer (or the end, for append-only writes).
-pub(crate) fn check_io(
-    file: &File,
-    offset: Option<u64>,
-    len: usize,
-    write: bool,
-    api: &'static str,
-) -> Result<()> {
+pub(crate) fn check_io(file: &File, offset: Option<u64>, len: usize, write: bool, api: &'static str) -> Result<()> {
     if len == 0 {
         return Ok(());
     }
@@ -138,9 +109,7 @@ pub(crate) fn check_io(
     let start = match offset {
         Some(o) => o,
         None if write && file.flags() & FILE_FLAG_OVERLAPPED == 0 && file.append_only() => {
-            rustix::fs::fstat(file.fd())
-                .map(|st| st.st_size as u64)
-                .api(api)?
+            rustix::fs::fstat(file.fd()).map(|st| st.st_size as u64).api(api)?
         }
         None => rustix::fs::seek(file.fd(), rustix::fs::SeekFrom::Current(0)).api(api)?,
     };

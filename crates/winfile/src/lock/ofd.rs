@@ -48,11 +48,7 @@ fn fcntl(fd: BorrowedFd<'_>, cmd: libc::c_int, fl: &mut libc::flock) -> Result<(
     // properly aligned `flock` owned by the caller; the kernel does not keep the pointer.
     let rc = unsafe { libc::fcntl(fd.as_raw_fd(), cmd, fl as *mut libc::flock) };
     if rc == -1 {
-        Err(Errno::from_raw_os_error(
-            std::io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EIO),
-        ))
+        Err(Errno::from_raw_os_error(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)))
     } else {
         Ok(())
     }
@@ -73,12 +69,7 @@ pub(crate) fn set_wait(fd: BorrowedFd<'_>, kind: Kind, start: u64, len: u64) -> 
 
 /// Whether another open file description holds a lock on `[start, start+len)` that
 /// conflicts with `kind` (Read: someone holds a write lock; Write: any lock).
-pub(crate) fn conflicts(
-    fd: BorrowedFd<'_>,
-    kind: Kind,
-    start: u64,
-    len: u64,
-) -> Result<bool, Errno> {
+pub(crate) fn conflicts(fd: BorrowedFd<'_>, kind: Kind, start: u64, len: u64) -> Result<bool, Errno> {
     debug_assert!(len > 0);
     let mut fl = request(kind, start, len);
     fcntl(fd, libc::F_OFD_GETLK, &mut fl)?;

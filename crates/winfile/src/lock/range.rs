@@ -7,14 +7,15 @@
 //! ones do. Other handles and processes get their conflicts from the kernel.
 
 use super::ofd::{self, Kind};
-use super::word;
 use super::share::BASE;
+use super::word;
 use crate::error::Win32Error;
+use crate::poison::MutexExt;
 use rustix::fs::OFlags;
 use rustix::io::Errno;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 /// One Windows lock: `[start, start + len)` in 64-bit unsigned space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +134,6 @@ impl Locks {
         }
     }
 
-
     /// Whether the handle holds no locks (I/O checks then need only the kernel).
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
@@ -172,9 +172,7 @@ impl Locks {
     /// Whether one of the handle's own shared locks covers part of `[start, start+len)`
     /// (nobody, the owner included, writes there).
     pub(crate) fn own_shared_meets(&self, start: u64, len: u64) -> bool {
-        self.list
-            .iter()
-            .any(|l| !l.exclusive && l.len > 0 && l.meets(start, len))
+        self.list.iter().any(|l| !l.exclusive && l.len > 0 && l.meets(start, len))
     }
 
     /// The kind the kernel must hold on each piece of `[a, b)`, from the list.
@@ -224,12 +222,8 @@ impl Locks {
         if start as u128 + len as u128 > 1u128 << 64 {
             return Err(Win32Error::INVALID_LOCK_RANGE);
         }
-        let new = Lock {
-            start,
-            len,
-            exclusive,
-        };
-        let guard = || this.lock().unwrap_or_else(PoisonError::into_inner);
+        let new = Lock { start, len, exclusive };
+        let guard = || this.locked();
         let (plan, lock_fd, mode) = loop {
             let mut me = guard();
             if exclusive && me.list.iter().any(|l| l.meets(start, len)) {
@@ -318,12 +312,7 @@ impl Locks {
 
     /// `UnlockFileEx` on this handle: removes one lock with exactly this range, the
     /// exclusive one first; ERROR_NOT_LOCKED when there is none.
-    pub(crate) fn unlock(
-        &mut self,
-        main: BorrowedFd<'_>,
-        start: u64,
-        len: u64,
-    ) -> Result<(), Win32Error> {
+    pub(crate) fn unlock(&mut self, main: BorrowedFd<'_>, start: u64, len: u64) -> Result<(), Win32Error> {
         let exact = |l: &Lock| l.start == start && l.len == len;
         let pos = self
             .list
@@ -342,12 +331,7 @@ impl Locks {
 
 /// Waits for a lock in F_OFD_SETLKW; a signal interrupts the wait, and the caller is
 /// asked whether to give up (Ctrl-C) or wait again.
-fn wait_for(
-    fd: BorrowedFd<'_>,
-    kind: Kind,
-    s: u64,
-    n: u64,
-) -> Result<(), Errno> {
+fn wait_for(fd: BorrowedFd<'_>, kind: Kind, s: u64, n: u64) -> Result<(), Errno> {
     loop {
         match ofd::set_wait(fd, kind, s, n) {
             Err(Errno::INTR) => {

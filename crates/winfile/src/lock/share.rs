@@ -154,9 +154,7 @@ fn run_count(mask: u8) -> u32 {
 
 /// Whether another description holds any of the bytes in `mask`.
 fn held_by_others(fd: BorrowedFd<'_>, mask: u8) -> Result<bool, Errno> {
-    runs(mask, |start, len| {
-        ofd::conflicts(fd, Kind::Write, start, len)
-    })
+    runs(mask, |start, len| ofd::conflicts(fd, Kind::Write, start, len))
 }
 
 /// The per-handle share token: the locks it holds and the descriptor holding them.
@@ -202,12 +200,7 @@ fn token_fd(main: BorrowedFd<'_>, main_readable: bool) -> Result<Option<OwnedFd>
 pub(crate) fn reopen(fd: BorrowedFd<'_>, mode: OFlags) -> Result<OwnedFd, Errno> {
     use std::os::fd::AsRawFd;
     let proc = format!("/proc/self/fd/{}", fd.as_raw_fd());
-    rustix::fs::openat(
-        CWD,
-        proc.as_str(),
-        mode | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
-        Mode::empty(),
-    )
+    rustix::fs::openat(CWD, proc.as_str(), mode | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK, Mode::empty())
 }
 
 fn read_marker(fd: BorrowedFd<'_>) -> Option<PathBuf> {
@@ -233,11 +226,7 @@ fn finish_delete(fd: BorrowedFd<'_>, marked: &Path, own: &Path) -> bool {
         match rustix::fs::statat(CWD, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
             Ok(s) if s.st_dev == st.st_dev && s.st_ino == st.st_ino => {
                 let dir = rustix::fs::FileType::from_raw_mode(s.st_mode).is_dir();
-                let flags = if dir {
-                    rustix::fs::AtFlags::REMOVEDIR
-                } else {
-                    rustix::fs::AtFlags::empty()
-                };
+                let flags = if dir { rustix::fs::AtFlags::REMOVEDIR } else { rustix::fs::AtFlags::empty() };
                 return match rustix::fs::unlinkat(CWD, path, flags) {
                     Ok(()) => {
                         if s.st_nlink > 1 {
@@ -324,11 +313,7 @@ impl Token {
         };
         let fd = own.as_ref().map_or(main, |o| o.as_fd());
         let taken = take(fd, access, share, delete_on_close, path, maybe_marked)?;
-        Ok(taken.map(|(bits, unmarked_doc)| Token {
-            own,
-            bits,
-            unmarked_doc,
-        }))
+        Ok(taken.map(|(bits, unmarked_doc)| Token { own, bits, unmarked_doc }))
     }
 
     /// Drops the token's locks; when the file is marked for deletion and no other
@@ -347,11 +332,7 @@ impl Token {
             return;
         }
         let fd = self.own.as_ref().map_or(main, |o| o.as_fd());
-        let doc_now = if self.unmarked_doc {
-            Some(Path::new(""))
-        } else {
-            None
-        };
+        let doc_now = if self.unmarked_doc { Some(Path::new("")) } else { None };
         drop_bits(fd, path, doc_now);
     }
 }
@@ -628,13 +609,8 @@ impl Drop for NameGuard {
 /// deleting, renaming or replacing a name. Returns a guard to hold across the operation;
 /// `deny` is the code for a handle that does not share delete. A symbolic link is the
 /// link itself and is not checked.
-pub(crate) fn check_name_op(
-    path: &Path,
-    dir: bool,
-    deny: Win32Error,
-) -> Result<NameGuard, Win32Error> {
-    let mut o =
-        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+pub(crate) fn check_name_op(path: &Path, dir: bool, deny: Win32Error) -> Result<NameGuard, Win32Error> {
+    let mut o = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
     if dir {
         o |= OFlags::DIRECTORY;
     }

@@ -5,9 +5,10 @@ use super::range::Locks;
 use super::share::Token;
 use crate::consts::FILE_FLAG_DELETE_ON_CLOSE;
 use crate::handle::{Extension, File, FileKind};
+use crate::poison::MutexExt;
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The lock state of one file handle.
 #[derive(Default)]
@@ -35,7 +36,7 @@ impl LockState {
 
     /// The byte-range locks.
     pub(crate) fn locks(&self) -> MutexGuard<'_, Locks> {
-        self.locks.lock().unwrap_or_else(PoisonError::into_inner)
+        self.locks.locked()
     }
 
     /// The byte-range lock list itself (for waits that release it between attempts).
@@ -70,13 +71,13 @@ impl LockState {
 
 /// Gives the handle its share token.
 pub(crate) fn set_token(file: &File, token: Option<Token>) {
-    *LockState::of(file).token.lock().unwrap_or_else(PoisonError::into_inner) = token;
+    *LockState::of(file).token.locked() = token;
 }
 
 /// Runs `f` with the handle's share token (None when the file is not bound).
 pub(crate) fn with_token<R>(file: &File, f: impl FnOnce(Option<&Token>) -> R) -> R {
     match file.ext::<LockState>() {
-        Some(state) => f(state.token.lock().unwrap_or_else(PoisonError::into_inner).as_ref()),
+        Some(state) => f(state.token.locked().as_ref()),
         None => f(None),
     }
 }
@@ -97,7 +98,7 @@ impl Extension for LockState {
     fn on_close(&self, file: &File) {
         self.locks().clear(file.fd());
         self.has_locks.store(false, Ordering::Relaxed);
-        let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let token = self.token.locked().take();
         match token {
             Some(mut t) => t.release(file.fd(), file.path()),
             None if file.flags() & FILE_FLAG_DELETE_ON_CLOSE != 0 || self.doomed.load(Ordering::Relaxed) => {
@@ -111,7 +112,7 @@ impl Extension for LockState {
     /// (before their lock-presence count) and of its share token.
     fn on_drop(&self, file: &File) {
         self.locks().clear(file.fd());
-        let token = self.token.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let token = self.token.locked().take();
         if let Some(mut t) = token {
             t.release(file.fd(), file.path());
         }

@@ -1,11 +1,11 @@
 //! The process-wide inotify instance (one for every watch: users get 128 instances)
 //! and its reader thread, which pairs renames and dispatches events to the watches.
 
-use crate::poison::MutexExt;
 use super::filter::{self, *};
 use super::record::*;
 use super::watch::{run, Completion, Watch, WatchState};
 use crate::error::Win32Error;
+use crate::poison::MutexExt;
 use rustix::event::{PollFd, PollFlags, Timespec};
 use rustix::fs::{inotify, Dir, FileType, Mode, OFlags, CWD};
 use rustix::io::Errno;
@@ -50,9 +50,7 @@ pub(super) fn engine() -> Result<&'static Engine, Win32Error> {
     let e = e.as_ref().map_err(|c| *c)?;
     static STARTED: OnceLock<()> = OnceLock::new();
     STARTED.get_or_init(|| {
-        let spawned = std::thread::Builder::new()
-            .name("winfile-notify".into())
-            .spawn(move || e.reader());
+        let spawned = std::thread::Builder::new().name("winfile-notify".into()).spawn(move || e.reader());
         if let Err(err) = spawned {
             log::debug!("cannot start the notify reader: {err}");
         }
@@ -156,9 +154,8 @@ impl Engine {
                 }
                 let Some(name) = &ev.name else { continue };
                 if ev.mask & IN_MOVED_FROM != 0 {
-                    let to = (i + 1..events.len()).find(|&j| {
-                        !paired[j] && events[j].mask & IN_MOVED_TO != 0 && events[j].cookie == ev.cookie
-                    });
+                    let to = (i + 1..events.len())
+                        .find(|&j| !paired[j] && events[j].mask & IN_MOVED_TO != 0 && events[j].cookie == ev.cookie);
                     if let Some(j) = to {
                         paired[j] = true;
                     }
@@ -251,8 +248,7 @@ impl Engine {
                 (Some((_, fr)), None) => {
                     w.report(&mut st, class, FILE_ACTION_REMOVED, &fr, out);
                     if is_dir {
-                        let gone: Vec<i32> =
-                            st.dirs.iter().filter(|(_, r)| under(r, &fr)).map(|(wd, _)| *wd).collect();
+                        let gone: Vec<i32> = st.dirs.iter().filter(|(_, r)| under(r, &fr)).map(|(wd, _)| *wd).collect();
                         for wd in gone {
                             st.dirs.remove(&wd);
                             self.drop_user(reg, wd, w.id);
@@ -329,7 +325,8 @@ impl Engine {
         if !(scan || w.subtree) {
             return;
         }
-        let Ok(fd) = rustix::fs::openat(CWD, &path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+        let Ok(fd) =
+            rustix::fs::openat(CWD, &path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
         else {
             return;
         };
@@ -342,8 +339,10 @@ impl Engine {
             let name = String::from_utf8_lossy(raw);
             let child = join(rel, &name);
             let is_dir = match entry.file_type() {
-                FileType::Unknown => rustix::fs::statat(&fd, OsStr::from_bytes(raw), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
-                    .is_ok_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory),
+                FileType::Unknown => {
+                    rustix::fs::statat(&fd, OsStr::from_bytes(raw), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                        .is_ok_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory)
+                }
                 t => t == FileType::Directory,
             };
             if scan {

@@ -18,8 +18,10 @@ mod watch;
 
 pub use change::{find_close_change_notification, find_first_change_notification, find_next_change_notification};
 pub use filter::*;
-pub use read::{read_changes_async, read_directory_changes, CancelToken};
 pub(crate) use read::{queue_read, watch_for};
-pub use record::{decode, encode, record_len, Change, FILE_ACTION_ADDED, FILE_ACTION_MODIFIED,
-    FILE_ACTION_REMOVED, FILE_ACTION_RENAMED_NEW_NAME, FILE_ACTION_RENAMED_OLD_NAME};
+pub use read::{read_changes_async, read_directory_changes, CancelToken};
+pub use record::{
+    decode, encode, record_len, Change, FILE_ACTION_ADDED, FILE_ACTION_MODIFIED, FILE_ACTION_REMOVED,
+    FILE_ACTION_RENAMED_NEW_NAME, FILE_ACTION_RENAMED_OLD_NAME,
+};
 pub use watch::Done;

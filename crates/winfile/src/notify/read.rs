@@ -1,13 +1,13 @@
 //! `ReadDirectoryChangesW` on directory handles: the watch of a handle is made by its
 //! first call (whose filter and subtree flag stay), changes queue between calls.
 
-use crate::poison::MutexExt;
 use super::engine::engine;
 use super::filter;
 use super::watch::{run, Done, Pending, Watch};
 use crate::consts::FILE_LIST_DIRECTORY;
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Extension, File, FileKind, Handle, PathStyle};
+use crate::poison::MutexExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -133,9 +133,15 @@ pub(crate) fn queue_read(w: &Arc<Watch>, buf_len: usize, done: Done) -> CancelTo
 pub fn read_directory_changes(dir: Handle, buf_len: usize, subtree: bool, filter: u32) -> Result<Vec<u8>> {
     use std::sync::mpsc::RecvTimeoutError;
     let (tx, rx) = std::sync::mpsc::channel();
-    let token = read_changes_async(dir, buf_len, subtree, filter, Box::new(move |r| {
-        let _ = tx.send(r);
-    }))?;
+    let token = read_changes_async(
+        dir,
+        buf_len,
+        subtree,
+        filter,
+        Box::new(move |r| {
+            let _ = tx.send(r);
+        }),
+    )?;
     loop {
         match rx.recv_timeout(crate::interrupt::SLICE) {
             Ok(r) => return r.api(API),

@@ -71,9 +71,7 @@ impl AsRef<Change> for Change {
 /// Decodes FILE_NOTIFY_INFORMATION records from the first `size` bytes of `buf`
 /// (as pywin32's `FILE_NOTIFY_INFORMATION`); stops at a malformed record.
 pub fn decode(buf: &[u8]) -> Vec<Change> {
-    let u32_at = |o: usize| -> Option<u32> {
-        buf.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let u32_at = |o: usize| -> Option<u32> { buf.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])) };
     let mut out = Vec::new();
     let mut off = 0usize;
     while let (Some(next), Some(action), Some(len)) = (u32_at(off), u32_at(off + 4), u32_at(off + 8)) {

@@ -1,9 +1,9 @@
 //! The per-handle state of a directory watch: its fixed filter and subtree flag, the
 //! directories it covers, the queue of changes not yet read, and the calls waiting.
 
-use crate::poison::MutexExt;
 use super::record::{encode, Change, FILE_ACTION_MODIFIED};
 use crate::error::Win32Error;
+use crate::poison::MutexExt;
 use crate::sync::Event;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
@@ -67,7 +67,14 @@ pub(crate) struct Watch {
 }
 
 impl Watch {
-    pub(super) fn new(id: u64, root: PathBuf, windows: bool, subtree: bool, filter: u32, signal: Option<Arc<Event>>) -> Self {
+    pub(super) fn new(
+        id: u64,
+        root: PathBuf,
+        windows: bool,
+        subtree: bool,
+        filter: u32,
+        signal: Option<Arc<Event>>,
+    ) -> Self {
         Self {
             id,
             root,
@@ -116,8 +123,8 @@ impl Watch {
         }
         let name = if self.windows { rel.replace('/', "\\") } else { rel.to_string() };
         // Back-to-back identical MODIFIED records say nothing more than one.
-        let dup = action == FILE_ACTION_MODIFIED
-            && st.queue.back().is_some_and(|c| c.action == action && c.name == name);
+        let dup =
+            action == FILE_ACTION_MODIFIED && st.queue.back().is_some_and(|c| c.action == action && c.name == name);
         if !dup {
             if st.queue.len() >= queue_limit() {
                 log::debug!("change queue of {:?} overflowed", self.root);

@@ -2,7 +2,7 @@
 
 use crate::consts::*;
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
-use crate::handle::{self, File, FileKind, Fd, Handle};
+use crate::handle::{self, Fd, File, FileKind, Handle};
 use crate::info;
 use crate::lock::share::{self, Refused, Token};
 use crate::path::{self, Resolved};
@@ -10,8 +10,8 @@ use rustix::fs::{fadvise, ftruncate, linkat, openat, statat, Advice, AtFlags, Fi
 use rustix::io::Errno;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::access::{granted_access, DATA_READ, DATA_WRITE};
@@ -87,15 +87,7 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
         open_file(&resolved, access, params)?
     };
     advise(&fd, flags);
-    let file = File::new(
-        Fd::new(fd),
-        access,
-        params.share,
-        flags,
-        resolved.linux,
-        resolved.style,
-        kind,
-    );
+    let file = File::new(Fd::new(fd), access, params.share, flags, resolved.linux, resolved.style, kind);
     crate::lock::set_token(&file, token);
     Ok(handle::insert(Arc::new(file)))
 }
@@ -110,7 +102,14 @@ type Opened = (OwnedFd, FileKind, u32, Option<Token>);
 /// Takes the share token for a freshly opened descriptor (see `lock::share`). `None`
 /// means the file was an orphaned delete-pending file that this call just deleted: the
 /// caller looks the name up again.
-fn token_for(fd: &OwnedFd, readable: bool, access: u32, p: &CreateParams, path: &Path, marked: bool) -> Result<Option<Option<Token>>> {
+fn token_for(
+    fd: &OwnedFd,
+    readable: bool,
+    access: u32,
+    p: &CreateParams,
+    path: &Path,
+    marked: bool,
+) -> Result<Option<Option<Token>>> {
     let doc = p.flags_and_attributes & FILE_FLAG_DELETE_ON_CLOSE != 0;
     match Token::acquire(fd.as_fd(), readable, access, p.share, doc, path, marked) {
         Ok(t) => Ok(Some(t)),
@@ -206,9 +205,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                         return Ok((fd, FileKind::Disk, access, token));
                     }
                     Err(Errno::EXIST) => continue, // raced with a create: re-evaluate
-                    Err(Errno::NOENT | Errno::NOTDIR) => {
-                        return Err(Error::new(not_found_for(path), API))
-                    }
+                    Err(Errno::NOENT | Errno::NOTDIR) => return Err(Error::new(not_found_for(path), API)),
                     Err(e) => return Err(Error::new(e.into(), API)),
                 }
             }

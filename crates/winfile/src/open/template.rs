@@ -27,10 +27,8 @@ pub fn create_file_with_template(name: &str, params: &CreateParams, template: Ha
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
     let attrs = info::query_fd(tmpl.fd(), tmpl.path()).api(API)?.attributes & SETTABLE_ATTRIBUTES;
-    let with_template = CreateParams {
-        flags_and_attributes: (params.flags_and_attributes & !0xFFFF) | attrs,
-        ..params.clone()
-    };
+    let with_template =
+        CreateParams { flags_and_attributes: (params.flags_and_attributes & !0xFFFF) | attrs, ..params.clone() };
     let h = create_file(name, &with_template)?;
     if !existed {
         if let Ok(new) = handle::get::<File>(h) {

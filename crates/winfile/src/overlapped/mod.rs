@@ -9,8 +9,12 @@ mod request;
 mod state;
 
 pub use crate::engine::{IoMemory, Lent};
-pub use port::{associate, create_io_completion_port, create_or_associate, get_queued_completion_status, post_queued_completion_status, Packet, Port, Token};
+pub use port::{
+    associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
+    post_queued_completion_status, Packet, Port, Token,
+};
 pub use request::{
-    cancel_io, complete_now, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued, Submit,
+    cancel_io, complete_now, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
+    Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};

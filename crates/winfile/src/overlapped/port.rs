@@ -6,14 +6,14 @@
 //! calls `GetQueuedCompletionStatus` again or exits (Linux cannot tell when it blocks
 //! elsewhere, which Windows would also discount).
 
-use crate::poison::MutexExt;
-use crate::error::{Context, Error, Result, Win32Error};
 use super::request::IoState;
+use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle, Object};
+use crate::poison::MutexExt;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 /// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
@@ -55,10 +55,6 @@ pub struct Port {
     state: Mutex<State>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.locked()
-}
-
 impl Port {
     /// Hands out queued packets to waiting threads while the concurrency allows, newest
     /// waiter first. Returns the waiters to wake, to be notified once the state lock is
@@ -70,7 +66,7 @@ impl Port {
             let Some(w) = st.waiters.pop() else { break };
             let Some(p) = st.queue.pop_front() else { break };
             st.active += 1;
-            *lock(&w.slot) = Some(Wake::Packet(p));
+            *w.slot.locked() = Some(Wake::Packet(p));
             woken.push(w);
         }
         woken
@@ -79,7 +75,7 @@ impl Port {
     /// Queues a packet.
     pub fn post(&self, p: Packet) {
         let woken = {
-            let mut st = lock(&self.state);
+            let mut st = self.state.locked();
             if st.closed {
                 return;
             }
@@ -91,7 +87,7 @@ impl Port {
 
     fn deactivate(&self) {
         let woken = {
-            let mut st = lock(&self.state);
+            let mut st = self.state.locked();
             st.active = st.active.saturating_sub(1);
             self.dispatch(&mut st)
         };
@@ -107,11 +103,11 @@ fn wake(woken: Vec<Arc<Waiter>>) {
 
 impl Object for Port {
     fn on_close(&self) {
-        let mut st = lock(&self.state);
+        let mut st = self.state.locked();
         st.closed = true;
         st.queue.clear();
         for w in st.waiters.drain(..) {
-            *lock(&w.slot) = Some(Wake::Abandoned);
+            *w.slot.locked() = Some(Wake::Abandoned);
             w.cv.notify_one();
         }
     }
@@ -136,7 +132,7 @@ thread_local! {
 /// The port and key a file's completions go to (the association lives on the file's
 /// overlapped state; it ends when the port is closed or the file handle closes).
 pub(super) fn association(state: &IoState) -> Option<(Arc<Port>, u64)> {
-    let slot = lock(&state.port);
+    let slot = state.port.locked();
     slot.as_ref().and_then(|(w, k)| w.upgrade().map(|p| (p, *k)))
 }
 
@@ -164,7 +160,7 @@ pub fn associate(file: Handle, port: Handle, key: u64) -> Result<()> {
     let port = handle::get::<Port>(port).api(API)?;
     let file = handle::get::<File>(file).api(API)?;
     let state = file.ext_or_default::<IoState>();
-    let mut slot = lock(&state.port);
+    let mut slot = state.port.locked();
     if slot.as_ref().is_some_and(|(w, _)| w.strong_count() > 0) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
@@ -218,7 +214,10 @@ pub fn post_queued_completion_status(port: Handle, bytes: usize, key: u64, token
 /// A wait stopped by the caller's interrupt check (`crate::interrupt`, asked every
 /// slice; the waiter keeps its place on the LIFO stack between checks) fails with
 /// ERROR_OPERATION_ABORTED.
-pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+pub fn get_queued_completion_status(
+    port: Handle,
+    timeout: Option<Duration>,
+) -> std::result::Result<Packet, Win32Error> {
     const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
     let port = handle::get::<Port>(port)?;
     // Coming back to the port (or any port) ends this thread's previous release; coming
@@ -232,7 +231,7 @@ pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> 
         }
     }
     let waiter = {
-        let mut st = lock(&port.state);
+        let mut st = port.state.locked();
         if back {
             st.active = st.active.saturating_sub(1);
         }
@@ -264,7 +263,7 @@ pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> 
     };
     loop {
         {
-            let slot = lock(&waiter.slot);
+            let slot = waiter.slot.locked();
             let now = Instant::now();
             let nap = end.map_or(INTERRUPT_CHECK, |e| e.saturating_duration_since(now).min(INTERRUPT_CHECK));
             let mut slot = if slot.is_none() && !nap.is_zero() {
@@ -287,8 +286,8 @@ pub fn get_queued_completion_status(port: Handle, timeout: Option<Duration>) -> 
         };
         if let Some(code) = gave_up {
             // Leave the stack; a packet handed over meanwhile is still ours.
-            lock(&port.state).waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
-            if let Some(wake) = lock(&waiter.slot).take() {
+            port.state.locked().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+            if let Some(wake) = waiter.slot.locked().take() {
                 return released(wake);
             }
             return Err(code);

@@ -5,13 +5,13 @@
 //! rejected call returns its error and leaves the OVERLAPPED, its event and the handle
 //! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
-use crate::poison::MutexExt;
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::{self, Done, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
+use crate::poison::MutexExt;
 use crate::sync::Event;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -116,7 +116,8 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
     let token = s.token;
     let done_ctl = ctl.clone();
     let done: Done = Box::new(move |status: Win32Error, bytes: usize| {
-        let (status, bytes) = if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
+        let (status, bytes) =
+            if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
         // Status and count, then the file object and the event, under one hub lock
         // (one wake-up); the port packet follows.
         hub::signal(|g| {
@@ -290,8 +291,10 @@ pub fn read_directory_changes(h: Handle, mem: Lent, subtree: bool, filter: u32, 
     let watch = crate::notify::watch_for(h, subtree, filter)?;
     let (ctl, done) = begin(c);
     let len = mem.len();
-    let token = crate::notify::queue_read(&watch, len, Box::new(move |r| {
-        match r {
+    let token = crate::notify::queue_read(
+        &watch,
+        len,
+        Box::new(move |r| match r {
             Ok(records) => engine::finish(done, mem, |mem| {
                 let dst = mem.bytes_mut().unwrap_or_default();
                 let n = records.len().min(dst.len());
@@ -299,8 +302,8 @@ pub fn read_directory_changes(h: Handle, mem: Lent, subtree: bool, filter: u32, 
                 (Win32Error::SUCCESS, n)
             }),
             Err(code) => engine::finish(done, mem, |_| (code, 0)),
-        }
-    }));
+        }),
+    );
     ctl.set_canceller(Box::new(move || {
         token.cancel();
     }));

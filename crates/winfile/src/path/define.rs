@@ -26,10 +26,10 @@
 //!   `\??\<linux path>`; `NUL` is `\Device\Null`.
 
 use super::dosdev::{readable_user_table, DosDevices};
-use super::runtime::{self, DirState};
 use super::full::full_path_name;
 use super::parse;
 use super::resolve::resolve;
+use super::runtime::{self, DirState};
 use super::types::PathStyle;
 use crate::error::Win32Error;
 use std::fs;
@@ -95,10 +95,7 @@ fn read_stack(file: &Path) -> Vec<Definition> {
     fields
         .chunks(2)
         .filter(|c| c.len() == 2 && !c[0].is_empty())
-        .map(|c| Definition {
-            nt: c[0].to_string(),
-            linux: (!c[1].is_empty()).then(|| PathBuf::from(c[1])),
-        })
+        .map(|c| Definition { nt: c[0].to_string(), linux: (!c[1].is_empty()).then(|| PathBuf::from(c[1])) })
         .collect()
 }
 
@@ -118,12 +115,7 @@ fn write_stack(file: &Path, stack: &[Definition]) -> Result<(), Win32Error> {
     }
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     let _ = fs::remove_file(&tmp);
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io_err)?;
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(io_err)?;
     f.write_all(out.as_bytes()).map_err(io_err)?;
     fs::rename(&tmp, file).map_err(io_err)
 }

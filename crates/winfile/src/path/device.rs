@@ -27,11 +27,7 @@ pub fn dos_device_name(component: &str) -> Option<DosDevice> {
 
 /// The stem of a reserved device component as the caller wrote it (`nul.txt` → `nul`).
 pub fn device_stem(component: &str) -> &str {
-    component
-        .split(['.', ':'])
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(' ')
+    component.split(['.', ':']).next().unwrap_or("").trim_end_matches(' ')
 }
 
 /// A reserved name exactly (no extension or trailing characters), in any case.
@@ -43,9 +39,7 @@ pub fn reserved(name: &str) -> Option<DosDevice> {
         "CONIN$" => Some(DosDevice::ConIn),
         "CONOUT$" => Some(DosDevice::ConOut),
         "AUX" | "PRN" => Some(DosDevice::Other(up)),
-        _ => port_number(&up)
-            .filter(|n| (1..=9).contains(n))
-            .map(|_| DosDevice::Other(up)),
+        _ => port_number(&up).filter(|n| (1..=9).contains(n)).map(|_| DosDevice::Other(up)),
     }
 }
 
@@ -64,11 +58,7 @@ fn port_number(up: &str) -> Option<u32> {
 /// A name that is no device (unknown, or one no table entry can have: empty, `.`, `..`,
 /// holding `/`, as `\\?\Q:/..` does) is not found, as in Windows' object directory:
 /// `ERROR_FILE_NOT_FOUND` alone, `ERROR_PATH_NOT_FOUND` with components after it.
-pub fn lookup(
-    tables: &DosDevices,
-    name: &str,
-    rest: &[String],
-) -> Result<(DosDevice, PathBuf), Win32Error> {
+pub fn lookup(tables: &DosDevices, name: &str, rest: &[String]) -> Result<(DosDevice, PathBuf), Win32Error> {
     let missing = if rest.is_empty() { Win32Error::FILE_NOT_FOUND } else { Win32Error::PATH_NOT_FOUND };
     if !super::parse::is_single_name(name) {
         return Err(missing);
@@ -78,17 +68,11 @@ pub fn lookup(
     }
     let (dev, mut linux) = match reserved(name) {
         Some(DosDevice::Nul) => (DosDevice::Nul, PathBuf::from("/dev/null")),
-        Some(d @ (DosDevice::Con | DosDevice::ConIn | DosDevice::ConOut)) => {
-            (d, PathBuf::from("/dev/tty"))
-        }
+        Some(d @ (DosDevice::Con | DosDevice::ConIn | DosDevice::ConOut)) => (d, PathBuf::from("/dev/tty")),
         _ => {
             let up = name.to_ascii_uppercase();
             let linux = other_target(tables, name, &up).ok_or(missing)?;
-            let dev_name = if port_number(&up).is_some() || up == "AUX" || up == "PRN" {
-                up
-            } else {
-                name.to_string()
-            };
+            let dev_name = if port_number(&up).is_some() || up == "AUX" || up == "PRN" { up } else { name.to_string() };
             (DosDevice::Other(dev_name), linux)
         }
     };
@@ -105,9 +89,7 @@ fn other_target(tables: &DosDevices, name: &str, up: &str) -> Option<PathBuf> {
     }
     if let Some(letter) = name.strip_suffix(':').filter(|l| l.len() == 1) {
         let letter = letter.chars().next()?;
-        return tables
-            .entry(&format!("{letter}::"))
-            .or_else(|| tables.drive_root(letter));
+        return tables.entry(&format!("{letter}::")).or_else(|| tables.drive_root(letter));
     }
     if let Some(t) = tables.entry(name) {
         return Some(t);
@@ -164,22 +146,10 @@ mod tests {
         let get = |n: &str| lookup(&t, n, none);
         assert_eq!(get("nul"), Ok((DosDevice::Nul, "/dev/null".into())));
         assert_eq!(get("CONIN$"), Ok((DosDevice::ConIn, "/dev/tty".into())));
-        assert_eq!(
-            get("com1"),
-            Ok((DosDevice::Other("COM1".into()), "/dev/ttyS0".into()))
-        );
-        assert_eq!(
-            get("COM12"),
-            Ok((DosDevice::Other("COM12".into()), "/dev/ttyS11".into()))
-        );
-        assert_eq!(
-            get("lpt2"),
-            Ok((DosDevice::Other("LPT2".into()), "/dev/lp1".into()))
-        );
-        assert_eq!(
-            get("AUX"),
-            Ok((DosDevice::Other("AUX".into()), "/dev/ttyS0".into()))
-        );
+        assert_eq!(get("com1"), Ok((DosDevice::Other("COM1".into()), "/dev/ttyS0".into())));
+        assert_eq!(get("COM12"), Ok((DosDevice::Other("COM12".into()), "/dev/ttyS11".into())));
+        assert_eq!(get("lpt2"), Ok((DosDevice::Other("LPT2".into()), "/dev/lp1".into())));
+        assert_eq!(get("AUX"), Ok((DosDevice::Other("AUX".into()), "/dev/ttyS0".into())));
         assert_eq!(get("z:"), Ok((DosDevice::Other("z:".into()), "/".into())));
         assert_eq!(get("COM0"), Err(Win32Error::FILE_NOT_FOUND));
         assert_eq!(get("PhysicalDrive0"), Err(Win32Error::FILE_NOT_FOUND));

@@ -15,6 +15,7 @@
 //! `readdir` or `lstat` plus `realpath`), so edits take effect at once.
 
 use super::runtime::{self, absolute_var};
+use crate::poison::MutexExt;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -62,7 +63,9 @@ impl DosDevices {
     /// The tables named by the environment (runtime, then per-user).
     pub fn from_env() -> Self {
         Self {
-            dirs: super::tablecache::dirs(|| readable_runtime_table().into_iter().chain(readable_user_table()).collect()),
+            dirs: super::tablecache::dirs(|| {
+                readable_runtime_table().into_iter().chain(readable_user_table()).collect()
+            }),
             cached: true,
         }
     }
@@ -104,8 +107,7 @@ impl DosDevices {
             return None;
         }
         let letter = letter.to_ascii_lowercase();
-        self.entry(&format!("{letter}:"))
-            .or_else(|| (letter == DEFAULT_ROOT_DRIVE).then(|| PathBuf::from("/")))
+        self.entry(&format!("{letter}:")).or_else(|| (letter == DEFAULT_ROOT_DRIVE).then(|| PathBuf::from("/")))
     }
 
     /// Every defined drive, indexed `a` = 0, read with one `readdir` per table.
@@ -136,11 +138,7 @@ impl DosDevices {
 
     /// `GetLogicalDrives`—bit 0 set for A:, bit 25 for Z:.
     pub fn logical_drives(&self) -> u32 {
-        self.drives()
-            .iter()
-            .enumerate()
-            .filter(|(_, root)| root.is_some())
-            .fold(0, |mask, (i, _)| mask | (1 << i))
+        self.drives().iter().enumerate().filter(|(_, root)| root.is_some()).fold(0, |mask, (i, _)| mask | (1 << i))
     }
 
     /// The drive (uppercase letter) whose root is the longest prefix of `linux`, with
@@ -219,11 +217,9 @@ static REAL_ROOTS: std::sync::Mutex<Vec<RealRoot>> = std::sync::Mutex::new(Vec::
 fn real_path(entry: &Path) -> std::io::Result<PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let now = fs::metadata(entry)?;
-    let lock = || REAL_ROOTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let cached = lock()
-        .iter()
-        .find(|c| c.entry == entry && c.dev == now.dev() && c.ino == now.ino())
-        .map(|c| c.real.clone());
+    let lock = || REAL_ROOTS.locked();
+    let cached =
+        lock().iter().find(|c| c.entry == entry && c.dev == now.dev() && c.ino == now.ino()).map(|c| c.real.clone());
     if let Some(real) = cached {
         if fs::metadata(&real).is_ok_and(|m| m.dev() == now.dev() && m.ino() == now.ino()) {
             return Ok(real);

@@ -30,10 +30,7 @@ fn tables_and_mapping() {
     assert_eq!(t.drive_root('C'), Some(srv.join("c")));
     assert_eq!(t.drive_root('d'), Some(srv.join("d2")));
     assert_eq!(t.drive_root('e'), Some(srv.clone()));
-    assert_eq!(
-        t.drive_root('f'),
-        Some(PathBuf::from("/nonexistent/winfile"))
-    );
+    assert_eq!(t.drive_root('f'), Some(PathBuf::from("/nonexistent/winfile")));
     assert_eq!(t.drive_root('z'), Some(PathBuf::from("/")));
     assert_eq!(t.drive_root('q'), None);
     assert_eq!(t.drive_root('1'), None);
@@ -42,24 +39,12 @@ fn tables_and_mapping() {
     let mask = t.logical_drives();
     assert_eq!(mask, (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 25));
 
-    assert_eq!(
-        t.unix_to_windows(Path::new("/tmp/x")).as_deref(),
-        Some(r"Z:\tmp\x")
-    );
+    assert_eq!(t.unix_to_windows(Path::new("/tmp/x")).as_deref(), Some(r"Z:\tmp\x"));
     assert_eq!(t.unix_to_windows(Path::new("/")).as_deref(), Some(r"Z:\"));
-    assert_eq!(
-        t.unix_to_windows(&srv.join("c/a/b")).as_deref(),
-        Some(r"C:\a\b")
-    );
+    assert_eq!(t.unix_to_windows(&srv.join("c/a/b")).as_deref(), Some(r"C:\a\b"));
     assert_eq!(t.unix_to_windows(&srv.join("c")).as_deref(), Some(r"C:\"));
-    assert_eq!(
-        t.unix_to_windows(&srv.join("d2/x")).as_deref(),
-        Some(r"D:\x")
-    );
-    assert_eq!(
-        t.unix_to_windows(&srv.join("cc")).as_deref(),
-        Some(r"E:\cc")
-    );
+    assert_eq!(t.unix_to_windows(&srv.join("d2/x")).as_deref(), Some(r"D:\x"));
+    assert_eq!(t.unix_to_windows(&srv.join("cc")).as_deref(), Some(r"E:\cc"));
     assert_eq!(t.unix_to_windows(Path::new("relative")), None);
     assert_eq!(t.unix_to_windows(Path::new(r"/a\b")), None);
 
@@ -67,10 +52,7 @@ fn tables_and_mapping() {
     symlink(srv.join("c"), run.join("z:")).unwrap();
     assert_eq!(t.drive_root('z'), Some(srv.join("c")));
     assert_eq!(t.unix_to_windows(Path::new("/tmp")), None);
-    assert_eq!(
-        t.unix_to_windows(&srv.join("c/x")).as_deref(),
-        Some(r"C:\x")
-    );
+    assert_eq!(t.unix_to_windows(&srv.join("c/x")).as_deref(), Some(r"C:\x"));
 
     // Edits take effect at once.
     fs::remove_file(user.join("c:")).unwrap();

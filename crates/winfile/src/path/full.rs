@@ -68,11 +68,8 @@ impl Namespace {
                 }
             }
             Root::Unc { server, share } => {
-                let head = if p.kind == PathType::LocalDevice {
-                    format!(r"\\.\UNC\{server}")
-                } else {
-                    format!(r"\\{server}")
-                };
+                let head =
+                    if p.kind == PathType::LocalDevice { format!(r"\\.\UNC\{server}") } else { format!(r"\\{server}") };
                 if share.is_empty() {
                     render_tail(head, &[], t)
                 } else {
@@ -117,9 +114,7 @@ impl Namespace {
 
 /// Linux names as Windows components (non-UTF-8 bytes escaped, see `escape`).
 fn lossy(rest: &[std::ffi::OsString]) -> Vec<String> {
-    rest.iter()
-        .map(|c| super::escape::from_os(c).into_owned())
-        .collect()
+    rest.iter().map(|c| super::escape::from_os(c).into_owned()).collect()
 }
 
 /// `GetFullPathName`—the absolute, normalised form of `path` in the caller's style.

@@ -15,10 +15,7 @@ fn windows_forms() {
     fs::create_dir_all(c.join("Work/Deep")).unwrap();
     fs::create_dir_all(&table).unwrap();
     symlink(&c, table.join("c:")).unwrap();
-    let ns = Namespace::new(
-        DosDevices::with_dirs(vec![table]),
-        Some(c.join("Work/Deep")),
-    );
+    let ns = Namespace::new(DosDevices::with_dirs(vec![table]), Some(c.join("Work/Deep")));
     let cases = [
         (r"C:\a\b", r"C:\a\b"),
         (r"c:/A//b\", r"c:\A\b\"),
@@ -66,10 +63,7 @@ fn windows_forms() {
 
 #[test]
 fn unix_forms() {
-    let ns = Namespace::new(
-        DosDevices::with_dirs(Vec::new()),
-        Some(PathBuf::from("/home/u")),
-    );
+    let ns = Namespace::new(DosDevices::with_dirs(Vec::new()), Some(PathBuf::from("/home/u")));
     let cases = [
         ("/tmp/x", "/tmp/x"),
         ("/tmp//./x/../y", "/tmp/y"),

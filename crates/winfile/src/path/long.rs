@@ -89,7 +89,11 @@ pub fn long_path_name(path: &str) -> Result<String, Win32Error> {
     let mut depth = match parse::path_type(path) {
         parse::PathType::Relative | parse::PathType::DriveRelative => {
             let here = super::namespace::Namespace::from_env().cwd_location()?;
-            if cur == here.linux() { here.rest.len() } else { 0 }
+            if cur == here.linux() {
+                here.rest.len()
+            } else {
+                0
+            }
         }
         _ => 0,
     };

@@ -14,11 +14,11 @@
 
 mod casefold;
 mod define;
-mod long;
 mod device;
 mod dosdev;
 pub mod escape;
 mod full;
+mod long;
 mod namespace;
 mod normalize;
 mod parse;
@@ -28,21 +28,17 @@ mod tablecache;
 mod types;
 
 pub use casefold::{eq_ignore_case, fold_char};
-pub use device::dos_device_name;
-pub use dosdev::{
-    drive_root, logical_drives, runtime_table_dir, unix_to_windows, user_table_dir, DosDevices,
-};
 pub use define::{
-    define_dos_device, query_dos_device, DDD_EXACT_MATCH_ON_REMOVE, DDD_RAW_TARGET_PATH,
-    DDD_REMOVE_DEFINITION,
+    define_dos_device, query_dos_device, DDD_EXACT_MATCH_ON_REMOVE, DDD_RAW_TARGET_PATH, DDD_REMOVE_DEFINITION,
 };
+pub use device::dos_device_name;
+pub use dosdev::{drive_root, logical_drives, runtime_table_dir, unix_to_windows, user_table_dir, DosDevices};
 pub use full::full_path_name;
 pub use long::long_path_name;
 pub use namespace::{CwdLocation, Namespace};
 pub use normalize::normalize_unix;
 pub use parse::{
-    check_unc_root, is_single_name, parse, path_style, path_type, validate, validate_name, PathType,
-    Root, WinPath,
+    check_unc_root, is_single_name, parse, path_style, path_type, validate, validate_name, PathType, Root, WinPath,
 };
 pub use resolve::resolve;
 pub use types::{DosDevice, PathStyle, Resolved};

@@ -31,10 +31,7 @@ pub struct CwdLocation {
 impl CwdLocation {
     /// The components after the root as strings, if all are UTF-8.
     pub fn rest_utf8(&self) -> Option<Vec<String>> {
-        self.rest
-            .iter()
-            .map(|c| c.to_str().map(String::from))
-            .collect()
+        self.rest.iter().map(|c| c.to_str().map(String::from)).collect()
     }
 
     /// The Linux current directory itself.
@@ -48,10 +45,7 @@ impl CwdLocation {
 impl Namespace {
     /// The tables named by the environment and the process's current directory.
     pub fn from_env() -> Self {
-        Self {
-            tables: DosDevices::from_env(),
-            cwd: None,
-        }
+        Self { tables: DosDevices::from_env(), cwd: None }
     }
 
     /// Explicit tables and current directory (tests, tools).
@@ -90,8 +84,6 @@ impl Namespace {
 
     /// The Linux root of drive `letter` → `ERROR_PATH_NOT_FOUND` when undefined.
     pub fn drive_root(&self, letter: char) -> Result<PathBuf, Win32Error> {
-        self.tables
-            .drive_root(letter)
-            .ok_or(Win32Error::PATH_NOT_FOUND)
+        self.tables.drive_root(letter).ok_or(Win32Error::PATH_NOT_FOUND)
     }
 }

@@ -96,11 +96,7 @@ mod tests {
             (&["a", "  "], false, &["a"]),
         ];
         for (raw, trailing, want) in cases {
-            assert_eq!(
-                normalized(&v(raw), *trailing),
-                v(want),
-                "{raw:?} {trailing}"
-            );
+            assert_eq!(normalized(&v(raw), *trailing), v(want), "{raw:?} {trailing}");
         }
     }
 

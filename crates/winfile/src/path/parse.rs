@@ -122,10 +122,7 @@ pub fn path_type(path: &str) -> PathType {
 
 /// Splits on both separators, dropping empty components (repeated separators).
 fn split(s: &str) -> Vec<String> {
-    s.split(is_sep)
-        .filter(|c| !c.is_empty())
-        .map(String::from)
-        .collect()
+    s.split(is_sep).filter(|c| !c.is_empty()).map(String::from).collect()
 }
 
 /// The rest of `s` after its first `n` characters (empty if shorter).
@@ -159,20 +156,12 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
             // `..` may climb out of `C:` into the device namespace (`\\.\C:\..\x` is the
             // device `x`), never further.
             let mut parts = normalized(&split(skip_chars(path, 4)), trailing_sep);
-            let first = if parts.is_empty() {
-                String::new()
-            } else {
-                parts.remove(0)
-            };
+            let first = if parts.is_empty() { String::new() } else { parts.remove(0) };
             if is_drive_spec(&first) && (!parts.is_empty() || trailing_sep) {
                 (Root::Drive(first.chars().next().unwrap_or('C')), parts)
             } else if first.eq_ignore_ascii_case("UNC") && !parts.is_empty() {
                 let server = parts.remove(0);
-                let share = if parts.is_empty() {
-                    String::new()
-                } else {
-                    parts.remove(0)
-                };
+                let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
                 (Root::Unc { server, share }, parts)
             } else {
                 (Root::Device(first), parts)
@@ -180,36 +169,19 @@ pub fn parse(path: &str) -> Result<WinPath, Win32Error> {
         }
         PathType::Unc => {
             let mut parts = split(skip_chars(path, 2));
-            let server = if parts.is_empty() {
-                String::new()
-            } else {
-                parts.remove(0)
-            };
-            let share = if parts.is_empty() {
-                String::new()
-            } else {
-                parts.remove(0)
-            };
+            let server = if parts.is_empty() { String::new() } else { parts.remove(0) };
+            let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
             (Root::Unc { server, share }, parts)
         }
         PathType::Rooted => (Root::Rooted, split(path)),
         PathType::Relative => (Root::Relative, split(path)),
         PathType::DriveAbsolute | PathType::DriveRelative => {
             let letter = drive_letter(path).unwrap_or('C');
-            let root = if kind == PathType::DriveAbsolute {
-                Root::Drive(letter)
-            } else {
-                Root::DriveRelative(letter)
-            };
+            let root = if kind == PathType::DriveAbsolute { Root::Drive(letter) } else { Root::DriveRelative(letter) };
             (root, split(skip_chars(path, 2)))
         }
     };
-    Ok(WinPath {
-        kind,
-        root,
-        parts,
-        trailing_sep,
-    })
+    Ok(WinPath { kind, root, parts, trailing_sep })
 }
 
 /// Splits what follows `\\?\` or `\??\`: backslash is the only separator, and nothing
@@ -226,44 +198,26 @@ fn parse_verbatim(rest: &str) -> Result<WinPath, Win32Error> {
             parts.push(c.to_string());
         }
     }
-    let first = if parts.is_empty() {
-        String::new()
-    } else {
-        parts.remove(0)
-    };
+    let first = if parts.is_empty() { String::new() } else { parts.remove(0) };
     let root = if is_drive_spec(&first) && (!parts.is_empty() || trailing_sep) {
         Root::Drive(first.chars().next().unwrap_or('C'))
     } else if first.eq_ignore_ascii_case("UNC") && !parts.is_empty() {
         let server = parts.remove(0);
-        let share = if parts.is_empty() {
-            String::new()
-        } else {
-            parts.remove(0)
-        };
+        let share = if parts.is_empty() { String::new() } else { parts.remove(0) };
         Root::Unc { server, share }
     } else if first.eq_ignore_ascii_case("unix") && (!parts.is_empty() || trailing_sep) {
         Root::Unix
     } else {
         Root::Device(first)
     };
-    Ok(WinPath {
-        kind: PathType::Verbatim,
-        root,
-        parts,
-        trailing_sep,
-    })
+    Ok(WinPath { kind: PathType::Verbatim, root, parts, trailing_sep })
 }
 
 /// Checks one name the way Win32 file APIs do: control characters, the wildcards
 /// `<>"|?*` and `:` (stream syntax, not supported yet) → `ERROR_INVALID_NAME`.
 /// Under `\\?\` a `/` is a character, not a separator, and is refused as well.
 pub fn validate_name(name: &str) -> Result<(), Win32Error> {
-    let bad = |c: char| {
-        matches!(
-            c,
-            '\u{1}'..='\u{1f}' | '<' | '>' | '"' | '|' | '?' | '*' | ':' | '/' | '\0'
-        )
-    };
+    let bad = |c: char| matches!(c, '\u{1}'..='\u{1f}' | '<' | '>' | '"' | '|' | '?' | '*' | ':' | '/' | '\0');
     if name.chars().any(bad) {
         Err(Win32Error::INVALID_NAME)
     } else {

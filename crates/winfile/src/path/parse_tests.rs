@@ -52,10 +52,7 @@ fn v(s: &[&str]) -> Vec<String> {
 }
 
 fn unc(server: &str, share: &str) -> Root {
-    Root::Unc {
-        server: server.into(),
-        share: share.into(),
-    }
+    Root::Unc { server: server.into(), share: share.into() }
 }
 
 #[test]
@@ -71,31 +68,17 @@ fn splitting() {
         (r"\\.\C:", Root::Device("C:".into()), v(&[]), false),
         (r"\\.\C:\x", Root::Drive('C'), v(&["x"]), false),
         (r"\\.\UNC\srv\sh\x", unc("srv", "sh"), v(&["x"]), false),
-        (
-            r"\\?\C:\a. \b/c",
-            Root::Drive('C'),
-            v(&["a. ", "b/c"]),
-            false,
-        ),
+        (r"\\?\C:\a. \b/c", Root::Drive('C'), v(&["a. ", "b/c"]), false),
         (r"\\?\C:\", Root::Drive('C'), v(&[]), true),
         (r"\\?\C:", Root::Device("C:".into()), v(&[]), false),
         (r"\\?\UNC\srv\sh\x", unc("srv", "sh"), v(&["x"]), false),
         (r"\??\D:\x", Root::Drive('D'), v(&["x"]), false),
         (r"\\?\unix\tmp\x", Root::Unix, v(&["tmp", "x"]), false),
-        (
-            r"\\?\Volume{1}\x",
-            Root::Device("Volume{1}".into()),
-            v(&["x"]),
-            false,
-        ),
+        (r"\\?\Volume{1}\x", Root::Device("Volume{1}".into()), v(&["x"]), false),
     ];
     for (input, root, parts, trailing) in cases {
         let p = parse(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
-        assert_eq!(
-            (p.root, p.parts, p.trailing_sep),
-            (root, parts, trailing),
-            "{input}"
-        );
+        assert_eq!((p.root, p.parts, p.trailing_sep), (root, parts, trailing), "{input}");
     }
 }
 
@@ -113,11 +96,7 @@ fn errors() {
     assert_eq!(parse(""), Err(Win32Error::PATH_NOT_FOUND));
     assert_eq!(parse("a\0b"), Err(Win32Error::INVALID_NAME));
     for name in ["a*b", "a?", "<x>", "a|b", "a\"b", "a\u{1}b", "a:b", "x/y"] {
-        assert_eq!(
-            validate_name(name),
-            Err(Win32Error::INVALID_NAME),
-            "{name:?}"
-        );
+        assert_eq!(validate_name(name), Err(Win32Error::INVALID_NAME), "{name:?}");
     }
     for name in ["a b", "a.b", "a..", "\u{e9}", "[x]", "a$", "~1"] {
         assert_eq!(validate_name(name), Ok(()), "{name:?}");
@@ -126,16 +105,7 @@ fn errors() {
 
 #[test]
 fn odd_inputs_do_not_panic() {
-    for input in [
-        "\u{e9}:",
-        "\u{e9}",
-        r"\\\u{e9}",
-        "\\\\.\u{e9}",
-        r"\\?",
-        "C:\u{e9}",
-        "::",
-        ":",
-    ] {
+    for input in ["\u{e9}:", "\u{e9}", r"\\\u{e9}", "\\\\.\u{e9}", r"\\?", "C:\u{e9}", "::", ":"] {
         let _ = parse(input);
         let _ = path_type(input);
     }

@@ -15,10 +15,8 @@ use std::path::PathBuf;
 /// The device a legacy name (`c:\dir\nul.txt`) stands for: the last component of a
 /// drive, rooted or relative path, unless a separator follows it.
 pub fn legacy_device(p: &WinPath) -> Option<&str> {
-    let plain = matches!(
-        p.kind,
-        PathType::DriveAbsolute | PathType::DriveRelative | PathType::Rooted | PathType::Relative
-    );
+    let plain =
+        matches!(p.kind, PathType::DriveAbsolute | PathType::DriveRelative | PathType::Rooted | PathType::Relative);
     let last = p.parts.last()?;
     (plain && !p.trailing_sep && last != "." && last != ".." && dos_device_name(last).is_some())
         .then_some(last.as_str())
@@ -48,11 +46,7 @@ impl Namespace {
 
     fn device(&self, name: &str, rest: &[String]) -> Result<Resolved, Win32Error> {
         let (dev, linux) = device::lookup(&self.tables, name, rest)?;
-        Ok(Resolved {
-            linux,
-            style: PathStyle::Windows,
-            device: Some(dev),
-        })
+        Ok(Resolved { linux, style: PathStyle::Windows, device: Some(dev) })
     }
 
     fn resolve_windows(&self, path: &str, exact: bool) -> Result<Resolved, Win32Error> {
@@ -83,11 +77,7 @@ impl Namespace {
             Root::Device(name) => return self.device(name, &fix(&p.parts)),
             Root::Unix => {
                 let linux = casefold::join(&PathBuf::from("/"), &p.parts, p.trailing_sep);
-                return Ok(Resolved {
-                    linux,
-                    style: PathStyle::Windows,
-                    device: None,
-                });
+                return Ok(Resolved { linux, style: PathStyle::Windows, device: None });
             }
             Root::Drive(letter) => (self.drive_root(*letter)?, fix(&p.parts)),
             Root::Unc { server, share } => {
@@ -123,11 +113,7 @@ impl Namespace {
         } else {
             casefold::walk(&base, &parts, p.trailing_sep)
         };
-        Ok(Resolved {
-            linux,
-            style: PathStyle::Windows,
-            device: None,
-        })
+        Ok(Resolved { linux, style: PathStyle::Windows, device: None })
     }
 
     /// Base and components for a path relative to the current directory: `..` may climb

@@ -51,10 +51,7 @@ fn drive_paths() {
         ("c:/DIR/sub/file.txt", c.join("Dir/Sub/File.txt")),
         (r"C:\dir\sub\new.txt", c.join("Dir/Sub/new.txt")),
         (r"C:\dir\Missing\sub\x", c.join("Dir/Missing/sub/x")),
-        (
-            r"C:\dir\.\sub\..\SUB\file.txt. ",
-            c.join("Dir/Sub/File.txt"),
-        ),
+        (r"C:\dir\.\sub\..\SUB\file.txt. ", c.join("Dir/Sub/File.txt")),
         (r"C:\..\..\dir", c.join("Dir")),
         (r"C:\", c.clone()),
         (r"C:\dir\sub\", c.join("Dir/Sub/")),
@@ -90,40 +87,21 @@ fn drive_relative_elsewhere() {
 fn errors() {
     let f = fixture(false);
     assert_eq!(linux(&f, ""), Err(Win32Error::PATH_NOT_FOUND));
-    for bad in [
-        r"C:\a*b",
-        r"C:\dir\x?",
-        r"C:\dir\a:stream",
-        "C:\\a\u{7}",
-        r"a\<b>",
-        r"\\?\C:\a/b",
-    ] {
+    for bad in [r"C:\a*b", r"C:\dir\x?", r"C:\dir\a:stream", "C:\\a\u{7}", r"a\<b>", r"\\?\C:\a/b"] {
         assert_eq!(linux(&f, bad), Err(Win32Error::INVALID_NAME), "{bad:?}");
     }
     assert_eq!(linux(&f, r"\\server\share\x"), Err(Win32Error::BAD_NETPATH));
     assert_eq!(linux(&f, r"\\server"), Err(Win32Error::BAD_PATHNAME));
-    assert_eq!(
-        linux(&f, r"\\.\PhysicalDrive0"),
-        Err(Win32Error::FILE_NOT_FOUND)
-    );
+    assert_eq!(linux(&f, r"\\.\PhysicalDrive0"), Err(Win32Error::FILE_NOT_FOUND));
 }
 
 #[test]
 fn unc() {
     let f = fixture(true);
     let net = f.c.parent().unwrap().join("net");
-    assert_eq!(
-        linux(&f, r"\\server\share\docs\a.txt"),
-        Ok(net.join("Server/Share/Docs/a.txt"))
-    );
-    assert_eq!(
-        linux(&f, r"\\SERVER/share\..\x"),
-        Ok(net.join("Server/Share/x"))
-    );
-    assert_eq!(
-        linux(&f, r"\\?\UNC\server\share\docs"),
-        Ok(net.join("Server/Share/Docs"))
-    );
+    assert_eq!(linux(&f, r"\\server\share\docs\a.txt"), Ok(net.join("Server/Share/Docs/a.txt")));
+    assert_eq!(linux(&f, r"\\SERVER/share\..\x"), Ok(net.join("Server/Share/x")));
+    assert_eq!(linux(&f, r"\\?\UNC\server\share\docs"), Ok(net.join("Server/Share/Docs")));
 }
 
 #[test]
@@ -131,43 +109,16 @@ fn devices() {
     let f = fixture(false);
     let dev = |p: &str| f.ns.resolve(p, false).map(|r| (r.device, r.linux));
     let nul = Ok((Some(DosDevice::Nul), PathBuf::from("/dev/null")));
-    for p in [
-        "NUL",
-        "nul",
-        r"c:\dir\nul.txt",
-        r"C:\nowhere\NUL .x",
-        r"sub\nul",
-        "c:nul",
-        r"\\.\nul",
-        r"\\?\NUL",
-    ] {
+    for p in ["NUL", "nul", r"c:\dir\nul.txt", r"C:\nowhere\NUL .x", r"sub\nul", "c:nul", r"\\.\nul", r"\\?\NUL"] {
         assert_eq!(dev(p), nul, "{p}");
     }
-    assert_eq!(
-        dev("CON"),
-        Ok((Some(DosDevice::Con), PathBuf::from("/dev/tty")))
-    );
-    assert_eq!(
-        dev(r"c:\x\conout$"),
-        Ok((Some(DosDevice::ConOut), PathBuf::from("/dev/tty")))
-    );
+    assert_eq!(dev("CON"), Ok((Some(DosDevice::Con), PathBuf::from("/dev/tty"))));
+    assert_eq!(dev(r"c:\x\conout$"), Ok((Some(DosDevice::ConOut), PathBuf::from("/dev/tty"))));
     let com = |n: &str| Some(DosDevice::Other(n.to_string()));
-    assert_eq!(
-        dev(r"\\.\COM1"),
-        Ok((com("COM1"), PathBuf::from("/dev/ttyS0")))
-    );
-    assert_eq!(
-        dev(r"\\.\com3"),
-        Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7")))
-    );
-    assert_eq!(
-        dev("com3"),
-        Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7")))
-    );
-    assert_eq!(
-        dev(r"\\.\COM10"),
-        Ok((com("COM10"), PathBuf::from("/dev/ttyS9")))
-    );
+    assert_eq!(dev(r"\\.\COM1"), Ok((com("COM1"), PathBuf::from("/dev/ttyS0"))));
+    assert_eq!(dev(r"\\.\com3"), Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7"))));
+    assert_eq!(dev("com3"), Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7"))));
+    assert_eq!(dev(r"\\.\COM10"), Ok((com("COM10"), PathBuf::from("/dev/ttyS9"))));
     assert_eq!(dev(r"\\.\C:"), Ok((com("C:"), f.c.clone())));
     // Not devices: verbatim paths, a trailing separator, Unix names with extensions.
     assert_eq!(dev(r"\\?\C:\dir\nul"), Ok((None, f.c.join("Dir/nul"))));
@@ -180,10 +131,7 @@ fn unix_style() {
     let f = fixture(false);
     for p in ["/tmp/X. ", "a/b", "Sub", "/"] {
         let r = f.ns.resolve(p, false).unwrap();
-        assert_eq!(
-            (r.linux.as_path(), r.style, r.device),
-            (Path::new(p), PathStyle::Unix, None)
-        );
+        assert_eq!((r.linux.as_path(), r.style, r.device), (Path::new(p), PathStyle::Unix, None));
     }
     assert_eq!(f.ns.resolve("", false), Err(Win32Error::PATH_NOT_FOUND));
     assert_eq!(f.ns.resolve("a\0", false), Err(Win32Error::INVALID_NAME));
@@ -192,24 +140,8 @@ fn unix_style() {
 #[test]
 fn no_panic_on_odd_input() {
     let f = fixture(true);
-    let pieces = [
-        "\\",
-        "/",
-        ".",
-        "..",
-        "?",
-        ":",
-        "C",
-        "c:",
-        "\u{e9}",
-        "\u{1f600}",
-        "nul",
-        " ",
-        "UNC",
-        "unix",
-        "\0",
-        "*",
-    ];
+    let pieces =
+        ["\\", "/", ".", "..", "?", ":", "C", "c:", "\u{e9}", "\u{1f600}", "nul", " ", "UNC", "unix", "\0", "*"];
     // Every string of up to four pieces.
     let mut inputs = vec![String::new()];
     for _ in 0..4 {
@@ -360,16 +292,62 @@ fn generated_names_stay_inside_their_drive() {
     let jail_unix = j.jail.to_string_lossy().replace('/', "\\");
     let unix_prefix = format!(r"\\?\unix{jail_unix}\");
     let prefixes = [
-        "", r"\", "/", "Q:", r"Q:\", "q:/", r"\\?\Q:\", r"\??\Q:\", r"\\.\Q:\", "//./q:/", "//?/Q:/",
-        r"\\?\Q:", r"\\.\", r"\\?\", r"\\srv\share\", "//srv/share/", r"\\?\UNC\srv\share\",
-        r"\\.\UNC\srv\share\", r"\\?\Volume{00000000-0000-0000-0000-000000000000}\", r"\\",
-        unix_prefix.as_str(), "Z:", r"Z:\", r"\\.\Z:\",
+        "",
+        r"\",
+        "/",
+        "Q:",
+        r"Q:\",
+        "q:/",
+        r"\\?\Q:\",
+        r"\??\Q:\",
+        r"\\.\Q:\",
+        "//./q:/",
+        "//?/Q:/",
+        r"\\?\Q:",
+        r"\\.\",
+        r"\\?\",
+        r"\\srv\share\",
+        "//srv/share/",
+        r"\\?\UNC\srv\share\",
+        r"\\.\UNC\srv\share\",
+        r"\\?\Volume{00000000-0000-0000-0000-000000000000}\",
+        r"\\",
+        unix_prefix.as_str(),
+        "Z:",
+        r"Z:\",
+        r"\\.\Z:\",
     ];
     let parts = [
-        "..", ".", "...", ". .", ".. ", " ..", "sub", "SUB", "deeper", "secret.txt", "a/..",
-        "/..", "..\u{0}", "x.", "Q:", "q:", "Q:/..", "UNC", "unc", "srv", "share", "C:",
-        "nul", "com1", "z:", "table", "jail", "Volume{00000000-0000-0000-0000-000000000000}",
-        "\u{e9}", "*",
+        "..",
+        ".",
+        "...",
+        ". .",
+        ".. ",
+        " ..",
+        "sub",
+        "SUB",
+        "deeper",
+        "secret.txt",
+        "a/..",
+        "/..",
+        "..\u{0}",
+        "x.",
+        "Q:",
+        "q:",
+        "Q:/..",
+        "UNC",
+        "unc",
+        "srv",
+        "share",
+        "C:",
+        "nul",
+        "com1",
+        "z:",
+        "table",
+        "jail",
+        "Volume{00000000-0000-0000-0000-000000000000}",
+        "\u{e9}",
+        "*",
     ];
     let seps = [r"\", "/", r"\\", "//", r"\/"];
     let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);

@@ -41,20 +41,14 @@ fn euid() -> u32 {
 
 /// An environment variable holding an absolute path (XDG ignores relative ones).
 pub fn absolute_var(name: &str) -> Option<PathBuf> {
-    env::var_os(name)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
+    env::var_os(name).map(PathBuf::from).filter(|p| p.is_absolute())
 }
 
 /// Checks `path` without following a final symlink unless `follow` (lstat or stat):
 /// a directory owned by the effective user, not writable by group or others.
 pub fn check_dir(path: &Path, follow: bool) -> DirState {
     super::tablecache::note(path);
-    let meta = if follow {
-        fs::metadata(path)
-    } else {
-        fs::symlink_metadata(path)
-    };
+    let meta = if follow { fs::metadata(path) } else { fs::symlink_metadata(path) };
     match meta {
         Err(e) if e.kind() == ErrorKind::NotFound => DirState::Missing,
         Err(_) => DirState::Refused,
@@ -81,9 +75,8 @@ pub fn private_dir(path: &Path, create: bool) -> DirState {
 /// writable by group or others, or sticky (`/tmp`).
 fn entries_protected(dir: &Path) -> bool {
     super::tablecache::note(dir);
-    fs::metadata(dir).is_ok_and(|m| {
-        (m.uid() == 0 || m.uid() == euid()) && (m.mode() & 0o022 == 0 || m.mode() & 0o1000 != 0)
-    })
+    fs::metadata(dir)
+        .is_ok_and(|m| (m.uid() == 0 || m.uid() == euid()) && (m.mode() & 0o022 == 0 || m.mode() & 0o1000 != 0))
 }
 
 /// True for a directory a table may be read from though the user did not make it for
@@ -91,21 +84,17 @@ fn entries_protected(dir: &Path) -> bool {
 /// by everyone. Symlinks are followed (dotfile managers link configuration directories).
 pub fn trusted_config_dir(path: &Path) -> bool {
     super::tablecache::note(path);
-    fs::metadata(path)
-        .is_ok_and(|m| m.is_dir() && (m.uid() == euid() || m.uid() == 0) && m.mode() & 0o002 == 0)
+    fs::metadata(path).is_ok_and(|m| m.is_dir() && (m.uid() == euid() || m.uid() == 0) && m.mode() & 0o002 == 0)
 }
 
 /// `${TMPDIR:-/tmp}/winfile-<euid>`.
 fn tmp_base() -> PathBuf {
-    absolute_var("TMPDIR")
-        .unwrap_or_else(|| PathBuf::from("/tmp"))
-        .join(format!("winfile-{}", euid()))
+    absolute_var("TMPDIR").unwrap_or_else(|| PathBuf::from("/tmp")).join(format!("winfile-{}", euid()))
 }
 
 /// `${XDG_CACHE_HOME:-$HOME/.cache}/winfile/runtime-<boot id>`, the private fallback.
 fn private_base() -> Option<(PathBuf, PathBuf)> {
-    let cache = absolute_var("XDG_CACHE_HOME")
-        .or_else(|| absolute_var("HOME").map(|h| h.join(".cache")))?;
+    let cache = absolute_var("XDG_CACHE_HOME").or_else(|| absolute_var("HOME").map(|h| h.join(".cache")))?;
     static BOOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let boot = BOOT.get_or_init(|| {
         fs::read_to_string("/proc/sys/kernel/random/boot_id")
@@ -125,10 +114,7 @@ pub fn runtime_base(create: bool) -> Option<PathBuf> {
         // The variable is the user's own setting: a symlink there is followed, but the
         // directory must still be theirs (not, say, the invoking user's under sudo).
         if create && check_dir(&xdg, true) == DirState::Missing {
-            let _ = fs::DirBuilder::new()
-                .mode(0o700)
-                .recursive(true)
-                .create(&xdg);
+            let _ = fs::DirBuilder::new().mode(0o700).recursive(true).create(&xdg);
         }
         match check_dir(&xdg, true) {
             DirState::Private => return Some(xdg),
@@ -144,7 +130,9 @@ pub fn runtime_base(create: bool) -> Option<PathBuf> {
             DirState::Private => return Some(tmp),
             DirState::Refused if create => {
                 let shown = tmp.display();
-                log::warn!("{shown} is not a private directory of this user: runtime table kept in the cache directory");
+                log::warn!(
+                    "{shown} is not a private directory of this user: runtime table kept in the cache directory"
+                );
             }
             _ => {}
         }
@@ -152,16 +140,11 @@ pub fn runtime_base(create: bool) -> Option<PathBuf> {
     let (parent, base) = private_base()?;
     if create {
         if let Some(cache) = parent.parent() {
-            let _ = fs::DirBuilder::new()
-                .mode(0o700)
-                .recursive(true)
-                .create(cache);
+            let _ = fs::DirBuilder::new().mode(0o700).recursive(true).create(cache);
         }
         private_dir(&parent, true);
     }
-    (check_dir(&parent, false) == DirState::Private
-        && private_dir(&base, create) == DirState::Private)
-        .then_some(base)
+    (check_dir(&parent, false) == DirState::Private && private_dir(&base, create) == DirState::Private).then_some(base)
 }
 
 #[cfg(test)]

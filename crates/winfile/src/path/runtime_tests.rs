@@ -11,10 +11,7 @@ fn private_dirs_are_created_and_checked() {
     assert_eq!(check_dir(&d, false), DirState::Missing);
     assert_eq!(private_dir(&d, false), DirState::Missing);
     assert_eq!(private_dir(&d, true), DirState::Private);
-    assert_eq!(
-        fs::metadata(&d).unwrap().permissions().mode() & 0o777,
-        0o700
-    );
+    assert_eq!(fs::metadata(&d).unwrap().permissions().mode() & 0o777, 0o700);
     // Again: an existing private directory is kept as it is.
     assert_eq!(private_dir(&d, true), DirState::Private);
 
@@ -29,10 +26,7 @@ fn private_dirs_are_created_and_checked() {
     symlink(&d, &link).unwrap();
     assert_eq!(check_dir(&link, false), DirState::Refused);
     assert_eq!(private_dir(&link, true), DirState::Refused);
-    assert!(fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(check_dir(&link, true), DirState::Private);
     let dangling = tmp.path().join("dangling");
     symlink(tmp.path().join("nowhere"), &dangling).unwrap();

@@ -18,13 +18,14 @@
 //! chmod'ed. Both only matter when a drive's target is replaced by a mount while a
 //! process keeps running; `WINFILE_DRIVE_CACHE=0` turns the cache off.
 
+use crate::poison::MutexExt;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock};
 
 use rustix::fs::inotify;
 use rustix::io::Errno;
@@ -194,7 +195,7 @@ pub(super) fn dirs(read: impl Fn() -> Vec<PathBuf>) -> Vec<PathBuf> {
         return read();
     }
     let key = Key::now();
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut cache = CACHE.locked();
     if let Some(c) = cache.as_ref() {
         if c.key == key && c.watcher.clean() {
             return c.dirs.clone();
@@ -225,7 +226,7 @@ pub(super) fn target(entry: &Path, read: impl Fn() -> Option<PathBuf>) -> Option
     if !enabled() {
         return read();
     }
-    let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut guard = CACHE.locked();
     let Some(cache) = guard.as_mut() else {
         return read();
     };

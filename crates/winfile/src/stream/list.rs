@@ -1,6 +1,6 @@
 //! `FindFirstStreamW` / `FindNextStreamW`: the streams of a file.
 
-use crate::error::{Context, Error, Result, Win32Error, PathContext};
+use crate::error::{Context, Error, PathContext, Result, Win32Error};
 use rustix::fs::{statat, AtFlags, FileType, CWD};
 use rustix::io::Errno;
 use std::os::fd::BorrowedFd;
@@ -104,7 +104,13 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("f");
         std::fs::write(&f, b"12345").unwrap();
-        rustix::fs::setxattr(&f, "user.DosStream.Zone.Identifier:$DATA", b"[ZoneTransfer]\0", rustix::fs::XattrFlags::empty()).unwrap();
+        rustix::fs::setxattr(
+            &f,
+            "user.DosStream.Zone.Identifier:$DATA",
+            b"[ZoneTransfer]\0",
+            rustix::fs::XattrFlags::empty(),
+        )
+        .unwrap();
         let s = find_streams(&f).unwrap();
         assert_eq!(s[0], Stream { size: 5, name: "::$DATA".into() });
         assert_eq!(s[1], Stream { size: 14, name: ":Zone.Identifier:$DATA".into() });

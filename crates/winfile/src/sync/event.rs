@@ -25,10 +25,7 @@ pub struct Event {
 impl Event {
     /// A new event.
     pub fn new(manual_reset: bool, initial: bool) -> Self {
-        Self {
-            manual_reset,
-            state: HubCell::new(State { signaled: initial, waiters: 0, pulses: 0, pulse_budget: 0 }),
-        }
+        Self { manual_reset, state: HubCell::new(State { signaled: initial, waiters: 0, pulses: 0, pulse_budget: 0 }) }
     }
 
     /// Signals the event (what completion of overlapped I/O does to `hEvent`).

@@ -12,10 +12,12 @@ mod semaphore;
 mod timer;
 mod wait;
 
-pub use event::{create_event, open_event, pulse_event, reset_event, set_event, Event};
-pub use crate::handle::hub::Waitable;
 pub(crate) use crate::handle::hub;
+pub use crate::handle::hub::Waitable;
+pub use event::{create_event, open_event, pulse_event, reset_event, set_event, Event};
 pub use mutex::{create_mutex, open_mutex, release_mutex, Mutex};
 pub use semaphore::{create_semaphore, open_semaphore, release_semaphore, Semaphore};
 pub use timer::{cancel_waitable_timer, create_waitable_timer, open_waitable_timer, set_waitable_timer, Timer};
-pub use wait::{msg_wait_for_multiple, wait_for_multiple, wait_for_single, WaitOutcome, MAXIMUM_WAIT_OBJECTS, MWMO_WAITALL};
+pub use wait::{
+    msg_wait_for_multiple, wait_for_multiple, wait_for_single, WaitOutcome, MAXIMUM_WAIT_OBJECTS, MWMO_WAITALL,
+};

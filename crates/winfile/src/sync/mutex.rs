@@ -91,8 +91,8 @@ impl Waitable for Mutex {
 /// In-process object under the hub lock; owner thread tracked by a thread-local guard
 /// so a thread that exits while owning it leaves it abandoned.
 pub fn create_mutex(initial_owner: bool, name: Option<&str>) -> Result<Handle> {
-    let (m, existed) = names::create_or_open(name, || Mutex { state: HubCell::new(State::default()) })
-        .api("CreateMutexW")?;
+    let (m, existed) =
+        names::create_or_open(name, || Mutex { state: HubCell::new(State::default()) }).api("CreateMutexW")?;
     if initial_owner && !existed {
         let g = hub::lock();
         m.acquire(&g, thread::current().id());

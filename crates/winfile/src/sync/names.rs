@@ -3,22 +3,18 @@
 //! Names are private to the process: Linux offers no kernel object a second process
 //! could open by a Windows name, so cross-process named objects are not provided.
 
-use crate::poison::MutexExt;
 use crate::error::Win32Error;
 use crate::handle::Object;
+use crate::poison::MutexExt;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
-static NAMES: LazyLock<Mutex<HashMap<String, Weak<dyn Object>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+static NAMES: LazyLock<Mutex<HashMap<String, Weak<dyn Object>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Windows' `Global\` and `Local\` prefixes name the same namespace here.
 fn key(name: &str) -> String {
-    let stripped = name
-        .strip_prefix("Global\\")
-        .or_else(|| name.strip_prefix("Local\\"))
-        .unwrap_or(name);
+    let stripped = name.strip_prefix("Global\\").or_else(|| name.strip_prefix("Local\\")).unwrap_or(name);
     stripped.to_owned()
 }
 

@@ -81,8 +81,15 @@ pub fn msg_wait_for_multiple(handles: &[Handle], flags: u32, timeout: Option<Dur
 
 /// The wait behind both: with `need_input`, a wait-all also needs input, which never
 /// comes, so it only ends by its timeout (or the interrupt check).
-fn wait_objects(handles: &[Handle], wait_all: bool, need_input: bool, timeout: Option<Duration>, api: &'static str) -> Result<WaitOutcome> {
-    let objects: Vec<Arc<dyn Object>> = handles.iter().map(|h| handle::get_any(*h)).collect::<std::result::Result<_, _>>().api(api)?;
+fn wait_objects(
+    handles: &[Handle],
+    wait_all: bool,
+    need_input: bool,
+    timeout: Option<Duration>,
+    api: &'static str,
+) -> Result<WaitOutcome> {
+    let objects: Vec<Arc<dyn Object>> =
+        handles.iter().map(|h| handle::get_any(*h)).collect::<std::result::Result<_, _>>().api(api)?;
     if objects.iter().any(|o| o.as_waitable().is_none()) {
         return Err(Error::new(Win32Error::INVALID_HANDLE, api));
     }

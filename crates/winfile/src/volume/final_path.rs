@@ -72,10 +72,7 @@ pub fn get_final_path_name_by_handle(h: Handle, flags: u32) -> Result<String> {
         }
     }
     if volume == VOLUME_NAME_DOS {
-        let w = DosDevices::from_env()
-            .unix_to_windows(&linux)
-            .ok_or(Win32Error::PATH_NOT_FOUND)
-            .api(API)?;
+        let w = DosDevices::from_env().unix_to_windows(&linux).ok_or(Win32Error::PATH_NOT_FOUND).api(API)?;
         return Ok(format!(r"\\?\{w}"));
     }
     let id = statx(fd, "", AtFlags::EMPTY_PATH, StatxFlags::MNT_ID)
@@ -86,9 +83,7 @@ pub fn get_final_path_name_by_handle(h: Handle, flags: u32) -> Result<String> {
     let m = id
         .and_then(|id| all.iter().find(|m| m.id == id))
         .or_else(|| {
-            all.iter()
-                .filter(|m| linux.starts_with(&m.mount_point))
-                .max_by_key(|m| m.mount_point.components().count())
+            all.iter().filter(|m| linux.starts_with(&m.mount_point)).max_by_key(|m| m.mount_point.components().count())
         })
         .ok_or(Win32Error::PATH_NOT_FOUND)
         .api(API)?;

@@ -125,11 +125,5 @@ pub fn locate(path: &str) -> Result<Located, Win32Error> {
         Root::Unc { .. } => return Err(Win32Error::BAD_PATHNAME),
         _ => return Err(Win32Error::INVALID_NAME),
     };
-    Ok(Located {
-        root_text,
-        root_linux,
-        parts,
-        style: PathStyle::Windows,
-        unc,
-    })
+    Ok(Located { root_text, root_linux, parts, style: PathStyle::Windows, unc })
 }

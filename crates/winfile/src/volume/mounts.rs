@@ -54,21 +54,12 @@ fn parse_line(line: &str) -> Option<Mount> {
     let mut t = tail.split(' ');
     let fstype = t.next()?.to_string();
     let source = t.next().unwrap_or("").to_string();
-    Some(Mount {
-        id,
-        dev: (maj.parse().ok()?, min.parse().ok()?),
-        root,
-        mount_point,
-        fstype,
-        source,
-    })
+    Some(Mount { id, dev: (maj.parse().ok()?, min.parse().ok()?), root, mount_point, fstype, source })
 }
 
 /// Every mount visible to the process, in mountinfo order (parents before children).
 pub fn mounts() -> Vec<Mount> {
-    fs::read_to_string("/proc/self/mountinfo")
-        .map(|s| s.lines().filter_map(parse_line).collect())
-        .unwrap_or_default()
+    fs::read_to_string("/proc/self/mountinfo").map(|s| s.lines().filter_map(parse_line).collect()).unwrap_or_default()
 }
 
 /// True if `path` (followed) is the root of a mount: `STATX_ATTR_MOUNT_ROOT`, else a

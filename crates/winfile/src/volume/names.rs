@@ -14,12 +14,7 @@ pub type VolumeId = [u8; 16];
 /// (`FS_IOC_GETFSUUID`, Linux 6.5+; the UUID `blkid` prints), else a hash of
 /// `f_fsid`, `st_dev` and `f_type` (stable while mounted).
 pub fn volume_id(path: &Path) -> Option<VolumeId> {
-    let fd = open(
-        path,
-        OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY,
-        Mode::empty(),
-    )
-    .ok()?;
+    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY, Mode::empty()).ok()?;
     if let Some(uuid) = ioctl::fs_uuid(fd.as_fd()) {
         return Some(uuid);
     }
@@ -44,8 +39,7 @@ pub fn volume_id(path: &Path) -> Option<VolumeId> {
 }
 
 fn fnv1a(data: &[u8], seed: u64) -> u64 {
-    data.iter()
-        .fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3))
+    data.iter().fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3))
 }
 
 /// `Volume{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` (lowercase hex, UUID text order).
@@ -118,18 +112,13 @@ pub fn mounts_of_volume(id: &VolumeId) -> Vec<Mount> {
 /// else its first mount.
 pub fn volume_root_dir(id: &VolumeId) -> Option<PathBuf> {
     let ms = mounts_of_volume(id);
-    ms.iter()
-        .find(|m| m.root == Path::new("/"))
-        .or_else(|| ms.first())
-        .map(|m| m.mount_point.clone())
+    ms.iter().find(|m| m.root == Path::new("/")).or_else(|| ms.first()).map(|m| m.mount_point.clone())
 }
 
 /// `\Device\HarddiskVolumeN` for the file system on device `dev`: N is the mount ID of
 /// its first mount in mountinfo, so every mount of one file system shares it.
 pub fn nt_device_name(dev: (u32, u32), all: &[Mount]) -> Option<String> {
-    all.iter()
-        .find(|m| m.dev == dev)
-        .map(|m| format!(r"\Device\HarddiskVolume{}", m.id))
+    all.iter().find(|m| m.dev == dev).map(|m| format!(r"\Device\HarddiskVolume{}", m.id))
 }
 
 /// The mount point of the file system whose NT name is `\Device\HarddiskVolumeN`.

@@ -27,9 +27,27 @@ pub const DRIVE_RAMDISK: u32 = 6;
 
 /// Network file system types (mountinfo names); `fuse.<x>` subtypes included.
 const REMOTE_TYPES: &[&str] = &[
-    "nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2", "9p", "ceph", "afs", "coda", "ncpfs",
-    "glusterfs", "lustre", "davfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.davfs2",
-    "fuse.glusterfs", "fuse.gvfsd-fuse", "fuse.curlftpfs",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "smb2",
+    "9p",
+    "ceph",
+    "afs",
+    "coda",
+    "ncpfs",
+    "glusterfs",
+    "lustre",
+    "davfs",
+    "fuse.sshfs",
+    "fuse.rclone",
+    "fuse.s3fs",
+    "fuse.davfs2",
+    "fuse.glusterfs",
+    "fuse.gvfsd-fuse",
+    "fuse.curlftpfs",
 ];
 
 /// The Linux directory of a located name, which must exist.
@@ -140,9 +158,7 @@ pub fn get_volume_name_for_volume_mount_point(mount_point: &str) -> Result<Strin
 #[doc(alias = "GetVolumePathNamesForVolumeNameW")]
 pub fn get_volume_path_names_for_volume_name(volume: &str) -> Result<Vec<String>> {
     const API: &str = "GetVolumePathNamesForVolumeName";
-    let (id, rest) = names::parse_volume_path(volume)
-        .ok_or(Win32Error::INVALID_NAME)
-        .api(API)?;
+    let (id, rest) = names::parse_volume_path(volume).ok_or(Win32Error::INVALID_NAME).api(API)?;
     if rest != "\\" {
         return Err(Error::new(Win32Error::INVALID_NAME, API));
     }
@@ -196,9 +212,7 @@ pub fn set_volume_mount_point(mount_point: &str, volume: &str) -> Result<String>
         return Err(Error::new(Win32Error::INVALID_NAME, API));
     }
     let name = get_volume_name_for_volume_mount_point(volume).map_err(|e| Error::new(e.code(), API))?;
-    let (id, _) = names::parse_volume_path(&name)
-        .ok_or(Win32Error::INVALID_NAME)
-        .api(API)?;
+    let (id, _) = names::parse_volume_path(&name).ok_or(Win32Error::INVALID_NAME).api(API)?;
     let source = names::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND).api(API)?;
     let loc = locate(mount_point).api(API)?;
     let target = existing(&loc).api(API)?;
@@ -324,16 +338,9 @@ fn drive_type_of(dir: &Path) -> u32 {
 /// `/sys/dev/block/MAJ:MIN/removable` (a partition asks its disk) reads `1`.
 fn removable(dir: &Path) -> bool {
     let Ok(st) = rustix::fs::stat(dir) else { return false };
-    let base = PathBuf::from(format!(
-        "/sys/dev/block/{}:{}",
-        rustix::fs::major(st.st_dev),
-        rustix::fs::minor(st.st_dev)
-    ));
-    let flag = if base.join("partition").exists() {
-        base.join("../removable")
-    } else {
-        base.join("removable")
-    };
+    let base =
+        PathBuf::from(format!("/sys/dev/block/{}:{}", rustix::fs::major(st.st_dev), rustix::fs::minor(st.st_dev)));
+    let flag = if base.join("partition").exists() { base.join("../removable") } else { base.join("removable") };
     std::fs::read_to_string(flag).is_ok_and(|s| s.trim() == "1")
 }
 
@@ -403,13 +410,10 @@ fn statvfs_of(root_path: Option<&str>) -> std::result::Result<rustix::fs::StatVf
 pub fn get_disk_free_space(root_path: Option<&str>) -> Result<(u32, u32, u32, u32)> {
     let v = statvfs_of(root_path).api("GetDiskFreeSpace")?;
     let frsize = v.f_frsize.max(1);
-    let (sector, per_cluster) = if frsize >= 512 && frsize % 512 == 0 {
-        (512, frsize / 512)
-    } else {
-        (frsize, 1)
-    };
+    let (sector, per_cluster) = if frsize >= 512 && frsize % 512 == 0 { (512, frsize / 512) } else { (frsize, 1) };
     let cluster = sector * per_cluster;
-    let clusters = |blocks: u64| u32::try_from(u128::from(blocks) * u128::from(frsize) / u128::from(cluster)).unwrap_or(u32::MAX);
+    let clusters =
+        |blocks: u64| u32::try_from(u128::from(blocks) * u128::from(frsize) / u128::from(cluster)).unwrap_or(u32::MAX);
     Ok((
         u32::try_from(per_cluster).unwrap_or(u32::MAX),
         u32::try_from(sector).unwrap_or(u32::MAX),
@@ -427,9 +431,5 @@ pub fn get_disk_free_space(root_path: Option<&str>) -> Result<(u32, u32, u32, u3
 pub fn get_disk_free_space_ex(root_path: Option<&str>) -> Result<(u64, u64, u64)> {
     let v = statvfs_of(root_path).api("GetDiskFreeSpaceEx")?;
     let f = v.f_frsize;
-    Ok((
-        v.f_bavail.saturating_mul(f),
-        v.f_blocks.saturating_mul(f),
-        v.f_bfree.saturating_mul(f),
-    ))
+    Ok((v.f_bavail.saturating_mul(f), v.f_blocks.saturating_mul(f), v.f_bfree.saturating_mul(f)))
 }
