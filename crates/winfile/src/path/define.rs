@@ -142,10 +142,10 @@ fn nt_of_linux(linux: &Path) -> String {
     if linux == Path::new("/dev/null") {
         return r"\Device\Null".into();
     }
-    if crate::volume::is_mount_root(linux) {
+    if crate::mountinfo::is_mount_root(linux) {
         if let Ok(st) = rustix::fs::stat(linux) {
             let dev = (rustix::fs::major(st.st_dev), rustix::fs::minor(st.st_dev));
-            if let Some(n) = crate::volume::nt_device_name(dev, &crate::volume::mounts()) {
+            if let Some(n) = crate::mountinfo::nt_device_name(dev, &crate::mountinfo::mounts()) {
                 return n;
             }
         }
@@ -164,7 +164,7 @@ fn raw_to_linux(nt: &str) -> Option<PathBuf> {
     }
     if let Some(rest) = strip(r"\Device\HarddiskVolume") {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        let mut dir = crate::volume::nt_device_dir(digits.parse().ok()?)?;
+        let mut dir = crate::mountinfo::nt_device_dir(digits.parse().ok()?)?;
         for part in rest[digits.len()..].split('\\').filter(|s| !s.is_empty()) {
             // NT paths are not normalised: `..` or `/` would leave the volume on Linux,
             // and on Windows the file system refuses them, so the target leads nowhere.

@@ -67,11 +67,11 @@ impl Namespace {
             Root::Device(name) if name.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("Volume{")) => {
                 // `\\?\Volume{GUID}\...`: the root of that file system's mount. The name
                 // must be exactly `Volume{GUID}` (`\\?\Volume{GUID}/..` is no volume).
-                let id = crate::volume::parse_volume_path(&format!(r"\\?\{name}\"))
+                let id = crate::mountinfo::parse_volume_path(&format!(r"\\?\{name}\"))
                     .filter(|(_, rest)| *rest == "\\")
                     .map(|(id, _)| id)
                     .ok_or(Win32Error::INVALID_NAME)?;
-                let root = crate::volume::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND)?;
+                let root = crate::mountinfo::volume_root_dir(&id).ok_or(Win32Error::FILE_NOT_FOUND)?;
                 (root, fix(&p.parts))
             }
             Root::Device(name) => return self.device(name, &fix(&p.parts)),

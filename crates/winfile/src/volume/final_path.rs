@@ -1,10 +1,10 @@
 //! `GetFinalPathNameByHandle`: the current name of an open file, in the four volume
 //! forms Windows offers.
 
-use super::mounts::mounts;
-use super::names::{nt_device_name, volume_id, volume_name};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle};
+use crate::mountinfo::mounts;
+use crate::mountinfo::{nt_device_name, volume_id, volume_name};
 use crate::path::DosDevices;
 use rustix::fs::{fstat, statx, AtFlags, StatxFlags};
 use std::path::{Component, Path, PathBuf};

@@ -1,8 +1,8 @@
 //! A caller's path split at its volume-ish root (`C:\`, `\\?\C:\`, `\\server\share\`,
 //! `\\?\Volume{GUID}\`, `/`), so answers can be given back in the caller's style.
 
-use super::names;
 use crate::error::Win32Error;
+use crate::mountinfo as names;
 use crate::path::{self, casefold_walk, DosDevices, PathStyle, PathType, Root};
 use std::path::PathBuf;
 

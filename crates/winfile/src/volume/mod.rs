@@ -16,22 +16,19 @@
 
 mod dos;
 mod final_path;
-mod ioctl;
 mod locate;
-mod mounts;
-mod names;
 mod query;
 
+pub use crate::mountinfo::{
+    guid_text, nt_device_dir, nt_device_name, parse_volume_path, volume_id, volume_name, volume_root_dir, VolumeId,
+};
+pub use crate::mountinfo::{is_mount_root, mount_of, mount_root, mounts, Mount};
 pub use dos::{define_dos_device, get_logical_drives, get_long_path_name, query_dos_device};
 pub use final_path::{
     get_final_path_name_by_handle, FILE_NAME_OPENED, VOLUME_NAME_DOS, VOLUME_NAME_GUID, VOLUME_NAME_NONE,
     VOLUME_NAME_NT,
 };
 pub use locate::{locate, Located};
-pub use mounts::{is_mount_root, mount_of, mount_root, mounts, Mount};
-pub use names::{
-    guid_text, nt_device_dir, nt_device_name, parse_volume_path, volume_id, volume_name, volume_root_dir, VolumeId,
-};
 pub use query::{
     delete_volume_mount_point, get_disk_free_space, get_disk_free_space_ex, get_drive_type,
     get_volume_name_for_volume_mount_point, get_volume_path_name, get_volume_path_names_for_volume_name,

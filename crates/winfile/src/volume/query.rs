@@ -1,11 +1,11 @@
 //! The path-based volume calls: mount points, volume names, drive types, free space,
 //! labels.
 
-use super::ioctl;
 use super::locate::{ends_with_sep, locate, Located};
-use super::mounts::{is_mount_root, mount_of, mount_root};
-use super::names::{self, volume_id, volume_name};
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
+use crate::mountinfo::ioctl;
+use crate::mountinfo::{self as names, volume_id, volume_name};
+use crate::mountinfo::{is_mount_root, mount_of, mount_root};
 use crate::path::{DosDevices, PathStyle};
 use rustix::io::Errno;
 use std::path::{Path, PathBuf};

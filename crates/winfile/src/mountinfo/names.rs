@@ -2,7 +2,7 @@
 //! synthetic NT device names `\Device\HarddiskVolumeN`.
 
 use super::ioctl;
-use super::mounts::{mounts, Mount};
+use super::table::{mounts, Mount};
 use rustix::fs::{fstat, fstatvfs, major, minor, open, Mode, OFlags};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
