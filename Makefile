@@ -32,13 +32,18 @@ build: venv
 # auditwheel (which must agree on the tag) and scripts/check_wheel.py;
 # tests/test_wheel.py installs it into a fresh venv with no Rust on PATH.
 WHEEL_PLAT := manylinux2014
-wheel: venv
+# Rebuilt only when a tracked source changed since the last build (dist/.wheel).
+WHEEL_INPUTS := $(shell git ls-files crates python scripts/check_wheel.py pyproject.toml Cargo.toml Cargo.lock README.md 2>/dev/null)
+wheel: dist/.wheel
+
+dist/.wheel: $(VENV)/.deps $(WHEEL_INPUTS)
 	rm -f dist/winfile-*.whl
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/maturin build --release --strip --zig \
 		--compatibility $(WHEEL_PLAT) --out dist -q
 	$(VENV)/bin/auditwheel show dist/winfile-*.whl | tee dist/auditwheel.txt
 	grep -q '"manylinux_2_17_' dist/auditwheel.txt
 	$(VENV)/bin/python scripts/check_wheel.py dist/winfile-*.whl
+	touch $@
 
 sdist: venv
 	rm -f dist/winfile-*.tar.gz

@@ -301,3 +301,20 @@ def test_compressed_file_size_of_sparse_and_plain_files(cdir):
     assert e.value.winerror == winerror.ERROR_FILE_NOT_FOUND
     with pytest.raises(TypeError):
         win32file.GetCompressedFileSize(b"bytes")
+
+
+def test_large_integer_arguments_are_not_taken_modulo_2_64(f, cdir):
+    """LARGE_INTEGER arguments (PyWinObject_AsLARGE_INTEGER): an int wider than 64 bits
+    is an OverflowError; 2**64 + 5 must never act as 5."""
+    win, linux = f
+    h = open_file(win, R | W)
+    d = open_dir(cdir[0])
+    try:
+        with pytest.raises(OverflowError):
+            win32file.SetFileInformationByHandle(h, win32file.FileEndOfFileInfo, 2**64 + 5)
+        assert linux.read_bytes() == b"hello world"
+        with pytest.raises(OverflowError):
+            win32file.OpenFileById(d, 2**64 + os.stat(linux).st_ino, R, SHARE_ALL, 0)
+    finally:
+        win32file.CloseHandle(h)
+        win32file.CloseHandle(d)

@@ -40,14 +40,21 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Qword {
     }
 }
 
-/// A 64-bit value taken modulo 2^64 (LARGE_INTEGER arguments the core range-checks).
+/// A LARGE_INTEGER argument (file sizes, file ids): an int of -2^63 ..= 2^64-1,
+/// negatives as two's complement (the core range-checks the value); a wider int is
+/// pywin32's OverflowError, never taken modulo 2^64.
 #[derive(Clone, Copy, Debug)]
-pub struct Mask64(pub u64);
+pub struct LargeInteger(pub u64);
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Mask64 {
+impl<'a, 'py> FromPyObject<'a, 'py> for LargeInteger {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        mask_int(&obj, u64::MAX).map(Mask64)
+        if !obj.is_instance_of::<PyInt>() {
+            return mask_int(&obj, u64::MAX).map(LargeInteger);
+        }
+        pointer_sized(&obj)
+            .map(LargeInteger)
+            .ok_or_else(|| pyo3::exceptions::PyOverflowError::new_err("int too big to convert"))
     }
 }
 

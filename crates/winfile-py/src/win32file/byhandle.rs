@@ -1,6 +1,6 @@
 //! GetFileInformationByHandleEx, SetFileInformationByHandle, ReOpenFile, OpenFileById.
 
-use crate::conv::{Dword, HandleArg, Mask64};
+use crate::conv::{Dword, HandleArg, LargeInteger};
 use crate::error::IntoPy;
 use crate::pywintypes::{filetime_from_py, filetime_to_py, PyHandle};
 use pyo3::exceptions::{PyKeyError, PyTypeError};
@@ -138,7 +138,7 @@ fn int64(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
     if !obj.is_instance_of::<PyInt>() {
         return Err(PyTypeError::new_err("an integer is required"));
     }
-    Ok(obj.extract::<Mask64>()?.0)
+    Ok(obj.extract::<LargeInteger>()?.0)
 }
 
 /// SetFileInformationByHandle(File, FileInformationClass, Information)
@@ -190,7 +190,7 @@ fn open_file_by_id(
     if !FileID.is_instance_of::<PyInt>() {
         return Err(PyTypeError::new_err("FileId must be an integer or GUID"));
     }
-    let id = FileID.extract::<Mask64>()?.0;
+    let id = FileID.extract::<LargeInteger>()?.0;
     crate::conv::security_attributes(SecurityAttributes.as_ref())?;
     let r = py.detach(|| winfile::byhandle::open_file_by_id(File.0, id, DesiredAccess.0, ShareMode.0, Flags.0));
     crate::pywintypes::new_handle(py, r, "OpenFileById")
