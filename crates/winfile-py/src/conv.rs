@@ -62,13 +62,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for LargeInteger {
 /// that fits a pointer: -2^63 ..= 2^64-1, negatives as two's complement. None for
 /// anything else, including an `__index__` that raises.
 pub fn pointer_sized(obj: &Bound<'_, PyAny>) -> Option<u64> {
-    let index = if obj.is_instance_of::<PyInt>() {
-        obj.clone()
-    } else if !obj.is_instance_of::<pyo3::types::PyFloat>() && obj.hasattr("__index__").unwrap_or(false) {
-        obj.call_method0("__index__").ok()?
-    } else {
-        return None;
-    };
+    let index = as_index(obj).ok()?;
     if let Ok(v) = index.extract::<i64>() {
         return Some(v as u64);
     }
@@ -243,17 +237,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for CInt {
 /// "'float' object cannot be interpreted as an integer"), then the 32-bit range.
 pub fn c_int(obj: &Bound<'_, PyAny>) -> PyResult<i32> {
     let too_large = || pyo3::exceptions::PyOverflowError::new_err("Python int too large to convert to C long");
-    let index = if obj.is_instance_of::<PyInt>() {
-        obj.clone()
-    } else if !obj.is_instance_of::<pyo3::types::PyFloat>() && obj.hasattr("__index__")? {
-        obj.call_method0("__index__")?
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "'{}' object cannot be interpreted as an integer",
-            obj.get_type().name()?
-        )));
-    };
-    match index.extract::<i64>() {
+    match as_index(obj)?.extract::<i64>() {
         Ok(v) => i32::try_from(v).map_err(|_| too_large()),
         Err(_) => Err(too_large()),
     }
@@ -270,4 +254,16 @@ pub fn security_attributes(sa: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
         },
         _ => Ok(false),
     }
+}
+
+/// An int, or what an object's `__index__` gives (`PyNumber_Index`: a float is never an
+/// integer); CPython's TypeError otherwise.
+pub fn as_index<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(obj.clone());
+    }
+    if !obj.is_instance_of::<pyo3::types::PyFloat>() && obj.hasattr("__index__")? {
+        return obj.call_method0("__index__");
+    }
+    Err(PyTypeError::new_err(format!("'{}' object cannot be interpreted as an integer", obj.get_type().name()?)))
 }

@@ -6,7 +6,6 @@ use crate::conv::HandleArg;
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyOverflowError, PyRuntimeWarning, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyInt;
 use std::sync::Arc;
 use winfile::overlapped::Overlapped;
 
@@ -18,17 +17,7 @@ use winfile::overlapped::Overlapped;
 /// Nothing is masked: `ol.Offset = 1 << 32` fails, as on Windows.
 fn ulong_member(v: &Bound<'_, PyAny>) -> PyResult<u32> {
     let py = v.py();
-    let index = if v.is_instance_of::<PyInt>() {
-        v.clone()
-    } else if !v.is_instance_of::<pyo3::types::PyFloat>() && v.hasattr("__index__")? {
-        v.call_method0("__index__")?
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "'{}' object cannot be interpreted as an integer",
-            v.get_type().name()?
-        )));
-    };
-    match index.extract::<i64>() {
+    match crate::conv::as_index(v)?.extract::<i64>() {
         Ok(n) if (0..=0xFFFF_FFFF).contains(&n) => Ok(n as u32),
         Ok(n) if (-0x8000_0000..0).contains(&n) => {
             PyErr::warn(py, &py.get_type::<PyRuntimeWarning>(), c"Writing negative value into unsigned field", 1)?;

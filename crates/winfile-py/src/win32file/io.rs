@@ -10,25 +10,12 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
-/// The bytes of a WriteFile data argument: only the buffer protocol is accepted
-/// (bytes(12) or bytes([1, 2]) would invent data).
-pub(super) fn data_view<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+/// The first `max` bytes (at most) of a buffer argument (the buffer protocol only:
+/// bytes(12) would invent data); `bytes` are lent whole, other buffers copied only as
+/// far as `max`.
+pub(super) fn data_prefix<'py>(data: &Bound<'py, PyAny>, max: usize) -> PyResult<Bound<'py, PyBytes>> {
     if let Ok(b) = data.cast::<PyBytes>() {
         return Ok(b.clone());
-    }
-    let not_buffer = || match data.get_type().name() {
-        Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
-        Err(e) => e,
-    };
-    let view = data.py().import("builtins")?.getattr("memoryview")?.call1((data,)).map_err(|_| not_buffer())?;
-    Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
-}
-
-/// The first `max` bytes (at most) of a buffer argument, with [`data_view`]'s type rules;
-/// `bytes` are lent whole, other buffers copied only as far as `max`.
-pub(super) fn data_prefix<'py>(data: &Bound<'py, PyAny>, max: usize) -> PyResult<Bound<'py, PyBytes>> {
-    if data.is_instance_of::<PyBytes>() {
-        return data_view(data);
     }
     let all = crate::lent::exported(data)?;
     let bytes = all.as_slice();

@@ -86,21 +86,6 @@ impl Overlapped {
         Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)))
     }
 
-    /// Waits up to `limit` for the operation to end; true once it has.
-    pub fn wait_timeout(&self, limit: std::time::Duration) -> bool {
-        let end = std::time::Instant::now() + limit;
-        let mut g = hub::lock();
-        loop {
-            if self.done.with(&g, |d| d.is_some()) {
-                return true;
-            }
-            if std::time::Instant::now() >= end {
-                return false;
-            }
-            g = hub::sleep(g, Some(end));
-        }
-    }
-
     /// Blocks until the operation ends; `None` when the caller's interrupt check
     /// (`crate::interrupt`, asked every slice) stops the wait.
     pub(crate) fn wait(&self) -> Option<(Win32Error, usize)> {
