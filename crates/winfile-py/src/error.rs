@@ -18,6 +18,8 @@ impl PyWinError {
 
 impl From<PyWinError> for PyErr {
     fn from(e: PyWinError) -> PyErr {
+        // The call failed on this thread: `win32api.GetLastError()` reports it, as on Windows.
+        winfile::error::set_last_error(winfile::Win32Error(e.code));
         let msg = winfile::Win32Error(e.code).message();
         Python::attach(|py| match make_error(py, e.code, e.func, msg) {
             Ok(err) => err,

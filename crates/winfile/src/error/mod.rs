@@ -5,10 +5,12 @@
 
 mod code;
 mod errno;
+mod last;
 mod text;
 
 pub use code::Win32Error;
 pub use errno::{from_errno, not_found_for};
+pub use last::{last_error, set_last_error};
 
 use std::fmt;
 
