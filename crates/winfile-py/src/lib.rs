@@ -10,8 +10,10 @@ mod interrupt;
 mod lent;
 mod paths;
 mod pywintypes;
+mod win32api;
 mod win32event;
 mod win32file;
+mod win32pipe;
 
 use pyo3::prelude::*;
 
@@ -29,6 +31,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let w32e = PyModule::new(py, "win32event")?;
     win32event::register(&w32e)?;
     m.add_submodule(&w32e)?;
+    let w32a = PyModule::new(py, "win32api")?;
+    win32api::register(&w32a)?;
+    m.add_submodule(&w32a)?;
+    let w32p = PyModule::new(py, "win32pipe")?;
+    win32pipe::register(&w32p)?;
+    m.add_submodule(&w32p)?;
     engine::register(m)?;
     paths::register(m)?;
     Ok(())

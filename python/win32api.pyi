@@ -1,0 +1,6 @@
+import pywintypes
+
+error = pywintypes.error
+
+def GetLastError() -> int: ...
+def SetLastError(errVal: int, /) -> None: ...

@@ -1,0 +1,3 @@
+import pywintypes
+
+error = pywintypes.error
