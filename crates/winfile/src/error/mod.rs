@@ -5,6 +5,7 @@
 
 mod code;
 mod errno;
+pub mod format;
 mod last;
 mod text;
 

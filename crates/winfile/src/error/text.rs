@@ -5,9 +5,14 @@
 use super::Win32Error;
 
 impl Win32Error {
-    /// Windows' message text for this code.
+    /// Windows' message text for this code ("Unknown error." for a code not in the table).
     pub fn message(self) -> &'static str {
-        match self.0 {
+        self.text().unwrap_or("Unknown error.")
+    }
+
+    /// Windows' message text for this code (FormatMessage's system table), if known.
+    pub fn text(self) -> Option<&'static str> {
+        Some(match self.0 {
             0 => "The operation completed successfully.",
             1 => "Incorrect function.",
             2 => "The system cannot find the file specified.",
@@ -92,7 +97,20 @@ impl Win32Error {
             193 => "%1 is not a valid Win32 application.",
             6007 => "The specified file is not encrypted.",
             6014 => "The disk partition does not support file encryption.",
-            _ => "Unknown error.",
-        }
+            7 => "The storage control blocks were destroyed.",
+            9 => "The storage control block address is invalid.",
+            10 => "The environment is incorrect.",
+            11 => "An attempt was made to load a program with an incorrect format.",
+            12 => "The access code is invalid.",
+            13 => "The data is invalid.",
+            14 => "Not enough memory resources are available to complete this operation.",
+            144 => "The directory is not a subdirectory of the root directory.",
+            154 => "The volume label you entered exceeds the label character limit of the target file system.",
+            203 => "The system could not find the environment option that was entered.",
+            317 => "The system cannot find message text for message number 0x%1 in the message file for %2.",
+            1813 => "The specified resource type cannot be found in the image file.",
+            1815 => "The specified resource language ID cannot be found in the image file.",
+            _ => return None,
+        })
     }
 }

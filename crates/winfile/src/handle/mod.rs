@@ -16,4 +16,4 @@ pub use ext::Extension;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
-pub use table::{close, get, get_any, insert, Handle, Object};
+pub use table::{close, duplicate, get, get_any, insert, is_pseudo, Handle, Object};

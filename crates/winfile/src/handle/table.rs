@@ -74,28 +74,55 @@ impl Hasher for HandleHasher {
     }
 }
 
-type Table = RwLock<HashMap<u64, Arc<dyn Object>, BuildHasherDefault<HandleHasher>>>;
+/// The handles and, per object, how many handles refer to it (an object with several
+/// handles: `DuplicateHandle`, or a named object opened again). The count is keyed by
+/// the object's address, which cannot be reused while the table holds the object.
+#[derive(Default)]
+struct Handles {
+    by_value: HashMap<u64, Arc<dyn Object>, BuildHasherDefault<HandleHasher>>,
+    counts: HashMap<usize, usize>,
+}
 
-static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(HashMap::default()));
+type Table = RwLock<Handles>;
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(Handles::default()));
 static NEXT: AtomicU64 = AtomicU64::new(0x40);
+
+fn address(obj: &Arc<dyn Object>) -> usize {
+    Arc::as_ptr(obj) as *const () as usize
+}
 
 /// Stores `obj` and returns its new handle.
 pub fn insert(obj: Arc<dyn Object>) -> Handle {
     let mut table = TABLE.write_locked();
     loop {
         let raw = NEXT.fetch_add(4, Ordering::Relaxed) & 0x3FFF_FFFF_FFFF_FFFC;
-        if raw != 0 && !table.contains_key(&raw) {
-            table.insert(raw, obj);
+        if raw != 0 && !table.by_value.contains_key(&raw) {
+            *table.counts.entry(address(&obj)).or_insert(0) += 1;
+            table.by_value.insert(raw, obj);
             return Handle(raw);
         }
     }
+}
+
+/// `DuplicateHandle` within the process: a new handle to the object behind `h` (the
+/// same file object, so the file pointer, share access and locks are shared, as on
+/// Windows). Closing either handle leaves the other working; the object's close hook
+/// runs when its last handle is closed. `ERROR_INVALID_HANDLE` for an unknown handle
+/// or a pseudo-handle.
+///
+/// # Linux mechanism
+/// A second entry in the handle table for the same object (no new descriptor).
+pub fn duplicate(h: Handle) -> Result<Handle, Win32Error> {
+    let obj = get_any(h)?;
+    Ok(insert(obj))
 }
 
 /// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
 pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
     let obj = {
         let table = TABLE.read_locked();
-        table.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)?
+        table.by_value.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)?
     };
     if obj.is_stale() {
         // As the CRT's _close would have: the handle is gone.
@@ -115,17 +142,37 @@ pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
 /// `GetCurrentThread()` (-2): pseudo-handles that closing leaves alone.
 const PSEUDO_HANDLES: [u64; 2] = [u64::MAX, u64::MAX - 1];
 
-/// `CloseHandle`—removes `h` from the table and tells its object. Closing a
-/// pseudo-handle succeeds and does nothing, as on Windows.
+/// Whether `h` is `GetCurrentProcess()` (-1) or `GetCurrentThread()` (-2).
+pub fn is_pseudo(h: Handle) -> bool {
+    PSEUDO_HANDLES.contains(&h.0)
+}
+
+/// `CloseHandle`—removes `h` from the table; the object's close hook runs when this
+/// was its last handle. Closing a pseudo-handle succeeds and does nothing, as on
+/// Windows.
 pub fn close(h: Handle) -> Result<(), Win32Error> {
     if PSEUDO_HANDLES.contains(&h.0) {
         return Ok(());
     }
-    let obj = {
+    let (obj, last) = {
         let mut table = TABLE.write_locked();
-        table.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?
+        let obj = table.by_value.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
+        let key = address(&obj);
+        let left = match table.counts.get_mut(&key) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                *n
+            }
+            _ => {
+                table.counts.remove(&key);
+                0
+            }
+        };
+        (obj, left == 0)
     };
-    obj.on_close();
+    if last {
+        obj.on_close();
+    }
     Ok(())
 }
 
@@ -150,5 +197,27 @@ mod tests {
         assert_eq!(get::<Other>(b).err(), Some(Win32Error::INVALID_HANDLE));
         assert_eq!(close(a), Err(Win32Error::INVALID_HANDLE));
         close(b).unwrap();
+    }
+
+    struct Counted(std::sync::atomic::AtomicUsize);
+    impl Object for Counted {
+        fn on_close(&self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn close_hook_runs_with_the_last_duplicate() {
+        let obj = Arc::new(Counted(Default::default()));
+        let a = insert(obj.clone());
+        let b = duplicate(a).unwrap();
+        assert_ne!(a, b);
+        close(a).unwrap();
+        assert_eq!(obj.0.load(Ordering::SeqCst), 0);
+        assert!(get::<Counted>(b).is_ok());
+        close(b).unwrap();
+        assert_eq!(obj.0.load(Ordering::SeqCst), 1);
+        assert_eq!(duplicate(a), Err(Win32Error::INVALID_HANDLE));
+        assert_eq!(duplicate(Handle::INVALID), Err(Win32Error::INVALID_HANDLE));
     }
 }

@@ -43,3 +43,16 @@ pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result
 pub fn get_long_path_name(path: &str) -> Result<String> {
     crate::path::long_path_name(path).api("GetLongPathName")
 }
+
+/// `GetShortPathName`—Linux file systems keep no 8.3 names, so every component is its
+/// own short name, as on a Windows volume with 8.3 name creation disabled: the answer
+/// is [`get_long_path_name`]'s (each existing component spelled as on disk; 2/3 when
+/// something is missing).
+///
+/// # Linux mechanism
+/// lstat(2) per component; `readdir` of the parent only for a component whose exact
+/// spelling is missing.
+#[doc(alias = "GetShortPathNameW")]
+pub fn get_short_path_name(path: &str) -> Result<String> {
+    crate::path::long_path_name(path).api("GetShortPathNameW")
+}

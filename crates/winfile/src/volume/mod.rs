@@ -16,6 +16,7 @@
 
 mod dos;
 mod final_path;
+mod information;
 mod locate;
 mod query;
 
@@ -23,11 +24,12 @@ pub use crate::mountinfo::{
     guid_text, nt_device_dir, nt_device_name, parse_volume_path, volume_id, volume_name, volume_root_dir, VolumeId,
 };
 pub use crate::mountinfo::{is_mount_root, mount_of, mount_root, mounts, Mount};
-pub use dos::{define_dos_device, get_logical_drives, get_long_path_name, query_dos_device};
+pub use dos::{define_dos_device, get_logical_drives, get_long_path_name, get_short_path_name, query_dos_device};
 pub use final_path::{
     get_final_path_name_by_handle, FILE_NAME_OPENED, VOLUME_NAME_DOS, VOLUME_NAME_GUID, VOLUME_NAME_NONE,
     VOLUME_NAME_NT,
 };
+pub use information::{get_logical_drive_strings, get_volume_information, VolumeInformation};
 pub use locate::{locate, Located};
 pub use query::{
     delete_volume_mount_point, get_disk_free_space, get_disk_free_space_ex, get_drive_type,

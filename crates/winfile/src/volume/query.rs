@@ -306,7 +306,7 @@ pub fn set_volume_label(root_path: Option<&str>, label: Option<&str>) -> Result<
 }
 
 /// The root of the current directory's drive, as text (`C:\`, or `/`).
-fn cwd_root() -> std::result::Result<String, Win32Error> {
+pub(super) fn cwd_root() -> std::result::Result<String, Win32Error> {
     let here = crate::path::Namespace::from_env().cwd_location()?;
     Ok(match here.letter {
         Some(l) => format!("{l}:\\"),
