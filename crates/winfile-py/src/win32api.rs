@@ -155,7 +155,7 @@ fn get_temp_path(py: Python<'_>) -> PyResult<Bound<'_, PyString>> {
 
 /// GetTempFileName(path, prefix, nUnique=0, /) -> (name, number)
 #[pyfunction]
-#[pyo3(name = "GetTempFileName", signature = (path, prefix, nUnique=CInt(0), /))]
+#[pyo3(name = "GetTempFileName", signature = (path, prefix, nUnique=CInt(0), /), text_signature = "(path, prefix, nUnique=0, /)")]
 #[allow(non_snake_case)]
 fn get_temp_file_name<'py>(
     py: Python<'py>,
@@ -268,7 +268,7 @@ fn get_tick_count() -> i32 {
 
 /// Sleep(time, bAlterable=0, /) -> int (0): releases the GIL; Ctrl-C ends it.
 #[pyfunction]
-#[pyo3(name = "Sleep", signature = (time, bAlterable=CInt(0), /))]
+#[pyo3(name = "Sleep", signature = (time, bAlterable=CInt(0), /), text_signature = "(time, bAlterable=0, /)")]
 #[allow(non_snake_case)]
 fn sleep(py: Python<'_>, time: CInt, bAlterable: CInt) -> PyResult<u32> {
     let _ = bAlterable;
@@ -300,9 +300,9 @@ fn get_environment_variable(py: Python<'_>, variable: PathArg) -> PyResult<Optio
 
 /// ExpandEnvironmentStrings(in, /) -> str
 #[pyfunction]
-#[pyo3(name = "ExpandEnvironmentStrings", signature = (src, /))]
-fn expand_environment_strings(py: Python<'_>, src: PathArg) -> PyResult<Bound<'_, PyString>> {
-    name_to_py(py, &winfile::system::expand_environment_strings(&src.text))
+#[pyo3(name = "ExpandEnvironmentStrings", signature = (_in, /))]
+fn expand_environment_strings(py: Python<'_>, _in: PathArg) -> PyResult<Bound<'_, PyString>> {
+    name_to_py(py, &winfile::system::expand_environment_strings(&_in.text))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
