@@ -6,9 +6,10 @@ native extension, except ``SetConsoleCtrlHandler``, which adapts Python's ``sign
 module (below).
 """
 
-import os
-import signal
-import threading
+import operator as _operator
+import os as _os
+import signal as _signal
+import threading as _threading
 
 import pywintypes
 
@@ -39,9 +40,9 @@ del _name, _n
 
 _CTRL_C_EVENT = 0
 _CTRL_CLOSE_EVENT = 2
-_EVENTS = {signal.SIGINT: _CTRL_C_EVENT, signal.SIGTERM: _CTRL_CLOSE_EVENT, signal.SIGHUP: _CTRL_CLOSE_EVENT}
+_EVENTS = {_signal.SIGINT: _CTRL_C_EVENT, _signal.SIGTERM: _CTRL_CLOSE_EVENT, _signal.SIGHUP: _CTRL_CLOSE_EVENT}
 
-_lock = threading.RLock()
+_lock = _threading.RLock()
 _handlers = []  # registration order; called from the end
 _ignore_ctrl_c = False
 _previous = {}  # signal -> the Python handler before winfile installed its own
@@ -59,38 +60,38 @@ def _dispatch(signum, frame):
                 return
             break
     else:
-        previous = _previous.get(signum, signal.SIG_DFL)
+        previous = _previous.get(signum, _signal.SIG_DFL)
         if callable(previous):
             previous(signum, frame)
             if event == _CTRL_C_EVENT:
                 return
-        elif previous == signal.SIG_IGN:
+        elif previous == _signal.SIG_IGN:
             return
     # A close event ends the process as Windows ends it: by the signal's default action.
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
+    _signal.signal(signum, _signal.SIG_DFL)
+    _os.kill(_os.getpid(), signum)
 
 
 def _install():
     """winfile's dispatcher on the mapped signals (main thread only, as Python requires)."""
     if _previous:
         return
-    if threading.current_thread() is not threading.main_thread():
+    if _threading.current_thread() is not _threading.main_thread():
         raise error(5, "SetConsoleCtrlHandler", "Access is denied.")
     for signum in _EVENTS:
-        _previous[signum] = signal.getsignal(signum)
-        signal.signal(signum, _dispatch)
+        _previous[signum] = _signal.getsignal(signum)
+        _signal.signal(signum, _dispatch)
 
 
 def _uninstall():
     """Gives the signals back their earlier Python handlers once nothing needs them."""
     if not _previous or _handlers or _ignore_ctrl_c:
         return
-    if threading.current_thread() is not threading.main_thread():
+    if _threading.current_thread() is not _threading.main_thread():
         return
     for signum, previous in _previous.items():
-        if signal.getsignal(signum) is _dispatch:
-            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        if _signal.getsignal(signum) is _dispatch:
+            _signal.signal(signum, previous if previous is not None else _signal.SIG_DFL)
     _previous.clear()
 
 
@@ -108,10 +109,10 @@ def SetConsoleCtrlHandler(ctrlHandler, bAdd, /):
             if add:
                 _install()
                 # Ignored outright, so exec'd children inherit it (Windows' inheritable flag).
-                if threading.current_thread() is threading.main_thread():
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
-            elif _previous and threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, _dispatch)
+                if _threading.current_thread() is _threading.main_thread():
+                    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+            elif _previous and _threading.current_thread() is _threading.main_thread():
+                _signal.signal(_signal.SIGINT, _dispatch)
                 _uninstall()
             return None
         if not callable(ctrlHandler):
@@ -130,10 +131,8 @@ def SetConsoleCtrlHandler(ctrlHandler, bAdd, /):
 
 def _c_bool(value):
     """pywin32's ``i`` format: an int (or ``__index__``) within a C int."""
-    import operator
-
     try:
-        v = operator.index(value)
+        v = _operator.index(value)
     except TypeError:
         raise TypeError("'%s' object cannot be interpreted as an integer" % type(value).__name__) from None
     if not -(2**31) <= v < 2**31:

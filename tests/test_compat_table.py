@@ -136,5 +136,34 @@ def test_readme_table_is_current():
 
 def test_rendering_has_one_row_per_entry():
     rows = [line for line in compat.render_table().splitlines() if line.startswith("| `")]
-    assert len(rows) == len(compat.ENTRIES)
+    assert len(rows) == len(compat.ENTRIES) + len(compat.WIN32API_ENTRIES)
     assert any(r.startswith("| `ReplaceFile` | full |") and "swapped" in r for r in rows)
+
+
+# -- the win32api subset ----------------------------------------------------------------
+
+def test_win32api_entries_are_exported_and_well_formed():
+    import win32api
+    assert len(compat.WIN32API_BY_NAME) == len(compat.WIN32API_ENTRIES)
+    for e in compat.WIN32API_ENTRIES:
+        assert e.status in (compat.FULL, compat.PARTIAL), e
+        assert e.mechanism.strip() and "\n" not in e.mechanism + e.notes, e
+        assert callable(getattr(win32api, e.name, None)), "%s is listed but win32api lacks it" % e.name
+
+
+def test_win32api_exports_nothing_without_an_entry():
+    import win32api
+    functions = {
+        n for n in dir(win32api)
+        if callable(getattr(win32api, n)) and not isinstance(getattr(win32api, n), type)
+        and not n.startswith("_") and n not in ("error",)
+        and getattr(getattr(win32api, n), "__module__", "") not in ("signal", "os", "threading")
+    }
+    assert sorted(functions - set(compat.WIN32API_BY_NAME)) == []
+
+
+def test_the_rest_of_win32api_is_absent():
+    import win32api
+    for name in ("RegOpenKeyEx", "MessageBox", "LoadLibrary", "GetSystemMetrics", "ShellExecute"):
+        assert not hasattr(win32api, name)
+    assert "rest of win32api" in compat.render_table()

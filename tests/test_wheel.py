@@ -19,10 +19,13 @@ SMOKE = r'''
 import os, sys, tempfile, importlib.util
 from pathlib import Path
 import win32file, win32con, win32event, pywintypes, winerror, winnt, ntsecuritycon, win32timezone
+import win32api
 import winfile
+assert win32api.error is pywintypes.error
+assert win32api.FormatMessage(2) == "The system cannot find the file specified.\r\n"
 site = Path(win32file.__file__).parent
 assert "site-packages" in str(site), win32file.__file__
-for stub in ("win32file.pyi", "pywintypes.pyi", "win32event.pyi", "win32timezone.pyi"):
+for stub in ("win32file.pyi", "pywintypes.pyi", "win32event.pyi", "win32timezone.pyi", "win32api.pyi"):
     assert (site / stub).is_file(), stub
 assert (site / "winfile" / "py.typed").is_file()
 d = tempfile.mkdtemp()

@@ -360,6 +360,98 @@ ENTRIES = [
     Entry("Wow64RevertWow64FsRedirection", FULL, "Accepts the state value and changes nothing.", "The pair's other half; any int is accepted (TypeError otherwise)."),
 ]
 
+# -- win32api: the subset file-handling programs use ---------------------------------
+# pywin32's win32api has some 300 functions (registry, windows, keyboard, resources...);
+# winfile provides these and nothing else: every other name is absent (AttributeError),
+# never a stub that pretends.
+WIN32API_ENTRIES = [
+    Entry("CloseHandle", FULL, "Removes the handle from the handle table; the object's close hook runs with its last handle.",
+          "Any winfile handle (files, directories, events, mutexes, semaphores, timers, completion ports, change "
+          "notifications); 6 for a closed or foreign value; 0 and None are no-ops, as in pywin32."),
+    Entry("DuplicateHandle", PARTIAL, "A second handle-table entry for the same object (no descriptor is duplicated).",
+          "Within the process only: both process handles must be GetCurrentProcess() (-1), anything else is error 6 (winfile "
+          "has no handles to other processes). The duplicate shares the file object (pointer, share access, locks, completion "
+          "port), as on Windows; DUPLICATE_CLOSE_SOURCE closes the source whatever the outcome. Without DUPLICATE_SAME_ACCESS a "
+          "file's duplicate may not ask for rights the source lacks (5: the descriptor's mode cannot grow) and a narrower "
+          "request is not narrowed; a pseudo-handle as source is error 50; bInheritHandle has no effect."),
+    Entry("ExpandEnvironmentStrings", FULL, "Windows' %NAME% rules over the process environment (environ).",
+          "Names match exactly, then ignoring case, as on Windows; unknown names and unpaired % stay as written."),
+    Entry("FormatMessage", PARTIAL, "winfile's copy of Windows' English message table (`crates/winfile/src/error/text.rs`); no message files.",
+          "Both pywin32 forms: FormatMessage(errCode=0) (0 = GetLastError()) and (flags, source, messageId, languageID, inserts). "
+          "Texts end with `\\r\\n` as Windows gives them; a code not in the table is error 317, a language other than neutral/English "
+          "1815, FORMAT_MESSAGE_FROM_HMODULE alone 1813 (no message-table modules on Linux). FROM_STRING, inserts (%1..%99, "
+          "!fmt! ignored), %0 %n %r %t %% and IGNORE_INSERTS as Windows; a non-zero width turns line breaks into spaces but does "
+          "not re-wrap lines; a missing insert raises pywin32's SystemError."),
+    Entry("GetComputerName", FULL, "gethostname(2): the name up to its first dot, upper case, at most 15 characters (the NetBIOS name)."),
+    Entry("GetCurrentProcess", FULL, "The pseudo-handle -1, as an int.", "Accepted by DuplicateHandle and CloseHandle (a no-op)."),
+    Entry("GetCurrentProcessId", FULL, "getpid(2)."),
+    Entry("GetCurrentThreadId", FULL, "gettid(2) (threading.get_native_id())."),
+    Entry("GetDiskFreeSpaceEx", FULL, "statvfs(3): f_bavail, f_blocks, f_bfree times f_frsize.",
+          "A tuple of three ints; None = the current drive. Errors name \"GetDiskSpaceFreeEx\", as pywin32's do."),
+    Entry("GetEnvironmentVariable", FULL, "getenv(3), else a scan of environ comparing names ignoring case.",
+          "None when the variable is not set, as pywin32."),
+    Entry("GetFileAttributes", FULL, "statx(2) without following a final symlink, plus `user.DOSATTRIB` (as win32file's).",
+          "Raises pywintypes.error on failure (win32file's returns -1)."),
+    Entry("GetFullPathName", FULL, "Win32 path normalisation against the current directory (as win32file's); Linux paths stay Linux paths."),
+    Entry("GetLastError", FULL, "The calling thread's last-error value, kept in a thread-local.",
+          "Every pywintypes.error raised by winfile records its code there; CreateFile's OPEN_ALWAYS/CREATE_ALWAYS of an existing file sets 183."),
+    Entry("GetLogicalDriveStrings", FULL, "The drive tables (as GetLogicalDrives).",
+          "The roots (`C:\\`), each followed by NUL: `.split('\\0')[:-1]` lists them."),
+    Entry("GetLongPathName", FULL, "lstat(2) per component; readdir of the parent for a component not spelled as on disk.",
+          "Each component spelled as on disk; 2/3 when missing."),
+    Entry("GetShortPathName", FULL, "As GetLongPathName.",
+          "Linux file systems keep no 8.3 names, so the answer is the long name as stored on disk, as Windows answers on a "
+          "volume with 8.3 names disabled; 2/3 when missing."),
+    Entry("GetTempFileName", FULL, "CreateFile(CREATE_NEW) of the core: openat(2) O_CREAT|O_EXCL, so no two processes get one name.",
+          "`<path><sep><first 3 of prefix><HEX>.tmp`, returned as (name, number). nUnique=0 starts from the tick count and moves "
+          "past existing names (80 when all 65535 are taken) and creates the empty file; a non-zero nUnique (low 16 bits) only "
+          "builds the name. A missing directory is 267 (ERROR_DIRECTORY), a path over MAX_PATH-14 is 111."),
+    Entry("GetTempPath", FULL, "$TMPDIR, else $TEMP, else $TMP, else /tmp (Python's tempfile order), made absolute, with a trailing /.",
+          "Not checked for existence, as on Windows."),
+    Entry("GetTickCount", FULL, "clock_gettime(2) CLOCK_BOOTTIME in milliseconds, wrapped to 32 bits.",
+          "A signed 32-bit int, as pywin32 builds it from a C long (negative after 24.8 days of uptime)."),
+    Entry("GetUserName", FULL, "getpwuid_r(3) of geteuid(2).", "The numeric uid when the user has no passwd entry."),
+    Entry("GetVolumeInformation", PARTIAL, "FS_IOC_GETFSLABEL on the mount root, statvfs(3) (f_fsid, f_namemax, ST_RDONLY), the mountinfo type, listxattr(2).",
+          "(label, serial, maxComponentLength, flags, fsName) with pywin32's signed ints. The path must end with a separator "
+          "(123) and be a drive, share or volume root or a mount point (144); a missing drive is 3. The serial is the one "
+          "GetFileInformationByHandle reports for files there (f_fsid folded; ext4/xfs/btrfs derive it from the file system "
+          "UUID); the label is \"\" where the file system has none (tmpfs...). Flags: case-sensitive and case-preserving names, "
+          "Unicode, persistent ACLs, hard links, reparse points, sparse files, extended attributes when available, read-only "
+          "volume; FAT/exFAT/ISO: case-preserving and Unicode only. fsName: FAT32, exFAT, NTFS, CDFS, UDF for those, else the "
+          "Linux type (ext4, btrfs, xfs, tmpfs...)."),
+    Entry("SetConsoleCtrlHandler", PARTIAL, "Python's signal module (python/win32api.py): SIGINT → CTRL_C_EVENT, SIGTERM and SIGHUP → CTRL_CLOSE_EVENT.",
+          "Handlers are called last registered first until one returns True; otherwise the Python handler installed before "
+          "runs (KeyboardInterrupt for Ctrl-C). A close event then ends the process by the signal's default action, as "
+          "Windows ends it after its handlers. (None, True) ignores SIGINT (SIG_IGN, inherited by child processes as Windows' "
+          "flag is); (None, False) restores it. Handlers run in the main thread when Python handles the signal (also inside "
+          "winfile's blocking waits), not in a new thread; the first registration must come from the main thread (5 "
+          "otherwise). Removing a handler that is not registered is error 87."),
+    Entry("SetFileAttributes", FULL, "`user.DOSATTRIB` v5 (as Samba stores it); READONLY also clears the mode's write bits (as win32file's)."),
+    Entry("SetLastError", FULL, "Sets the calling thread's last-error value (a DWORD: masked to 32 bits)."),
+    Entry("Sleep", FULL, "nanosleep(2) in slices of at most 100 ms with the GIL released; Ctrl-C (a Python exception from a signal handler) ends it.",
+          "Returns 0: no APCs are ever queued, so an alertable sleep is never cut short (WAIT_IO_COMPLETION never happens); -1 is INFINITE."),
+]
+
+WIN32API_BY_NAME = {e.name: e for e in WIN32API_ENTRIES}
+
+
+def render_win32api_table():
+    """The README's table of the win32api subset."""
+    lines = [
+        "### win32api",
+        "",
+        "%d functions of pywin32's `win32api`, the ones file-handling programs use; the rest of win32api "
+        "(registry, windows, keyboard, resources, DLLs...) is absent: importing `win32api` works, other names raise "
+        "AttributeError. `win32api.error` is `pywintypes.error`." % len(WIN32API_ENTRIES),
+        "",
+        "| function | status | Linux mechanism | notes |",
+        "| --- | --- | --- | --- |",
+    ]
+    for e in sorted(WIN32API_ENTRIES, key=lambda e: e.name.lower()):
+        lines.append("| `%s` | %s | %s | %s |" % (e.name, e.status, _cell(e.mechanism), _cell(e.notes.strip())))
+    return "\n".join(lines) + "\n"
+
+
 BY_NAME = {e.name: e for e in ENTRIES}
 if len(BY_NAME) != len(ENTRIES):  # pragma: no cover - caught by the tests
     raise RuntimeError("duplicate entries in winfile.compat.ENTRIES")
@@ -388,4 +480,4 @@ def render_table():
         if e.status == PLANNED and e.group:
             notes = ("planned with %s. " % e.group) + notes
         lines.append("| `%s` | %s | %s | %s |" % (e.name, e.status, _cell(e.mechanism), _cell(notes.strip())))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + "\n" + render_win32api_table()
