@@ -90,3 +90,19 @@ def test_last_error_per_thread_and_set():
     with pytest.raises(pywintypes.error):
         win32api.CloseHandle(0x7FF0)
     assert win32api.GetLastError() == 6
+
+
+@pytest.mark.parametrize("disposition", [win32con.OPEN_ALWAYS, win32con.CREATE_ALWAYS])
+def test_create_file_notes_an_existing_file(tmp, cdir, disposition):
+    win, _ = cdir
+    for name in (str(tmp / "f"), win + "\\f"):
+        win32api.SetLastError(5)
+        h = win32file.CreateFile(name, win32con.GENERIC_WRITE, 0, None, disposition, 0, None)
+        assert win32api.GetLastError() == 0  # created
+        h.Close()
+        h = win32file.CreateFile(name, win32con.GENERIC_WRITE, 0, None, disposition, 0, None)
+        assert win32api.GetLastError() == 183  # ERROR_ALREADY_EXISTS, and the call succeeded
+        h.Close()
+        h = win32file.CreateFile(name, win32con.GENERIC_READ, 0, None, win32con.OPEN_EXISTING, 0, None)
+        assert win32api.GetLastError() == 0
+        h.Close()

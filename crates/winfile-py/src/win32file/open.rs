@@ -6,7 +6,7 @@ use crate::error::PyWinError;
 use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use winfile::open::{create_file, create_file_with_template, CreateParams};
+use winfile::open::{create_file_noting, create_file_with_template_noting, CreateParams};
 
 #[allow(clippy::too_many_arguments)]
 fn open(
@@ -29,8 +29,14 @@ fn open(
     };
     let template = template.map(|t| t.0).filter(|t| t.raw() != 0);
     let r = py.detach(|| match template {
-        Some(t) => create_file_with_template(&name.text, &params, t),
-        None => create_file(&name.text, &params),
+        Some(t) => create_file_with_template_noting(&name.text, &params, t),
+        None => create_file_noting(&name.text, &params),
+    });
+    let r = r.map(|(h, existed)| {
+        // As Windows: 183 when OPEN_ALWAYS/CREATE_ALWAYS found the file, else 0.
+        let noted = existed && matches!(params.disposition, winfile::consts::OPEN_ALWAYS | winfile::consts::CREATE_ALWAYS);
+        winfile::error::set_last_error(if noted { winfile::Win32Error::ALREADY_EXISTS } else { winfile::Win32Error(0) });
+        h
     });
     crate::pywintypes::new_handle(py, r, func)
 }

@@ -50,6 +50,16 @@ struct Existing {
 /// FILE_FLAG_DELETE_ON_CLOSE file is created unnamed (O_TMPFILE), marked, then named
 /// with linkat, so a killed process leaves no ordinary file behind.
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
+    create_file_noting(name, params).map(|(h, _)| h)
+}
+
+/// [`create_file`], also telling whether the file existed before the call (what
+/// Windows reports through the last error: ERROR_ALREADY_EXISTS after OPEN_ALWAYS or
+/// CREATE_ALWAYS found the file, 0 otherwise). A device counts as not created.
+///
+/// # Linux mechanism
+/// As [`create_file`].
+pub fn create_file_noting(name: &str, params: &CreateParams) -> Result<(Handle, bool)> {
     match create_file_once(name, params) {
         // A handle whose CRT descriptor was closed is closed too: then try again.
         Err(e) if e.code() == Win32Error::SHARING_VIOLATION && handle::close_stale() => create_file_once(name, params),
@@ -57,7 +67,7 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
     }
 }
 
-fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
+fn create_file_once(name: &str, params: &CreateParams) -> Result<(Handle, bool)> {
     let flags = params.flags_and_attributes;
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
@@ -75,21 +85,23 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
     }
     // A device is never deleted on close: the flag names the file, and a device is not one.
     let flags = if resolved.device.is_some() { flags & !FILE_FLAG_DELETE_ON_CLOSE } else { flags };
+    let mut existed = false;
     let (fd, kind, access, token) = if resolved.device.is_some() {
         let (fd, kind) = open_device(&resolved, access, params)?;
         (fd, kind, access, None)
     } else if let Some(done) = open_fast(&resolved.linux, access, params) {
+        existed = true;
         done?
     } else {
         if !exact && resolved.style == path::PathStyle::Windows {
             resolved = path::resolve(name, false).api(API)?;
         }
-        open_file(&resolved, access, params)?
+        open_file(&resolved, access, params, &mut existed)?
     };
     advise(&fd, flags);
     let file = File::new(Fd::new(fd), access, params.share, flags, resolved.linux, resolved.style, kind);
     crate::lock::set_token(&file, token);
-    Ok(handle::insert(Arc::new(file)))
+    Ok((handle::insert(Arc::new(file)), existed))
 }
 
 fn open_device(r: &Resolved, access: u32, p: &CreateParams) -> Result<(OwnedFd, FileKind)> {
@@ -156,7 +168,7 @@ fn open_fast(path: &Path, asked: u32, p: &CreateParams) -> Option<Result<Opened>
     Some(Ok((fd, kind_of_type(ftype), asked, token)))
 }
 
-fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
+fn open_file(r: &Resolved, asked: u32, p: &CreateParams, existed: &mut bool) -> Result<Opened> {
     let path = r.linux.as_path();
     let attrs = p.flags_and_attributes & 0xFFFF;
     loop {
@@ -183,6 +195,7 @@ fn open_file(r: &Resolved, asked: u32, p: &CreateParams) -> Result<Opened> {
                     truncate_if_asked(&fd, path, p.disposition, attrs, found.attributes)?;
                 }
                 let kind = if found.is_dir { FileKind::Directory } else { kind_of(&fd) };
+                *existed = true;
                 return Ok((fd, kind, access, token));
             }
             None if matches!(p.disposition, OPEN_EXISTING | TRUNCATE_EXISTING) => {

@@ -6,5 +6,5 @@ mod template;
 
 pub use access::map_generic;
 pub(crate) use access::{granted_access, DATA_READ, DATA_WRITE};
-pub use create::{create_file, CreateParams};
-pub use template::create_file_with_template;
+pub use create::{create_file, create_file_noting, CreateParams};
+pub use template::{create_file_with_template, create_file_with_template_noting};

@@ -1,7 +1,7 @@
 //! `CreateFile` with `hTemplateFile`: a new file takes the template's attributes and
 //! extended attributes.
 
-use super::create::{create_file, CreateParams};
+use super::create::{create_file_noting, CreateParams};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle};
 use crate::info::{self, SETTABLE_ATTRIBUTES};
@@ -17,10 +17,19 @@ const API: &str = "CreateFileW";
 /// # Linux mechanism
 /// statx/`user.DOSATTRIB` of the template's descriptor; flistxattr/fgetxattr/fsetxattr.
 pub fn create_file_with_template(name: &str, params: &CreateParams, template: Handle) -> Result<Handle> {
+    create_file_with_template_noting(name, params, template).map(|(h, _)| h)
+}
+
+/// [`create_file_with_template`], also telling whether the file existed (see
+/// [`super::create_file_noting`]).
+///
+/// # Linux mechanism
+/// As [`create_file_with_template`].
+pub fn create_file_with_template_noting(name: &str, params: &CreateParams, template: Handle) -> Result<(Handle, bool)> {
     let existed = crate::path::resolve(name, false)
         .is_ok_and(|r| rustix::fs::statat(rustix::fs::CWD, &r.linux, rustix::fs::AtFlags::empty()).is_ok());
     if existed && params.disposition != crate::consts::CREATE_ALWAYS {
-        return create_file(name, params); // opening an existing file: the template is ignored
+        return create_file_noting(name, params); // opening an existing file: the template is ignored
     }
     let tmpl = handle::get::<File>(template).api(API)?;
     if !tmpl.can_read() {
@@ -29,13 +38,13 @@ pub fn create_file_with_template(name: &str, params: &CreateParams, template: Ha
     let attrs = info::query_fd(tmpl.fd(), tmpl.path()).api(API)?.attributes & SETTABLE_ATTRIBUTES;
     let with_template =
         CreateParams { flags_and_attributes: (params.flags_and_attributes & !0xFFFF) | attrs, ..params.clone() };
-    let h = create_file(name, &with_template)?;
+    let (h, existed) = create_file_noting(name, &with_template)?;
     if !existed {
         if let Ok(new) = handle::get::<File>(h) {
             copy_user_xattrs(tmpl.fd(), new.fd());
         }
     }
-    Ok(h)
+    Ok((h, existed))
 }
 
 /// Copies `user.*` extended attributes, leaving out the ones winfile keeps itself (DOS
