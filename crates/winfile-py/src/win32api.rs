@@ -90,7 +90,8 @@ fn wide(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pyo3(name = "FormatMessage", signature = (*args))]
 fn format_message(py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<String> {
     use winfile::error::format::{
-        format_message, system_message, FORMAT_MESSAGE_FROM_HMODULE, FORMAT_MESSAGE_FROM_STRING, FORMAT_MESSAGE_FROM_SYSTEM,
+        format_message, system_message, FORMAT_MESSAGE_FROM_HMODULE, FORMAT_MESSAGE_FROM_STRING,
+        FORMAT_MESSAGE_FROM_SYSTEM,
     };
     if args.len() <= 1 {
         let code = match args.len() {
@@ -103,10 +104,7 @@ fn format_message(py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<String>
         }
     }
     if args.len() != 5 {
-        return Err(PyTypeError::new_err(format!(
-            "FormatMessageW() takes exactly 5 arguments ({} given)",
-            args.len()
-        )));
+        return Err(PyTypeError::new_err(format!("FormatMessageW() takes exactly 5 arguments ({} given)", args.len())));
     }
     let flags = args.get_item(0)?.extract::<Dword>()?.0;
     let source = args.get_item(1)?;
@@ -209,9 +207,7 @@ fn get_file_attributes(py: Python<'_>, pathName: PathArg) -> PyResult<i32> {
 #[pyo3(name = "SetFileAttributes", signature = (pathName, attrs, /))]
 #[allow(non_snake_case)]
 fn set_file_attributes(py: Python<'_>, pathName: PathArg, attrs: CInt) -> PyResult<()> {
-    Ok(py
-        .detach(|| winfile::fs::set_file_attributes(&pathName.text, attrs.0 as u32))
-        .py_api("SetFileAttributes")?)
+    Ok(py.detach(|| winfile::fs::set_file_attributes(&pathName.text, attrs.0 as u32)).py_api("SetFileAttributes")?)
 }
 
 /// GetLogicalDriveStrings() -> "A:\\\0C:\\\0..." (the roots, each NUL-terminated)
@@ -226,9 +222,7 @@ fn get_logical_drive_strings(py: Python<'_>) -> String {
 #[pyfunction]
 #[pyo3(name = "GetVolumeInformation", signature = (path, /))]
 fn get_volume_information(py: Python<'_>, path: PathArg) -> PyResult<(String, i32, i32, i32, String)> {
-    let v = py
-        .detach(|| winfile::volume::get_volume_information(Some(&path.text)))
-        .py_api("GetVolumeInformation")?;
+    let v = py.detach(|| winfile::volume::get_volume_information(Some(&path.text))).py_api("GetVolumeInformation")?;
     Ok((v.label, v.serial as i32, v.max_component_length as i32, v.flags as i32, v.file_system))
 }
 

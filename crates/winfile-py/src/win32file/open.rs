@@ -34,8 +34,13 @@ fn open(
     });
     let r = r.map(|(h, existed)| {
         // As Windows: 183 when OPEN_ALWAYS/CREATE_ALWAYS found the file, else 0.
-        let noted = existed && matches!(params.disposition, winfile::consts::OPEN_ALWAYS | winfile::consts::CREATE_ALWAYS);
-        winfile::error::set_last_error(if noted { winfile::Win32Error::ALREADY_EXISTS } else { winfile::Win32Error(0) });
+        let noted =
+            existed && matches!(params.disposition, winfile::consts::OPEN_ALWAYS | winfile::consts::CREATE_ALWAYS);
+        winfile::error::set_last_error(if noted {
+            winfile::Win32Error::ALREADY_EXISTS
+        } else {
+            winfile::Win32Error(0)
+        });
         h
     });
     crate::pywintypes::new_handle(py, r, func)

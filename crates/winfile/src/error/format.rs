@@ -41,7 +41,13 @@ fn language_known(lang: u32) -> bool {
 ///
 /// # Linux mechanism
 /// The message table compiled into winfile (`error::text`); no message files.
-pub fn format_message(flags: u32, source: Option<&str>, id: u32, lang: u32, inserts: Option<&[String]>) -> Result<String> {
+pub fn format_message(
+    flags: u32,
+    source: Option<&str>,
+    id: u32,
+    lang: u32,
+    inserts: Option<&[String]>,
+) -> Result<String> {
     let template: String = if flags & FORMAT_MESSAGE_FROM_STRING != 0 {
         source.ok_or(Error::new(Win32Error::INVALID_PARAMETER, API))?.to_string()
     } else if flags & FORMAT_MESSAGE_FROM_SYSTEM != 0 {
@@ -74,7 +80,15 @@ fn expand(template: &str, flags: u32, inserts: Option<&[String]>) -> Result<Stri
         if c == '\r' || c == '\n' {
             // The text's own line break (CR LF, or a bare LF or CR).
             let len = if c == '\r' && chars.get(i + 1) == Some(&'\n') { 2 } else { 1 };
-            out.push_str(if unwrap { " " } else if len == 2 { "\r\n" } else if c == '\n' { "\n" } else { "\r" });
+            out.push_str(if unwrap {
+                " "
+            } else if len == 2 {
+                "\r\n"
+            } else if c == '\n' {
+                "\n"
+            } else {
+                "\r"
+            });
             i += len;
             continue;
         }

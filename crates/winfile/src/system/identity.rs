@@ -53,8 +53,9 @@ pub fn get_user_name() -> Result<String> {
         if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
             // SAFETY: on success pw_name is a NUL-terminated string inside `buf`.
             let name = unsafe { CStr::from_ptr(pwd.pw_name) };
-            return Ok(crate::path::escape::from_os(std::os::unix::ffi::OsStrExt::from_bytes(name.to_bytes()))
-                .into_owned());
+            return Ok(
+                crate::path::escape::from_os(std::os::unix::ffi::OsStrExt::from_bytes(name.to_bytes())).into_owned()
+            );
         }
         return Ok(uid.to_string());
     }

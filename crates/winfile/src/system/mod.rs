@@ -12,8 +12,8 @@ mod handles;
 mod identity;
 mod temp;
 
-pub use handles::{duplicate_handle, CURRENT_PROCESS, DUPLICATE_CLOSE_SOURCE, DUPLICATE_SAME_ACCESS};
 pub use env::{expand_environment_strings, get_environment_variable};
+pub use handles::{duplicate_handle, CURRENT_PROCESS, DUPLICATE_CLOSE_SOURCE, DUPLICATE_SAME_ACCESS};
 pub use identity::{
     get_computer_name, get_current_process_id, get_current_thread_id, get_tick_count, get_user_name, sleep,
 };

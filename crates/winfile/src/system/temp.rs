@@ -20,7 +20,7 @@ const MAX_PATH: usize = 260;
 pub fn get_temp_path() -> Result<String> {
     let dir = ["TMPDIR", "TEMP", "TMP"]
         .iter()
-        .filter_map(|v| std::env::var_os(v))
+        .filter_map(std::env::var_os)
         .map(|v| path::escape::from_os(&v).into_owned())
         .find(|v| !v.is_empty())
         .unwrap_or_else(|| "/tmp".to_string());

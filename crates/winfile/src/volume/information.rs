@@ -114,8 +114,7 @@ pub fn get_volume_information(root_path: Option<&str>) -> Result<VolumeInformati
         rustix::fs::Mode::empty(),
     )
     .api(API)?;
-    let label =
-        ioctl::fs_label(fd.as_fd()).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let label = ioctl::fs_label(fd.as_fd()).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let serial = crate::info::volume_serial(fd.as_fd()).api(API)?;
     Ok(VolumeInformation {
         label,
