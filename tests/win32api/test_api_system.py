@@ -37,12 +37,16 @@ def test_get_temp_file_name_creates_unique_files(tmp):
 
 def test_get_temp_file_name_skips_existing_names(tmp):
     name, n = win32api.GetTempFileName(str(tmp), "a")
-    # Occupy the next numbers: the function moves past them.
-    for k in range(1, 4):
-        (tmp / ("a%X.tmp" % ((n + k) & 0xFFFF or 1))).write_bytes(b"")
+    # Occupy the numbers the next call starts from (the tick count, or just after the
+    # last number used) and well beyond: it must move past all of them.
+    start = win32api.GetTickCount() & 0xFFFF
+    taken = {(k & 0xFFFF) or 1 for k in range(start - 16, start + 3000)} | {(n + k) & 0xFFFF or 1 for k in range(1, 16)}
+    taken.discard(n)
+    for k in taken:
+        (tmp / ("a%X.tmp" % k)).write_bytes(b"x")
     name2, n2 = win32api.GetTempFileName(str(tmp), "a")
-    assert name2 != name and os.path.getsize(name2) == 0
-    assert len(os.listdir(tmp)) == 5
+    assert n2 not in taken and n2 != n
+    assert name2 == "%s/a%X.tmp" % (tmp, n2) and os.path.getsize(name2) == 0
 
 
 def test_get_temp_file_name_with_a_number_creates_nothing(tmp):
