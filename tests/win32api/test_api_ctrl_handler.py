@@ -10,6 +10,8 @@ PRELUDE = (
     "def deliver(sig):\n"
     "    os.kill(os.getpid(), sig)\n"
     "    for _ in range(1000):\n"
+    "        if events:\n"
+    "            break\n"
     "        win32api.Sleep(1)\n"
 )
 
