@@ -40,7 +40,7 @@ def test_get_temp_file_name_skips_existing_names(tmp):
     # Occupy the numbers the next call starts from (the tick count, or just after the
     # last number used) and well beyond: it must move past all of them.
     start = win32api.GetTickCount() & 0xFFFF
-    taken = {(k & 0xFFFF) or 1 for k in range(start - 16, start + 3000)} | {(n + k) & 0xFFFF or 1 for k in range(1, 16)}
+    taken = {(k & 0xFFFF) or 1 for k in range(start - 16, start + 800)} | {(n + k) & 0xFFFF or 1 for k in range(1, 16)}
     taken.discard(n)
     for k in taken:
         (tmp / ("a%X.tmp" % k)).write_bytes(b"x")

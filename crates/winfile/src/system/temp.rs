@@ -52,8 +52,8 @@ static LAST: AtomicU32 = AtomicU32::new(0);
 /// added for a Windows-style path and `/` for a Linux one. Hex digits are upper case.
 ///
 /// # Linux mechanism
-/// `CreateFile(CREATE_NEW)` of the core: openat(2) with O_CREAT|O_EXCL, so two
-/// processes never get the same name.
+/// lstat(2) to pass over taken numbers, then `CreateFile(CREATE_NEW)` of the core:
+/// openat(2) with O_CREAT|O_EXCL, so two processes never get the same name.
 pub fn get_temp_file_name(dir: &str, prefix: &str, unique: u32) -> Result<(String, u32)> {
     const API: &str = "GetTempFileNameW";
     if dir.chars().count() > MAX_PATH - 14 {
@@ -93,6 +93,13 @@ pub fn get_temp_file_name(dir: &str, prefix: &str, unique: u32) -> Result<(Strin
     };
     loop {
         let candidate = name(n);
+        if exists_as_spelt(&candidate) {
+            n = if n == 0xFFFF { 1 } else { n + 1 };
+            if n == first {
+                return Err(Error::new(Win32Error::FILE_EXISTS, API));
+            }
+            continue;
+        }
         match create_file(&candidate, &params) {
             Ok(h) => {
                 let _ = handle::close(h);
@@ -113,6 +120,12 @@ pub fn get_temp_file_name(dir: &str, prefix: &str, unique: u32) -> Result<(Strin
             return Err(Error::new(Win32Error::FILE_EXISTS, API));
         }
     }
+}
+
+/// Whether `name` exists spelt exactly as given (one lstat: the cheap test for the
+/// common case of a taken number; CreateFile still decides, case-insensitively).
+fn exists_as_spelt(name: &str) -> bool {
+    path::resolve(name, true).is_ok_and(|r| std::fs::symlink_metadata(&r.linux).is_ok())
 }
 
 /// Whether `name` is an existing directory (CreateFile answers 5 for one).
