@@ -196,7 +196,9 @@ pub fn set_attributes(path: &Path, attributes: u32) -> Result<(), Win32Error> {
     if !readonly {
         apply_readonly(node, mode, false).map_err(|e| path_error(path, e))?;
     }
-    let stored = want & (STORED_ATTRIBUTES | if FileType::from_raw_mode(mode) == FileType::RegularFile { FILE_ATTRIBUTE_READONLY } else { 0 });
+    let stored = want
+        & (STORED_ATTRIBUTES
+            | if FileType::from_raw_mode(mode) == FileType::RegularFile { FILE_ATTRIBUTE_READONLY } else { 0 });
     match store_bits(node, is_dir, stored, None) {
         // Devices, fifos and sockets take no user xattrs (EPERM).
         Err(Errno::PERM) if !is_dir && FileType::from_raw_mode(mode) != FileType::RegularFile => {

@@ -38,9 +38,7 @@ const NETWORK_FS: &[u64] = &[
 /// The configured directories: (device, real path).
 fn dirs() -> &'static [(u64, PathBuf)] {
     static DIRS: OnceLock<Vec<(u64, PathBuf)>> = OnceLock::new();
-    DIRS.get_or_init(|| {
-        std::env::var_os("WINFILE_FOREIGN_LOCKS").map(|v| parse(Path::new(&v))).unwrap_or_default()
-    })
+    DIRS.get_or_init(|| std::env::var_os("WINFILE_FOREIGN_LOCKS").map(|v| parse(Path::new(&v))).unwrap_or_default())
 }
 
 fn parse(list: &Path) -> Vec<(u64, PathBuf)> {
