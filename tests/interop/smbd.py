@@ -143,10 +143,12 @@ class Smbd:
         if r.returncode != 0:
             raise Unavailable(f"smbpasswd -a failed: {r.stdout}{r.stderr}")
         out = open(self.root / "log" / "stdout.log", "wb")
+        (self.root / "owner").write_text(str(os.getpid()))
         self.proc = subprocess.Popen(
             [smbd, "--foreground", "--no-process-group", "--debug-stdout",
              "--configfile", str(self.conf_path())],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            preexec_fn=_die_with_parent)
         out.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -181,7 +183,27 @@ class Smbd:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies, even by SIGKILL
+    (smbd then stops its own children)."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def _remove_stale(prefix: str):
+    """Roots left by killed runs (their owner process is gone)."""
+    for d in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        try:
+            os.kill(int((d / "owner").read_text()), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (OSError, ValueError):
+            pass
+
+
 def start_private(prefix: str = "winfile-smbd-") -> Smbd:
+    _remove_stale(prefix)
     root = Path(tempfile.mkdtemp(prefix=prefix))
     s = Smbd(root)
     try:

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 import pywintypes
@@ -157,7 +159,7 @@ def test_winfile_shared_lock_stops_client_writes_and_exclusive_locks(shared_file
 
 def test_winfile_waiting_lock_is_granted_when_the_client_unlocks(shared_file):
     import threading
-    o, h, _ = shared_file
+    o, h, path = shared_file
     lock(o, 50, 10, EXCLUSIVE)
     done = []
     ov = pywintypes.OVERLAPPED()
@@ -165,6 +167,13 @@ def test_winfile_waiting_lock_is_granted_when_the_client_unlocks(shared_file):
     t = threading.Thread(target=lambda: done.append(
         winerror(win32file.LockFileEx, h, win32con.LOCKFILE_EXCLUSIVE_LOCK, 10, 0, ov)))
     t.start()
+    # Unlock only once the kernel shows winfile's request waiting behind smbd's lock
+    # (a "->" line of /proc/locks for the file's inode), so the wake-up is what is tested.
+    ino = os.stat(path).st_ino
+    deadline = time.monotonic() + 30
+    while not any("->" in line and f":{ino} " in line for line in Path("/proc/locks").read_text().splitlines()):
+        assert time.monotonic() < deadline, "LockFileEx never waited"
+        time.sleep(0.01)
     lock(o, 50, 10, UNLOCK)
     t.join(60)
     assert done == [0]
