@@ -155,6 +155,10 @@ def test_winfile_shared_lock_stops_client_writes_and_exclusive_locks(shared_file
     assert status_of(o.write, b"x", 45) == STATUS_FILE_LOCK_CONFLICT
     assert status_of(lock, o, 40, 5, EXCLUSIVE) == STATUS_LOCK_NOT_GRANTED
     assert status_of(lock, o, 40, 5, SHARED) is None
+    lock(o, 40, 5, UNLOCK)
+    win32file.UnlockFileEx(h, 10, 0, ov)
+    assert status_of(o.write, b"x", 45) is None
+    assert status_of(lock, o, 40, 5, EXCLUSIVE) is None
 
 
 def test_winfile_waiting_lock_is_granted_when_the_client_unlocks(shared_file):
