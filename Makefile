@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
+# interop: Samba interop tests and bench (tests/interop/, docs/across-machines.md)
+.PHONY: interop
 .PHONY: demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
 
 demo: build
@@ -99,3 +101,13 @@ bench-smoke: build
 # QD32 random reads through a completion port (Rust and Python) vs fio's io_uring engine.
 bench-iocp: build
 	$(PY) benches/bench_iocp.py
+
+# Samba interop (docs/across-machines.md): installs samba (apt-get, when smbd is missing)
+# and smbprotocol (tests/interop/requirements.txt) if needed, runs the tests against a
+# private smbd on 127.0.0.1, then GetFileAttributesEx of 10k files the SMB client wrote,
+# winfile against the client's own query (INTEROP_BENCH_FILES to change the count).
+INTEROP_BENCH_FILES ?= 10000
+interop: build
+	PY=$(PY) scripts/interop_setup.sh
+	WINFILE_INTEROP=1 $(PY) -m pytest -q tests/interop
+	$(PY) tests/interop/bench_attributes.py -n $(INTEROP_BENCH_FILES) --json benches/results-interop.json

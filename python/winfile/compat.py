@@ -47,7 +47,13 @@ _OVL = (
     "Windows' cached fast path does. On a synchronous handle the OVERLAPPED gives the offset and the call "
     "completes before returning."
 )
-_LOCKS = "Binding for processes using winfile only: Linux cannot make other processes honour them."
+_SAMBA_ATTRS = ("Samba-compatible (`store dos attributes = yes`; tests/interop/test_attributes_times.py): READONLY, "
+                "HIDDEN, SYSTEM, ARCHIVE and the creation time agree both ways; a READONLY an SMB client sets is reported "
+                "but does not stop winfile writers (docs/across-machines.md).")
+_LOCKS = ("Binding for processes using winfile only: Linux cannot make other processes honour them. "
+          "Samba-compatible (tests/interop/test_locks.py): smbd with `posix locking = yes` refuses SMB clients' "
+          "conflicting I/O and locks, and SMB clients' locks stop LockFileEx; ReadFile/WriteFile see them on "
+          "network file systems and under WINFILE_FOREIGN_LOCKS directories (docs/across-machines.md).")
 _EFS = ("Raises error 6014 (ERROR_VOLUME_NOT_SUPPORT_EFS), Windows' answer on a volume without EFS (2/3 first for a "
         "missing file): Linux has no EFS (per-user certificate encryption of single files); fscrypt is a per-directory policy.")
 _EFS_RAW = ("Raises error 87 (ERROR_INVALID_PARAMETER) for any capsule (TypeError otherwise): OpenEncryptedFileRaw never "
@@ -151,13 +157,16 @@ ENTRIES = [
     Entry("GetFileAttributesExW", PARTIAL, "statx(2) without following a final symlink, plus `user.DOSATTRIB`.",
           "Accepts GetFileExInfoStandard (1) and 0. " + _TX),
     Entry("SetFileAttributes", FULL,
-          "`user.DOSATTRIB` v5 (as Samba stores it); READONLY also clears the mode's write bits."),
+          "`user.DOSATTRIB` v5 (as Samba stores it, READONLY included); READONLY also clears the mode's write bits.",
+          _SAMBA_ATTRS),
     Entry("SetFileAttributesW", PARTIAL,
-          "`user.DOSATTRIB` v5 (as Samba stores it); READONLY also clears the mode's write bits.", _TX),
+          "`user.DOSATTRIB` v5 (as Samba stores it, READONLY included); READONLY also clears the mode's write bits.",
+          _SAMBA_ATTRS + " " + _TX),
     Entry("GetFileTime", FULL, "statx(2) btime/atime/mtime; creation from `user.DOSATTRIB` when one was set."),
     Entry("SetFileTime", FULL,
           "futimens(2) for access/write; creation time into `user.DOSATTRIB` (Linux cannot set btime).",
-          "UTCTimes is accepted and ignored, as in pywin32 on Python 3."),
+          "UTCTimes is accepted and ignored, as in pywin32 on Python 3. Samba-compatible: an SMB client of a Samba share "
+          "reads the four times set (tests/interop/test_attributes_times.py)."),
     Entry("GetFileInformationByHandle", FULL,
           "statx(2) and the `user.DOSATTRIB` xattr of the open descriptor, fstatfs(2) f_fsid."),
     # -- File API code page ---------------------------------------------------
@@ -186,7 +195,8 @@ ENTRIES = [
           "Names in unreadable directories are not found. " + _TX),
     Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.",
           "Lists `::$DATA` and every named stream stored the way Samba's vfs_streams_xattr stores them (size = xattr length - 1); "
-          "opening `file:stream` names is not built yet. [] for a directory without named streams."),
+          "opening `file:stream` names is not built yet. [] for a directory without named streams. Samba-compatible: streams an SMB "
+          "client writes through `vfs_streams_xattr` are listed with their sizes (tests/interop/test_share_streams_notify.py)."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),

@@ -4,6 +4,9 @@
 //! Where each bit lives:
 //! - DIRECTORY and REPARSE_POINT come from the file type;
 //! - READONLY is "no write bit in the mode" (for directories too, as Samba maps it);
+//!   for files it is also stored in `user.DOSATTRIB` and read from there, because Samba
+//!   with `store dos attributes = yes` keeps an SMB client's READONLY only in the xattr
+//!   and reads only the xattr (docs/across-machines.md);
 //! - HIDDEN, SYSTEM, ARCHIVE, TEMPORARY, OFFLINE, NOT_CONTENT_INDEXED and SPARSE_FILE
 //!   are stored in `user.DOSATTRIB`; without it a non-directory is ARCHIVE;
 //! - HIDDEN is also reported for dot-files; COMPRESSED and ENCRYPTED come from statx.
@@ -75,7 +78,8 @@ pub(super) fn derive(
         FileType::Symlink => FILE_ATTRIBUTE_REPARSE_POINT,
         _ => 0,
     };
-    if kind != FileType::Symlink && is_readonly_mode(mode) {
+    let stored_readonly = kind == FileType::RegularFile && stored.is_some_and(|s| s & FILE_ATTRIBUTE_READONLY != 0);
+    if kind != FileType::Symlink && is_readonly_mode(mode) || stored_readonly {
         a |= FILE_ATTRIBUTE_READONLY;
     }
     let shows_as_dir = a & FILE_ATTRIBUTE_DIRECTORY != 0;
@@ -151,6 +155,8 @@ fn store_bits(node: Node<'_>, is_dir: bool, bits: u32, extra_create: Option<File
     }
     // SPARSE_FILE is stored but not settable: keep it.
     let keep = old.map_or(0, |d| d.attributes & FILE_ATTRIBUTE_SPARSE_FILE);
+    // READONLY is stored for regular files only (Samba reads it from there).
+    let bits = if is_dir { bits & !FILE_ATTRIBUTE_READONLY } else { bits };
     let value = encode_v5(&DosAttrib { attributes: bits | keep, create_time });
     match node.write_xattr(&value) {
         Err(e) if xattrs_unsupported(e) => {
@@ -190,7 +196,10 @@ pub fn set_attributes(path: &Path, attributes: u32) -> Result<(), Win32Error> {
     if !readonly {
         apply_readonly(node, mode, false).map_err(|e| path_error(path, e))?;
     }
-    match store_bits(node, is_dir, want & STORED_ATTRIBUTES, None) {
+    let stored = want
+        & (STORED_ATTRIBUTES
+            | if FileType::from_raw_mode(mode) == FileType::RegularFile { FILE_ATTRIBUTE_READONLY } else { 0 });
+    match store_bits(node, is_dir, stored, None) {
         // Devices, fifos and sockets take no user xattrs (EPERM).
         Err(Errno::PERM) if !is_dir && FileType::from_raw_mode(mode) != FileType::RegularFile => {
             log::debug!("{}: special file keeps no user xattrs", path.display());
@@ -216,7 +225,8 @@ pub fn init_new_file(fd: BorrowedFd<'_>, path: &Path, attributes: u32) -> Result
     let st = node.statx().map_err(Win32Error::from)?;
     let mode = u32::from(st.stx_mode);
     let is_dir = FileType::from_raw_mode(mode) == FileType::Directory;
-    let bits = (attributes & SETTABLE_ATTRIBUTES & STORED_ATTRIBUTES) | FILE_ATTRIBUTE_ARCHIVE;
+    let kept = STORED_ATTRIBUTES | if is_dir { 0 } else { FILE_ATTRIBUTE_READONLY };
+    let bits = (attributes & SETTABLE_ATTRIBUTES & kept) | FILE_ATTRIBUTE_ARCHIVE;
     let no_btime = st.stx_mask & StatxFlags::BTIME.bits() == 0;
     let create = no_btime.then(|| FileTime::from_unix(st.stx_ctime.tv_sec, st.stx_ctime.tv_nsec));
     if let Err(e) = store_bits(node, is_dir, bits, create) {
@@ -239,7 +249,7 @@ pub fn set_sparse(fd: BorrowedFd<'_>, on: bool) -> Result<(), Win32Error> {
     let st = node.statx().map_err(Win32Error::from)?;
     let is_dir = FileType::from_raw_mode(u32::from(st.stx_mode)) == FileType::Directory;
     let old = node.dosattrib().flatten();
-    let bits = old.map_or(default_stored(is_dir), |d| d.attributes & STORED_ATTRIBUTES);
+    let bits = old.map_or(default_stored(is_dir), |d| d.attributes & (STORED_ATTRIBUTES | FILE_ATTRIBUTE_READONLY));
     let bits = if on { bits | FILE_ATTRIBUTE_SPARSE_FILE } else { bits & !FILE_ATTRIBUTE_SPARSE_FILE };
     if old.is_none() && !on {
         return Ok(());

@@ -35,9 +35,13 @@ fn derive_defaults() {
 fn derive_stored_bits_are_masked() {
     assert_eq!(derive_plain(0o100_644, Some(0), "f"), FILE_ATTRIBUTE_NORMAL);
     assert_eq!(derive_plain(0o100_644, Some(H | S), "f"), H | S);
-    // DIRECTORY, READONLY and REPARSE_POINT in the blob are ignored; NORMAL too.
-    let junk = D | R | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_NORMAL;
+    // DIRECTORY and REPARSE_POINT in the blob are ignored; NORMAL too.
+    let junk = D | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_NORMAL;
     assert_eq!(derive_plain(0o100_644, Some(junk), "f"), FILE_ATTRIBUTE_NORMAL);
+    // READONLY in the blob counts for regular files (Samba stores an SMB client's
+    // READONLY only there), not for directories (their mode decides).
+    assert_eq!(derive_plain(0o100_644, Some(R), "f"), R);
+    assert_eq!(derive_plain(0o040_755, Some(R), "d"), D);
     assert_eq!(derive_plain(0o100_644, Some(FILE_ATTRIBUTE_SPARSE_FILE), "f"), FILE_ATTRIBUTE_SPARSE_FILE);
 }
 

@@ -8,6 +8,7 @@
 //! xattr for delete-pending. The kernel drops OFD locks with the descriptor, so a
 //! killed process never leaves a file locked or unopenable.
 
+mod foreign;
 mod ofd;
 pub(crate) mod range;
 pub(crate) mod share;

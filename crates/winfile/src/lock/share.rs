@@ -166,14 +166,18 @@ pub(crate) struct Token {
     unmarked_doc: bool,
 }
 
-/// Serialises token changes on one inode across processes; released on drop.
-struct Serial<'a>(BorrowedFd<'a>);
+/// Serialises token changes on one inode across processes; released on drop. None
+/// where flock(2) is emulated with byte-range locks (see [`flock_is_emulated`]).
+struct Serial<'a>(Option<BorrowedFd<'a>>);
 
 impl<'a> Serial<'a> {
     fn take(fd: BorrowedFd<'a>) -> Result<Self, Errno> {
+        if flock_is_emulated(fd) {
+            return Ok(Serial(None));
+        }
         loop {
             match flock(fd, FlockOperation::LockExclusive) {
-                Ok(()) => return Ok(Serial(fd)),
+                Ok(()) => return Ok(Serial(Some(fd))),
                 Err(Errno::INTR) => continue,
                 Err(e) => return Err(e),
             }
@@ -183,8 +187,25 @@ impl<'a> Serial<'a> {
 
 impl Drop for Serial<'_> {
     fn drop(&mut self) {
-        let _ = flock(self.0, FlockOperation::Unlock);
+        if let Some(fd) = self.0 {
+            let _ = flock(fd, FlockOperation::Unlock);
+        }
     }
+}
+
+/// Whether flock(2) on this file becomes a whole-file POSIX write lock on a server (NFS,
+/// whose client emulates flock so unless mounted `local_lock=flock`; CIFS/SMB since
+/// Linux 5.5). That lock would conflict with every other open file description's share
+/// token (read locks near 2^63), so a serialised open or a DeleteFile would wait until
+/// every other handle of the file closed — for ever when the caller holds one. There
+/// opens and name operations go unserialised: take-then-probe still sees every
+/// conflicting token (two racing conflicting opens may then both get 32), and the
+/// delete-pending checks are not ordered against each other (docs/across-machines.md).
+fn flock_is_emulated(fd: BorrowedFd<'_>) -> bool {
+    const NFS: u64 = 0x6969;
+    const CIFS: u64 = 0xFF53_4D42;
+    const SMB2: u64 = 0xFE53_4D42;
+    rustix::fs::fstatfs(fd).is_ok_and(|s| matches!(s.f_type as u64, NFS | CIFS | SMB2))
 }
 
 /// A descriptor of the same file that can carry read locks: the handle's own when it is
@@ -595,11 +616,13 @@ fn take(
 /// no open slips in between its share check and the operation.
 pub(crate) struct NameGuard {
     fd: Option<OwnedFd>,
+    /// Whether `fd` holds the flock (not where flock is emulated).
+    serialised: bool,
 }
 
 impl Drop for NameGuard {
     fn drop(&mut self) {
-        if let Some(fd) = &self.fd {
+        if let (Some(fd), true) = (&self.fd, self.serialised) {
             let _ = flock(fd, FlockOperation::Unlock);
         }
     }
@@ -616,12 +639,17 @@ pub(crate) fn check_name_op(path: &Path, dir: bool, deny: Win32Error) -> Result<
     }
     let fd = match rustix::fs::openat(CWD, path, o, Mode::empty()) {
         Ok(fd) => fd,
-        Err(_) => return Ok(NameGuard { fd: None }), // cannot be checked: not bound
+        Err(_) => return Ok(NameGuard { fd: None, serialised: false }), // cannot be checked: not bound
     };
-    if Serial::take(fd.as_fd()).map(std::mem::forget).is_err() {
-        return Ok(NameGuard { fd: None });
-    }
-    let guard = NameGuard { fd: Some(fd) };
+    let serialised = match Serial::take(fd.as_fd()) {
+        Ok(serial) => {
+            let held = serial.0.is_some();
+            std::mem::forget(serial);
+            held
+        }
+        Err(_) => return Ok(NameGuard { fd: None, serialised: false }),
+    };
+    let guard = NameGuard { fd: Some(fd), serialised };
     let Some(fd) = guard.fd.as_ref().map(|f| f.as_fd()) else {
         return Ok(guard);
     };
@@ -633,5 +661,24 @@ pub(crate) fn check_name_op(path: &Path, dir: bool, deny: Win32Error) -> Result<
         Pending::Refusing => Err(Win32Error::ACCESS_DENIED),
         Pending::Orphan(marked) if finish_orphan(fd, &marked, path) => Err(Win32Error::FILE_NOT_FOUND),
         Pending::Orphan(_) => Ok(guard),
+    }
+}
+
+#[cfg(test)]
+mod serial_tests {
+    use super::*;
+
+    #[test]
+    fn local_files_are_serialised_with_flock() {
+        let path = std::env::temp_dir().join(format!("winfile-serial-{}", std::process::id()));
+        let a = std::fs::File::create(&path).unwrap();
+        let b = std::fs::File::open(&path).unwrap();
+        assert!(!flock_is_emulated(a.as_fd()), "the temporary directory is not on NFS or CIFS here");
+        let serial = Serial::take(a.as_fd()).unwrap();
+        assert!(serial.0.is_some());
+        assert_eq!(flock(&b, FlockOperation::NonBlockingLockExclusive), Err(Errno::WOULDBLOCK));
+        drop(serial);
+        assert_eq!(flock(&b, FlockOperation::NonBlockingLockExclusive), Ok(()));
+        let _ = std::fs::remove_file(&path);
     }
 }

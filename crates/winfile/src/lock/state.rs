@@ -55,11 +55,16 @@ impl LockState {
     }
 
     /// The lock-presence slot of the handle's inode (`main` is the handle's
-    /// descriptor; one fstat the first time).
+    /// descriptor; one fstat and one fstatfs the first time). None, so that every I/O
+    /// probes the kernel, where programs that do not use winfile may hold locks
+    /// (`super::foreign`: network file systems, `WINFILE_FOREIGN_LOCKS`).
     pub(crate) fn slot(&self, main: BorrowedFd<'_>) -> Option<usize> {
         match self.slot.load(Ordering::Relaxed) {
             0 => {
-                let slot = super::word::slot_of(main);
+                let slot = rustix::fs::fstat(main)
+                    .ok()
+                    .filter(|st| !super::foreign::may_have_foreign_locks(main, st.st_dev))
+                    .map(|st| super::word::slot(st.st_dev, st.st_ino));
                 self.slot.store(slot.map_or(NO_SLOT, |s| s + 1), Ordering::Relaxed);
                 slot
             }

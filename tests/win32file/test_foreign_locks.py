@@ -1,0 +1,84 @@
+"""Locks held by programs that do not use winfile (fcntl/lockf, smbd, other NFS
+clients): winfile's ReadFile/WriteFile see them where it probes the kernel — always with
+WINFILE_LOCK_WORDS=0, and under the directories WINFILE_FOREIGN_LOCKS names (and on
+network file systems) with the words on. docs/across-machines.md; the Samba version of
+these checks is tests/interop/test_locks.py."""
+import fcntl
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CHILD = textwrap.dedent("""
+    import sys, win32con, win32file, pywintypes
+    h = win32file.CreateFile(sys.argv[1], win32con.GENERIC_READ | win32con.GENERIC_WRITE, 7, None,
+                             win32con.OPEN_EXISTING, 0, None)
+    out = []
+    for op in ("read", "write"):
+        win32file.SetFilePointer(h, 12, win32file.FILE_BEGIN)
+        try:
+            win32file.ReadFile(h, 4) if op == "read" else win32file.WriteFile(h, b"zz")
+            out.append(0)
+        except pywintypes.error as e:
+            out.append(e.winerror)
+    print(*out)
+""")
+
+
+def child_io(path, **env):
+    e = dict(os.environ)
+    e.pop("WINFILE_FOREIGN_LOCKS", None)
+    e.pop("WINFILE_LOCK_WORDS", None)
+    e.update(env)
+    r = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, env=e, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return tuple(int(x) for x in r.stdout.split())
+
+
+@pytest.fixture
+def locked(tmp):
+    """A file with a plain fcntl write lock on [10, 20) held by this (non-winfile) code."""
+    p = tmp / "f.bin"
+    p.write_bytes(bytes(100))
+    fd = os.open(p, os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 10, 10)
+    yield tmp, p
+    os.close(fd)
+
+
+def test_a_foreign_lock_is_missed_with_the_words_by_default(locked):
+    _, p = locked
+    assert child_io(p) == (0, 0)
+
+
+def test_a_foreign_lock_is_seen_under_a_configured_directory(locked):
+    d, p = locked
+    assert child_io(p, WINFILE_FOREIGN_LOCKS=str(d)) == (33, 33)
+    assert child_io(p, WINFILE_FOREIGN_LOCKS=f"relative:/nonexistent:{d}") == (33, 33)
+    assert child_io(p, WINFILE_FOREIGN_LOCKS=str(d / "elsewhere")) == (0, 0)
+
+
+def test_a_foreign_lock_is_seen_without_the_words(locked):
+    _, p = locked
+    assert child_io(p, WINFILE_LOCK_WORDS="0") == (33, 33)
+
+
+def test_an_emulated_flock_collides_with_a_share_token(tmp):
+    """What an NFS or CIFS client makes of flock(2): a whole-file POSIX write lock on the
+    server. Such a lock cannot be had while any winfile handle holds its share token
+    (read locks near 2^63), which is why winfile's per-inode flock is a hazard there
+    (docs/across-machines.md, NFSv4). Here the emulated lock is a plain whole-file
+    lockf from a descriptor that is not the handle's."""
+    import win32con
+    import win32file
+    p = tmp / "f.bin"
+    p.write_bytes(b"x")
+    h = win32file.CreateFile(str(p), win32con.GENERIC_READ, 7, None, win32con.OPEN_EXISTING, 0, None)
+    fd = os.open(p, os.O_RDWR)
+    with pytest.raises(OSError):
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0)  # whole file
+    h.Close()
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0)
+    os.close(fd)
