@@ -18,3 +18,5 @@ pub use request::{
     Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};
+pub(crate) use port::{association_of, restore_association};
+pub(crate) use request::{begin_on, Begun};

@@ -356,3 +356,22 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     engine::wake_cancelled();
     Ok(())
 }
+
+/// A socket operation that passed its checks and has begun (see `net`): the handle's
+/// object, the operation's control block and its completion, which stores the result in
+/// the OVERLAPPED, signals the handle and the event, then posts to the handle's port.
+pub(crate) struct Begun {
+    pub file: Arc<File>,
+    pub ctl: OpCtlRef,
+    pub done: Done,
+}
+
+/// Checks `h` and the OVERLAPPED's event, then begins an operation on `h` that the
+/// caller performs itself (the socket operations of `net`: AcceptEx, ConnectEx,
+/// TransmitFile). From here on it completes exactly once, through `done`.
+pub(crate) fn begin_on(h: Handle, s: Submit, api: &'static str) -> Result<Begun> {
+    let c = check(h, s, api)?;
+    let file = c.file.clone();
+    let (ctl, done) = begin(c);
+    Ok(Begun { file, ctl, done })
+}
