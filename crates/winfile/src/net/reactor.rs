@@ -100,9 +100,15 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
             std::thread::Builder::new()
                 .name("winfile-reactor".into())
                 .spawn(|| {
-                    if let Some(Ok(r)) = REACTOR.get() {
-                        r.run();
-                    }
+                    // The reactor is stored once this initializer returns.
+                    let r = loop {
+                        match REACTOR.get() {
+                            Some(Ok(r)) => break r,
+                            Some(Err(_)) => return,
+                            None => std::thread::sleep(Duration::from_millis(1)),
+                        }
+                    };
+                    r.run();
                 })
                 .map_err(|_| Win32Error::NO_SYSTEM_RESOURCES)?;
             Ok(r)

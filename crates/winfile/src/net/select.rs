@@ -12,6 +12,10 @@
 //! - FD_ACCEPT: a connection is waiting (each new one re-records it).
 //! - FD_CONNECT: the connect under way finished (its error code: WSAECONNREFUSED...).
 //! - FD_CLOSE: once, when the peer closed or reset and no data is left.
+//!
+//! # Safety
+//! The only `unsafe` is getsockopt(TCP_INFO) into a local byte array (the TCP state).
+#![allow(unsafe_code)]
 
 use super::adopt;
 use super::reactor::{self, SELECT_BIT};
@@ -132,6 +136,23 @@ pub fn wsa_event_select(sock: u64, event: crate::Handle, mask: u32) -> Result<()
     Ok(())
 }
 
+const TCP_ESTABLISHED: u8 = 1;
+const TCP_CLOSE_WAIT: u8 = 8;
+
+/// The TCP state of a socket (`tcpi_state`), `None` for other protocols. A socket whose
+/// sending side is shut down (FIN_WAIT, CLOSING, LAST_ACK...) gets no FD_WRITE.
+fn tcp_state(fd: std::os::fd::BorrowedFd<'_>) -> Option<u8> {
+    use std::os::fd::AsRawFd;
+    let mut info = [0u8; 8];
+    let mut len = info.len() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `len` bytes into `info`, a local array, and
+    // updates `len`; the descriptor is borrowed for the call.
+    let r = unsafe {
+        libc::getsockopt(fd.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_INFO, info.as_mut_ptr().cast(), &mut len)
+    };
+    (r == 0 && len >= 1).then_some(info[0])
+}
+
 /// Called by the reactor for an edge on watch `id`.
 pub(super) fn on_event(id: u64, flags: EventFlags) {
     let Some(w) = WATCHES.locked().get(&id).cloned() else { return };
@@ -170,7 +191,12 @@ pub(super) fn on_event(id: u64, flags: EventFlags) {
             if flags.contains(EventFlags::IN) && queued > 0 {
                 record(&mut st, FD_READ, 0);
             }
-            if flags.contains(EventFlags::OUT) && connected && (st.first_write || !flags.contains(EventFlags::IN)) {
+            let can_send = tcp_state(fd).is_none_or(|t| t == TCP_ESTABLISHED || t == TCP_CLOSE_WAIT);
+            if flags.contains(EventFlags::OUT)
+                && connected
+                && can_send
+                && (st.first_write || !flags.contains(EventFlags::IN))
+            {
                 st.first_write = false;
                 record(&mut st, FD_WRITE, 0);
             }
