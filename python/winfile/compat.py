@@ -332,44 +332,42 @@ ENTRIES = [
           "Receive-first as Windows: completes with the data byte count once the first bytes arrive (at once for a buffer of "
           "exactly CalculateSocketEndPointSize); the completion goes to the listener's OVERLAPPED, event and port; the accept "
           "socket keeps its port association. str/bytes buffers are TypeError. setsockopt(SO_UPDATE_ACCEPT_CONTEXT) is "
-          "Python's socket module on Linux and fails there (ENOPROTOOPT): not needed, the socket already is the connection.",
-          group=G_SOCKET),
+          "Python's socket module on Linux and fails there (ENOPROTOOPT): not needed, the socket already is the connection."),
     Entry("ConnectEx", FULL,
           "connect(2) with O_NONBLOCK for the call only, completion on epoll writability and SO_ERROR, then send(2) of the "
           "optional buffer.",
           "The socket must be bound first (WSAEINVAL otherwise, as Windows). name resolved by getaddrinfo in the socket's "
-          "family. A refused connection completes with 1225 (ERROR_CONNECTION_REFUSED).", group=G_SOCKET),
+          "family. A refused connection completes with 1225 (ERROR_CONNECTION_REFUSED)."),
     Entry("GetAcceptExSockaddrs", PARTIAL, "Parses the endpoint areas AcceptEx wrote after the data.",
           "(family, local, remote): IPv4 addresses as pywin32 gives them, (b'a.b.c.d', port); IPv6 in the socket "
           "module's shape (host, port, flowinfo, scope_id) with family 23 (Winsock's AF_INET6), where pywin32 gives 14 raw "
-          "bytes that cannot hold the address.", group=G_SOCKET),
+          "bytes that cannot hold the address."),
     Entry("CalculateSocketEndPointSize", FULL, "getsockname(2) for the family; (iMaxSockAddr + 16) * 2 with Windows' "
-          "iMaxSockAddr values (64 for IPv4, 88 for IPv6).", group=G_SOCKET),
+          "iMaxSockAddr values (64 for IPv4, 88 for IPv6)."),
     Entry("TransmitFile", PARTIAL,
           "sendfile(2) from winfile's descriptor of the file at the OVERLAPPED's offset, in 16 MiB chunks on a worker "
           "thread; send(2) for the head and tail buffers.",
           "NumberOfBytesPerSend is ignored (the kernel sizes sends). TF_DISCONNECT shuts the sending side down after the "
           "data; TF_REUSE_SOCKET does the same but a Linux socket cannot be reused after a connection (use a new socket; "
-          "AcceptEx replaces the accept socket anyway). Cancellation is noticed between chunks.", group=G_SOCKET),
+          "AcceptEx replaces the accept socket anyway). Cancellation is noticed between chunks."),
     Entry("WSARecv", FULL,
           "recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the reactor thread, into the "
           "caller's buffer itself.",
           "(rc, bytes) as pywin32: (997, 0) when queued, (0, n) without an OVERLAPPED (a blocking recv). MSG_PEEK/MSG_OOB. "
           "An orderly close completes with 0 bytes; a reset with 64 (ERROR_NETNAME_DELETED), as GetOverlappedResult reports "
-          "on Windows. str/bytes buffers are TypeError.", group=G_SOCKET),
+          "on Windows. str/bytes buffers are TypeError."),
     Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness until all is sent.",
-          "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send).", group=G_SOCKET),
+          "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send)."),
     Entry("WSAEventSelect", PARTIAL,
           "O_NONBLOCK on the socket (as Windows) and an edge-triggered epoll registration in the reactor thread, which "
           "records FD_* events and sets the event.",
           "Mask 0 cancels (the socket stays non-blocking). Re-enable rules: FD_READ re-armed when WSAEnumNetworkEvents "
           "reports it (Windows: by recv, which winfile cannot see) and reported only while data is queued; FD_WRITE at "
           "connect/select and after the send buffer was full (the kernel's EAGAIN wake-up); FD_ACCEPT per new connection; "
-          "FD_CONNECT with its error; FD_CLOSE once. FD_OOB, FD_QOS and the address-change events are never recorded.",
-          group=G_SOCKET),
+          "FD_CONNECT with its error; FD_CLOSE once. FD_OOB, FD_QOS and the address-change events are never recorded."),
     Entry("WSAEnumNetworkEvents", FULL, "The records kept by the reactor (FD_READ checked against FIONREAD).",
           "{FD_x: error} with WSA codes (WSAECONNRESET, WSAECONNREFUSED...); resets the event if given; WSAENOTSOCK for a "
-          "value that is not a socket or an hEvent that is not an event, as Windows.", group=G_SOCKET),
+          "value that is not a socket or an hEvent that is not an event, as Windows."),
     # -- Unsupported: exported, raising pywintypes.error -------------------------------------
     Entry("WSAAsyncSelect", UNSUPPORTED, _REFUSED, "Raises error 50 (ERROR_NOT_SUPPORTED): it posts window messages to an HWND, and Linux has no window message queue."),
     Entry("AddUsersToEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),
