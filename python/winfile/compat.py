@@ -345,7 +345,7 @@ ENTRIES = [
     Entry("CalculateSocketEndPointSize", FULL, "getsockname(2) for the family; (iMaxSockAddr + 16) * 2 with Windows' "
           "iMaxSockAddr values (64 for IPv4, 88 for IPv6)."),
     Entry("TransmitFile", PARTIAL,
-          "sendfile(2) from winfile's descriptor of the file at the OVERLAPPED's offset, in 16 MiB chunks on a worker "
+          "sendfile(2) from winfile's descriptor of the file at the OVERLAPPED's offset, in 64 MiB chunks on a worker "
           "thread; send(2) for the head and tail buffers.",
           "NumberOfBytesPerSend is ignored (the kernel sizes sends). TF_DISCONNECT shuts the sending side down after the "
           "data; TF_REUSE_SOCKET does the same but a Linux socket cannot be reused after a connection (use a new socket; "

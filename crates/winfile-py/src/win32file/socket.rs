@@ -19,6 +19,14 @@ use winfile::Win32Error;
 /// pywin32's TypeError for a receive buffer that cannot be written (a str, bytes).
 const NOT_WRITABLE: &str = "The buffer must be a writable buffer object (use win32file.AllocateReadBuffer)";
 
+/// Runs a socket call that never blocks (a non-blocking attempt, then the reactor)
+/// with the GIL held: releasing it would cost more than the call.
+fn nonblocking<T>(py: Python<'_>, api: &'static str, call: impl FnOnce() -> winfile::Result<T>) -> PyResult<T> {
+    let r = call().py_api(api);
+    crate::lent::release_pending(py);
+    Ok(r?)
+}
+
 fn rc(issued: Issued) -> u32 {
     match issued {
         Issued::Pending => Win32Error::IO_PENDING.0,
@@ -44,7 +52,7 @@ fn accept_ex(
         return Err(PyValueError::new_err(format!("Second param must be at least {need} bytes long")));
     }
     let s = submit_of(&ol);
-    let issued = blocking(py, API, || net::accept_ex(sListening.0, sAccepting.0, mem, s))?;
+    let issued = nonblocking(py, API, || net::accept_ex(sListening.0, sAccepting.0, mem, s))?;
     Ok(rc(issued))
 }
 
@@ -137,7 +145,7 @@ fn connect_ex(
         _ => None,
     };
     let submit = submit_of(&Overlapped);
-    let issued = blocking(py, API, || net::connect_ex(sock.0, to, payload, submit))?;
+    let issued = nonblocking(py, API, || net::connect_ex(sock.0, to, payload, submit))?;
     Ok((rc(issued), 0))
 }
 
@@ -162,7 +170,7 @@ fn wsa_send(
         Some(ol) => {
             let mem = crate::lent::readable(&buffer)?;
             let submit = submit_of(&ol);
-            let issued = blocking(py, API, || net::wsa_send(s.0, mem, dwFlags as u32, submit))?;
+            let issued = nonblocking(py, API, || net::wsa_send(s.0, mem, dwFlags as u32, submit))?;
             Ok((rc(issued), 0))
         }
     }
@@ -190,7 +198,7 @@ fn wsa_recv(
         Some(ol) => {
             let mem = crate::lent::writable(&buffer, NOT_WRITABLE)?;
             let submit = submit_of(&ol);
-            let issued = blocking(py, API, || net::wsa_recv(s.0, mem, dwFlags as u32, submit))?;
+            let issued = nonblocking(py, API, || net::wsa_recv(s.0, mem, dwFlags as u32, submit))?;
             Ok((rc(issued), 0))
         }
     }

@@ -68,7 +68,7 @@ pub fn get_accept_ex_sockaddrs(sock: u64, buf: &[u8]) -> Result<(u16, Endpoint, 
 /// getpeername into the buffer, dup3(2) onto the accept socket's number.
 pub fn accept_ex(listener: u64, accept: u64, mem: Lent, s: Submit) -> Result<Issued> {
     const API: &str = "AcceptEx";
-    let (lh, lfile) = adopt::socket(listener, API)?;
+    let (_, lfile) = adopt::socket(listener, API)?;
     let (_, afile) = adopt::socket(accept, API)?;
     if !rustix::net::sockopt::socket_acceptconn(lfile.fd()).unwrap_or(false) {
         return Err(Error::new(Win32Error::WSAEINVAL, API));
@@ -80,7 +80,7 @@ pub fn accept_ex(listener: u64, accept: u64, mem: Lent, s: Submit) -> Result<Iss
     let areas = 2 * addr::endpoint_size(family);
     let Some(data_len) = mem.len().checked_sub(areas) else { return Err(Error::new(Win32Error::WSAEINVAL, API)) };
     let r = reactor::reactor(API)?;
-    let begun = overlapped::begin_on(lh, s, API)?;
+    let begun = overlapped::begin_with(lfile.clone(), s, API)?;
     let target = AcceptTarget { fd: accept as RawFd, file: afile };
     let ctl = begun.ctl.clone();
     let mut slot = Some((mem, begun.done, target));

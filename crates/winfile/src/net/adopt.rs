@@ -49,12 +49,17 @@ fn descriptor(raw: u64) -> Option<RawFd> {
 /// # Linux mechanism
 /// fstat(2) S_ISSOCK, F_DUPFD_CLOEXEC, kcmp(2) on each later use (the tie of `osf`).
 pub fn resolve(raw: u64) -> Option<Handle> {
+    resolve_file(raw).map(|(h, _)| h)
+}
+
+/// [`resolve`], with the adopted socket's object (one lookup).
+pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
     let fd = descriptor(raw)?;
     let mut map = BY_FD.locked();
     if let Some(&h) = map.get(&fd) {
         // A stale adoption is closed by this lookup, and a new one made below.
-        if handle::get::<File>(h).is_ok() {
-            return Some(h);
+        if let Ok(file) = handle::get::<File>(h) {
+            return Some((h, file));
         }
         map.remove(&fd);
     }
@@ -66,11 +71,11 @@ pub fn resolve(raw: u64) -> Option<Handle> {
     }
     let path = PathBuf::from(format!("socket:[{}]", st.st_ino));
     let access = FILE_GENERIC_READ | FILE_GENERIC_WRITE;
-    let file = File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe);
+    let file = Arc::new(File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe));
     file.tie_crt(fd);
-    let h = handle::insert(Arc::new(file));
+    let h = handle::insert(file.clone());
     map.insert(fd, h);
-    Some(h)
+    Some((h, file))
 }
 
 /// Whether `file` is an adopted socket.
@@ -81,9 +86,7 @@ pub(crate) fn is_socket(file: &File) -> bool {
 /// The adopted socket named by `raw` (a descriptor number); WSAENOTSOCK for anything
 /// else, a closed socket (-1) or a winfile handle included, as Winsock answers.
 pub(crate) fn socket(raw: u64, api: &'static str) -> Result<(Handle, Arc<File>)> {
-    let h = resolve(raw).ok_or(Error::new(Win32Error::WSAENOTSOCK, api))?;
-    let file = handle::get::<File>(h).map_err(|_| Error::new(Win32Error::WSAENOTSOCK, api))?;
-    Ok((h, file))
+    resolve_file(raw).ok_or(Error::new(Win32Error::WSAENOTSOCK, api))
 }
 
 /// Closes the adoptions whose descriptor the caller closed or reused since their last

@@ -21,7 +21,7 @@ use std::os::fd::BorrowedFd;
 /// restored at once), completion on epoll writability and SO_ERROR, then send(2).
 pub fn connect_ex(sock: u64, to: SocketAddr, payload: Option<Lent>, s: Submit) -> Result<Issued> {
     const API: &str = "ConnectEx";
-    let (h, file) = adopt::socket(sock, API)?;
+    let (_, file) = adopt::socket(sock, API)?;
     let bound = rustix::net::getsockname(file.fd()).map_err(|e| Error::new(wsa_from_errno(e), API))?;
     let bound = super::addr::ip_of(Some(bound));
     if bound.is_none_or(|a| a.port() == 0) {
@@ -41,7 +41,7 @@ pub fn connect_ex(sock: u64, to: SocketAddr, payload: Option<Lent>, s: Submit) -
         Err(e @ (Errno::CONNREFUSED | Errno::NETUNREACH | Errno::HOSTUNREACH | Errno::TIMEDOUT)) => Some(Err(e)),
         Err(e) => return Err(Error::new(wsa_from_errno(e), API)),
     };
-    let begun = overlapped::begin_on(h, s, API)?;
+    let begun = overlapped::begin_with(file.clone(), s, API)?;
     let ctl = begun.ctl.clone();
     let src = Source::File(begun.file.clone());
     let mut slot = Some((payload, begun.done));

@@ -9,7 +9,7 @@
 //! with the other errno tables (`error::wsa_from_errno`, `error::socket_status_from_errno`).
 //!
 //! Every overlapped socket operation is checked, then begun on the completion path
-//! (`overlapped::begin_on`), so it completes as file I/O does: status and count in the
+//! (`overlapped::begin_with`), so it completes as file I/O does: status and count in the
 //! OVERLAPPED, then its event, then the port packet; CancelIo and closing the socket
 //! complete it with ERROR_OPERATION_ABORTED (995). The readiness waits run on the
 //! reactor whichever engine backend runs file I/O (engine jobs on socket handles are

@@ -105,12 +105,12 @@ pub fn wsa_send(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
 }
 
 fn transfer(sock: u64, mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
-    let (h, _) = adopt::socket(sock, api)?;
+    let (_, file) = adopt::socket(sock, api)?;
     if !write && !mem.writable() {
         return Err(Error::new(Win32Error::WSAEFAULT, api));
     }
     let r = reactor::reactor(api)?;
-    let begun = overlapped::begin_on(h, s, api)?;
+    let begun = overlapped::begin_with(file, s, api)?;
     let op = transfer_op(mem, begun.done, write, if write { 0 } else { flags });
     reactor::wait(r, Source::File(begun.file), write, Some(begun.ctl), op);
     Ok(Issued::Pending)

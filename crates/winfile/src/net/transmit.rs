@@ -19,7 +19,7 @@ pub const TF_DISCONNECT: u32 = 0x01;
 pub const TF_REUSE_SOCKET: u32 = 0x02;
 
 /// Bytes one sendfile(2) call may send before cancellation is checked again.
-const CHUNK: usize = 16 << 20;
+const CHUNK: usize = 64 << 20;
 
 /// `TransmitFile(sock, file, count, per_send, ol, flags, head, tail)`—sends `head`, then
 /// `count` bytes of `file` (0: to its end) from the OVERLAPPED's offset, then `tail`;
@@ -30,7 +30,7 @@ const CHUNK: usize = 16 << 20;
 ///
 /// # Linux mechanism
 /// sendfile(2) from winfile's descriptor of the file at the OVERLAPPED's offset, in
-/// 16 MiB chunks on a worker thread; send(2) for the head and tail.
+/// 64 MiB chunks on a worker thread; send(2) for the head and tail.
 #[allow(clippy::too_many_arguments)]
 pub fn transmit_file(
     sock: u64,
@@ -43,7 +43,7 @@ pub fn transmit_file(
     s: Submit,
 ) -> Result<Issued> {
     const API: &str = "TransmitFile";
-    let (h, _) = adopt::socket(sock, API)?;
+    let (_, sock_file) = adopt::socket(sock, API)?;
     let src = handle::get::<File>(file).api(API)?;
     if !src.can_read() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
@@ -63,7 +63,7 @@ pub fn transmit_file(
             engine::finish(b.done, Lent::new(Vec::new()), |_| (status, n));
         })
         .map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, API))?;
-    let begun = overlapped::begin_on(h, s, API)?;
+    let begun = overlapped::begin_with(sock_file, s, API)?;
     let _ = tx.send(begun);
     Ok(Issued::Pending)
 }

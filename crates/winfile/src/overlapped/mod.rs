@@ -19,4 +19,4 @@ pub use request::{
 };
 pub use state::{Overlapped, STATUS_PENDING};
 pub(crate) use port::{association_of, restore_association};
-pub(crate) use request::{begin_on, Begun};
+pub(crate) use request::{begin_with, Begun};

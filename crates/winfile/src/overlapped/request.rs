@@ -366,12 +366,17 @@ pub(crate) struct Begun {
     pub done: Done,
 }
 
-/// Checks `h` and the OVERLAPPED's event, then begins an operation on `h` that the
-/// caller performs itself (the socket operations of `net`: AcceptEx, ConnectEx,
-/// TransmitFile). From here on it completes exactly once, through `done`.
-pub(crate) fn begin_on(h: Handle, s: Submit, api: &'static str) -> Result<Begun> {
-    let c = check(h, s, api)?;
+/// Checks the OVERLAPPED's event, then begins an operation on the handle's object
+/// `file` that the caller performs itself (the socket operations of `net`: WSASend,
+/// WSARecv, AcceptEx, ConnectEx, TransmitFile). From here on it completes exactly once,
+/// through `done`.
+pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
+    let event = event_of(s.event, api)?;
+    Ok(begin_checked(Checked { file, event, submit: s }))
+}
+
+fn begin_checked(c: Checked) -> Begun {
     let file = c.file.clone();
     let (ctl, done) = begin(c);
-    Ok(Begun { file, ctl, done })
+    Begun { file, ctl, done }
 }
