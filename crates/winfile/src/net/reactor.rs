@@ -148,11 +148,15 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
         write: VecDeque::new(),
         registered: epoll::EventFlags::empty(),
     });
+    let cancelled = waiter.cancelled();
     if write { e.write.push_back(waiter) } else { e.read.push_back(waiter) }
     r.resync(&mut entries, fd);
     drop(entries);
-    // A cancellation between the try and the queueing must not be missed.
-    r.wake();
+    // A cancellation between the try and the queueing woke the reactor too early to
+    // find it queued: wake it again.
+    if cancelled {
+        r.wake();
+    }
 }
 
 impl Reactor {
