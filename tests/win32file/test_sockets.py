@@ -473,3 +473,13 @@ def test_no_descriptor_leaks(host):
             break
         win32event.WaitForSingleObject(win32event.CreateEvent(None, 0, 0, None), 20)
     assert len(os.listdir("/proc/self/fd")) <= before
+
+
+def test_the_iocp_echo_server_example_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+    example = Path(__file__).resolve().parents[2] / "examples" / "iocp_echo_server.py"
+    r = subprocess.run([sys.executable, str(example), "--selftest", "8"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "all echoed" in r.stdout
