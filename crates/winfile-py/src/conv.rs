@@ -125,10 +125,7 @@ fn resolved(v: u64) -> winfile::Handle {
 /// Whether `obj` is a `socket.socket` (where a HANDLE is taken, winfile accepts one).
 fn is_socket_object(obj: &Bound<'_, PyAny>) -> bool {
     let py = obj.py();
-    py.import("socket")
-        .and_then(|m| m.getattr("socket"))
-        .and_then(|t| obj.is_instance(&t))
-        .unwrap_or(false)
+    py.import("socket").and_then(|m| m.getattr("socket")).and_then(|t| obj.is_instance(&t)).unwrap_or(false)
 }
 
 /// The value of a socket object: its `fileno()` (-1 once closed).
@@ -155,10 +152,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for SocketArg {
         if obj.hasattr("fileno").unwrap_or(false) {
             return socket_value(&obj).map(SocketArg);
         }
-        Err(PyTypeError::new_err(format!(
-            "Expected a socket object or an int, got {}",
-            obj.get_type().name()?
-        )))
+        Err(PyTypeError::new_err(format!("Expected a socket object or an int, got {}", obj.get_type().name()?)))
     }
 }
 

@@ -114,12 +114,18 @@ fn resolve_name(py: Python<'_>, s: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -
     let sockaddr = first.get_item(4)?;
     let host: String = sockaddr.get_item(0)?.extract()?;
     let port: u16 = sockaddr.get_item(1)?.extract()?;
-    let ip: std::net::IpAddr =
-        host.split('%').next().unwrap_or_default().parse().map_err(|_| PyWinError::new(Win32Error(11001), "getaddrinfo"))?;
+    let ip: std::net::IpAddr = host
+        .split('%')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| PyWinError::new(Win32Error(11001), "getaddrinfo"))?;
     let mut addr = SocketAddr::new(ip, port);
-    if let (SocketAddr::V6(a), Ok(flow), Ok(scope)) =
-        (&mut addr, sockaddr.get_item(2).and_then(|v| v.extract::<u32>()), sockaddr.get_item(3).and_then(|v| v.extract::<u32>()))
-    {
+    if let (SocketAddr::V6(a), Ok(flow), Ok(scope)) = (
+        &mut addr,
+        sockaddr.get_item(2).and_then(|v| v.extract::<u32>()),
+        sockaddr.get_item(3).and_then(|v| v.extract::<u32>()),
+    ) {
         a.set_flowinfo(flow);
         a.set_scope_id(scope);
     }

@@ -71,7 +71,8 @@ pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
     }
     let path = PathBuf::from(format!("socket:[{}]", st.st_ino));
     let access = FILE_GENERIC_READ | FILE_GENERIC_WRITE;
-    let file = Arc::new(File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe));
+    let file =
+        Arc::new(File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe));
     file.tie_crt(fd);
     let h = handle::insert(file.clone());
     map.insert(fd, h);

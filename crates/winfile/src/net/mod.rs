@@ -31,7 +31,9 @@ pub use accept::{accept_ex, calculate_socket_end_point_size, get_accept_ex_socka
 pub use addr::Endpoint;
 pub use adopt::{adopted_count, resolve};
 pub use connect::connect_ex;
-pub use select::{wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE};
+pub use select::{
+    wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE,
+};
 pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
 pub use transmit::{transmit_file, TF_DISCONNECT, TF_REUSE_SOCKET};
 

@@ -131,7 +131,11 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
         if queued {
             waiter.op = op;
             let e = entries.get_mut(&fd).expect("checked above");
-            if write { e.write.push_back(waiter) } else { e.read.push_back(waiter) }
+            if write {
+                e.write.push_back(waiter)
+            } else {
+                e.read.push_back(waiter)
+            }
             r.resync(&mut entries, fd);
             return;
         }
@@ -149,7 +153,11 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
         registered: epoll::EventFlags::empty(),
     });
     let cancelled = waiter.cancelled();
-    if write { e.write.push_back(waiter) } else { e.read.push_back(waiter) }
+    if write {
+        e.write.push_back(waiter)
+    } else {
+        e.read.push_back(waiter)
+    }
     r.resync(&mut entries, fd);
     drop(entries);
     // A cancellation between the try and the queueing woke the reactor too early to
@@ -263,7 +271,11 @@ impl Reactor {
             if let Step::Again = (waiter.op)(src.fd(), cancelled) {
                 let mut entries = self.entries.locked();
                 if let Some(e) = entries.get_mut(&fd) {
-                    if write { e.write.push_front(waiter) } else { e.read.push_front(waiter) }
+                    if write {
+                        e.write.push_front(waiter)
+                    } else {
+                        e.read.push_front(waiter)
+                    }
                 } else {
                     // Forgotten meanwhile (cannot happen while it waited): end it.
                     drop(entries);

@@ -230,9 +230,7 @@ pub fn wsa_enum_network_events(sock: u64, event: Option<crate::Handle>) -> Resul
     const API: &str = "WSAEnumNetworkEvents";
     let (_, file) = adopt::socket(sock, API)?;
     let ev = match event {
-        Some(h) if h.raw() != 0 => {
-            Some(handle::get::<Event>(h).map_err(|_| Error::new(Win32Error::WSAENOTSOCK, API))?)
-        }
+        Some(h) if h.raw() != 0 => Some(handle::get::<Event>(h).map_err(|_| Error::new(Win32Error::WSAENOTSOCK, API))?),
         _ => None,
     };
     let id = file.ext::<Selection>().and_then(|s| *s.0.locked());
