@@ -153,6 +153,14 @@ fn tcp_state(fd: std::os::fd::BorrowedFd<'_>) -> Option<u8> {
     (r == 0 && len >= 1).then_some(info[0])
 }
 
+/// Whether the peer closed or reset the connection (POLLRDHUP or POLLERR now).
+fn peer_gone(fd: std::os::fd::BorrowedFd<'_>) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let mut fds = [PollFd::new(&fd, PollFlags::RDHUP)];
+    let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+    poll(&mut fds, Some(&zero)).is_ok() && fds[0].revents().intersects(PollFlags::RDHUP | PollFlags::ERR)
+}
+
 /// Called by the reactor for an edge on watch `id`.
 pub(super) fn on_event(id: u64, flags: EventFlags) {
     let Some(w) = WATCHES.locked().get(&id).cloned() else { return };
@@ -200,8 +208,9 @@ pub(super) fn on_event(id: u64, flags: EventFlags) {
                 st.first_write = false;
                 record(&mut st, FD_WRITE, 0);
             }
-            if flags.intersects(EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR) && queued == 0 && !st.close_done
-            {
+            // HUP alone is also what an unconnected socket reports: the peer's close or
+            // reset is RDHUP (or ERR), checked again now, the edge's flags being older.
+            if flags.intersects(EventFlags::RDHUP | EventFlags::ERR) && queued == 0 && !st.close_done && peer_gone(fd) {
                 let err = match rustix::net::sockopt::socket_error(fd) {
                     Ok(Err(e)) => wsa_from_errno(e).0,
                     _ if flags.contains(EventFlags::ERR) => Win32Error::WSAECONNRESET.0,
