@@ -1,14 +1,16 @@
 //! WSAEventSelect and WSAEnumNetworkEvents: network events recorded per socket and
 //! signalled through an event object, from the reactor's epoll.
 //!
-//! Each selecting socket has an edge-triggered epoll registration of its own (a
-//! duplicate descriptor). Windows' recording rules, and how they are met on Linux:
+//! Each selecting socket has two edge-triggered epoll registrations of its own (two
+//! duplicate descriptors): one for input (IN, RDHUP) and one for output (OUT), so that a
+//! data arrival, which wakes input waiters only, never passes for send-buffer space. Windows' recording rules, and how they are met on Linux:
 //! - FD_READ: new data arrived (an edge with bytes queued). Re-enabled when
 //!   WSAEnumNetworkEvents reports it (Windows: by the next recv, which winfile cannot
 //!   see); reported only while data is still queued.
 //! - FD_WRITE: when the socket is first connected or selected while writable, then
-//!   after the send buffer was full (the kernel wakes writers only after a send failed
-//!   with EAGAIN, Winsock's WSAEWOULDBLOCK).
+//!   after the send buffer was full (the kernel wakes output waiters only after a send
+//!   failed with EAGAIN, Winsock's WSAEWOULDBLOCK, or at a state change); never once the
+//!   sending side is shut down or the peer has closed.
 //! - FD_ACCEPT: a connection is waiting (each new one re-records it).
 //! - FD_CONNECT: the connect under way finished (its error code: WSAECONNREFUSED...).
 //! - FD_CLOSE: once, when the peer closed or reset and no data is left.
@@ -51,6 +53,7 @@ struct Recorded {
 
 struct Watch {
     own: OwnedFd,
+    own_out: OwnedFd,
     event: Arc<Event>,
     mask: u32,
     state: Mutex<WatchState>,
@@ -59,8 +62,6 @@ struct Watch {
 #[derive(Default)]
 struct WatchState {
     recorded: Recorded,
-    /// FD_WRITE not yet given since the socket was connected or selected.
-    first_write: bool,
     /// A connect may be under way (unconnected, not listening, when selected).
     connect_pending: bool,
     close_done: bool,
@@ -69,6 +70,8 @@ struct WatchState {
 
 static WATCHES: LazyLock<Mutex<HashMap<u64, Arc<Watch>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// Marks the token of a watch's output registration.
+const OUTPUT: u64 = 1 << 61;
 
 /// The socket handle's selection (ended by CloseHandle or staleness).
 #[derive(Default)]
@@ -86,6 +89,7 @@ fn forget(id: u64) {
     if let Some(w) = WATCHES.locked().remove(&id) {
         if let Ok(r) = reactor::reactor("WSAEventSelect") {
             let _ = epoll::delete(r.epoll(), &w.own);
+            let _ = epoll::delete(r.epoll(), &w.own_out);
         }
     }
 }
@@ -118,19 +122,19 @@ pub fn wsa_event_select(sock: u64, event: crate::Handle, mask: u32) -> Result<()
     }
     let Some(ev) = ev else { return Ok(()) };
     let own = rustix::io::fcntl_dupfd_cloexec(file.fd(), 0).map_err(|e| Error::new(wsa_from_errno(e), API))?;
+    let own_out = rustix::io::fcntl_dupfd_cloexec(file.fd(), 0).map_err(|e| Error::new(wsa_from_errno(e), API))?;
     let connected = rustix::net::getpeername(&own).ok().flatten().is_some();
     let listening = rustix::net::sockopt::socket_acceptconn(&own).unwrap_or(false);
-    let state = WatchState {
-        first_write: true,
-        connect_pending: !connected && !listening,
-        was_connected: connected,
-        ..WatchState::default()
-    };
+    let state =
+        WatchState { connect_pending: !connected && !listening, was_connected: connected, ..WatchState::default() };
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let w = Arc::new(Watch { own, event: ev, mask, state: Mutex::new(state) });
+    let w = Arc::new(Watch { own, own_out, event: ev, mask, state: Mutex::new(state) });
     WATCHES.locked().insert(id, w.clone());
-    let flags = EventFlags::IN | EventFlags::OUT | EventFlags::RDHUP | EventFlags::ET;
-    epoll::add(r.epoll(), &w.own, epoll::EventData::new_u64(SELECT_BIT | id), flags)
+    let input = EventFlags::IN | EventFlags::RDHUP | EventFlags::ET;
+    epoll::add(r.epoll(), &w.own, epoll::EventData::new_u64(SELECT_BIT | id), input)
+        .map_err(|e| Error::new(wsa_from_errno(e), API))?;
+    let output = EventFlags::OUT | EventFlags::ET;
+    epoll::add(r.epoll(), &w.own_out, epoll::EventData::new_u64(SELECT_BIT | OUTPUT | id), output)
         .map_err(|e| Error::new(wsa_from_errno(e), API))?;
     *slot = Some(id);
     Ok(())
@@ -162,7 +166,9 @@ fn peer_gone(fd: std::os::fd::BorrowedFd<'_>) -> bool {
 }
 
 /// Called by the reactor for an edge on watch `id`.
-pub(super) fn on_event(id: u64, flags: EventFlags) {
+pub(super) fn on_event(token: u64, flags: EventFlags) {
+    let output = token & OUTPUT != 0;
+    let id = token & !OUTPUT;
     let Some(w) = WATCHES.locked().get(&id).cloned() else { return };
     let fd = w.own.as_fd();
     let mut st = w.state.locked();
@@ -175,7 +181,7 @@ pub(super) fn on_event(id: u64, flags: EventFlags) {
         }
     };
     if rustix::net::sockopt::socket_acceptconn(fd).unwrap_or(false) {
-        if flags.contains(EventFlags::IN) {
+        if !output && flags.contains(EventFlags::IN) {
             record(&mut st, FD_ACCEPT, 0);
         }
     } else {
@@ -196,21 +202,21 @@ pub(super) fn on_event(id: u64, flags: EventFlags) {
         st.was_connected |= connected;
         let queued = rustix::io::ioctl_fionread(fd).unwrap_or(0);
         if st.was_connected {
-            if flags.contains(EventFlags::IN) && queued > 0 {
+            if !output && flags.contains(EventFlags::IN) && queued > 0 {
                 record(&mut st, FD_READ, 0);
             }
             let can_send = tcp_state(fd).is_none_or(|t| t == TCP_ESTABLISHED || t == TCP_CLOSE_WAIT);
-            if flags.contains(EventFlags::OUT)
-                && connected
-                && can_send
-                && (st.first_write || !flags.contains(EventFlags::IN))
-            {
-                st.first_write = false;
+            if output && flags.contains(EventFlags::OUT) && connected && can_send && !peer_gone(fd) {
                 record(&mut st, FD_WRITE, 0);
             }
             // HUP alone is also what an unconnected socket reports: the peer's close or
             // reset is RDHUP (or ERR), checked again now, the edge's flags being older.
-            if flags.intersects(EventFlags::RDHUP | EventFlags::ERR) && queued == 0 && !st.close_done && peer_gone(fd) {
+            if !output
+                && flags.intersects(EventFlags::RDHUP | EventFlags::ERR)
+                && queued == 0
+                && !st.close_done
+                && peer_gone(fd)
+            {
                 let err = match rustix::net::sockopt::socket_error(fd) {
                     Ok(Err(e)) => wsa_from_errno(e).0,
                     _ if flags.contains(EventFlags::ERR) => Win32Error::WSAECONNRESET.0,
