@@ -359,11 +359,11 @@ ENTRIES = [
     Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness until all is sent.",
           "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send)."),
     Entry("WSAEventSelect", PARTIAL,
-          "O_NONBLOCK on the socket (as Windows) and an edge-triggered epoll registration in the reactor thread, which "
-          "records FD_* events and sets the event.",
+          "O_NONBLOCK on the socket (as Windows) and two edge-triggered epoll registrations (input, output) in the reactor "
+          "thread, which records FD_* events and sets the event.",
           "Mask 0 cancels (the socket stays non-blocking). Re-enable rules: FD_READ re-armed when WSAEnumNetworkEvents "
           "reports it (Windows: by recv, which winfile cannot see) and reported only while data is queued; FD_WRITE at "
-          "connect/select and after the send buffer was full (the kernel's EAGAIN wake-up); FD_ACCEPT per new connection; "
+          "connect/select and after the send buffer was full (the kernel's EAGAIN wake-up), never after the peer closed; FD_ACCEPT per new connection; "
           "FD_CONNECT with its error; FD_CLOSE once. FD_OOB, FD_QOS and the address-change events are never recorded."),
     Entry("WSAEnumNetworkEvents", FULL, "The records kept by the reactor (FD_READ checked against FIONREAD).",
           "{FD_x: error} with WSA codes (WSAECONNRESET, WSAECONNREFUSED...); resets the event if given; WSAENOTSOCK for a "
