@@ -483,3 +483,16 @@ def test_the_iocp_echo_server_example_runs():
     r = subprocess.run([sys.executable, str(example), "--selftest", "8"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "all echoed" in r.stdout
+
+
+def test_waiting_on_a_socket_handle(host):
+    a, b = pair(host)
+    assert win32event.WaitForSingleObject(b, 0) == win32event.WAIT_OBJECT_0  # no I/O in flight
+    ol = overlapped()
+    win32file.WSARecv(b, win32file.AllocateReadBuffer(4), ol)
+    assert win32event.WaitForSingleObject(b.fileno(), 0) == win32event.WAIT_TIMEOUT  # a receive pending
+    a.sendall(b"x")
+    assert win32event.WaitForSingleObject(b, 10000) == win32event.WAIT_OBJECT_0
+    assert win32file.GetOverlappedResult(b, ol, False) == 1
+    a.close()
+    b.close()
