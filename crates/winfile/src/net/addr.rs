@@ -84,3 +84,38 @@ pub(crate) fn decode(area: &[u8]) -> Endpoint {
 pub(crate) fn ip_of(addr: Option<rustix::net::SocketAddrAny>) -> Option<SocketAddr> {
     addr.and_then(|a| SocketAddr::try_from(a).ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_areas_round_trip() {
+        for text in ["127.0.0.1:4680", "[::1]:65535", "[fe80::1%3]:1"] {
+            let addr: SocketAddr = text.parse().unwrap();
+            let family = if addr.is_ipv4() { AF_INET } else { AF_INET6_WIN };
+            let mut area = vec![0xAAu8; endpoint_size(family)];
+            encode(&mut area, Some(addr));
+            assert_eq!(decode(&area), Endpoint::Ip(addr));
+        }
+        let mut area = vec![0xAAu8; endpoint_size(AF_INET)];
+        encode(&mut area, None);
+        assert_eq!(decode(&area), Endpoint::None);
+        assert_eq!(endpoint_size(AF_INET) * 2, 64);
+        assert_eq!(endpoint_size(AF_INET6_WIN) * 2, 88);
+    }
+
+    #[test]
+    fn socket_errors_map_to_winsock_and_completion_codes() {
+        use crate::error::{socket_status_from_errno, wsa_from_errno};
+        use crate::Win32Error;
+        use rustix::io::Errno;
+        assert_eq!(wsa_from_errno(Errno::AGAIN), Win32Error::WSAEWOULDBLOCK);
+        assert_eq!(wsa_from_errno(Errno::NOTSOCK), Win32Error::WSAENOTSOCK);
+        assert_eq!(wsa_from_errno(Errno::CONNRESET), Win32Error::WSAECONNRESET);
+        assert_eq!(wsa_from_errno(Errno::CONNREFUSED), Win32Error::WSAECONNREFUSED);
+        assert_eq!(socket_status_from_errno(Errno::CONNREFUSED), Win32Error::CONNECTION_REFUSED);
+        assert_eq!(socket_status_from_errno(Errno::CONNRESET), Win32Error::NETNAME_DELETED);
+        assert_eq!(socket_status_from_errno(Errno::CANCELED), Win32Error::OPERATION_ABORTED);
+    }
+}
