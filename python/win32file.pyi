@@ -678,6 +678,45 @@ def SetFileShortName(hFile: _HandleArg, ShortName: str, /) -> None:
 def WSAAsyncSelect(socket: object, hwnd: _HandleArg, wMsg: int, networkEvents: int, /) -> None:
     """Raise error 50: Linux has no window message queue."""
 
+# Sockets (a SOCKET is a socket.socket or its fileno())
+# ---------------------------------------------------------------------------
+
+def AcceptEx(sListening: object, sAccepting: object, buffer: WriteableBuffer, ol: PyOVERLAPPED, /) -> int:
+    """Accept a connection (and its first data) into sAccepting; 997 (ERROR_IO_PENDING)."""
+
+def GetAcceptExSockaddrs(sAccepting: object, buffer: ReadableBuffer, /) -> tuple[int, Any, Any]:
+    """Return (family, local, remote) from an AcceptEx buffer."""
+
+def CalculateSocketEndPointSize(socket: object, /) -> int:
+    """Return the buffer room AcceptEx needs for the two endpoints."""
+
+def ConnectEx(s: object, name: tuple[Any, ...], Overlapped: PyOVERLAPPED, SendBuffer: ReadableBuffer | None = None) -> tuple[int, int]:
+    """Connect a bound socket, then send SendBuffer; (997, 0)."""
+
+def WSASend(s: object, buffer: ReadableBuffer, ol: PyOVERLAPPED | None, dwFlags: int = 0, /) -> tuple[int, int]:
+    """Send buffer; (997, 0) with an OVERLAPPED, (0, bytes) without."""
+
+def WSARecv(s: object, buffer: WriteableBuffer, ol: PyOVERLAPPED | None, dwFlags: int = 0, /) -> tuple[int, int]:
+    """Receive into buffer; (997, 0) with an OVERLAPPED, (0, bytes) without."""
+
+def TransmitFile(
+    Socket: object,
+    File: _HandleArg,
+    NumberOfBytesToWrite: int,
+    NumberOfBytesPerSend: int,
+    Overlapped: PyOVERLAPPED,
+    Flags: int,
+    Head: ReadableBuffer | None = None,
+    Tail: ReadableBuffer | None = None,
+) -> int:
+    """Send Head, the file's bytes from the OVERLAPPED's offset, then Tail; 997."""
+
+def WSAEventSelect(socket: object, hEvent: _HandleArg, networkEvents: int, /) -> None:
+    """Record the FD_* events of networkEvents and set hEvent for each (0 cancels)."""
+
+def WSAEnumNetworkEvents(s: object, hEvent: _HandleArg = None, /) -> dict[int, int]:
+    """Return {FD_x: error} recorded since the last call; resets hEvent if given."""
+
 # Paths, drives and volumes
 # ---------------------------------------------------------------------------
 

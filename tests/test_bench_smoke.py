@@ -12,6 +12,7 @@ EXPECTED = [
     "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
+    "IOCP echo 64 clients 1 KiB vs asyncio", "TransmitFile 256 MiB vs socket.sendfile",
 ]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]

@@ -113,7 +113,7 @@ ENTRIES = [
           "Waits release the GIL and stay interruptible by Ctrl-C."),
     Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine, plus IORING_OP_ASYNC_CANCEL on io_uring; the calling thread's I/O completes with 995."),
     Entry("CreateIoCompletionPort", PARTIAL, "In-process packet queue with LIFO hand-off to waiting threads; the file's completions post to it.",
-          "Associating returns the same object passed as existing. The concurrency value counts threads released by the port "
+          "Associating returns the same object passed as existing; sockets (socket.socket or fileno()) associate too. The concurrency value counts threads released by the port "
           "until they call GetQueuedCompletionStatus again or exit; Linux cannot tell when such a thread blocks elsewhere."),
     Entry("GetQueuedCompletionStatus", FULL, "Per-waiter condition variable; waiters stacked for LIFO wake-up.",
           "Never raises an API error: (rc, bytes, key, overlapped), (258, 0, 0, None) on timeout, 735 when the port closes."),
@@ -123,7 +123,8 @@ ENTRIES = [
     Entry("SetEndOfFile", FULL, "ftruncate(2) at lseek(fd, 0, SEEK_CUR)."),
     Entry("FlushFileBuffers", FULL, "fsync(2)."),
     Entry("GetFileSize", FULL, "fstat(2) st_size."),
-    Entry("GetFileType", FULL, "The file type from fstat(2) recorded at open."),
+    Entry("GetFileType", FULL, "The file type from fstat(2) recorded at open.",
+          "A socket (socket.socket or its fileno()) is FILE_TYPE_PIPE, as Windows reports."),
     Entry("AllocateReadBuffer", FULL, "A zeroed bytearray, returned as a writable memoryview.",
           "pywin32 returns its own PyOVERLAPPEDReadBuffer type; both support the buffer protocol."),
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
@@ -335,15 +336,48 @@ ENTRIES = [
     Entry("BackupSeek", PLANNED, "Skips within the current stream of the backup context.", group=G_BACKUP),
     Entry("BackupWrite", PLANNED, "Parses WIN32_STREAM_ID records back into data, streams and xattrs.", group=G_BACKUP),
     # -- Planned: sockets --------------------------------------------------------------
-    Entry("AcceptEx", PLANNED, "accept4(2) on the completion engine.", group=G_SOCKET),
-    Entry("ConnectEx", PLANNED, "connect(2) on the completion engine, then send of the optional buffer.", group=G_SOCKET),
-    Entry("GetAcceptExSockaddrs", PLANNED, "Parses the addresses AcceptEx stored in its buffer.", group=G_SOCKET),
-    Entry("CalculateSocketEndPointSize", PLANNED, "sizeof the socket family's sockaddr plus 16, as Windows reserves.", group=G_SOCKET),
-    Entry("TransmitFile", PLANNED, "sendfile(2) with optional head and tail buffers.", group=G_SOCKET),
-    Entry("WSARecv", PLANNED, "recv(2) on the completion engine.", group=G_SOCKET),
-    Entry("WSASend", PLANNED, "send(2) on the completion engine.", group=G_SOCKET),
-    Entry("WSAEventSelect", PLANNED, "epoll readiness signalling an event handle.", group=G_SOCKET),
-    Entry("WSAEnumNetworkEvents", PLANNED, "The readiness recorded since the last call.", group=G_SOCKET),
+    Entry("AcceptEx", FULL,
+          "accept4(2) on epoll readiness (the per-process reactor thread), recv(2) of the first data, getsockname/getpeername "
+          "into the buffer, then dup3(2) of the connection onto the accept socket's descriptor number.",
+          "Receive-first as Windows: completes with the data byte count once the first bytes arrive (at once for a buffer of "
+          "exactly CalculateSocketEndPointSize); the completion goes to the listener's OVERLAPPED, event and port; the accept "
+          "socket keeps its port association. str/bytes buffers are TypeError. setsockopt(SO_UPDATE_ACCEPT_CONTEXT) is "
+          "Python's socket module on Linux and fails there (ENOPROTOOPT): not needed, the socket already is the connection."),
+    Entry("ConnectEx", FULL,
+          "connect(2) with O_NONBLOCK for the call only, completion on epoll writability and SO_ERROR, then send(2) of the "
+          "optional buffer.",
+          "The socket must be bound first (WSAEINVAL otherwise, as Windows). name resolved by getaddrinfo in the socket's "
+          "family. A refused connection completes with 1225 (ERROR_CONNECTION_REFUSED)."),
+    Entry("GetAcceptExSockaddrs", PARTIAL, "Parses the endpoint areas AcceptEx wrote after the data.",
+          "(family, local, remote): IPv4 addresses as pywin32 gives them, (b'a.b.c.d', port); IPv6 in the socket "
+          "module's shape (host, port, flowinfo, scope_id) with family 23 (Winsock's AF_INET6), where pywin32 gives 14 raw "
+          "bytes that cannot hold the address."),
+    Entry("CalculateSocketEndPointSize", FULL, "getsockname(2) for the family; (iMaxSockAddr + 16) * 2 with Windows' "
+          "iMaxSockAddr values (64 for IPv4, 88 for IPv6)."),
+    Entry("TransmitFile", PARTIAL,
+          "sendfile(2) from winfile's descriptor of the file at the OVERLAPPED's offset, in 64 MiB chunks on a worker "
+          "thread; send(2) for the head and tail buffers.",
+          "NumberOfBytesPerSend is ignored (the kernel sizes sends). TF_DISCONNECT shuts the sending side down after the "
+          "data; TF_REUSE_SOCKET does the same but a Linux socket cannot be reused after a connection (use a new socket; "
+          "AcceptEx replaces the accept socket anyway). Cancellation is noticed between chunks."),
+    Entry("WSARecv", FULL,
+          "recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the reactor thread, into the "
+          "caller's buffer itself.",
+          "(rc, bytes) as pywin32: (997, 0) when queued, (0, n) without an OVERLAPPED (a blocking recv). MSG_PEEK/MSG_OOB. "
+          "An orderly close completes with 0 bytes; a reset with 64 (ERROR_NETNAME_DELETED), as GetOverlappedResult reports "
+          "on Windows. str/bytes buffers are TypeError."),
+    Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness until all is sent.",
+          "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send)."),
+    Entry("WSAEventSelect", PARTIAL,
+          "O_NONBLOCK on the socket (as Windows) and two edge-triggered epoll registrations (input, output) in the reactor "
+          "thread, which records FD_* events and sets the event.",
+          "Mask 0 cancels (the socket stays non-blocking). Re-enable rules: FD_READ re-armed when WSAEnumNetworkEvents "
+          "reports it (Windows: by recv, which winfile cannot see) and reported only while data is queued; FD_WRITE at "
+          "connect/select and after the send buffer was full (the kernel's EAGAIN wake-up), never after the peer closed; FD_ACCEPT per new connection; "
+          "FD_CONNECT with its error; FD_CLOSE once. FD_OOB, FD_QOS and the address-change events are never recorded."),
+    Entry("WSAEnumNetworkEvents", FULL, "The records kept by the reactor (FD_READ checked against FIONREAD).",
+          "{FD_x: error} with WSA codes (WSAECONNRESET, WSAECONNREFUSED...); resets the event if given; WSAENOTSOCK for a "
+          "value that is not a socket or an hEvent that is not an event, as Windows."),
     # -- Unsupported: exported, raising pywintypes.error -------------------------------------
     Entry("WSAAsyncSelect", UNSUPPORTED, _REFUSED, "Raises error 50 (ERROR_NOT_SUPPORTED): it posts window messages to an HWND, and Linux has no window message queue."),
     Entry("AddUsersToEncryptedFile", UNSUPPORTED, _REFUSED, _EFS),

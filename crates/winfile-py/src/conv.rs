@@ -106,12 +106,53 @@ impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
             return Ok(HandleArg(winfile::Handle::from_raw(0)));
         }
         if let Ok(h) = obj.cast::<PyHandle>() {
-            return Ok(HandleArg(winfile::Handle::from_raw(h.get().value())));
+            return Ok(HandleArg(resolved(h.get().value())));
         }
         match pointer_sized(&obj) {
-            Some(v) => Ok(HandleArg(winfile::Handle::from_raw(v))),
+            Some(v) => Ok(HandleArg(resolved(v))),
+            None if is_socket_object(&obj) => Ok(HandleArg(resolved(socket_value(&obj)?))),
             None => Err(PyTypeError::new_err("The object is not a PyHANDLE object")),
         }
+    }
+}
+
+/// A handle value, or the handle adopting a socket descriptor (`winfile::net`): winfile
+/// handle values are ≥ 2^32 and descriptors < 2^31, so a value is never ambiguous.
+fn resolved(v: u64) -> winfile::Handle {
+    winfile::net::resolve(v).unwrap_or(winfile::Handle::from_raw(v))
+}
+
+/// Whether `obj` is a `socket.socket` (where a HANDLE is taken, winfile accepts one).
+fn is_socket_object(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    py.import("socket").and_then(|m| m.getattr("socket")).and_then(|t| obj.is_instance(&t)).unwrap_or(false)
+}
+
+/// The value of a socket object: its `fileno()` (-1 once closed).
+fn socket_value(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let fd = obj.call_method0("fileno")?;
+    pointer_sized(&fd).ok_or_else(|| PyTypeError::new_err("socket.fileno() did not return an int"))
+}
+
+/// A SOCKET argument as pywin32's `PySocket_AsSOCKET` takes it: an int, or an object
+/// with `fileno()` (a `socket.socket`); anything else is a TypeError. The value is the
+/// descriptor number (-1, a closed socket, is WSAENOTSOCK in the core).
+#[derive(Clone, Copy, Debug)]
+pub struct SocketArg(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for SocketArg {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyInt>() {
+            return pointer_sized(&obj).map(SocketArg).ok_or_else(|| PyTypeError::new_err("socket value out of range"));
+        }
+        if let Ok(h) = obj.cast::<PyHandle>() {
+            return Ok(SocketArg(h.get().value()));
+        }
+        if obj.hasattr("fileno").unwrap_or(false) {
+            return socket_value(&obj).map(SocketArg);
+        }
+        Err(PyTypeError::new_err(format!("Expected a socket object or an int, got {}", obj.get_type().name()?)))
     }
 }
 

@@ -23,6 +23,7 @@ pub mod io;
 pub mod link;
 pub mod lock;
 pub mod mountinfo;
+pub mod net;
 pub mod notify;
 pub mod open;
 pub mod overlapped;

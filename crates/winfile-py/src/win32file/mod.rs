@@ -13,6 +13,7 @@ mod namespace;
 mod notify;
 mod open;
 mod overlapped;
+mod socket;
 mod stream;
 mod unsupported;
 mod volume;
@@ -37,6 +38,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unsupported::register(m)?;
     stream::register(m)?;
     volume::register(m)?;
+    socket::register(m)?;
     Ok(())
 }
 

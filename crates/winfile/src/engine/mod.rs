@@ -146,6 +146,10 @@ fn fallback() -> std::result::Result<&'static pool::Pool, Win32Error> {
 /// Hands a checked job to the engine; `done` is called exactly once, here (if no engine
 /// can take it) or later.
 pub(crate) fn submit(job: Job) {
+    // Sockets wait for readiness on the net reactor (both backends), not in a worker.
+    if crate::net::is_socket(&job.file) {
+        return crate::net::submit_job(job);
+    }
     match engine() {
         Ok(Backend::Uring(u)) => {
             if let Err(job) = u.submit(job) {

@@ -108,3 +108,66 @@ codes! {
     RESOURCE_TYPE_NOT_FOUND = 1813;
     RESOURCE_LANG_NOT_FOUND = 1815;
 }
+
+/// Winsock codes (`WSAGetLastError`) and the Win32 codes an overlapped socket operation
+/// completes with; the errno → code tables for sockets are in `errno.rs`.
+impl Win32Error {
+    /// `ERROR_NETWORK_UNREACHABLE` (1231).
+    pub const NETWORK_UNREACHABLE: Win32Error = Win32Error(1231);
+    /// `ERROR_HOST_UNREACHABLE` (1232).
+    pub const HOST_UNREACHABLE: Win32Error = Win32Error(1232);
+    /// `ERROR_CONNECTION_ABORTED` (1236).
+    pub const CONNECTION_ABORTED: Win32Error = Win32Error(1236);
+    /// `WSAEINTR` (10004).
+    pub const WSAEINTR: Win32Error = Win32Error(10004);
+    /// `WSAEACCES` (10013).
+    pub const WSAEACCES: Win32Error = Win32Error(10013);
+    /// `WSAEFAULT` (10014).
+    pub const WSAEFAULT: Win32Error = Win32Error(10014);
+    /// `WSAEINVAL` (10022).
+    pub const WSAEINVAL: Win32Error = Win32Error(10022);
+    /// `WSAEMFILE` (10024).
+    pub const WSAEMFILE: Win32Error = Win32Error(10024);
+    /// `WSAEWOULDBLOCK` (10035).
+    pub const WSAEWOULDBLOCK: Win32Error = Win32Error(10035);
+    /// `WSAEALREADY` (10037).
+    pub const WSAEALREADY: Win32Error = Win32Error(10037);
+    /// `WSAENOTSOCK` (10038).
+    pub const WSAENOTSOCK: Win32Error = Win32Error(10038);
+    /// `WSAEMSGSIZE` (10040).
+    pub const WSAEMSGSIZE: Win32Error = Win32Error(10040);
+    /// `WSAEPROTOTYPE` (10041).
+    pub const WSAEPROTOTYPE: Win32Error = Win32Error(10041);
+    /// `WSAEOPNOTSUPP` (10045).
+    pub const WSAEOPNOTSUPP: Win32Error = Win32Error(10045);
+    /// `WSAEAFNOSUPPORT` (10047).
+    pub const WSAEAFNOSUPPORT: Win32Error = Win32Error(10047);
+    /// `WSAEADDRINUSE` (10048).
+    pub const WSAEADDRINUSE: Win32Error = Win32Error(10048);
+    /// `WSAEADDRNOTAVAIL` (10049).
+    pub const WSAEADDRNOTAVAIL: Win32Error = Win32Error(10049);
+    /// `WSAENETDOWN` (10050).
+    pub const WSAENETDOWN: Win32Error = Win32Error(10050);
+    /// `WSAENETUNREACH` (10051).
+    pub const WSAENETUNREACH: Win32Error = Win32Error(10051);
+    /// `WSAENETRESET` (10052).
+    pub const WSAENETRESET: Win32Error = Win32Error(10052);
+    /// `WSAECONNABORTED` (10053).
+    pub const WSAECONNABORTED: Win32Error = Win32Error(10053);
+    /// `WSAECONNRESET` (10054).
+    pub const WSAECONNRESET: Win32Error = Win32Error(10054);
+    /// `WSAENOBUFS` (10055).
+    pub const WSAENOBUFS: Win32Error = Win32Error(10055);
+    /// `WSAEISCONN` (10056).
+    pub const WSAEISCONN: Win32Error = Win32Error(10056);
+    /// `WSAENOTCONN` (10057).
+    pub const WSAENOTCONN: Win32Error = Win32Error(10057);
+    /// `WSAESHUTDOWN` (10058).
+    pub const WSAESHUTDOWN: Win32Error = Win32Error(10058);
+    /// `WSAETIMEDOUT` (10060).
+    pub const WSAETIMEDOUT: Win32Error = Win32Error(10060);
+    /// `WSAECONNREFUSED` (10061).
+    pub const WSAECONNREFUSED: Win32Error = Win32Error(10061);
+    /// `WSAEHOSTUNREACH` (10065).
+    pub const WSAEHOSTUNREACH: Win32Error = Win32Error(10065);
+}

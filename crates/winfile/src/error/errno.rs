@@ -36,6 +36,57 @@ pub fn from_errno(e: Errno) -> Win32Error {
     }
 }
 
+/// The Winsock code (`WSAGetLastError`) for a Linux errno from a socket call that
+/// fails synchronously (WSASend, WSAEventSelect, ConnectEx's checks, ...).
+pub fn wsa_from_errno(e: Errno) -> Win32Error {
+    match e {
+        Errno::AGAIN | Errno::INPROGRESS => Win32Error::WSAEWOULDBLOCK,
+        Errno::NOTSOCK | Errno::BADF => Win32Error::WSAENOTSOCK,
+        Errno::CONNREFUSED => Win32Error::WSAECONNREFUSED,
+        Errno::CONNRESET => Win32Error::WSAECONNRESET,
+        Errno::CONNABORTED => Win32Error::WSAECONNABORTED,
+        Errno::NOTCONN => Win32Error::WSAENOTCONN,
+        Errno::PIPE | Errno::SHUTDOWN => Win32Error::WSAESHUTDOWN,
+        Errno::INVAL => Win32Error::WSAEINVAL,
+        Errno::ALREADY => Win32Error::WSAEALREADY,
+        Errno::ISCONN => Win32Error::WSAEISCONN,
+        Errno::ADDRINUSE => Win32Error::WSAEADDRINUSE,
+        Errno::ADDRNOTAVAIL => Win32Error::WSAEADDRNOTAVAIL,
+        Errno::NETUNREACH => Win32Error::WSAENETUNREACH,
+        Errno::HOSTUNREACH => Win32Error::WSAEHOSTUNREACH,
+        Errno::NETDOWN => Win32Error::WSAENETDOWN,
+        Errno::NETRESET => Win32Error::WSAENETRESET,
+        Errno::TIMEDOUT => Win32Error::WSAETIMEDOUT,
+        Errno::MSGSIZE => Win32Error::WSAEMSGSIZE,
+        Errno::NOBUFS | Errno::NOMEM => Win32Error::WSAENOBUFS,
+        Errno::OPNOTSUPP => Win32Error::WSAEOPNOTSUPP,
+        Errno::AFNOSUPPORT => Win32Error::WSAEAFNOSUPPORT,
+        Errno::PROTOTYPE => Win32Error::WSAEPROTOTYPE,
+        Errno::FAULT => Win32Error::WSAEFAULT,
+        Errno::INTR => Win32Error::WSAEINTR,
+        Errno::ACCESS | Errno::PERM => Win32Error::WSAEACCES,
+        Errno::MFILE | Errno::NFILE => Win32Error::WSAEMFILE,
+        other => from_errno(other),
+    }
+}
+
+/// The status an overlapped socket operation completes with (what GetOverlappedResult
+/// and GetQueuedCompletionStatus report) for a Linux errno: Windows converts the NTSTATUS,
+/// so a reset connection is ERROR_NETNAME_DELETED (64) and a refused one
+/// ERROR_CONNECTION_REFUSED (1225), not their WSA codes.
+pub fn socket_status_from_errno(e: Errno) -> Win32Error {
+    match e {
+        Errno::CONNREFUSED => Win32Error::CONNECTION_REFUSED,
+        Errno::CONNRESET | Errno::PIPE => Win32Error::NETNAME_DELETED,
+        Errno::CONNABORTED => Win32Error::CONNECTION_ABORTED,
+        Errno::NETUNREACH => Win32Error::NETWORK_UNREACHABLE,
+        Errno::HOSTUNREACH => Win32Error::HOST_UNREACHABLE,
+        Errno::TIMEDOUT => Win32Error::SEM_TIMEOUT,
+        Errno::CANCELED | Errno::INTR => Win32Error::OPERATION_ABORTED,
+        other => wsa_from_errno(other),
+    }
+}
+
 /// Windows tells a missing file (2) from a missing directory on the way (3): this picks
 /// the code for a lookup of `path` that failed with ENOENT or ENOTDIR. A name written
 /// with a trailing separator after an existing non-directory (`file.txt\`) is an

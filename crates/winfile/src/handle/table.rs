@@ -3,6 +3,10 @@
 //! Values look like Windows handles: non-zero multiples of 4, never `INVALID_HANDLE_VALUE`.
 //! They are handed out from a counter and not reused until it wraps (2^62 values), so a
 //! stale handle fails with `ERROR_INVALID_HANDLE` instead of reaching another object.
+//!
+//! Every value is at least 2^32 ([`FIRST`]): Linux descriptor numbers are below 2^31, so
+//! a value names a winfile handle or a descriptor (a socket's `fileno()`, see `net`) by
+//! its range alone, and one is never taken for the other.
 
 use crate::error::Win32Error;
 use crate::poison::RwLockExt;
@@ -86,7 +90,9 @@ struct Handles {
 type Table = RwLock<Handles>;
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(Handles::default()));
-static NEXT: AtomicU64 = AtomicU64::new(0x40);
+/// The first handle value: above every descriptor number (< 2^31).
+pub const FIRST: u64 = 0x1_0000_0040;
+static NEXT: AtomicU64 = AtomicU64::new(FIRST);
 
 fn address(obj: &Arc<dyn Object>) -> usize {
     Arc::as_ptr(obj) as *const () as usize
@@ -97,7 +103,7 @@ pub fn insert(obj: Arc<dyn Object>) -> Handle {
     let mut table = TABLE.write_locked();
     loop {
         let raw = NEXT.fetch_add(4, Ordering::Relaxed) & 0x3FFF_FFFF_FFFF_FFFC;
-        if raw != 0 && !table.by_value.contains_key(&raw) {
+        if raw >= FIRST && !table.by_value.contains_key(&raw) {
             *table.counts.entry(address(&obj)).or_insert(0) += 1;
             table.by_value.insert(raw, obj);
             return Handle(raw);
@@ -189,6 +195,7 @@ mod tests {
     fn values_look_like_windows_handles_and_are_not_reused() {
         let a = insert(Arc::new(Dummy));
         assert!(a.raw() != 0 && a.raw() % 4 == 0);
+        assert!(a.raw() > i32::MAX as u64, "handle values never look like descriptors");
         close(a).unwrap();
         let b = insert(Arc::new(Dummy));
         assert_ne!(a, b);

@@ -294,3 +294,18 @@ pub fn get_queued_completion_status(
         }
     }
 }
+
+/// A handle's completion port association, as carried from one object to another.
+pub(crate) type Association = (Weak<Port>, u64);
+
+/// The completion port association of `file`, if any (AcceptEx: the accept socket's,
+/// taken before the connection replaces it).
+pub(crate) fn association_of(file: &File) -> Option<Association> {
+    file.ext::<IoState>().and_then(|s| s.port.locked().clone())
+}
+
+/// Gives `file` the association `assoc` (AcceptEx: the connected socket keeps the port
+/// the caller associated the accept socket with).
+pub(crate) fn restore_association(file: &File, assoc: Association) {
+    *file.ext_or_default::<IoState>().port.locked() = Some(assoc);
+}

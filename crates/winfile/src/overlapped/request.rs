@@ -356,3 +356,27 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     engine::wake_cancelled();
     Ok(())
 }
+
+/// A socket operation that passed its checks and has begun (see `net`): the handle's
+/// object, the operation's control block and its completion, which stores the result in
+/// the OVERLAPPED, signals the handle and the event, then posts to the handle's port.
+pub(crate) struct Begun {
+    pub file: Arc<File>,
+    pub ctl: OpCtlRef,
+    pub done: Done,
+}
+
+/// Checks the OVERLAPPED's event, then begins an operation on the handle's object
+/// `file` that the caller performs itself (the socket operations of `net`: WSASend,
+/// WSARecv, AcceptEx, ConnectEx, TransmitFile). From here on it completes exactly once,
+/// through `done`.
+pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
+    let event = event_of(s.event, api)?;
+    Ok(begin_checked(Checked { file, event, submit: s }))
+}
+
+fn begin_checked(c: Checked) -> Begun {
+    let file = c.file.clone();
+    let (ctl, done) = begin(c);
+    Begun { file, ctl, done }
+}

@@ -1,0 +1,109 @@
+//! Socket handle adoption: how a Linux socket descriptor becomes a winfile handle.
+//!
+//! **Values never collide.** winfile handle values start at 2^32 (see `handle::table`),
+//! and Linux descriptor numbers are below 2^31, so a value is one or the other by its
+//! range alone: a stale winfile handle is never taken for a descriptor, nor the reverse.
+//!
+//! **Adoption.** Where a HANDLE or SOCKET is taken, a value in the descriptor range that
+//! names a socket of this process (a `socket.socket`'s `fileno()`) is *adopted*: winfile
+//! makes a handle over its own duplicate of the descriptor (an overlapped handle, kind
+//! FILE_TYPE_PIPE as Windows reports for sockets) and ties it to the number, as
+//! `_get_osfhandle` does. The same number gives the same handle while it refers to the
+//! same socket; once the caller closes (or reuses) the number, the handle is stale: its
+//! next use, or the reactor's sweep (every 100 ms), closes it, which completes its
+//! pending I/O with ERROR_OPERATION_ABORTED (995) and lets go of the duplicate.
+//!
+//! **CloseHandle** on an adopted socket ends winfile's adoption only (its duplicate, its
+//! port association, its pending I/O: 995); the caller's descriptor stays open, since
+//! the Python socket object owns it and closes it itself.
+//!
+//! # Safety
+//! The only `unsafe` borrows a descriptor number of the caller for fstat/dup; a closed
+//! number yields EBADF.
+#![allow(unsafe_code)]
+
+use crate::consts::{FILE_FLAG_OVERLAPPED, FILE_GENERIC_READ, FILE_GENERIC_WRITE};
+use crate::error::{Error, Result, Win32Error};
+use crate::handle::{self, Fd, File, FileKind, Handle, PathStyle};
+use crate::poison::MutexExt;
+use rustix::fs::{fstat, FileType};
+use std::collections::HashMap;
+use std::os::fd::{BorrowedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// descriptor number → the handle adopting it.
+static BY_FD: LazyLock<Mutex<HashMap<RawFd, Handle>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The descriptor number a raw value names, if it is in the descriptor range (winfile
+/// handles are ≥ 2^32; 0 is the NULL handle).
+fn descriptor(raw: u64) -> Option<RawFd> {
+    i32::try_from(raw).ok().filter(|&fd| fd > 0)
+}
+
+/// The handle for `raw` if it is a socket descriptor of this process, adopting it at the
+/// first use; `None` for any other value (winfile handles, other descriptors, closed
+/// numbers), which the caller then treats as a handle value.
+///
+/// # Linux mechanism
+/// fstat(2) S_ISSOCK, F_DUPFD_CLOEXEC, kcmp(2) on each later use (the tie of `osf`).
+pub fn resolve(raw: u64) -> Option<Handle> {
+    resolve_file(raw).map(|(h, _)| h)
+}
+
+/// [`resolve`], with the adopted socket's object (one lookup).
+pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
+    let fd = descriptor(raw)?;
+    let mut map = BY_FD.locked();
+    if let Some(&h) = map.get(&fd) {
+        // A stale adoption is closed by this lookup, and a new one made below.
+        if let Ok(file) = handle::get::<File>(h) {
+            return Some((h, file));
+        }
+        map.remove(&fd);
+    }
+    // SAFETY: borrowed only to duplicate it; a closed number yields EBADF.
+    let own = rustix::io::fcntl_dupfd_cloexec(unsafe { BorrowedFd::borrow_raw(fd) }, 0).ok()?;
+    let st = fstat(&own).ok()?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::Socket {
+        return None;
+    }
+    let path = PathBuf::from(format!("socket:[{}]", st.st_ino));
+    let access = FILE_GENERIC_READ | FILE_GENERIC_WRITE;
+    let file =
+        Arc::new(File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe));
+    file.tie_crt(fd);
+    let h = handle::insert(file.clone());
+    map.insert(fd, h);
+    Some((h, file))
+}
+
+/// Whether `file` is an adopted socket.
+pub(crate) fn is_socket(file: &File) -> bool {
+    file.flags() & FILE_FLAG_OVERLAPPED != 0 && file.path().as_os_str().as_bytes().starts_with(b"socket:[")
+}
+
+/// The adopted socket named by `raw` (a descriptor number); WSAENOTSOCK for anything
+/// else, a closed socket (-1) or a winfile handle included, as Winsock answers.
+pub(crate) fn socket(raw: u64, api: &'static str) -> Result<(Handle, Arc<File>)> {
+    resolve_file(raw).ok_or(Error::new(Win32Error::WSAENOTSOCK, api))
+}
+
+/// Closes the adoptions whose descriptor the caller closed or reused since their last
+/// use (run by the reactor every 100 ms): their I/O completes with 995 and winfile's
+/// duplicate goes, so the peer sees the close.
+pub(crate) fn sweep() {
+    let tied: Vec<(RawFd, Handle)> = BY_FD.locked().iter().map(|(&fd, &h)| (fd, h)).collect();
+    for (fd, h) in tied {
+        // The lookup closes a stale handle.
+        if handle::get::<File>(h).is_err() {
+            BY_FD.locked().retain(|&f, &mut g| !(f == fd && g == h));
+        }
+    }
+}
+
+/// How many descriptors are adopted (tests: nothing leaks).
+pub fn adopted_count() -> usize {
+    BY_FD.locked().len()
+}

@@ -1,0 +1,96 @@
+//! Sockets: Winsock's overlapped extensions and event selection over Linux sockets.
+//!
+//! One concern per file: `adopt` (how a socket descriptor becomes a winfile handle, and
+//! why handle values and descriptors never collide), `reactor` (the per-process epoll
+//! thread), `sendrecv` (WSASend/WSARecv, and ReadFile/WriteFile on socket handles),
+//! `accept` (AcceptEx, GetAcceptExSockaddrs, CalculateSocketEndPointSize), `connect`
+//! (ConnectEx), `transmit` (TransmitFile), `select` (WSAEventSelect,
+//! WSAEnumNetworkEvents), `addr` (endpoint sizes and layouts). errno → WSA codes live
+//! with the other errno tables (`error::wsa_from_errno`, `error::socket_status_from_errno`).
+//!
+//! Every overlapped socket operation is checked, then begun on the completion path
+//! (`overlapped::begin_with`), so it completes as file I/O does: status and count in the
+//! OVERLAPPED, then its event, then the port packet; CancelIo and closing the socket
+//! complete it with ERROR_OPERATION_ABORTED (995). The readiness waits run on the
+//! reactor whichever engine backend runs file I/O (engine jobs on socket handles are
+//! handed to it).
+//!
+//! Layering: `net` sits with `overlapped` (layer 4); the engine's one call into it
+//! (`submit_job`, routing socket jobs) is the only upward edge, through a function.
+
+mod accept;
+mod addr;
+mod adopt;
+mod connect;
+mod reactor;
+mod select;
+mod sendrecv;
+mod transmit;
+
+pub use accept::{accept_ex, calculate_socket_end_point_size, get_accept_ex_sockaddrs};
+pub use addr::Endpoint;
+pub use adopt::{adopted_count, resolve};
+pub use connect::connect_ex;
+pub use select::{
+    wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE,
+};
+pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
+pub use transmit::{transmit_file, TF_DISCONNECT, TF_REUSE_SOCKET};
+
+pub(crate) use adopt::is_socket;
+pub(crate) use sendrecv::submit_job;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overlapped::{get_overlapped_result, Lent, Overlapped, Submit};
+    use crate::{Handle, Win32Error};
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsRawFd;
+    use std::sync::Arc;
+
+    fn submit(ol: &Arc<Overlapped>) -> Submit {
+        Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None }
+    }
+
+    #[test]
+    fn descriptors_are_adopted_and_values_never_collide() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let h = resolve(lst.as_raw_fd() as u64).expect("a socket descriptor is adopted");
+        assert!(h.raw() >= 1 << 32);
+        assert_eq!(resolve(lst.as_raw_fd() as u64), Some(h), "the same socket, the same handle");
+        assert_eq!(resolve(h.raw()), None, "a handle value is never a descriptor");
+        let file = std::fs::File::open("/dev/null").unwrap();
+        assert_eq!(resolve(file.as_raw_fd() as u64), None, "only sockets are adopted");
+    }
+
+    #[test]
+    fn accept_ex_then_wsa_recv_and_send() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let acc = std::net::UdpSocket::bind("127.0.0.1:0").unwrap(); // any socket; replaced by the connection
+        let ol = Arc::new(Overlapped::new());
+        let size = calculate_socket_end_point_size(lst.as_raw_fd() as u64).unwrap();
+        let mem = Lent::new(vec![0u8; size + 8]);
+        accept_ex(lst.as_raw_fd() as u64, acc.as_raw_fd() as u64, mem, submit(&ol)).unwrap();
+        let mut cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        cli.write_all(b"ping").unwrap();
+        let lh = resolve(lst.as_raw_fd() as u64).unwrap();
+        assert_eq!(get_overlapped_result(lh, &ol, true).unwrap(), 4);
+        // The accept socket's number is now the connection.
+        let conn = acc.as_raw_fd() as u64;
+        let ol = Arc::new(Overlapped::new());
+        wsa_send(conn, Lent::new(b"pong".to_vec()), 0, submit(&ol)).unwrap();
+        let ch = resolve(conn).unwrap();
+        assert_eq!(get_overlapped_result(ch, &ol, true).unwrap(), 4);
+        let mut got = [0u8; 4];
+        cli.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"pong");
+        // A receive cancelled by closing the adoption completes with 995.
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(conn, Lent::new(vec![0u8; 4]), 0, submit(&ol)).unwrap();
+        crate::handle::close(ch).unwrap();
+        let r = ol.wait().unwrap();
+        assert_eq!(r.0, Win32Error::OPERATION_ABORTED);
+    }
+}

@@ -1,0 +1,159 @@
+//! WSASend / WSARecv, and ReadFile/WriteFile on a socket handle: overlapped transfers
+//! performed by the reactor (send/recv with MSG_DONTWAIT on the caller's thread first,
+//! then on readiness), and the synchronous forms.
+
+use super::adopt;
+use super::reactor::{self, Source, Step};
+use crate::engine::{self, Done, Job, Lent};
+use crate::error::{socket_status_from_errno, wsa_from_errno, Error, Result, Win32Error};
+use crate::overlapped::{self, Issued, Submit};
+use rustix::io::Errno;
+use rustix::net::{RecvFlags, SendFlags};
+use std::os::fd::BorrowedFd;
+
+/// `MSG_PEEK` and `MSG_OOB` as Winsock spells them (the same values as Linux).
+const MSG_OOB: u32 = 0x1;
+const MSG_PEEK: u32 = 0x2;
+
+fn recv_flags(flags: u32) -> RecvFlags {
+    let mut f = RecvFlags::DONTWAIT;
+    if flags & MSG_PEEK != 0 {
+        f |= RecvFlags::PEEK;
+    }
+    if flags & MSG_OOB != 0 {
+        f |= RecvFlags::OOB;
+    }
+    f
+}
+
+/// The reactor's form of an engine job on a socket handle (ReadFile/WriteFile with an
+/// OVERLAPPED, WSASend/WSARecv): the engine hands socket jobs here on both backends.
+pub(crate) fn submit_job(job: Job) {
+    let Job { file, write, mem, ctl, done, .. } = job;
+    let r = match reactor::reactor("ReadFile") {
+        Ok(r) => r,
+        Err(e) => return engine::finish(done, mem, |_| (e.code(), 0)),
+    };
+    let op = transfer_op(mem, done, write, 0);
+    reactor::wait(r, Source::File(file), write, Some(ctl), op);
+}
+
+/// One transfer as a reactor operation: a send goes on until all of `mem` is sent, a
+/// receive ends with the first bytes (0 at an orderly close, a success as Winsock).
+pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> reactor::Op {
+    let mut slot = Some((mem, done));
+    let mut sent = 0usize;
+    Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
+        let Some((mem, _)) = slot.as_mut() else { return Step::Done };
+        let outcome = if cancelled {
+            Some((Win32Error::OPERATION_ABORTED, 0))
+        } else if write {
+            loop {
+                let rest = &mem.bytes()[sent..];
+                if rest.is_empty() {
+                    break Some((Win32Error::SUCCESS, sent));
+                }
+                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | SendFlags::NOSIGNAL) {
+                    Ok(n) => sent += n,
+                    Err(Errno::INTR) => {}
+                    Err(Errno::AGAIN) => break None,
+                    Err(e) if sent > 0 && e != Errno::BADF => break Some((Win32Error::SUCCESS, sent)),
+                    Err(e) => break Some((socket_status_from_errno(e), 0)),
+                }
+            }
+        } else {
+            let buf = mem.bytes_mut().unwrap_or_default();
+            loop {
+                match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
+                    Ok((_, n)) => break Some((Win32Error::SUCCESS, n.min(buf.len()))),
+                    Err(Errno::INTR) => {}
+                    Err(Errno::AGAIN) => break None,
+                    Err(e) => break Some((socket_status_from_errno(e), 0)),
+                }
+            }
+        };
+        match outcome {
+            None => Step::Again,
+            Some((status, n)) => {
+                let (mem, done) = slot.take().expect("present above");
+                engine::finish(done, mem, |_| (status, n));
+                Step::Done
+            }
+        }
+    })
+}
+
+/// `WSARecv` with an OVERLAPPED: receives into `mem` (the caller's writable buffer,
+/// written in place); `flags` MSG_PEEK / MSG_OOB. Always queued ([`Issued::Pending`]):
+/// the result comes through the OVERLAPPED, its event and the socket's port, as for
+/// files. Failures of the call itself are WSA codes (WSAENOTSOCK, ...).
+///
+/// # Linux mechanism
+/// recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the
+/// reactor thread.
+pub fn wsa_recv(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock, mem, flags, s, false, "WSARecv")
+}
+
+/// `WSASend` with an OVERLAPPED: sends all of `mem` (completing once it is all in the
+/// socket's buffer, as Winsock). See [`wsa_recv`].
+///
+/// # Linux mechanism
+/// send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness.
+pub fn wsa_send(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock, mem, flags, s, true, "WSASend")
+}
+
+fn transfer(sock: u64, mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
+    let (_, file) = adopt::socket(sock, api)?;
+    if !write && !mem.writable() {
+        return Err(Error::new(Win32Error::WSAEFAULT, api));
+    }
+    let r = reactor::reactor(api)?;
+    let begun = overlapped::begin_with(file, s, api)?;
+    let op = transfer_op(mem, begun.done, write, if write { 0 } else { flags });
+    reactor::wait(r, Source::File(begun.file), write, Some(begun.ctl), op);
+    Ok(Issued::Pending)
+}
+
+/// `WSARecv` / `recv` without an OVERLAPPED: blocks until data (or the close) arrives;
+/// the bytes received (0 at an orderly close).
+///
+/// # Linux mechanism
+/// recv(2) on winfile's duplicate of the socket (blocking unless the socket was made
+/// non-blocking: then WSAEWOULDBLOCK).
+pub fn recv_sync(sock: u64, buf: &mut [u8], flags: u32) -> Result<usize> {
+    const API: &str = "WSARecv";
+    let (_, file) = adopt::socket(sock, API)?;
+    let f = recv_flags(flags) - RecvFlags::DONTWAIT;
+    loop {
+        match rustix::net::recv(file.fd(), &mut *buf, f) {
+            Ok((_, n)) => return Ok(n.min(buf.len())),
+            Err(Errno::INTR) if !crate::interrupt::requested() => {}
+            Err(e) => return Err(Error::new(wsa_from_errno(e), API)),
+        }
+    }
+}
+
+/// `WSASend` without an OVERLAPPED: sends all of `data` (a blocking send).
+///
+/// # Linux mechanism
+/// send(2) with MSG_NOSIGNAL until all is sent.
+pub fn send_sync(sock: u64, data: &[u8]) -> Result<usize> {
+    const API: &str = "WSASend";
+    let (_, file) = adopt::socket(sock, API)?;
+    let mut sent = 0;
+    while sent < data.len() {
+        match rustix::net::send(file.fd(), &data[sent..], SendFlags::NOSIGNAL) {
+            Ok(n) => sent += n,
+            Err(Errno::INTR) if !crate::interrupt::requested() => {}
+            Err(Errno::AGAIN) if sent > 0 => {
+                let fd = file.fd();
+                let mut fds = [rustix::event::PollFd::new(&fd, rustix::event::PollFlags::OUT)];
+                let _ = rustix::event::poll(&mut fds, None);
+            }
+            Err(e) => return Err(Error::new(wsa_from_errno(e), API)),
+        }
+    }
+    Ok(sent)
+}
