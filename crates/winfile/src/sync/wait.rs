@@ -267,11 +267,15 @@ fn wait_mixed(
         }
     }
     let _hub_sleeper = (!locals.is_empty()).then(hub::word_sleeper);
-    let _sleepers: Vec<_> = named.iter().flatten().map(|n| n.map.sleeper()).collect();
+
     let mut order: Vec<usize> = (0..objects.len()).filter(|i| named[*i].is_some()).collect();
     order.sort_by_key(|i| named[*i].map(|n| n.map.id));
     let mut check_at = crate::interrupt::next_check(None);
     let outcome = loop {
+        // Counted as sleepers before the words are read (so a change after the read
+        // makes the wake call), and no longer once something was taken (so taking it
+        // makes none for us).
+        let mut sleepers: Vec<_> = named.iter().flatten().map(|n| n.map.sleeper()).collect();
         let hub_seq = hub::word().load(SeqCst);
         let seqs: Vec<u32> = named.iter().map(|n| n.map_or(0, |n| n.map.shared().seq.load(SeqCst))).collect();
         let mut pass = Pass::default();
@@ -296,6 +300,7 @@ fn wait_mixed(
                     }
                 }
                 if all {
+                    sleepers.clear();
                     let mut abandoned: Option<usize> = None;
                     for (i, l) in &mut locks {
                         if l.consume(&me) {
@@ -319,6 +324,7 @@ fn wait_mixed(
                     if let Some(n) = named[i] {
                         let mut l = n.map.lock();
                         if l.ready(&me, seen[i]) {
+                            sleepers.clear();
                             let abandoned = l.consume(&me);
                             found = Some(if abandoned { WaitOutcome::Abandoned(i) } else { WaitOutcome::Object(i) });
                             break;
@@ -364,6 +370,7 @@ fn wait_mixed(
             }
         }
         futex::wait_any(&words, pass.deadline);
+        drop(sleepers);
     };
     for n in named.iter().flatten() {
         n.map.lock().leave();
