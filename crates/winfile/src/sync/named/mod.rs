@@ -478,7 +478,10 @@ impl<'a> Locked<'a> {
             return;
         }
         let period = s.period_ns.load(Relaxed);
-        let next = if period == 0 { 0 } else { due + ((now - due) / period + 1) * period };
+        let next = match (now - due).checked_div(period) {
+            Some(n) => due.saturating_add((n + 1).saturating_mul(period)),
+            None => 0,
+        };
         s.signaled.store(1, Relaxed);
         s.due_ns.store(next, Relaxed);
         self.changed();
@@ -621,7 +624,8 @@ fn file_name(name: &str) -> String {
 }
 
 /// This process's mappings by (global, name).
-static CACHE: LazyLock<Mutex<HashMap<(bool, String), Arc<Mapping>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+type Cache = HashMap<(bool, String), Arc<Mapping>>;
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Opens (`init` None) or creates the object named `name` of type `kind` and adds a
 /// handle of this process to it. Returns the handle's state and whether it existed.
@@ -660,11 +664,11 @@ fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me
             Ok(fd) => {
                 let Some(m) = map_file(&fd)? else {
                     // Half made by a process that died while creating it.
-                    let _ = std::fs::remove_file(&path);
+                    unlink(&path)?;
                     continue;
                 };
                 if m.shared().magic.load(Acquire) != MAGIC || m.shared().version.load(Relaxed) != VERSION {
-                    let _ = std::fs::remove_file(&path);
+                    unlink(&path)?;
                     continue;
                 }
                 if m.read_name() != name.as_bytes() {
@@ -682,7 +686,7 @@ fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me
                         g.s().dead.store(1, Release);
                         g.changed();
                         drop(g);
-                        let _ = std::fs::remove_file(&path);
+                        unlink(&path)?;
                         if init.is_none() {
                             return Err(Win32Error::FILE_NOT_FOUND);
                         }
@@ -695,6 +699,17 @@ fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me
             }
             Err(e) => return Err(crate::error::from_errno(rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS))),
         }
+    }
+}
+
+/// Removes a stale object file. In the sticky global directory only its creator (or
+/// the directory's owner) may: anyone else gets ERROR_ACCESS_DENIED for that name
+/// until its creator's next use reclaims it.
+fn unlink(path: &Path) -> Result<(), Win32Error> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(_) => Err(Win32Error::ACCESS_DENIED),
     }
 }
 
