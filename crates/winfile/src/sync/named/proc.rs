@@ -85,7 +85,16 @@ pub(crate) fn alive(pid: u32, start: u64) -> bool {
     if pid == me.pid {
         return start == me.start;
     }
-    matches!(stat(pid), Some((s, state)) if s == start && state != b'Z' && state != b'X')
+    match stat(pid) {
+        Some((s, state)) => s == start && state != b'Z' && state != b'X',
+        // Without /proc (start times unknown, recorded as 0): whether the pid exists.
+        None if start == 0 => {
+            // SAFETY: signal 0 only checks that the process exists and may be signaled.
+            let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
+            rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        }
+        None => false,
+    }
 }
 
 /// Named mutexes the current thread owns; at thread exit they become abandoned.
