@@ -32,14 +32,8 @@ fn global_dir() -> PathBuf {
 pub(super) fn namespace(global: bool, create: bool) -> Result<Option<PathBuf>, Win32Error> {
     if global {
         let dir = global_dir();
-        if create {
-            match fs::DirBuilder::new().mode(0o1777).create(&dir) {
-                Ok(()) => {
-                    let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(_) => return Err(Win32Error::ACCESS_DENIED),
-            }
+        if create && fs::symlink_metadata(&dir).is_err() {
+            make_global_dir(&dir);
         }
         return match fs::symlink_metadata(&dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -59,6 +53,22 @@ pub(super) fn namespace(global: bool, create: bool) -> Result<Option<PathBuf>, W
         }
     }
     Ok(Some(objects))
+}
+
+/// Creates the sticky global directory so that nobody ever sees it with other modes:
+/// made under a private name, given mode 01777 (past the umask), then renamed into
+/// place unless another process was first.
+fn make_global_dir(dir: &Path) {
+    let Some(parent) = dir.parent() else { return };
+    let tmp = parent.join(format!(".winfile-global.{}.{}", std::process::id(), super::me().tid));
+    if fs::DirBuilder::new().mode(0o700).create(&tmp).is_err() {
+        return;
+    }
+    let _ = fs::set_permissions(&tmp, fs::Permissions::from_mode(0o1777));
+    let cwd = rustix::fs::CWD;
+    if rustix::fs::renameat_with(cwd, &tmp, cwd, dir, rustix::fs::RenameFlags::NOREPLACE).is_err() {
+        let _ = fs::remove_dir(&tmp);
+    }
 }
 
 /// The namespace lock, held until dropped.
