@@ -282,6 +282,23 @@ def test_stale_objects_of_killed_processes_are_reclaimed(tmp_path, monkeypatch):
             opener(e.SYNCHRONIZE, False, n)
         assert exc.value.winerror == winerror.ERROR_FILE_NOT_FOUND
     assert [f for f in os.listdir(objects) if not f.startswith(".")] == []
+    # Names nobody opens again are swept when a process next creates an object there.
+    p = spawn(f"""
+        hs = [e.CreateEvent(None, 0, 0, {names[0]!r}), e.CreateMutex(None, 1, {names[1]!r})]
+        print("ready", flush=True)
+        sys.stdin.read()
+        """)
+    assert p.stdout.readline().strip() == "ready"
+    p.kill()
+    p.wait()
+    p.stdout.close()
+    p.stdin.close()
+    assert len([f for f in os.listdir(objects) if not f.startswith(".")]) == 2
+    out = run(f"""
+        h = e.CreateSemaphore(None, 0, 1, {uniq()!r})
+        print(len([f for f in os.listdir({str(objects)!r}) if not f.startswith(".")]))
+        """)
+    assert out == ["1"]
 
 
 def test_mutex_owned_by_a_thread_that_exits_is_abandoned_for_other_processes():

@@ -105,8 +105,8 @@ fn wait_objects(
             }
         }
     }
-    let named: Vec<Option<&NamedHandle>> = objects.iter().map(|o| named_of(o.as_ref())).collect();
-    if named.iter().any(Option::is_some) {
+    if objects.iter().any(|o| named_of(o.as_ref()).is_some()) {
+        let named: Vec<Option<&NamedHandle>> = objects.iter().map(|o| named_of(o.as_ref())).collect();
         return wait_mixed(&objects, &named, wait_all, need_input, timeout, api);
     }
     let waitables: Vec<_> = objects.iter().filter_map(|o| o.as_waitable()).collect();

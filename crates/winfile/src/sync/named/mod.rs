@@ -695,6 +695,7 @@ fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let Some(init) = init else { return Err(Win32Error::FILE_NOT_FOUND) };
+                sweep(&dir, me);
                 return create_file(&path, name, global, init, me).map(|m| (m, false));
             }
             Err(e) => return Err(crate::error::from_errno(rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS))),
@@ -710,6 +711,53 @@ fn unlink(path: &Path) -> Result<(), Win32Error> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(_) => Err(Win32Error::ACCESS_DENIED),
+    }
+}
+
+/// How often one process sweeps one namespace directory.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+static SWEPT: LazyLock<Mutex<HashMap<std::path::PathBuf, std::time::Instant>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Reclaims the files of objects nobody holds any more (names never used again after
+/// their holders died or closed them), at most every SWEEP_EVERY per directory and
+/// process, before a new file is created there. Runs under the namespace lock, so no
+/// file is being created meanwhile; a file still mapped by some process is marked
+/// `dead` under its lock first, as an Open does.
+fn sweep(dir: &Path, me: &Me) {
+    {
+        let mut swept = SWEPT.locked();
+        let now = std::time::Instant::now();
+        if swept.get(dir).is_some_and(|t| now.duration_since(*t) < SWEEP_EVERY) {
+            return;
+        }
+        swept.insert(dir.to_path_buf(), now);
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.len() != 32 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let path = dir.join(name);
+        let Ok(fd) = open_file(&path, false, false) else { continue };
+        let Ok(Some(m)) = map_file(&fd) else {
+            let _ = unlink(&path);
+            continue;
+        };
+        if m.shared().magic.load(Acquire) != MAGIC || m.shared().version.load(Relaxed) != VERSION {
+            let _ = unlink(&path);
+            continue;
+        }
+        let mut g = m.lock();
+        let mine = g.my_slot(me, false).is_some_and(|h| h.count.load(Relaxed) > 0);
+        if g.s().dead.load(Acquire) == 0 && !mine && !g.reap(me) {
+            g.s().dead.store(1, Release);
+            g.changed();
+            drop(g);
+            let _ = unlink(&path);
+        }
     }
 }
 
