@@ -868,3 +868,51 @@ pub(crate) fn map_access(kind: Kind, access: u32) -> Result<u32, Win32Error> {
 pub(crate) const ALL_ACCESS: u32 = 0x001f_0003;
 
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_prefixes_and_lengths() {
+        let n = parse("Global\\a").unwrap();
+        assert!(n.global && n.name == "a");
+        let n = parse("Local\\a").unwrap();
+        assert!(!n.global && n.name == "a");
+        let n = parse("a\\b").unwrap();
+        assert!(!n.global && n.name == "a\\b");
+        // The prefixes are exact (names are case-sensitive).
+        assert!(!parse("global\\a").unwrap().global);
+        assert!(parse(&"x".repeat(MAX_NAME)).is_ok());
+        assert_eq!(parse(&"x".repeat(MAX_NAME + 1)).err(), Some(Win32Error::FILENAME_EXCED_RANGE));
+        // UTF-16 units, not bytes: 260 characters of 3 UTF-8 bytes each are fine.
+        assert!(parse(&"é".repeat(MAX_NAME)).is_ok());
+    }
+
+    #[test]
+    fn file_names_are_fixed_length_hex_and_case_sensitive() {
+        let a = file_name("Name");
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a, file_name("name"));
+        assert_eq!(a, file_name("Name"));
+    }
+
+    #[test]
+    fn access_masks() {
+        assert_eq!(map_access(Kind::Event, 0x0010_0000), Ok(0x0010_0000));
+        assert_eq!(map_access(Kind::Event, 0x4), Err(Win32Error::INVALID_PARAMETER));
+        assert_eq!(map_access(Kind::Mutex, 0x2), Err(Win32Error::INVALID_PARAMETER));
+        assert_eq!(map_access(Kind::Timer, 0x0040_0000), Err(Win32Error::INVALID_PARAMETER));
+        assert_eq!(map_access(Kind::Semaphore, 0x1000_0000), Ok(ALL_ACCESS));
+        let rw = map_access(Kind::Event, 0x8000_0000 | 0x4000_0000 | 0x2000_0000).unwrap();
+        assert_eq!(rw & 0x0010_0003, 0x0010_0003);
+        assert_eq!(map_access(Kind::Event, 0), Ok(0));
+    }
+
+    #[test]
+    fn layout_fits_the_file() {
+        assert!(std::mem::size_of::<Shared>() <= FILE_LEN);
+        assert_eq!(FILE_LEN % 4096, 0);
+    }
+}
