@@ -38,7 +38,7 @@ WAIT_OBJECT_0: int
 WAIT_TIMEOUT: int
 
 def CreateEvent(EventAttributes: PySECURITY_ATTRIBUTES | None, bManualReset: int, bInitialState: int, Name: str | None, /) -> PyHANDLE:
-    """A new event (or the process's existing event of that name)."""
+    """A new event, or the existing named one of any winfile process of the user (GetLastError 183 then, else 0)."""
 def OpenEvent(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
     """A new handle to an existing named event, shared by every winfile process of the user (error 2 if none)."""
 def SetEvent(hEvent: _HandleArg, /) -> None:
@@ -48,7 +48,7 @@ def ResetEvent(hEvent: _HandleArg, /) -> None:
 def PulseEvent(hEvent: _HandleArg, /) -> None:
     """Release the threads waiting now (one for auto-reset), then reset."""
 def CreateMutex(MutexAttributes: PySECURITY_ATTRIBUTES | None, InitialOwner: int, Name: str | None, /) -> PyHANDLE:
-    """A new mutex, owned by the calling thread if InitialOwner."""
+    """A new mutex (owned by the calling thread if InitialOwner), or the existing named one (GetLastError 183 then, else 0)."""
 def OpenMutex(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
     """A new handle to an existing named mutex (shared by every winfile process of the user)."""
 def ReleaseMutex(hEvent: _HandleArg, /) -> None:
@@ -56,13 +56,13 @@ def ReleaseMutex(hEvent: _HandleArg, /) -> None:
 def CreateSemaphore(
     SemaphoreAttributes: PySECURITY_ATTRIBUTES | None, InitialCount: int, MaximumCount: int, SemaphoreName: str | None, /
 ) -> PyHANDLE:
-    """A new counting semaphore."""
+    """A new counting semaphore, or the existing named one (GetLastError 183 then, else 0)."""
 def OpenSemaphore(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
     """A new handle to an existing named semaphore (shared by every winfile process of the user)."""
 def ReleaseSemaphore(hEvent: _HandleArg, lReleaseCount: int, /) -> int:
     """Add counts; returns the previous count (298 past the maximum)."""
 def CreateWaitableTimer(TimerAttributes: PySECURITY_ATTRIBUTES | None, ManualReset: int, TimerName: str | None, /) -> PyHANDLE:
-    """A new waitable timer."""
+    """A new waitable timer, or the existing named one (GetLastError 183 then, else 0)."""
 def OpenWaitableTimer(desiredAccess: int, bInheritHandle: int, timerName: str, /) -> PyHANDLE:
     """A new handle to an existing named timer (shared by every winfile process of the user)."""
 def CreateWaitableTimerEx(TimerAttributes: PySECURITY_ATTRIBUTES | None, TimerName: str | None, Flags: int, DesiredAccess: int, /) -> PyHANDLE:
