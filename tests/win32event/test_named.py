@@ -588,3 +588,24 @@ def test_signal_object_and_wait_follows_pywin32():
     with pytest.raises(pywintypes.error) as exc:
         e.SignalObjectAndWait(e.CreateWaitableTimer(None, 0, None), b, 0, False)
     assert exc.value.winerror == winerror.ERROR_INVALID_HANDLE
+
+
+def test_infinite_wait_on_a_named_object_is_interruptible():
+    ev = e.CreateEvent(None, 0, 0, uniq())
+    local = e.CreateEvent(None, 0, 0, None)
+
+    def alarm(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    try:
+        for handles in ([ev], [ev, local]):
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            with pytest.raises(KeyboardInterrupt):
+                e.WaitForMultipleObjects(handles, False, e.INFINITE)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    # The interrupted waits left nothing behind: a set is taken by the next wait.
+    e.SetEvent(ev)
+    assert e.WaitForSingleObject(ev, 0) == e.WAIT_OBJECT_0
