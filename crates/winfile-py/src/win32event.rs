@@ -199,9 +199,8 @@ fn signal_object_and_wait(
     let _ = bAlertable;
     const FUNC: &str = "SignalObjectAndWait";
     let t = timeout(dwMilliseconds);
-    let outcome = crate::interrupt::blocking(py, FUNC, || {
-        sync::signal_object_and_wait(hObjectToSignal.0, hObjectToWaitOn.0, t)
-    })?;
+    let outcome =
+        crate::interrupt::blocking(py, FUNC, || sync::signal_object_and_wait(hObjectToSignal.0, hObjectToWaitOn.0, t))?;
     if outcome.code() == 0 {
         winfile::error::set_last_error(winfile::Win32Error::SUCCESS);
         return Err(PyWinError::new(winfile::Win32Error::SUCCESS, FUNC).into());

@@ -137,7 +137,10 @@ fn names_types_lengths_and_access() {
     assert_eq!(wait_for_single(again, Some(Duration::ZERO)).unwrap(), WaitOutcome::Timeout);
     set_event(again).unwrap();
     assert_eq!(wait_for_multiple(&[weak, ev], false, Some(Duration::ZERO)).unwrap(), WaitOutcome::Object(0));
-    assert_eq!(wait_for_multiple(&[weak, ev], true, Some(Duration::ZERO)).unwrap_err().code(), Win32Error::INVALID_PARAMETER);
+    assert_eq!(
+        wait_for_multiple(&[weak, ev], true, Some(Duration::ZERO)).unwrap_err().code(),
+        Win32Error::INVALID_PARAMETER
+    );
     for h in [ev, weak, again] {
         handle::close(h).unwrap();
     }

@@ -125,7 +125,8 @@ fn wait_one(words: &[WaitWord<'_>], deadline: Option<Instant>) {
     if words.iter().any(|w| w.word.load(Ordering::Acquire) != w.expected) {
         return;
     }
-    let ts = limit.map(|l| libc::timespec { tv_sec: l.as_secs() as libc::time_t, tv_nsec: l.subsec_nanos() as libc::c_long });
+    let ts = limit
+        .map(|l| libc::timespec { tv_sec: l.as_secs() as libc::time_t, tv_nsec: l.subsec_nanos() as libc::c_long });
     let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
     let op = FUTEX_WAIT | if w.private { FUTEX_PRIVATE_FLAG } else { 0 };
     // SAFETY: the word is a live atomic; `ts_ptr` is null or a relative timespec here.

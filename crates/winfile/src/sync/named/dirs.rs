@@ -84,7 +84,10 @@ impl NsLock {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(dir.join(".lock"))
             .or_else(|_| {
-                fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC).open(dir.join(".lock"))
+                fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                    .open(dir.join(".lock"))
             })
             .map_err(|_| Win32Error::ACCESS_DENIED)?;
         if global {

@@ -233,10 +233,9 @@ impl<'a> Locked<'a> {
                 return Some(h);
             }
         }
-        let pos = s
-            .holders
-            .iter()
-            .position(|h| h.count.load(Relaxed) > 0 && h.pid.load(Relaxed) == me.pid && h.start.load(Relaxed) == me.start);
+        let pos = s.holders.iter().position(|h| {
+            h.count.load(Relaxed) > 0 && h.pid.load(Relaxed) == me.pid && h.start.load(Relaxed) == me.start
+        });
         let pos = match pos {
             Some(p) => p,
             None if claim => {
@@ -378,7 +377,9 @@ impl<'a> Locked<'a> {
 
     fn owned_by(&self, me: &Me) -> bool {
         let s = self.s();
-        s.owner_pid.load(Relaxed) == me.pid && s.owner_start.load(Relaxed) == me.start && s.owner_tid.load(Relaxed) == me.tid
+        s.owner_pid.load(Relaxed) == me.pid
+            && s.owner_start.load(Relaxed) == me.start
+            && s.owner_tid.load(Relaxed) == me.tid
     }
 
     /// Makes the calling thread the owner (or one level deeper); true if it was
@@ -504,9 +505,7 @@ impl<'a> Locked<'a> {
             }
             k if k == Kind::Mutex as u32 => {
                 let pid = s.owner_pid.load(Relaxed);
-                pid == 0
-                    || self.owned_by(me)
-                    || (pid != me.pid && !proc::alive(pid, s.owner_start.load(Relaxed)))
+                pid == 0 || self.owned_by(me) || (pid != me.pid && !proc::alive(pid, s.owner_start.load(Relaxed)))
             }
             k if k == Kind::Semaphore as u32 => s.count.load(Relaxed) > 0,
             k if k == Kind::Timer as u32 => {
@@ -617,9 +616,7 @@ fn parse(name: &str) -> Result<Name, Win32Error> {
 
 /// The file name of an object: a 128-bit FNV-1a hash of its name, in hex.
 fn file_name(name: &str) -> String {
-    let h = |basis: u64| {
-        name.bytes().fold(basis, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-    };
+    let h = |basis: u64| name.bytes().fold(basis, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     format!("{:016x}{:016x}", h(0xcbf2_9ce4_8422_2325), h(0x6c62_272e_07bb_0142))
 }
 
@@ -629,7 +626,12 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(HashMap::new(
 
 /// Opens (`init` None) or creates the object named `name` of type `kind` and adds a
 /// handle of this process to it. Returns the handle's state and whether it existed.
-pub(crate) fn attach(name: &str, kind: Kind, init: Option<Init>, access: u32) -> Result<(NamedHandle, bool), Win32Error> {
+pub(crate) fn attach(
+    name: &str,
+    kind: Kind,
+    init: Option<Init>,
+    access: u32,
+) -> Result<(NamedHandle, bool), Win32Error> {
     let parsed = parse(name)?;
     let me = me();
     let key = (parsed.global, parsed.name);
@@ -653,7 +655,13 @@ pub(crate) fn attach(name: &str, kind: Kind, init: Option<Init>, access: u32) ->
 }
 
 /// The path through the file system, under the namespace's `flock`.
-fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me) -> Result<(Arc<Mapping>, bool), Win32Error> {
+fn attach_slow(
+    name: &str,
+    global: bool,
+    kind: Kind,
+    init: Option<Init>,
+    me: &Me,
+) -> Result<(Arc<Mapping>, bool), Win32Error> {
     let Some(dir) = dirs::namespace(global, init.is_some())? else {
         return Err(Win32Error::FILE_NOT_FOUND);
     };
@@ -698,7 +706,11 @@ fn attach_slow(name: &str, global: bool, kind: Kind, init: Option<Init>, me: &Me
                 sweep(&dir, me);
                 return create_file(&path, name, global, init, me).map(|m| (m, false));
             }
-            Err(e) => return Err(crate::error::from_errno(rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS))),
+            Err(e) => {
+                return Err(crate::error::from_errno(
+                    rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS),
+                ))
+            }
         }
     }
 }
@@ -780,7 +792,14 @@ fn map_file(fd: &OwnedFd) -> Result<Option<Mapping>, Win32Error> {
     // SAFETY: a fresh shared mapping of a file at least FILE_LEN long; the kernel picks
     // the address.
     let p = unsafe {
-        libc::mmap(std::ptr::null_mut(), FILE_LEN, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0)
+        libc::mmap(
+            std::ptr::null_mut(),
+            FILE_LEN,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            0,
+        )
     };
     if p == libc::MAP_FAILED {
         return Err(Win32Error::NOT_ENOUGH_MEMORY);
@@ -866,8 +885,6 @@ pub(crate) fn map_access(kind: Kind, access: u32) -> Result<u32, Win32Error> {
 
 /// Every right of the type (what Create gives).
 pub(crate) const ALL_ACCESS: u32 = 0x001f_0003;
-
-
 
 #[cfg(test)]
 mod tests {
