@@ -609,3 +609,33 @@ def test_infinite_wait_on_a_named_object_is_interruptible():
     # The interrupted waits left nothing behind: a set is taken by the next wait.
     e.SetEvent(ev)
     assert e.WaitForSingleObject(ev, 0) == e.WAIT_OBJECT_0
+
+
+def test_a_forked_child_counts_an_inherited_handle_once_it_uses_it():
+    name = uniq()
+    ev = e.CreateEvent(None, True, False, name)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: use the inherited handle, then report and wait for the parent
+        ok = False
+        try:
+            e.SetEvent(ev)
+            os.write(w, b"s")
+            os.read(r, 1)
+            ok = e.WaitForSingleObject(ev, 0) == 0
+        finally:
+            os._exit(0 if ok else 1)
+    assert os.read(r, 1) == b"s"
+    ev.Close()  # only the child holds it now
+    out = run(f"""
+        h = e.OpenEvent(e.SYNCHRONIZE, False, {name!r})
+        print(e.WaitForSingleObject(h, 0))
+        """)
+    assert out == ["0"]
+    os.write(w, b"x")
+    assert os.waitpid(pid, 0)[1] == 0
+    os.close(r)
+    os.close(w)
+    with pytest.raises(pywintypes.error) as exc:
+        e.OpenEvent(e.SYNCHRONIZE, False, name)
+    assert exc.value.winerror == winerror.ERROR_FILE_NOT_FOUND

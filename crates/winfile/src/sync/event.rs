@@ -48,7 +48,7 @@ impl Event {
     /// Signals the event (what completion of overlapped I/O does to `hEvent`).
     pub fn set(&self) {
         match &self.named {
-            Some(n) => n.map.lock().event_set(true),
+            Some(n) => n.lock().event_set(true),
             None => hub::signal(|g| self.state.with(g, |s| s.signaled = true)),
         }
     }
@@ -56,7 +56,7 @@ impl Event {
     /// `set` under a hub lock the caller holds (it wakes the waiters).
     pub(crate) fn set_locked(&self, g: &HubGuard<'_>) {
         match &self.named {
-            Some(n) => n.map.lock().event_set(true),
+            Some(n) => n.lock().event_set(true),
             None => self.state.with(g, |s| s.signaled = true),
         }
     }
@@ -64,7 +64,7 @@ impl Event {
     /// `reset` under a hub lock the caller holds.
     pub(crate) fn reset_locked(&self, g: &HubGuard<'_>) {
         match &self.named {
-            Some(n) => n.map.lock().event_set(false),
+            Some(n) => n.lock().event_set(false),
             None => self.state.with(g, |s| s.signaled = false),
         }
     }
@@ -72,7 +72,7 @@ impl Event {
     /// Returns the event to non-signaled.
     pub fn reset(&self) {
         match &self.named {
-            Some(n) => n.map.lock().event_set(false),
+            Some(n) => n.lock().event_set(false),
             None => hub::signal(|g| self.state.with(g, |s| s.signaled = false)),
         }
     }
@@ -194,7 +194,7 @@ pub fn pulse_event(h: Handle) -> Result<()> {
     let ev = event(h, "PulseEvent")?;
     ev.may_modify().api("PulseEvent")?;
     if let Some(n) = &ev.named {
-        n.map.lock().event_pulse();
+        n.lock().event_pulse();
         return Ok(());
     }
     hub::signal(|g| {

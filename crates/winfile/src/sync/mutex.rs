@@ -149,7 +149,7 @@ pub fn open_mutex(access: u32, name: &str) -> Result<Handle> {
 pub fn release_mutex(h: Handle) -> Result<()> {
     let m = handle::get::<Mutex>(h).api("ReleaseMutex")?;
     if let Some(n) = &m.named {
-        return n.map.lock().mutex_release(&named::me()).api("ReleaseMutex");
+        return n.lock().mutex_release(&named::me()).api("ReleaseMutex");
     }
     let me = thread::current().id();
     hub::signal(|g| {

@@ -84,7 +84,7 @@ pub fn release_semaphore(h: Handle, n: i32) -> Result<i32> {
     }
     if let Some(named) = &s.named {
         named.require(0x2).api(API)?; // SEMAPHORE_MODIFY_STATE
-        return named.map.lock().semaphore_release(n).api(API);
+        return named.lock().semaphore_release(n).api(API);
     }
     hub::signal(|g| {
         s.count.with(g, |c| {

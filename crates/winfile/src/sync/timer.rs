@@ -167,7 +167,7 @@ pub fn set_waitable_timer(h: Handle, due: i64, period_ms: i32) -> Result<()> {
     if let Some(n) = &t.named {
         n.require(TIMER_MODIFY_STATE).api(API)?;
         let period_ns = period.map_or(0, |p| u64::try_from(p.as_nanos()).unwrap_or(u64::MAX));
-        n.map.lock().timer_set(crate::handle::futex::instant_ns(when), period_ns);
+        n.lock().timer_set(crate::handle::futex::instant_ns(when), period_ns);
         return Ok(());
     }
     hub::signal(|g| {
@@ -188,7 +188,7 @@ pub fn cancel_waitable_timer(h: Handle) -> Result<()> {
     let t = handle::get::<Timer>(h).api("CancelWaitableTimer")?;
     if let Some(n) = &t.named {
         n.require(TIMER_MODIFY_STATE).api("CancelWaitableTimer")?;
-        n.map.lock().timer_cancel();
+        n.lock().timer_cancel();
         return Ok(());
     }
     hub::signal(|g| t.state.with(g, |s| s.due = None));

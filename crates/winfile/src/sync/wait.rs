@@ -244,7 +244,7 @@ fn wait_mixed(
     // One object that is ready now: no registration at all (the common uncontended case).
     if let [Some(n)] = named {
         if !need_input {
-            let mut l = n.map.lock();
+            let mut l = n.lock();
             if l.ready(&me, u64::MAX) {
                 let abandoned = l.consume(&me);
                 drop(l);
@@ -263,7 +263,7 @@ fn wait_mixed(
     }
     for (i, n) in named.iter().enumerate() {
         if let Some(n) = n {
-            seen[i] = n.map.lock().enter();
+            seen[i] = n.lock().enter();
         }
     }
     let _hub_sleeper = (!locals.is_empty()).then(hub::word_sleeper);
@@ -288,7 +288,7 @@ fn wait_mixed(
             }
             if wait_all {
                 let mut locks: Vec<(usize, Locked<'_>)> =
-                    order.iter().map(|&i| (i, named[i].map(|n| n.map.lock()).expect("named"))).collect();
+                    order.iter().map(|&i| (i, named[i].map(|n| n.lock()).expect("named"))).collect();
                 let mut all = !need_input;
                 for (i, l) in &mut locks {
                     all &= l.ready(&me, seen[*i]);
@@ -322,7 +322,7 @@ fn wait_mixed(
                 let mut found = None;
                 for i in 0..objects.len() {
                     if let Some(n) = named[i] {
-                        let mut l = n.map.lock();
+                        let mut l = n.lock();
                         if l.ready(&me, seen[i]) {
                             sleepers.clear();
                             let abandoned = l.consume(&me);
@@ -373,7 +373,7 @@ fn wait_mixed(
         drop(sleepers);
     };
     for n in named.iter().flatten() {
-        n.map.lock().leave();
+        n.lock().leave();
     }
     if !locals.is_empty() {
         let g = hub::lock();

@@ -572,19 +572,39 @@ impl Drop for Sleeper<'_> {
 pub(crate) struct NamedHandle {
     pub(crate) map: Arc<Mapping>,
     pub(crate) access: u32,
-    pid: u32,
+    /// The process whose holder slot counts this handle: a child made by `fork` that
+    /// uses an inherited handle counts it as its own at first use.
+    pid: AtomicU32,
 }
 
 impl Drop for NamedHandle {
     fn drop(&mut self) {
         let me = me();
-        if me.pid == self.pid {
+        if me.pid == self.pid.load(Relaxed) {
             self.map.lock().detach(&me);
         }
     }
 }
 
 impl NamedHandle {
+    fn new(map: Arc<Mapping>, access: u32, pid: u32) -> Self {
+        Self { map, access, pid: AtomicU32::new(pid) }
+    }
+
+    /// The object's lock, after counting the handle for this process if it was
+    /// inherited through `fork`.
+    pub(crate) fn lock(&self) -> Locked<'_> {
+        let g = self.map.lock();
+        let me = me();
+        if self.pid.load(Relaxed) != me.pid {
+            if let Some(slot) = g.my_slot(&me, true) {
+                slot.count.fetch_add(1, Relaxed);
+                self.pid.store(me.pid, Relaxed);
+            }
+        }
+        g
+    }
+
     /// ERROR_ACCESS_DENIED unless the handle was given `right`.
     pub(crate) fn require(&self, right: u32) -> Result<(), Win32Error> {
         if self.access & right == right {
@@ -639,7 +659,7 @@ pub(crate) fn attach(
     if let Some(m) = cached {
         let r = m.lock().attach(&me, kind, init)?;
         if let Attach::Attached(existed) = r {
-            return Ok((NamedHandle { map: m, access, pid: me.pid }, existed));
+            return Ok((NamedHandle::new(m, access, me.pid), existed));
         }
     }
     let (m, existed) = attach_slow(&key.1, key.0, kind, init, &me)?;
@@ -651,7 +671,7 @@ pub(crate) fn attach(
         cache.insert(key, m.clone());
         m
     };
-    Ok((NamedHandle { map: m, access, pid: me.pid }, existed))
+    Ok((NamedHandle::new(m, access, me.pid), existed))
 }
 
 /// The path through the file system, under the namespace's `flock`.
