@@ -614,28 +614,29 @@ def test_infinite_wait_on_a_named_object_is_interruptible():
 def test_a_forked_child_counts_an_inherited_handle_once_it_uses_it():
     name = uniq()
     ev = e.CreateEvent(None, True, False, name)
-    r, w = os.pipe()
+    up_r, up_w = os.pipe()  # child -> parent
+    down_r, down_w = os.pipe()  # parent -> child
     pid = os.fork()
     if pid == 0:  # the child: use the inherited handle, then report and wait for the parent
         ok = False
         try:
             e.SetEvent(ev)
-            os.write(w, b"s")
-            os.read(r, 1)
+            os.write(up_w, b"s")
+            os.read(down_r, 1)
             ok = e.WaitForSingleObject(ev, 0) == 0
         finally:
             os._exit(0 if ok else 1)
-    assert os.read(r, 1) == b"s"
+    assert os.read(up_r, 1) == b"s"
     ev.Close()  # only the child holds it now
     out = run(f"""
         h = e.OpenEvent(e.SYNCHRONIZE, False, {name!r})
         print(e.WaitForSingleObject(h, 0))
         """)
     assert out == ["0"]
-    os.write(w, b"x")
+    os.write(down_w, b"x")
     assert os.waitpid(pid, 0)[1] == 0
-    os.close(r)
-    os.close(w)
+    for fd in (up_r, up_w, down_r, down_w):
+        os.close(fd)
     with pytest.raises(pywintypes.error) as exc:
         e.OpenEvent(e.SYNCHRONIZE, False, name)
     assert exc.value.winerror == winerror.ERROR_FILE_NOT_FOUND

@@ -275,7 +275,8 @@ fn wait_mixed(
         // Counted as sleepers before the words are read (so a change after the read
         // makes the wake call), and no longer once something was taken (so taking it
         // makes none for us).
-        let mut sleepers: Vec<_> = named.iter().flatten().map(|n| n.map.sleeper()).collect();
+        let multi = objects.len() > 1;
+        let mut sleepers: Vec<_> = named.iter().flatten().map(|n| n.map.sleeper(multi)).collect();
         let hub_seq = hub::word().load(SeqCst);
         let seqs: Vec<u32> = named.iter().map(|n| n.map_or(0, |n| n.map.shared().seq.load(SeqCst))).collect();
         let mut pass = Pass::default();

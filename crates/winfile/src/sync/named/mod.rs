@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering::
 use std::sync::{Arc, LazyLock, Mutex};
 
 const MAGIC: u32 = 0x4f4e_4657; // "WFNO"
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HOLDERS: usize = 256;
 /// 260 UTF-16 units are at most 1040 bytes of UTF-8.
 const NAME_BYTES: usize = 1040;
@@ -96,6 +96,8 @@ pub(crate) struct Shared {
     pub(crate) seq: AtomicU32,
     /// Waits sleeping on `seq` (a state change makes the wake call only when non-zero).
     sleepers: AtomicU32,
+    /// Those of them waiting on several objects (then every change wakes all sleepers).
+    multi: AtomicU32,
     // Events.
     signaled: AtomicU32,
     manual: AtomicU32,
@@ -165,7 +167,7 @@ impl Mapping {
             unsafe { libc::pthread_mutex_consistent(s.lock.get()) };
             changed = true;
         }
-        Locked { m: self, changed }
+        Locked { m: self, changed, all: changed }
     }
 
     /// True for a mutex.
@@ -186,6 +188,8 @@ impl Mapping {
 pub(crate) struct Locked<'a> {
     m: &'a Mapping,
     changed: bool,
+    /// Every sleeper must look (not just one).
+    all: bool,
 }
 
 impl Drop for Locked<'_> {
@@ -197,7 +201,11 @@ impl Drop for Locked<'_> {
         // SAFETY: this guard holds the lock.
         unsafe { libc::pthread_mutex_unlock(s.lock.get()) };
         if self.changed && s.sleepers.load(SeqCst) > 0 {
-            futex::wake(&s.seq, i32::MAX, false);
+            // One new signal (an auto-reset event set, one count, a mutex freed) is
+            // for one waiter: when every sleeper waits on this object alone, waking
+            // one suffices (it takes the signal, or somebody already did).
+            let n = if self.all || s.multi.load(SeqCst) > 0 { i32::MAX } else { 1 };
+            futex::wake(&s.seq, n, false);
         }
     }
 }
@@ -215,7 +223,14 @@ impl<'a> Locked<'a> {
         self.m.shared()
     }
 
+    /// The state changed so that any waiter may now be satisfied: all must look.
     pub(crate) fn changed(&mut self) {
+        self.changed = true;
+        self.all = true;
+    }
+
+    /// The state changed so that one waiter may now be satisfied.
+    fn one(&mut self) {
         self.changed = true;
     }
 
@@ -340,9 +355,15 @@ impl<'a> Locked<'a> {
 
     // ---- events --------------------------------------------------------------------
 
+    /// SetEvent / ResetEvent (a reset satisfies nobody: no wake-up).
     pub(crate) fn event_set(&mut self, on: bool) {
-        self.s().signaled.store(on.into(), Relaxed);
-        self.changed();
+        let s = self.s();
+        s.signaled.store(on.into(), Relaxed);
+        match (on, s.manual.load(Relaxed) != 0) {
+            (false, _) => {}
+            (true, true) => self.changed(),
+            (true, false) => self.one(),
+        }
     }
 
     pub(crate) fn event_pulse(&mut self) {
@@ -400,7 +421,6 @@ impl<'a> Locked<'a> {
         s.recursion.store(1, Relaxed);
         s.abandoned.store(0, Relaxed);
         s.owner_pid.store(me.pid, Relaxed);
-        self.changed();
         abandoned
     }
 
@@ -413,7 +433,7 @@ impl<'a> Locked<'a> {
         let r = s.recursion.load(Relaxed).saturating_sub(1);
         if r == 0 {
             s.owner_pid.store(0, Relaxed);
-            self.changed();
+            self.one();
         }
         s.recursion.store(r, Relaxed);
         Ok(())
@@ -426,7 +446,7 @@ impl<'a> Locked<'a> {
             s.abandoned.store(1, Relaxed);
             s.owner_pid.store(0, Relaxed);
             s.recursion.store(0, Relaxed);
-            self.changed();
+            self.one();
         }
     }
 
@@ -445,7 +465,11 @@ impl<'a> Locked<'a> {
         match previous.checked_add(n) {
             Some(v) if v <= s.maximum.load(Relaxed) => {
                 s.count.store(v, Relaxed);
-                self.changed();
+                if n == 1 {
+                    self.one();
+                } else {
+                    self.changed();
+                }
                 Ok(previous)
             }
             _ => Err(Win32Error::TOO_MANY_POSTS),
@@ -516,7 +540,8 @@ impl<'a> Locked<'a> {
         }
     }
 
-    /// Takes the signal of a ready object; true if it was an abandoned mutex.
+    /// Takes the signal of a ready object; true if it was an abandoned mutex. Taking
+    /// makes nothing more ready, so it wakes nobody and leaves the word as it is.
     pub(crate) fn consume(&mut self, me: &Me) -> bool {
         let s = self.s();
         match self.kind() {
@@ -524,7 +549,6 @@ impl<'a> Locked<'a> {
                 if s.signaled.load(Relaxed) != 0 {
                     if s.manual.load(Relaxed) == 0 {
                         s.signaled.store(0, Relaxed);
-                        self.changed();
                     }
                 } else {
                     let b = s.pulse_budget.load(Relaxed);
@@ -535,13 +559,11 @@ impl<'a> Locked<'a> {
             k if k == Kind::Mutex as u32 => self.take_mutex(me),
             k if k == Kind::Semaphore as u32 => {
                 s.count.fetch_sub(1, Relaxed);
-                self.changed();
                 false
             }
             _ => {
                 if s.manual.load(Relaxed) == 0 {
                     s.signaled.store(0, Relaxed);
-                    self.changed();
                 }
                 false
             }
@@ -550,19 +572,28 @@ impl<'a> Locked<'a> {
 }
 
 impl Mapping {
-    /// Counts a sleeping waiter while the guard lives.
-    pub(crate) fn sleeper(&self) -> Sleeper<'_> {
-        self.shared().sleepers.fetch_add(1, SeqCst);
-        Sleeper(self)
+    /// Counts a sleeping waiter (`multi`: one waiting on several objects) while the
+    /// guard lives.
+    pub(crate) fn sleeper(&self, multi: bool) -> Sleeper<'_> {
+        let s = self.shared();
+        if multi {
+            s.multi.fetch_add(1, SeqCst);
+        }
+        s.sleepers.fetch_add(1, SeqCst);
+        Sleeper(self, multi)
     }
 }
 
 /// See [`Mapping::sleeper`].
-pub(crate) struct Sleeper<'a>(&'a Mapping);
+pub(crate) struct Sleeper<'a>(&'a Mapping, bool);
 
 impl Drop for Sleeper<'_> {
     fn drop(&mut self) {
-        self.0.shared().sleepers.fetch_sub(1, SeqCst);
+        let s = self.0.shared();
+        s.sleepers.fetch_sub(1, SeqCst);
+        if self.1 {
+            s.multi.fetch_sub(1, SeqCst);
+        }
     }
 }
 
