@@ -640,3 +640,43 @@ def test_a_forked_child_counts_an_inherited_handle_once_it_uses_it():
     with pytest.raises(pywintypes.error) as exc:
         e.OpenEvent(e.SYNCHRONIZE, False, name)
     assert exc.value.winerror == winerror.ERROR_FILE_NOT_FOUND
+
+
+def test_auto_reset_event_with_single_object_waiters_wakes_one_per_set():
+    # Every sleeper waits on the event alone: each set wakes exactly one of them.
+    name, ack_name, quit_name = uniq(), uniq(), uniq()
+    ev = e.CreateEvent(None, False, False, name)
+    ack = e.CreateEvent(None, False, False, ack_name)
+    quit_ = e.CreateEvent(None, True, False, quit_name)
+    waiter = f"""
+        ev = e.OpenEvent(e.SYNCHRONIZE, False, {name!r})
+        ack = e.OpenEvent(e.EVENT_MODIFY_STATE, False, {ack_name!r})
+        quit_ = e.OpenEvent(e.SYNCHRONIZE, False, {quit_name!r})
+        print("ready", flush=True)
+        wakes = 0
+        while e.WaitForSingleObject(ev, {LONG}) == 0 and e.WaitForSingleObject(quit_, 0) != 0:
+            wakes += 1
+            e.SetEvent(ack)
+        print(wakes, flush=True)
+        """
+    kids = [spawn(waiter) for _ in range(3)]
+    for k in kids:
+        assert k.stdout.readline().strip() == "ready"
+    sets = 40
+    for _ in range(sets):
+        e.SetEvent(ev)
+        assert e.WaitForSingleObject(ack, LONG) == e.WAIT_OBJECT_0
+    e.SetEvent(quit_)
+    alive = list(kids)
+    for _ in kids:  # one set per waiter: each releases one of them, which then leaves
+        e.SetEvent(ev)
+        while not any(k.poll() is not None for k in alive):
+            threading.Event().wait(0.005)
+        alive.remove(next(k for k in alive if k.poll() is not None))
+    wakes = []
+    for k in kids:
+        out, _ = k.communicate(timeout=60)
+        assert k.returncode == 0
+        wakes.append(int(out.split()[-1]))
+    assert sum(wakes) == sets
+    assert e.WaitForSingleObject(ack, 0) == e.WAIT_TIMEOUT
