@@ -1,8 +1,15 @@
 """Events, mutexes, semaphores, waitable timers and waits, like pywin32's
 ``win32event``, implemented on Linux by winfile (the subset file code needs).
 
-Named objects are shared within the process (Linux has no cross-process kernel
-object a Windows name could open). The functions come from the native extension.
+Named events, mutexes, semaphores and waitable timers are shared by every winfile
+process of the user, as kernel objects are on Windows: ``Local\\`` and bare names in
+the user's runtime directory, ``Global\\`` names in a sticky directory under /dev/shm
+that other users' processes can use too. A second ``Create*`` of a name gets the
+existing object and ``win32api.GetLastError() == winerror.ERROR_ALREADY_EXISTS``; an
+object lives while any live process holds a handle to it; a mutex whose owner process
+dies (even by SIGKILL) is abandoned to the next waiter. No daemon is involved (see
+docs/named-objects.md). Unnamed objects stay inside the process. The functions come
+from the native extension.
 """
 
 import pywintypes

@@ -38,9 +38,9 @@ WAIT_OBJECT_0: int
 WAIT_TIMEOUT: int
 
 def CreateEvent(EventAttributes: PySECURITY_ATTRIBUTES | None, bManualReset: int, bInitialState: int, Name: str | None, /) -> PyHANDLE:
-    """A new event (or the process's existing event of that name)."""
+    """A new event, or the existing named one of any winfile process of the user (GetLastError 183 then, else 0)."""
 def OpenEvent(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
-    """A new handle to a named event of this process (error 2 if none)."""
+    """A new handle to an existing named event, shared by every winfile process of the user (error 2 if none)."""
 def SetEvent(hEvent: _HandleArg, /) -> None:
     """Signal the event."""
 def ResetEvent(hEvent: _HandleArg, /) -> None:
@@ -48,23 +48,27 @@ def ResetEvent(hEvent: _HandleArg, /) -> None:
 def PulseEvent(hEvent: _HandleArg, /) -> None:
     """Release the threads waiting now (one for auto-reset), then reset."""
 def CreateMutex(MutexAttributes: PySECURITY_ATTRIBUTES | None, InitialOwner: int, Name: str | None, /) -> PyHANDLE:
-    """A new mutex, owned by the calling thread if InitialOwner."""
+    """A new mutex (owned by the calling thread if InitialOwner), or the existing named one (GetLastError 183 then, else 0)."""
 def OpenMutex(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
-    """A new handle to a named mutex of this process."""
+    """A new handle to an existing named mutex (shared by every winfile process of the user)."""
 def ReleaseMutex(hEvent: _HandleArg, /) -> None:
     """Release one level of ownership (288 if the thread is not the owner)."""
 def CreateSemaphore(
     SemaphoreAttributes: PySECURITY_ATTRIBUTES | None, InitialCount: int, MaximumCount: int, SemaphoreName: str | None, /
 ) -> PyHANDLE:
-    """A new counting semaphore."""
+    """A new counting semaphore, or the existing named one (GetLastError 183 then, else 0)."""
 def OpenSemaphore(desiredAccess: int, bInheritHandle: int, name: str, /) -> PyHANDLE:
-    """A new handle to a named semaphore of this process."""
+    """A new handle to an existing named semaphore (shared by every winfile process of the user)."""
 def ReleaseSemaphore(hEvent: _HandleArg, lReleaseCount: int, /) -> int:
     """Add counts; returns the previous count (298 past the maximum)."""
 def CreateWaitableTimer(TimerAttributes: PySECURITY_ATTRIBUTES | None, ManualReset: int, TimerName: str | None, /) -> PyHANDLE:
-    """A new waitable timer."""
+    """A new waitable timer, or the existing named one (GetLastError 183 then, else 0)."""
 def OpenWaitableTimer(desiredAccess: int, bInheritHandle: int, timerName: str, /) -> PyHANDLE:
-    """A new handle to a named timer of this process."""
+    """A new handle to an existing named timer (shared by every winfile process of the user)."""
+def CreateWaitableTimerEx(TimerAttributes: PySECURITY_ATTRIBUTES | None, TimerName: str | None, Flags: int, DesiredAccess: int, /) -> PyHANDLE:
+    """Creates or opens a waitable timer with flags (CREATE_WAITABLE_TIMER_*) and an access mask."""
+def SignalObjectAndWait(hObjectToSignal: _HandleArg, hObjectToWaitOn: _HandleArg, dwMilliseconds: int, bAlertable: int, /) -> None:
+    """Signals one object and waits on another (as pywin32: WAIT_OBJECT_0 raises error 0, other outcomes return None)."""
 def SetWaitableTimer(handle: _HandleArg, dueTime: int, period: int, func: None, param: None, resume_state: int, /) -> None:
     """Arm the timer: dueTime in 100 ns units (negative = relative), period in ms."""
 def CancelWaitableTimer(handle: _HandleArg, /) -> None:

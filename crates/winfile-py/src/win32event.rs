@@ -39,8 +39,8 @@ fn create_event(
 #[pyo3(name = "OpenEvent", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_event(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = (desiredAccess, bInheritHandle);
-    new_handle(py, sync::open_event(&name.text), "OpenEvent")
+    let _ = bInheritHandle; // no child processes inherit winfile handles
+    new_handle(py, sync::open_event(desiredAccess.0, &name.text), "OpenEvent")
 }
 
 /// SetEvent(hEvent, /)
@@ -86,8 +86,8 @@ fn create_mutex(
 #[pyo3(name = "OpenMutex", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_mutex(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = (desiredAccess, bInheritHandle);
-    new_handle(py, sync::open_mutex(&name.text), "OpenMutex")
+    let _ = bInheritHandle;
+    new_handle(py, sync::open_mutex(desiredAccess.0, &name.text), "OpenMutex")
 }
 
 /// ReleaseMutex(hEvent, /)
@@ -122,8 +122,8 @@ fn create_semaphore(
 #[pyo3(name = "OpenSemaphore", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_semaphore(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = (desiredAccess, bInheritHandle);
-    new_handle(py, sync::open_semaphore(&name.text), "OpenSemaphore")
+    let _ = bInheritHandle;
+    new_handle(py, sync::open_semaphore(desiredAccess.0, &name.text), "OpenSemaphore")
 }
 
 /// ReleaseSemaphore(hEvent, lReleaseCount, /) -> previous count
@@ -158,8 +158,54 @@ fn open_waitable_timer(
     bInheritHandle: Flag,
     timerName: PathArg,
 ) -> PyResult<Py<PyHandle>> {
-    let _ = (desiredAccess, bInheritHandle);
-    new_handle(py, sync::open_waitable_timer(&timerName.text), "OpenWaitableTimer")
+    let _ = bInheritHandle;
+    new_handle(py, sync::open_waitable_timer(desiredAccess.0, &timerName.text), "OpenWaitableTimer")
+}
+
+/// CreateWaitableTimerEx(TimerAttributes, TimerName, Flags, DesiredAccess, /) -> PyHANDLE
+#[pyfunction]
+#[pyo3(name = "CreateWaitableTimerEx", signature = (TimerAttributes, TimerName, Flags, DesiredAccess, /))]
+#[allow(non_snake_case)]
+fn create_waitable_timer_ex(
+    py: Python<'_>,
+    TimerAttributes: Option<Bound<'_, PyAny>>,
+    TimerName: Option<PathArg>,
+    Flags: Dword,
+    DesiredAccess: Dword,
+) -> PyResult<Py<PyHandle>> {
+    let _ = TimerAttributes;
+    new_handle(
+        py,
+        sync::create_waitable_timer_ex(name_of(TimerName).as_deref(), Flags.0, DesiredAccess.0),
+        "CreateWaitableTimerEx",
+    )
+}
+
+/// SignalObjectAndWait(hObjectToSignal, hObjectToWaitOn, dwMilliseconds, bAlertable, /) -> None
+///
+/// win32event.i declares it BOOLAPI: the DWORD result is read as a BOOL, so
+/// WAIT_OBJECT_0 (0) raises pywintypes.error with the thread's last error (0) and every
+/// other outcome (WAIT_TIMEOUT, WAIT_ABANDONED) returns None. winfile does the same.
+#[pyfunction]
+#[pyo3(name = "SignalObjectAndWait", signature = (hObjectToSignal, hObjectToWaitOn, dwMilliseconds, bAlertable, /))]
+#[allow(non_snake_case)]
+fn signal_object_and_wait(
+    py: Python<'_>,
+    hObjectToSignal: HandleArg,
+    hObjectToWaitOn: HandleArg,
+    dwMilliseconds: Dword,
+    bAlertable: Flag,
+) -> PyResult<()> {
+    let _ = bAlertable;
+    const FUNC: &str = "SignalObjectAndWait";
+    let t = timeout(dwMilliseconds);
+    let outcome =
+        crate::interrupt::blocking(py, FUNC, || sync::signal_object_and_wait(hObjectToSignal.0, hObjectToWaitOn.0, t))?;
+    if outcome.code() == 0 {
+        winfile::error::set_last_error(winfile::Win32Error::SUCCESS);
+        return Err(PyWinError::new(winfile::Win32Error::SUCCESS, FUNC).into());
+    }
+    Ok(())
 }
 
 /// SetWaitableTimer(handle, dueTime, period, func, param, resume_state, /)
@@ -330,6 +376,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(create_waitable_timer, m)?)?;
     m.add_function(wrap_pyfunction!(open_waitable_timer, m)?)?;
     m.add_function(wrap_pyfunction!(set_waitable_timer, m)?)?;
+    m.add_function(wrap_pyfunction!(create_waitable_timer_ex, m)?)?;
+    m.add_function(wrap_pyfunction!(signal_object_and_wait, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_waitable_timer, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_single_object, m)?)?;
     m.add_function(wrap_pyfunction!(wait_for_single_object_ex, m)?)?;

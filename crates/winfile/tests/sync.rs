@@ -105,12 +105,15 @@ fn timers_fire_and_repeat() {
 
 #[test]
 fn named_objects_are_shared_and_typed() {
-    let a = create_event(true, false, Some("winfile-test-ev")).unwrap();
-    let b = open_event("Local\\winfile-test-ev").unwrap();
+    let name = format!("winfile-test-ev-{}", std::process::id());
+    let a = create_event(true, false, Some(&name)).unwrap();
+    let b = open_event(0x001f_0003, &format!("Local\\{name}")).unwrap();
     set_event(b).unwrap();
     assert_eq!(wait_for_single(a, SHORT).unwrap(), WaitOutcome::Object(0));
-    assert_eq!(open_mutex("winfile-test-ev").unwrap_err().code(), Win32Error::INVALID_HANDLE);
-    assert_eq!(open_event("winfile-no-such").unwrap_err().code(), Win32Error::FILE_NOT_FOUND);
+    assert_eq!(open_mutex(0x0010_0000, &name).unwrap_err().code(), Win32Error::INVALID_HANDLE);
+    assert_eq!(open_event(0x0010_0000, "winfile-no-such").unwrap_err().code(), Win32Error::FILE_NOT_FOUND);
+    handle::close(a).unwrap();
+    handle::close(b).unwrap();
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The hub: one lock and one condition variable for every waitable object's state.
 
 use crate::poison::MutexExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
 use std::thread::ThreadId;
 use std::time::Instant;
@@ -42,6 +42,32 @@ struct Hub {
     sleepers: AtomicUsize,
 }
 
+/// Bumped by every `signal`: a wait that mixes in-process objects with named
+/// (cross-process) ones sleeps on this word and the named objects' words at once.
+static WORD: AtomicU32 = AtomicU32::new(0);
+/// Waits currently sleeping on `WORD` (only then does `signal` make the wake call).
+static WORD_SLEEPERS: AtomicUsize = AtomicUsize::new(0);
+
+/// The hub's futex word (see `WORD`) and a guard counting a sleeper on it.
+pub(crate) fn word() -> &'static AtomicU32 {
+    &WORD
+}
+
+/// Registers a mixed wait for the lifetime of the returned guard.
+pub(crate) fn word_sleeper() -> WordSleeper {
+    WORD_SLEEPERS.fetch_add(1, Ordering::SeqCst);
+    WordSleeper(())
+}
+
+/// See [`word_sleeper`].
+pub(crate) struct WordSleeper(());
+
+impl Drop for WordSleeper {
+    fn drop(&mut self) {
+        WORD_SLEEPERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 static HUB: LazyLock<Hub> =
     LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new(), sleepers: AtomicUsize::new(0) });
 
@@ -55,9 +81,13 @@ pub(crate) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
     let guard = lock();
     let r = f(&guard);
     let asleep = HUB.sleepers.load(Ordering::Relaxed) > 0;
+    WORD.fetch_add(1, Ordering::SeqCst);
     drop(guard);
     if asleep {
         HUB.changed.notify_all();
+    }
+    if WORD_SLEEPERS.load(Ordering::SeqCst) > 0 {
+        super::futex::wake(&WORD, i32::MAX, true);
     }
     r
 }

@@ -8,6 +8,7 @@
 
 mod ext;
 mod file;
+pub(crate) mod futex;
 pub(crate) mod hub;
 mod osf;
 mod table;

@@ -23,7 +23,7 @@ mod namespace;
 mod normalize;
 mod parse;
 mod resolve;
-mod runtime;
+pub(crate) mod runtime;
 mod tablecache;
 mod types;
 

@@ -1,8 +1,8 @@
 //! Mutexes: `CreateMutex`, `OpenMutex`, `ReleaseMutex`, with recursion and abandonment.
 
 use super::hub::{self, HubCell, HubGuard, WaitSlot, Waitable};
-use super::names;
-use crate::error::{Context, Error, Result, Win32Error};
+use super::named::{self, Init, Kind, NamedHandle};
+use crate::error::{set_last_error, Context, Error, Result, Win32Error};
 use crate::handle::{self, Handle, Object};
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
@@ -16,8 +16,10 @@ struct State {
 }
 
 /// A mutex object: owned by a thread, recursive, abandoned if its owner thread exits.
+/// In-process (unnamed) or one handle to a named mutex shared across processes.
 pub struct Mutex {
     state: HubCell<State>,
+    named: Option<NamedHandle>,
 }
 
 /// Mutexes the current thread owns; at thread exit they become abandoned.
@@ -59,6 +61,10 @@ impl Mutex {
 pub(super) fn register_owner(obj: &Arc<dyn Object>) {
     let any: Arc<dyn std::any::Any + Send + Sync> = obj.clone();
     let Ok(m) = any.downcast::<Mutex>() else { return };
+    if let Some(n) = &m.named {
+        named::note_owned(&n.map);
+        return;
+    }
     let weak = Arc::downgrade(&m);
     let _ = OWNED.try_with(|o| {
         let mut list = o.0.borrow_mut();
@@ -75,9 +81,16 @@ impl Object for Mutex {
     }
 }
 
+impl Mutex {
+    /// The named object behind this handle, if any.
+    pub(crate) fn named(&self) -> Option<&NamedHandle> {
+        self.named.as_ref()
+    }
+}
+
 impl Waitable for Mutex {
     fn ready(&self, g: &HubGuard<'_>, tid: ThreadId, _slot: &WaitSlot) -> bool {
-        self.state.with(g, |s| s.owner.is_none() || s.owner == Some(tid))
+        self.named.is_none() && self.state.with(g, |s| s.owner.is_none() || s.owner == Some(tid))
     }
     fn consume(&self, g: &HubGuard<'_>, tid: ThreadId, _slot: &WaitSlot) -> bool {
         self.acquire(g, tid)
@@ -85,41 +98,59 @@ impl Waitable for Mutex {
 }
 
 /// `CreateMutexW`—a new mutex (owned by the caller if `initial_owner`), or the
-/// existing one with that name.
+/// existing one with that name (GetLastError ERROR_ALREADY_EXISTS, and ownership is
+/// not requested then; 0 otherwise).
 ///
 /// # Linux mechanism
-/// In-process object under the hub lock; owner thread tracked by a thread-local guard
-/// so a thread that exits while owning it leaves it abandoned.
+/// Unnamed: in-process object under the hub lock; owner thread tracked by a
+/// thread-local guard so a thread that exits while owning it leaves it abandoned.
+/// Named: a shared-memory object (`sync::named`) owned by (pid, process start time,
+/// tid); a dead owner process is seen by the next waiter, which gets it abandoned.
 pub fn create_mutex(initial_owner: bool, name: Option<&str>) -> Result<Handle> {
-    let (m, existed) =
-        names::create_or_open(name, || Mutex { state: HubCell::new(State::default()) }).api("CreateMutexW")?;
+    const API: &str = "CreateMutexW";
+    let Some(name) = name.filter(|n| !n.is_empty()) else {
+        let m = Arc::new(Mutex { state: HubCell::new(State::default()), named: None });
+        if initial_owner {
+            let g = hub::lock();
+            m.acquire(&g, thread::current().id());
+            drop(g);
+            register_owner(&(m.clone() as Arc<dyn Object>));
+        }
+        set_last_error(Win32Error::SUCCESS);
+        return Ok(handle::insert(m));
+    };
+    let (n, existed) =
+        named::attach(name, Kind::Mutex, Some(Init::Mutex { owned: initial_owner }), named::ALL_ACCESS).api(API)?;
     if initial_owner && !existed {
-        let g = hub::lock();
-        m.acquire(&g, thread::current().id());
-        drop(g);
-        register_owner(&(m.clone() as Arc<dyn Object>));
+        named::note_owned(&n.map);
     }
-    Ok(handle::insert(m))
+    set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    Ok(handle::insert(Arc::new(Mutex { state: HubCell::new(State::default()), named: Some(n) })))
 }
 
-/// `OpenMutexW`—a new handle to a named mutex of this process.
+/// `OpenMutexW`—a new handle with `access` to the named mutex (ERROR_FILE_NOT_FOUND if
+/// none exists, ERROR_INVALID_PARAMETER for rights mutexes do not have).
 ///
 /// # Linux mechanism
-/// Lookup in the process's object namespace.
-pub fn open_mutex(name: &str) -> Result<Handle> {
-    match names::find::<Mutex>(name).api("OpenMutexW")? {
-        Some(m) => Ok(handle::insert(m)),
-        None => Err(Error::new(Win32Error::FILE_NOT_FOUND, "OpenMutexW")),
-    }
+/// The object file in the namespace directory, mapped and attached (`sync::named`).
+pub fn open_mutex(access: u32, name: &str) -> Result<Handle> {
+    const API: &str = "OpenMutexW";
+    let access = named::map_access(Kind::Mutex, access).api(API)?;
+    let (n, _) = named::attach(name, Kind::Mutex, None, access).api(API)?;
+    Ok(handle::insert(Arc::new(Mutex { state: HubCell::new(State::default()), named: Some(n) })))
 }
 
 /// `ReleaseMutex`—gives up one level of ownership; `ERROR_NOT_OWNER` if the calling
 /// thread does not own it.
 ///
 /// # Linux mechanism
-/// State change under the hub lock, then a condition-variable broadcast.
+/// State change under the hub lock, then a condition-variable broadcast; named: under
+/// the object's shared lock, then a futex wake.
 pub fn release_mutex(h: Handle) -> Result<()> {
     let m = handle::get::<Mutex>(h).api("ReleaseMutex")?;
+    if let Some(n) = &m.named {
+        return n.lock().mutex_release(&named::me()).api("ReleaseMutex");
+    }
     let me = thread::current().id();
     hub::signal(|g| {
         m.state.with(g, |s| {

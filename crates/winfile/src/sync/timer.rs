@@ -5,8 +5,8 @@
 //! until the earliest due time among the objects they wait on).
 
 use super::hub::{self, HubCell, HubGuard, WaitSlot, Waitable};
-use super::names;
-use crate::error::{Context, Error, Result, Win32Error};
+use super::named::{self, Init, Kind, NamedHandle};
+use crate::error::{set_last_error, Context, Error, Result, Win32Error};
 use crate::handle::{self, Handle, Object};
 use crate::info::FileTime;
 use std::thread::ThreadId;
@@ -39,7 +39,21 @@ impl State {
 pub struct Timer {
     manual_reset: bool,
     state: HubCell<State>,
+    named: Option<NamedHandle>,
 }
+
+impl Timer {
+    /// The named object behind this handle, if any.
+    pub(crate) fn named(&self) -> Option<&NamedHandle> {
+        self.named.as_ref()
+    }
+}
+
+/// `CreateWaitableTimerEx` flag: a manual-reset (notification) timer.
+pub const CREATE_WAITABLE_TIMER_MANUAL_RESET: u32 = 0x1;
+/// `CreateWaitableTimerEx` flag: a high-resolution timer (every winfile timer keeps
+/// nanosecond due times on CLOCK_MONOTONIC, so it changes nothing).
+pub const CREATE_WAITABLE_TIMER_HIGH_RESOLUTION: u32 = 0x2;
 
 impl Object for Timer {
     fn as_waitable(&self) -> Option<&dyn Waitable> {
@@ -49,10 +63,11 @@ impl Object for Timer {
 
 impl Waitable for Timer {
     fn ready(&self, g: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
-        self.state.with(g, |s| {
-            s.refresh(Instant::now());
-            s.signaled
-        })
+        self.named.is_none()
+            && self.state.with(g, |s| {
+                s.refresh(Instant::now());
+                s.signaled
+            })
     }
     fn consume(&self, g: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
         if !self.manual_reset {
@@ -65,26 +80,57 @@ impl Waitable for Timer {
     }
 }
 
-/// `CreateWaitableTimerW`—a new timer, or the existing one with that name.
+/// `CreateWaitableTimerW`—a new timer, or the existing one with that name
+/// (GetLastError ERROR_ALREADY_EXISTS; 0 otherwise).
 ///
 /// # Linux mechanism
-/// In-process object; due times are CLOCK_MONOTONIC instants checked by waiters.
+/// Unnamed: in-process object; due times are CLOCK_MONOTONIC instants checked by
+/// waiters. Named: the same in a shared-memory object (`sync::named`), the clock being
+/// common to every process of the machine.
 pub fn create_waitable_timer(manual_reset: bool, name: Option<&str>) -> Result<Handle> {
-    let (t, _) = names::create_or_open(name, || Timer { manual_reset, state: HubCell::new(State::default()) })
-        .api("CreateWaitableTimerW")?;
-    Ok(handle::insert(t))
+    create_timer(manual_reset, name, named::ALL_ACCESS, "CreateWaitableTimerW")
 }
 
-/// `OpenWaitableTimerW`—a new handle to a named timer of this process.
+/// `CreateWaitableTimerExW`—as `CreateWaitableTimerW` with `flags`
+/// (CREATE_WAITABLE_TIMER_MANUAL_RESET, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION; others
+/// are ERROR_INVALID_PARAMETER) and the access the handle gets.
 ///
 /// # Linux mechanism
-/// Lookup in the process's object namespace.
-pub fn open_waitable_timer(name: &str) -> Result<Handle> {
-    match names::find::<Timer>(name).api("OpenWaitableTimerW")? {
-        Some(t) => Ok(handle::insert(t)),
-        None => Err(Error::new(Win32Error::FILE_NOT_FOUND, "OpenWaitableTimerW")),
+/// As `create_waitable_timer`; the access mask is checked and kept on a named handle.
+pub fn create_waitable_timer_ex(name: Option<&str>, flags: u32, access: u32) -> Result<Handle> {
+    const API: &str = "CreateWaitableTimerExW";
+    if flags & !(CREATE_WAITABLE_TIMER_MANUAL_RESET | CREATE_WAITABLE_TIMER_HIGH_RESOLUTION) != 0 {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
+    let access = named::map_access(Kind::Timer, access).api(API)?;
+    create_timer(flags & CREATE_WAITABLE_TIMER_MANUAL_RESET != 0, name, access, API)
 }
+
+fn create_timer(manual_reset: bool, name: Option<&str>, access: u32, api: &'static str) -> Result<Handle> {
+    let Some(name) = name.filter(|n| !n.is_empty()) else {
+        set_last_error(Win32Error::SUCCESS);
+        let t = Timer { manual_reset, state: HubCell::new(State::default()), named: None };
+        return Ok(handle::insert(std::sync::Arc::new(t)));
+    };
+    let (n, existed) = named::attach(name, Kind::Timer, Some(Init::Timer { manual: manual_reset }), access).api(api)?;
+    set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    let t = Timer { manual_reset, state: HubCell::new(State::default()), named: Some(n) };
+    Ok(handle::insert(std::sync::Arc::new(t)))
+}
+
+/// `OpenWaitableTimerW`—a new handle with `access` to the named timer.
+///
+/// # Linux mechanism
+/// The object file in the namespace directory, mapped and attached (`sync::named`).
+pub fn open_waitable_timer(access: u32, name: &str) -> Result<Handle> {
+    const API: &str = "OpenWaitableTimerW";
+    let access = named::map_access(Kind::Timer, access).api(API)?;
+    let (n, _) = named::attach(name, Kind::Timer, None, access).api(API)?;
+    let t = Timer { manual_reset: false, state: HubCell::new(State::default()), named: Some(n) };
+    Ok(handle::insert(std::sync::Arc::new(t)))
+}
+
+const TIMER_MODIFY_STATE: u32 = 0x2;
 
 /// When a due time in Windows form fires: negative = relative in 100 ns units, else
 /// an absolute UTC FILETIME.
@@ -118,6 +164,12 @@ pub fn set_waitable_timer(h: Handle, due: i64, period_ms: i32) -> Result<()> {
     }
     let when = due_instant(due);
     let period = (period_ms > 0).then(|| Duration::from_millis(period_ms.unsigned_abs().into()));
+    if let Some(n) = &t.named {
+        n.require(TIMER_MODIFY_STATE).api(API)?;
+        let period_ns = period.map_or(0, |p| u64::try_from(p.as_nanos()).unwrap_or(u64::MAX));
+        n.lock().timer_set(crate::handle::futex::instant_ns(when), period_ns);
+        return Ok(());
+    }
     hub::signal(|g| {
         t.state.with(g, |s| {
             s.signaled = false;
@@ -134,6 +186,11 @@ pub fn set_waitable_timer(h: Handle, due: i64, period_ms: i32) -> Result<()> {
 /// State change under the hub lock.
 pub fn cancel_waitable_timer(h: Handle) -> Result<()> {
     let t = handle::get::<Timer>(h).api("CancelWaitableTimer")?;
+    if let Some(n) = &t.named {
+        n.require(TIMER_MODIFY_STATE).api("CancelWaitableTimer")?;
+        n.lock().timer_cancel();
+        return Ok(());
+    }
     hub::signal(|g| t.state.with(g, |s| s.due = None));
     Ok(())
 }
