@@ -17,7 +17,7 @@ use std::time::Duration;
 use winfile::overlapped::{self as ov, Submit, Token};
 use winfile::{Handle, Win32Error};
 
-pub(super) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
+pub(crate) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     let py = ol.py();
     let b = ol.borrow();
     let token: Token = Box::new(ol.clone().unbind());

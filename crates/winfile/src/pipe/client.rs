@@ -123,6 +123,14 @@ pub fn transact_named_pipe(h: Handle, data: &[u8], out: &mut [MaybeUninit<u8>]) 
     end.read_blocking(out, API)
 }
 
+/// [`transact_named_pipe`] into an initialised buffer (a caller's buffer object).
+///
+/// # Linux mechanism
+/// As [`transact_named_pipe`].
+pub fn transact_named_pipe_into(h: Handle, data: &[u8], out: &mut [u8]) -> Result<(usize, bool)> {
+    transact_named_pipe(h, data, crate::io::as_uninit(out))
+}
+
 /// `TransactNamedPipe` with an OVERLAPPED: on an overlapped handle the write and the
 /// read of the reply (into `mem`) complete the OVERLAPPED together
 /// ([`Issued::Pending`]); on a synchronous handle, now.

@@ -27,7 +27,8 @@ mod server;
 
 pub use anon::create_pipe;
 pub use client::{
-    call_named_pipe, is_pipe_name, open_client, transact_named_pipe, transact_named_pipe_overlapped, wait_named_pipe,
+    call_named_pipe, is_pipe_name, open_client, transact_named_pipe, transact_named_pipe_into, transact_named_pipe_overlapped,
+    wait_named_pipe,
     NMPWAIT_USE_DEFAULT_WAIT, NMPWAIT_WAIT_FOREVER,
 };
 pub use end::{PipeEnd, PIPE_NOWAIT, PIPE_READMODE_MESSAGE};
