@@ -273,6 +273,22 @@ fn get_named_pipe_server_process_id(hPipe: HandleArg) -> PyResult<u32> {
     Ok(pipe::get_named_pipe_server_process_id(hPipe.0).py_api("GetNamedPipeServerProcessId")?)
 }
 
+/// GetNamedPipeClientSessionId(hPipe, /) -> int
+#[pyfunction]
+#[pyo3(name = "GetNamedPipeClientSessionId", signature = (hPipe, /))]
+#[allow(non_snake_case)]
+fn get_named_pipe_client_session_id(hPipe: HandleArg) -> PyResult<u32> {
+    Ok(pipe::get_named_pipe_client_session_id(hPipe.0).py_api("GetNamedPipeClientSessionId")?)
+}
+
+/// GetNamedPipeServerSessionId(hPipe, /) -> int
+#[pyfunction]
+#[pyo3(name = "GetNamedPipeServerSessionId", signature = (hPipe, /))]
+#[allow(non_snake_case)]
+fn get_named_pipe_server_session_id(hPipe: HandleArg) -> PyResult<u32> {
+    Ok(pipe::get_named_pipe_server_session_id(hPipe.0).py_api("GetNamedPipeServerSessionId")?)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(create_named_pipe, m)?)?;
     m.add_function(wrap_pyfunction!(connect_named_pipe, m)?)?;
@@ -288,5 +304,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fd_create_pipe, m)?)?;
     m.add_function(wrap_pyfunction!(get_named_pipe_client_process_id, m)?)?;
     m.add_function(wrap_pyfunction!(get_named_pipe_server_process_id, m)?)?;
+    m.add_function(wrap_pyfunction!(get_named_pipe_client_session_id, m)?)?;
+    m.add_function(wrap_pyfunction!(get_named_pipe_server_session_id, m)?)?;
     Ok(())
 }

@@ -162,3 +162,32 @@ pub fn get_named_pipe_server_process_id(h: Handle) -> Result<u32> {
         peer_pid(&end, API)
     }
 }
+
+/// The login session of process `pid`: its audit session id (`/proc/PID/sessionid`,
+/// set by pam_loginuid at login; 4294967295 when the process has none, as in many
+/// containers).
+fn session_of(pid: u32) -> u32 {
+    std::fs::read_to_string(format!("/proc/{pid}/sessionid"))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(u32::MAX)
+}
+
+/// `GetNamedPipeClientSessionId`—the client process's session: Linux's login session
+/// (the audit session id), Windows' nearest counterpart of a logon session.
+///
+/// # Linux mechanism
+/// SO_PEERCRED for the client's pid, then `/proc/PID/sessionid`.
+pub fn get_named_pipe_client_session_id(h: Handle) -> Result<u32> {
+    let pid = get_named_pipe_client_process_id(h).map_err(|e| Error::new(e.code(), "GetNamedPipeClientSessionId"))?;
+    Ok(session_of(pid))
+}
+
+/// `GetNamedPipeServerSessionId`—the server process's session (see the client form).
+///
+/// # Linux mechanism
+/// SO_PEERCRED for the server's pid, then `/proc/PID/sessionid`.
+pub fn get_named_pipe_server_session_id(h: Handle) -> Result<u32> {
+    let pid = get_named_pipe_server_process_id(h).map_err(|e| Error::new(e.code(), "GetNamedPipeServerSessionId"))?;
+    Ok(session_of(pid))
+}

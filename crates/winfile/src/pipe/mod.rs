@@ -33,8 +33,8 @@ pub use client::{
 };
 pub use end::{PipeEnd, PIPE_NOWAIT, PIPE_READMODE_MESSAGE};
 pub use info::{
-    get_named_pipe_client_process_id, get_named_pipe_handle_state, get_named_pipe_info,
-    get_named_pipe_server_process_id, peek_named_pipe, set_named_pipe_handle_state, PIPE_SERVER_END,
+    get_named_pipe_client_process_id, get_named_pipe_client_session_id, get_named_pipe_handle_state, get_named_pipe_info,
+    get_named_pipe_server_process_id, get_named_pipe_server_session_id, peek_named_pipe, set_named_pipe_handle_state, PIPE_SERVER_END,
 };
 pub use name::{parse, PipeName};
 pub use server::{
