@@ -1,4 +1,5 @@
 """Helpers of the pipe tests: unique names, a server thread, a server in another process."""
+import contextlib
 import itertools
 import os
 import subprocess
@@ -66,13 +67,22 @@ def in_thread(fn, *args):
     return result
 
 
+@contextlib.contextmanager
 def spawn(code, *args):
     """A child Python running `code` (dedented) with the test environment; its stdout
-    is a pipe of lines, stdin a pipe to it."""
-    return subprocess.Popen(
+    is a pipe of lines, stdin a pipe to it. Killed (if still running) and reaped at
+    the end of the block."""
+    proc = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
     )
+    with proc:
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
 
 
 def expect_line(proc, want):
