@@ -12,6 +12,7 @@ EXPECTED = [
     "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
+    "pipe message round trip 4 KiB", "pipe streaming 1 MiB",
 ]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]
