@@ -182,6 +182,9 @@ fn get_named_pipe_info(hNamedPipe: HandleArg) -> PyResult<(u32, u32, u32, u32)> 
     Ok(pipe::get_named_pipe_info(hNamedPipe.0).py_api("GetNamedPipeInfo")?)
 }
 
+/// (state, curInstances, maxCollectionCount, collectDataTimeout, userName).
+type HandleState = (i32, i32, Py<PyAny>, Py<PyAny>, String);
+
 /// GetNamedPipeHandleState(hPipe, bGetCollectionData=0, bGetUserName=0, /)
 /// -> (state, curInstances, maxCollectionCount, collectDataTimeout, userName)
 #[pyfunction]
@@ -192,7 +195,7 @@ fn get_named_pipe_handle_state(
     hPipe: HandleArg,
     bGetCollectionData: Flag,
     bGetUserName: Flag,
-) -> PyResult<(i32, i32, Py<PyAny>, Py<PyAny>, String)> {
+) -> PyResult<HandleState> {
     let _ = bGetUserName;
     let (state, count) = pipe::get_named_pipe_handle_state(hPipe.0).py_api("GetNamedPipeHandleState")?;
     let (a, b) = if bGetCollectionData.0 {

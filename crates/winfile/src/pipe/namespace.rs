@@ -28,7 +28,6 @@ use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 
 /// What the first instance's creator fixed for the pipe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,19 +78,16 @@ pub(crate) fn new_socket(message: bool) -> Result<OwnedFd, Errno> {
     )
 }
 
-/// `winfile/pipe` under the runtime base, made (0700) when `create`.
+/// `winfile/pipe` under the runtime base, made (0700) when `create`. Looked up on each
+/// use (a few stat calls), as the drive table is: the environment decides.
 fn root(create: bool) -> Option<PathBuf> {
-    static ROOT: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(r) = ROOT.get() {
-        return Some(r.clone());
-    }
     let base = runtime_base(create)?;
     let winfile = base.join("winfile");
     let pipe = winfile.join("pipe");
     if private_dir(&winfile, create) != DirState::Private || private_dir(&pipe, create) != DirState::Private {
         return None;
     }
-    Some(ROOT.get_or_init(|| pipe).clone())
+    Some(pipe)
 }
 
 /// FNV-1a, 64 bits: the directory name of a pipe key.
