@@ -36,6 +36,12 @@ def test_invalid_names_are_123(bad):
     assert winerror_of(win32pipe.CreateNamedPipe, bad, 3, 0, 1, 0, 0, 0, None) == winerror.ERROR_INVALID_NAME
 
 
+def test_invalid_names_for_clients_are_123():
+    assert winerror_of(client, "\\\\.\\pipe\\") == winerror.ERROR_INVALID_NAME
+    assert winerror_of(win32pipe.WaitNamedPipe, "\\\\.\\pipe\\", 0) == winerror.ERROR_INVALID_NAME
+    assert winerror_of(win32pipe.WaitNamedPipe, r"C:\x", 0) == winerror.ERROR_INVALID_NAME
+
+
 def test_remote_names_fail_as_an_unreachable_server():
     assert winerror_of(win32pipe.CreateNamedPipe, r"\\srv\pipe\x", 3, 0, 1, 0, 0, 0, None) == 123
     assert winerror_of(client, r"\\nosuchserver\pipe\x") == winerror.ERROR_BAD_NETPATH
@@ -210,6 +216,7 @@ def test_instance_limits_and_first_instance():
     c1, c2 = client(name), client(name)
     assert winerror_of(client, name) == winerror.ERROR_PIPE_BUSY
     assert win32pipe.GetNamedPipeHandleState(a)[1] == 2
+    assert win32pipe.GetNamedPipeHandleState(c1)[1] == 2  # clients see the count too
     b.Close()
     c = server(name, max_instances=2)  # a closed instance frees its place
     for h in (a, c, c1, c2):
@@ -353,6 +360,9 @@ def test_closed_and_foreign_handles_are_6():
     for h in (s, ev, 0x7FFFFFF0):
         for call, *args in calls:
             assert winerror_of(call, h, *args) == winerror.ERROR_INVALID_HANDLE, call.__name__
+    for call, *args in ((win32file.ReadFile, 1), (win32file.WriteFile, b"x"), (win32file.FlushFileBuffers,)):
+        assert winerror_of(call, s, *args) == winerror.ERROR_INVALID_HANDLE
+    assert win32file.GetFileType(s) == win32file.FILE_TYPE_UNKNOWN
 
 
 def test_file_handles_are_not_pipes(tmp):

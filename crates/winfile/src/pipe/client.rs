@@ -52,7 +52,7 @@ pub fn open_client(name: &str, access: u32, flags: u32) -> Result<Handle> {
     };
     tune(&sock, &meta);
     let fd = rustix::io::fcntl_dupfd_cloexec(&sock, 0).api(API)?;
-    let end = PipeEnd::new(false, meta, 0, Conn::Connected(Arc::new(sock)), None, None);
+    let end = PipeEnd::new(false, meta, 0, Conn::Connected(Arc::new(sock)), Some(dir), None);
     Ok(insert_end(fd, access, flags & FILE_FLAG_OVERLAPPED, end))
 }
 

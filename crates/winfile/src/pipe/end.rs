@@ -64,7 +64,14 @@ pub struct PipeEnd {
 }
 
 impl PipeEnd {
-    pub(crate) fn new(server: bool, meta: Meta, mode: u32, conn: Conn, dir: Option<PipeDir>, instance: Option<Instance>) -> Self {
+    pub(crate) fn new(
+        server: bool,
+        meta: Meta,
+        mode: u32,
+        conn: Conn,
+        dir: Option<PipeDir>,
+        instance: Option<Instance>,
+    ) -> Self {
         PipeEnd {
             server,
             named: dir.is_some(),
@@ -395,13 +402,16 @@ impl AsyncDevice for PipeDevice {
         if let Step::Finished = attempt(false) {
             return;
         }
-        match end.socket() {
-            Ok(sock) => pending::register(sock, flags, ctl, Box::new(attempt)),
-            Err(e) => {
-                // Disconnected between the check and now: the operation ends with it.
-                let mut attempt = attempt;
-                let _ = e;
-                attempt(true);
+        loop {
+            match end.socket() {
+                Ok(sock) => return pending::register(sock, flags, ctl, Box::new(attempt)),
+                // Disconnected since the check: the next attempt ends the operation
+                // with the state's error.
+                Err(_) => {
+                    if let Step::Finished = attempt(false) {
+                        return;
+                    }
+                }
             }
         }
     }

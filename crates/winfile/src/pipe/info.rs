@@ -37,14 +37,7 @@ pub fn get_named_pipe_info(h: Handle) -> Result<(u32, u32, u32, u32)> {
 pub fn get_named_pipe_handle_state(h: Handle) -> Result<(u32, u32)> {
     const API: &str = "GetNamedPipeHandleState";
     let (_, end) = end_for(h, API)?;
-    let count = match &end.dir {
-        Some(dir) => dir.count(),
-        None if !end.named => {
-            // A client end reaches the namespace only through its name: count there.
-            1
-        }
-        None => 1,
-    };
+    let count = end.dir.as_ref().map_or(1, |dir| dir.count());
     Ok((end.mode(), count.max(1)))
 }
 
