@@ -377,11 +377,22 @@ def test_client_calls_server_functions():
     assert winerror_of(win32pipe.DisconnectNamedPipe, c) == winerror.ERROR_INVALID_FUNCTION
 
 
-def test_flush_file_buffers_on_pipes():
-    s, c = connected()
-    win32file.WriteFile(c, b"x")
-    win32file.FlushFileBuffers(c)
-    win32file.FlushFileBuffers(s)
+def test_flush_file_buffers_waits_until_the_other_end_has_read():
+    for message in (True, False):
+        s, c = connected(message=message)
+        win32file.FlushFileBuffers(s)  # nothing written: at once
+        win32file.WriteFile(s, b"abc")
+
+        def flush_then_peek():
+            win32file.FlushFileBuffers(s)
+            return win32pipe.PeekNamedPipe(c, 10)
+
+        flushed = in_thread(flush_then_peek)
+        assert win32file.ReadFile(c, 10) == (0, b"abc")
+        assert flushed() == (b"", 0, 0)  # it returned only once the data was read
+        win32file.WriteFile(s, b"never read")
+        c.Close()
+        win32file.FlushFileBuffers(s)  # the reader is gone: nothing left to wait for
 
 
 def test_popen_is_not_available():

@@ -260,6 +260,21 @@ impl PipeEnd {
         }
     }
 
+    /// FlushFileBuffers: waits until the other end has read everything this end wrote
+    /// (interruptible; an other end that closed has nothing left to read).
+    pub(crate) fn flush(&self, api: &'static str) -> Result<()> {
+        let sock = self.socket().map_err(|e| Error::new(e, api))?;
+        let mut nap = std::time::Duration::from_micros(50);
+        while unread_by_peer(&sock) > 0 {
+            if crate::interrupt::requested() {
+                return Err(Error::new(Win32Error::OPERATION_ABORTED, api));
+            }
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(std::time::Duration::from_millis(10));
+        }
+        Ok(())
+    }
+
     /// Ends the connection (DisconnectNamedPipe, CloseHandle): the other end sees end
     /// of file at once, whoever else holds the socket.
     pub(crate) fn hang_up(&self, next: Conn) {
@@ -269,6 +284,15 @@ impl PipeEnd {
         }
         self.clear_rest();
     }
+}
+
+/// What the other end has not yet read of what `sock` sent (SIOCOUTQ: for AF_UNIX, the
+/// memory of the sent buffers, freed as the receiver consumes them); 0 on error.
+#[allow(unsafe_code)]
+fn unread_by_peer(sock: &OwnedFd) -> i32 {
+    const SIOCOUTQ: rustix::ioctl::Opcode = 0x5411;
+    // SAFETY: SIOCOUTQ on a socket writes one C int, which the Getter provides.
+    unsafe { rustix::ioctl::ioctl(sock, rustix::ioctl::Getter::<SIOCOUTQ, libc::c_int>::new()) }.unwrap_or(0)
 }
 
 /// ReadFile's code for a failed receive.
@@ -327,11 +351,10 @@ impl Device for PipeDevice {
         end_of(file, API)?.write_blocking(data, API)
     }
 
-    /// The data is with the other end's socket already; Windows waits until the
-    /// other end has read it all, which a socket cannot tell: nothing to do.
+    /// Waits, as Windows does, until the other end has read all the data written.
     fn flush(&self, file: &File) -> Result<()> {
         const API: &str = "FlushFileBuffers";
-        end_of(file, API)?.socket().map(|_| ()).map_err(|e| Error::new(e, API))
+        end_of(file, API)?.flush(API)
     }
 }
 
