@@ -326,6 +326,18 @@ def test_call_named_pipe():
     t()
 
 
+def test_call_named_pipe_on_a_busy_pipe_times_out_or_finds_none():
+    name = pipe_name()
+    s = server(name)
+    c = client(name)  # queued on the only instance, not yet taken by the server
+    assert winerror_of(win32pipe.CallNamedPipe, name, b"x", 10, 30) == winerror.ERROR_SEM_TIMEOUT
+    win32pipe.ConnectNamedPipe(s)
+    assert winerror_of(win32pipe.CallNamedPipe, name, b"x", 10, 30) == winerror.ERROR_SEM_TIMEOUT
+    s.Close()
+    c.Close()
+    assert winerror_of(win32pipe.CallNamedPipe, name, b"x", 10, 30) == winerror.ERROR_FILE_NOT_FOUND
+
+
 def test_anonymous_pipes():
     r, w = win32pipe.CreatePipe(None, 0)
     assert win32file.WriteFile(w, b"data") == (0, 4)

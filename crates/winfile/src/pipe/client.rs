@@ -204,11 +204,22 @@ pub fn call_named_pipe(name: &str, data: &[u8], out: &mut [MaybeUninit<u8>], tim
         | crate::consts::FILE_WRITE_DATA
         | crate::consts::FILE_READ_ATTRIBUTES
         | crate::consts::FILE_WRITE_ATTRIBUTES;
+    let start = Instant::now();
     let h = loop {
         match open_client(name, RW, 0) {
             Ok(h) => break h,
             Err(e) if e.code() == Win32Error::PIPE_BUSY => {
                 wait_named_pipe(name, timeout).map_err(|e| Error::new(e.code(), API))?;
+                // A listening instance may still have a client queued that its server
+                // has not taken yet: try again shortly, within the caller's time.
+                let explicit = timeout != NMPWAIT_USE_DEFAULT_WAIT && timeout != NMPWAIT_WAIT_FOREVER;
+                if explicit && start.elapsed() >= Duration::from_millis(u64::from(timeout)) {
+                    return Err(Error::new(Win32Error::SEM_TIMEOUT, API));
+                }
+                if crate::interrupt::requested() {
+                    return Err(Error::new(Win32Error::OPERATION_ABORTED, API));
+                }
+                std::thread::sleep(Duration::from_millis(2));
             }
             Err(e) => return Err(Error::new(e.code(), API)),
         }
