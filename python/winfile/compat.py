@@ -380,8 +380,8 @@ PIPE_ENTRIES = [
           "Per user: pipes are shared by every process of the user, not across users (no DACLs; the SECURITY_ATTRIBUTES "
           "is accepted and not applied). 231 when the instance limit (across processes) is reached, 5 for "
           "FILE_FLAG_FIRST_PIPE_INSTANCE when an instance exists, 123 for a name that is not `\\\\.\\pipe\\NAME`. "
-          "PIPE_REJECT_REMOTE_CLIENTS is accepted (every client is local). A message must fit one socket record: up to "
-          "`net.core.wmem_max`x2 (about 416 KiB by default; larger ones raise 8)."),
+          "PIPE_REJECT_REMOTE_CLIENTS is accepted (every client is local). Messages of any size: longer ones travel as "
+          "64 KiB records, reassembled by the reader."),
     Entry("ConnectNamedPipe", FULL, "poll(2) on the instance's listening socket, then accept4(2) under the pipe directory's flock, which removes the socket's name (the instance is busy); overlapped: the pipe poller thread.",
           "Returns 0, 997 (overlapped: completes through the event and completion port) or 535 when the client came "
           "first (nothing queued then); 232 when that client has already gone."),
@@ -393,7 +393,8 @@ PIPE_ENTRIES = [
     Entry("TransactNamedPipe", FULL, "One sendmsg(2) record, then the message read of ReadFile; overlapped: the pipe poller.",
           "230 unless a message pipe in message read mode; rc 234 with the data when the reply is longer than the buffer."),
     Entry("PeekNamedPipe", PARTIAL, "recv(2) with MSG_PEEK (MSG_TRUNC for the message length); FIONREAD for byte pipes.",
-          "(data, available, left_in_message). For message pipes `available` counts the message being read and the next one only."),
+          "(data, available, left_in_message). For message pipes `available` counts the message being read and the next one only "
+          "(its first 64 KiB when longer)."),
     Entry("GetNamedPipeInfo", FULL, "The pipe's parameters from its directory's `meta` file.", "(flags, out size, in size, max instances); 255 = unlimited."),
     Entry("GetNamedPipeHandleState", PARTIAL, "The handle's read and wait mode; instances counted by probing their lock files.",
           "Collection count and timeout are 0 (no remote pipes), the user name is empty."),

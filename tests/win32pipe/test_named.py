@@ -118,6 +118,28 @@ def test_message_mode_more_data_reassembly():
     assert win32file.ReadFile(s, 1000) == (0, b"next")
 
 
+@pytest.mark.parametrize("size", [65535, 65536, 65537, 131072, 3 * 65536 + 5, 5 << 20])
+def test_long_messages_keep_their_boundaries(size):
+    s, c = connected()
+    big = os.urandom(size)
+    writer = in_thread(lambda: [win32file.WriteFile(c, m)[1] for m in (big, b"", b"after")])
+    got = b""
+    while True:
+        rc, part = win32file.ReadFile(s, 1 << 20)
+        got += part
+        if rc == 0:
+            break
+        assert rc == winerror.ERROR_MORE_DATA
+    assert got == big
+    assert win32file.ReadFile(s, 10) == (0, b"")
+    assert win32file.ReadFile(s, 10) == (0, b"after")
+    assert writer() == [size, 0, 5]
+    # Read whole when the buffer is large enough.
+    writer = in_thread(win32file.WriteFile, c, big)
+    assert win32file.ReadFile(s, size + 10) == (0, big)
+    writer()
+
+
 def test_more_data_into_a_caller_buffer_and_last_error():
     import win32api
     s, c = connected()

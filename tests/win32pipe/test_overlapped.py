@@ -91,6 +91,25 @@ def test_overlapped_read_more_data_then_the_rest():
     assert big[:6] == b"456789"
 
 
+def test_overlapped_long_message_both_ways():
+    import os
+    s, c = _pair()
+    big = os.urandom(700_000)
+    wol = overlapped()
+    rc, _ = win32file.WriteFile(s, big, wol)
+    assert rc == winerror.ERROR_IO_PENDING
+    win32pipe.SetNamedPipeHandleState(c, win32pipe.PIPE_READMODE_MESSAGE, None, None)
+    assert win32file.ReadFile(c, 800_000) == (0, big)
+    assert win32file.GetOverlappedResult(s, wol, True) == len(big)
+    writer = in_thread(win32file.WriteFile, c, big)
+    rol = overlapped()
+    buf = bytearray(800_000)
+    assert win32file.ReadFile(s, buf, rol)[0] == winerror.ERROR_IO_PENDING
+    assert win32file.GetOverlappedResult(s, rol, True) == len(big)
+    assert bytes(buf[:len(big)]) == big
+    writer()
+
+
 def test_overlapped_read_waits_for_data_from_another_thread():
     name = pipe_name()
     s = server(name, overlapped=True, message=False)

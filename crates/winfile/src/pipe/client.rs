@@ -160,6 +160,7 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
     let mut done = Some(done);
     let mut mem = Some(mem);
     let mut written = false;
+    let mut sent = 0usize;
     let attempt = move |cancelled: bool| -> Step {
         let finish = |done: &mut Option<crate::engine::Done>, mem: &mut Option<Lent>, status, n| {
             if let (Some(d), Some(m)) = (done.take(), mem.take()) {
@@ -170,9 +171,12 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
         if cancelled {
             return finish(&mut done, &mut mem, Win32Error::OPERATION_ABORTED, 0);
         }
-        if !written {
-            match end.try_write(&data) {
-                Ok(Some(_)) => written = true,
+        while sent < data.len() || (data.is_empty() && !written) {
+            match end.try_write(&data[sent..]) {
+                Ok(Some(n)) => {
+                    sent += n;
+                    written = true;
+                }
                 Ok(None) => return Step::Wait(PollFlags::OUT),
                 Err(e) => return finish(&mut done, &mut mem, e, 0),
             }

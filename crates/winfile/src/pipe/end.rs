@@ -31,8 +31,46 @@ pub const PIPE_READMODE_MESSAGE: u32 = 2;
 /// `PIPE_NOWAIT`.
 pub const PIPE_NOWAIT: u32 = 1;
 
-/// The trailer byte of every message record.
-const TRAILER: [u8; 1] = [0];
+/// The trailer byte of a message's last record.
+const LAST: u8 = 0;
+/// The trailer byte of a record that more records of the same message follow.
+const MORE: u8 = 1;
+/// A message longer than this goes as several records of this many bytes (plus the
+/// trailer), the last one shorter or equal: one record must fit a socket's send
+/// buffer, and this fits the smallest the kernel grants by default.
+const FRAG: usize = 64 << 10;
+
+/// Read-side state of a message pipe end.
+#[derive(Default)]
+struct Rx {
+    /// A message received whole, handed out piecewise from `pos`.
+    rest: Vec<u8>,
+    pos: usize,
+    /// The records received so far of a message still arriving.
+    partial: Vec<u8>,
+}
+
+impl Rx {
+    fn left(&self) -> usize {
+        self.rest.len() - self.pos
+    }
+
+    /// Copies the next piece of `rest` into `buf`: (n, whether some is left).
+    fn serve(&mut self, buf: &mut [MaybeUninit<u8>]) -> (usize, bool) {
+        let avail = &self.rest[self.pos..];
+        let n = avail.len().min(buf.len());
+        for (d, s) in buf.iter_mut().zip(&avail[..n]) {
+            d.write(*s);
+        }
+        self.pos += n;
+        let more = self.pos < self.rest.len();
+        if !more {
+            self.rest = Vec::new();
+            self.pos = 0;
+        }
+        (n, more)
+    }
+}
 
 /// A pipe end's connection.
 pub(crate) enum Conn {
@@ -55,8 +93,9 @@ pub struct PipeEnd {
     /// PIPE_READMODE_MESSAGE | PIPE_NOWAIT.
     mode: AtomicU32,
     pub(crate) conn: Mutex<Conn>,
-    /// The rest of a message read in part (and where it starts).
-    rest: Mutex<(Vec<u8>, usize)>,
+    /// The rest of a message read in part (and where it starts), and the fragments
+    /// received so far of a long message not yet complete.
+    rest: Mutex<Rx>,
     /// Keeps a message's record whole against a concurrent writer on this handle.
     write: Mutex<()>,
     pub(crate) dir: Option<PipeDir>,
@@ -78,7 +117,7 @@ impl PipeEnd {
             meta,
             mode: AtomicU32::new(mode),
             conn: Mutex::new(conn),
-            rest: Mutex::new((Vec::new(), 0)),
+            rest: Mutex::new(Rx::default()),
             write: Mutex::new(()),
             dir,
             instance,
@@ -109,37 +148,26 @@ impl PipeEnd {
 
     /// Bytes kept from a message read in part.
     pub(crate) fn rest_len(&self) -> usize {
-        let r = self.rest.locked();
-        r.0.len() - r.1
+        self.rest.locked().left()
     }
 
     /// Copies kept bytes (without consuming them) into `out`, for PeekNamedPipe.
     pub(crate) fn peek_rest(&self, max: usize) -> Vec<u8> {
         let r = self.rest.locked();
-        let avail = &r.0[r.1..];
+        let avail = &r.rest[r.pos..];
         avail[..avail.len().min(max)].to_vec()
     }
 
     pub(crate) fn clear_rest(&self) {
-        *self.rest.locked() = (Vec::new(), 0);
+        *self.rest.locked() = Rx::default();
     }
 
     /// One non-blocking read: `Some((n, more))`, `more` meaning ERROR_MORE_DATA (the
     /// buffer is full and the message goes on); `None` when nothing is there yet.
     pub(crate) fn try_read(&self, buf: &mut [MaybeUninit<u8>]) -> std::result::Result<Option<(usize, bool)>, Win32Error> {
-        let mut rest = self.rest.locked();
-        if rest.1 < rest.0.len() {
-            let start = rest.1;
-            let avail = &rest.0[start..];
-            let n = avail.len().min(buf.len());
-            for (d, s) in buf.iter_mut().zip(&avail[..n]) {
-                d.write(*s);
-            }
-            rest.1 += n;
-            let more = rest.1 < rest.0.len();
-            if !more {
-                *rest = (Vec::new(), 0);
-            }
+        let mut rx = self.rest.locked();
+        if rx.left() > 0 {
+            let (n, more) = rx.serve(buf);
             return Ok(Some((n, more && self.message_reads())));
         }
         let sock = self.socket()?;
@@ -154,45 +182,71 @@ impl PipeEnd {
                 Err(e) => Err(read_error(e)),
             };
         }
-        let total = match rustix::net::recv(&*sock, &mut [0u8; 0][..], RecvFlags::DONTWAIT | RecvFlags::PEEK | RecvFlags::TRUNC) {
-            Ok((_, 0)) => return Err(Win32Error::BROKEN_PIPE),
-            Ok((_, t)) => t,
-            Err(Errno::AGAIN | Errno::INTR) => return Ok(None),
-            Err(e) => return Err(read_error(e)),
-        };
-        let len = total - 1;
-        if len <= buf.len() {
-            // The short receive takes the message and cuts the trailer.
-            return match rustix::net::recv(&*sock, &mut buf[..len], RecvFlags::DONTWAIT) {
-                Ok(_) => Ok(Some((len, false))),
-                Err(Errno::AGAIN | Errno::INTR) => Ok(None),
-                Err(e) => Err(read_error(e)),
+        loop {
+            let total = match rustix::net::recv(&*sock, &mut [0u8; 0][..], RecvFlags::DONTWAIT | RecvFlags::PEEK | RecvFlags::TRUNC) {
+                Ok((_, 0)) => return Err(Win32Error::BROKEN_PIPE),
+                Ok((_, t)) => t,
+                Err(Errno::AGAIN | Errno::INTR) => return Ok(None),
+                Err(e) => return Err(read_error(e)),
             };
+            let len = total - 1;
+            // Only a record of the fragment size may have more after it: its trailer
+            // is looked at (a copy, for these records alone).
+            let last = total != FRAG + 1 || {
+                let mut rec = vec![0u8; total];
+                match rustix::net::recv(&*sock, &mut rec[..], RecvFlags::DONTWAIT | RecvFlags::PEEK) {
+                    Ok(_) => rec[len] == LAST,
+                    Err(Errno::AGAIN | Errno::INTR) => return Ok(None),
+                    Err(e) => return Err(read_error(e)),
+                }
+            };
+            if last && rx.partial.is_empty() && len <= buf.len() {
+                // The short receive takes the message and cuts the trailer.
+                return match rustix::net::recv(&*sock, &mut buf[..len], RecvFlags::DONTWAIT) {
+                    Ok(_) => Ok(Some((len, false))),
+                    Err(Errno::AGAIN | Errno::INTR) => Ok(None),
+                    Err(e) => Err(read_error(e)),
+                };
+            }
+            let mut rec = vec![0u8; total];
+            match rustix::net::recv(&*sock, &mut rec[..], RecvFlags::DONTWAIT) {
+                Ok(_) => {}
+                Err(Errno::AGAIN | Errno::INTR) => return Ok(None),
+                Err(e) => return Err(read_error(e)),
+            }
+            rec.truncate(len);
+            let whole = if rx.partial.is_empty() {
+                rec
+            } else {
+                rx.partial.extend_from_slice(&rec);
+                if !last {
+                    continue;
+                }
+                std::mem::take(&mut rx.partial)
+            };
+            if !last {
+                rx.partial = whole;
+                continue;
+            }
+            rx.rest = whole;
+            rx.pos = 0;
+            let (n, more) = rx.serve(buf);
+            return Ok(Some((n, more && self.message_reads())));
         }
-        let mut whole = vec![0u8; total];
-        match rustix::net::recv(&*sock, &mut whole[..], RecvFlags::DONTWAIT) {
-            Ok(_) => {}
-            Err(Errno::AGAIN | Errno::INTR) => return Ok(None),
-            Err(e) => return Err(read_error(e)),
-        }
-        whole.truncate(len);
-        let n = buf.len();
-        for (d, s) in buf.iter_mut().zip(&whole[..n]) {
-            d.write(*s);
-        }
-        *rest = (whole, n);
-        Ok(Some((n, self.message_reads())))
     }
 
     /// One non-blocking write of `data`: the bytes written, `None` when nothing could
-    /// be written yet. A message goes whole or not at all.
+    /// be written yet. A message goes one record at a time (the whole message, or a
+    /// fragment of a long one); the caller goes on with the rest.
     pub(crate) fn try_write(&self, data: &[u8]) -> std::result::Result<Option<usize>, Win32Error> {
         let sock = self.socket()?;
         let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
         let r = if self.meta.message {
-            let _w = self.write.locked();
-            let iov = [IoSlice::new(data), IoSlice::new(&TRAILER)];
-            rustix::net::sendmsg(&*sock, &iov, &mut Default::default(), flags).map(|_| data.len())
+            // `data` is what is left of a message: the last record, or the next
+            // fragment of a long one.
+            let (piece, trailer) = if data.len() <= FRAG { (data, [LAST]) } else { (&data[..FRAG], [MORE]) };
+            let iov = [IoSlice::new(piece), IoSlice::new(&trailer)];
+            rustix::net::sendmsg(&*sock, &iov, &mut Default::default(), flags).map(|_| piece.len())
         } else if data.is_empty() {
             Ok(0)
         } else {
@@ -239,16 +293,19 @@ impl PipeEnd {
 
     /// A blocking write (WriteFile on the pipe); in PIPE_NOWAIT mode, what fits.
     pub(crate) fn write_blocking(&self, data: &[u8], api: &'static str) -> Result<usize> {
+        // A long message's records go out together, whatever other threads write.
+        let _whole = self.meta.message.then(|| self.write.locked());
         let mut done = 0;
         loop {
             match self.try_write(&data[done..]) {
                 Ok(Some(n)) => {
                     done += n;
-                    if self.meta.message || done == data.len() {
+                    if done == data.len() {
                         return Ok(done);
                     }
                 }
-                Ok(None) if self.mode() & PIPE_NOWAIT != 0 => return Ok(done),
+                // Without waiting: nothing, or (once a message has begun) all of it.
+                Ok(None) if self.mode() & PIPE_NOWAIT != 0 && (done == 0 || !self.meta.message) => return Ok(done),
                 Ok(None) => {}
                 Err(e) if done > 0 => {
                     log::debug!("pipe write ended early: {e:?}");
@@ -392,7 +449,7 @@ impl AsyncDevice for PipeDevice {
                 match e2.try_write(&m.bytes()[progress..]) {
                     Ok(Some(n)) => {
                         progress += n;
-                        if e2.meta.message || progress == m.len() {
+                        if progress == m.len() {
                             Ok(Some((progress, false)))
                         } else {
                             Ok(None)

@@ -33,8 +33,8 @@ pub const FILE_FLAG_FIRST_PIPE_INSTANCE: u32 = 0x0008_0000;
 const OPEN_MODE_BITS: u32 =
     3 | FILE_FLAG_FIRST_PIPE_INSTANCE | 0x8000_0000 | FILE_FLAG_OVERLAPPED | 0x0004_0000 | 0x0008_0000 | 0x0100_0000;
 
-/// The send buffer asked for message pipes: a message must fit one socket record,
-/// so the largest the kernel grants (`net.core.wmem_max` doubled) bounds a message.
+/// The send buffer asked for message pipes (the kernel grants at most twice
+/// `net.core.wmem_max`): room for several 64 KiB records of a long message in flight.
 const MESSAGE_SNDBUF: usize = 8 << 20;
 
 /// Socket settings of a connected channel.
