@@ -432,3 +432,29 @@ def test_flush_file_buffers_waits_until_the_other_end_has_read():
 def test_popen_is_not_available():
     with pytest.raises(NotImplementedError):
         win32pipe.popen("ls", "r")
+
+
+def _pipe_dir(name):
+    """The pipe's directory: FNV-1a (64 bits) of its case-folded name (docs/pipes.md)."""
+    h = 0xCBF29CE484222325
+    for b in name.split("\\pipe\\", 1)[1].upper().encode():
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return os.path.join(os.environ["XDG_RUNTIME_DIR"], "winfile", "pipe", "%016x" % h)
+
+
+def test_closed_pipes_leave_nothing_in_the_runtime_directory():
+    name = pipe_name()
+    s = server(name, max_instances=2)
+    s2 = server(name, max_instances=2)
+    d = _pipe_dir(name)
+    assert oct(os.stat(d).st_mode & 0o777) == "0o700"
+    assert oct(os.stat(os.path.dirname(d)).st_mode & 0o777) == "0o700"
+    assert len([f for f in os.listdir(d) if f.endswith(".lk")]) == 2
+    s.Close()
+    assert len([f for f in os.listdir(d) if f.endswith(".lk")]) == 1
+    s2.Close()
+    assert not os.path.exists(d)  # the pipe's directory went with its last instance
+    s3 = server(name)  # and the name can be created again
+    c = client(name)
+    assert win32pipe.ConnectNamedPipe(s3) == winerror.ERROR_PIPE_CONNECTED
+    c.Close()

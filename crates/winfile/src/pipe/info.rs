@@ -82,7 +82,7 @@ pub fn peek_named_pipe(h: Handle, size: usize) -> Result<(Vec<u8>, u32, u32)> {
         let avail = rustix::io::ioctl_fionread(&*sock).unwrap_or(0) as usize;
         let mut buf = vec![0u8; size.min(avail)];
         let n = match rustix::net::recv(&*sock, &mut buf[..], RecvFlags::PEEK | RecvFlags::DONTWAIT) {
-            Ok((_, 0)) if size > 0 || avail == 0 => return peek_eof(&end, API, buf),
+            Ok((_, 0)) if size > 0 || avail == 0 => return peek_eof(&end, API),
             Ok((_, n)) => n,
             Err(Errno::AGAIN) => 0,
             Err(e) => return Err(Error::new(e.into(), API)),
@@ -105,7 +105,7 @@ pub fn peek_named_pipe(h: Handle, size: usize) -> Result<(Vec<u8>, u32, u32)> {
 }
 
 /// A byte pipe with nothing queued: still open (empty result) or ended (109).
-fn peek_eof(end: &PipeEnd, api: &'static str, _buf: Vec<u8>) -> Result<(Vec<u8>, u32, u32)> {
+fn peek_eof(end: &PipeEnd, api: &'static str) -> Result<(Vec<u8>, u32, u32)> {
     let sock = end.socket().api(api)?;
     let mut probe = [0u8; 1];
     match rustix::net::recv(&*sock, &mut probe[..], RecvFlags::PEEK | RecvFlags::DONTWAIT) {

@@ -106,6 +106,7 @@ static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 /// its `flock` excludes every other operation, in this process too).
 pub(crate) struct PipeDir {
     dir: OwnedFd,
+    path: PathBuf,
 }
 
 /// The directory lock, released on drop.
@@ -140,7 +141,7 @@ impl PipeDir {
             }
         }
         match openat(rustix::fs::CWD, &path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty()) {
-            Ok(dir) => Ok(Some(PipeDir { dir })),
+            Ok(dir) => Ok(Some(PipeDir { dir, path })),
             Err(Errno::NOENT) if !create => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -218,8 +219,16 @@ impl PipeDir {
     /// against the live instances, fixes the pipe's parameters with its first instance,
     /// and starts listening. Returns the instance, its listening socket and the meta
     /// in force.
-    pub(crate) fn create_instance(&self, want: Meta, first_only: bool) -> Result<(Instance, OwnedFd, Meta), Win32Error> {
+    /// `None` when the directory went away meanwhile (open it again and retry).
+    pub(crate) fn create_instance(
+        &self,
+        want: Meta,
+        first_only: bool,
+    ) -> Result<Option<(Instance, OwnedFd, Meta)>, Win32Error> {
         let l = self.lock();
+        if self.removed() {
+            return Ok(None);
+        }
         let live = self.live(&l);
         let meta = if live.is_empty() {
             self.write_meta(&want)?;
@@ -254,7 +263,7 @@ impl PipeDir {
             }
         };
         drop(l);
-        Ok((Instance { id, lock: lk }, listener, meta))
+        Ok(Some((Instance { id, lock: lk }, listener, meta)))
     }
 
     /// A listening socket for instance `id` (lock held by the caller or not needed).
@@ -288,11 +297,22 @@ impl PipeDir {
         }
     }
 
-    /// Removes instance `id` (CloseHandle of its server end).
+    /// Removes instance `id` (CloseHandle of its server end); the pipe's directory
+    /// goes with its last instance, so names used once do not pile up.
     pub(crate) fn remove(&self, id: &str) {
-        let _l = self.lock();
+        let l = self.lock();
         let _ = unlinkat(&self.dir, format!("{id}.s"), AtFlags::empty());
         let _ = unlinkat(&self.dir, format!("{id}.lk"), AtFlags::empty());
+        if self.live(&l).is_empty() {
+            let _ = unlinkat(&self.dir, "meta", AtFlags::empty());
+            let _ = std::fs::remove_dir(&self.path);
+        }
+    }
+
+    /// Whether the directory was removed (by the last instance's close) while this
+    /// operation waited for its lock: the caller opens it afresh.
+    fn removed(&self) -> bool {
+        rustix::fs::fstat(&self.dir).map_or(true, |st| st.st_nlink == 0)
     }
 
     /// A client's connect (CreateFile): the first listening instance with room.

@@ -10,6 +10,7 @@ use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Fd, File, FileKind, Handle, PathStyle};
 use crate::io::DeviceSlot;
 use crate::overlapped::{self, AsyncSlot, Submit};
+use crate::poison::MutexExt;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::io::Errno;
 use std::os::fd::OwnedFd;
@@ -101,9 +102,13 @@ pub fn create_named_pipe(
     }
     let limit = if max_instances == PIPE_UNLIMITED_INSTANCES { u32::MAX } else { max_instances };
     let want = Meta { message, max_instances: limit, out_size, in_size, timeout };
-    let dir = PipeDir::open(&key, true).api(API)?.ok_or(Error::new(Win32Error::ACCESS_DENIED, API))?;
     let first_only = open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE != 0;
-    let (instance, listener, meta) = dir.create_instance(want, first_only).api(API)?;
+    let (dir, (instance, listener, meta)) = loop {
+        let dir = PipeDir::open(&key, true).api(API)?.ok_or(Error::new(Win32Error::ACCESS_DENIED, API))?;
+        if let Some(created) = dir.create_instance(want, first_only).api(API)? {
+            break (dir, created);
+        }
+    };
     let placeholder = match new_socket(message) {
         Ok(s) => s,
         Err(e) => {
@@ -146,13 +151,13 @@ fn take_client(end: &PipeEnd, listener: &Arc<OwnedFd>) -> std::result::Result<bo
     let (Some(dir), Some(inst)) = (&end.dir, &end.instance) else { return Err(Win32Error::INVALID_HANDLE) };
     let Some(conn) = dir.accept(&inst.id, listener)? else { return Ok(false) };
     tune(&conn, &end.meta);
-    *end.conn.lock().unwrap_or_else(|p| p.into_inner()) = Conn::Connected(Arc::new(conn));
+    *end.conn.locked() = Conn::Connected(Arc::new(conn));
     Ok(true)
 }
 
 fn start(end: &PipeEnd) -> std::result::Result<Start, Win32Error> {
     let listener = {
-        let conn = end.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = end.conn.locked();
         match &*conn {
             Conn::Connected(_) => return Ok(Start::Now(Win32Error::PIPE_CONNECTED)),
             Conn::Listening(l) => Some(l.clone()),
@@ -165,7 +170,7 @@ fn start(end: &PipeEnd) -> std::result::Result<Start, Win32Error> {
         None => {
             let (Some(dir), Some(inst)) = (&end.dir, &end.instance) else { return Err(Win32Error::INVALID_HANDLE) };
             let l = Arc::new(dir.relisten(&inst.id, end.meta.message)?);
-            *end.conn.lock().unwrap_or_else(|p| p.into_inner()) = Conn::Listening(l.clone());
+            *end.conn.locked() = Conn::Listening(l.clone());
             l
         }
     };
@@ -200,7 +205,7 @@ fn wait_client(end: &PipeEnd, listener: &Arc<OwnedFd>, api: &'static str) -> Res
         if crate::interrupt::requested() {
             return Err(Error::new(Win32Error::OPERATION_ABORTED, api));
         }
-        if !matches!(&*end.conn.lock().unwrap_or_else(|p| p.into_inner()), Conn::Listening(l) if Arc::ptr_eq(l, listener)) {
+        if !matches!(&*end.conn.locked(), Conn::Listening(l) if Arc::ptr_eq(l, listener)) {
             return Err(Error::new(Win32Error::PIPE_NOT_CONNECTED, api));
         }
     }
@@ -277,7 +282,7 @@ pub fn connect_named_pipe_overlapped(h: Handle, s: Submit) -> Result<Win32Error>
 pub fn disconnect_named_pipe(h: Handle) -> Result<()> {
     const API: &str = "DisconnectNamedPipe";
     let (_, end) = server_for(h, API)?;
-    let listening = match &*end.conn.lock().unwrap_or_else(|p| p.into_inner()) {
+    let listening = match &*end.conn.locked() {
         Conn::Listening(l) => Some(l.clone()),
         Conn::Closed => return Err(Error::new(Win32Error::INVALID_HANDLE, API)),
         _ => None,
