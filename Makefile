@@ -61,6 +61,7 @@ cargo-test:
 # tests that go through the completion engine again on the thread pool (mio's TestPoll).
 ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
 ENGINE_TESTS += tests/win32file/test_sockets.py tests/win32file/test_sockets_select.py
+ENGINE_TESTS += tests/win32pipe
 pytest: build
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)

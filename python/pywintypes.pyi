@@ -129,6 +129,8 @@ class PySECURITY_ATTRIBUTES:
     bInheritHandle: int
     SECURITY_DESCRIPTOR: Any
     def __new__(cls) -> Self: ...
+    def SetSecurityDescriptorDacl(self, bDaclPresent: int, pDacl: Any, bDaclDefaulted: int, /) -> None:
+        """Accepted and not applied: winfile's objects are per user (Linux permissions)."""
 
 SECURITY_ATTRIBUTES = PySECURITY_ATTRIBUTES
 SECURITY_ATTRIBUTESType = PySECURITY_ATTRIBUTES

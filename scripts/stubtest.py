@@ -36,6 +36,7 @@ TYPESHED_FILES = [
     ("win32-stubs/win32file.pyi", "win32file"),
     ("win32-stubs/win32event.pyi", "win32event"),
     ("win32-stubs/win32api.pyi", "win32api"),
+    ("win32-stubs/win32pipe.pyi", "win32pipe"),
     ("win32-stubs/win32transaction.pyi", "win32transaction"),
     ("win32-stubs/lib/pywintypes.pyi", "pywintypes"),
     ("win32-stubs/lib/winerror.pyi", "winerror"),

@@ -13,6 +13,7 @@ EXPECTED = [
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
     "IOCP echo 64 clients 1 KiB vs asyncio", "TransmitFile 256 MiB vs socket.sendfile",
+    "pipe message round trip 4 KiB", "pipe streaming 1 MiB",
 ]
 EXPECTED += ["named event ping-pong", "named CreateMutex+Wait+Release+Close"]  # benches/bench_named_sync.py
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]

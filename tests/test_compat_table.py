@@ -136,7 +136,7 @@ def test_readme_table_is_current():
 
 def test_rendering_has_one_row_per_entry():
     rows = [line for line in compat.render_table().splitlines() if line.startswith("| `")]
-    assert len(rows) == len(compat.ENTRIES) + len(compat.WIN32API_ENTRIES)
+    assert len(rows) == len(compat.ENTRIES) + len(compat.PIPE_ENTRIES) + len(compat.WIN32API_ENTRIES)
     assert any(r.startswith("| `ReplaceFile` | full |") and "swapped" in r for r in rows)
 
 

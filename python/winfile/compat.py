@@ -67,6 +67,14 @@ _DELAY = (
 )
 _MOVE_MECH = "renameat2(2) (RENAME_NOREPLACE unless replacing); across file systems the chunked copy of CopyFileEx, then unlink(2); fsync(2) for write-through; linkat(2) for CREATE_HARDLINK."
 
+_PIPE_OPEN = ("`\\\\.\\pipe\\NAME` (also `\\\\?\\pipe\\`, any case) opens a named pipe client (see the win32pipe table); "
+              "`\\\\server\\pipe\\NAME` raises 53 (ERROR_BAD_NETPATH), Windows' error for an unreachable server: "
+              "winfile has no remote pipes.")
+_PIPE_IO = ("Pipe handles: message pipes keep message boundaries and a read of part of a message gives rc 234 "
+            "(ERROR_MORE_DATA) with the data (GetOverlappedResult raises 234); the other end closed gives 109 to reads "
+            "and 232 to writes; a listening server instance 536, a disconnected one 233. Overlapped pipe I/O waits in "
+            "one poller thread (poll(2)) and completes like any other (event, completion port, CancelIo: 995).")
+
 # Planned groups (the allowlist in .typeshed-stubtest-allowlist uses the same names).
 G_LOCK = "byte-range locks"
 G_OVL = "overlapped I/O"
@@ -99,16 +107,17 @@ ENTRIES = [
           "READONLY/HIDDEN/SYSTEM checks from the DOS attributes.",
           "Share modes and delete-pending bind processes using winfile only (Linux has no mandatory open-deny). "
           "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete. "
-          "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes."),
+          "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes. "
+          + _PIPE_OPEN),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
           "As CreateFile. " + _TX),
     Entry("CloseHandle", FULL, "Removes the handle from the handle table; the object's descriptor is closed with its last handle.",
           "0 and None are no-ops, as in pywin32."),
-    Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; overlapped handles: io_uring (IORING_OP_READ; preadv2(RWF_NOWAIT) first for cached data), else a thread pool.", _OVL),
+    Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; overlapped handles: io_uring (IORING_OP_READ; preadv2(RWF_NOWAIT) first for cached data), else a thread pool.", _OVL + " " + _PIPE_IO),
     Entry("WriteFile", FULL,
           "write(2) on the handle's own open file description (pwrite(2) at an OVERLAPPED offset); overlapped handles: io_uring (IORING_OP_WRITE), else a thread pool; ARCHIVE set on first write.",
-          _OVL),
+          _OVL + " " + _PIPE_IO),
     Entry("GetOverlappedResult", FULL, "Completion state (set by the engine: io_uring, else a thread pool) under the wait hub; the wait sleeps on its condition variable.",
           "Waits release the GIL and stay interruptible by Ctrl-C."),
     Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine, plus IORING_OP_ASYNC_CANCEL on io_uring; the calling thread's I/O completes with 995."),
@@ -121,10 +130,12 @@ ENTRIES = [
           "The OVERLAPPED object is kept alive until dequeued."),
     Entry("SetFilePointer", FULL, "lseek(2) on the handle's open file description."),
     Entry("SetEndOfFile", FULL, "ftruncate(2) at lseek(fd, 0, SEEK_CUR)."),
-    Entry("FlushFileBuffers", FULL, "fsync(2)."),
+    Entry("FlushFileBuffers", FULL, "fsync(2); pipes: SIOCOUTQ polled (backoff to 10 ms) until the other end has read everything.",
+          "On a pipe it waits, as Windows does, until the other end has read all the data written (interruptible)."),
     Entry("GetFileSize", FULL, "fstat(2) st_size."),
     Entry("GetFileType", FULL, "The file type from fstat(2) recorded at open.",
-          "A socket (socket.socket or its fileno()) is FILE_TYPE_PIPE, as Windows reports."),
+          "FILE_TYPE_PIPE for named and anonymous pipe handles (and FIFOs); a socket (socket.socket or its fileno()) is "
+          "FILE_TYPE_PIPE too, as Windows reports."),
     Entry("AllocateReadBuffer", FULL, "A zeroed bytearray, returned as a writable memoryview.",
           "pywin32 returns its own PyOVERLAPPEDReadBuffer type; both support the buffer protocol."),
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
@@ -496,6 +507,51 @@ def render_win32api_table():
     return "\n".join(lines) + "\n"
 
 
+# win32pipe: every function of pywin32's module (a second table in the README).
+_NS = ("AF_UNIX sockets in a per-user directory under the runtime base (`$XDG_RUNTIME_DIR/winfile/pipe/`, mode 0700): "
+       "one listening socket per instance (backlog 0), SOCK_SEQPACKET for message pipes, SOCK_STREAM for byte pipes; "
+       "instances counted by `flock`ed lock files; changes under the pipe directory's flock.")
+PIPE_ENTRIES = [
+    Entry("CreateNamedPipe", FULL, "Binds and listens an instance socket; the first instance writes the pipe's type, limit, sizes and timeout. " + _NS,
+          "Per user: pipes are shared by every process of the user, not across users (no DACLs; the SECURITY_ATTRIBUTES "
+          "is accepted and not applied). 231 when the instance limit (across processes) is reached, 5 for "
+          "FILE_FLAG_FIRST_PIPE_INSTANCE when an instance exists, 123 for a name that is not `\\\\.\\pipe\\NAME`. "
+          "PIPE_REJECT_REMOTE_CLIENTS is accepted (every client is local). Messages of any size: longer ones travel as "
+          "64 KiB records, reassembled by the reader."),
+    Entry("ConnectNamedPipe", FULL, "poll(2) on the instance's listening socket, then accept4(2) under the pipe directory's flock, which removes the socket's name (the instance is busy); overlapped: the pipe poller thread.",
+          "Returns 0, 997 (overlapped: completes through the event and completion port) or 535 when the client came "
+          "first (nothing queued then); 232 when that client has already gone."),
+    Entry("DisconnectNamedPipe", PARTIAL, "shutdown(2) of the connected socket.",
+          "The client's next read gives 109 (Windows: 233), and data its socket already holds stays readable (Windows discards it)."),
+    Entry("WaitNamedPipe", FULL, "Looks for a listening instance's socket name under the pipe directory's flock, every 5 ms.",
+          "121 on timeout, 2 when no instance exists, 53 for a remote name; NMPWAIT_USE_DEFAULT_WAIT takes the server's timeout (0: 50 ms)."),
+    Entry("CallNamedPipe", FULL, "CreateFile, WaitNamedPipe while busy, message read mode, TransactNamedPipe, CloseHandle.", ""),
+    Entry("TransactNamedPipe", FULL, "One sendmsg(2) record, then the message read of ReadFile; overlapped: the pipe poller.",
+          "230 unless a message pipe in message read mode; rc 234 with the data when the reply is longer than the buffer."),
+    Entry("PeekNamedPipe", PARTIAL, "recv(2) with MSG_PEEK (MSG_TRUNC for the message length); FIONREAD for byte pipes.",
+          "(data, available, left_in_message). For message pipes `available` counts the message being read and the next one only "
+          "(its first 64 KiB when longer)."),
+    Entry("GetNamedPipeInfo", FULL, "The pipe's parameters from its directory's `meta` file.", "(flags, out size, in size, max instances); 255 = unlimited."),
+    Entry("GetNamedPipeHandleState", PARTIAL, "The handle's read and wait mode; instances counted by probing their lock files.",
+          "Collection count and timeout are 0 (no remote pipes), the user name is empty."),
+    Entry("SetNamedPipeHandleState", FULL, "The handle's mode word (PIPE_READMODE_MESSAGE, PIPE_NOWAIT).",
+          "Message read mode on a byte pipe raises 87; collection values are accepted and unused (no remote pipes)."),
+    Entry("CreatePipe", FULL, "socketpair(2) (AF_UNIX, SOCK_STREAM), each end shut down in the direction it does not use.",
+          "Reads after the write end closed give 109, writes after the read end closed 232; PeekNamedPipe works."),
+    Entry("FdCreatePipe", FULL, "CreatePipe, then `_open_osfhandle` of each end.", "mode must be O_TEXT or O_BINARY (ValueError)."),
+    Entry("GetNamedPipeClientProcessId", FULL, "getsockopt(SO_PEERCRED) on the connected socket (the caller's own pid on a client handle).", ""),
+    Entry("GetNamedPipeServerProcessId", FULL, "getsockopt(SO_PEERCRED) on the connected socket (the caller's own pid on a server handle).", ""),
+    Entry("GetNamedPipeClientSessionId", PARTIAL, "SO_PEERCRED, then `/proc/PID/sessionid` (the audit login session).",
+          "Linux's login session stands for the Windows session; 4294967295 for a process without one."),
+    Entry("GetNamedPipeServerSessionId", PARTIAL, "SO_PEERCRED, then `/proc/PID/sessionid` (the audit login session).",
+          "Linux's login session stands for the Windows session; 4294967295 for a process without one."),
+    Entry("GetOverlappedResult", FULL, "win32file.GetOverlappedResult.", ""),
+    Entry("popen", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
+    Entry("popen2", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
+    Entry("popen3", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
+    Entry("popen4", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
+]
+
 BY_NAME = {e.name: e for e in ENTRIES}
 if len(BY_NAME) != len(ENTRIES):  # pragma: no cover - caught by the tests
     raise RuntimeError("duplicate entries in winfile.compat.ENTRIES")
@@ -511,7 +567,12 @@ def _cell(text):
 
 
 def render_table():
-    """The README's Markdown table: one row per function, sorted case-insensitively."""
+    """The README's Markdown tables: win32file, then win32pipe, then the win32api subset."""
+    return _render(ENTRIES) + "\n### win32pipe\n\n" + _render(PIPE_ENTRIES) + "\n" + render_win32api_table()
+
+
+def _render(ENTRIES):
+    """One Markdown table: one row per function, sorted case-insensitively."""
     counts = {s: sum(1 for e in ENTRIES if e.status == s) for s in STATUSES}
     lines = [
         "%d functions: %s." % (len(ENTRIES), ", ".join("%d %s" % (counts[s], s) for s in STATUSES)),
@@ -524,4 +585,4 @@ def render_table():
         if e.status == PLANNED and e.group:
             notes = ("planned with %s. " % e.group) + notes
         lines.append("| `%s` | %s | %s | %s |" % (e.name, e.status, _cell(e.mechanism), _cell(notes.strip())))
-    return "\n".join(lines) + "\n" + "\n" + render_win32api_table()
+    return "\n".join(lines) + "\n"

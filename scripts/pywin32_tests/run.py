@@ -2,14 +2,15 @@
 """Run pywin32's own test modules against winfile, unchanged.
 
 pywin32's files are not part of this repository: copy win32/test/test_pywintypes.py,
-handles.py, test_win32event.py and test_win32file.py from mhammond/pywin32 into DIR,
+handles.py, test_win32event.py, test_win32file.py and test_win32pipe.py from
+mhammond/pywin32 into DIR,
 then (with the Python that has winfile installed, e.g. .venv/bin/python):
 
     python scripts/pywin32_tests/run.py DIR
 
 This directory provides stand-ins for the modules those files import that winfile does
 not ship: pywin32_testutil (TestSkipped, testmain), win32api (error, CloseHandle,
-GetTempPath, Sleep; any other name skips the case) and win32pipe (every name skips).
+GetTempPath, Sleep; any other name skips the case).
 The modules run under unittest with DIR as the working directory (TestFindFiles lists
 it). Prints each module's counts; exits non-zero if any module failed.
 """
@@ -18,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-MODULES = ["test_pywintypes", "handles", "test_win32event", "test_win32file"]
+MODULES = ["test_pywintypes", "handles", "test_win32event", "test_win32file", "test_win32pipe"]
 
 
 def main():

@@ -28,6 +28,7 @@ pub mod notify;
 pub mod open;
 pub mod overlapped;
 pub mod path;
+pub mod pipe;
 mod poison;
 pub mod stream;
 pub mod sync;

@@ -20,6 +20,20 @@ impl PySecurityAttributes {
         Self { inherit: 1, descriptor: py.None() }
     }
 
+    /// SetSecurityDescriptorDacl(bDaclPresent, pDacl, bDaclDefaulted, /): pywin32
+    /// forwards it to the attributes' descriptor. Accepted and not applied: winfile's
+    /// objects (pipes included) are per user, with Linux permissions (mode 0700).
+    #[pyo3(name = "SetSecurityDescriptorDacl", signature = (bDaclPresent, pDacl, bDaclDefaulted, /))]
+    #[allow(non_snake_case)]
+    fn set_security_descriptor_dacl(
+        &self,
+        bDaclPresent: crate::conv::Flag,
+        pDacl: &Bound<'_, PyAny>,
+        bDaclDefaulted: crate::conv::Flag,
+    ) {
+        let _ = (bDaclPresent, pDacl, bDaclDefaulted);
+    }
+
     fn __repr__(&self) -> String {
         format!("<PySECURITY_ATTRIBUTES bInheritHandle={}>", self.inherit)
     }

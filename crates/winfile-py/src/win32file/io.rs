@@ -39,6 +39,20 @@ pub(super) const CHECK_BEFORE_ALLOCATING: usize = 1 << 20;
 /// other threads wait no longer than for any short call.
 const NOWAIT_MAX: usize = 64 << 10;
 
+/// A read that ended with ERROR_MORE_DATA (a message pipe's message goes on) filled
+/// the whole buffer: pywin32 returns rc 234 with the data instead of raising, and the
+/// thread's last error says 234 as on Windows.
+fn more_data(r: winfile::Result<usize>, full: usize, rc: &mut u32) -> winfile::Result<usize> {
+    match r {
+        Err(e) if e.code() == winfile::Win32Error::MORE_DATA => {
+            winfile::error::set_last_error(e.code());
+            *rc = e.code().0;
+            Ok(full)
+        }
+        r => r,
+    }
+}
+
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]
 #[pyo3(name = "ReadFile", signature = (hFile, buffer_or_bufSize, overlapped=None, /))]
@@ -59,6 +73,7 @@ fn read_file<'py>(
         if len > CHECK_BEFORE_ALLOCATING {
             winfile::io::check_read_file(h, len, None).py_api("ReadFile")?;
         }
+        let mut rc = 0;
         let data = new_bytes_filled(py, len, |buf| {
             // Small reads first take what the page cache holds without waiting, with the
             // GIL held (no thread switch); whatever would wait is read with it released.
@@ -72,17 +87,21 @@ fn read_file<'py>(
                 done = n;
             }
             let rest = &mut buf[done..];
-            Ok(done + blocking(py, "ReadFile", || winfile::io::read_file_uninit(h, rest))?)
+            let full = rest.len();
+            let rc = &mut rc;
+            Ok(done + blocking(py, "ReadFile", || more_data(winfile::io::read_file_uninit(h, rest), full, rc))?)
         })?;
-        return Ok((0, data.into_any()));
+        return Ok((rc, data.into_any()));
     }
     // Into the caller's buffer itself; a copy of what was read is returned (pywin32
     // gives a new object of the bytes read).
     let mut target =
         crate::lent::exported_mut(buffer_or_bufSize, "Second param must be an integer or writeable buffer object")?;
     let buf = target.as_mut_slice();
-    let n = blocking(py, "ReadFile", || winfile::io::read_file(h, buf))?;
-    Ok((0, PyBytes::new(py, &target.as_slice()[..n]).into_any()))
+    let full = buf.len();
+    let mut rc = 0;
+    let n = blocking(py, "ReadFile", || more_data(winfile::io::read_file(h, buf), full, &mut rc))?;
+    Ok((rc, PyBytes::new(py, &target.as_slice()[..n]).into_any()))
 }
 
 /// WriteFile(hFile, data, ol=None, /) -> (rc, nBytesWritten)

@@ -18,6 +18,8 @@ mod stream;
 mod unsupported;
 mod volume;
 
+pub(crate) use overlapped::submit_of;
+
 use pyo3::prelude::*;
 
 /// Fills the `winfile._native.win32file` submodule.

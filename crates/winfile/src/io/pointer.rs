@@ -59,6 +59,9 @@ pub fn flush_file_buffers(h: Handle) -> Result<()> {
     if !file.can_write() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
+    if let Some(dev) = super::device::device_of(&file) {
+        return dev.flush(&file);
+    }
     match rustix::fs::fsync(file.fd()) {
         Ok(()) | Err(Errno::INVAL | Errno::ROFS) => Ok(()), // pipes and terminals: nothing to flush
         Err(e) => Err(Error::new(e.into(), API)),

@@ -19,4 +19,5 @@ pub use request::{
     cancel_io, complete_now, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
     Submit,
 };
+pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub use state::{Overlapped, STATUS_PENDING};

@@ -163,6 +163,33 @@ pub fn complete_now(ol: &Overlapped, event: Handle, bytes: usize) {
     });
 }
 
+/// A device whose overlapped transfers are not plain reads and writes of the handle's
+/// descriptor (pipes): it is handed the begun operation and calls `done` exactly once.
+pub(crate) trait AsyncDevice: Send + Sync + 'static {
+    /// What the device refuses synchronously (a pipe not connected: 536, 233), checked
+    /// before the operation is begun.
+    fn check(&self, _file: &File, _write: bool) -> std::result::Result<(), Win32Error> {
+        Ok(())
+    }
+    /// Performs the transfer of a begun operation (checked: access, memory).
+    fn start(&self, file: Arc<File>, write: bool, mem: Lent, ctl: OpCtlRef, done: Done);
+}
+
+/// The asynchronous half of a device (see `io::DeviceSlot`), an extension of its file.
+pub(crate) struct AsyncSlot(pub Arc<dyn AsyncDevice>);
+
+impl Extension for AsyncSlot {}
+
+/// Checks `h` and the OVERLAPPED, then begins an operation another module performs
+/// (ConnectNamedPipe, TransactNamedPipe): the caller has made every check of its own
+/// before, and must call the returned `Done` exactly once.
+pub(crate) fn begin_op(h: Handle, s: Submit, api: &'static str) -> Result<(Arc<File>, OpCtlRef, Done)> {
+    let c = check(h, s, api)?;
+    let file = c.file.clone();
+    let (ctl, done) = begin(c);
+    Ok((file, ctl, done))
+}
+
 /// The data transfer shared by ReadFile and WriteFile with an OVERLAPPED.
 fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> {
     let api = if write { "WriteFile" } else { "ReadFile" };
@@ -170,6 +197,21 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
     let offset = c.submit.ol.offset();
     if !write && !mem.writable() {
         return Err(Error::new(Win32Error::NOACCESS, api));
+    }
+    let device = if c.file.kind() == crate::handle::FileKind::Pipe {
+        c.file.with_ext::<AsyncSlot, _>(|d| d.map(|d| d.0.clone()))
+    } else {
+        None
+    };
+    if let (Some(dev), true) = (&device, c.file.flags() & FILE_FLAG_OVERLAPPED != 0) {
+        if !(if write { c.file.can_write() } else { c.file.can_read() }) {
+            return Err(Error::new(Win32Error::ACCESS_DENIED, api));
+        }
+        dev.check(&c.file, write).api(api)?;
+        let file = c.file.clone();
+        let (ctl, done) = begin(c);
+        dev.start(file, write, mem, ctl, done);
+        return Ok(Issued::Pending);
     }
     if c.file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         // A synchronous handle: the transfer happens now, at the OVERLAPPED's offset
@@ -180,7 +222,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
             let len = mem.len();
             let buf = mem.bytes_mut().unwrap_or_default();
             let n = crate::io::read_file_at(h, buf, offset)?;
-            if n == 0 && len > 0 {
+            if n == 0 && len > 0 && device.is_none() {
                 return Err(Error::new(Win32Error::HANDLE_EOF, api));
             }
             n

@@ -41,6 +41,7 @@ pub use parse::{
     check_unc_root, is_single_name, parse, path_style, path_type, validate, validate_name, PathType, Root, WinPath,
 };
 pub use resolve::resolve;
+pub use runtime::{private_dir, runtime_base, DirState};
 pub use types::{DosDevice, PathStyle, Resolved};
 
 /// Joins `parts` under `base`, each missing component replaced by its

@@ -1,0 +1,5 @@
+"""The pipe tests' helpers (pipeutil.py) import as a plain module."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
