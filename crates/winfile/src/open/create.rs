@@ -73,7 +73,7 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<(Handle, bool)>
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
     if crate::pipe::is_pipe_name(name) {
-        return crate::pipe::open_client(name, granted_access(params.access), flags);
+        return crate::pipe::open_client(name, granted_access(params.access), flags).map(|h| (h, false));
     }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
     // The name as spelt first (no lookups): when it exists exactly, the case-insensitive
