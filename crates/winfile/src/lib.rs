@@ -22,6 +22,7 @@ pub mod interrupt;
 pub mod io;
 pub mod link;
 pub mod lock;
+pub mod mailslot;
 pub mod mountinfo;
 pub mod notify;
 pub mod open;

@@ -9,6 +9,7 @@ mod info;
 mod io;
 mod legacy;
 mod lock;
+mod mailslot;
 mod namespace;
 mod notify;
 mod open;
@@ -37,6 +38,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unsupported::register(m)?;
     stream::register(m)?;
     volume::register(m)?;
+    mailslot::register(m)?;
     Ok(())
 }
 

@@ -146,6 +146,10 @@ fn fallback() -> std::result::Result<&'static pool::Pool, Win32Error> {
 /// Hands a checked job to the engine; `done` is called exactly once, here (if no engine
 /// can take it) or later.
 pub(crate) fn submit(job: Job) {
+    if crate::io::device::device_of(&job.file).is_some() {
+        // Devices (mailslots) transfer through their own hook, on the pool's threads.
+        return resubmit(job);
+    }
     match engine() {
         Ok(Backend::Uring(u)) => {
             if let Err(job) = u.submit(job) {

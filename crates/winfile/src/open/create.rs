@@ -62,6 +62,9 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
+    if crate::mailslot::is_client_name(name) {
+        return crate::mailslot::open_client(name, granted_access(params.access), params.share, flags);
+    }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
     // The name as spelt first (no lookups): when it exists exactly, the case-insensitive
     // walk would return it unchanged, and the fast open below needs no other stat.
