@@ -8,6 +8,7 @@
 //! - handles are [`handle::Handle`] values checked on every use.
 #![deny(missing_docs)]
 
+pub mod backup;
 pub mod byhandle;
 pub mod consts;
 pub mod copy;

@@ -1,5 +1,6 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
+mod backup;
 mod byhandle;
 mod copy;
 mod crt;
@@ -39,6 +40,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     stream::register(m)?;
     volume::register(m)?;
     mailslot::register(m)?;
+    backup::register(m)?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ impl Win32Error {
             5 => "Access is denied.",
             6 => "The handle is invalid.",
             8 => "Not enough memory resources are available to process this command.",
+            13 => "The data is invalid.",
             15 => "The system cannot find the drive specified.",
             16 => "The directory cannot be removed.",
             17 => "The system cannot move the file to a different disk drive.",
