@@ -32,7 +32,7 @@ use format::*;
 use rustix::fs::{fstat, FileType, SeekFrom};
 use rustix::io::Errno;
 use std::collections::HashMap;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -53,7 +53,8 @@ fn is_ea(name: &str) -> bool {
 
 enum Part {
     Mem(Vec<u8>),
-    File { at: u64, len: u64 },
+    /// Bytes of the file (`fd` None) or of a depot stream's own file.
+    File { fd: Option<Arc<OwnedFd>>, at: u64, len: u64 },
 }
 
 impl Part {
@@ -194,18 +195,26 @@ fn plan(file: &File, security: bool) -> Result<Reader> {
             .map(|i| i.attributes & crate::consts::FILE_ATTRIBUTE_SPARSE_FILE != 0)
             .unwrap_or(false);
         if dense && !marked {
-            sections.push(Section::new(BACKUP_DATA, 0, "", vec![Part::File { at: 0, len: size }]));
+            sections.push(Section::new(BACKUP_DATA, 0, "", vec![Part::File { fd: None, at: 0, len: size }]));
         } else {
             let head = vec![Part::Mem(size.to_le_bytes().to_vec())];
             sections.push(Section::new(BACKUP_DATA, STREAM_SPARSE_ATTRIBUTE, "", head));
             for (at, len) in ranges {
-                let body = vec![Part::Mem(at.to_le_bytes().to_vec()), Part::File { at, len }];
+                let body = vec![Part::Mem(at.to_le_bytes().to_vec()), Part::File { fd: None, at, len }];
                 sections.push(Section::new(BACKUP_SPARSE_BLOCK, STREAM_SPARSE_ATTRIBUTE, "", body));
             }
         }
     }
     for (name, v) in streams {
         sections.push(Section::new(BACKUP_ALTERNATE_DATA, 0, &name, vec![Part::Mem(v)]));
+    }
+    let marked = names.iter().any(|n| n == crate::stream::depot::MARKER);
+    for (name, path, _) in crate::stream::depot::list(file.path(), &st, marked) {
+        let fd = rustix::fs::open(&path, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
+            .api(API)?;
+        let len = fstat(&fd).api(API)?.st_size as u64;
+        let part = Part::File { fd: Some(Arc::new(fd)), at: 0, len };
+        sections.push(Section::new(BACKUP_ALTERNATE_DATA, 0, &format!(":{name}:$DATA"), vec![part]));
     }
     Ok(Reader { sections, idx: 0, pos: 0 })
 }
@@ -237,9 +246,10 @@ impl Reader {
                             dst.copy_from_slice(&m[off as usize..off as usize + want]);
                             moved = want;
                         }
-                        Part::File { at, .. } => {
+                        Part::File { fd: own, at, .. } => {
+                            let from = own.as_ref().map_or(fd, |f| f.as_fd());
                             let n = loop {
-                                match rustix::io::pread(fd, &mut *dst, at + off) {
+                                match rustix::io::pread(from, &mut *dst, at + off) {
                                     Err(Errno::INTR) => continue,
                                     r => break r.api("BackupRead")?,
                                 }
@@ -356,6 +366,78 @@ struct Current {
     name: String,
     done: u64,
     acc: Vec<u8>,
+    /// A large named stream's depot file being written.
+    sink: Option<DepotSink>,
+}
+
+/// Named streams larger than this are written to their depot file as they arrive.
+const BUFFERED_MAX: u64 = 16 * 1024 * 1024;
+
+/// A depot stream file being written under a temporary name.
+struct DepotSink {
+    file: std::fs::File,
+    tmp: std::path::PathBuf,
+    dest: std::path::PathBuf,
+}
+
+impl DepotSink {
+    fn create(base: &File, name: &str) -> Result<Self> {
+        const API: &str = "BackupWrite";
+        let st = fstat(base.fd()).api(API)?;
+        let dir = crate::stream::depot::prepare(base.path(), &st, base.fd())
+            .map_err(|e| Error::new(io_code(&e), API))?;
+        let dest = crate::stream::depot::stream_file(&dir, name);
+        let tmp = dir.join(format!(".{}-{}.tmp", std::process::id(), new_token()));
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::new(io_code(&e), API))?;
+        Ok(Self { file, tmp, dest })
+    }
+
+    fn commit(self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            Error::new(io_code(&e), "BackupWrite")
+        })
+    }
+}
+
+impl Drop for DepotSink {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp); // gone already once committed
+    }
+}
+
+fn io_code(e: &std::io::Error) -> Win32Error {
+    e.raw_os_error().map_or(Win32Error::GEN_FAILURE, |n| Errno::from_raw_os_error(n).into())
+}
+
+/// Stores named stream `name` of `base`: in the xattr Samba's vfs_streams_xattr uses
+/// when it fits the file system's xattr budget, else in the depot; the other layout's
+/// copy, if any, is removed. Never truncated: a stream fits whole or the call fails.
+pub(crate) fn store_stream(base: &File, name: &str, data: &[u8]) -> Result<()> {
+    const API: &str = "BackupWrite";
+    let fd = base.fd();
+    let xattr = format!("{STREAM_PREFIX}{name}:$DATA");
+    let mut value = Vec::with_capacity(data.len() + 1);
+    value.extend_from_slice(data);
+    value.push(0);
+    let st = fstat(fd).api(API)?;
+    let depot_file = crate::stream::depot::stream_file(&crate::stream::depot::stream_dir(base.path(), &st), name);
+    match rustix::fs::fsetxattr(fd, &xattr, &value, rustix::fs::XattrFlags::empty()) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&depot_file);
+            return Ok(());
+        }
+        Err(Errno::NOSPC | Errno::TOOBIG | Errno::RANGE) => {}
+        Err(e) => return Err(Error::new(e.into(), API)),
+    }
+    let mut sink = DepotSink::create(base, name)?;
+    use std::io::Write;
+    sink.file.write_all(data).map_err(|e| Error::new(io_code(&e), API))?;
+    sink.commit()?;
+    match rustix::fs::fremovexattr(fd, &xattr) {
+        Ok(()) | Err(Errno::NODATA) => Ok(()),
+        Err(e) => Err(Error::new(e.into(), API)),
+    }
 }
 
 #[derive(Default)]
@@ -396,15 +478,13 @@ impl Writer {
                         self.head.clear();
                         let buffered = !matches!(id, BACKUP_DATA | BACKUP_SPARSE_BLOCK)
                             || (id == BACKUP_DATA && attributes & STREAM_SPARSE_ATTRIBUTE != 0);
-                        if buffered && size > 16 * 1024 * 1024 {
+                        if buffered && id != BACKUP_ALTERNATE_DATA && size > BUFFERED_MAX {
                             return Err(Error::new(Win32Error::NOT_ENOUGH_MEMORY, API));
                         }
-                        if id == BACKUP_ALTERNATE_DATA && size as usize >= XATTR_MAX {
-                            // Named streams are kept in xattrs: one this large cannot be
-                            // stored whole, and a stream is never truncated.
-                            return Err(Error::new(Win32Error::DISK_FULL, API));
+                        if id == BACKUP_ALTERNATE_DATA {
+                            stream_name(&name)?;
                         }
-                        let c = Current { id, attributes, size, name, done: 0, acc: Vec::new() };
+                        let c = Current { id, attributes, size, name, done: 0, acc: Vec::new(), sink: None };
                         if size == 0 {
                             finish(file, c, security)?;
                         } else {
@@ -417,7 +497,14 @@ impl Writer {
             let take = ((cur.size - cur.done) as usize).min(data.len());
             let chunk = &data[..take];
             let streamed = cur.id == BACKUP_DATA && cur.attributes & STREAM_SPARSE_ATTRIBUTE == 0;
-            if streamed {
+            if cur.id == BACKUP_ALTERNATE_DATA && cur.size > BUFFERED_MAX && cur.sink.is_none() {
+                // Too large to hold: written straight to its depot file.
+                let name = stream_name(&cur.name)?.to_string();
+                cur.sink = Some(DepotSink::create(file, &name)?);
+            }
+            if let Some(sink) = &cur.sink {
+                pwrite_all(sink.file.as_fd(), chunk, cur.done)?;
+            } else if streamed {
                 pwrite_all(file.fd(), chunk, cur.done)?;
             } else if cur.id == BACKUP_SPARSE_BLOCK {
                 let mut c = chunk;
@@ -503,10 +590,14 @@ fn finish(file: &File, c: Current, security: bool) -> Result<()> {
             }
         }
         BACKUP_ALTERNATE_DATA => {
-            let name = stream_name(&c.name)?;
-            let mut value = c.acc;
-            value.push(0);
-            set(&format!("{STREAM_PREFIX}{name}:$DATA"), &value)?;
+            let name = stream_name(&c.name)?.to_string();
+            match c.sink {
+                Some(sink) => {
+                    sink.commit()?;
+                    let _ = rustix::fs::fremovexattr(fd, format!("{STREAM_PREFIX}{name}:$DATA").as_str());
+                }
+                None => store_stream(file, &name, &c.acc)?,
+            }
         }
         BACKUP_SECURITY_DATA if security => {
             let (uid, gid, mode) = parse_security_descriptor(&c.acc).ok_or_else(|| eio(API))?;
