@@ -9,6 +9,7 @@
 //! killed process never leaves a file locked or unopenable.
 
 mod ofd;
+pub(crate) use ofd::{set as ofd_set, Kind as OfdKind};
 pub(crate) mod range;
 pub(crate) mod share;
 mod state;

@@ -62,6 +62,13 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<Handle> {
     if !(CREATE_NEW..=TRUNCATE_EXISTING).contains(&params.disposition) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
     }
+    if let Some(split) = crate::stream::name::split(name) {
+        let (base, stream) = split.map_err(|code| Error::new(code, API))?;
+        if stream.is_empty() {
+            return create_file_once(&base, params); // `file::$DATA`: the file itself
+        }
+        return super::stream::open_stream(&base, &stream, params);
+    }
     if crate::mailslot::is_client_name(name) {
         return crate::mailslot::open_client(name, granted_access(params.access), params.share, flags);
     }

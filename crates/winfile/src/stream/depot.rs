@@ -70,11 +70,39 @@ pub fn list(path: &Path, st: &Stat, marked: bool) -> Vec<(String, PathBuf, u64)>
 
 /// Creates the stream directory of the file (0755 levels, as Samba makes them) and
 /// marks the base file through `fd`.
+///
+/// A directory found for a file that is not marked belongs to an earlier file with the
+/// same inode (deleted by something other than winfile or Samba): it is moved aside to
+/// `<depot>/lost-<pid>-<nanoseconds>`, as Samba does, never shown as this file's.
 pub fn prepare(path: &Path, st: &Stat, fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<PathBuf> {
     let dir = stream_dir(path, st);
+    let mut one = [0u8; 1];
+    let marked = rustix::fs::fgetxattr(fd, MARKER, &mut one).is_ok_and(|n| n == 1 && one[0] == b'1');
+    if !marked && std::fs::symlink_metadata(&dir).is_ok() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let lost = depot_root(path).join(format!("lost-{}-{nanos}", std::process::id()));
+        std::fs::rename(&dir, &lost)?;
+    }
     std::fs::DirBuilder::new().recursive(true).create(&dir)?;
-    rustix::fs::fsetxattr(fd, MARKER, b"1", rustix::fs::XattrFlags::empty())?;
+    if !marked {
+        rustix::fs::fsetxattr(fd, MARKER, b"1", rustix::fs::XattrFlags::empty())?;
+    }
     Ok(dir)
+}
+
+/// The file at `path` (with `st`) loses its last name: its stream directory goes too
+/// (Samba's vfs_streams_depot does the same on unlink).
+/// `marked`: whether the file carried the marker ([`is_marked`] before the unlink).
+pub fn remove_for(path: &Path, st: &Stat, marked: bool) {
+    if st.st_nlink == 1 && marked {
+        let _ = std::fs::remove_dir_all(stream_dir(path, st));
+    }
+}
+
+/// Whether the file at `path` carries Samba's depot marker.
+pub fn is_marked(path: &Path) -> bool {
+    let mut one = [0u8; 1];
+    rustix::fs::lgetxattr(path, MARKER, &mut one).is_ok()
 }
 
 #[cfg(test)]

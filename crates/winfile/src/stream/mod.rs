@@ -3,5 +3,6 @@
 
 pub mod depot;
 mod list;
+pub mod name;
 
 pub use list::{find_streams, find_streams_by_name, list_fd, Stream};

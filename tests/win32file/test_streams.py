@@ -1,0 +1,168 @@
+"""Named streams: CreateFile of `file:stream`, I/O through stream handles in both of
+Samba's layouts (small streams fold back into `user.DosStream.*` xattrs, large ones stay
+in the vfs_streams_depot), DeleteFile of a stream, names, directories, share modes
+across processes."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import win32file
+import winerror
+from helpers import winerror_of
+
+RW = win32file.GENERIC_READ | win32file.GENERIC_WRITE
+
+
+def _open(name, access=RW, share=0, disposition=win32file.OPEN_ALWAYS, flags=0):
+    return win32file.CreateFile(name, access, share, None, disposition, flags, None)
+
+
+def _xattr(path, name):
+    try:
+        return os.getxattr(path, "user.DosStream.%s:$DATA" % name)
+    except OSError:
+        return None
+
+
+@pytest.fixture
+def base(cdir):
+    win, linux = cdir
+    (linux / "f.txt").write_bytes(b"main data")
+    return win + "\\f.txt", linux / "f.txt"
+
+
+def test_stream_read_write_seek_truncate(base):
+    win, linux = base
+    h = _open(win + ":notes")
+    assert win32file.WriteFile(h, b"hello stream") == (0, 12)
+    win32file.SetFilePointer(h, 6, win32file.FILE_BEGIN)
+    assert win32file.ReadFile(h, 100) == (0, b"stream")
+    assert win32file.GetFileSize(h) == 12
+    win32file.SetFilePointer(h, 5, win32file.FILE_BEGIN)
+    win32file.SetEndOfFile(h)
+    win32file.FlushFileBuffers(h)
+    assert win32file.GetFileSize(h) == 5
+    h.Close()
+    # The base file's data is untouched; the small stream is back in Samba's xattr layout.
+    assert linux.read_bytes() == b"main data"
+    assert _xattr(linux, "notes") == b"hello\0"
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (5, ":notes:$DATA")]
+    h = _open(win + ":NOTES:$DATA", disposition=win32file.OPEN_EXISTING)  # case-insensitive
+    assert win32file.ReadFile(h, 100) == (0, b"hello")
+    h.Close()
+
+
+def test_stream_crossing_the_xattr_budget(base):
+    win, linux = base
+    big = os.urandom(100_000)
+    h = _open(win + ":big")
+    win32file.WriteFile(h, big)
+    h.Close()
+    assert _xattr(linux, "big") is None  # beyond ext4's ~4 KiB budget: stays in the depot, whole
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (100_000, ":big:$DATA")]
+    h = _open(win + ":big", disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 200_000) == (0, big)
+    win32file.SetFilePointer(h, 10, win32file.FILE_BEGIN)
+    win32file.SetEndOfFile(h)
+    h.Close()
+    assert _xattr(linux, "big") == big[:10] + b"\0"  # small again: folded back
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (10, ":big:$DATA")]
+
+
+def test_default_stream_and_invalid_names(base):
+    win, _ = base
+    h = _open(win + "::$DATA", disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 100) == (0, b"main data")
+    h.Close()
+    for bad in (win + ":", win + ":s:$BOGUS", win + ":a:b:c", win + ":a\x01"):
+        assert winerror_of(_open, bad) == winerror.ERROR_INVALID_NAME
+    assert winerror_of(_open, win + ":missing", disposition=win32file.OPEN_EXISTING) == winerror.ERROR_FILE_NOT_FOUND
+    h = _open(win + ":once", disposition=win32file.CREATE_NEW)
+    h.Close()
+    assert winerror_of(_open, win + ":once", disposition=win32file.CREATE_NEW) == winerror.ERROR_FILE_EXISTS
+
+
+def test_delete_stream(base):
+    win, linux = base
+    for name, size in (("small", 10), ("large", 50_000)):
+        h = _open(win + ":" + name)
+        win32file.WriteFile(h, b"x" * size)
+        h.Close()
+    win32file.DeleteFile(win + ":small")
+    win32file.DeleteFile(win + ":large:$DATA")
+    assert win32file.FindStreams(win) == [(9, "::$DATA")]
+    assert winerror_of(win32file.DeleteFile, win + ":small") == winerror.ERROR_FILE_NOT_FOUND
+    assert linux.read_bytes() == b"main data"
+
+
+def test_creating_a_stream_creates_the_file(cdir):
+    win, linux = cdir
+    h = _open(win + "\\new.txt:s", disposition=win32file.CREATE_NEW)
+    win32file.WriteFile(h, b"abc")
+    h.Close()
+    assert (linux / "new.txt").read_bytes() == b""
+    assert win32file.FindStreams(win + "\\new.txt") == [(0, "::$DATA"), (3, ":s:$DATA")]
+
+
+def test_streams_on_a_directory(cdir):
+    win, linux = cdir
+    (linux / "d").mkdir()
+    h = _open(win + "\\d:meta")
+    win32file.WriteFile(h, b"dir stream")
+    h.Close()
+    assert win32file.FindStreams(win + "\\d") == [(10, ":meta:$DATA")]
+
+
+def test_share_modes_across_processes(base):
+    win, _ = base
+    code = textwrap.dedent("""
+        import sys, win32file
+        h = win32file.CreateFile(sys.argv[1], win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,
+                                 win32file.OPEN_ALWAYS, 0, None)
+        win32file.WriteFile(h, b"held")
+        print("open", flush=True)
+        sys.stdin.readline()
+        h.Close()
+    """)
+    with subprocess.Popen([sys.executable, "-c", code, win + ":locked"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as p:
+        assert p.stdout.readline().strip() == "open"
+        assert winerror_of(_open, win + ":locked", share=7) == winerror.ERROR_SHARING_VIOLATION
+        # Another stream of the same file, and the file itself, are separate.
+        _open(win + ":other", share=7).Close()
+        _open(win, share=7).Close()
+        p.stdin.write("\n")
+        p.stdin.flush()
+        assert p.wait() == 0
+    h = _open(win + ":locked", disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 10) == (0, b"held")
+    h.Close()
+
+
+def test_two_handles_fold_only_after_the_last(base):
+    win, linux = base
+    a = _open(win + ":s", share=7)
+    b = _open(win + ":s", share=7)
+    win32file.WriteFile(a, b"first")
+    a.Close()
+    assert _xattr(linux, "s") is None  # b still has it open: no fold yet
+    assert win32file.ReadFile(b, 10) == (0, b"first")
+    b.Close()
+    assert _xattr(linux, "s") == b"first\0"
+
+
+def test_read_only_file_streams(base):
+    win, linux = base
+    h = _open(win + ":s")
+    win32file.WriteFile(h, b"r")
+    h.Close()
+    win32file.SetFileAttributes(win, win32file.FILE_ATTRIBUTE_READONLY)
+    try:
+        assert winerror_of(_open, win + ":s") == winerror.ERROR_ACCESS_DENIED
+        h = _open(win + ":s", access=win32file.GENERIC_READ, share=1, disposition=win32file.OPEN_EXISTING)
+        assert win32file.ReadFile(h, 10) == (0, b"r")
+        h.Close()
+    finally:
+        win32file.SetFileAttributes(win, win32file.FILE_ATTRIBUTE_NORMAL)
