@@ -58,6 +58,7 @@ cargo-test:
 # Everything under the default engine (io_uring where the kernel allows it), then the
 # tests that go through the completion engine again on the thread pool (mio's TestPoll).
 ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
+ENGINE_TESTS += tests/win32file/test_mailslot.py tests/win32file/test_streams.py
 pytest: build
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)

@@ -166,3 +166,51 @@ def test_read_only_file_streams(base):
         h.Close()
     finally:
         win32file.SetFileAttributes(win, win32file.FILE_ATTRIBUTE_NORMAL)
+
+
+def test_copy_and_move_carry_streams(base, cdir):
+    win, linux = base
+    for name, size in (("small", 7), ("large", 30_000)):
+        h = _open(win + ":" + name)
+        win32file.WriteFile(h, bytes([65 + len(name)]) * size)
+        h.Close()
+    want = win32file.FindStreams(win)
+    copy = cdir[0] + "\\copy.txt"
+    win32file.CopyFile(win, copy, False)
+    assert win32file.FindStreams(copy) == want
+    copy2 = cdir[0] + "\\copy2.txt"
+    win32file.CopyFileEx(win, copy2)
+    assert win32file.FindStreams(copy2) == want
+    h = _open(copy2 + ":large", disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 100_000) == (0, b"F" * 30_000)
+    h.Close()
+    # A copy over a file with other streams leaves exactly the source's.
+    h = _open(copy + ":extra")
+    h.Close()
+    win32file.CopyFile(win, copy, False)
+    assert win32file.FindStreams(copy) == want
+    moved = cdir[0] + "\\moved.txt"
+    win32file.MoveFile(copy, moved)
+    assert win32file.FindStreams(moved) == want
+    # Deleting the file takes its depot streams with it.
+    win32file.DeleteFile(moved)
+    assert not os.path.exists(cdir[1] / "moved.txt")
+
+
+def test_overlapped_io_on_a_stream_handle(base):
+    import pywintypes
+    import win32event
+    win, _ = base
+    h = _open(win + ":ov", flags=win32file.FILE_FLAG_OVERLAPPED)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = win32event.CreateEvent(None, True, False, None)
+    win32file.WriteFile(h, b"overlapped stream", ol)
+    assert win32file.GetOverlappedResult(h, ol, True) == 17
+    ol2 = pywintypes.OVERLAPPED()
+    ol2.hEvent = win32event.CreateEvent(None, True, False, None)
+    ol2.Offset = 11
+    buf = win32file.AllocateReadBuffer(6)
+    win32file.ReadFile(h, buf, ol2)
+    assert win32file.GetOverlappedResult(h, ol2, True) == 6
+    assert bytes(buf) == b"stream"
+    h.Close()

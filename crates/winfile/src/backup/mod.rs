@@ -410,34 +410,9 @@ fn io_code(e: &std::io::Error) -> Win32Error {
     e.raw_os_error().map_or(Win32Error::GEN_FAILURE, |n| Errno::from_raw_os_error(n).into())
 }
 
-/// Stores named stream `name` of `base`: in the xattr Samba's vfs_streams_xattr uses
-/// when it fits the file system's xattr budget, else in the depot; the other layout's
-/// copy, if any, is removed. Never truncated: a stream fits whole or the call fails.
+/// Stores named stream `name` of `base` in Samba's layouts (see [`crate::stream::store`]).
 pub(crate) fn store_stream(base: &File, name: &str, data: &[u8]) -> Result<()> {
-    const API: &str = "BackupWrite";
-    let fd = base.fd();
-    let xattr = format!("{STREAM_PREFIX}{name}:$DATA");
-    let mut value = Vec::with_capacity(data.len() + 1);
-    value.extend_from_slice(data);
-    value.push(0);
-    let st = fstat(fd).api(API)?;
-    let depot_file = crate::stream::depot::stream_file(&crate::stream::depot::stream_dir(base.path(), &st), name);
-    match rustix::fs::fsetxattr(fd, &xattr, &value, rustix::fs::XattrFlags::empty()) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&depot_file);
-            return Ok(());
-        }
-        Err(Errno::NOSPC | Errno::TOOBIG | Errno::RANGE) => {}
-        Err(e) => return Err(Error::new(e.into(), API)),
-    }
-    let mut sink = DepotSink::create(base, name)?;
-    use std::io::Write;
-    sink.file.write_all(data).map_err(|e| Error::new(io_code(&e), API))?;
-    sink.commit()?;
-    match rustix::fs::fremovexattr(fd, &xattr) {
-        Ok(()) | Err(Errno::NODATA) => Ok(()),
-        Err(e) => Err(Error::new(e.into(), API)),
-    }
+    crate::stream::store::store(base.fd(), base.path(), name, data).api("BackupWrite")
 }
 
 #[derive(Default)]

@@ -4,5 +4,6 @@
 pub mod depot;
 mod list;
 pub mod name;
+pub mod store;
 
 pub use list::{find_streams, find_streams_by_name, list_fd, Stream};
