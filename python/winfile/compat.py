@@ -93,7 +93,9 @@ ENTRIES = [
           "READONLY/HIDDEN/SYSTEM checks from the DOS attributes.",
           "Share modes and delete-pending bind processes using winfile only (Linux has no mandatory open-deny). "
           "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete. "
-          "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes."),
+          "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes. "
+          "`file:stream` opens a named stream (its vfs_streams_depot file, folded back into Samba's xattr layout by the last "
+          "handle when small); `\\\\.\\mailslot\\name` opens a mailslot client (docs/streams.md)."),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
           "As CreateFile. " + _TX),
@@ -123,7 +125,7 @@ ENTRIES = [
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
           "win32file.OVERLAPPED is pywintypes.OVERLAPPED, the type itself (pywin32 has a factory function)."),
     # -- Names and directories --------------------------------------------------
-    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics)."),
+    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics). `file:stream` removes that named stream; a file's vfs_streams_depot directory goes with its last name."),
     Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TX),
     Entry("CreateDirectory", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryW", FULL, "mkdirat(2) with mode 0777 & ~umask."),
@@ -184,9 +186,10 @@ ENTRIES = [
           "Names as Windows lists them (`\\dir\\name`, no drive letter; Linux paths for a Linux-style argument), the name given first. "
           "A file with one link answers at once; with more, the walk costs one readdir per directory of the mount: not for loops over many files. "
           "Names in unreadable directories are not found. " + _TX),
-    Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.",
-          "Lists `::$DATA` and every named stream stored the way Samba's vfs_streams_xattr stores them (size = xattr length - 1); "
-          "opening `file:stream` names is not built yet. [] for a directory without named streams."),
+    Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes, then readdir(3) of the file's vfs_streams_depot directory.",
+          "Lists `::$DATA` and every named stream in either of Samba's layouts (vfs_streams_xattr: size = xattr length - 1; "
+          "vfs_streams_depot, when the file carries `user.SAMBA_STREAMS`); `file:stream` names open with CreateFile "
+          "(docs/streams.md). [] for a directory without named streams."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
@@ -202,7 +205,7 @@ ENTRIES = [
           "handles; CANCEL removes the partial destination, STOP keeps it (both 1235), an exception cancels and propagates. "
           "Cancel: pywin32 passes its own copy of the BOOL, so only a true value given up front counts (1235 before anything "
           "is created). COPY_FILE_RESTARTABLE resumes a stopped copy of the unchanged source (needs user xattrs on the "
-          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are not copied yet. " + _TX),
+          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are copied, in either of Samba's layouts (docs/streams.md). " + _TX),
     Entry("MoveFileWithProgress", PARTIAL, _MOVE_MECH,
           "The routine is called only when a move across file systems copies data (as CopyFileEx); a canceled or stopped "
           "move keeps the source and removes the partial copy (1235). " + _DELAY + " " + _TX),

@@ -125,7 +125,9 @@ fn mask_of(bits: u32) -> u32 {
 }
 
 fn bits_of(mask: u32) -> u32 {
-    u32::from(mask & FILE_READ_DATA != 0) << 2 | u32::from(mask & FILE_WRITE_DATA != 0) << 1 | u32::from(mask & FILE_EXECUTE != 0)
+    u32::from(mask & FILE_READ_DATA != 0) << 2
+        | u32::from(mask & FILE_WRITE_DATA != 0) << 1
+        | u32::from(mask & FILE_EXECUTE != 0)
 }
 
 /// A self-relative SECURITY_DESCRIPTOR for a file with `uid`, `gid` and `mode`: owner

@@ -54,7 +54,11 @@ fn is_ea(name: &str) -> bool {
 enum Part {
     Mem(Vec<u8>),
     /// Bytes of the file (`fd` None) or of a depot stream's own file.
-    File { fd: Option<Arc<OwnedFd>>, at: u64, len: u64 },
+    File {
+        fd: Option<Arc<OwnedFd>>,
+        at: u64,
+        len: u64,
+    },
 }
 
 impl Part {
@@ -175,7 +179,7 @@ fn plan(file: &File, security: bool) -> Result<Reader> {
             v.pop(); // Samba's trailing NUL
             streams.push((format!(":{stream}:$DATA"), v));
         } else if is_ea(name) {
-            let ea = name["user.".len()..].as_bytes().to_vec();
+            let ea = name.as_bytes()["user.".len()..].to_vec();
             let v = xattr_value(fd, name, API)?;
             if ea.len() > 255 || v.len() > 65535 {
                 log::warn!("BackupRead: xattr {name} does not fit an EA entry; not included");
@@ -210,8 +214,12 @@ fn plan(file: &File, security: bool) -> Result<Reader> {
     }
     let marked = names.iter().any(|n| n == crate::stream::depot::MARKER);
     for (name, path, _) in crate::stream::depot::list(file.path(), &st, marked) {
-        let fd = rustix::fs::open(&path, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
-            .api(API)?;
+        let fd = rustix::fs::open(
+            &path,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .api(API)?;
         let len = fstat(&fd).api(API)?.st_size as u64;
         let part = Part::File { fd: Some(Arc::new(fd)), at: 0, len };
         sections.push(Section::new(BACKUP_ALTERNATE_DATA, 0, &format!(":{name}:$DATA"), vec![part]));
@@ -384,8 +392,8 @@ impl DepotSink {
     fn create(base: &File, name: &str) -> Result<Self> {
         const API: &str = "BackupWrite";
         let st = fstat(base.fd()).api(API)?;
-        let dir = crate::stream::depot::prepare(base.path(), &st, base.fd())
-            .map_err(|e| Error::new(io_code(&e), API))?;
+        let dir =
+            crate::stream::depot::prepare(base.path(), &st, base.fd()).map_err(|e| Error::new(io_code(&e), API))?;
         let dest = crate::stream::depot::stream_file(&dir, name);
         let tmp = dir.join(format!(".{}-{}.tmp", std::process::id(), new_token()));
         let file = std::fs::File::create(&tmp).map_err(|e| Error::new(io_code(&e), API))?;
@@ -577,8 +585,8 @@ fn finish(file: &File, c: Current, security: bool) -> Result<()> {
         BACKUP_SECURITY_DATA if security => {
             let (uid, gid, mode) = parse_security_descriptor(&c.acc).ok_or_else(|| eio(API))?;
             if uid.is_some() || gid.is_some() {
-                let to_uid = uid.map(|u| uid_of(u));
-                let to_gid = gid.map(|g| gid_of(g));
+                let to_uid = uid.map(uid_of);
+                let to_gid = gid.map(gid_of);
                 match rustix::fs::fchown(fd, to_uid, to_gid) {
                     Ok(()) | Err(Errno::PERM) => {} // owners are restored where permitted
                     Err(e) => return Err(Error::new(e.into(), API)),

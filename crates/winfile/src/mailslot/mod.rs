@@ -163,8 +163,8 @@ impl Server {
     fn take(&self, file: &File, buf: &mut [MaybeUninit<u8>], cancelled: &dyn Fn() -> bool) -> Result<usize> {
         const API: &str = "ReadFile";
         let timeout = self.timeout.load(Ordering::Relaxed);
-        let end = (timeout != MAILSLOT_WAIT_FOREVER)
-            .then(|| Instant::now() + Duration::from_millis(u64::from(timeout)));
+        let end =
+            (timeout != MAILSLOT_WAIT_FOREVER).then(|| Instant::now() + Duration::from_millis(u64::from(timeout)));
         loop {
             {
                 let mut q = self.queue.locked();
@@ -294,8 +294,13 @@ pub fn create_mailslot(name: &str, max_msg: u32, read_timeout: u32) -> Result<Ha
     sock.set_nonblocking(true).map_err(|e| Error::new(io_code(&e), API))?;
     let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::new(io_code(&e), API))?;
     std::fs::write(sidecar(&path), max_msg.to_string()).map_err(|e| Error::new(io_code(&e), API))?;
-    let server =
-        Arc::new(Server { max: max_msg, timeout: AtomicU32::new(read_timeout), queue: Mutex::default(), path: path.clone(), ino: (meta.dev(), meta.ino()) });
+    let server = Arc::new(Server {
+        max: max_msg,
+        timeout: AtomicU32::new(read_timeout),
+        queue: Mutex::default(),
+        path: path.clone(),
+        ino: (meta.dev(), meta.ino()),
+    });
     let fd: OwnedFd = sock.into();
     let access = FILE_READ_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE;
     let file = File::new(Fd::new(fd), access, 0, FILE_FLAG_OVERLAPPED, path, PathStyle::Windows, FileKind::Pipe);

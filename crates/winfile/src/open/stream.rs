@@ -58,7 +58,10 @@ fn existing_spelling(base: &Path, st: &rustix::fs::Stat, name: &str) -> String {
                     crate::path::eq_ignore_case(s, name).then(|| s.to_string())
                 })
                 .or_else(|| {
-                    depot::list(base, st, marked).into_iter().map(|(n, _, _)| n).find(|s| crate::path::eq_ignore_case(s, name))
+                    depot::list(base, st, marked)
+                        .into_iter()
+                        .map(|(n, _, _)| n)
+                        .find(|s| crate::path::eq_ignore_case(s, name))
                 })
         })
         .unwrap_or_else(|| name.to_string())
@@ -77,8 +80,9 @@ fn promote(base: &Path, st: &rustix::fs::Stat, name: &str, create: bool) -> Resu
         Err(e) => return Err(Error::new(e.into(), API)),
     };
     if inline.is_some() || create {
-        let fd = rustix::fs::open(base, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
-            .api(API)?;
+        let fd =
+            rustix::fs::open(base, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
+                .api(API)?;
         depot::prepare(base, st, rustix::fd::AsFd::as_fd(&fd)).map_err(|e| Error::new(io_code(&e), API))?;
     }
     if let Some(n) = inline {
@@ -128,10 +132,10 @@ impl Fold {
         }
         value.push(0);
         let flags = rustix::fs::XattrFlags::empty();
-        if rustix::fs::setxattr(&self.base, xattr_of(&self.name).as_str(), &value, flags).is_ok() {
-            if std::fs::remove_file(&self.depot_file).is_err() {
-                let _ = rustix::fs::removexattr(&self.base, xattr_of(&self.name).as_str());
-            }
+        if rustix::fs::setxattr(&self.base, xattr_of(&self.name).as_str(), &value, flags).is_ok()
+            && std::fs::remove_file(&self.depot_file).is_err()
+        {
+            let _ = rustix::fs::removexattr(&self.base, xattr_of(&self.name).as_str());
         }
         // Not within the budget: the stream stays in the depot, whole.
     }
@@ -161,13 +165,20 @@ pub fn open_stream(base: &str, stream: &str, params: &CreateParams) -> Result<Ha
         Err(Errno::NOENT) => return Err(Error::new(Win32Error::FILE_NOT_FOUND, API)),
         Err(e) => return Err(Error::new(e.into(), API)),
     };
-    if crate::info::is_readonly_mode(st.st_mode) && params.access & (crate::consts::GENERIC_WRITE | crate::consts::FILE_WRITE_DATA | crate::consts::FILE_APPEND_DATA) != 0 {
+    if crate::info::is_readonly_mode(st.st_mode)
+        && params.access
+            & (crate::consts::GENERIC_WRITE | crate::consts::FILE_WRITE_DATA | crate::consts::FILE_APPEND_DATA)
+            != 0
+    {
         return Err(Error::new(Win32Error::ACCESS_DENIED, API));
     }
     let name = existing_spelling(&linux, &st, stream);
     let depot_file = promote(&linux, &st, &name, creates)?;
     let unix = depot_file.to_str().ok_or_else(|| Error::new(Win32Error::INVALID_NAME, API))?;
-    let stream_params = CreateParams { flags_and_attributes: params.flags_and_attributes & !crate::consts::FILE_FLAG_BACKUP_SEMANTICS, ..*params };
+    let stream_params = CreateParams {
+        flags_and_attributes: params.flags_and_attributes & !crate::consts::FILE_FLAG_BACKUP_SEMANTICS,
+        ..*params
+    };
     let h = match create_file(unix, &stream_params) {
         Err(e) if e.code() == Win32Error::PATH_NOT_FOUND => return Err(Error::new(Win32Error::FILE_NOT_FOUND, API)),
         r => r?,

@@ -35,8 +35,8 @@ pub fn depot_root(path: &Path) -> PathBuf {
 /// The stream directory of the file with `st` at `path`.
 pub fn stream_dir(path: &Path, st: &Stat) -> PathBuf {
     let mut id = [0u8; 16];
-    id[..8].copy_from_slice(&(st.st_dev as u64).to_le_bytes());
-    id[8..].copy_from_slice(&(st.st_ino as u64).to_le_bytes());
+    id[..8].copy_from_slice(&st.st_dev.to_le_bytes());
+    id[8..].copy_from_slice(&st.st_ino.to_le_bytes());
     let h = hash(&id);
     let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
     depot_root(path).join(format!("{:02X}", h & 0xff)).join(format!("{:02X}", (h >> 8) & 0xff)).join(hex)

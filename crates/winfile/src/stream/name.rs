@@ -36,7 +36,11 @@ pub fn split(name: &str) -> Option<Result<Split, Win32Error>> {
         }
     }
     if sname.is_empty() {
-        return Some(if stype.is_some() && !base.is_empty() { Ok((base, String::new())) } else { Err(Win32Error::INVALID_NAME) });
+        return Some(if stype.is_some() && !base.is_empty() {
+            Ok((base, String::new()))
+        } else {
+            Err(Win32Error::INVALID_NAME)
+        });
     }
     if base.is_empty() || !valid_stream_name(sname) {
         return Some(Err(Win32Error::INVALID_NAME));
