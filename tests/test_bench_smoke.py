@@ -13,6 +13,7 @@ EXPECTED = [
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
 ]
+EXPECTED += ["BackupRead 1 GiB + 3 streams"]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]
 

@@ -303,3 +303,15 @@ def test_invalid_stream_name_is_123(tmp):
         assert winerror_of(win32file.BackupWrite, h, len(bad), bad, False, False, 0) == winerror.ERROR_INVALID_NAME
     finally:
         h.Close()
+
+
+def test_bad_context_fails_before_allocating(tmp):
+    f = tmp / "f"
+    f.write_bytes(b"x")
+    h = _open(f)
+    try:
+        # 4 GiB - 1 requested with no buffer: the unknown context fails first.
+        assert winerror_of(win32file.BackupRead, h, -1, None, False, False, 12345) == winerror.ERROR_INVALID_PARAMETER
+    finally:
+        h.Close()
+    assert winerror_of(win32file.BackupRead, h, -1, None, False, False, 0) == winerror.ERROR_INVALID_HANDLE

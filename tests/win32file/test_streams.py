@@ -214,3 +214,26 @@ def test_overlapped_io_on_a_stream_handle(base):
     assert win32file.GetOverlappedResult(h, ol2, True) == 6
     assert bytes(buf) == b"stream"
     h.Close()
+
+
+def test_getfattr_shows_samba_layout(base):
+    """Interop: what `getfattr` (attr's tool, as Samba admins use it) reports for streams
+    winfile wrote, against vfs_streams_xattr's documented layout (the stream's bytes plus
+    one NUL, under user.DosStream.<name>:$DATA) and vfs_streams_depot's marker."""
+    import shutil
+    getfattr = shutil.which("getfattr")
+    if getfattr is None:
+        pytest.skip("getfattr (package attr) is not installed")
+    win, linux = base
+    h = _open(win + ":Zone.Identifier")
+    win32file.WriteFile(h, b"[ZoneTransfer]\r\nZoneId=3\r\n")
+    h.Close()
+    h = _open(win + ":big")
+    win32file.WriteFile(h, b"z" * 20_000)
+    h.Close()
+    out = subprocess.run([getfattr, "--absolute-names", "-d", "-m", "-", "-e", "hex", str(linux)],
+                         capture_output=True, text=True, check=True).stdout
+    lines = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    assert lines["user.DosStream.Zone.Identifier:$DATA"] == "0x" + (b"[ZoneTransfer]\r\nZoneId=3\r\n\0").hex()
+    assert lines["user.SAMBA_STREAMS"] == "0x31"
+    assert not any(k.startswith("user.DosStream.big") for k in lines)

@@ -2,6 +2,7 @@
 //! 0 on the first call, then the value the previous call returned).
 
 use crate::conv::{c_int, pointer_sized, Flag, HandleArg};
+use crate::error::IntoPy;
 use crate::interrupt::blocking;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -33,6 +34,10 @@ fn backup_read<'py>(
     let n = dword_l(NumberOfBytesToRead)?;
     let ctx = context(lpContext)?;
     let buffer = if Buffer.is_none() {
+        // A bad handle or context fails before n bytes are allocated.
+        if !bAbort.0 {
+            winfile::backup::check_backup_read(hFile.0, ctx).py_api("BackupRead")?;
+        }
         // pywin32 makes a new writable buffer (a memoryview over a bytearray) of n bytes.
         let ba = py.import("builtins")?.getattr("bytearray")?.call1((n,))?;
         py.import("builtins")?.getattr("memoryview")?.call1((ba,))?

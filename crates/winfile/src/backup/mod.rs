@@ -316,6 +316,20 @@ fn take_ctx(slot: &BackupSlot, ctx: u64, api: &'static str) -> Result<Option<Ctx
     }
 }
 
+/// The checks BackupRead makes before reading (a file handle; a context this handle
+/// knows): the bindings run them before allocating a result buffer.
+///
+/// # Linux mechanism
+/// The handle table and the handle's backup contexts.
+pub fn check_backup_read(h: Handle, ctx: u64) -> Result<()> {
+    const API: &str = "BackupRead";
+    let file = file_of(h, API)?;
+    if ctx != 0 && !file.with_ext::<BackupSlot, bool>(|s| s.is_some_and(|s| s.0.locked().contains_key(&ctx))) {
+        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
+    }
+    Ok(())
+}
+
 /// `BackupRead`—the next bytes of the file's backup stream into `buf`: returns (bytes
 /// read, context). 0 bytes: the stream is complete. `abort` frees the context.
 ///
