@@ -15,6 +15,11 @@ pub fn split(name: &str) -> Option<Result<Split, Win32Error>> {
     if crate::path::path_style(name) != PathStyle::Windows {
         return None;
     }
+    // Pipe and mailslot names are not files: a colon there is part of the name.
+    let lower = name.replace('/', "\\").to_ascii_lowercase();
+    if lower.starts_with(r"\\.\pipe\") || crate::mailslot::is_client_name(name) {
+        return None;
+    }
     let last_sep = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
     let b = name.as_bytes();
     let drive = if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' { 2 } else { 0 };
@@ -70,6 +75,9 @@ mod tests {
         assert_eq!(split(r"C:\d\f.txt"), None);
         assert_eq!(split(r"C:\"), None);
         assert_eq!(split("/tmp/a:b"), None);
+        assert_eq!(split(r"\\.\pipe\a:b"), None);
+        assert_eq!(split(r"\\.\mailslot\a:b"), None);
+        assert_eq!(split(r"\\?\C:\f:s"), ok(r"\\?\C:\f", "s"));
         assert_eq!(split(r"C:\d\f:"), Some(Err(Win32Error::INVALID_NAME)));
         assert_eq!(split(r"C:\d\f:s:$INDEX_ALLOCATION"), Some(Err(Win32Error::INVALID_NAME)));
         assert_eq!(split(r"C:\d\f:a:b:c"), Some(Err(Win32Error::INVALID_NAME)));
