@@ -329,7 +329,7 @@ ENTRIES = [
     # -- Planned: backup streams -----------------------------------------------------
     Entry("BackupRead", PARTIAL,
           "WIN32_STREAM_ID records: security descriptor from owner/group/mode, user.* xattrs as BACKUP_EA_DATA, pread(2) data (SEEK_DATA/SEEK_HOLE sparse blocks), readlink(2) reparse data, named streams from both Samba layouts.",
-          "Context is an int, 0 first; bAbort=True frees it. Security: owner S-1-22-1-uid, group S-1-22-2-gid (Samba's Unix SIDs) and three ACEs from the rwx triplets; POSIX ACLs are not read. DOS attributes and times are not in the stream, as on Windows (the program applies them). See docs/streams.md."),
+          "Context is an int, 0 first; bAbort=True frees it. Security: owner S-1-22-1-uid, group S-1-22-2-gid (Samba's Unix SIDs) and ACEs from the rwx triplets and the named users and groups of the POSIX access ACL (effective bits). DOS attributes and times are not in the stream, as on Windows (the program applies them). See docs/streams.md."),
     Entry("BackupSeek", FULL, "Moves the context's position within the current record's body.",
           "Stops at the next header when asked to go past the body (the bytes moved are returned); 25 inside a header."),
     Entry("BackupWrite", PARTIAL,

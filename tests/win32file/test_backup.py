@@ -315,3 +315,26 @@ def test_bad_context_fails_before_allocating(tmp):
     finally:
         h.Close()
     assert winerror_of(win32file.BackupRead, h, -1, None, False, False, 0) == winerror.ERROR_INVALID_HANDLE
+
+
+def _acl(*entries):
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, i) for tag, perm, i in entries)
+
+
+def test_posix_acl_round_trips_through_the_security_record(tmp):
+    f, g = tmp / "acl", tmp / "acl2"
+    f.write_bytes(b"x")
+    none = 0xFFFFFFFF
+    value = _acl((0x01, 6, none), (0x02, 4, 1234), (0x04, 4, none), (0x08, 6, 5678), (0x10, 6, none), (0x20, 0, none))
+    try:
+        os.setxattr(f, "system.posix_acl_access", value)
+    except OSError as e:
+        pytest.skip("no POSIX ACLs here: %s" % e)
+    data = backup_bytes(f, security=True)
+    sd = records(data)[0][3]
+    # Five ACEs: owner, group, the named user and group, then Everyone.
+    dacl = struct.unpack_from("<I", sd, 16)[0]
+    assert struct.unpack_from("<H", sd, dacl + 4)[0] == 5
+    restore(data, g, security=True)
+    assert os.getxattr(g, "system.posix_acl_access") == os.getxattr(f, "system.posix_acl_access")
+    assert stat.S_IMODE(os.stat(g).st_mode) == stat.S_IMODE(os.stat(f).st_mode)

@@ -136,12 +136,22 @@ fn bits_of(mask: u32) -> u32 {
 /// read/write/execute rights of the mode's rwx triplets (the owner also holds DELETE,
 /// READ_CONTROL, WRITE_DAC and WRITE_OWNER).
 pub fn security_descriptor(uid: u32, gid: u32, mode: u32) -> Vec<u8> {
+    security_descriptor_with(uid, gid, mode, &[])
+}
+
+/// A named user (`true`) or group of a POSIX ACL, with its effective rwx bits.
+pub type NamedEntry = (bool, u32, u32);
+
+/// [`security_descriptor`] plus one ACCESS_ALLOWED ACE per named user (S-1-22-1-id) and
+/// named group (S-1-22-2-id) of the file's POSIX access ACL, after the group's ACE.
+pub fn security_descriptor_with(uid: u32, gid: u32, mode: u32, named: &[NamedEntry]) -> Vec<u8> {
     let (owner, group) = (unix_user(uid), unix_group(gid));
-    let aces = [
-        (owner.clone(), mask_of((mode >> 6) & 7) | OWNER_RIGHTS),
-        (group.clone(), mask_of((mode >> 3) & 7)),
-        (everyone(), mask_of(mode & 7)),
-    ];
+    let mut aces =
+        vec![(owner.clone(), mask_of((mode >> 6) & 7) | OWNER_RIGHTS), (group.clone(), mask_of((mode >> 3) & 7))];
+    for (user, id, bits) in named {
+        aces.push((if *user { unix_user(*id) } else { unix_group(*id) }, mask_of(*bits)));
+    }
+    aces.push((everyone(), mask_of(mode & 7)));
     let mut acl = Vec::new();
     for (s, mask) in &aces {
         acl.push(0); // ACCESS_ALLOWED_ACE_TYPE
@@ -173,6 +183,15 @@ pub fn security_descriptor(uid: u32, gid: u32, mode: u32) -> Vec<u8> {
 /// group and DACL ACEs are Samba Unix SIDs (S-1-22-1/2) or Everyone; None for a
 /// descriptor that is malformed or says nothing winfile can apply.
 pub fn parse_security_descriptor(sd: &[u8]) -> Option<(Option<u32>, Option<u32>, Option<u32>)> {
+    parse_security_descriptor_with(sd).map(|(u, g, m, _)| (u, g, m))
+}
+
+/// What [`parse_security_descriptor`] gives, plus the ACEs for other Unix users and
+/// groups (the named entries of a POSIX ACL).
+pub type ParsedSd = (Option<u32>, Option<u32>, Option<u32>, Vec<NamedEntry>);
+
+/// [`parse_security_descriptor`] with the named entries.
+pub fn parse_security_descriptor_with(sd: &[u8]) -> Option<ParsedSd> {
     let u32_at = |b: &[u8], i: usize| b.get(i..i + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes);
     let sid_at = |off: usize| -> Option<(u8, Vec<u32>, usize)> {
         let s = sd.get(off..)?;
@@ -202,6 +221,7 @@ pub fn parse_security_descriptor(sd: &[u8]) -> Option<(Option<u32>, Option<u32>,
         let count = u16::from_le_bytes(sd.get(d + 4..d + 6)?.try_into().ok()?) as usize;
         let mut at = d + 8;
         let mut m = 0;
+        let mut named = Vec::new();
         for _ in 0..count {
             let ace_type = *sd.get(at)?;
             let size = u16::from_le_bytes(sd.get(at + 2..at + 4)?.try_into().ok()?) as usize;
@@ -212,6 +232,10 @@ pub fn parse_security_descriptor(sd: &[u8]) -> Option<(Option<u32>, Option<u32>,
                     (22, [1, u]) if Some(*u) == uid => Some(6),
                     (22, [2, g]) if Some(*g) == gid => Some(3),
                     (1, [0]) => Some(0),
+                    (22, [kind @ (1 | 2), id]) => {
+                        named.push((*kind == 1, *id, bits_of(mask)));
+                        None
+                    }
                     _ => None,
                 };
                 if let Some(shift) = shift {
@@ -221,8 +245,72 @@ pub fn parse_security_descriptor(sd: &[u8]) -> Option<(Option<u32>, Option<u32>,
             at += size.max(4);
         }
         mode = Some(m);
+        return Some((uid, gid, mode, named));
     }
-    Some((uid, gid, mode))
+    Some((uid, gid, mode, Vec::new()))
+}
+
+const ACL_USER_OBJ: u16 = 0x01;
+const ACL_USER: u16 = 0x02;
+const ACL_GROUP_OBJ: u16 = 0x04;
+const ACL_GROUP: u16 = 0x08;
+const ACL_MASK: u16 = 0x10;
+const ACL_OTHER: u16 = 0x20;
+const ACL_UNDEFINED_ID: u32 = u32::MAX;
+
+/// The named entries of a `system.posix_acl_access` value (version 2: 4-byte header,
+/// 8-byte entries tag/perm/id), with their effective bits (masked), and the group
+/// owner's effective bits; None when the value is malformed or has no named entries.
+pub fn posix_acl_named(value: &[u8]) -> Option<(Vec<NamedEntry>, u32)> {
+    if value.get(..4)? != 2u32.to_le_bytes() {
+        return None;
+    }
+    let entries: Vec<(u16, u32, u32)> = value[4..]
+        .chunks_exact(8)
+        .map(|e| {
+            (
+                u16::from_le_bytes([e[0], e[1]]),
+                u32::from(u16::from_le_bytes([e[2], e[3]])),
+                u32::from_le_bytes([e[4], e[5], e[6], e[7]]),
+            )
+        })
+        .collect();
+    let mask = entries.iter().find(|e| e.0 == ACL_MASK).map_or(7, |e| e.1);
+    let group = entries.iter().find(|e| e.0 == ACL_GROUP_OBJ).map_or(0, |e| e.1) & mask;
+    let named: Vec<NamedEntry> = entries
+        .iter()
+        .filter(|e| e.0 == ACL_USER || e.0 == ACL_GROUP)
+        .map(|e| (e.0 == ACL_USER, e.2, e.1 & mask))
+        .collect();
+    (!named.is_empty()).then_some((named, group))
+}
+
+/// A `system.posix_acl_access` value for `mode` (owner, group, other bits) plus
+/// `named` entries; the mask is the union of the group class, as setfacl computes it.
+pub fn posix_acl_value(mode: u32, named: &[NamedEntry]) -> Vec<u8> {
+    let mut users: Vec<_> = named.iter().filter(|e| e.0).collect();
+    let mut groups: Vec<_> = named.iter().filter(|e| !e.0).collect();
+    users.sort_by_key(|e| e.1);
+    groups.sort_by_key(|e| e.1);
+    let group_bits = (mode >> 3) & 7;
+    let mask = groups.iter().chain(users.iter()).fold(group_bits, |m, e| m | e.2);
+    let mut v = 2u32.to_le_bytes().to_vec();
+    let mut push = |tag: u16, perm: u32, id: u32| {
+        v.extend_from_slice(&tag.to_le_bytes());
+        v.extend_from_slice(&(perm as u16).to_le_bytes());
+        v.extend_from_slice(&id.to_le_bytes());
+    };
+    push(ACL_USER_OBJ, (mode >> 6) & 7, ACL_UNDEFINED_ID);
+    for e in &users {
+        push(ACL_USER, e.2, e.1);
+    }
+    push(ACL_GROUP_OBJ, group_bits, ACL_UNDEFINED_ID);
+    for e in &groups {
+        push(ACL_GROUP, e.2, e.1);
+    }
+    push(ACL_MASK, mask, ACL_UNDEFINED_ID);
+    push(ACL_OTHER, mode & 7, ACL_UNDEFINED_ID);
+    v
 }
 
 #[cfg(test)]
@@ -249,5 +337,10 @@ mod tests {
     fn security_descriptor_round_trip() {
         let sd = security_descriptor(1000, 100, 0o754);
         assert_eq!(parse_security_descriptor(&sd), Some((Some(1000), Some(100), Some(0o754))));
+        let named = vec![(true, 1001, 6), (false, 200, 4)];
+        let sd = security_descriptor_with(1000, 100, 0o750, &named);
+        assert_eq!(parse_security_descriptor_with(&sd), Some((Some(1000), Some(100), Some(0o750), named.clone())));
+        let acl = posix_acl_value(0o750, &named);
+        assert_eq!(posix_acl_named(&acl), Some((named, 5)));
     }
 }

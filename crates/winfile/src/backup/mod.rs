@@ -156,7 +156,17 @@ fn plan(file: &File, security: bool) -> Result<Reader> {
     let kind = FileType::from_raw_mode(st.st_mode);
     let mut sections = Vec::new();
     if security {
-        let sd = security_descriptor(st.st_uid, st.st_gid, st.st_mode & 0o777);
+        let mut mode = st.st_mode & 0o777;
+        let mut named = Vec::new();
+        let mut acl = vec![0u8; XATTR_MAX];
+        if let Ok(n) = rustix::fs::fgetxattr(fd, "system.posix_acl_access", &mut acl) {
+            if let Some((entries, group)) = posix_acl_named(&acl[..n]) {
+                // With an ACL, the mode's group bits are its mask: the group's own are in the ACL.
+                mode = (mode & !0o070) | (group << 3);
+                named = entries;
+            }
+        }
+        let sd = security_descriptor_with(st.st_uid, st.st_gid, mode, &named);
         sections.push(Section::new(BACKUP_SECURITY_DATA, STREAM_CONTAINS_SECURITY, "", vec![Part::Mem(sd)]));
     }
     if kind == FileType::Symlink {
@@ -597,7 +607,7 @@ fn finish(file: &File, c: Current, security: bool) -> Result<()> {
             }
         }
         BACKUP_SECURITY_DATA if security => {
-            let (uid, gid, mode) = parse_security_descriptor(&c.acc).ok_or_else(|| eio(API))?;
+            let (uid, gid, mode, named) = parse_security_descriptor_with(&c.acc).ok_or_else(|| eio(API))?;
             if uid.is_some() || gid.is_some() {
                 let to_uid = uid.map(uid_of);
                 let to_gid = gid.map(gid_of);
@@ -610,6 +620,13 @@ fn finish(file: &File, c: Current, security: bool) -> Result<()> {
                 let st = fstat(fd).api(API)?;
                 let m = (st.st_mode & 0o7000) | (mode & 0o777);
                 rustix::fs::fchmod(fd, rustix::fs::Mode::from_raw_mode(m)).api(API)?;
+                if !named.is_empty() {
+                    // Other users and groups: a POSIX access ACL (its mask becomes the
+                    // mode's group bits, as the kernel keeps them).
+                    let value = posix_acl_value(mode & 0o777, &named);
+                    let flags = rustix::fs::XattrFlags::empty();
+                    rustix::fs::fsetxattr(fd, "system.posix_acl_access", &value, flags).api(API)?;
+                }
             }
         }
         BACKUP_REPARSE_DATA => restore_symlink(file, &c.acc)?,
