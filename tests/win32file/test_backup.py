@@ -141,7 +141,9 @@ def test_security_record_from_mode(tmp):
     os.chmod(f, 0o600)
     h = tmp / "s3"
     restore(backup_bytes(f, security=True), h, security=False)
-    assert stat.S_IMODE(os.stat(h).st_mode) != 0o600 or os.umask(0o022) & 0o177 == 0o177
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(os.stat(h).st_mode) == 0o666 & ~umask  # as created, not 0o600
 
 
 def test_round_trip_reproduces_everything(tmp):
