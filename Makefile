@@ -62,6 +62,7 @@ cargo-test:
 ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
 ENGINE_TESTS += tests/win32file/test_sockets.py tests/win32file/test_sockets_select.py
 ENGINE_TESTS += tests/win32pipe
+ENGINE_TESTS += tests/win32file/test_mailslot.py tests/win32file/test_streams.py
 pytest: build
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)

@@ -767,3 +767,41 @@ def DeleteVolumeMountPoint(VolumeMountPoint: str | bytes) -> None:
 
 def SetVolumeLabel(rootPathName: str, volumeName: str, /) -> None:
     """Set the label of the volume holding the root."""
+
+# ---------------------------------------------------------------------------
+# Mailslots
+# ---------------------------------------------------------------------------
+
+def CreateMailslot(Name: str, MaxMessageSize: int, ReadTimeout: int, SecurityAttributes: PySECURITY_ATTRIBUTES | None, /) -> PyHANDLE:
+    """The server end of mailslot Name (\\\\.\\mailslot\\...): an AF_UNIX datagram socket in the
+    per-user runtime directory. ReadTimeout in ms, 0 or MAILSLOT_WAIT_FOREVER (0xFFFFFFFF)."""
+
+def GetMailslotInfo(Mailslot: _HandleArg, /) -> tuple[int, int, int, int]:
+    """(MaxMessageSize, NextSize or MAILSLOT_NO_MESSAGE, MessageCount, ReadTimeout)."""
+
+def SetMailslotInfo(Mailslot: _HandleArg, ReadTimeout: int, /) -> None:
+    """Sets the read timeout (ms, 0, or MAILSLOT_WAIT_FOREVER)."""
+
+# ---------------------------------------------------------------------------
+# Backup streams
+# ---------------------------------------------------------------------------
+
+@overload
+def BackupRead(
+    hFile: _HandleArg, NumberOfBytesToRead: int, Buffer: None, bAbort: int, bProcessSecurity: int, lpContext: int, /
+) -> tuple[int, memoryview, int]:
+    """The next bytes of the file's WIN32_STREAM_ID stream: (bytes_read, buffer, context).
+    Buffer None gives a new memoryview of NumberOfBytesToRead bytes; context 0 starts,
+    bAbort=True frees it."""
+
+@overload
+def BackupRead(
+    hFile: _HandleArg, NumberOfBytesToRead: int, Buffer: _B, bAbort: int, bProcessSecurity: int, lpContext: int, /
+) -> tuple[int, _B, int]: ...
+def BackupSeek(hFile: _HandleArg, NumberOfBytesToSeek: int | tuple[int, int], lpContext: int, /) -> int:
+    """Skips forward within the current record's body; returns the bytes skipped."""
+
+def BackupWrite(
+    hFile: _HandleArg, NumberOfBytesToWrite: int, Buffer: ReadableBuffer, bAbort: int, bProcessSecurity: int, lpContext: int, /
+) -> tuple[int, int]:
+    """Restores from WIN32_STREAM_ID stream bytes: (bytes_written, context)."""

@@ -23,6 +23,8 @@ os.environ["XDG_CONFIG_HOME"] = str(_ROOT / "config")
 # outlives the session or reaches the user's real table.
 (_ROOT / "runtime").mkdir(mode=0o700)
 os.environ["XDG_RUNTIME_DIR"] = str(_ROOT / "runtime")
+# Named streams beyond the xattr budget go to a vfs_streams_depot directory: a private one.
+os.environ["WINFILE_STREAMS_DEPOT"] = str(_ROOT / "streams")
 
 
 def pytest_report_header(config):

@@ -82,6 +82,8 @@ def launch(examples, seed=None, derandomize=False, timeout=None):
         env["XDG_RUNTIME_DIR"] = os.path.join(root, "runtime")
         os.mkdir(env["XDG_RUNTIME_DIR"], 0o700)
         env["XDG_CONFIG_HOME"] = os.path.join(root, "config")
+        # Named streams beyond the xattr budget go to a depot directory: inside the root too.
+        env["WINFILE_STREAMS_DEPOT"] = os.path.join(root, "streams")
         env["HOME"] = os.path.join(root, "home")
         env["PYTHONFAULTHANDLER"] = "1"
         env["PYTHONUNBUFFERED"] = "1"

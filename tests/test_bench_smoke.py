@@ -16,6 +16,7 @@ EXPECTED = [
     "pipe message round trip 4 KiB", "pipe streaming 1 MiB",
 ]
 EXPECTED += ["named event ping-pong", "named CreateMutex+Wait+Release+Close"]  # benches/bench_named_sync.py
+EXPECTED += ["BackupRead 1 GiB + 3 streams"]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]
 

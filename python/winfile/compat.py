@@ -108,6 +108,8 @@ ENTRIES = [
           "Share modes and delete-pending bind processes using winfile only (Linux has no mandatory open-deny). "
           "A killed holder never leaves a file locked: its kernel locks die with it, and the next opener finishes a pending delete. "
           "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes. "
+          "`file:stream` opens a named stream (its vfs_streams_depot file, folded back into Samba's xattr layout by the last "
+          "handle when small); `\\\\.\\mailslot\\name` opens a mailslot client (docs/streams.md). "
           + _PIPE_OPEN),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
@@ -141,7 +143,7 @@ ENTRIES = [
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
           "win32file.OVERLAPPED is pywintypes.OVERLAPPED, the type itself (pywin32 has a factory function)."),
     # -- Names and directories --------------------------------------------------
-    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics)."),
+    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics). `file:stream` removes that named stream; a file's vfs_streams_depot directory goes with its last name."),
     Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TX),
     Entry("CreateDirectory", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryW", FULL, "mkdirat(2) with mode 0777 & ~umask."),
@@ -205,9 +207,10 @@ ENTRIES = [
           "Names as Windows lists them (`\\dir\\name`, no drive letter; Linux paths for a Linux-style argument), the name given first. "
           "A file with one link answers at once; with more, the walk costs one readdir per directory of the mount: not for loops over many files. "
           "Names in unreadable directories are not found. " + _TX),
-    Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.",
-          "Lists `::$DATA` and every named stream stored the way Samba's vfs_streams_xattr stores them (size = xattr length - 1); "
-          "opening `file:stream` names is not built yet. [] for a directory without named streams. Samba-compatible: streams an SMB "
+    Entry("FindStreams", PARTIAL, "statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes, then readdir(3) of the file's vfs_streams_depot directory.",
+          "Lists `::$DATA` and every named stream in either of Samba's layouts (vfs_streams_xattr: size = xattr length - 1; "
+          "vfs_streams_depot, when the file carries `user.SAMBA_STREAMS`); `file:stream` names open with CreateFile "
+          "(docs/streams.md). [] for a directory without named streams. Samba-compatible: streams an SMB "
           "client writes through `vfs_streams_xattr` are listed with their sizes (tests/interop/test_share_streams_notify.py)."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
@@ -224,7 +227,7 @@ ENTRIES = [
           "handles; CANCEL removes the partial destination, STOP keeps it (both 1235), an exception cancels and propagates. "
           "Cancel: pywin32 passes its own copy of the BOOL, so only a true value given up front counts (1235 before anything "
           "is created). COPY_FILE_RESTARTABLE resumes a stopped copy of the unchanged source (needs user xattrs on the "
-          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are not copied yet. " + _TX),
+          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are copied, in either of Samba's layouts (docs/streams.md). " + _TX),
     Entry("MoveFileWithProgress", PARTIAL, _MOVE_MECH,
           "The routine is called only when a move across file systems copies data (as CopyFileEx); a canceled or stopped "
           "move keeps the source and removes the partial copy (1235). " + _DELAY + " " + _TX),
@@ -339,13 +342,21 @@ ENTRIES = [
     Entry("SetupComm", PLANNED, "Accepted; Linux sizes tty queues itself.", group=G_SERIAL),
     Entry("TransmitCommChar", PLANNED, "write(2) of the character ahead of queued output.", group=G_SERIAL),
     # -- Planned: mailslots --------------------------------------------------------
-    Entry("CreateMailslot", PLANNED, "An AF_UNIX SOCK_DGRAM socket under `$XDG_RUNTIME_DIR/winfile/mailslot/`.", group=G_MAILSLOT),
-    Entry("GetMailslotInfo", PLANNED, "SIOCINQ for the next message size, plus the settings kept on the handle.", group=G_MAILSLOT),
-    Entry("SetMailslotInfo", PLANNED, "The read timeout kept on the handle.", group=G_MAILSLOT),
+    Entry("CreateMailslot", PARTIAL,
+          "An AF_UNIX SOCK_DGRAM socket bound under `<runtime>/winfile/mailslot/` (mode 0700; `$XDG_RUNTIME_DIR` or the private fallback), the maximum message size beside it.",
+          "Per user: any process of the user reaches it, nobody else. Clients open `\\\\.\\mailslot\\name` with CreateFile; `\\\\*\\mailslot\\name` and `\\\\domain\\mailslot\\name` are delivered to this machine only (no network broadcast). ReadFile gives one whole message, 122 for a short buffer (the message stays), 121 when the read timeout passes; overlapped reads run on the engine's thread pool. Names are case-insensitive; 183 while another live server has the name. SecurityAttributes is type-checked only."),
+    Entry("GetMailslotInfo", FULL, "recv(2) with MSG_PEEK|MSG_TRUNC moves waiting datagrams into the handle's queue; its counts.",
+          "(MaxMessageSize, NextSize or MAILSLOT_NO_MESSAGE, MessageCount, ReadTimeout)."),
+    Entry("SetMailslotInfo", FULL, "The read timeout kept on the handle; reads poll(2) the socket until it passes."),
     # -- Planned: backup streams -----------------------------------------------------
-    Entry("BackupRead", PLANNED, "Emits WIN32_STREAM_ID records: data, xattr-stored streams, security from the mode.", group=G_BACKUP),
-    Entry("BackupSeek", PLANNED, "Skips within the current stream of the backup context.", group=G_BACKUP),
-    Entry("BackupWrite", PLANNED, "Parses WIN32_STREAM_ID records back into data, streams and xattrs.", group=G_BACKUP),
+    Entry("BackupRead", PARTIAL,
+          "WIN32_STREAM_ID records: security descriptor from owner/group/mode, user.* xattrs as BACKUP_EA_DATA, pread(2) data (SEEK_DATA/SEEK_HOLE sparse blocks), readlink(2) reparse data, named streams from both Samba layouts.",
+          "Context is an int, 0 first; bAbort=True frees it. Security: owner S-1-22-1-uid, group S-1-22-2-gid (Samba's Unix SIDs) and ACEs from the rwx triplets and the named users and groups of the POSIX access ACL (effective bits). DOS attributes and times are not in the stream, as on Windows (the program applies them). See docs/streams.md."),
+    Entry("BackupSeek", FULL, "Moves the context's position within the current record's body.",
+          "Stops at the next header when asked to go past the body (the bytes moved are returned); 25 inside a header."),
+    Entry("BackupWrite", PARTIAL,
+          "pwrite(2) and ftruncate(2) for data and sparse blocks, fsetxattr(2) for EAs and named streams (vfs_streams_xattr, else the vfs_streams_depot file), fchown(2)/fchmod(2) for security, symlink(2)+rename(2) for reparse data.",
+          "Records may be split anywhere across calls. Security applies owner/group where permitted and the permission bits. Reparse data replaces the handle's name by the symbolic link (the handle keeps the old file). Records without a Linux meaning (object ids, property data) are skipped. Named streams are never truncated."),
     # -- Planned: sockets --------------------------------------------------------------
     Entry("AcceptEx", FULL,
           "accept4(2) on epoll readiness (the per-process reactor thread), recv(2) of the first data, getsockname/getpeername "

@@ -8,6 +8,7 @@
 //! - handles are [`handle::Handle`] values checked on every use.
 #![deny(missing_docs)]
 
+pub mod backup;
 pub mod byhandle;
 pub mod consts;
 pub mod copy;
@@ -22,6 +23,7 @@ pub mod interrupt;
 pub mod io;
 pub mod link;
 pub mod lock;
+pub mod mailslot;
 pub mod mountinfo;
 pub mod net;
 pub mod notify;

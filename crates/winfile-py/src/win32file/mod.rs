@@ -1,5 +1,6 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
+mod backup;
 mod byhandle;
 mod copy;
 mod crt;
@@ -9,6 +10,7 @@ mod info;
 mod io;
 mod legacy;
 mod lock;
+mod mailslot;
 mod namespace;
 mod notify;
 mod open;
@@ -41,6 +43,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     stream::register(m)?;
     volume::register(m)?;
     socket::register(m)?;
+    mailslot::register(m)?;
+    backup::register(m)?;
     Ok(())
 }
 

@@ -236,6 +236,13 @@ pub(crate) fn copy_path(from: &Path, to: &Path, req: CopyRequest<'_, '_>) -> std
     if restartable {
         restart::clear(destination.fd());
     }
+    // Named streams travel with the file (both of Samba's layouts), before the mode
+    // may take the write bits away.
+    if let Err(e) = crate::stream::store::copy_all(source.fd(), from, destination.fd(), to) {
+        drop(destination);
+        let _ = unlinkat(CWD, to, AtFlags::empty());
+        return Err(e);
+    }
     finish(destination.fd(), to, &st, &src_info)
 }
 

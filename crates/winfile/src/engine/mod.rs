@@ -150,6 +150,10 @@ pub(crate) fn submit(job: Job) {
     if crate::net::is_socket(&job.file) {
         return crate::net::submit_job(job);
     }
+    if crate::io::device::device_of(&job.file).is_some() {
+        // Devices (mailslots) transfer through their own hook, on the pool's threads.
+        return resubmit(job);
+    }
     match engine() {
         Ok(Backend::Uring(u)) => {
             if let Err(job) = u.submit(job) {

@@ -88,6 +88,19 @@ fn run(job: Job) {
         if ctl.is_cancelled() {
             return (Win32Error::OPERATION_ABORTED, 0);
         }
+        if let Some(dev) = crate::io::device::device_of(&file) {
+            // A device's own rules (whole messages, read timeouts) decide the wait.
+            let r = if write {
+                dev.write(&file, mem.bytes())
+            } else {
+                let Some(buf) = mem.bytes_mut() else { return (Win32Error::NOACCESS, 0) };
+                dev.read_async(&file, crate::io::device::as_uninit(buf), &|| ctl.is_cancelled())
+            };
+            return match r {
+                Ok(n) => (Win32Error::SUCCESS, n),
+                Err(e) => (e.code(), 0),
+            };
+        }
         let flags = if write { PollFlags::OUT } else { PollFlags::IN };
         if stream && !wait_ready(&file, &ctl, flags) {
             return (Win32Error::OPERATION_ABORTED, 0);

@@ -11,6 +11,13 @@ use rustix::fs::{statat, unlinkat, AtFlags, FileType, CWD};
 /// handles must share delete: 32 otherwise), held across the unlink.
 pub fn delete_file(name: &str) -> Result<()> {
     const API: &str = "DeleteFileW";
+    if let Some(split) = crate::stream::name::split(name) {
+        let (base, stream) = split.map_err(|code| Error::new(code, API))?;
+        if !stream.is_empty() {
+            return crate::open::delete_stream(&base, &stream);
+        }
+        return delete_file(&base);
+    }
     let path = linux_path(name, API)?;
     let st = statat(CWD, &path, AtFlags::SYMLINK_NOFOLLOW).path_api(&path, API)?;
     let ftype = FileType::from_raw_mode(st.st_mode);
@@ -27,5 +34,8 @@ pub fn delete_file(name: &str) -> Result<()> {
     } else {
         Some(crate::lock::share::check_name_op(&path, false, Win32Error::SHARING_VIOLATION).api(API)?)
     };
-    unlinkat(CWD, &path, AtFlags::empty()).api(API)
+    let marked = ftype == FileType::RegularFile && crate::stream::depot::is_marked(&path);
+    unlinkat(CWD, &path, AtFlags::empty()).api(API)?;
+    crate::stream::depot::remove_for(&path, &st, marked);
+    Ok(())
 }

@@ -129,10 +129,20 @@ fn allocated_ranges(file: &File, input: &[u8], out_len: usize) -> Result<Vec<u8>
 }
 
 fn reparse_point(file: &File, out_len: usize) -> Result<Vec<u8>> {
+    let out = symlink_reparse_data(file, API)?;
+    if out.len() > out_len {
+        return Err(Error::new(Win32Error::MORE_DATA, API));
+    }
+    Ok(out)
+}
+
+/// The REPARSE_DATA_BUFFER (IO_REPARSE_TAG_SYMLINK) of a symbolic link opened with
+/// FILE_FLAG_OPEN_REPARSE_POINT; ERROR_NOT_A_REPARSE_POINT for anything else.
+pub(crate) fn symlink_reparse_data(file: &File, api: &'static str) -> Result<Vec<u8>> {
     let target = match rustix::fs::readlinkat(file.fd(), "", Vec::new()) {
-        Ok(t) => t.into_string().map_err(|_| Error::new(Win32Error::INVALID_NAME, API))?,
-        Err(Errno::INVAL | Errno::NOENT) => return Err(Error::new(Win32Error::NOT_A_REPARSE_POINT, API)),
-        Err(e) => return Err(Error::new(e.into(), API)),
+        Ok(t) => t.into_string().map_err(|_| Error::new(Win32Error::INVALID_NAME, api))?,
+        Err(Errno::INVAL | Errno::NOENT) => return Err(Error::new(Win32Error::NOT_A_REPARSE_POINT, api)),
+        Err(e) => return Err(Error::new(e.into(), api)),
     };
     let relative = !target.starts_with('/');
     let shown = if relative {
@@ -155,8 +165,5 @@ fn reparse_point(file: &File, out_len: usize) -> Result<Vec<u8>> {
     out.extend_from_slice(&(if relative { SYMLINK_FLAG_RELATIVE } else { 0 }).to_le_bytes());
     out.extend_from_slice(&sub);
     out.extend_from_slice(&print);
-    if out.len() > out_len {
-        return Err(Error::new(Win32Error::MORE_DATA, API));
-    }
     Ok(out)
 }

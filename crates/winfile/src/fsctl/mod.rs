@@ -5,6 +5,8 @@
 
 mod codes;
 
+pub(crate) use codes::symlink_reparse_data;
+
 pub use codes::{
     device_io_control, input_needed, FSCTL_GET_REPARSE_POINT, FSCTL_QUERY_ALLOCATED_RANGES, FSCTL_SET_SPARSE,
     FSCTL_SET_ZERO_DATA,

@@ -113,15 +113,14 @@ impl File {
         self.ext.with::<T, R>(f)
     }
 
+    /// The handle's extension of type `T`, created by `make` at first use.
+    pub(crate) fn ext_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        self.ext.get_or_insert_with(make)
+    }
+
     /// The handle's extension of type `T`, created with `T::default()` at first use.
     pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
         self.ext.get_or_insert_with(T::default)
-    }
-
-    /// The handle's extension of type `T`, made by `make` at first use (state that
-    /// needs arguments: a pipe end, its device hooks).
-    pub(crate) fn ext_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> Arc<T> {
-        self.ext.get_or_insert_with(make)
     }
 
     /// Whether writes go to the end of file (FILE_APPEND_DATA without FILE_WRITE_DATA).

@@ -1,43 +1,55 @@
-//! Devices whose data transfers are not plain read(2)/write(2) of the handle's
-//! descriptor (named and anonymous pipes: message framing, connection state). The
-//! module that makes such a handle puts a [`DeviceSlot`] on its file object; ReadFile,
-//! WriteFile and FlushFileBuffers hand the transfer to it, as Windows hands an IRP to
-//! the driver of the device object.
+//! The device hook: handles whose transfers are not plain read(2)/write(2) on their
+//! descriptor (pipes: message framing and connection state; mailslots: whole-message
+//! reads with a read timeout; serial ports: COMMTIMEOUTS) carry a [`Device`] in a
+//! [`DeviceSlot`] extension; ReadFile/WriteFile/FlushFileBuffers and the completion
+//! engine's pool hand the transfer to it, as Windows hands an IRP to the driver of the
+//! device object. Disk files and directories never look further than their
+//! [`FileKind`](crate::handle::FileKind).
+
+#![allow(unsafe_code)] // one slice cast, see `as_uninit`
 
 use crate::error::Result;
 use crate::handle::{Extension, File, FileKind};
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-/// The synchronous transfers of a device.
-pub trait Device: Send + Sync + 'static {
-    /// ReadFile: fills a prefix of `buf` and returns its length. ERROR_MORE_DATA means
-    /// the whole buffer was filled and the message goes on.
+/// A transfer that is not plain read(2)/write(2) on the handle's descriptor.
+pub trait Device: Send + Sync {
+    /// `ReadFile`: fills the start of `buf`, returns the bytes read (the first `n` of
+    /// `buf` are then initialised). Blocks as the device's rules say (polling the
+    /// interrupt check at least every [`crate::interrupt::SLICE`]).
     fn read(&self, file: &File, buf: &mut [MaybeUninit<u8>]) -> Result<usize>;
-    /// WriteFile: writes `data`, returns the bytes written.
+    /// `WriteFile`: sends `data`, returns the bytes taken.
     fn write(&self, file: &File, data: &[u8]) -> Result<usize>;
-    /// FlushFileBuffers.
-    fn flush(&self, file: &File) -> Result<()>;
+    /// `FlushFileBuffers`.
+    fn flush(&self, _file: &File) -> Result<()> {
+        Ok(())
+    }
+    /// An overlapped read on an engine thread: as [`Device::read`], but the wait also
+    /// ends (ERROR_OPERATION_ABORTED) when `cancelled` says so.
+    fn read_async(&self, file: &File, buf: &mut [MaybeUninit<u8>], cancelled: &dyn Fn() -> bool) -> Result<usize> {
+        let _ = cancelled;
+        self.read(file, buf)
+    }
 }
 
-/// The device of a file object (an extension, so it goes away with the handle).
+/// The handle's device.
 pub struct DeviceSlot(pub Arc<dyn Device>);
 
 impl Extension for DeviceSlot {}
 
-/// The device behind `file`, if it has one (only pipe handles can).
+/// The device of `file`, if it has one (pipes and character devices only are looked at).
 pub(crate) fn device_of(file: &File) -> Option<Arc<dyn Device>> {
-    if file.kind() != FileKind::Pipe {
+    if matches!(file.kind(), FileKind::Disk | FileKind::Directory) {
         return None;
     }
-    file.with_ext::<DeviceSlot, _>(|d| d.map(|d| d.0.clone()))
+    file.ext::<DeviceSlot>().map(|d| d.0.clone())
 }
 
-/// A `MaybeUninit` view of an initialised buffer, for [`Device::read`].
-#[allow(unsafe_code)]
+/// Views an initialised byte slice as one that may be written uninitialised bytes;
+/// only initialised bytes are ever written through it.
 pub(crate) fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
-    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`. The view is handed only to
-    // `Device::read`, whose implementations write initialised bytes (what the kernel
-    // or a copy gives), never uninitialised ones, so `buf` stays initialised.
-    unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<MaybeUninit<u8>>(), buf.len()) }
+    // SAFETY: MaybeUninit<u8> has u8's layout; every writer through the returned slice
+    // (the devices) stores initialised bytes only, so `buf` stays initialised.
+    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
 }

@@ -1,6 +1,6 @@
 //! Synchronous reads and writes, the file pointer, size, flush and type of a handle.
 
-mod device;
+pub mod device;
 mod info;
 mod nowait;
 mod pointer;

@@ -292,7 +292,7 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
     let file = file_for(h, API)?;
     check_read(&file, API)?;
     if let Some(dev) = super::device::device_of(&file) {
-        return dev.read(&file, super::device::as_uninit(buf)); // pipes have no offsets
+        return dev.read(&file, super::device::as_uninit(buf)); // devices have no offsets
     }
     check_alignment(&file, buf.len(), Some(offset), API)?;
     crate::lock::check_io(&file, Some(offset), buf.len(), false, API)?;
@@ -333,7 +333,7 @@ pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     let file = file_for(h, API)?;
     check_write(&file, API)?;
     if let Some(dev) = super::device::device_of(&file) {
-        return dev.write(&file, data); // pipes have no offsets
+        return dev.write(&file, data); // devices have no offsets
     }
     check_alignment(&file, data.len(), Some(offset), API)?;
     crate::lock::check_io(&file, Some(offset), data.len(), true, API)?;

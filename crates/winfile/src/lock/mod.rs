@@ -10,6 +10,7 @@
 
 mod foreign;
 mod ofd;
+pub(crate) use ofd::{set as ofd_set, Kind as OfdKind};
 pub(crate) mod range;
 pub(crate) mod share;
 mod state;

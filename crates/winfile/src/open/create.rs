@@ -75,6 +75,16 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<(Handle, bool)>
     if crate::pipe::is_pipe_name(name) {
         return crate::pipe::open_client(name, granted_access(params.access), flags).map(|h| (h, false));
     }
+    if let Some(split) = crate::stream::name::split(name) {
+        let (base, stream) = split.map_err(|code| Error::new(code, API))?;
+        if stream.is_empty() {
+            return create_file_once(&base, params); // `file::$DATA`: the file itself
+        }
+        return super::stream::open_stream(&base, &stream, params).map(|h| (h, false));
+    }
+    if crate::mailslot::is_client_name(name) {
+        return crate::mailslot::open_client(name, granted_access(params.access), params.share, flags).map(|h| (h, false));
+    }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
     // The name as spelt first (no lookups): when it exists exactly, the case-insensitive
     // walk would return it unchanged, and the fast open below needs no other stat.

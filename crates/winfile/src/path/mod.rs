@@ -49,3 +49,4 @@ pub use types::{DosDevice, PathStyle, Resolved};
 pub fn casefold_walk(base: &std::path::Path, parts: &[String]) -> std::path::PathBuf {
     casefold::walk(base, parts, false)
 }
+pub(crate) use runtime::{private_dir as runtime_private_dir, DirState as RuntimeDirState};

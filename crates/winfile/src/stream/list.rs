@@ -59,7 +59,9 @@ pub fn list_fd(fd: BorrowedFd<'_>) -> Vec<Stream> {
 /// data; directories have none) then each named stream.
 ///
 /// # Linux mechanism
-/// statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba writes.
+/// statx(2), then listxattr(2)/getxattr(2) of the `user.DosStream.*` xattrs Samba's
+/// vfs_streams_xattr writes, then readdir(3) of the file's vfs_streams_depot directory
+/// (see [`super::depot`]) when the file carries Samba's `user.SAMBA_STREAMS` marker.
 pub fn find_streams(path: &Path) -> Result<Vec<Stream>> {
     const API: &str = "FindFirstStreamW";
     let st = statat(CWD, path, AtFlags::empty()).path_api(path, API)?;
@@ -71,6 +73,10 @@ pub fn find_streams(path: &Path) -> Result<Vec<Stream>> {
     for (xattr, name) in named(&names) {
         let size = rustix::fs::getxattr(path, xattr, &mut value_buf()[..]).api(API)?;
         out.push(Stream { size: size.saturating_sub(1) as u64, name: format!(":{name}:$DATA") });
+    }
+    let marked = names.split(|b| *b == 0).any(|n| n == super::depot::MARKER.as_bytes());
+    for (name, _, size) in super::depot::list(path, &st, marked) {
+        out.push(Stream { size, name: format!(":{name}:$DATA") });
     }
     if out.is_empty() {
         // A directory without named streams: FindFirstStreamW reports ERROR_HANDLE_EOF.
