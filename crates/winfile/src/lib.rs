@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod byhandle;
+pub mod comm;
 pub mod consts;
 pub mod copy;
 pub mod engine;

@@ -118,6 +118,11 @@ impl File {
         self.ext.get_or_insert_with(T::default)
     }
 
+    /// The handle's extension of type `T`, created by `make` if it has none yet.
+    pub(crate) fn ext_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        self.ext.get_or_insert_with(make)
+    }
+
     /// Whether writes go to the end of file (FILE_APPEND_DATA without FILE_WRITE_DATA).
     pub(crate) fn append_only(&self) -> bool {
         self.access & FILE_APPEND_DATA != 0 && self.access & FILE_WRITE_DATA == 0

@@ -198,6 +198,9 @@ pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
+    if let Some(dev) = super::device_of(&file) {
+        return dev.read(&file, buf);
+    }
     check_positional(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
@@ -232,6 +235,14 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
+    if let Some(dev) = super::device_of(&file) {
+        let mut tmp = vec![0u8; buf.len()];
+        let n = dev.read(&file, &mut tmp)?;
+        for (dst, src) in buf.iter_mut().zip(&tmp[..n]) {
+            dst.write(*src);
+        }
+        return Ok(n);
+    }
     check_positional(&file, API)?;
     check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
@@ -285,6 +296,9 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
     check_read(&file, API)?;
+    if let Some(dev) = super::device_of(&file) {
+        return dev.read(&file, buf);
+    }
     check_alignment(&file, buf.len(), Some(offset), API)?;
     crate::lock::check_io(&file, Some(offset), buf.len(), false, API)?;
     let n = read_some(&file, buf, Some(offset)).api(API)?;
@@ -303,6 +317,9 @@ pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
     check_write(&file, API)?;
+    if let Some(dev) = super::device_of(&file) {
+        return dev.write(&file, data);
+    }
     check_positional(&file, API)?;
     check_alignment(&file, data.len(), None, API)?;
     crate::lock::check_io(&file, None, data.len(), true, API)?;
@@ -320,6 +337,9 @@ pub fn write_file_at(h: Handle, data: &[u8], offset: u64) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
     check_write(&file, API)?;
+    if let Some(dev) = super::device_of(&file) {
+        return dev.write(&file, data);
+    }
     check_alignment(&file, data.len(), Some(offset), API)?;
     crate::lock::check_io(&file, Some(offset), data.len(), true, API)?;
     let n = write_some(&file, data, Some(offset)).api(API)?;
