@@ -1,6 +1,7 @@
 //! The native half of `win32file`: one file per concern, each with its `register`.
 
 mod byhandle;
+mod comm;
 mod copy;
 mod crt;
 mod find;
@@ -37,6 +38,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unsupported::register(m)?;
     stream::register(m)?;
     volume::register(m)?;
+    comm::register(m)?;
     Ok(())
 }
 
