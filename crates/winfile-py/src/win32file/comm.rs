@@ -521,6 +521,7 @@ fn wait_comm_event(py: Python<'_>, handle: HandleArg, overlapped: Option<&Bound<
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDcb>()?;
     m.add_class::<PyComStat>()?;
+    m.add("COMSTAT", m.getattr("PyCOMSTAT")?)?;
     m.add_function(wrap_pyfunction!(dcb_new, m)?)?;
     m.add_function(wrap_pyfunction!(build_comm_dcb, m)?)?;
     m.add_function(wrap_pyfunction!(get_comm_state, m)?)?;
