@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
+.PHONY: serial-tools demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
 
 demo: build
 	$(PY) examples/tour.py
@@ -58,9 +58,15 @@ cargo-test:
 # Everything under the default engine (io_uring where the kernel allows it), then the
 # tests that go through the completion engine again on the thread pool (mio's TestPoll).
 ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
-pytest: build
+ENGINE_TESTS += tests/win32file/test_comm_overlapped.py
+pytest: build serial-tools
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)
+
+# socat for the serial tests' null-modem pair (apt-get when missing; the tests skip,
+# saying why, only when it cannot be installed).
+serial-tools:
+	sh scripts/setup_serial_tools.sh
 
 # Stubs vs the built modules: our python/*.pyi, then typeshed's types-pywin32.
 stubtest: build

@@ -199,6 +199,8 @@ fn rawify(t: &mut Termios) {
 pub(crate) fn make_raw(fd: BorrowedFd<'_>, _state: &CommState) -> std::result::Result<(), Errno> {
     let mut t = tcgetattr(fd)?;
     rawify(&mut t);
+    // No software flow control until a DCB asks for it (XON/XOFF bytes are data).
+    t.input_modes.remove(InputModes::IXON | InputModes::IXOFF);
     tcsetattr(fd, OptionalActions::Now, &t)
 }
 

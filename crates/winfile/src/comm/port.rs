@@ -122,7 +122,7 @@ pub(crate) fn vanished(errno: Errno, transfer: bool) -> Win32Error {
     }
 }
 
-/// Whether the tty has hung up (poll POLLHUP/POLLERR without data).
+/// Whether the tty has hung up (poll POLLHUP/POLLERR).
 pub(crate) fn hung_up(file: &File) -> bool {
     use rustix::event::{poll, PollFd, PollFlags, Timespec};
     let fd = file.fd();
@@ -131,7 +131,8 @@ pub(crate) fn hung_up(file: &File) -> bool {
     match poll(&mut fds, Some(&zero)) {
         Ok(_) => {
             let r = fds[0].revents();
-            r.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) && !r.contains(PollFlags::IN)
+            // A hung-up tty (its other end closed, the device gone) reports HUP, with IN.
+            r.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
         }
         Err(_) => true,
     }

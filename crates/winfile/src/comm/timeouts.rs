@@ -191,14 +191,8 @@ pub(crate) fn timed_read(
     let mut last: Option<Instant> = None;
     loop {
         match rustix::io::read(file.fd(), &mut buf[done..]) {
-            Ok(0) => {
-                if done > 0 {
-                    return Ok(done);
-                }
-                if super::port::hung_up(file) {
-                    return Err(Win32Error::ACCESS_DENIED);
-                }
-            }
+            // A non-blocking tty read gives 0 only when hung up (EAGAIN when empty).
+            Ok(0) => return if done > 0 { Ok(done) } else { Err(Win32Error::ACCESS_DENIED) },
             Ok(n) => {
                 done += n;
                 last = Some(Instant::now());
@@ -249,6 +243,7 @@ pub(crate) fn timed_write(
             break Ok(done);
         }
         match rustix::io::write(file.fd(), &data[done..]) {
+            Ok(0) => {} // output stopped (XOFF): wait for room
             Ok(n) => {
                 done += n;
                 continue;
