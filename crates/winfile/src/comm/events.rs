@@ -132,9 +132,14 @@ fn line_helper(file: &Arc<File>, state: &Arc<CommState>, mask: u32) {
 
 /// Waits for an event of the handle's mask: the events (non-zero), 0 when SetCommMask
 /// changed the mask, 995 when aborted, 5 when the tty went away.
-fn wait_events(file: &Arc<File>, state: &Arc<CommState>, wake: &Wake, sync: bool) -> std::result::Result<u32, Win32Error> {
-    let generation = state.mask_generation.load(Ordering::Acquire);
-    let mask = state.mask.load(Ordering::Acquire);
+/// `generation` and `mask` are the ones in force when the call was made.
+fn wait_events(
+    file: &Arc<File>,
+    state: &Arc<CommState>,
+    wake: &Wake,
+    sync: bool,
+    (generation, mask): (u64, u32),
+) -> std::result::Result<u32, Win32Error> {
     line_helper(file, state, mask);
     loop {
         if wake.is_set() {
@@ -172,12 +177,14 @@ fn wait_events(file: &Arc<File>, state: &Arc<CommState>, wake: &Wake, sync: bool
 }
 
 /// Claims the handle's one WaitCommEvent slot; a second wait, or a mask of 0, is
-/// ERROR_INVALID_PARAMETER (87).
-fn claim(state: &CommState, api: &'static str) -> Result<()> {
-    if state.mask.load(Ordering::Acquire) == 0 || state.waiting.swap(true, Ordering::AcqRel) {
+/// ERROR_INVALID_PARAMETER (87). Gives the mask (and its generation) the wait is for.
+fn claim(state: &CommState, api: &'static str) -> Result<(u64, u32)> {
+    let generation = state.mask_generation.load(Ordering::Acquire);
+    let mask = state.mask.load(Ordering::Acquire);
+    if mask == 0 || state.waiting.swap(true, Ordering::AcqRel) {
         return Err(Error::new(Win32Error::INVALID_PARAMETER, api));
     }
-    Ok(())
+    Ok((generation, mask))
 }
 
 /// `WaitCommEvent` without an OVERLAPPED: blocks until an event of the mask happens
@@ -191,11 +198,11 @@ fn claim(state: &CommState, api: &'static str) -> Result<()> {
 pub fn wait_comm_event(h: Handle) -> Result<u32> {
     const API: &str = "WaitCommEvent";
     let (file, state) = port(h, API)?;
-    claim(&state, API)?;
+    let armed = claim(&state, API)?;
     let r = state.register(super::port::OpKind::Read).and_then(|wake| {
         // The wait is not a read: take it out of PurgeComm's read aborts.
         state.ops.locked().retain(|(_, w)| !std::ptr::eq(w.as_ptr(), Arc::as_ptr(&wake)));
-        wait_events(&file, &state, &wake, true).map_err(|c| Error::new(c, API))
+        wait_events(&file, &state, &wake, true, armed).map_err(|c| Error::new(c, API))
     });
     state.waiting.store(false, Ordering::Release);
     r
@@ -218,7 +225,7 @@ pub fn wait_comm_event_overlapped(h: Handle, s: Submit) -> Result<Issued> {
         crate::overlapped::complete_now(&ol, s.event, 0);
         return Ok(Issued::Completed(0));
     }
-    claim(&state, API)?;
+    let armed = claim(&state, API)?;
     let wake = match Wake::new() {
         Ok(w) => Arc::new(w),
         Err(_) => {
@@ -244,7 +251,7 @@ pub fn wait_comm_event_overlapped(h: Handle, s: Submit) -> Result<Issued> {
     let mine = job.clone();
     let st = state.clone();
     let spawned = std::thread::Builder::new().name("winfile-comm-wait".into()).spawn(move || {
-        let r = wait_events(&file, &st, &wake, false);
+        let r = wait_events(&file, &st, &wake, false, armed);
         st.waiting.store(false, Ordering::Release);
         let Some(done) = mine.locked().take() else { return };
         let (status, ev) = match r {
