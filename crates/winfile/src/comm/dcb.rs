@@ -371,6 +371,57 @@ mod tests {
         Dcb { BaudRate: 9600, ByteSize: 8, XonChar: 17, XoffChar: 19, ..Dcb::default() }
     }
 
+    /// Every line setting survives DCB → termios2 → DCB (what pseudo-terminals cannot
+    /// show: they force 8 data bits without parity).
+    #[test]
+    fn termios_round_trip() {
+        let cases = [
+            (5, ONE5STOPBITS, MARKPARITY),
+            (6, ONESTOPBIT, SPACEPARITY),
+            (7, TWOSTOPBITS, ODDPARITY),
+            (8, ONESTOPBIT, EVENPARITY),
+            (8, TWOSTOPBITS, NOPARITY),
+        ];
+        for (bits, stop, parity) in cases {
+            for baud in [50, 9600, 123_457, 921_600, 4_000_000] {
+                let d = Dcb {
+                    BaudRate: baud,
+                    ByteSize: bits,
+                    StopBits: stop,
+                    Parity: parity,
+                    fParity: 1,
+                    fOutxCtsFlow: 1,
+                    fRtsControl: CONTROL_HANDSHAKE as u32,
+                    fOutX: 1,
+                    fInX: 0,
+                    XonChar: 1,
+                    XoffChar: 2,
+                    XonLim: 7,
+                    EvtChar: b'\n',
+                    ..base()
+                };
+                let mut t = blank_termios();
+                let kept = to_termios(&d, &mut t).unwrap();
+                assert!(!t.local_modes.contains(LocalModes::ICANON | LocalModes::ECHO));
+                assert!(!t.output_modes.contains(OutputModes::OPOST));
+                let back = from_termios(&t, &kept);
+                assert_eq!(
+                    (back.BaudRate, back.ByteSize, back.StopBits, back.Parity, back.fParity),
+                    (baud, bits, stop, parity, 1)
+                );
+                assert_eq!((back.fOutxCtsFlow, back.fRtsControl, back.fOutX, back.fInX), (1, 2, 1, 0));
+                assert_eq!((back.XonChar, back.XoffChar, back.XonLim, back.EvtChar), (1, 2, 7, b'\n'));
+            }
+        }
+    }
+
+    /// A termios value to fill: read from a pseudo-terminal.
+    fn blank_termios() -> Termios {
+        use rustix::fs::{open, Mode, OFlags};
+        let master = open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty()).unwrap();
+        tcgetattr(&master).unwrap()
+    }
+
     #[test]
     fn validation() {
         assert_eq!(validate(&base()), Ok(()));
