@@ -94,9 +94,11 @@ clean:
 	rm -rf $(VENV) dist python/winfile/*.so
 
 # Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
-# watchdog is the change-notification baseline (not a test dependency).
+# watchdog is the change-notification baseline (not a test dependency); pyserial the
+# serial ports' (benches/bench_serial.py).
 bench: build
 	$(PY) -c "import watchdog" 2>/dev/null || $(PY) -m pip install -q watchdog
+	$(PY) -c "import serial" 2>/dev/null || $(PY) -m pip install -q pyserial
 	$(PY) benches/run.py
 
 bench-smoke: build
