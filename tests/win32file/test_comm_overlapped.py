@@ -182,3 +182,22 @@ def test_wait_comm_event_with_overlapped_on_a_synchronous_handle():
         assert win32file.WaitCommEvent(p.h, ol) == (0, win32file.EV_RXCHAR)
         assert ol.dword == win32file.EV_RXCHAR
         assert win32event.WaitForSingleObject(ol.hEvent, 0) == win32event.WAIT_OBJECT_0
+
+
+def test_synchronous_wait_comm_event_ended_by_close():
+    with pty_port(90) as p:
+        win32file.SetCommMask(p.h, win32file.EV_RXCHAR)
+        result = {}
+
+        def waiter():
+            try:
+                result["r"] = win32file.WaitCommEvent(p.h)
+            except pywintypes.error as e:
+                result["e"] = e.winerror
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.2)
+        win32file.CloseHandle(p.h)
+        t.join(5)
+        assert not t.is_alive() and result == {"e": 995}

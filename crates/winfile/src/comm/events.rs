@@ -142,7 +142,8 @@ fn wait_events(
 ) -> std::result::Result<u32, Win32Error> {
     line_helper(file, state, mask);
     loop {
-        if wake.is_set() {
+        // Cancelled, or the handle closed (the state's kick is signaled for good).
+        if wake.is_set() || state.kick.is_set() {
             return Err(Win32Error::OPERATION_ABORTED);
         }
         if state.mask_generation.load(Ordering::Acquire) != generation {
@@ -199,11 +200,12 @@ pub fn wait_comm_event(h: Handle) -> Result<u32> {
     const API: &str = "WaitCommEvent";
     let (file, state) = port(h, API)?;
     let armed = claim(&state, API)?;
-    let r = state.register(super::port::OpKind::Read).and_then(|wake| {
-        // The wait is not a read: take it out of PurgeComm's read aborts.
-        state.ops.locked().retain(|(_, w)| !std::ptr::eq(w.as_ptr(), Arc::as_ptr(&wake)));
-        wait_events(&file, &state, &wake, true, armed).map_err(|c| Error::new(c, API))
-    });
+    // The wait is not a read (PurgeComm does not end it): a wake-up of its own, which
+    // nothing signals; CloseHandle reaches it through the state's kick.
+    let r = match Wake::new() {
+        Ok(wake) => wait_events(&file, &state, &wake, true, armed).map_err(|c| Error::new(c, API)),
+        Err(_) => Err(Error::new(Win32Error::NO_SYSTEM_RESOURCES, API)),
+    };
     state.waiting.store(false, Ordering::Release);
     r
 }

@@ -126,7 +126,9 @@ pub fn transmit_comm_char(h: Handle, c: u8) -> Result<()> {
     const API: &str = "TransmitCommChar";
     let (file, state) = port(h, API)?;
     let wake = state.register(OpKind::Write)?;
-    match super::timeouts::timed_write(&file, &state, &[c], &wake, true) {
+    let r = super::timeouts::timed_write(&file, &state, &[c], &wake, true);
+    state.release(wake);
+    match r {
         Ok(1) => Ok(()),
         Ok(_) => Err(Error::new(Win32Error::TIMEOUT, API)),
         Err(c) => Err(Error::new(c, API)),

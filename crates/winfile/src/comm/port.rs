@@ -29,6 +29,8 @@ pub(crate) struct CommState {
     pub shadow: Mutex<Shadow>,
     pub queues: Mutex<(u32, u32)>,
     pub ops: Mutex<Vec<(OpKind, Weak<Wake>)>>,
+    /// Wake-ups of finished synchronous transfers, reused (no eventfd per call).
+    spare: Mutex<Vec<Arc<Wake>>>,
     /// Reads are served in order, one at a time, as the serial driver queues them.
     pub read_order: Mutex<()>,
     pub write_order: Mutex<()>,
@@ -74,6 +76,7 @@ impl CommState {
             shadow: Mutex::new(Shadow::default()),
             queues: Mutex::new((4096, 4096)),
             ops: Mutex::new(Vec::new()),
+            spare: Mutex::new(Vec::new()),
             read_order: Mutex::new(()),
             write_order: Mutex::new(()),
             kick: Wake::new()?,
@@ -87,11 +90,29 @@ impl CommState {
 
     /// Registers a transfer so PurgeComm and CloseHandle can wake it.
     pub fn register(&self, kind: OpKind) -> Result<Arc<Wake>> {
-        let w = Arc::new(Wake::new().map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, "ReadFile"))?);
+        let spare = self.spare.locked().pop();
+        let w = match spare {
+            Some(w) => w,
+            None => Arc::new(Wake::new().map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, "ReadFile"))?),
+        };
         let mut ops = self.ops.locked();
         ops.retain(|(_, w)| w.strong_count() > 0);
         ops.push((kind, Arc::downgrade(&w)));
         Ok(w)
+    }
+
+    /// A synchronous transfer registered with [`CommState::register`] is over: its
+    /// wake-up leaves the list (so nothing signals it any more) and is kept for reuse.
+    /// Asynchronous ones are not released: their canceller may still hold them.
+    pub fn release(&self, w: Arc<Wake>) {
+        self.ops.locked().retain(|(_, x)| !std::ptr::eq(x.as_ptr(), Arc::as_ptr(&w)));
+        if Arc::strong_count(&w) == 1 {
+            w.reset();
+            let mut spare = self.spare.locked();
+            if spare.len() < 4 {
+                spare.push(w);
+            }
+        }
     }
 
     /// Wakes every registered transfer of `kind` as aborted.

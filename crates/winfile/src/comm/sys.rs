@@ -137,6 +137,12 @@ impl Wake {
         self.flag.load(Ordering::Acquire)
     }
 
+    /// Makes a finished operation's wake-up ready for the next one.
+    pub fn reset(&self) {
+        self.flag.store(false, Ordering::Release);
+        self.drain();
+    }
+
     /// Consumes pending wake-ups.
     pub fn drain(&self) {
         let mut b = [0u8; 8];

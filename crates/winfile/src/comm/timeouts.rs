@@ -280,14 +280,18 @@ impl crate::io::DeviceIo for SerialIo {
         const API: &str = "ReadFile";
         let state = Self::state(file, API)?;
         let wake = state.register(OpKind::Read)?;
-        timed_read(file, &state, buf, &wake, true).map_err(|c| Error::new(c, API))
+        let r = timed_read(file, &state, buf, &wake, true);
+        state.release(wake);
+        r.map_err(|c| Error::new(c, API))
     }
 
     fn write(&self, file: &File, data: &[u8]) -> Result<usize> {
         const API: &str = "WriteFile";
         let state = Self::state(file, API)?;
         let wake = state.register(OpKind::Write)?;
-        timed_write(file, &state, data, &wake, true).map_err(|c| Error::new(c, API))
+        let r = timed_write(file, &state, data, &wake, true);
+        state.release(wake);
+        r.map_err(|c| Error::new(c, API))
     }
 }
 
