@@ -139,8 +139,10 @@ impl Wake {
 
     /// Makes a finished operation's wake-up ready for the next one.
     pub fn reset(&self) {
-        self.flag.store(false, Ordering::Release);
-        self.drain();
+        // Only `signal` writes to the eventfd of an operation's wake-up.
+        if self.flag.swap(false, Ordering::AcqRel) {
+            self.drain();
+        }
     }
 
     /// Consumes pending wake-ups.

@@ -261,7 +261,9 @@ pub(crate) fn timed_write(
     };
     if done > 0 {
         state.tx_pending.store(true, Ordering::Release);
-        state.kick.kick();
+        if state.waiting.load(Ordering::Acquire) {
+            state.kick.kick(); // a WaitCommEvent may be waiting for EV_TXEMPTY
+        }
     }
     result
 }
