@@ -7,7 +7,7 @@ use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyByteArray, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyString, PyTuple};
 use winfile::comm::{self, CommTimeouts, Dcb};
 use winfile::Win32Error;
 
@@ -268,10 +268,7 @@ impl PyDcb {
 
     fn __repr__(&self) -> String {
         let d = &self.dcb;
-        format!(
-            "<PyDCB BaudRate={} ByteSize={} Parity={} StopBits={}>",
-            d.BaudRate, d.ByteSize, d.Parity, d.StopBits
-        )
+        format!("<PyDCB BaudRate={} ByteSize={} Parity={} StopBits={}>", d.BaudRate, d.ByteSize, d.Parity, d.StopBits)
     }
 }
 
@@ -506,7 +503,9 @@ fn wait_comm_event(py: Python<'_>, handle: HandleArg, overlapped: Option<&Bound<
             Ok((0, mask))
         }
         Some(o) => {
-            let ol = o.cast::<PyOverlapped>().map_err(|_| PyTypeError::new_err("The object is not a PyOVERLAPPED object"))?;
+            let ol = o
+                .cast::<PyOverlapped>()
+                .map_err(|_| PyTypeError::new_err("The object is not a PyOVERLAPPED object"))?;
             let submit = super::overlapped::submit_of(ol);
             let inner = ol.borrow().inner.clone();
             let issued = blocking(py, "WaitCommEvent", move || comm::wait_comm_event_overlapped(h, submit))?;

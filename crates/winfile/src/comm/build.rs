@@ -1,6 +1,8 @@
 //! BuildCommDCB: the `mode` command's syntax, into a DCB.
 
-use super::dcb::{Dcb, EVENPARITY, MARKPARITY, NOPARITY, ODDPARITY, ONE5STOPBITS, ONESTOPBIT, SPACEPARITY, TWOSTOPBITS};
+use super::dcb::{
+    Dcb, EVENPARITY, MARKPARITY, NOPARITY, ODDPARITY, ONE5STOPBITS, ONESTOPBIT, SPACEPARITY, TWOSTOPBITS,
+};
 use crate::error::{Error, Result, Win32Error};
 
 fn parity_of(s: &str) -> Option<u8> {

@@ -7,8 +7,7 @@ use crate::handle::Handle;
 use crate::poison::MutexExt;
 use rustix::io::Errno;
 use rustix::termios::{
-    tcgetattr, tcsetattr, ControlModes, InputModes, LocalModes, OptionalActions, OutputModes, SpecialCodeIndex,
-    Termios,
+    tcgetattr, tcsetattr, ControlModes, InputModes, LocalModes, OptionalActions, OutputModes, SpecialCodeIndex, Termios,
 };
 use std::os::fd::BorrowedFd;
 
@@ -188,7 +187,12 @@ fn rawify(t: &mut Termios) {
     t.input_modes.insert(InputModes::IGNBRK);
     t.output_modes.remove(OutputModes::OPOST);
     t.local_modes.remove(
-        LocalModes::ICANON | LocalModes::ECHO | LocalModes::ECHOE | LocalModes::ECHONL | LocalModes::ISIG | LocalModes::IEXTEN,
+        LocalModes::ICANON
+            | LocalModes::ECHO
+            | LocalModes::ECHOE
+            | LocalModes::ECHONL
+            | LocalModes::ISIG
+            | LocalModes::IEXTEN,
     );
     t.control_modes.insert(ControlModes::CLOCAL | ControlModes::CREAD);
     t.special_codes[SpecialCodeIndex::VMIN] = 1;
@@ -247,7 +251,13 @@ pub(crate) fn from_termios(t: &Termios, s: &Shadow) -> Dcb {
         fInX: u32::from(t.input_modes.contains(InputModes::IXOFF)),
         fErrorChar: s.error_char_on,
         fNull: s.null,
-        fRtsControl: if crtscts { CONTROL_HANDSHAKE as u32 } else if s.rts_control == CONTROL_HANDSHAKE as u32 { CONTROL_ENABLE as u32 } else { s.rts_control },
+        fRtsControl: if crtscts {
+            CONTROL_HANDSHAKE as u32
+        } else if s.rts_control == CONTROL_HANDSHAKE as u32 {
+            CONTROL_ENABLE as u32
+        } else {
+            s.rts_control
+        },
         fAbortOnError: s.abort_on_error,
         XonLim: s.xon_lim,
         XoffLim: s.xoff_lim,
@@ -268,7 +278,12 @@ pub(crate) fn to_termios(d: &Dcb, t: &mut Termios) -> std::result::Result<Shadow
     rawify(t);
     let mut c = t.control_modes;
     c.remove(
-        ControlModes::CSIZE | ControlModes::PARENB | ControlModes::PARODD | ControlModes::CMSPAR | ControlModes::CSTOPB | ControlModes::CRTSCTS,
+        ControlModes::CSIZE
+            | ControlModes::PARENB
+            | ControlModes::PARODD
+            | ControlModes::CMSPAR
+            | ControlModes::CSTOPB
+            | ControlModes::CRTSCTS,
     );
     c |= match d.ByteSize {
         5 => ControlModes::CS5,

@@ -163,7 +163,8 @@ fn wait_events(
         });
         let tty_events = if mask & (EV_RXCHAR | EV_RXFLAG) != 0 { PollFlags::IN } else { PollFlags::empty() };
         let (fd, wfd, kfd) = (file.fd(), wake.fd(), state.kick.fd());
-        let mut fds = [PollFd::new(&fd, tty_events), PollFd::new(&wfd, PollFlags::IN), PollFd::new(&kfd, PollFlags::IN)];
+        let mut fds =
+            [PollFd::new(&fd, tty_events), PollFd::new(&wfd, PollFlags::IN), PollFd::new(&kfd, PollFlags::IN)];
         let _ = poll(&mut fds, timeout.as_ref());
         if !fds[1].revents().is_empty() {
             wake.drain();

@@ -91,8 +91,12 @@ pub fn escape_comm_function(h: Handle, func: u32) -> Result<()> {
         CLRRTS => line(libc::TIOCM_RTS, false),
         SETBREAK => lines_ok(sys::set_break(fd, true), API),
         CLRBREAK => lines_ok(sys::set_break(fd, false), API),
-        SETXOFF => rustix::termios::tcflow(fd, rustix::termios::Action::OOff).map_err(|e| Error::new(vanished(e, false), API)),
-        SETXON => rustix::termios::tcflow(fd, rustix::termios::Action::OOn).map_err(|e| Error::new(vanished(e, false), API)),
+        SETXOFF => {
+            rustix::termios::tcflow(fd, rustix::termios::Action::OOff).map_err(|e| Error::new(vanished(e, false), API))
+        }
+        SETXON => {
+            rustix::termios::tcflow(fd, rustix::termios::Action::OOn).map_err(|e| Error::new(vanished(e, false), API))
+        }
         _ => Err(Error::new(Win32Error::INVALID_PARAMETER, API)),
     }
 }

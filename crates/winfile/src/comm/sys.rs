@@ -117,7 +117,8 @@ pub struct Wake {
 impl Wake {
     /// A new, unsignaled wake-up.
     pub fn new() -> Result<Self, Errno> {
-        let fd = rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK)?;
+        let fd =
+            rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK)?;
         Ok(Self { fd, flag: AtomicBool::new(false) })
     }
 

@@ -357,7 +357,10 @@ mod tests {
         let p = read_plan(&t(20, 10, 100), 10);
         assert_eq!(p.total, Some(ms(200)));
         assert_eq!(p.interval, Some(ms(20)));
-        assert_eq!(write_total(&CommTimeouts { write_multiplier: 2, write_constant: 5, ..Default::default() }, 10), Some(ms(25)));
+        assert_eq!(
+            write_total(&CommTimeouts { write_multiplier: 2, write_constant: 5, ..Default::default() }, 10),
+            Some(ms(25))
+        );
         assert_eq!(write_total(&CommTimeouts::default(), 10), None);
     }
 }

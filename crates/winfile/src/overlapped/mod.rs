@@ -9,8 +9,8 @@ mod port;
 mod request;
 mod state;
 
-pub(crate) use device::{attach_queue, begin_request, DeviceQueue};
 pub use crate::engine::{IoMemory, Lent};
+pub(crate) use device::{attach_queue, begin_request, DeviceQueue};
 pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
     post_queued_completion_status, Packet, Port, Token,

@@ -21,11 +21,8 @@ pub fn usb_ports() -> Vec<PathBuf> {
 }
 
 fn tty_order(name: &str) -> Option<(u8, u64)> {
-    let (kind, digits) = if let Some(d) = name.strip_prefix("ttyACM") {
-        (0, d)
-    } else {
-        (1, name.strip_prefix("ttyUSB")?)
-    };
+    let (kind, digits) =
+        if let Some(d) = name.strip_prefix("ttyACM") { (0, d) } else { (1, name.strip_prefix("ttyUSB")?) };
     Some((kind, digits.parse().ok()?))
 }
 
