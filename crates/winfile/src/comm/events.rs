@@ -121,13 +121,25 @@ fn line_helper(file: &Arc<File>, state: &Arc<CommState>, mask: u32) {
             bits |= tiocm as u32;
         }
     }
-    let Ok(fd) = file.fd().try_clone_to_owned() else { return };
+    // One helper at a time: a helper still blocked from an earlier wait serves this one.
+    if state.line_helper.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let running = state.line_helper.clone();
+    let Ok(fd) = file.fd().try_clone_to_owned() else {
+        running.store(false, Ordering::Release);
+        return;
+    };
     let state = state.clone();
-    let _ = std::thread::Builder::new().name("winfile-comm-lines".into()).spawn(move || {
+    let spawned = std::thread::Builder::new().name("winfile-comm-lines".into()).spawn(move || {
         use std::os::fd::AsFd;
         let _ = sys::wait_modem_change(fd.as_fd(), bits);
+        state.line_helper.store(false, Ordering::Release);
         state.kick.kick();
     });
+    if spawned.is_err() {
+        running.store(false, Ordering::Release);
+    }
 }
 
 /// Waits for an event of the handle's mask: the events (non-zero), 0 when SetCommMask

@@ -39,6 +39,8 @@ pub(crate) struct CommState {
     pub waiting: AtomicBool,
     /// TIOCEXCL was set by this handle (cleared again at close).
     pub exclusive: AtomicBool,
+    /// A TIOCMIWAIT helper is blocked for this handle (at most one at a time).
+    pub line_helper: Arc<AtomicBool>,
     /// A write finished since the last EV_TXEMPTY (the event's precondition).
     pub tx_pending: AtomicBool,
     /// Line counters at the last event report (TIOCGICOUNT), for EV_CTS.. and errors.
@@ -82,6 +84,7 @@ impl CommState {
             kick: Wake::new()?,
             waiting: AtomicBool::new(false),
             exclusive: AtomicBool::new(false),
+            line_helper: Arc::new(AtomicBool::new(false)),
             tx_pending: AtomicBool::new(false),
             counters: Mutex::new(c),
             errors_base: Mutex::new(c),
