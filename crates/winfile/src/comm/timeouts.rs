@@ -244,6 +244,9 @@ pub(crate) fn timed_write(
         }
         match rustix::io::write(file.fd(), &data[done..]) {
             Ok(0) => {} // output stopped (XOFF): wait for room
+            // A short write means the tty's buffer is full: wait for room rather than
+            // try again at once (that write would only fail with EAGAIN).
+            Ok(n) if done + n < data.len() => done += n,
             Ok(n) => {
                 done += n;
                 continue;
