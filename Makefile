@@ -4,9 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-# interop: Samba interop tests and bench (tests/interop/, docs/across-machines.md)
-.PHONY: interop
-.PHONY: demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
+.PHONY: serial-tools demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
 
 demo: build
 	$(PY) examples/tour.py
@@ -63,9 +61,15 @@ ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completi
 ENGINE_TESTS += tests/win32file/test_sockets.py tests/win32file/test_sockets_select.py
 ENGINE_TESTS += tests/win32pipe
 ENGINE_TESTS += tests/win32file/test_mailslot.py tests/win32file/test_streams.py
-pytest: build
+ENGINE_TESTS += tests/win32file/test_comm_overlapped.py
+pytest: build serial-tools
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)
+
+# socat for the serial tests' null-modem pair (apt-get when missing; the tests skip,
+# saying why, only when it cannot be installed).
+serial-tools:
+	sh scripts/setup_serial_tools.sh
 
 # Stubs vs the built modules: our python/*.pyi, then typeshed's types-pywin32.
 stubtest: build
@@ -93,9 +97,11 @@ clean:
 	rm -rf $(VENV) dist python/winfile/*.so
 
 # Benchmarks (never part of `make test`; tests/test_bench_smoke.py runs the smoke mode).
-# watchdog is the change-notification baseline (not a test dependency).
+# watchdog is the change-notification baseline (not a test dependency); pyserial the
+# serial ports' (benches/bench_serial.py).
 bench: build
 	$(PY) -c "import watchdog" 2>/dev/null || $(PY) -m pip install -q watchdog
+	$(PY) -c "import serial" 2>/dev/null || $(PY) -m pip install -q pyserial
 	$(PY) benches/run.py
 
 bench-smoke: build

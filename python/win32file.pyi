@@ -805,3 +805,116 @@ def BackupWrite(
     hFile: _HandleArg, NumberOfBytesToWrite: int, Buffer: ReadableBuffer, bAbort: int, bProcessSecurity: int, lpContext: int, /
 ) -> tuple[int, int]:
     """Restores from WIN32_STREAM_ID stream bytes: (bytes_written, context)."""
+
+# ---------------------------------------------------------------------------
+# Serial ports
+# ---------------------------------------------------------------------------
+
+@final
+class PyDCB:
+    """A DCB: every member as an attribute, bit fields as ints, characters as str."""
+    DCBlength: int
+    BaudRate: int
+    wReserved: int
+    XonLim: int
+    XoffLim: int
+    ByteSize: int
+    Parity: int
+    StopBits: int
+    wReserved1: int
+    XonChar: str
+    XoffChar: str
+    ErrorChar: str
+    EofChar: str
+    EvtChar: str
+    fBinary: int
+    fParity: int
+    fOutxCtsFlow: int
+    fOutxDsrFlow: int
+    fDtrControl: int
+    fDsrSensitivity: int
+    fTXContinueOnXoff: int
+    fOutX: int
+    fInX: int
+    fErrorChar: int
+    fNull: int
+    fRtsControl: int
+    fAbortOnError: int
+    fDummy2: int
+
+@final
+class PyCOMSTAT:
+    """ClearCommError's COMSTAT: hold reasons and queue counts."""
+    @property
+    def cbInQue(self) -> int: ...
+    @property
+    def cbOutQue(self) -> int: ...
+    @property
+    def fCtsHold(self) -> int: ...
+    @property
+    def fDsrHold(self) -> int: ...
+    @property
+    def fRlsdHold(self) -> int: ...
+    @property
+    def fXoffHold(self) -> int: ...
+    @property
+    def fXoffSent(self) -> int: ...
+    @property
+    def fEof(self) -> int: ...
+    @property
+    def fTxim(self) -> int: ...
+    @property
+    def fReserved(self) -> int: ...
+
+COMSTAT = PyCOMSTAT
+
+def DCB() -> PyDCB:
+    """Return a zeroed DCB with DCBlength set."""
+
+def BuildCommDCB(_def: str, dcb: PyDCB | None, /) -> None:
+    """Fill dcb in place from a mode string ('baud=9600 parity=N data=8 stop=1' or '9600,n,8,1')."""
+
+def GetCommState(handle: _HandleArg, /) -> PyDCB:
+    """Return the port's DCB."""
+
+def SetCommState(handle: _HandleArg, dcb: PyDCB | None, /) -> None:
+    """Apply a DCB to the port."""
+
+def GetCommTimeouts(handle: _HandleArg, /) -> tuple[int, int, int, int, int]:
+    """Return the COMMTIMEOUTS as a 5-tuple."""
+
+def SetCommTimeouts(handle: _HandleArg, val: tuple[int, int, int, int, int], /) -> None:
+    """Set the COMMTIMEOUTS from a 5-tuple."""
+
+def SetupComm(handle: _HandleArg, dwInQueue: int, dwOutQueue: int, /) -> None:
+    """Record the recommended queue sizes."""
+
+def PurgeComm(handle: _HandleArg, action: int, /) -> None:
+    """Abort pending transfers and/or discard the queues (PURGE_*)."""
+
+def ClearCommError(handle: _HandleArg, /) -> tuple[int, PyCOMSTAT]:
+    """Return (CE_* errors since the last call, COMSTAT)."""
+
+def EscapeCommFunction(handle: _HandleArg, func: int, /) -> None:
+    """Perform an extended function (SETDTR, CLRRTS, SETBREAK, SETXOFF, ...)."""
+
+def SetCommBreak(handle: _HandleArg, /) -> None:
+    """Hold the line in the break state."""
+
+def ClearCommBreak(handle: _HandleArg, /) -> None:
+    """End the break state."""
+
+def TransmitCommChar(handle: _HandleArg, cChar: bytes | bytearray, /) -> None:
+    """Send one character ahead of queued output."""
+
+def GetCommModemStatus(handle: _HandleArg, /) -> int:
+    """Return the MS_* modem status bits."""
+
+def GetCommMask(handle: _HandleArg, /) -> int:
+    """Return the EV_* event mask."""
+
+def SetCommMask(handle: _HandleArg, val: int, /) -> None:
+    """Set the EV_* event mask (a pending WaitCommEvent completes with 0)."""
+
+def WaitCommEvent(handle: _HandleArg, overlapped: PyOVERLAPPED | None = None, /) -> tuple[int, int]:
+    """Wait for an event of the mask: (0, mask), or (ERROR_IO_PENDING, 0) with an OVERLAPPED (the mask lands in its dword)."""

@@ -321,26 +321,47 @@ ENTRIES = [
           "with FILE_FLAG_OPEN_REPARSE_POINT (IO_REPARSE_TAG_SYMLINK data).",
           "Other control codes raise error 1 (ERROR_INVALID_FUNCTION), Windows' answer for a code the device does not "
           "implement. With an OVERLAPPED the call completes before returning (Internal/InternalHigh set, hEvent signaled)."),
-    # -- Planned: serial ports ----------------------------------------------------
-    Entry("DCB", PLANNED, "A DCB structure object applied with termios2 (TCSETS2).", group=G_SERIAL),
-    Entry("COMSTAT", PLANNED, "A COMSTAT structure object.", group=G_SERIAL),
-    Entry("BuildCommDCB", PLANNED, "Parses a mode string (`baud=... parity=...`) into a DCB.", group=G_SERIAL),
-    Entry("GetCommState", PLANNED, "termios2 (TCGETS2) read back into a DCB.", group=G_SERIAL),
-    Entry("SetCommState", PLANNED, "One TCSETS2 with TCSANOW built from the DCB.", group=G_SERIAL),
-    Entry("GetCommTimeouts", PLANNED, "The COMMTIMEOUTS kept on the handle.", group=G_SERIAL),
-    Entry("SetCommTimeouts", PLANNED, "Kept on the handle; reads and writes poll with deadlines.", group=G_SERIAL),
-    Entry("GetCommMask", PLANNED, "The event mask kept on the handle.", group=G_SERIAL),
-    Entry("SetCommMask", PLANNED, "Kept on the handle; wakes a pending WaitCommEvent.", group=G_SERIAL),
-    Entry("WaitCommEvent", PLANNED, "poll(2) for RXCHAR/TXEMPTY, TIOCMIWAIT for line events.", group=G_SERIAL),
-    Entry("GetCommModemStatus", PLANNED, "TIOCMGET (0 on pseudo-terminals).", group=G_SERIAL),
-    Entry("ClearCommError", PLANNED, "TIOCINQ and TIOCOUTQ for the COMSTAT queue counts.", group=G_SERIAL),
-    Entry("ClearCommBreak", PLANNED, "TIOCCBRK.", group=G_SERIAL),
-    Entry("SetCommBreak", PLANNED, "TIOCSBRK.", group=G_SERIAL),
-    Entry("EscapeCommFunction", PLANNED, "TIOCMBIS/TIOCMBIC, TIOCSBRK/TIOCCBRK, tcflow(3).",
-          "Takes a function code, as pywin32's runtime does.", group=G_SERIAL),
-    Entry("PurgeComm", PLANNED, "tcflush(3) and cancellation of pending requests.", group=G_SERIAL),
-    Entry("SetupComm", PLANNED, "Accepted; Linux sizes tty queues itself.", group=G_SERIAL),
-    Entry("TransmitCommChar", PLANNED, "write(2) of the character ahead of queued output.", group=G_SERIAL),
+    # -- Serial ports (crates/winfile/src/comm) -------------------------------------
+    Entry("DCB", FULL, "A DCB object (every member, bit fields as ints); applied with termios2 (TCSETS2).",
+          "Characters are one-character str, as pywin32's T_CHAR members."),
+    Entry("COMSTAT", PARTIAL, "The COMSTAT object ClearCommError returns (PyCOMSTAT).",
+          "Queue counts are real; the hold reasons (fCtsHold, fXoffHold, ...) are 0: Linux does not report them."),
+    Entry("BuildCommDCB", FULL, "A parser of the `mode` syntax: `baud=9600 parity=N data=8 stop=1` (with to/xon/odsr/octs/dtr/rts/idsr) "
+          "and `9600,n,8,1[,x|p]`; fills the DCB in place.",
+          "Returns None and fills the given DCB, as pywin32's runtime does; 87 for a string it cannot parse (the DCB unchanged)."),
+    Entry("GetCommState", PARTIAL, "termios2 (TCGETS2): any baud rate (BOTHER), data bits, PARENB/PARODD/CMSPAR parity, CSTOPB, "
+          "CRTSCTS, IXON/IXOFF with VSTART/VSTOP; fields termios cannot hold kept on the handle.",
+          "Pseudo-terminals force 8 data bits and no parity (Linux's pty driver), so only real ports show them; "
+          "fOutxDsrFlow, fDsrSensitivity, fErrorChar, fNull, fAbortOnError, XonLim/XoffLim, ErrorChar/EofChar/EvtChar are stored, not enforced."),
+    Entry("SetCommState", PARTIAL, "One TCSETS2 (TCSANOW) with BOTHER for the rate, CMSPAR for mark/space, CSTOPB, CRTSCTS, "
+          "IXON/IXOFF; DTR/RTS by TIOCMBIS/TIOCMBIC.",
+          "87 for invalid fields (data bits, parity, stop bits, 1.5/2 stop-bit rules, baud 0, equal XON/XOFF, control values). "
+          "DTR/DSR handshake has no Linux mechanism (stored only); RTS_CONTROL_TOGGLE raises 50. 1.5 stop bits = CSTOPB with 5 data bits (hardware)."),
+    Entry("GetCommTimeouts", FULL, "The COMMTIMEOUTS kept on the handle (all 0 after open)."),
+    Entry("SetCommTimeouts", FULL, "Kept on the handle; every serial ReadFile/WriteFile waits in poll(2) on the tty and an eventfd "
+          "with Windows' rules (MAXDWORD/0/0 at once; interval and total timeouts; MAXDWORD/MAXDWORD/n first byte).",
+          "MAXDWORD/MAXDWORD/MAXDWORD is 87."),
+    Entry("GetCommMask", FULL, "The event mask kept on the handle."),
+    Entry("SetCommMask", FULL, "Kept on the handle; a pending WaitCommEvent is woken through its eventfd and completes with 0.",
+          "87 for bits beyond EV_EVENT2."),
+    Entry("WaitCommEvent", PARTIAL, "poll(2) on the tty (EV_RXCHAR: TIOCINQ > 0) and an eventfd (EV_TXEMPTY after a write once TIOCOUTQ is 0, "
+          "SetCommMask, CloseHandle, CancelIo); a TIOCMIWAIT helper thread and TIOCGICOUNT differences for EV_CTS/DSR/RLSD/RING/BREAK/ERR. "
+          "Overlapped: the mask lands in OVERLAPPED.dword, then the event and the port.",
+          "EV_RXCHAR is level-triggered (fires while input is queued; Windows fires once per arrival). EV_RXFLAG is accepted but never fires. "
+          "Line, break and error events need a real UART or USB adapter (hardware only: pseudo-terminals have no modem lines or counters)."),
+    Entry("GetCommModemStatus", PARTIAL, "TIOCMGET → MS_CTS_ON/DSR_ON/RING_ON/RLSD_ON.",
+          "0 on pseudo-terminals (no modem lines); real lines on hardware only."),
+    Entry("ClearCommError", PARTIAL, "TIOCINQ/TIOCOUTQ for the COMSTAT queue counts; TIOCGICOUNT differences for CE_FRAME/OVERRUN/RXPARITY/BREAK/RXOVER.",
+          "Error bits on hardware only (pseudo-terminals have no counters); hold reasons are 0."),
+    Entry("ClearCommBreak", FULL, "TIOCCBRK.", "Accepted without effect on pseudo-terminals (no break); hardware only."),
+    Entry("SetCommBreak", FULL, "TIOCSBRK.", "Accepted without effect on pseudo-terminals (no break); hardware only."),
+    Entry("EscapeCommFunction", FULL, "TIOCMBIS/TIOCMBIC for SETDTR/CLRDTR/SETRTS/CLRRTS, TIOCSBRK/TIOCCBRK, tcflow(3) TCOOFF/TCOON for SETXOFF/SETXON.",
+          "Takes a function code, as pywin32's runtime does; 87 for others. Line changes are no-ops on pseudo-terminals (hardware only)."),
+    Entry("PurgeComm", FULL, "Pending reads/writes woken through their eventfds (they complete with 995), then tcflush(3) TCIFLUSH/TCOFLUSH.",
+          "87 for bits beyond PURGE_RXCLEAR."),
+    Entry("SetupComm", PARTIAL, "Recorded on the handle.", "Linux sizes tty queues itself: the sizes have no effect."),
+    Entry("TransmitCommChar", PARTIAL, "write(2) of the byte, waiting in poll(2) for room.",
+          "The tty has no priority slot: the byte follows output already in the kernel's queue."),
     # -- Planned: mailslots --------------------------------------------------------
     Entry("CreateMailslot", PARTIAL,
           "An AF_UNIX SOCK_DGRAM socket bound under `<runtime>/winfile/mailslot/` (mode 0700; `$XDG_RUNTIME_DIR` or the private fallback), the maximum message size beside it.",

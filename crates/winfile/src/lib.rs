@@ -10,6 +10,7 @@
 
 pub mod backup;
 pub mod byhandle;
+pub mod comm;
 pub mod consts;
 pub mod copy;
 pub mod engine;

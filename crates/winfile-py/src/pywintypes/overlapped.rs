@@ -47,8 +47,6 @@ pub struct PyOverlapped {
     pub event: Py<PyAny>,
     /// Any object the caller attaches.
     pub object: Py<PyAny>,
-    /// A DWORD the caller (or WaitCommEvent) uses.
-    pub dword: u32,
 }
 
 impl PyOverlapped {
@@ -60,7 +58,7 @@ impl PyOverlapped {
                 && self.inner.internal_high() == other.inner.internal_high()
                 && self.event_handle(py).raw() == other.event_handle(py).raw()
                 && self.object.as_ptr() == other.object.as_ptr()
-                && self.dword == other.dword)
+                && self.inner.dword() == other.inner.dword())
     }
 
     /// The 64-bit offset from Offset/OffsetHigh.
@@ -81,7 +79,7 @@ impl PyOverlapped {
     #[new]
     fn new(py: Python<'_>) -> Self {
         let event = 0i64.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None());
-        Self { inner: Arc::new(Overlapped::new()), event, object: py.None(), dword: 0 }
+        Self { inner: Arc::new(Overlapped::new()), event, object: py.None() }
     }
 
     #[getter(Offset)]
@@ -153,11 +151,11 @@ impl PyOverlapped {
     }
     #[getter(dword)]
     fn get_dword(&self) -> u32 {
-        self.dword
+        self.inner.dword()
     }
     #[setter(dword)]
     fn set_dword(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.dword = ulong_member(v)?;
+        self.inner.set_dword(ulong_member(v)?);
         Ok(())
     }
 

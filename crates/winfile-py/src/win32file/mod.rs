@@ -2,6 +2,7 @@
 
 mod backup;
 mod byhandle;
+mod comm;
 mod copy;
 mod crt;
 mod find;
@@ -45,6 +46,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     socket::register(m)?;
     mailslot::register(m)?;
     backup::register(m)?;
+    comm::register(m)?;
     Ok(())
 }
 

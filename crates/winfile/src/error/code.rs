@@ -32,6 +32,7 @@ codes! {
     NO_MORE_FILES = 18;
     WRITE_PROTECT = 19;
     NOT_READY = 21;
+    BAD_COMMAND = 22;
     CRC = 23;
     BAD_LENGTH = 24;
     SEEK = 25;

@@ -28,6 +28,7 @@ impl Win32Error {
             18 => "There are no more files.",
             19 => "The media is write protected.",
             21 => "The device is not ready.",
+            22 => "The device does not recognize the command.",
             23 => "Data error (cyclic redundancy check).",
             24 => "The program issued a command but the command length is incorrect.",
             25 => "The drive cannot locate a specific area or track on the disk.",

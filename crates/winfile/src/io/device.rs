@@ -53,3 +53,15 @@ pub(crate) fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
     // (the devices) stores initialised bytes only, so `buf` stays initialised.
     unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
 }
+
+/// Gives `file` its device transfers (once; a later call keeps the first).
+pub fn attach_device(file: &File, dev: Arc<dyn Device>) {
+    file.ext_or_insert_with(move || DeviceSlot(dev));
+}
+
+/// Zeroes `buf` and views it as initialised bytes, for devices whose reads fill a `&mut [u8]`.
+pub(crate) fn zeroed(buf: &mut [MaybeUninit<u8>]) -> &mut [u8] {
+    buf.fill(MaybeUninit::new(0));
+    // SAFETY: every element was initialised just above; MaybeUninit<u8> has u8's layout.
+    unsafe { &mut *(buf as *mut [MaybeUninit<u8>] as *mut [u8]) }
+}

@@ -114,11 +114,35 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<(Handle, bool)>
     advise(&fd, flags);
     let file = File::new(Fd::new(fd), access, params.share, flags, resolved.linux, resolved.style, kind);
     crate::lock::set_token(&file, token);
+    if resolved.device.as_ref().is_some_and(is_com_device) {
+        crate::comm::port::on_open(&file, API)?;
+    }
     Ok((handle::insert(Arc::new(file)), existed))
 }
 
+/// `COMn` (and `AUX`, which is COM1): a serial port.
+fn is_com_device(d: &path::DosDevice) -> bool {
+    match d {
+        path::DosDevice::Other(n) => {
+            n == "AUX" || (n.len() > 3 && n.starts_with("COM") && n[3..].bytes().all(|b| b.is_ascii_digit()))
+        }
+        _ => false,
+    }
+}
+
 fn open_device(r: &Resolved, access: u32, p: &CreateParams) -> Result<(OwnedFd, FileKind)> {
-    let fd = openat(CWD, &r.linux, base_oflags(access, p), Mode::empty()).api(API)?;
+    let mut oflags = base_oflags(access, p);
+    if r.device.as_ref().is_some_and(is_com_device) {
+        // A serial port never blocks its open on carrier detect; transfers wait in poll(2).
+        oflags |= OFlags::NONBLOCK | OFlags::NOCTTY;
+    }
+    let fd = match openat(CWD, &r.linux, oflags, Mode::empty()) {
+        // Another program holds the port exclusively (TIOCEXCL).
+        Err(Errno::BUSY) if r.device.as_ref().is_some_and(is_com_device) => {
+            return Err(Error::new(Win32Error::ACCESS_DENIED, API))
+        }
+        other => other.api(API)?,
+    };
     Ok((fd, FileKind::Char))
 }
 

@@ -135,6 +135,14 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
     (ctl, done)
 }
 
+/// Checks `h` and the OVERLAPPED, then begins a device's own request (see `device`).
+pub(super) fn begin_checked(h: Handle, s: Submit, api: &'static str) -> Result<(Arc<File>, OpCtlRef, Done)> {
+    let c = check(h, s, api)?;
+    let file = c.file.clone();
+    let (ctl, done) = begin(c);
+    Ok((file, ctl, done))
+}
+
 /// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
 /// Internal 0, InternalHigh `bytes`, then its event is set. No port: only overlapped
 /// handles queue packets.
@@ -231,6 +239,13 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
         return Ok(Issued::Completed(n));
     }
     crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
+    if let Some(q) = super::device::queue_of(&c.file) {
+        // A device with its own transfers (serial ports: COMMTIMEOUTS).
+        let file = c.file.clone();
+        let (ctl, done) = begin(c);
+        q.start(file, write, mem, ctl, done);
+        return Ok(Issued::Pending);
+    }
     engine::ready(api)?;
     let file = c.file.clone();
     let (ctl, done) = begin(c);
@@ -414,10 +429,10 @@ pub(crate) struct Begun {
 /// through `done`.
 pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
     let event = event_of(s.event, api)?;
-    Ok(begin_checked(Checked { file, event, submit: s }))
+    Ok(begun(Checked { file, event, submit: s }))
 }
 
-fn begin_checked(c: Checked) -> Begun {
+fn begun(c: Checked) -> Begun {
     let file = c.file.clone();
     let (ctl, done) = begin(c);
     Begun { file, ctl, done }

@@ -2,7 +2,7 @@
 
 use crate::error::Win32Error;
 use crate::handle::hub::{self, HubCell, HubGuard};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// `Internal` while an operation is in flight (STATUS_PENDING).
 pub const STATUS_PENDING: u64 = 0x103;
@@ -13,6 +13,9 @@ pub struct Overlapped {
     offset: AtomicU64,
     internal: AtomicU64,
     internal_high: AtomicU64,
+    /// pywin32's `dword` member: the caller's, or a device request's result written at
+    /// completion (WaitCommEvent's event mask).
+    dword: AtomicU32,
     /// The Win32 status of the last operation; `None` while pending.
     done: HubCell<Option<Win32Error>>,
 }
@@ -30,6 +33,7 @@ impl Overlapped {
             offset: AtomicU64::new(0),
             internal: AtomicU64::new(0),
             internal_high: AtomicU64::new(0),
+            dword: AtomicU32::new(0),
             done: HubCell::new(Some(Win32Error::SUCCESS)),
         }
     }
@@ -62,6 +66,16 @@ impl Overlapped {
     /// Sets `InternalHigh`, as callers may.
     pub fn set_internal_high(&self, v: u64) {
         self.internal_high.store(v, Ordering::Release);
+    }
+
+    /// The `dword` member (WaitCommEvent's event mask once it completes).
+    pub fn dword(&self) -> u32 {
+        self.dword.load(Ordering::Acquire)
+    }
+
+    /// Sets the `dword` member.
+    pub fn set_dword(&self, v: u32) {
+        self.dword.store(v, Ordering::Release);
     }
 
     /// Marks an operation as started, under a hub lock the caller holds.

@@ -142,6 +142,9 @@ fn nt_of_linux(linux: &Path) -> String {
     if linux == Path::new("/dev/null") {
         return r"\Device\Null".into();
     }
+    if let Some(n) = super::serial::nt_serial_name(linux) {
+        return n;
+    }
     if crate::mountinfo::is_mount_root(linux) {
         if let Ok(st) = rustix::fs::stat(linux) {
             let dev = (rustix::fs::major(st.st_dev), rustix::fs::minor(st.st_dev));
@@ -294,11 +297,20 @@ pub fn define_dos_device(flags: u32, name: &str, target: Option<&str>) -> Result
 
 /// The display form of a table key (`c:` → `C:`, `com1` → `COM1`).
 fn display_name(key: &str) -> String {
-    if (key.len() == 2 && key.ends_with(':')) || super::device::reserved(key).is_some() {
+    if (key.len() == 2 && key.ends_with(':')) || super::device::reserved(key).is_some() || com_number(key).is_some() {
         key.to_uppercase()
     } else {
         key.to_string()
     }
+}
+
+/// `comN` (any case, N ≥ 1) → N.
+fn com_number(key: &str) -> Option<u32> {
+    let d = key.get(..3).filter(|p| p.eq_ignore_ascii_case("com")).map(|_| &key[3..])?;
+    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    d.parse().ok().filter(|n| *n >= 1)
 }
 
 /// `QueryDosDevice`—for a name, its definitions, current first (the runtime stack,
@@ -349,6 +361,12 @@ fn query_one(name: &str) -> Result<Vec<String>, Win32Error> {
         Some(linux) => out.push(nt_of_linux(&linux)),
         None if key == "z:" => out.push(nt_of_linux(Path::new("/"))),
         None if key == "nul" => out.push(r"\Device\Null".into()),
+        None if out.is_empty() && com_number(&key).is_some() => {
+            // The default mapping (`serial`), for a port that exists.
+            if let Some(linux) = com_number(&key).and_then(super::serial::default_com_target).filter(|p| p.exists()) {
+                out.push(nt_of_linux(&linux));
+            }
+        }
         None => {}
     }
     if out.is_empty() {
@@ -362,6 +380,10 @@ fn all_names() -> Vec<String> {
     let tables = DosDevices::from_env();
     if tables.drive_root('z').is_some() {
         keys.push("z:".into());
+    }
+    // COM ports of the default mapping that exist, as Windows lists its serial ports.
+    for (n, _) in super::serial::default_com_ports() {
+        keys.push(format!("com{n}"));
     }
     let mut dirs: Vec<PathBuf> = tables.dirs().to_vec();
     if let Ok((base, _)) = runtime_dirs(false) {

@@ -5,7 +5,7 @@
 //! |------|-------|
 //! | `NUL` | `/dev/null` |
 //! | `CON`, `CONIN$`, `CONOUT$` | `/dev/tty` (the console, even when stdio is redirected) |
-//! | `COMn` | table entry `comn`, else `/dev/ttyS<n-1>` |
+//! | `COMn` | table entry `comn`, else the default mapping (`serial`: `/dev/ttyS0`–`3`, then USB) |
 //! | `LPTn` | table entry `lptn`, else `/dev/lp<n-1>` |
 //! | `AUX`, `PRN` | table entry `aux`/`prn`, else as `COM1`/`LPT1` |
 //! | `X:` (volume) | table entry `x::`, else the drive's root directory |
@@ -101,7 +101,7 @@ fn other_target(tables: &DosDevices, name: &str, up: &str) -> Option<PathBuf> {
     }
     let n = port_number(up).filter(|n| *n >= 1)?;
     if up.starts_with("COM") {
-        Some(PathBuf::from(format!("/dev/ttyS{}", n - 1)))
+        super::serial::default_com_target(n)
     } else {
         Some(PathBuf::from(format!("/dev/lp{}", n - 1)))
     }
@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(get("nul"), Ok((DosDevice::Nul, "/dev/null".into())));
         assert_eq!(get("CONIN$"), Ok((DosDevice::ConIn, "/dev/tty".into())));
         assert_eq!(get("com1"), Ok((DosDevice::Other("COM1".into()), "/dev/ttyS0".into())));
-        assert_eq!(get("COM12"), Ok((DosDevice::Other("COM12".into()), "/dev/ttyS11".into())));
+        assert_eq!(get("COM4"), Ok((DosDevice::Other("COM4".into()), "/dev/ttyS3".into())));
         assert_eq!(get("lpt2"), Ok((DosDevice::Other("LPT2".into()), "/dev/lp1".into())));
         assert_eq!(get("AUX"), Ok((DosDevice::Other("AUX".into()), "/dev/ttyS0".into())));
         assert_eq!(get("z:"), Ok((DosDevice::Other("z:".into()), "/".into())));

@@ -24,6 +24,7 @@ mod normalize;
 mod parse;
 mod resolve;
 pub(crate) mod runtime;
+pub mod serial;
 mod tablecache;
 mod types;
 

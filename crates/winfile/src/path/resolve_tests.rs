@@ -118,7 +118,12 @@ fn devices() {
     assert_eq!(dev(r"\\.\COM1"), Ok((com("COM1"), PathBuf::from("/dev/ttyS0"))));
     assert_eq!(dev(r"\\.\com3"), Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7"))));
     assert_eq!(dev("com3"), Ok((com("COM3"), PathBuf::from("/dev/ttyUSB7"))));
-    assert_eq!(dev(r"\\.\COM10"), Ok((com("COM10"), PathBuf::from("/dev/ttyS9"))));
+    assert_eq!(dev(r"\\.\COM4"), Ok((com("COM4"), PathBuf::from("/dev/ttyS3"))));
+    // COM5 on: the USB serial devices of this machine, in by-id order (`path::serial`).
+    match crate::path::serial::default_com_target(10) {
+        Some(t) => assert_eq!(dev(r"\\.\COM10"), Ok((com("COM10"), t))),
+        None => assert_eq!(dev(r"\\.\COM10"), Err(crate::error::Win32Error::FILE_NOT_FOUND)),
+    }
     assert_eq!(dev(r"\\.\C:"), Ok((com("C:"), f.c.clone())));
     // Not devices: verbatim paths, a trailing separator, Unix names with extensions.
     assert_eq!(dev(r"\\?\C:\dir\nul"), Ok((None, f.c.join("Dir/nul"))));
