@@ -8,9 +8,8 @@ then (with the Python that has winfile installed, e.g. .venv/bin/python):
 
     python scripts/pywin32_tests/run.py DIR
 
-This directory provides stand-ins for the modules those files import that winfile does
-not ship: pywin32_testutil (TestSkipped, testmain), win32api (error, CloseHandle,
-GetTempPath, Sleep; any other name skips the case).
+This directory provides a stand-in for the one module those files import that winfile
+does not ship: pywin32_testutil (TestSkipped, testmain).
 The modules run under unittest with DIR as the working directory (TestFindFiles lists
 it). Prints each module's counts; exits non-zero if any module failed.
 """
