@@ -143,12 +143,26 @@ fn fallback() -> std::result::Result<&'static pool::Pool, Win32Error> {
     FALLBACK.get_or_init(pool::Pool::start).as_ref().map_err(|e| *e)
 }
 
+/// Performs the jobs of a kind of handle whose transfers wait somewhere other than the
+/// engine's backends (a socket waits for readiness in the net reactor). Set by the module
+/// that makes such handles, as a [`PerformerSlot`] extension; the engine never imports it.
+pub(crate) trait Performer: Send + Sync + 'static {
+    /// Takes `job`; its `done` is called exactly once, now or later.
+    fn perform(&self, job: Job);
+}
+
+/// The performer of a handle's jobs (see [`Performer`]).
+pub(crate) struct PerformerSlot(pub std::sync::Arc<dyn Performer>);
+
+impl crate::handle::Extension for PerformerSlot {}
+
 /// Hands a checked job to the engine; `done` is called exactly once, here (if no engine
 /// can take it) or later.
 pub(crate) fn submit(job: Job) {
-    // Sockets wait for readiness on the net reactor (both backends), not in a worker.
-    if crate::net::is_socket(&job.file) {
-        return crate::net::submit_job(job);
+    // Handles with a performer of their own (sockets: the net reactor waits for
+    // readiness on both backends, not a worker) take their jobs there.
+    if let Some(p) = job.file.with_ext::<PerformerSlot, _>(|s| s.map(|s| s.0.clone())) {
+        return p.perform(job);
     }
     if crate::io::device::device_of(&job.file).is_some() {
         // Devices (mailslots) transfer through their own hook, on the pool's threads.

@@ -29,7 +29,6 @@ use crate::poison::MutexExt;
 use rustix::fs::{fstat, FileType};
 use std::collections::HashMap;
 use std::os::fd::{BorrowedFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -74,14 +73,11 @@ pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
     let file =
         Arc::new(File::new(Fd::new(own), access, 7, FILE_FLAG_OVERLAPPED, path, PathStyle::Unix, FileKind::Pipe));
     file.tie_crt(fd);
+    // ReadFile/WriteFile with an OVERLAPPED wait for readiness in the reactor.
+    file.ext_or_insert_with(|| crate::engine::PerformerSlot(Arc::new(super::sendrecv::ReactorJobs)));
     let h = handle::insert(file.clone());
     map.insert(fd, h);
     Some((h, file))
-}
-
-/// Whether `file` is an adopted socket.
-pub(crate) fn is_socket(file: &File) -> bool {
-    file.flags() & FILE_FLAG_OVERLAPPED != 0 && file.path().as_os_str().as_bytes().starts_with(b"socket:[")
 }
 
 /// The adopted socket named by `raw` (a descriptor number); WSAENOTSOCK for anything

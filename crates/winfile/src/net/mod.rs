@@ -15,8 +15,9 @@
 //! reactor whichever engine backend runs file I/O (engine jobs on socket handles are
 //! handed to it).
 //!
-//! Layering: `net` sits with `overlapped` (layer 4); the engine's one call into it
-//! (`submit_job`, routing socket jobs) is the only upward edge, through a function.
+//! Layering: `net` sits with `overlapped` (layer 4). The engine does not import it: an
+//! adopted socket's file object carries an `engine::PerformerSlot` whose performer hands
+//! the engine's jobs to the reactor.
 
 mod accept;
 mod addr;
@@ -37,8 +38,6 @@ pub use select::{
 pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
 pub use transmit::{transmit_file, TF_DISCONNECT, TF_REUSE_SOCKET};
 
-pub(crate) use adopt::is_socket;
-pub(crate) use sendrecv::submit_job;
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,15 @@ fn recv_flags(flags: u32) -> RecvFlags {
 
 /// The reactor's form of an engine job on a socket handle (ReadFile/WriteFile with an
 /// OVERLAPPED, WSASend/WSARecv): the engine hands socket jobs here on both backends.
-pub(crate) fn submit_job(job: Job) {
+pub(crate) struct ReactorJobs;
+
+impl crate::engine::Performer for ReactorJobs {
+    fn perform(&self, job: Job) {
+        submit_job(job);
+    }
+}
+
+fn submit_job(job: Job) {
     let Job { file, write, mem, ctl, done, .. } = job;
     let r = match reactor::reactor("ReadFile") {
         Ok(r) => r,
