@@ -107,8 +107,13 @@ fn call_named_pipe<'py>(
     let bytes = data.as_slice();
     let timeout = timeOut as u32;
     new_bytes_filled(py, len, |buf| {
-        let (n, _) = blocking(py, API, || pipe::call_named_pipe(&pipeName.0, bytes, buf, timeout))
-            .and_then(|r| if r.1 { Err(PyWinError::new(Win32Error::MORE_DATA, API).into()) } else { Ok(r) })?;
+        let (n, _) = blocking(py, API, || pipe::call_named_pipe(&pipeName.0, bytes, buf, timeout)).and_then(|r| {
+            if r.1 {
+                Err(PyWinError::new(Win32Error::MORE_DATA, API).into())
+            } else {
+                Ok(r)
+            }
+        })?;
         Ok(n)
     })
 }

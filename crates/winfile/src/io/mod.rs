@@ -6,8 +6,8 @@ mod nowait;
 mod pointer;
 mod read_write;
 
-pub use device::{attach_device, Device, DeviceSlot};
 pub(crate) use device::as_uninit;
+pub use device::{attach_device, Device, DeviceSlot};
 pub use info::{get_file_information_by_handle, get_file_time, set_file_time};
 pub use pointer::{flush_file_buffers, get_file_size, get_file_type, set_end_of_file, set_file_pointer};
 pub(crate) use read_write::{check_queued, note_written, transfer, transfer_out};

@@ -38,7 +38,6 @@ pub use select::{
 pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
 pub use transmit::{transmit_file, TF_DISCONNECT, TF_REUSE_SOCKET};
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,7 +83,8 @@ fn create_file_once(name: &str, params: &CreateParams) -> Result<(Handle, bool)>
         return super::stream::open_stream(&base, &stream, params).map(|h| (h, false));
     }
     if crate::mailslot::is_client_name(name) {
-        return crate::mailslot::open_client(name, granted_access(params.access), params.share, flags).map(|h| (h, false));
+        return crate::mailslot::open_client(name, granted_access(params.access), params.share, flags)
+            .map(|h| (h, false));
     }
     let exact = flags & FILE_FLAG_POSIX_SEMANTICS != 0;
     // The name as spelt first (no lookups): when it exists exactly, the case-insensitive

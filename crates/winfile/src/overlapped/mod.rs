@@ -16,10 +16,10 @@ pub use port::{
     post_queued_completion_status, Packet, Port, Token,
 };
 pub(crate) use port::{association_of, restore_association};
+pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, Begun};
 pub use request::{
     cancel_io, complete_now, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
     Submit,
 };
-pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub use state::{Overlapped, STATUS_PENDING};

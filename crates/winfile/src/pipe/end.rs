@@ -164,7 +164,10 @@ impl PipeEnd {
 
     /// One non-blocking read: `Some((n, more))`, `more` meaning ERROR_MORE_DATA (the
     /// buffer is full and the message goes on); `None` when nothing is there yet.
-    pub(crate) fn try_read(&self, buf: &mut [MaybeUninit<u8>]) -> std::result::Result<Option<(usize, bool)>, Win32Error> {
+    pub(crate) fn try_read(
+        &self,
+        buf: &mut [MaybeUninit<u8>],
+    ) -> std::result::Result<Option<(usize, bool)>, Win32Error> {
         let mut rx = self.rest.locked();
         if rx.left() > 0 {
             let (n, more) = rx.serve(buf);
@@ -183,7 +186,11 @@ impl PipeEnd {
             };
         }
         loop {
-            let total = match rustix::net::recv(&*sock, &mut [0u8; 0][..], RecvFlags::DONTWAIT | RecvFlags::PEEK | RecvFlags::TRUNC) {
+            let total = match rustix::net::recv(
+                &*sock,
+                &mut [0u8; 0][..],
+                RecvFlags::DONTWAIT | RecvFlags::PEEK | RecvFlags::TRUNC,
+            ) {
                 Ok((_, 0)) => return Err(Win32Error::BROKEN_PIPE),
                 Ok((_, t)) => t,
                 Err(Errno::AGAIN | Errno::INTR) => return Ok(None),

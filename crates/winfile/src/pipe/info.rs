@@ -50,7 +50,9 @@ pub fn set_named_pipe_handle_state(h: Handle, mode: Option<u32>) -> Result<()> {
     const API: &str = "SetNamedPipeHandleState";
     let (_, end) = end_for(h, API)?;
     if let Some(mode) = mode {
-        if mode & !(PIPE_READMODE_MESSAGE | PIPE_NOWAIT) != 0 || (mode & PIPE_READMODE_MESSAGE != 0 && !end.meta.message) {
+        if mode & !(PIPE_READMODE_MESSAGE | PIPE_NOWAIT) != 0
+            || (mode & PIPE_READMODE_MESSAGE != 0 && !end.meta.message)
+        {
             return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
         }
         end.set_mode(mode);

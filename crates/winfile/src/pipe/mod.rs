@@ -27,14 +27,14 @@ mod server;
 
 pub use anon::create_pipe;
 pub use client::{
-    call_named_pipe, is_pipe_name, open_client, transact_named_pipe, transact_named_pipe_into, transact_named_pipe_overlapped,
-    wait_named_pipe,
-    NMPWAIT_USE_DEFAULT_WAIT, NMPWAIT_WAIT_FOREVER,
+    call_named_pipe, is_pipe_name, open_client, transact_named_pipe, transact_named_pipe_into,
+    transact_named_pipe_overlapped, wait_named_pipe, NMPWAIT_USE_DEFAULT_WAIT, NMPWAIT_WAIT_FOREVER,
 };
 pub use end::{PipeEnd, PIPE_NOWAIT, PIPE_READMODE_MESSAGE};
 pub use info::{
-    get_named_pipe_client_process_id, get_named_pipe_client_session_id, get_named_pipe_handle_state, get_named_pipe_info,
-    get_named_pipe_server_process_id, get_named_pipe_server_session_id, peek_named_pipe, set_named_pipe_handle_state, PIPE_SERVER_END,
+    get_named_pipe_client_process_id, get_named_pipe_client_session_id, get_named_pipe_handle_state,
+    get_named_pipe_info, get_named_pipe_server_process_id, get_named_pipe_server_session_id, peek_named_pipe,
+    set_named_pipe_handle_state, PIPE_SERVER_END,
 };
 pub use name::{parse, PipeName};
 pub use server::{

@@ -140,7 +140,12 @@ impl PipeDir {
                 _ => return Err(Win32Error::ACCESS_DENIED),
             }
         }
-        match openat(rustix::fs::CWD, &path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty()) {
+        match openat(
+            rustix::fs::CWD,
+            &path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::empty(),
+        ) {
             Ok(dir) => Ok(Some(PipeDir { dir, path })),
             Err(Errno::NOENT) if !create => Ok(None),
             Err(e) => Err(e.into()),
@@ -176,7 +181,12 @@ impl PipeDir {
     }
 
     fn write_meta(&self, meta: &Meta) -> Result<(), Win32Error> {
-        let fd = openat(&self.dir, "meta", OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o600))?;
+        let fd = openat(
+            &self.dir,
+            "meta",
+            OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )?;
         rustix::io::write(&fd, meta.encode().as_bytes())?;
         Ok(())
     }
@@ -320,7 +330,10 @@ impl PipeDir {
         let l = self.lock();
         let live = self.live(&l);
         let Some(meta) = self.meta(&l).filter(|_| !live.is_empty()) else {
-            return Ok((Connect::NoPipe, Meta { message: false, max_instances: 0, out_size: 0, in_size: 0, timeout: 0 }));
+            return Ok((
+                Connect::NoPipe,
+                Meta { message: false, max_instances: 0, out_size: 0, in_size: 0, timeout: 0 },
+            ));
         };
         for id in &live {
             let path = self.proc_path(&format!("{id}.s"));
@@ -341,7 +354,8 @@ impl PipeDir {
         let l = self.lock();
         let live = self.live(&l);
         let meta = self.meta(&l).filter(|_| !live.is_empty())?;
-        let any = live.iter().any(|id| rustix::fs::statat(&self.dir, format!("{id}.s"), AtFlags::SYMLINK_NOFOLLOW).is_ok());
+        let any =
+            live.iter().any(|id| rustix::fs::statat(&self.dir, format!("{id}.s"), AtFlags::SYMLINK_NOFOLLOW).is_ok());
         Some((any, meta))
     }
 }

@@ -51,8 +51,9 @@ static POLLER: OnceLock<Result<Arc<Poller>, Win32Error>> = OnceLock::new();
 fn poller() -> Result<&'static Arc<Poller>, Win32Error> {
     POLLER
         .get_or_init(|| {
-            let wake = rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK)
-                .map_err(|_| Win32Error::NO_SYSTEM_RESOURCES)?;
+            let wake =
+                rustix::event::eventfd(0, rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK)
+                    .map_err(|_| Win32Error::NO_SYSTEM_RESOURCES)?;
             let p = Arc::new(Poller { incoming: Mutex::new(Vec::new()), wake });
             let run = p.clone();
             std::thread::Builder::new()

@@ -5,7 +5,9 @@ use super::end::{Conn, PipeDevice, PipeEnd, PIPE_NOWAIT, PIPE_READMODE_MESSAGE};
 use super::name::{self, PipeName};
 use super::namespace::{new_socket, Meta, PipeDir};
 use super::pending::{self, Step};
-use crate::consts::{FILE_FLAG_OVERLAPPED, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA};
+use crate::consts::{
+    FILE_FLAG_OVERLAPPED, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA,
+};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, Fd, File, FileKind, Handle, PathStyle};
 use crate::io::DeviceSlot;
@@ -90,7 +92,8 @@ pub fn create_named_pipe(
         PipeName::Remote => return Err(Error::new(Win32Error::INVALID_NAME, API)),
     };
     let message = pipe_mode & PIPE_TYPE_MESSAGE != 0;
-    let bad_mode = pipe_mode & !(PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_NOWAIT | PIPE_REJECT_REMOTE_CLIENTS) != 0;
+    let bad_mode =
+        pipe_mode & !(PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_NOWAIT | PIPE_REJECT_REMOTE_CLIENTS) != 0;
     if open_mode & 3 == 0
         || open_mode & !OPEN_MODE_BITS != 0
         || bad_mode

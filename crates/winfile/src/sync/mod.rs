@@ -19,8 +19,8 @@ pub(crate) use crate::handle::hub;
 pub use crate::handle::hub::Waitable;
 pub use event::{create_event, open_event, pulse_event, reset_event, set_event, Event};
 pub use mutex::{create_mutex, open_mutex, release_mutex, Mutex};
-pub use semaphore::{create_semaphore, open_semaphore, release_semaphore, Semaphore};
 pub use named::MAX_NAME;
+pub use semaphore::{create_semaphore, open_semaphore, release_semaphore, Semaphore};
 pub use timer::{
     cancel_waitable_timer, create_waitable_timer, create_waitable_timer_ex, open_waitable_timer, set_waitable_timer,
     Timer, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, CREATE_WAITABLE_TIMER_MANUAL_RESET,
