@@ -203,7 +203,7 @@ fn attach(file: &File) -> std::result::Result<(), Errno> {
     let cell = std::cell::Cell::new(Some(state));
     let _ = file.ext_or_insert_with::<CommState>(|| cell.take().expect("made once"));
     crate::io::attach_device(file, Arc::new(super::timeouts::SerialIo));
-    crate::overlapped::attach_queue(file, Arc::new(super::timeouts::SerialIo));
+    file.ext_or_insert_with(|| crate::overlapped::AsyncSlot(Arc::new(super::timeouts::SerialIo)));
     Ok(())
 }
 

@@ -271,7 +271,7 @@ pub(crate) fn timed_write(
     result
 }
 
-/// The serial port's transfer hooks (`io::Device`, `overlapped::DeviceQueue`).
+/// The serial port's transfer hooks (`io::Device`, `overlapped::AsyncDevice`).
 pub(crate) struct SerialIo;
 
 impl SerialIo {
@@ -301,7 +301,7 @@ impl crate::io::Device for SerialIo {
     }
 }
 
-impl crate::overlapped::DeviceQueue for SerialIo {
+impl crate::overlapped::AsyncDevice for SerialIo {
     fn start(&self, file: Arc<File>, write: bool, mem: Lent, ctl: OpCtlRef, done: Done) {
         let api = if write { "WriteFile" } else { "ReadFile" };
         let registered = Self::state(&file, api)

@@ -4,13 +4,11 @@
 //! Completion order is Windows': the status and byte count are stored first, then the
 //! OVERLAPPED's event is signaled, then a packet goes to the handle's completion port.
 
-mod device;
 mod port;
 mod request;
 mod state;
 
 pub use crate::engine::{IoMemory, Lent};
-pub(crate) use device::{attach_queue, begin_request, DeviceQueue};
 pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
     post_queued_completion_status, Packet, Port, Token,

@@ -135,14 +135,6 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
     (ctl, done)
 }
 
-/// Checks `h` and the OVERLAPPED, then begins a device's own request (see `device`).
-pub(super) fn begin_checked(h: Handle, s: Submit, api: &'static str) -> Result<(Arc<File>, OpCtlRef, Done)> {
-    let c = check(h, s, api)?;
-    let file = c.file.clone();
-    let (ctl, done) = begin(c);
-    Ok((file, ctl, done))
-}
-
 /// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
 /// Internal 0, InternalHigh `bytes`, then its event is set. No port: only overlapped
 /// handles queue packets.
@@ -172,7 +164,10 @@ pub fn complete_now(ol: &Overlapped, event: Handle, bytes: usize) {
 }
 
 /// A device whose overlapped transfers are not plain reads and writes of the handle's
-/// descriptor (pipes): it is handed the begun operation and calls `done` exactly once.
+/// descriptor (pipes: framing and connection state; serial ports: COMMTIMEOUTS): it is
+/// handed the begun operation and calls `done` exactly once (through `engine::finish`,
+/// which gives the memory back first); CancelIo and CloseHandle reach it through the
+/// operation's canceller.
 pub(crate) trait AsyncDevice: Send + Sync + 'static {
     /// What the device refuses synchronously (a pipe not connected: 536, 233), checked
     /// before the operation is begun.
@@ -189,7 +184,7 @@ pub(crate) struct AsyncSlot(pub Arc<dyn AsyncDevice>);
 impl Extension for AsyncSlot {}
 
 /// Checks `h` and the OVERLAPPED, then begins an operation another module performs
-/// (ConnectNamedPipe, TransactNamedPipe): the caller has made every check of its own
+/// (ConnectNamedPipe, TransactNamedPipe, WaitCommEvent): the caller has made every check of its own
 /// before, and must call the returned `Done` exactly once.
 pub(crate) fn begin_op(h: Handle, s: Submit, api: &'static str) -> Result<(Arc<File>, OpCtlRef, Done)> {
     let c = check(h, s, api)?;
@@ -206,10 +201,10 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
     if !write && !mem.writable() {
         return Err(Error::new(Win32Error::NOACCESS, api));
     }
-    let device = if c.file.kind() == crate::handle::FileKind::Pipe {
-        c.file.with_ext::<AsyncSlot, _>(|d| d.map(|d| d.0.clone()))
-    } else {
+    let device = if matches!(c.file.kind(), crate::handle::FileKind::Disk | crate::handle::FileKind::Directory) {
         None
+    } else {
+        c.file.with_ext::<AsyncSlot, _>(|d| d.map(|d| d.0.clone()))
     };
     if let (Some(dev), true) = (&device, c.file.flags() & FILE_FLAG_OVERLAPPED != 0) {
         if !(if write { c.file.can_write() } else { c.file.can_read() }) {
@@ -239,13 +234,6 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
         return Ok(Issued::Completed(n));
     }
     crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
-    if let Some(q) = super::device::queue_of(&c.file) {
-        // A device with its own transfers (serial ports: COMMTIMEOUTS).
-        let file = c.file.clone();
-        let (ctl, done) = begin(c);
-        q.start(file, write, mem, ctl, done);
-        return Ok(Issued::Pending);
-    }
     engine::ready(api)?;
     let file = c.file.clone();
     let (ctl, done) = begin(c);
