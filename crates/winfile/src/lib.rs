@@ -30,6 +30,7 @@ pub mod path;
 mod poison;
 pub mod stream;
 pub mod sync;
+pub mod txn;
 pub mod unsupported;
 pub mod volume;
 

@@ -1,6 +1,6 @@
 //! Directory enumeration: FindFilesW, FindFilesIterator, FindClose.
 
-use super::no_transaction;
+use super::{no_transaction, transaction};
 use crate::conv::{HandleArg, WideArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::TimeMaker;
@@ -41,9 +41,16 @@ fn find_files_w<'py>(
     FileName: WideArg,
     Transaction: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    no_transaction(Transaction.as_ref(), "FindFilesW")?;
+    let txn = transaction(Transaction.as_ref(), "FindFilesW")?;
     let found = py.detach(|| -> winfile::Result<Vec<FindData>> {
-        match find::Finder::open(&FileName.0) {
+        let opened = match txn {
+            Some(t) => match winfile::txn::find_files(&t, &FileName.0) {
+                Ok(all) => return Ok(all),
+                Err(e) => Err(e),
+            },
+            None => find::Finder::open(&FileName.0),
+        };
+        match opened {
             Ok(mut f) => {
                 let mut all = Vec::new();
                 while f.next_batch(BATCH, &mut all)? {}

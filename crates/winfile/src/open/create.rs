@@ -50,6 +50,7 @@ struct Existing {
 /// FILE_FLAG_DELETE_ON_CLOSE file is created unnamed (O_TMPFILE), marked, then named
 /// with linkat, so a killed process leaves no ordinary file behind.
 pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
+    crate::txn::recover_once(); // first touch: finish or discard crashed transactions
     match create_file_once(name, params) {
         // A handle whose CRT descriptor was closed is closed too: then try again.
         Err(e) if e.code() == Win32Error::SHARING_VIOLATION && handle::close_stale() => create_file_once(name, params),
