@@ -69,7 +69,7 @@ fn new_id() -> [u8; 16] {
         let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
         id.copy_from_slice(&t.to_le_bytes());
     }
-    id[6] = (id[6] & 0x0F) | 0x40; // a version-4 GUID
+    id[7] = (id[7] & 0x0F) | 0x40; // a version-4 GUID (Data3 is little-endian)
     id[8] = (id[8] & 0x3F) | 0x80;
     id
 }
@@ -141,7 +141,9 @@ impl Transaction {
                 self.end(&mut work, Outcome::RolledBack);
                 return Err(e);
             }
+            super::recover::crash_point("decided", 0);
             super::recover::apply(&ops);
+            super::recover::crash_point("applied", 0);
             j.finish();
         }
         self.end(&mut work, Outcome::Committed);

@@ -9,11 +9,25 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
+/// Test hook for the crash tests: `WINFILE_TXN_TEST_KILL=decided` (after the decision
+/// record), `apply:N` (after N redo steps) or `applied` (before the journal goes)
+/// makes the process SIGKILL itself there. Read once; unset, it costs one load.
+pub(crate) fn crash_point(stage: &str, n: usize) {
+    static POINT: std::sync::LazyLock<Option<String>> =
+        std::sync::LazyLock::new(|| std::env::var("WINFILE_TXN_TEST_KILL").ok());
+    let Some(p) = POINT.as_deref() else { return };
+    let here = if stage == "apply" { format!("apply:{n}") } else { stage.to_owned() };
+    if p == here {
+        let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    }
+}
+
 /// Applies the redo steps in order, then makes the changed directories durable.
 /// Every step is idempotent: a step already done is skipped.
 pub(crate) fn apply(ops: &[Op]) {
     let mut dirs = BTreeSet::new();
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
+        crash_point("apply", i);
         match op {
             Op::Unlink(p) => {
                 match rustix::fs::statat(CWD, p, AtFlags::SYMLINK_NOFOLLOW) {
