@@ -258,8 +258,9 @@ def test_ids_and_bad_handles(tree):
 
 def test_functions_without_transactions_still_refuse_them(tree):
     t = wt.CreateTransaction()
-    assert winerror_of(win32file.CreateHardLink, str(tree / "l"), str(tree / "f0"), None, t) == \
+    assert winerror_of(win32file.CreateSymbolicLink, str(tree / "l"), str(tree / "f0"), 0, t) == \
         winerror.ERROR_NOT_SUPPORTED
+    assert winerror_of(win32file.FindFileNames, str(tree / "f0"), t) == winerror.ERROR_NOT_SUPPORTED
     assert winerror_of(win32file.GetLongPathName, str(tree / "f0"), t) == winerror.ERROR_NOT_SUPPORTED
     assert not (tree / "l").exists()
     wt.RollbackTransaction(t)
@@ -304,3 +305,19 @@ def test_a_thousand_changes_in_one_transaction(tmp_path):
     names = sorted(os.listdir(root))
     assert names == sorted(["n%04d" % i for i in range(200, 600)] + ["r%03d" % i for i in range(200)])
     assert (root / "n0599").read_bytes() == b"599"
+
+
+def test_hard_links_iterators_and_full_paths(tree):
+    t = wt.CreateTransaction()
+    win32file.CreateHardLink(str(tree / "link"), str(tree / "f0"), None, t)
+    assert not (tree / "link").exists()
+    assert read(tree / "link", t) == b"committed 0"
+    assert winerror_of(win32file.CreateHardLink, str(tree / "link"), str(tree / "f1"), None, t) == \
+        winerror.ERROR_ALREADY_EXISTS
+    names = sorted(d[8] for d in win32file.FindFilesIterator(str(tree / "*"), Transaction=t))
+    assert names == [".", "..", "d", "f0", "f1", "f2", "f3", "f4", "link"]
+    assert win32file.GetFullPathName(str(tree / "x"), t) == str(tree / "x")
+    wt.CommitTransaction(t)
+    assert os.stat(tree / "link").st_ino == os.stat(tree / "f0").st_ino
+    assert os.stat(tree / "f0").st_nlink == 2
+    assert winerror_of(win32file.GetFullPathName, str(tree / "x"), t) == winerror.ERROR_TRANSACTION_NOT_ACTIVE

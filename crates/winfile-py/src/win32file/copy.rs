@@ -171,8 +171,13 @@ fn create_hard_link(
     SecurityAttributes: Option<Bound<'_, PyAny>>,
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "CreateHardLink")?;
+    let txn = transaction(Transaction.as_ref(), "CreateHardLink")?;
     crate::conv::security_attributes(SecurityAttributes.as_ref())?;
+    if let Some(t) = txn {
+        return Ok(py
+            .detach(|| winfile::txn::create_hard_link(&t, &FileName.0, &ExistingFileName.0))
+            .py_api("CreateHardLink")?);
+    }
     Ok(py.detach(|| winfile::link::create_hard_link(&FileName.0, &ExistingFileName.0)).py_api("CreateHardLink")?)
 }
 

@@ -1,6 +1,6 @@
 //! Directory enumeration: FindFilesW, FindFilesIterator, FindClose.
 
-use super::{no_transaction, transaction};
+use super::transaction;
 use crate::conv::{HandleArg, WideArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::TimeMaker;
@@ -129,7 +129,15 @@ fn find_files_iterator<'py>(
     FileName: WideArg,
     Transaction: Option<Bound<'py, PyAny>>,
 ) -> PyResult<FindFileIterator> {
-    no_transaction(Transaction.as_ref(), "FindFilesIterator")?;
+    if let Some(t) = transaction(Transaction.as_ref(), "FindFilesIterator")? {
+        let all = py.detach(|| winfile::txn::find_files(&t, &FileName.0));
+        let ready = match all {
+            Ok(all) => VecDeque::from(all),
+            Err(e) if e.code() == Win32Error::FILE_NOT_FOUND => VecDeque::new(),
+            Err(e) => return Err(PyWinError::new(e.code(), "FindFirstFileW").into()),
+        };
+        return Ok(FindFileIterator { handle: None, ready, times: TimeMaker::new(py)? });
+    }
     let first = py.detach(|| find::find_first_file(&FileName.0));
     let (handle, ready) = match first {
         Ok((h, d)) => (Some(h), VecDeque::from([d])),

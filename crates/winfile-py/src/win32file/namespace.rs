@@ -1,7 +1,7 @@
 //! Name-based calls: DeleteFile(W), CreateDirectory(W/Ex/ExW), RemoveDirectory,
 //! MoveFile(W), MoveFileEx(W), CopyFile(W), GetFullPathName, SetCurrentDirectory.
 
-use super::{no_transaction, transaction};
+use super::transaction;
 use crate::conv::{name_to_py, AnsiOrWidePath, Dword, PathArg, WideArg};
 use crate::error::IntoPy;
 use pyo3::prelude::*;
@@ -172,7 +172,9 @@ fn get_full_path_name<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let FileName = FileName.0;
     let func = if FileName.was_bytes { "GetFullPathNameA" } else { "GetFullPathNameW" };
-    no_transaction(Transaction.as_ref(), func)?;
+    if let Some(t) = transaction(Transaction.as_ref(), func)? {
+        winfile::txn::ensure_active(&t, func).py_api(func)?;
+    }
     let full = winfile::fs::get_full_path_name(&FileName.text).py_api(func)?;
     if FileName.was_bytes {
         let os = winfile::path::escape::to_os(&full);

@@ -512,3 +512,47 @@ pub fn find_files(t: &Transaction, spec: &str) -> Result<Vec<FindData>> {
     }
     Ok(out)
 }
+
+/// `CreateHardLinkTransactedW`: the new name gets a shadow that is a second link to
+/// what the transaction sees as the existing file (the committed inode, or its shadow),
+/// renamed into place at commit, so both names share one inode afterwards. Inside the
+/// transaction, writing the committed file through its old name gives that name a
+/// private copy (copy on first write), which the new link does not follow.
+pub fn create_hard_link(t: &Transaction, new_name: &str, existing: &str) -> Result<()> {
+    const API: &str = "CreateHardLinkTransactedW";
+    let err = |c| Error::new(c, API);
+    let from = resolve(existing, API)?;
+    let to = resolve(new_name, API)?;
+    let mut work = active(t, API)?;
+    let (source, linked) = match work.view(&from) {
+        View::Real if real_exists(&from) => {
+            if std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_dir()) {
+                return Err(err(Win32Error::ACCESS_DENIED));
+            }
+            (from.clone(), true)
+        }
+        View::Changed(Entry::File { shadow, linked, .. }) => (shadow, linked),
+        View::Changed(Entry::Dir { .. }) => return Err(err(Win32Error::ACCESS_DENIED)),
+        _ => return Err(err(not_found(&work, &from))),
+    };
+    if work.exists(&to) {
+        return Err(err(Win32Error::ALREADY_EXISTS));
+    }
+    if !work.is_dir(to.parent().unwrap_or(Path::new("/"))) {
+        return Err(err(Win32Error::PATH_NOT_FOUND));
+    }
+    let existed = matches!(work.map.get(&to), Some(Entry::Gone { .. }));
+    if linked && source == from {
+        work.claim(&from).map_err(err)?;
+    }
+    let s = journal(&mut work, t, &to, API)?.shadow_name();
+    shadow::link_of(&source, &s).map_err(err)?;
+    work.map.insert(to, Entry::File { shadow: s, existed, linked });
+    Ok(())
+}
+
+/// Fails with ERROR_TRANSACTION_NOT_ACTIVE unless `t` is active (calls whose answer
+/// does not depend on the tree, such as GetFullPathName).
+pub fn ensure_active(t: &Transaction, api: &'static str) -> Result<()> {
+    t.check_active().map_err(|c| Error::new(c, api))
+}
