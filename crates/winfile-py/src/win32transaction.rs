@@ -68,7 +68,9 @@ fn commit_transaction_async(TransactionHandle: HandleArg) -> PyResult<()> {
 fn check_active(t: &winfile::txn::Transaction, func: &'static str) -> PyResult<()> {
     match t.outcome() {
         winfile::txn::Outcome::Active => Ok(()),
-        winfile::txn::Outcome::Committed => Err(PyWinError::new(Win32Error::TRANSACTION_ALREADY_COMMITTED, func).into()),
+        winfile::txn::Outcome::Committed => {
+            Err(PyWinError::new(Win32Error::TRANSACTION_ALREADY_COMMITTED, func).into())
+        }
         winfile::txn::Outcome::RolledBack => Err(PyWinError::new(Win32Error::TRANSACTION_ALREADY_ABORTED, func).into()),
     }
 }

@@ -658,9 +658,8 @@ fn txn_held(fd: BorrowedFd<'_>) -> bool {
 pub(crate) fn txn_claim(fd: BorrowedFd<'_>) -> Result<(), Win32Error> {
     let serial = Serial::take(fd).map_err(|_| Win32Error::NOT_SUPPORTED)?;
     let bits = deny_bytes(WRITE | DEL);
-    let take = ofd::set(fd, Kind::Read, TXN, 1).and_then(|()| {
-        runs(bits, |start, len| ofd::set(fd, Kind::Read, start, len).map(|()| false)).map(|_| ())
-    });
+    let take = ofd::set(fd, Kind::Read, TXN, 1)
+        .and_then(|()| runs(bits, |start, len| ofd::set(fd, Kind::Read, start, len).map(|()| false)).map(|_| ()));
     if take.is_err() {
         txn_release(fd);
         return Err(Win32Error::NOT_SUPPORTED);

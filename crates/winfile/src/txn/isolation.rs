@@ -125,10 +125,8 @@ impl Work {
             match e {
                 Entry::Gone { dir: false } => unlinks.push(Op::Unlink(path.clone())),
                 Entry::Gone { dir: true } => rmdirs.push(path.clone()),
-                Entry::File { shadow, existed, linked } => {
-                    if *existed {
-                        // A directory may have stood there; files are replaced by rename.
-                    }
+                Entry::File { shadow, linked, .. } => {
+                    // A committed file of that name is replaced by the rename itself.
                     if !linked {
                         sync.push(shadow.clone());
                     }

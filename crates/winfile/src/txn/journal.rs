@@ -91,7 +91,7 @@ impl Journal {
         fs::create_dir(&tmp).map_err(|_| Win32Error::NOT_SUPPORTED)?;
         let lock = rustix::fs::openat(
             CWD,
-            &tmp.join("lock"),
+            tmp.join("lock"),
             OFlags::CREATE | OFlags::RDWR | OFlags::CLOEXEC,
             Mode::from_raw_mode(0o600),
         )
@@ -192,7 +192,7 @@ pub(crate) fn decode(data: &[u8]) -> Option<Vec<Op>> {
 
 /// Whether the lock file of journal `dir` is free (its process is gone), taking it if so.
 pub(crate) fn take_abandoned(dir: &Path) -> Option<OwnedFd> {
-    let fd = rustix::fs::openat(CWD, &dir.join("lock"), OFlags::RDWR | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let fd = rustix::fs::openat(CWD, dir.join("lock"), OFlags::RDWR | OFlags::CLOEXEC, Mode::empty()).ok()?;
     flock(fd.as_fd(), FlockOperation::NonBlockingLockExclusive).ok()?;
     Some(fd)
 }

@@ -20,7 +20,7 @@ mod shadow;
 
 pub use object::{create_transaction, get, open_transaction, Outcome, Transaction, TxnHandle};
 pub use ops::{
-    copy_file, create_directory, create_file, create_hard_link, ensure_active, delete_file, find_files, get_file_attributes_ex, move_file,
-    remove_directory, set_file_attributes,
+    copy_file, create_directory, create_file, create_hard_link, delete_file, ensure_active, find_files,
+    get_file_attributes_ex, move_file, remove_directory, set_file_attributes,
 };
 pub use recover::{recover_once, recover_root};

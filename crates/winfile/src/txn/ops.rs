@@ -68,10 +68,7 @@ fn not_found(work: &Work, path: &Path) -> Win32Error {
 fn private_shadow(work: &mut Work, t: &Transaction, path: &Path, api: &'static str) -> Result<PathBuf> {
     let err = |c| Error::new(c, api);
     match work.view(path) {
-        View::Changed(Entry::File { shadow, existed, linked: false }) => {
-            let _ = existed;
-            Ok(shadow)
-        }
+        View::Changed(Entry::File { shadow, linked: false, .. }) => Ok(shadow),
         View::Changed(Entry::File { shadow: old, existed, linked: true }) => {
             let fresh = journal(work, t, path, api)?.shadow_name();
             shadow::unshare(&old, &fresh).map_err(err)?;
