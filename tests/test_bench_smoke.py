@@ -12,6 +12,8 @@ EXPECTED = [
     "CreateFile+CloseHandle", "CreateFile+CloseHandle, drive path", "LockFileEx+UnlockFileEx",
     "FindFilesIterator 100k entries", "FindFilesIterator 100k, raw baseline",
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
+    "transaction of 100 4 KiB creations vs write+fsync+rename loop",
+    "transaction of 100 4 KiB creations vs the same without a transaction",
 ]
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]

@@ -208,12 +208,16 @@ def test_conflicts_across_processes(tree):
 
 def test_handles_opened_in_a_transaction_fail_after_it_ends(tree):
     t = wt.CreateTransaction()
+    reader = win32file.CreateFileW(str(tree / "f1"), GR, win32file.FILE_SHARE_READ, None, win32file.OPEN_EXISTING, 0,
+                                   None, Transaction=t)
     h = win32file.CreateFileW(str(tree / "f0"), GW | GR, 0, None, win32file.OPEN_EXISTING, 0, None, Transaction=t)
     win32file.WriteFile(h, b"in")
     wt.CommitTransaction(t)
     assert winerror_of(win32file.WriteFile, h, b"x") == winerror.ERROR_TRANSACTION_NOT_ACTIVE
     assert winerror_of(win32file.ReadFile, h, 1) == winerror.ERROR_TRANSACTION_NOT_ACTIVE
+    assert winerror_of(win32file.ReadFile, reader, 1) == winerror.ERROR_TRANSACTION_NOT_ACTIVE
     h.Close()
+    reader.Close()
     assert winerror_of(write, tree / "f1", b"x", t) == winerror.ERROR_TRANSACTION_NOT_ACTIVE
     assert (tree / "f0").read_bytes().startswith(b"in")
 
@@ -321,3 +325,16 @@ def test_hard_links_iterators_and_full_paths(tree):
     assert os.stat(tree / "link").st_ino == os.stat(tree / "f0").st_ino
     assert os.stat(tree / "f0").st_nlink == 2
     assert winerror_of(win32file.GetFullPathName, str(tree / "x"), t) == winerror.ERROR_TRANSACTION_NOT_ACTIVE
+
+
+def test_no_journal_possible_means_not_supported_before_any_change(tmp_path):
+    # /proc cannot hold a .winfile-txn directory: refused, nothing changed.
+    t = wt.CreateTransaction()
+    assert winerror_of(write, "/proc/winfile-txn-test", b"x", t, win32file.CREATE_NEW) == winerror.ERROR_NOT_SUPPORTED
+    assert winerror_of(win32file.CreateDirectoryExW, None, "/proc/winfile-txn-dir", None, t) == \
+        winerror.ERROR_NOT_SUPPORTED
+    assert not os.path.exists("/proc/.winfile-txn")
+    # the transaction is still usable elsewhere
+    write(tmp_path / "ok", b"ok", t, win32file.CREATE_NEW)
+    wt.CommitTransaction(t)
+    assert (tmp_path / "ok").read_bytes() == b"ok"

@@ -174,9 +174,8 @@ pub fn create_file(t: &Transaction, name: &str, params: &CreateParams) -> Result
         p.disposition = OPEN_EXISTING;
     }
     let h = crate::open::create_file(text(&target, API)?, &p).map_err(|e| err(e.code()))?;
-    if target != path {
-        remember(&mut work, h);
-    }
+    // Read handles of unchanged files too: every transacted handle ends with it.
+    remember(&mut work, h);
     if matches!(d, CREATE_ALWAYS | OPEN_ALWAYS) {
         crate::error::set_last_error(Win32Error::ALREADY_EXISTS);
     }
