@@ -54,7 +54,30 @@ pub(crate) fn root_for(path: &Path) -> Result<PathBuf, Win32Error> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(_) => return Err(Win32Error::NOT_SUPPORTED),
     }
+    if !trusted(&root) {
+        return Err(Win32Error::NOT_SUPPORTED);
+    }
     Ok(root)
+}
+
+/// Whether `path` is a real directory (not a symbolic link) owned by root or by us:
+/// the journal directory, and each transaction's own directory before recovery
+/// believes its record. Another user's journal is never replayed: its record could
+/// name any file.
+pub(crate) fn trusted(path: &Path) -> bool {
+    match rustix::fs::statat(CWD, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => {
+            let uid = rustix::process::geteuid().as_raw();
+            rustix::fs::FileType::from_raw_mode(st.st_mode).is_dir() && (st.st_uid == 0 || st.st_uid == uid)
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether `path` is owned by us (the effective user), without following a link.
+pub(crate) fn ours(path: &Path) -> bool {
+    rustix::fs::statat(CWD, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+        .is_ok_and(|st| st.st_uid == rustix::process::geteuid().as_raw())
 }
 
 /// The mount id (statx STX_MNT_ID) of `path`'s nearest existing ancestor: a transaction

@@ -72,11 +72,18 @@ fn parent(p: &Path, dirs: &mut BTreeSet<PathBuf>) {
 /// (a complete `commit` record) is redone, an undecided one discarded; leftovers of
 /// finished ones are removed. Live transactions (their lock held) are left alone.
 pub fn recover_root(root: &Path) {
+    if !journal::trusted(root) {
+        return;
+    }
     let Ok(entries) = fs::read_dir(root) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        // Only our own journals (not links, not another user's: a record names files).
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) || !journal::ours(&path) {
+            continue;
+        }
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.ends_with(".done") {
@@ -117,7 +124,7 @@ pub fn recover_once() {
                 continue;
             }
             let root = m.mount_point.join(journal::DIR_NAME);
-            if rustix::fs::statat(CWD, &root, AtFlags::empty()).is_ok() {
+            if rustix::fs::statat(CWD, &root, AtFlags::SYMLINK_NOFOLLOW).is_ok() {
                 recover_root(&root);
             }
         }
