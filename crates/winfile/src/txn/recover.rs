@@ -108,6 +108,37 @@ pub fn recover_root(root: &Path) {
 
 static ONCE: Once = Once::new();
 
+const REMOTE_OR_PSEUDO: &[&str] = &[
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "9p",
+    "ceph",
+    "glusterfs",
+    "afs",
+    "proc",
+    "sysfs",
+    "cgroup",
+    "cgroup2",
+    "devpts",
+    "mqueue",
+    "debugfs",
+    "tracefs",
+    "securityfs",
+    "pstore",
+    "bpf",
+    "configfs",
+    "fusectl",
+    "autofs",
+    "binfmt_misc",
+    "hugetlbfs",
+    "efivarfs",
+    "rpc_pipefs",
+    "nsfs",
+];
+
 /// First touch: once per process, every mounted volume's journal directory that exists
 /// is recovered (a stat per mount; nothing more where no transaction ever ran).
 pub fn recover_once() {
@@ -120,6 +151,12 @@ pub fn recover_once() {
         }
         let mut seen = BTreeSet::new();
         for m in crate::mountinfo::mounts() {
+            // Network and pseudo file systems are not looked at here (a stat of a hung
+            // NFS server would hang every winfile process's first call); their
+            // journals are recovered when a transaction next starts there.
+            if REMOTE_OR_PSEUDO.iter().any(|t| m.fstype == *t || m.fstype.starts_with("fuse.")) {
+                continue;
+            }
             if !seen.insert(m.mount_point.clone()) {
                 continue;
             }
