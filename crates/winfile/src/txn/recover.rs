@@ -91,6 +91,14 @@ pub fn recover_root(root: &Path) {
             continue;
         }
         let Some(_lock) = journal::take_abandoned(&path) else {
+            // A journal killed between its mkdir and its lock file has no lock: once
+            // it is a minute old it cannot belong to a creator still starting up.
+            let stale = fs::symlink_metadata(&path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 60));
+            if name.ends_with(".new") && !path.join("lock").exists() && stale {
+                let _ = fs::remove_dir_all(&path);
+            }
             continue; // live (or not ours to judge)
         };
         if name.ends_with(".new") {
