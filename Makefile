@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: serial-tools demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist
+.PHONY: serial-tools demo test lint build venv cargo-test pytest stubtest compat-table clean bench bench-smoke bench-iocp fuzz fuzz-calls fuzz-paths wheel sdist fuzz-txn
 
 demo: build
 	$(PY) examples/tour.py
@@ -84,13 +84,20 @@ compat-table: venv
 # against the containment rule (docs/path-containment.md).
 WINFILE_FUZZ_EXAMPLES ?= 20000
 export WINFILE_FUZZ_EXAMPLES
-fuzz: fuzz-calls fuzz-paths
+fuzz: fuzz-calls fuzz-paths fuzz-txn
 
 fuzz-calls: build
 	$(PY) tests/robustness_harness.py
 
 fuzz-paths: build
 	$(PY) tests/path_forms_harness.py
+
+# Transactions killed (SIGKILL) before, during and after the commit decision, then
+# recovered by the next winfile process: the tree must be the before- or after-state.
+WINFILE_TXN_CRASH_ITERATIONS ?= 1000
+export WINFILE_TXN_CRASH_ITERATIONS
+fuzz-txn: build
+	$(PY) tests/txn_crash_harness.py
 
 clean:
 	cargo clean

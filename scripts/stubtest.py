@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # winfile modules that have their own .pyi in python/.
-OWN_MODULES = ["win32file", "pywintypes", "win32timezone", "win32event", "win32api", "win32pipe"]
+OWN_MODULES = ["win32file", "pywintypes", "win32timezone", "win32event", "win32api", "win32pipe", "win32transaction"]
 OWN_ALLOWLIST = ROOT / ".mypy-stubtest-allowlist"
 
 # typeshed stub files to flatten: (path inside the installed package, module name).

@@ -14,6 +14,8 @@ EXPECTED = [
     "CopyFileEx 1 GiB vs cp", "CopyFileEx 1 GiB vs shutil.copyfile",
     "IOCP echo 64 clients 1 KiB vs asyncio", "TransmitFile 256 MiB vs socket.sendfile",
     "pipe message round trip 4 KiB", "pipe streaming 1 MiB",
+    "transaction of 100 4 KiB creations vs write+fsync+rename loop",
+    "transaction of 100 4 KiB creations vs the same without a transaction",
 ]
 EXPECTED += ["named event ping-pong", "named CreateMutex+Wait+Release+Close"]  # benches/bench_named_sync.py
 EXPECTED += ["BackupRead 1 GiB + 3 streams"]

@@ -38,7 +38,14 @@ class Entry(NamedTuple):
 
 
 # Notes shared by several entries.
-_TX = "Transaction other than None/0 is refused with error 50 (ERROR_NOT_SUPPORTED) until transactions land."
+_TX = ("Transaction= (a win32transaction handle) is refused with error 50 (ERROR_NOT_SUPPORTED): the transacted "
+       "form is not built yet (docs/transactions.md).")
+# Functions whose Transaction= works (winfile::txn, docs/transactions.md).
+_TXOK = ("Transaction= (a win32transaction handle) works, with TxF's isolation: changes go to shadows in the volume's "
+         "`.winfile-txn/` journal and appear at CommitTransaction (atomic and durable; a crash leaves the before- or "
+         "after-state, recovered by the next winfile process); other writers and transactions get 6800. "
+         "One volume per transaction; ")
+_TXOK_ONE = _TXOK + "see docs/transactions.md."
 _OVL = (
     "On a FILE_FLAG_OVERLAPPED handle with an OVERLAPPED: returns ERROR_IO_PENDING and completes "
     "through the completion engine (io_uring, else a thread pool; WINFILE_ENGINE=uring|pool forces one), "
@@ -113,7 +120,9 @@ ENTRIES = [
           + _PIPE_OPEN),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
-          "As CreateFile. " + _TX),
+          "As CreateFile. " + _TXOK + "FILE_FLAG_DELETE_ON_CLOSE, writes to directories and device names in a "
+          "transaction are refused (50); a transacted handle fails with 6701 once its transaction ends; the first write "
+          "access to an existing file copies it (FICLONE where the file system reflinks)."),
     Entry("CloseHandle", FULL, "Removes the handle from the handle table; the object's descriptor is closed with its last handle.",
           "0 and None are no-ops, as in pywin32."),
     Entry("ReadFile", FULL, "read(2) on the handle's own open file description; pread(2) at an OVERLAPPED offset; overlapped handles: io_uring (IORING_OP_READ; preadv2(RWF_NOWAIT) first for cached data), else a thread pool.", _OVL + " " + _PIPE_IO),
@@ -144,13 +153,13 @@ ENTRIES = [
           "win32file.OVERLAPPED is pywintypes.OVERLAPPED, the type itself (pywin32 has a factory function)."),
     # -- Names and directories --------------------------------------------------
     Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics). `file:stream` removes that named stream; a file's vfs_streams_depot directory goes with its last name."),
-    Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TX),
+    Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TXOK_ONE),
     Entry("CreateDirectory", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryW", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryEx", FULL, "mkdirat(2) with mode 0777 & ~umask; template attributes copied via `user.DOSATTRIB`."),
     Entry("CreateDirectoryExW", PARTIAL,
-          "mkdirat(2) with mode 0777 & ~umask; template attributes copied via `user.DOSATTRIB`.", _TX),
-    Entry("RemoveDirectory", PARTIAL, "unlinkat(2) with AT_REMOVEDIR.", _TX),
+          "mkdirat(2) with mode 0777 & ~umask; template attributes copied via `user.DOSATTRIB`.", _TXOK_ONE),
+    Entry("RemoveDirectory", PARTIAL, "unlinkat(2) with AT_REMOVEDIR.", _TXOK_ONE),
     Entry("MoveFile", FULL, "renameat2(2) with RENAME_NOREPLACE."),
     Entry("MoveFileW", FULL, "renameat2(2) with RENAME_NOREPLACE."),
     Entry("MoveFileEx", PARTIAL, _MOVE_MECH, _DELAY),
@@ -160,22 +169,23 @@ ENTRIES = [
     Entry("CopyFileW", FULL,
           "FICLONE, else copy_file_range(2), else read/write; fchmod and `user.DOSATTRIB` after."),
     Entry("SetCurrentDirectory", FULL, "chdir(2) to the resolved directory."),
-    Entry("GetFullPathName", PARTIAL, "Pure string normalisation against getcwd(2) and the drive table.", _TX),
+    Entry("GetFullPathName", PARTIAL, "Pure string normalisation against getcwd(2) and the drive table.",
+          "Transaction= is accepted (the answer does not depend on the tree; 6701 once the transaction ended)."),
     # -- Attributes and times -------------------------------------------------
     Entry("GetFileAttributes", FULL, "statx(2) without following a final symlink, plus `user.DOSATTRIB`.",
           "A missing file returns -1 without raising, as in pywin32."),
     Entry("GetFileAttributesW", FULL, "statx(2) without following a final symlink, plus `user.DOSATTRIB`.",
           "A missing file returns -1 without raising, as in pywin32."),
     Entry("GetFileAttributesEx", PARTIAL, "statx(2) without following a final symlink, plus `user.DOSATTRIB`.",
-          "Accepts the exported GetFileExInfoStandard value 1 as well as 0 (pywin32 rejects its own constant). " + _TX),
+          "Accepts the exported GetFileExInfoStandard value 1 as well as 0 (pywin32 rejects its own constant). " + _TXOK_ONE),
     Entry("GetFileAttributesExW", PARTIAL, "statx(2) without following a final symlink, plus `user.DOSATTRIB`.",
-          "Accepts GetFileExInfoStandard (1) and 0. " + _TX),
+          "Accepts GetFileExInfoStandard (1) and 0. " + _TXOK_ONE),
     Entry("SetFileAttributes", FULL,
           "`user.DOSATTRIB` v5 (as Samba stores it, READONLY included); READONLY also clears the mode's write bits.",
           _SAMBA_ATTRS),
     Entry("SetFileAttributesW", PARTIAL,
           "`user.DOSATTRIB` v5 (as Samba stores it, READONLY included); READONLY also clears the mode's write bits.",
-          _SAMBA_ATTRS + " " + _TX),
+          _SAMBA_ATTRS + " " + _TXOK + "attributes of directories that exist outside the transaction are refused (50)."),
     Entry("GetFileTime", FULL, "statx(2) btime/atime/mtime; creation from `user.DOSATTRIB` when one was set."),
     Entry("SetFileTime", FULL,
           "futimens(2) for access/write; creation time into `user.DOSATTRIB` (Linux cannot set btime).",
@@ -199,8 +209,9 @@ ENTRIES = [
     Entry("FindNextChangeNotification", FULL, "Re-arms the inotify-backed handle."),
     Entry("FindCloseChangeNotification", FULL, "Closes the inotify watch."),
     # -- Planned: find ------------------------------------------------------------
-    Entry("FindFilesW", FULL, "getdents64 batches with Windows wildcard matching (*, ?, <, >, \"), statx and user.DOSATTRIB per entry.", "alternateName is always empty: Linux file systems have no 8.3 names. " + _TX),
-    Entry("FindFilesIterator", FULL, "Streams getdents64 batches (never the whole directory), statx and user.DOSATTRIB per entry.", _TX),
+    Entry("FindFilesW", FULL, "getdents64 batches with Windows wildcard matching (*, ?, <, >, \"), statx and user.DOSATTRIB per entry.", "alternateName is always empty: Linux file systems have no 8.3 names. " + _TXOK_ONE),
+    Entry("FindFilesIterator", FULL, "Streams getdents64 batches (never the whole directory), statx and user.DOSATTRIB per entry.",
+          "With Transaction= the transaction's listing is made at the first call (not streamed). " + _TXOK_ONE),
     Entry("FindClose", FULL, "Closes a find handle."),
     Entry("FindFileNames", PARTIAL,
           "The file's own name; with more links, a readdir walk of its mount (or drive, if inside it) for the same (st_dev, inode).",
@@ -214,7 +225,8 @@ ENTRIES = [
           "client writes through `vfs_streams_xattr` are listed with their sizes (tests/interop/test_share_streams_notify.py)."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
-          "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. " + _TX),
+          "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. "
+          + _TXOK + "the new link is a second link in the journal, renamed into place at commit."),
     Entry("CreateSymbolicLink", PARTIAL, "symlinkat(2), the target converted to a Linux path.",
           "Relative Windows targets (`..\\x\\y`) are written relative in Linux form (`../x/y`), `..` never climbing above the link's drive root (as Windows resolves them); absolute ones (`C:\\x`, `\\x`) "
           "through the drive table. SYMBOLIC_LINK_FLAG_DIRECTORY and ALLOW_UNPRIVILEGED_CREATE are accepted (Linux links are "
@@ -227,10 +239,13 @@ ENTRIES = [
           "handles; CANCEL removes the partial destination, STOP keeps it (both 1235), an exception cancels and propagates. "
           "Cancel: pywin32 passes its own copy of the BOOL, so only a true value given up front counts (1235 before anything "
           "is created). COPY_FILE_RESTARTABLE resumes a stopped copy of the unchanged source (needs user xattrs on the "
-          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are copied, in either of Samba's layouts (docs/streams.md). " + _TX),
+          "destination). ALLOW_DECRYPTED_DESTINATION is accepted (no EFS). Named streams are copied, in either of Samba's layouts (docs/streams.md). "
+          + _TXOK + "a transacted copy calls no progress routine and takes only COPY_FILE_FAIL_IF_EXISTS of the flags."),
     Entry("MoveFileWithProgress", PARTIAL, _MOVE_MECH,
           "The routine is called only when a move across file systems copies data (as CopyFileEx); a canceled or stopped "
-          "move keeps the source and removes the partial copy (1235). " + _DELAY + " " + _TX),
+          "move keeps the source and removes the partial copy (1235). " + _DELAY + " "
+          + _TXOK + "transacted moves are of files only (directories: 50), take only MOVEFILE_REPLACE_EXISTING of the flags, "
+          "call no progress routine, and link rather than copy (the source's Linux ctime moves even on rollback)."),
     Entry("ReplaceFile", FULL,
           "Metadata merged onto the replacement, linkat(2) + rename(2) for the backup, then one atomic rename(2) over the replaced file.",
           "Argument order as documented (first = the file replaced): pywin32's C code passes the two names to Windows "

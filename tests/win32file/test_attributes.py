@@ -154,7 +154,7 @@ def test_set_errors_and_keywords(cdir):
     fails(3, "SetFileAttributesW", win32file.SetFileAttributesW, wpath + "\\x\\missing", HIDDEN)
     win32file.SetFileAttributesW(FileName=wpath + "\\f.txt", FileAttributes=HIDDEN, Transaction=None)
     assert win32file.GetFileAttributes(wpath + "\\f.txt") == HIDDEN
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.SetFileAttributesW(wpath + "\\f.txt", SYSTEM, Transaction=object())
     assert win32file.GetFileAttributes(wpath + "\\f.txt") == HIDDEN
     with pytest.raises(TypeError):
@@ -268,7 +268,7 @@ def test_attributes_ex_errors(cdir):
             func((wpath + "\\f.txt").encode())
         with pytest.raises(TypeError):
             func(None)
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.GetFileAttributesEx(wpath + "\\f.txt", 0, object())
 
 

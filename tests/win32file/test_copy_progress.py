@@ -285,5 +285,5 @@ def test_errors(cdir):
     (linux / "d").mkdir()
     fails(winerror.ERROR_ACCESS_DENIED, win32file.CopyFileEx, wpath + "\\d", wpath + "\\e")
     fails(winerror.ERROR_ACCESS_DENIED, win32file.CopyFileEx, wpath + "\\a", wpath + "\\d")
-    fails(winerror.ERROR_NOT_SUPPORTED, win32file.CopyFileEx, wpath + "\\a", wpath + "\\b",
-          Transaction=12345)
+    fails(winerror.ERROR_INVALID_HANDLE, win32file.CopyFileEx, wpath + "\\a", wpath + "\\b",
+          Transaction=12345)  # not a transaction handle

@@ -143,7 +143,7 @@ def test_missing_directory_raises_path_not_found(cdir):
 
 def test_transaction_is_refused(cdir):
     win, _ = cdir
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.FindFilesW(win + "\\*", Transaction=object())
     assert win32file.FindFilesW(Transaction=None, FileName=win + "\\*")
 

@@ -92,7 +92,7 @@ def test_delete_file_w_keywords_and_transaction(cdir):
     win32file.DeleteFileW(FileName=wpath + "\\k.txt", Transaction=None)
     assert not (linux / "k.txt").exists()
     (linux / "t.txt").write_bytes(b"")
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.DeleteFileW(wpath + "\\t.txt", Transaction=object())
     assert (linux / "t.txt").exists()
 
@@ -204,7 +204,7 @@ def test_create_directory_ex_w_keywords(cdir):
     win32file.CreateDirectoryExW(wpath + "\\kw", wpath + "\\kw3", SecurityAttributes=None)
     assert win32file.GetFileAttributes(wpath + "\\kw3") & HIDDEN
     fails(183, "CreateDirectoryExW", win32file.CreateDirectoryExW, None, wpath + "\\kw")
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.CreateDirectoryExW(None, wpath + "\\tx", Transaction=object())
     assert not (linux / "tx").exists()
 
@@ -222,7 +222,7 @@ def test_remove_directory_keyword_and_transaction(cdir):
     wpath, linux = cdir
     (linux / "kw").mkdir()
     (linux / "tx").mkdir()
-    with pytest.raises(pywintypes.error):
+    with pytest.raises(TypeError):  # not a handle (PyWinObject_AsHANDLE)
         win32file.RemoveDirectory(wpath + "\\tx", Transaction=object())
     assert (linux / "tx").is_dir()
     win32file.RemoveDirectory(PathName=wpath + "\\kw", Transaction=None)

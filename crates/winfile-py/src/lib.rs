@@ -14,6 +14,7 @@ mod win32api;
 mod win32event;
 mod win32file;
 mod win32pipe;
+mod win32transaction;
 
 use pyo3::prelude::*;
 
@@ -37,6 +38,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let w32p = PyModule::new(py, "win32pipe")?;
     win32pipe::register(&w32p)?;
     m.add_submodule(&w32p)?;
+    let w32t = PyModule::new(py, "win32transaction")?;
+    win32transaction::register(&w32t)?;
+    m.add_submodule(&w32t)?;
     engine::register(m)?;
     paths::register(m)?;
     Ok(())

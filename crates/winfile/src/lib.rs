@@ -36,6 +36,7 @@ mod poison;
 pub mod stream;
 pub mod sync;
 pub mod system;
+pub mod txn;
 pub mod unsupported;
 pub mod volume;
 

@@ -1,7 +1,7 @@
 //! Copy, move and replace with progress: CopyFileEx, MoveFileWithProgress, ReplaceFile;
 //! links: CreateHardLink, CreateSymbolicLink, FindFileNames.
 
-use super::no_transaction;
+use super::{no_transaction, transaction};
 use crate::conv::{Dword, Flag, WideArg};
 use crate::error::IntoPy;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -77,7 +77,17 @@ fn copy_file_ex(
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     const FUNC: &str = "CopyFileEx";
-    no_transaction(Transaction.as_ref(), FUNC)?;
+    if let Some(t) = transaction(Transaction.as_ref(), FUNC)? {
+        // Transacted copies report no progress (the routine is not called).
+        Routine::new(ProgressRoutine, Data)?;
+        if Cancel.0 {
+            return Err(crate::error::PyWinError::new(winfile::Win32Error::REQUEST_ABORTED, FUNC).into());
+        }
+        let fail = CopyFlags.0 & winfile::consts::COPY_FILE_FAIL_IF_EXISTS != 0;
+        return Ok(py
+            .detach(|| winfile::txn::copy_file(&t, &ExistingFileName.0, &NewFileName.0, fail))
+            .py_api(FUNC)?);
+    }
     let mut routine = Routine::new(ProgressRoutine, Data)?;
     // pywin32 passes a pointer to its own copy of the BOOL: only the value given counts.
     let cancel = AtomicBool::new(Cancel.0);
@@ -103,9 +113,18 @@ fn move_file_with_progress(
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     const FUNC: &str = "MoveFileWithProgress";
-    no_transaction(Transaction.as_ref(), FUNC)?;
+    let txn = transaction(Transaction.as_ref(), FUNC)?;
     let mut routine = Routine::new(ProgressRoutine, Data)?;
     let to = NewFileName.map(|n| n.0);
+    if let Some(t) = txn {
+        // Transacted moves report no progress; a move to None (delete) is DeleteFile's.
+        return Ok(py
+            .detach(|| match to.as_deref() {
+                Some(to) => winfile::txn::move_file(&t, &ExistingFileName.0, to, Flags.0),
+                None => winfile::txn::delete_file(&t, &ExistingFileName.0),
+            })
+            .py_api(FUNC)?);
+    }
     let result = py.detach(|| {
         let mut call = routine.as_mut().map(|r| move |p: &Progress| r.call(p));
         let cb = call.as_mut().map(|c| c as &mut winfile::copy::ProgressFn<'_>);
@@ -152,8 +171,13 @@ fn create_hard_link(
     SecurityAttributes: Option<Bound<'_, PyAny>>,
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "CreateHardLink")?;
+    let txn = transaction(Transaction.as_ref(), "CreateHardLink")?;
     crate::conv::security_attributes(SecurityAttributes.as_ref())?;
+    if let Some(t) = txn {
+        return Ok(py
+            .detach(|| winfile::txn::create_hard_link(&t, &FileName.0, &ExistingFileName.0))
+            .py_api("CreateHardLink")?);
+    }
     Ok(py.detach(|| winfile::link::create_hard_link(&FileName.0, &ExistingFileName.0)).py_api("CreateHardLink")?)
 }
 

@@ -1,6 +1,6 @@
 //! Directory enumeration: FindFilesW, FindFilesIterator, FindClose.
 
-use super::no_transaction;
+use super::transaction;
 use crate::conv::{HandleArg, WideArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::pywintypes::TimeMaker;
@@ -41,9 +41,16 @@ fn find_files_w<'py>(
     FileName: WideArg,
     Transaction: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    no_transaction(Transaction.as_ref(), "FindFilesW")?;
+    let txn = transaction(Transaction.as_ref(), "FindFilesW")?;
     let found = py.detach(|| -> winfile::Result<Vec<FindData>> {
-        match find::Finder::open(&FileName.0) {
+        let opened = match txn {
+            Some(t) => match winfile::txn::find_files(&t, &FileName.0) {
+                Ok(all) => return Ok(all),
+                Err(e) => Err(e),
+            },
+            None => find::Finder::open(&FileName.0),
+        };
+        match opened {
             Ok(mut f) => {
                 let mut all = Vec::new();
                 while f.next_batch(BATCH, &mut all)? {}
@@ -122,7 +129,15 @@ fn find_files_iterator<'py>(
     FileName: WideArg,
     Transaction: Option<Bound<'py, PyAny>>,
 ) -> PyResult<FindFileIterator> {
-    no_transaction(Transaction.as_ref(), "FindFilesIterator")?;
+    if let Some(t) = transaction(Transaction.as_ref(), "FindFilesIterator")? {
+        let all = py.detach(|| winfile::txn::find_files(&t, &FileName.0));
+        let ready = match all {
+            Ok(all) => VecDeque::from(all),
+            Err(e) if e.code() == Win32Error::FILE_NOT_FOUND => VecDeque::new(),
+            Err(e) => return Err(PyWinError::new(e.code(), "FindFirstFileW").into()),
+        };
+        return Ok(FindFileIterator { handle: None, ready, times: TimeMaker::new(py)? });
+    }
     let first = py.detach(|| find::find_first_file(&FileName.0));
     let (handle, ready) = match first {
         Ok((h, d)) => (Some(h), VecDeque::from([d])),

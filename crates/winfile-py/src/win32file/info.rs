@@ -1,7 +1,7 @@
 //! Attributes and times: GetFileAttributes(W), GetFileAttributesEx(W),
 //! SetFileAttributes(W), GetFileTime, SetFileTime, GetFileInformationByHandle.
 
-use super::no_transaction;
+use super::transaction;
 use crate::conv::{Dword, HandleArg, PathArg, WideArg};
 use crate::error::IntoPy;
 use crate::pywintypes::{filetime_from_py, filetime_to_py};
@@ -43,8 +43,13 @@ fn attributes_ex<'py>(
     if level > 1 {
         return Err(PyValueError::new_err(format!("Level '{level}' is not supported")));
     }
-    no_transaction(transaction, func)?;
-    let i = py.detach(|| winfile::fs::get_file_attributes_ex(&name.0)).py_api(func)?;
+    let txn = super::transaction(transaction, func)?;
+    let i = py
+        .detach(|| match txn {
+            Some(t) => winfile::txn::get_file_attributes_ex(&t, &name.0),
+            None => winfile::fs::get_file_attributes_ex(&name.0),
+        })
+        .py_api(func)?;
     PyTuple::new(
         py,
         [
@@ -87,7 +92,11 @@ fn set_file_attributes_w(
     FileAttributes: Dword,
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "SetFileAttributesW")?;
+    if let Some(t) = transaction(Transaction.as_ref(), "SetFileAttributesW")? {
+        return Ok(py
+            .detach(|| winfile::txn::set_file_attributes(&t, &FileName.text, FileAttributes.0))
+            .py_api("SetFileAttributesW")?);
+    }
     Ok(py.detach(|| winfile::fs::set_file_attributes(&FileName.text, FileAttributes.0)).py_api("SetFileAttributesW")?)
 }
 

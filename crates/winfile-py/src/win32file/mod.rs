@@ -60,3 +60,21 @@ pub(crate) fn no_transaction(t: Option<&Bound<'_, PyAny>>, func: &'static str) -
         _ => Ok(()),
     }
 }
+
+/// The transaction a `Transaction=` argument names: None (or 0) for none; a handle that
+/// is not a transaction fails with ERROR_INVALID_HANDLE, as the transacted calls do.
+pub(crate) fn transaction(
+    t: Option<&Bound<'_, PyAny>>,
+    func: &'static str,
+) -> PyResult<Option<std::sync::Arc<winfile::txn::Transaction>>> {
+    match t {
+        Some(obj) if !obj.is_none() && !obj.extract::<i64>().is_ok_and(|v| v == 0) => {
+            let crate::conv::HandleArg(h) = obj.extract()?;
+            match winfile::txn::get(h) {
+                Ok(t) => Ok(Some(t)),
+                Err(code) => Err(crate::error::PyWinError::new(code, func).into()),
+            }
+        }
+        _ => Ok(None),
+    }
+}

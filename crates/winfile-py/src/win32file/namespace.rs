@@ -1,7 +1,7 @@
 //! Name-based calls: DeleteFile(W), CreateDirectory(W/Ex/ExW), RemoveDirectory,
 //! MoveFile(W), MoveFileEx(W), CopyFile(W), GetFullPathName, SetCurrentDirectory.
 
-use super::no_transaction;
+use super::transaction;
 use crate::conv::{name_to_py, AnsiOrWidePath, Dword, PathArg, WideArg};
 use crate::error::IntoPy;
 use pyo3::prelude::*;
@@ -20,7 +20,9 @@ fn delete_file(py: Python<'_>, fileName: PathArg) -> PyResult<()> {
 #[pyo3(name = "DeleteFileW", signature = (FileName, Transaction=None))]
 #[allow(non_snake_case)]
 fn delete_file_w(py: Python<'_>, FileName: PathArg, Transaction: Option<Bound<'_, PyAny>>) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "DeleteFileW")?;
+    if let Some(t) = transaction(Transaction.as_ref(), "DeleteFileW")? {
+        return Ok(py.detach(|| winfile::txn::delete_file(&t, &FileName.text)).py_api("DeleteFileW")?);
+    }
     Ok(py.detach(|| winfile::fs::delete_file(&FileName.text)).py_api("DeleteFileW")?)
 }
 
@@ -73,8 +75,15 @@ fn create_directory_ex_w(
     SecurityAttributes: Option<Bound<'_, PyAny>>,
     Transaction: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "CreateDirectoryExW")?;
+    let txn = transaction(Transaction.as_ref(), "CreateDirectoryExW")?;
     let template = TemplateDirectory.map(|t| t.text);
+    if let Some(t) = txn {
+        crate::conv::security_attributes(SecurityAttributes.as_ref())?;
+        let name = NewDirectory.text;
+        return Ok(py
+            .detach(|| winfile::txn::create_directory(&t, &name, template.as_deref()))
+            .py_api("CreateDirectoryExW")?);
+    }
     mkdir(py, template, NewDirectory.text, SecurityAttributes.as_ref(), "CreateDirectoryExW")
 }
 
@@ -83,7 +92,9 @@ fn create_directory_ex_w(
 #[pyo3(name = "RemoveDirectory", signature = (PathName, Transaction=None))]
 #[allow(non_snake_case)]
 fn remove_directory(py: Python<'_>, PathName: PathArg, Transaction: Option<Bound<'_, PyAny>>) -> PyResult<()> {
-    no_transaction(Transaction.as_ref(), "RemoveDirectory")?;
+    if let Some(t) = transaction(Transaction.as_ref(), "RemoveDirectory")? {
+        return Ok(py.detach(|| winfile::txn::remove_directory(&t, &PathName.text)).py_api("RemoveDirectory")?);
+    }
     Ok(py.detach(|| winfile::fs::remove_directory(&PathName.text)).py_api("RemoveDirectory")?)
 }
 
@@ -161,7 +172,9 @@ fn get_full_path_name<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let FileName = FileName.0;
     let func = if FileName.was_bytes { "GetFullPathNameA" } else { "GetFullPathNameW" };
-    no_transaction(Transaction.as_ref(), func)?;
+    if let Some(t) = transaction(Transaction.as_ref(), func)? {
+        winfile::txn::ensure_active(&t, func).py_api(func)?;
+    }
     let full = winfile::fs::get_full_path_name(&FileName.text).py_api(func)?;
     if FileName.was_bytes {
         let os = winfile::path::escape::to_os(&full);

@@ -1,6 +1,6 @@
 //! CreateFile, CreateFileW, CloseHandle.
 
-use super::no_transaction;
+use super::transaction;
 use crate::conv::{Dword, HandleArg, PathArg};
 use crate::error::PyWinError;
 use crate::pywintypes::PyHandle;
@@ -18,6 +18,7 @@ fn open(
     disposition: Dword,
     flags: Dword,
     template: Option<HandleArg>,
+    txn: Option<std::sync::Arc<winfile::txn::Transaction>>,
     func: &'static str,
 ) -> PyResult<Py<PyHandle>> {
     let params = CreateParams {
@@ -28,9 +29,10 @@ fn open(
         inherit: crate::conv::security_attributes(sa)?,
     };
     let template = template.map(|t| t.0).filter(|t| t.raw() != 0);
-    let r = py.detach(|| match template {
-        Some(t) => create_file_with_template_noting(&name.text, &params, t),
-        None => create_file_noting(&name.text, &params),
+    let r = py.detach(|| match (txn, template) {
+        (Some(txn), _) => winfile::txn::create_file(&txn, &name.text, &params).map(|h| (h, false)),
+        (None, Some(t)) => create_file_with_template_noting(&name.text, &params, t),
+        (None, None) => create_file_noting(&name.text, &params),
     });
     let r = r.map(|(h, existed)| {
         // As Windows: 183 when OPEN_ALWAYS/CREATE_ALWAYS found the file, else 0.
@@ -70,6 +72,7 @@ fn create_file_py(
         CreationDisposition,
         flagsAndAttributes,
         Some(hTemplateFile),
+        None,
         "CreateFile",
     )
 }
@@ -99,7 +102,7 @@ fn create_file_w(
     if MiniVersion.as_ref().is_some_and(|m| !m.is_none()) && Transaction.as_ref().is_none_or(|t| t.is_none()) {
         return Err(PyValueError::new_err("MiniVersion requires a Transaction"));
     }
-    no_transaction(Transaction.as_ref(), "CreateFileW")?;
+    let txn = transaction(Transaction.as_ref(), "CreateFileW")?;
     open(
         py,
         FileName,
@@ -109,6 +112,7 @@ fn create_file_w(
         CreationDisposition,
         FlagsAndAttributes,
         TemplateFile,
+        txn,
         "CreateFileW",
     )
 }

@@ -7,7 +7,7 @@ use super::Object;
 use crate::consts::{FILE_APPEND_DATA, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA};
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::thread::ThreadId;
 
@@ -45,6 +45,9 @@ pub struct File {
     style: PathStyle,
     kind: FileKind,
     modified: AtomicBool,
+    /// Non-zero once the transaction the handle was opened in has ended: the Win32 code
+    /// every later use fails with (see `Object::retired`).
+    retired: AtomicU32,
     /// The file object's own signal: reset when overlapped I/O starts, set when it ends
     /// (what waiting on a file handle observes).
     signaled: HubCell<bool>,
@@ -61,6 +64,13 @@ impl Object for File {
     /// A handle tied to a CRT descriptor that was closed or reused (see `osf`).
     fn is_stale(&self) -> bool {
         self.fd.is_stale()
+    }
+
+    fn retired(&self) -> Option<crate::error::Win32Error> {
+        match self.retired.load(Ordering::Acquire) {
+            0 => None,
+            code => Some(crate::error::Win32Error(code)),
+        }
     }
 
     /// CloseHandle: the extensions' close hooks run, in their order (change watch,
@@ -97,9 +107,15 @@ impl File {
             style,
             kind,
             modified: AtomicBool::new(false),
+            retired: AtomicU32::new(0),
             signaled: HubCell::new(true),
             ext: Extensions::default(),
         }
+    }
+
+    /// Makes every later use of the handle fail with `code` (its transaction ended).
+    pub fn retire(&self, code: crate::error::Win32Error) {
+        self.retired.store(code.0, Ordering::Release);
     }
 
     /// The handle's extension of type `T`, if it has one.

@@ -51,6 +51,13 @@ pub trait Object: Any + Send + Sync {
     fn is_stale(&self) -> bool {
         false
     }
+
+    /// Why the object can no longer be used although its handle is still open (a file
+    /// opened in a transaction that has ended): every lookup then fails with this code
+    /// until the handle is closed.
+    fn retired(&self) -> Option<Win32Error> {
+        None
+    }
 }
 
 /// Hashes handle values (distinct multiples of 4 from a counter) with one multiply:
@@ -134,6 +141,9 @@ pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
         // As the CRT's _close would have: the handle is gone.
         let _ = close(h);
         return Err(Win32Error::INVALID_HANDLE);
+    }
+    if let Some(code) = obj.retired() {
+        return Err(code);
     }
     Ok(obj)
 }

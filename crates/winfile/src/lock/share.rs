@@ -84,6 +84,9 @@ pub(crate) enum Refused {
     Sharing,
     /// The file is delete-pending (ERROR_ACCESS_DENIED, as STATUS_DELETE_PENDING maps).
     DeletePending,
+    /// A transaction changed the file (ERROR_TRANSACTIONAL_CONFLICT): it holds the
+    /// transaction byte and refuses write and delete to everyone else.
+    Transactional,
     /// The file was delete-pending and its last holder had died: this call finished the
     /// delete, so the caller should look the name up again.
     Deleted,
@@ -93,6 +96,7 @@ impl Refused {
     pub(crate) fn code(&self) -> Win32Error {
         match self {
             Refused::Sharing => Win32Error::SHARING_VIOLATION,
+            Refused::Transactional => Win32Error::TRANSACTIONAL_CONFLICT,
             Refused::DeletePending => Win32Error::ACCESS_DENIED,
             Refused::Deleted => Win32Error::FILE_NOT_FOUND,
         }
@@ -586,7 +590,7 @@ fn take(
     match conflicting(fd, probe) {
         Ok(true) => {
             let _ = ofd::set(fd, Kind::Unlock, BASE, LEN);
-            return Err(Refused::Sharing);
+            return Err(if txn_held(fd) { Refused::Transactional } else { Refused::Sharing });
         }
         Ok(false) => {}
         Err(e) => {
@@ -654,7 +658,7 @@ pub(crate) fn check_name_op(path: &Path, dir: bool, deny: Win32Error) -> Result<
         return Ok(guard);
     };
     if held_by_others(fd, B_DENY_DEL).unwrap_or(false) {
-        return Err(deny);
+        return Err(if txn_held(fd) { Win32Error::TRANSACTIONAL_CONFLICT } else { deny });
     }
     match pending(fd) {
         Pending::None | Pending::Armed => Ok(guard),
@@ -662,6 +666,49 @@ pub(crate) fn check_name_op(path: &Path, dir: bool, deny: Win32Error) -> Result<
         Pending::Orphan(marked) if finish_orphan(fd, &marked, path) => Err(Win32Error::FILE_NOT_FOUND),
         Pending::Orphan(_) => Ok(guard),
     }
+}
+
+/// The transaction byte: past the eight token bytes, still in the range byte-range locks
+/// never reach. A transaction that changed a file holds it (an OFD read lock) with the
+/// "write not shared" and "delete not shared" bytes for as long as it is active.
+const TXN: u64 = BASE + LEN;
+
+/// Whether a transaction (of any process) holds the file behind `fd`. Only asked after
+/// a share conflict, so ordinary opens never pay for it.
+fn txn_held(fd: BorrowedFd<'_>) -> bool {
+    ofd::conflicts(fd, Kind::Write, TXN, 1).unwrap_or(false)
+}
+
+/// Claims the file behind `fd` (a read-only descriptor the transaction keeps) for a
+/// transaction: takes the transaction byte and refuses write and delete to others, then
+/// probes. Another transaction holding it: ERROR_TRANSACTIONAL_CONFLICT; another handle
+/// open for writing or deleting: ERROR_SHARING_VIOLATION. Nothing stays held on failure.
+pub(crate) fn txn_claim(fd: BorrowedFd<'_>) -> Result<(), Win32Error> {
+    let serial = Serial::take(fd).map_err(|_| Win32Error::NOT_SUPPORTED)?;
+    let bits = deny_bytes(WRITE | DEL);
+    let take = ofd::set(fd, Kind::Read, TXN, 1)
+        .and_then(|()| runs(bits, |start, len| ofd::set(fd, Kind::Read, start, len).map(|()| false)).map(|_| ()));
+    if take.is_err() {
+        txn_release(fd);
+        return Err(Win32Error::NOT_SUPPORTED);
+    }
+    let r = if txn_held(fd) {
+        Err(Win32Error::TRANSACTIONAL_CONFLICT)
+    } else if held_by_others(fd, access_bytes(WRITE | DEL)).unwrap_or(false) {
+        Err(Win32Error::SHARING_VIOLATION)
+    } else {
+        Ok(())
+    };
+    if r.is_err() {
+        txn_release(fd);
+    }
+    drop(serial);
+    r
+}
+
+/// Lets go of a transaction's claim (commit or rollback finished).
+pub(crate) fn txn_release(fd: BorrowedFd<'_>) {
+    let _ = ofd::set(fd, Kind::Unlock, BASE, LEN + 1);
 }
 
 #[cfg(test)]
