@@ -3,14 +3,12 @@ holds every SMB lock as an OFD lock on its own descriptor of the file (measured:
 /proc/locks shows OFDLCK entries owned by smbd), and checks SMB reads, writes and locks
 against the locks other programs hold (`strict locking = yes`)."""
 import os
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 import pywintypes
+from helpers import child_range_io
 import smbclient
 import win32con
 import win32file
@@ -71,32 +69,8 @@ def test_client_shared_lock_allows_winfile_shared_lock_only(shared_file):
     assert winerror(win32file.LockFileEx, h, flags, 10, 0, ov) == 0
 
 
-# ReadFile/WriteFile of a range the client locked: run in a child so that its lock-word
-# configuration is its own (the environment is read once per process).
-CHILD = textwrap.dedent("""
-    import sys, win32con, win32file, pywintypes
-    h = win32file.CreateFile(sys.argv[1], win32con.GENERIC_READ | win32con.GENERIC_WRITE, 7, None,
-                             win32con.OPEN_EXISTING, 0, None)
-    out = []
-    for op in ("read", "write"):
-        win32file.SetFilePointer(h, 12, win32file.FILE_BEGIN)
-        try:
-            win32file.ReadFile(h, 4) if op == "read" else win32file.WriteFile(h, b"zz")
-            out.append(0)
-        except pywintypes.error as e:
-            out.append(e.winerror)
-    print(*out)
-""")
-
-
-def child_io(path, **env):
-    e = dict(os.environ)
-    e.pop("WINFILE_FOREIGN_LOCKS", None)
-    e.pop("WINFILE_LOCK_WORDS", None)
-    e.update(env)
-    r = subprocess.run([sys.executable, "-c", CHILD, path], capture_output=True, text=True, env=e, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return tuple(int(x) for x in r.stdout.split())
+# ReadFile/WriteFile of a range the client locked: run in a child (helpers.child_range_io)
+# so that its lock-word configuration is its own (the environment is read once per process).
 
 
 def test_client_lock_is_missed_by_winfile_io_by_default(smb, shared_file):
@@ -105,30 +79,30 @@ def test_client_lock_is_missed_by_winfile_io_by_default(smb, shared_file):
     lock — the same as a non-winfile program's fcntl lock."""
     o, _, path = shared_file
     lock(o, 10, 10, EXCLUSIVE)
-    assert child_io(path) == (0, 0)
+    assert child_range_io(path) == (0, 0)
 
 
 def test_client_lock_stops_winfile_io_in_a_foreign_lock_directory(smb, shared_file):
     o, _, path = shared_file
     lock(o, 10, 10, EXCLUSIVE)
-    assert child_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (33, 33)
+    assert child_range_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (33, 33)
     # a directory list: any entry covering the file counts, others are ignored
-    assert child_io(path, WINFILE_FOREIGN_LOCKS=f"/nonexistent:{smb.server.share}/") == (33, 33)
-    assert child_io(path, WINFILE_FOREIGN_LOCKS="/proc") == (0, 0)
+    assert child_range_io(path, WINFILE_FOREIGN_LOCKS=f"/nonexistent:{smb.server.share}/") == (33, 33)
+    assert child_range_io(path, WINFILE_FOREIGN_LOCKS="/proc") == (0, 0)
     lock(o, 10, 10, UNLOCK)
-    assert child_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (0, 0)
+    assert child_range_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (0, 0)
 
 
 def test_client_shared_lock_stops_winfile_writes_only(smb, shared_file):
     o, _, path = shared_file
     lock(o, 10, 10, SHARED)
-    assert child_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (0, 33)
+    assert child_range_io(path, WINFILE_FOREIGN_LOCKS=str(smb.server.share)) == (0, 33)
 
 
 def test_client_lock_stops_winfile_io_without_lock_words(smb, shared_file):
     o, _, path = shared_file
     lock(o, 10, 10, EXCLUSIVE)
-    assert child_io(path, WINFILE_LOCK_WORDS="0") == (33, 33)
+    assert child_range_io(path, WINFILE_LOCK_WORDS="0") == (33, 33)
 
 
 def test_winfile_exclusive_lock_stops_client_io_and_locks(shared_file):

@@ -5,36 +5,10 @@ network file systems) with the words on. docs/across-machines.md; the Samba vers
 these checks is tests/interop/test_locks.py."""
 import fcntl
 import os
-import subprocess
-import sys
-import textwrap
 
 import pytest
+from helpers import child_range_io
 
-CHILD = textwrap.dedent("""
-    import sys, win32con, win32file, pywintypes
-    h = win32file.CreateFile(sys.argv[1], win32con.GENERIC_READ | win32con.GENERIC_WRITE, 7, None,
-                             win32con.OPEN_EXISTING, 0, None)
-    out = []
-    for op in ("read", "write"):
-        win32file.SetFilePointer(h, 12, win32file.FILE_BEGIN)
-        try:
-            win32file.ReadFile(h, 4) if op == "read" else win32file.WriteFile(h, b"zz")
-            out.append(0)
-        except pywintypes.error as e:
-            out.append(e.winerror)
-    print(*out)
-""")
-
-
-def child_io(path, **env):
-    e = dict(os.environ)
-    e.pop("WINFILE_FOREIGN_LOCKS", None)
-    e.pop("WINFILE_LOCK_WORDS", None)
-    e.update(env)
-    r = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, env=e, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return tuple(int(x) for x in r.stdout.split())
 
 
 @pytest.fixture
@@ -50,19 +24,19 @@ def locked(tmp):
 
 def test_a_foreign_lock_is_missed_with_the_words_by_default(locked):
     _, p = locked
-    assert child_io(p) == (0, 0)
+    assert child_range_io(p) == (0, 0)
 
 
 def test_a_foreign_lock_is_seen_under_a_configured_directory(locked):
     d, p = locked
-    assert child_io(p, WINFILE_FOREIGN_LOCKS=str(d)) == (33, 33)
-    assert child_io(p, WINFILE_FOREIGN_LOCKS=f"relative:/nonexistent:{d}") == (33, 33)
-    assert child_io(p, WINFILE_FOREIGN_LOCKS=str(d / "elsewhere")) == (0, 0)
+    assert child_range_io(p, WINFILE_FOREIGN_LOCKS=str(d)) == (33, 33)
+    assert child_range_io(p, WINFILE_FOREIGN_LOCKS=f"relative:/nonexistent:{d}") == (33, 33)
+    assert child_range_io(p, WINFILE_FOREIGN_LOCKS=str(d / "elsewhere")) == (0, 0)
 
 
 def test_a_foreign_lock_is_seen_without_the_words(locked):
     _, p = locked
-    assert child_io(p, WINFILE_LOCK_WORDS="0") == (33, 33)
+    assert child_range_io(p, WINFILE_LOCK_WORDS="0") == (33, 33)
 
 
 def test_an_emulated_flock_collides_with_a_share_token(tmp):
