@@ -3,7 +3,7 @@
 //! and calls one core function. `SetConsoleCtrlHandler` is pure Python (python/win32api.py).
 
 use crate::conv::{name_to_py, CInt, Dword, Flag, HandleArg, PathArg};
-use crate::error::{IntoPy, PyWinError};
+use crate::error::IntoPy;
 use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PySystemError, PyTypeError};
 use pyo3::prelude::*;
@@ -22,20 +22,6 @@ fn get_last_error() -> u32 {
 #[allow(non_snake_case)]
 fn set_last_error(errVal: Dword) {
     winfile::error::set_last_error(winfile::Win32Error(errVal.0));
-}
-
-/// CloseHandle(handle, /): any winfile handle; a PyHANDLE is left holding 0.
-#[pyfunction]
-#[pyo3(name = "CloseHandle", signature = (handle, /))]
-fn close_handle(handle: &Bound<'_, PyAny>) -> PyResult<()> {
-    if let Ok(h) = handle.cast::<PyHandle>() {
-        return h.get().close_handle();
-    }
-    let HandleArg(h) = handle.extract()?;
-    if h.raw() == 0 {
-        return Ok(());
-    }
-    winfile::handle::close(h).map_err(|code| PyWinError::new(code, "CloseHandle").into())
 }
 
 /// DuplicateHandle(hSourceProcess, hSource, hTargetProcessHandle, desiredAccess,
@@ -302,7 +288,7 @@ fn expand_environment_strings(py: Python<'_>, _in: PathArg) -> PyResult<Bound<'_
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_last_error, m)?)?;
     m.add_function(wrap_pyfunction!(set_last_error, m)?)?;
-    m.add_function(wrap_pyfunction!(close_handle, m)?)?;
+    m.add_function(wrap_pyfunction!(crate::win32file::close_handle, m)?)?;
     m.add_function(wrap_pyfunction!(duplicate_handle, m)?)?;
     m.add_function(wrap_pyfunction!(get_current_process, m)?)?;
     m.add_function(wrap_pyfunction!(format_message, m)?)?;

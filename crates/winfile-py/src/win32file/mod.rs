@@ -21,6 +21,7 @@ mod stream;
 mod unsupported;
 mod volume;
 
+pub(crate) use open::close_handle;
 pub(crate) use overlapped::submit_of;
 
 use pyo3::prelude::*;

@@ -117,10 +117,11 @@ fn create_file_w(
     )
 }
 
-/// CloseHandle(handle, /)
+/// CloseHandle(handle, /): any winfile handle (win32file's and win32api's); a PyHANDLE
+/// is left holding 0.
 #[pyfunction]
 #[pyo3(name = "CloseHandle", signature = (handle, /))]
-fn close_handle(handle: &Bound<'_, PyAny>) -> PyResult<()> {
+pub(crate) fn close_handle(handle: &Bound<'_, PyAny>) -> PyResult<()> {
     if let Ok(h) = handle.cast::<PyHandle>() {
         return h.get().close_handle();
     }
