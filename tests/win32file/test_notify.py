@@ -211,7 +211,7 @@ def test_unix_style_handle_reports_forward_slashes(cdir):
 
 
 OVERFLOW_CHILD = r"""
-import os, sys, threading, pathlib
+import os, sys, threading, pathlib, time
 import win32file, win32con, winnt
 d = pathlib.Path(sys.argv[1])
 h = win32file.CreateFile(str(d), winnt.FILE_LIST_DIRECTORY, 7, None, win32con.OPEN_EXISTING,
@@ -224,6 +224,9 @@ while t.is_alive():
     t.join(0.02)
 for n in range(50):
     (d / ("f%d" % n)).touch()
+# The per-process inotify reader queues the burst on its own thread; give it the time to
+# (on a loaded machine it can lag), so the queue is past its limit before the call.
+time.sleep(1.0)
 print(repr(win32file.ReadDirectoryChangesW(h, 65536, False, 1)))
 # Records of the burst that the inotify reader queues after the overflow was reported
 # may overflow the small queue once more (an empty result again); a new name made
