@@ -234,11 +234,11 @@ def test_winfile_deletefile_of_a_large_stream_removes_it_for_the_client(smb, whe
     assert "f.txt" not in smbclient.listdir(unc, port=smb.server.port)
 
 
-def test_small_streams_on_a_streams_depot_share(smb, where_depot):
-    """GAP: winfile stores a small stream in its xattr, which a streams_depot share does
-    not read; a small stream the client wrote (in the depot) is read by winfile, and
-    winfile's last close folds it into the xattr, where the client no longer sees it.
-    Asserted as observed."""
+def test_small_streams_on_a_streams_depot_share_by_default(smb, where_depot):
+    """GAP without WINFILE_STREAMS_LAYOUT=depot: winfile stores a small stream in its
+    xattr, which a streams_depot share does not read; a small stream the client wrote
+    (in the depot) is read by winfile, and winfile's last close folds it into the xattr,
+    where the client no longer sees it. Asserted as observed."""
     unc, linux, win = where_depot
     remote = unc + "\\f.txt"
     client_write(smb, remote, b"main")
@@ -249,3 +249,42 @@ def test_small_streams_on_a_streams_depot_share(smb, where_depot):
     assert observed == (SMALL + b"\0", [], [("::$DATA", 4)])
     wf_write(win + "\\f.txt:fromwf", b"small from winfile")
     assert client_streams(smb, remote) == [("::$DATA", 4)]
+
+
+def test_small_streams_on_a_streams_depot_share_with_the_depot_layout(smb, where_depot, monkeypatch):
+    """WINFILE_STREAMS_LAYOUT=depot (docs/streams.md) keeps every stream in the depot:
+    small streams then hold both ways on a streams_depot share too."""
+    monkeypatch.setenv("WINFILE_STREAMS_LAYOUT", "depot")
+    unc, linux, win = where_depot
+    remote = unc + "\\f.txt"
+    client_write(smb, remote, b"main")
+    client_write(smb, remote + ":small", SMALL)
+    assert wf_read(win + "\\f.txt:small") == (len(SMALL), SMALL)
+    assert client_read(smb, remote + ":small") == SMALL  # still in the depot after the close
+    wf_write(win + "\\f.txt:fromwf", b"small from winfile")
+    wf_write(win + "\\f.txt:empty", b"")
+    assert xattr(linux / "f.txt", "fromwf") is None
+    assert depot_files(smb, linux / "f.txt") == [":empty:$DATA", ":fromwf:$DATA", ":small:$DATA"]
+    assert client_streams(smb, remote) == [("::$DATA", 4), (":empty:$DATA", 0), (":fromwf:$DATA", 18),
+                                           (":small:$DATA", len(SMALL))]
+    assert client_read(smb, remote + ":fromwf") == b"small from winfile"
+    win32file.DeleteFile(win + "\\f.txt:fromwf")
+    assert [n for n, _ in client_streams(smb, remote)] == ["::$DATA", ":empty:$DATA", ":small:$DATA"]
+
+
+def test_open_stream_is_shared_live_on_a_streams_depot_share(smb, where_depot):
+    """While a winfile handle has a stream open it is the depot file smbd opens too:
+    each side reads the other's writes at once (no close needed)."""
+    unc, linux, win = where_depot
+    remote = unc + "\\f.txt"
+    data = large()
+    h = win32file.CreateFile(win + "\\f.txt:big", RW, 7, None, win32con.OPEN_ALWAYS, 0, None)
+    win32file.WriteFile(h, data)
+    assert client_streams(smb, remote) == [("::$DATA", 0), (":big:$DATA", len(data))]
+    o = smb_open(remote + ":big", smb.server.port)
+    assert o.read(0, 65536) == data[:65536]
+    o.write(b"from the client", 10)
+    win32file.SetFilePointer(h, 0, win32file.FILE_BEGIN)
+    assert win32file.ReadFile(h, 40)[1] == data[:10] + b"from the client" + data[25:40]
+    o.close()
+    h.Close()

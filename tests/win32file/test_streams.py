@@ -177,6 +177,32 @@ def test_read_only_and_write_only_handles_fold_back(base):
     assert _xattr(linux, "s") == b"SMall\0"
 
 
+def test_depot_layout_keeps_small_streams_in_the_depot(base, cdir, monkeypatch):
+    """WINFILE_STREAMS_LAYOUT=depot (for a vfs_streams_depot share): no stream is folded
+    into an xattr, and BackupWrite/CopyFile store small streams in the depot too."""
+    win, linux = base
+    monkeypatch.setenv("WINFILE_STREAMS_LAYOUT", "depot")
+    h = _open(win + ":s")
+    win32file.WriteFile(h, b"small")
+    h.Close()
+    assert _xattr(linux, "s") is None
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (5, ":s:$DATA")]
+    h = _open(win + ":s", access=win32file.GENERIC_READ, disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 10) == (0, b"small")
+    h.Close()
+    assert _xattr(linux, "s") is None
+    win32file.CopyFile(win, cdir[0] + "\\copy.txt", False)
+    assert _xattr(cdir[1] / "copy.txt", "s") is None
+    assert win32file.FindStreams(cdir[0] + "\\copy.txt") == [(9, "::$DATA"), (5, ":s:$DATA")]
+    # An xattr stream (written by streams_xattr, or before the switch) moves to the
+    # depot when opened, and stays there.
+    os.setxattr(linux, "user.DosStream.old:$DATA", b"xattr\0")
+    h = _open(win + ":old", access=win32file.GENERIC_READ, disposition=win32file.OPEN_EXISTING)
+    h.Close()
+    assert _xattr(linux, "old") is None
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (5, ":old:$DATA"), (5, ":s:$DATA")]
+
+
 def test_read_only_file_streams(base):
     win, linux = base
     h = _open(win + ":s")

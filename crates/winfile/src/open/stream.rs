@@ -6,8 +6,9 @@
 //! byte-range locks are those of a plain file, per stream as on Windows. A stream kept
 //! in Samba's vfs_streams_xattr layout (`user.DosStream.<name>:$DATA`) is moved to the
 //! depot when opened, and folded back into the xattr when its last handle (in any
-//! process) closes and it fits the file system's xattr budget; otherwise it stays in
-//! the depot. Either way it is listed (FindStreams, BackupRead) and never truncated.
+//! process) closes and it fits the file system's xattr budget (and
+//! `WINFILE_STREAMS_LAYOUT` is not `depot`); otherwise it stays in the depot. Either
+//! way it is listed (FindStreams, BackupRead) and never truncated.
 
 use super::create::{create_file, CreateParams};
 use crate::consts::{CREATE_ALWAYS, CREATE_NEW, OPEN_ALWAYS};
@@ -125,6 +126,9 @@ impl Extension for Fold {
 impl Fold {
     fn fold(&self) {
         use crate::lock::{ofd_set, OfdKind};
+        if depot::depot_only() {
+            return; // WINFILE_STREAMS_LAYOUT=depot: every stream stays in the depot
+        }
         let Some(fd) = self.marker.as_ref().map(std::os::fd::AsFd::as_fd) else { return };
         if ofd_set(fd, OfdKind::Write, LAST_HANDLE_BYTE, 1).is_err() {
             return; // another handle (of any process) still has the stream open

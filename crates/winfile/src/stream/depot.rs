@@ -25,6 +25,14 @@ fn hash(key: &[u8]) -> u32 {
     1_103_515_243u32.wrapping_mul(value).wrapping_add(12345)
 }
 
+/// True when `$WINFILE_STREAMS_LAYOUT` is `depot`: every named stream is kept in the
+/// depot, whatever its size (for a Samba share with `vfs objects = streams_depot`, which
+/// reads no `user.DosStream.*` xattrs). Otherwise (unset or `auto`) a stream that fits
+/// the xattr budget is kept in its xattr.
+pub fn depot_only() -> bool {
+    std::env::var_os("WINFILE_STREAMS_LAYOUT").is_some_and(|v| v == "depot")
+}
+
 /// The depot root for a file at `path`.
 pub fn depot_root(path: &Path) -> PathBuf {
     if let Some(d) = std::env::var_os("WINFILE_STREAMS_DEPOT").filter(|d| !d.is_empty()) {
