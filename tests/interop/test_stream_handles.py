@@ -157,6 +157,7 @@ def test_open_winfile_stream_is_not_seen_by_the_client(smb, where_xattr):
     win32file.WriteFile(h, b"during the open")
     observed = client_streams(smb, remote)
     assert observed == [("::$DATA", 4)]  # the xattr was moved to the depot: no stream
+    assert status_of(smb_open, remote + ":s", smb.server.port, access=READ) == STATUS_OBJECT_NAME_NOT_FOUND
     h.Close()
     assert client_read(smb, remote + ":s") == b"during the open"
 
