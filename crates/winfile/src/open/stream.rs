@@ -202,11 +202,13 @@ pub fn open_stream(base: &str, stream: &str, params: &CreateParams) -> Result<Ha
         rustix::fs::Mode::empty(),
     )
     .ok()
-    .filter(|fd| match crate::lock::ofd_set(std::os::fd::AsFd::as_fd(fd), crate::lock::OfdKind::Read, LAST_HANDLE_BYTE, 1) {
-        Ok(()) => true,
-        Err(e) => {
-            log::debug!("stream open marker not taken: {e:?}");
-            false
+    .filter(|fd| {
+        match crate::lock::ofd_set(std::os::fd::AsFd::as_fd(fd), crate::lock::OfdKind::Read, LAST_HANDLE_BYTE, 1) {
+            Ok(()) => true,
+            Err(e) => {
+                log::debug!("stream open marker not taken: {e:?}");
+                false
+            }
         }
     });
     let fold = Fold { base: linux, name, depot_file, marker };
