@@ -54,6 +54,13 @@ _OVL = (
     "Windows' cached fast path does. On a synchronous handle the OVERLAPPED gives the offset and the call "
     "completes before returning."
 )
+_SAMBA_STREAMS = ("Samba-compatible (tests/interop/test_stream_handles.py): a named stream written through a `file:stream` "
+                  "handle is listed and read byte for byte by an SMB client, a client's stream is read by winfile, and "
+                  "DeleteFile of `file:stream` removes it for the client, against `vfs objects = streams_xattr` for streams "
+                  "within the ~4 KiB ext4 xattr budget and against `streams_depot` (its `streams_depot:directory` = "
+                  "WINFILE_STREAMS_DEPOT) for larger ones, or for all sizes with WINFILE_STREAMS_LAYOUT=depot. While a "
+                  "winfile handle has a stream open it is in the depot only, which a streams_xattr share does not show "
+                  "(docs/across-machines.md).")
 _SAMBA_ATTRS = ("Samba-compatible (`store dos attributes = yes`; tests/interop/test_attributes_times.py): READONLY, "
                 "HIDDEN, SYSTEM, ARCHIVE and the creation time agree both ways; a READONLY an SMB client sets is reported "
                 "but does not stop winfile writers (docs/across-machines.md).")
@@ -117,7 +124,7 @@ ENTRIES = [
           "hTemplateFile (GENERIC_READ) gives a file being created the template's attributes and `user.*` extended attributes. "
           "`file:stream` opens a named stream (its vfs_streams_depot file, folded back into Samba's xattr layout by the last "
           "handle when small); `\\\\.\\mailslot\\name` opens a mailslot client (docs/streams.md). "
-          + _PIPE_OPEN),
+          + _PIPE_OPEN + " " + _SAMBA_STREAMS),
     Entry("CreateFileW", PARTIAL,
           "As CreateFile.",
           "As CreateFile. " + _TXOK + "FILE_FLAG_DELETE_ON_CLOSE, writes to directories and device names in a "
@@ -152,7 +159,7 @@ ENTRIES = [
     Entry("OVERLAPPED", FULL, "A plain object holding Offset/OffsetHigh/hEvent/Internal/InternalHigh/object.",
           "win32file.OVERLAPPED is pywintypes.OVERLAPPED, the type itself (pywin32 has a factory function)."),
     # -- Names and directories --------------------------------------------------
-    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics). `file:stream` removes that named stream; a file's vfs_streams_depot directory goes with its last name."),
+    Entry("DeleteFile", FULL, "unlinkat(2), after an lstat for Windows' refusals and a share-token probe (32 unless every handle shares delete).", "Removes the name at once, as Windows 10 does (POSIX delete semantics). `file:stream` removes that named stream; a file's vfs_streams_depot directory goes with its last name. " + _SAMBA_STREAMS),
     Entry("DeleteFileW", PARTIAL, "unlinkat(2), after an lstat for Windows' refusals.", _TXOK_ONE),
     Entry("CreateDirectory", FULL, "mkdirat(2) with mode 0777 & ~umask."),
     Entry("CreateDirectoryW", FULL, "mkdirat(2) with mode 0777 & ~umask."),
@@ -222,7 +229,8 @@ ENTRIES = [
           "Lists `::$DATA` and every named stream in either of Samba's layouts (vfs_streams_xattr: size = xattr length - 1; "
           "vfs_streams_depot, when the file carries `user.SAMBA_STREAMS`); `file:stream` names open with CreateFile "
           "(docs/streams.md). [] for a directory without named streams. Samba-compatible: streams an SMB "
-          "client writes through `vfs_streams_xattr` are listed with their sizes (tests/interop/test_share_streams_notify.py)."),
+          "client writes through `vfs_streams_xattr` are listed with their sizes (tests/interop/test_share_streams_notify.py), "
+          "and through `vfs_streams_depot` too (tests/interop/test_stream_handles.py)."),
     # -- Links ------------------------------------------------------------------
     Entry("CreateHardLink", PARTIAL, "linkat(2) (a symbolic link is linked itself).",
           "183 for an existing name, 17 across file systems, 5 for a directory; SecurityAttributes type-checked only. "

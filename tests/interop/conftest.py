@@ -34,6 +34,12 @@ class Smb:
         return self.server.share.joinpath(*parts)
 
 
+# Drive letters winfile's Windows-style names use for the two shares' directories (only
+# Windows-style names are parsed for `file:stream`, docs/streams.md).
+XATTR_DRIVE = "S:"
+DEPOT_DRIVE = "T:"
+
+
 @pytest.fixture(scope="session")
 def smb():
     try:
@@ -44,6 +50,14 @@ def smb():
         server = _smbd.start_private()
     except _smbd.Unavailable as e:
         pytest.skip(f"smbd cannot run here: {e}")
+    # winfile's depot for streams beyond the xattr budget is smbd's
+    # streams_depot:directory of the depot share (docs/streams.md).
+    old_depot = os.environ.get("WINFILE_STREAMS_DEPOT")
+    os.environ["WINFILE_STREAMS_DEPOT"] = str(server.depot)
+    import win32con
+    import win32file
+    win32file.DefineDosDevice(0, XATTR_DRIVE, str(server.share))
+    win32file.DefineDosDevice(0, DEPOT_DRIVE, str(server.depot_share))
     try:
         smbclient.register_session("127.0.0.1", username=server.user, password=server.password,
                                    port=server.port, encrypt=False)
@@ -53,6 +67,12 @@ def smb():
             smbclient.reset_connection_cache()
         finally:
             server.stop()
+            win32file.DefineDosDevice(win32con.DDD_REMOVE_DEFINITION, XATTR_DRIVE, str(server.share))
+            win32file.DefineDosDevice(win32con.DDD_REMOVE_DEFINITION, DEPOT_DRIVE, str(server.depot_share))
+            if old_depot is None:
+                os.environ.pop("WINFILE_STREAMS_DEPOT", None)
+            else:
+                os.environ["WINFILE_STREAMS_DEPOT"] = old_depot
 
 
 @pytest.fixture
@@ -64,4 +84,30 @@ def where(smb, request):
     linux.mkdir()
     os.chmod(linux, 0o777)
     yield smb.unc(name), linux
+    shutil.rmtree(linux, ignore_errors=True)
+
+
+def _fresh(request, unc_root: str, root: Path, drive: str):
+    name = "t_" + request.node.name.replace("[", "_").replace("]", "_")[:60]
+    linux = root / name
+    shutil.rmtree(linux, ignore_errors=True)
+    linux.mkdir()
+    os.chmod(linux, 0o777)
+    return unc_root + "\\" + name, linux, drive + "\\" + name
+
+
+@pytest.fixture
+def where_xattr(smb, request):
+    """A fresh directory of the streams_xattr share: (unc, linux_path, windows_path);
+    the Windows-style name is the one winfile parses `file:stream` in."""
+    unc, linux, win = _fresh(request, smb.server.unc, smb.server.share, XATTR_DRIVE)
+    yield unc, linux, win
+    shutil.rmtree(linux, ignore_errors=True)
+
+
+@pytest.fixture
+def where_depot(smb, request):
+    """A fresh directory of the streams_depot share: (unc, linux_path, windows_path)."""
+    unc, linux, win = _fresh(request, smb.server.unc_depot, smb.server.depot_share, DEPOT_DRIVE)
+    yield unc, linux, win
     shutil.rmtree(linux, ignore_errors=True)

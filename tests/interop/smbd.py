@@ -63,23 +63,38 @@ SHARE_LINES = """\
    directory mask = 0755
 """
 
+# A second share, the same lines but with named streams in vfs_streams_depot's layout,
+# in a depot directory winfile is given too (WINFILE_STREAMS_DEPOT, docs/streams.md).
+DEPOT_SHARE_LINES = SHARE_LINES.replace("vfs objects = streams_xattr", "vfs objects = streams_depot") + """\
+   streams_depot:directory = {depot}
+"""
+
 
 @dataclass
 class Smbd:
     root: Path
     share: Path = field(init=False)
+    depot_share: Path = field(init=False)
+    depot: Path = field(init=False)
     port: int = 0
     user: str = ""
     password: str = ""
     proc: subprocess.Popen | None = None
     share_name: str = "wf"
+    depot_share_name: str = "wfdepot"
 
     def __post_init__(self):
         self.share = self.root / "share"
+        self.depot_share = self.root / "depot_share"
+        self.depot = self.root / "depot"
 
     @property
     def unc(self) -> str:
         return rf"\\127.0.0.1\{self.share_name}"
+
+    @property
+    def unc_depot(self) -> str:
+        return rf"\\127.0.0.1\{self.depot_share_name}"
 
     def conf_path(self) -> Path:
         return self.root / "smb.conf"
@@ -121,7 +136,9 @@ class Smbd:
    kernel change notify = yes
 
 [{self.share_name}]
-{SHARE_LINES.format(share=self.share)}""")
+{SHARE_LINES.format(share=self.share)}
+[{self.depot_share_name}]
+{DEPOT_SHARE_LINES.format(share=self.depot_share, depot=self.depot)}""")
 
     def start(self) -> "Smbd":
         smbd = find("smbd", SMBD_CANDIDATES)
@@ -134,6 +151,8 @@ class Smbd:
         self.user = pwd.getpwuid(os.geteuid()).pw_name
         self.password = "Wf-" + secrets.token_hex(12)
         self.share.mkdir(parents=True, exist_ok=True)
+        self.depot_share.mkdir(parents=True, exist_ok=True)
+        self.depot.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.write_conf()
         env = dict(os.environ, SMB_CONF_PATH=str(self.conf_path()))

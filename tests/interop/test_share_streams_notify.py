@@ -67,10 +67,9 @@ def test_streams_written_by_the_client_are_listed_by_winfile(smb, where):
 
 
 def test_streams_in_samba_format_are_read_by_the_client(smb, where):
-    """winfile stores named streams in Samba's format (what winfile's stream code reads);
-    such a stream is what the client reads. winfile cannot yet open `name:stream`
-    itself (GAP: a Unix path takes the `:` literally, so the name is missing, 2; a
-    Windows-style name with `:` gives 123, ERROR_INVALID_NAME)."""
+    """A stream put in Samba's xattr format on the server is what the client reads.
+    winfile parses `file:stream` in Windows-style names only (test_stream_handles.py):
+    in a Unix path the `:` is an ordinary character, so this name is missing (2)."""
     remote, local = new_file(smb, where)
     os.setxattr(local, "user.DosStream.notes:$DATA", b"from winfile side\0")
     with smbclient.open_file(remote + ":notes", "rb", port=smb.server.port) as f:

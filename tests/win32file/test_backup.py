@@ -179,7 +179,7 @@ def test_round_trip_reproduces_everything(tmp):
     assert data_layout(dst) == data_layout(src)
     assert os.stat(dst).st_blocks <= os.stat(src).st_blocks + 16
     assert user_xattrs(dst) == user_xattrs(src)
-    assert os.listdir(samba_depot_dir(dst)) == ["binary:$DATA"]
+    assert os.listdir(samba_depot_dir(dst)) == [":binary:$DATA"]
     assert stat.S_IMODE(os.stat(dst).st_mode) == stat.S_IMODE(os.stat(src).st_mode)
     assert win32file.FindStreams(str(dst)) == win32file.FindStreams(str(src))
 
@@ -279,7 +279,7 @@ def test_large_stream_goes_to_the_depot_whole(tmp, size):
     restore(data, g, chunk=1 << 20)
     assert not any(n.startswith("user.DosStream") for n in os.listxattr(g))
     assert os.getxattr(g, "user.SAMBA_STREAMS") == b"1"
-    with open(os.path.join(samba_depot_dir(g), "big:$DATA"), "rb") as fh:
+    with open(os.path.join(samba_depot_dir(g), ":big:$DATA"), "rb") as fh:
         assert fh.read() == payload
     assert win32file.FindStreams(str(g)) == [(0, "::$DATA"), (size, ":big:$DATA")]
     # And read back by BackupRead.

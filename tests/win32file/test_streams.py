@@ -153,6 +153,56 @@ def test_two_handles_fold_only_after_the_last(base):
     assert _xattr(linux, "s") == b"first\0"
 
 
+def test_read_only_and_write_only_handles_fold_back(base):
+    """A handle opened for reading only (or writing only) still marks the stream open and
+    folds it back at its last close: a read must not leave a small stream in the depot,
+    where a vfs_streams_xattr share no longer sees it (tests/interop)."""
+    win, linux = base
+    h = _open(win + ":s")
+    win32file.WriteFile(h, b"small")
+    h.Close()
+    r = _open(win + ":s", access=win32file.GENERIC_READ, share=7, disposition=win32file.OPEN_EXISTING)
+    assert _xattr(linux, "s") is None  # open: in the depot only
+    assert win32file.ReadFile(r, 10) == (0, b"small")
+    r.Close()
+    assert _xattr(linux, "s") == b"small\0"
+    # A write-only handle holds the stream open: a reader's close does not fold it away
+    # from under the writer, whose later write is kept.
+    w = _open(win + ":s", access=win32file.GENERIC_WRITE, share=7, disposition=win32file.OPEN_EXISTING)
+    r = _open(win + ":s", access=win32file.GENERIC_READ, share=7, disposition=win32file.OPEN_EXISTING)
+    r.Close()
+    assert _xattr(linux, "s") is None
+    win32file.WriteFile(w, b"SM")
+    w.Close()
+    assert _xattr(linux, "s") == b"SMall\0"
+
+
+def test_depot_layout_keeps_small_streams_in_the_depot(base, cdir, monkeypatch):
+    """WINFILE_STREAMS_LAYOUT=depot (for a vfs_streams_depot share): no stream is folded
+    into an xattr, and BackupWrite/CopyFile store small streams in the depot too."""
+    win, linux = base
+    monkeypatch.setenv("WINFILE_STREAMS_LAYOUT", "depot")
+    h = _open(win + ":s")
+    win32file.WriteFile(h, b"small")
+    h.Close()
+    assert _xattr(linux, "s") is None
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (5, ":s:$DATA")]
+    h = _open(win + ":s", access=win32file.GENERIC_READ, disposition=win32file.OPEN_EXISTING)
+    assert win32file.ReadFile(h, 10) == (0, b"small")
+    h.Close()
+    assert _xattr(linux, "s") is None
+    win32file.CopyFile(win, cdir[0] + "\\copy.txt", False)
+    assert _xattr(cdir[1] / "copy.txt", "s") is None
+    assert win32file.FindStreams(cdir[0] + "\\copy.txt") == [(9, "::$DATA"), (5, ":s:$DATA")]
+    # An xattr stream (written by streams_xattr, or before the switch) moves to the
+    # depot when opened, and stays there.
+    os.setxattr(linux, "user.DosStream.old:$DATA", b"xattr\0")
+    h = _open(win + ":old", access=win32file.GENERIC_READ, disposition=win32file.OPEN_EXISTING)
+    h.Close()
+    assert _xattr(linux, "old") is None
+    assert win32file.FindStreams(win) == [(9, "::$DATA"), (5, ":old:$DATA"), (5, ":s:$DATA")]
+
+
 def test_read_only_file_streams(base):
     win, linux = base
     h = _open(win + ":s")

@@ -6,8 +6,9 @@
 //! byte-range locks are those of a plain file, per stream as on Windows. A stream kept
 //! in Samba's vfs_streams_xattr layout (`user.DosStream.<name>:$DATA`) is moved to the
 //! depot when opened, and folded back into the xattr when its last handle (in any
-//! process) closes and it fits the file system's xattr budget; otherwise it stays in
-//! the depot. Either way it is listed (FindStreams, BackupRead) and never truncated.
+//! process) closes and it fits the file system's xattr budget (and
+//! `WINFILE_STREAMS_LAYOUT` is not `depot`); otherwise it stays in the depot. Either
+//! way it is listed (FindStreams, BackupRead) and never truncated.
 
 use super::create::{create_file, CreateParams};
 use crate::consts::{CREATE_ALWAYS, CREATE_NEW, OPEN_ALWAYS};
@@ -100,33 +101,44 @@ fn promote(base: &Path, st: &rustix::fs::Stat, name: &str, create: bool) -> Resu
 }
 
 /// Folds a stream back into its xattr when the closing handle was its last.
+///
+/// `marker` is the handle's own read-write descriptor of the depot file, holding the
+/// read lock on [`LAST_HANDLE_BYTE`]: a handle's own descriptor may be read-only
+/// (F_WRLCK needs write access) or write-only (F_RDLCK needs read access), and then
+/// could neither say it is open nor ever fold the stream back. None when the depot
+/// file cannot be opened for reading and writing: the stream then stays in the depot.
 struct Fold {
     base: PathBuf,
     name: String,
     depot_file: PathBuf,
+    marker: Option<std::os::fd::OwnedFd>,
 }
 
 impl Extension for Fold {
-    fn on_close(&self, file: &File) {
-        self.fold(file);
+    fn on_close(&self, _file: &File) {
+        self.fold();
     }
-    fn on_drop(&self, file: &File) {
-        self.fold(file);
+    fn on_drop(&self, _file: &File) {
+        self.fold();
     }
 }
 
 impl Fold {
-    fn fold(&self, file: &File) {
+    fn fold(&self) {
         use crate::lock::{ofd_set, OfdKind};
-        if ofd_set(file.fd(), OfdKind::Write, LAST_HANDLE_BYTE, 1).is_err() {
+        if depot::depot_only() {
+            return; // WINFILE_STREAMS_LAYOUT=depot: every stream stays in the depot
+        }
+        let Some(fd) = self.marker.as_ref().map(std::os::fd::AsFd::as_fd) else { return };
+        if ofd_set(fd, OfdKind::Write, LAST_HANDLE_BYTE, 1).is_err() {
             return; // another handle (of any process) still has the stream open
         }
-        let Ok(st) = rustix::fs::fstat(file.fd()) else { return };
+        let Ok(st) = rustix::fs::fstat(fd) else { return };
         if st.st_nlink == 0 || st.st_size as usize >= 64 * 1024 {
             return;
         }
         let mut value = vec![0u8; st.st_size as usize];
-        match rustix::io::pread(file.fd(), &mut value, 0) {
+        match rustix::io::pread(fd, &mut value, 0) {
             Ok(n) if n == value.len() => {}
             _ => return,
         }
@@ -184,10 +196,22 @@ pub fn open_stream(base: &str, stream: &str, params: &CreateParams) -> Result<Ha
         r => r?,
     };
     let file = handle::get::<File>(h).api(API)?;
-    if let Err(e) = crate::lock::ofd_set(file.fd(), crate::lock::OfdKind::Read, LAST_HANDLE_BYTE, 1) {
-        log::debug!("stream open marker not taken: {e:?}");
-    }
-    let fold = Fold { base: linux, name, depot_file };
+    let marker = rustix::fs::open(
+        &depot_file,
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC | rustix::fs::OFlags::NOCTTY,
+        rustix::fs::Mode::empty(),
+    )
+    .ok()
+    .filter(|fd| {
+        match crate::lock::ofd_set(std::os::fd::AsFd::as_fd(fd), crate::lock::OfdKind::Read, LAST_HANDLE_BYTE, 1) {
+            Ok(()) => true,
+            Err(e) => {
+                log::debug!("stream open marker not taken: {e:?}");
+                false
+            }
+        }
+    });
+    let fold = Fold { base: linux, name, depot_file, marker };
     file.ext_or_insert_with(move || fold);
     let _: Arc<File> = file;
     Ok(h)

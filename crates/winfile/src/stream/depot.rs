@@ -1,5 +1,6 @@
 //! Named streams too large for the file system's xattr budget, in the layout of
-//! Samba's vfs_streams_depot: `<depot>/XX/YY/<file id>/<name>:$DATA`, where `<file id>`
+//! Samba's vfs_streams_depot: `<depot>/XX/YY/<file id>/:<name>:$DATA` (the stream's
+//! full Windows name, leading colon included, as smbd 4.17 writes it), where `<file id>`
 //! is the 16-byte file id (st_dev then st_ino, little-endian) in upper-case hex, XX and
 //! YY the low two bytes of Samba's hash of those 16 bytes, and the base file carries
 //! `user.SAMBA_STREAMS` = `1` (Samba's marker that the directory belongs to this
@@ -24,6 +25,14 @@ fn hash(key: &[u8]) -> u32 {
     1_103_515_243u32.wrapping_mul(value).wrapping_add(12345)
 }
 
+/// True when `$WINFILE_STREAMS_LAYOUT` is `depot`: every named stream is kept in the
+/// depot, whatever its size (for a Samba share with `vfs objects = streams_depot`, which
+/// reads no `user.DosStream.*` xattrs). Otherwise (unset or `auto`) a stream that fits
+/// the xattr budget is kept in its xattr.
+pub fn depot_only() -> bool {
+    std::env::var_os("WINFILE_STREAMS_LAYOUT").is_some_and(|v| v == "depot")
+}
+
 /// The depot root for a file at `path`.
 pub fn depot_root(path: &Path) -> PathBuf {
     if let Some(d) = std::env::var_os("WINFILE_STREAMS_DEPOT").filter(|d| !d.is_empty()) {
@@ -42,9 +51,10 @@ pub fn stream_dir(path: &Path, st: &Stat) -> PathBuf {
     depot_root(path).join(format!("{:02X}", h & 0xff)).join(format!("{:02X}", (h >> 8) & 0xff)).join(hex)
 }
 
-/// The file of stream `name` in `dir`.
+/// The file of stream `name` in `dir`: `:<name>:$DATA`, the name Samba's
+/// vfs_streams_depot gives it (its directory entries are the streams' full names).
 pub fn stream_file(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!("{name}:$DATA"))
+    dir.join(format!(":{name}:$DATA"))
 }
 
 /// The depot streams of a file: (name, path, size). Only when the base file carries
@@ -59,7 +69,7 @@ pub fn list(path: &Path, st: &Stat, marked: bool) -> Vec<(String, PathBuf, u64)>
         .filter_map(|e| {
             let e = e.ok()?;
             let fname = e.file_name().into_string().ok()?;
-            let name = fname.strip_suffix(":$DATA")?.to_string();
+            let name = fname.strip_prefix(':')?.strip_suffix(":$DATA")?.to_string();
             let meta = e.metadata().ok()?;
             meta.is_file().then(|| (name, e.path(), meta.len()))
         })

@@ -17,7 +17,8 @@ fn io_code(e: &std::io::Error) -> Win32Error {
 
 /// Stores stream `name` of the file open as `fd` at `path`: in `user.DosStream.<name>:$DATA`
 /// (bytes plus one NUL, vfs_streams_xattr) when it fits, else in the vfs_streams_depot
-/// file; the other layout's copy, if any, is removed.
+/// file (always the depot file under `WINFILE_STREAMS_LAYOUT=depot`); the other
+/// layout's copy, if any, is removed.
 pub fn store(fd: BorrowedFd<'_>, path: &Path, name: &str, data: &[u8]) -> Result<(), Win32Error> {
     let xattr = format!("{PREFIX}{name}:$DATA");
     let mut value = Vec::with_capacity(data.len() + 1);
@@ -25,7 +26,12 @@ pub fn store(fd: BorrowedFd<'_>, path: &Path, name: &str, data: &[u8]) -> Result
     value.push(0);
     let st = fstat(fd)?;
     let depot_file = depot::stream_file(&depot::stream_dir(path, &st), name);
-    match rustix::fs::fsetxattr(fd, &xattr, &value, XattrFlags::empty()) {
+    let fits = if depot::depot_only() {
+        Err(Errno::NOSPC)
+    } else {
+        rustix::fs::fsetxattr(fd, &xattr, &value, XattrFlags::empty())
+    };
+    match fits {
         Ok(()) => {
             let _ = std::fs::remove_file(&depot_file);
             return Ok(());
