@@ -19,13 +19,14 @@ SMOKE = r'''
 import os, sys, tempfile, importlib.util
 from pathlib import Path
 import win32file, win32con, win32event, pywintypes, winerror, winnt, ntsecuritycon, win32timezone
-import win32api
+import win32api, win32pipe, win32transaction
 import winfile
 assert win32api.error is pywintypes.error
 assert win32api.FormatMessage(2) == "The system cannot find the file specified.\r\n"
 site = Path(win32file.__file__).parent
 assert "site-packages" in str(site), win32file.__file__
-for stub in ("win32file.pyi", "pywintypes.pyi", "win32event.pyi", "win32timezone.pyi", "win32api.pyi"):
+for stub in ("win32file.pyi", "pywintypes.pyi", "win32event.pyi", "win32timezone.pyi", "win32api.pyi",
+             "win32pipe.pyi", "win32transaction.pyi"):
     assert (site / stub).is_file(), stub
 assert (site / "winfile" / "py.typed").is_file()
 d = tempfile.mkdtemp()
@@ -45,6 +46,10 @@ else:
 ev = win32event.CreateEvent(None, True, False, None)
 win32event.SetEvent(ev)
 assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
+r, w = win32pipe.CreatePipe(None, 0)
+win32file.WriteFile(w, b"pipe")
+assert win32file.ReadFile(r, 4) == (0, b"pipe")
+assert win32file.GetFileType(r) == win32file.FILE_TYPE_PIPE
 print("smoke ok", winfile._native.__file__)
 '''
 
