@@ -37,6 +37,7 @@ pub mod stream;
 pub mod sync;
 pub mod system;
 pub mod txn;
+pub mod txnlog;
 pub mod unsupported;
 pub mod volume;
 

@@ -138,7 +138,7 @@ impl Finder {
     /// A missing directory fails with ERROR_PATH_NOT_FOUND; a search that can match
     /// nothing (empty mask) with ERROR_FILE_NOT_FOUND.
     pub fn open(spec: &str) -> Result<Finder> {
-        crate::txn::recover_once();
+        crate::txnlog::recover_once();
         if spec.is_empty() {
             return Err(Error::new(Win32Error::PATH_NOT_FOUND, API));
         }

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 /// a file: such operations are refused with ERROR_ACCESS_DENIED and never reach the
 /// device node (`/dev/null` must not be deleted or chmod'ed).
 pub(crate) fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
-    crate::txn::recover_once();
+    crate::txnlog::recover_once();
     let r = crate::path::resolve(name, false).api(api)?;
     if r.device.is_some() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
@@ -38,6 +38,6 @@ pub(crate) fn linux_path(name: &str, api: &'static str) -> Result<PathBuf> {
 
 /// Resolves a caller's name for a query; device names are described as they are.
 pub(crate) fn query_path(name: &str, api: &'static str) -> Result<PathBuf> {
-    crate::txn::recover_once();
+    crate::txnlog::recover_once();
     crate::path::resolve(name, false).map(|r| r.linux).api(api)
 }

@@ -60,7 +60,7 @@ pub fn create_file(name: &str, params: &CreateParams) -> Result<Handle> {
 /// # Linux mechanism
 /// As [`create_file`].
 pub fn create_file_noting(name: &str, params: &CreateParams) -> Result<(Handle, bool)> {
-    crate::txn::recover_once(); // first touch: finish or discard crashed transactions
+    crate::txnlog::recover_once(); // first touch: finish or discard crashed transactions
     match create_file_once(name, params) {
         // A handle whose CRT descriptor was closed is closed too: then try again.
         Err(e) if e.code() == Win32Error::SHARING_VIOLATION && handle::close_stale() => create_file_once(name, params),

@@ -3,9 +3,9 @@
 //! other writers and other transactions out (ERROR_TRANSACTIONAL_CONFLICT) across
 //! processes through the share-token machinery (`lock::share::txn_claim`).
 
-use super::journal::{Journal, Op};
 use crate::error::Win32Error;
 use crate::handle::File;
+use crate::txnlog::journal::{Journal, Op};
 use rustix::fs::{AtFlags, Mode, OFlags, CWD};
 use std::collections::{BTreeMap, HashMap};
 use std::os::fd::{AsFd, OwnedFd};

@@ -4,23 +4,20 @@
 //! winfile process on first touch. The protocol and its invariants:
 //! docs/transactions.md.
 //!
-//! - `journal`: where the journal lives, the decision record's format;
+//! - (`txnlog`, a layer below: the journal's place and format, redo and recovery);
 //! - `shadow`: shadow copies (clone/copy on first write, links for moves);
 //! - `isolation`: the transaction's view of the tree and its claims (conflicts);
-//! - `recover`: redo of decided transactions, the first-touch scan;
 //! - `object`: the transaction object, its handles, commit, rollback, timeout;
 //! - `ops`: the transacted Win32 calls.
 
 mod isolation;
-mod journal;
 mod object;
 mod ops;
-mod recover;
 mod shadow;
 
+pub use crate::txnlog::{recover_once, recover_root};
 pub use object::{create_transaction, get, open_transaction, Outcome, Transaction, TxnHandle};
 pub use ops::{
     copy_file, create_directory, create_file, create_hard_link, delete_file, ensure_active, find_files,
     get_file_attributes_ex, move_file, remove_directory, set_file_attributes,
 };
-pub use recover::{recover_once, recover_root};

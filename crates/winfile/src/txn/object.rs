@@ -141,9 +141,9 @@ impl Transaction {
                 self.end(&mut work, Outcome::RolledBack);
                 return Err(e);
             }
-            super::recover::crash_point("decided", 0);
-            super::recover::apply(&ops);
-            super::recover::crash_point("applied", 0);
+            crate::txnlog::recover::crash_point("decided", 0);
+            crate::txnlog::recover::apply(&ops);
+            crate::txnlog::recover::crash_point("applied", 0);
             j.finish();
         }
         self.end(&mut work, Outcome::Committed);

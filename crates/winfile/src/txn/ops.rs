@@ -2,7 +2,6 @@
 //! transaction's view, and changes shadows and the overlay, never the committed tree.
 
 use super::isolation::{real_exists, Entry, View, Work};
-use super::journal::{self, Journal};
 use super::object::Transaction;
 use super::shadow;
 use crate::consts::{
@@ -16,6 +15,7 @@ use crate::handle::{self, File, Handle};
 use crate::info::FileInfo;
 use crate::open::CreateParams;
 use crate::poison::MutexExt;
+use crate::txnlog::journal::{self, Journal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ fn journal<'w>(work: &'w mut Work, t: &Transaction, path: &Path, api: &'static s
         Some(_) => {}
         None => {
             let root = journal::root_for(path).map_err(|c| Error::new(c, api))?;
-            super::recover::recover_root(&root);
+            crate::txnlog::recover::recover_root(&root);
             work.journal = Some(Journal::create(&root, &t.id()).map_err(|c| Error::new(c, api))?);
         }
     }
