@@ -88,6 +88,10 @@ struct Entry {
     /// with no edge since). Unknown counts as ready.
     rblocked: bool,
     wblocked: bool,
+    /// A thread is running the direction's waiting operations (`drain`): it runs them
+    /// in order; others leave them to it.
+    rbusy: bool,
+    wbusy: bool,
 }
 
 impl Entry {
@@ -112,6 +116,14 @@ impl Entry {
             &mut self.wblocked
         } else {
             &mut self.rblocked
+        }
+    }
+
+    fn busy(&mut self, write: bool) -> &mut bool {
+        if write {
+            &mut self.wbusy
+        } else {
+            &mut self.rbusy
         }
     }
 }
@@ -177,6 +189,7 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                 log::debug!("socket reactor could not start: {e}");
                 Win32Error::NO_SYSTEM_RESOURCES
             })?;
+            crate::overlapped::set_idle_poll(poll_now);
             std::thread::Builder::new()
                 .name("winfile-reactor".into())
                 .spawn(|| {
@@ -195,6 +208,31 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
         })
         .as_ref()
         .map_err(|&code| Error::new(code, api))
+}
+
+/// Runs, on the calling thread, the operations whose sockets are ready now, without
+/// blocking: a thread about to wait on a completion port calls it (`set_idle_poll`), so
+/// the completion it then dequeues was performed on its own thread. The reactor thread
+/// keeps waiting as before; each edge goes to one of them. Never runs Python.
+fn poll_now() {
+    thread_local! {
+        static EVENTS: std::cell::RefCell<Vec<epoll::Event>> = std::cell::RefCell::new(Vec::with_capacity(64));
+    }
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+    EVENTS.with(|events| {
+        let Ok(mut events) = events.try_borrow_mut() else { return };
+        events.clear();
+        if epoll::wait(&r.epoll, rustix::buffer::spare_capacity(&mut *events), Some(&zero)).is_err() {
+            return;
+        }
+        for ev in events.iter() {
+            // The wake-up (level-triggered) stays for the reactor thread.
+            if ev.data.u64() != WAKE {
+                r.event(ev);
+            }
+        }
+    });
 }
 
 /// The token `src`'s events carry: a handle's socket is registered (edge-triggered) at
@@ -238,7 +276,7 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
             let mut entries = r.entries.locked();
             let e = entries.entry(token).or_default();
             let known_blocked = edge && *e.blocked(write);
-            if known_blocked || !e.queue(write).is_empty() {
+            if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
                 let cancelled = waiter.cancelled();
                 waiter.op = op;
                 e.queue(write).push_back(waiter);
@@ -347,15 +385,11 @@ impl Reactor {
                 }
             }
             for ev in &events {
-                let token = ev.data.u64();
-                let flags = ev.flags;
-                if token == WAKE {
+                if ev.data.u64() == WAKE {
                     let mut buf = [0u8; 8];
                     let _ = rustix::io::read(&self.wake, &mut buf);
-                } else if token & SELECT_BIT != 0 {
-                    select::on_event(token & !SELECT_BIT, flags);
                 } else {
-                    self.dispatch(token, flags);
+                    self.event(ev);
                 }
             }
             self.reap_cancelled();
@@ -371,6 +405,16 @@ impl Reactor {
                 adopt::sweep();
                 swept = Instant::now();
             }
+        }
+    }
+
+    /// Handles one readiness event (not the wake-up's).
+    fn event(&self, ev: &epoll::Event) {
+        let token = ev.data.u64();
+        if token & SELECT_BIT != 0 {
+            select::on_event(token & !SELECT_BIT, ev.flags);
+        } else {
+            self.dispatch(token, ev.flags);
         }
     }
 
@@ -401,30 +445,41 @@ impl Reactor {
     }
 
     /// Runs the operations waiting on `token` in one direction, in order, until one is
-    /// not ready.
+    /// not ready (unless another thread is already at it: it sees the new edge).
     fn drain(&self, token: u64, write: bool) {
         let edge = token & HANDLE_BIT != 0;
+        {
+            let mut entries = self.entries.locked();
+            let Some(e) = entries.get_mut(&token) else { return };
+            if *e.busy(write) {
+                return;
+            }
+            *e.busy(write) = true;
+        }
         loop {
             let (mut waiter, seq) = {
                 let mut entries = self.entries.locked();
                 let Some(e) = entries.get_mut(&token) else { return };
                 let seq = e.seq(write);
-                let Some(w) = e.queue(write).pop_front() else { return };
+                let Some(w) = e.queue(write).pop_front() else {
+                    *e.busy(write) = false;
+                    return;
+                };
                 (w, seq)
             };
             let cancelled = waiter.cancelled();
             if let Step::Again = (waiter.op)(waiter.src.fd(), cancelled) {
                 let mut entries = self.entries.locked();
                 if let Some(e) = entries.get_mut(&token) {
-                    let again = edge && e.seq(write) != seq;
-                    if edge && !again {
-                        *e.blocked(write) = true;
-                    }
                     e.queue(write).push_front(waiter);
-                    if again {
+                    if edge && e.seq(write) != seq {
                         // An edge came while it ran: try again.
                         continue;
                     }
+                    if edge {
+                        *e.blocked(write) = true;
+                    }
+                    *e.busy(write) = false;
                 } else {
                     // Forgotten meanwhile (cannot happen while it waited): end it.
                     drop(entries);

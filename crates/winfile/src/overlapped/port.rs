@@ -13,7 +13,7 @@ use crate::poison::MutexExt;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 /// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
@@ -111,6 +111,17 @@ impl Object for Port {
             w.cv.notify_one();
         }
     }
+}
+
+/// Completes, on the calling thread, operations of other subsystems that are ready now
+/// (the socket reactor's), without blocking. A thread about
+/// to wait on a port calls it, so a ready socket's completion is dequeued by the thread
+/// that performed it, with no hop through the reactor thread.
+static IDLE_POLL: OnceLock<fn()> = OnceLock::new();
+
+/// Installs the [`IDLE_POLL`] hook (once; the socket reactor at its start).
+pub(crate) fn set_idle_poll(poll: fn()) {
+    let _ = IDLE_POLL.set(poll);
 }
 
 /// The port a thread was last released by; released threads count against the port's
@@ -230,10 +241,12 @@ pub fn get_queued_completion_status(
             prev.deactivate();
         }
     }
-    let waiter = {
+    let mut polled = false;
+    let waiter = loop {
         let mut st = port.state.locked();
         if back {
             st.active = st.active.saturating_sub(1);
+            back = false;
         }
         if st.closed {
             return Err(Win32Error::ABANDONED_WAIT_0);
@@ -245,13 +258,21 @@ pub fn get_queued_completion_status(
                 RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
                 return Ok(p);
             }
+            // Nothing queued: complete what is ready on this thread (the socket reactor's
+            // ready operations) before waiting for another thread to do it.
+            if let (false, Some(poll)) = (polled, IDLE_POLL.get()) {
+                polled = true;
+                drop(st);
+                poll();
+                continue;
+            }
         }
         if timeout.is_some_and(|t| t.is_zero()) {
             return Err(Win32Error::WAIT_TIMEOUT);
         }
         let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new() });
         st.waiters.push(w.clone());
-        w
+        break w;
     };
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     let released = |wake: Wake| match wake {
