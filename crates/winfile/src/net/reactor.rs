@@ -148,6 +148,10 @@ impl Extension for Registration {
 
 /// Token of the wake-up eventfd; select watches use tokens with [`SELECT_BIT`].
 const WAKE: u64 = u64::MAX;
+/// Token of the leader's wake-up eventfd.
+const LEADER_WAKE: u64 = u64::MAX - 1;
+/// How often the reactor thread looks again while a leader waits for it.
+const LEADER_CHECK: Duration = Duration::from_millis(1);
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
 /// Marks a registered handle's token (the others are descriptor numbers).
@@ -158,6 +162,13 @@ const SWEEP: Duration = Duration::from_millis(100);
 pub(super) struct Reactor {
     epoll: OwnedFd,
     wake: OwnedFd,
+    /// A thread waiting in GetQueuedCompletionStatus waits in `epoll` instead of the
+    /// reactor thread (see [`lead`]); this eventfd wakes it when a packet is handed to it.
+    leader_wake: OwnedFd,
+    leader: AtomicBool,
+    leader_woken: AtomicBool,
+    /// A cancellation wake-up is to be handled (by whichever thread waits).
+    cancel_pending: AtomicBool,
     entries: Mutex<HashMap<u64, Entry>>,
     /// The next registered handle's token.
     next: AtomicU64,
@@ -176,9 +187,15 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                 let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
                 let wake = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
                 epoll::add(&epoll, &wake, epoll::EventData::new_u64(WAKE), epoll::EventFlags::IN)?;
+                let leader_wake = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+                epoll::add(&epoll, &leader_wake, epoll::EventData::new_u64(LEADER_WAKE), epoll::EventFlags::IN)?;
                 Ok(Reactor {
                     epoll,
                     wake,
+                    leader_wake,
+                    leader: AtomicBool::new(false),
+                    leader_woken: AtomicBool::new(false),
+                    cancel_pending: AtomicBool::new(false),
                     entries: Mutex::new(HashMap::new()),
                     next: AtomicU64::new(0),
                     gone: Mutex::new(Vec::new()),
@@ -189,7 +206,13 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                 log::debug!("socket reactor could not start: {e}");
                 Win32Error::NO_SYSTEM_RESOURCES
             })?;
-            crate::overlapped::set_idle_poll(poll_now);
+            crate::overlapped::set_idle_hooks(crate::overlapped::IdleHooks {
+                poll: poll_now,
+                lead,
+                wait: lead_wait,
+                notify: notify_leader,
+                resign,
+            });
             std::thread::Builder::new()
                 .name("winfile-reactor".into())
                 .spawn(|| {
@@ -210,29 +233,79 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
         .map_err(|&code| Error::new(code, api))
 }
 
-/// Runs, on the calling thread, the operations whose sockets are ready now, without
-/// blocking: a thread about to wait on a completion port calls it (`set_idle_poll`), so
-/// the completion it then dequeues was performed on its own thread. The reactor thread
-/// keeps waiting as before; each edge goes to one of them. Never runs Python.
-fn poll_now() {
-    thread_local! {
-        static EVENTS: std::cell::RefCell<Vec<epoll::Event>> = std::cell::RefCell::new(Vec::with_capacity(64));
-    }
-    let Some(Ok(r)) = REACTOR.get() else { return };
-    let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+thread_local! {
+    static EVENTS: std::cell::RefCell<Vec<epoll::Event>> = std::cell::RefCell::new(Vec::with_capacity(64));
+    /// This thread is the leader.
+    static LEADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
+fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
     EVENTS.with(|events| {
         let Ok(mut events) = events.try_borrow_mut() else { return };
         events.clear();
-        if epoll::wait(&r.epoll, rustix::buffer::spare_capacity(&mut *events), Some(&zero)).is_err() {
+        if epoll::wait(&r.epoll, rustix::buffer::spare_capacity(&mut *events), Some(timeout)).is_err() {
             return;
         }
         for ev in events.iter() {
-            // The wake-up (level-triggered) stays for the reactor thread.
-            if ev.data.u64() != WAKE {
-                r.event(ev);
+            match ev.data.u64() {
+                WAKE => r.take_wake(),
+                LEADER_WAKE => r.take_leader_wake(),
+                _ => r.event(ev),
             }
         }
     });
+    if r.cancel_pending.swap(false, Ordering::AcqRel) {
+        r.reap_cancelled();
+    }
+}
+
+/// Runs, on the calling thread, the operations whose sockets are ready now, without
+/// blocking: a thread about to wait on a completion port calls it, so the completion it
+/// then dequeues was performed on its own thread. Never runs Python.
+fn poll_now() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    poll_on_this_thread(r, &Timespec { tv_sec: 0, tv_nsec: 0 });
+}
+
+/// A thread about to block in GetQueuedCompletionStatus becomes the leader if none is:
+/// it then waits in the reactor's epoll itself ([`lead_wait`]) and completes the
+/// operations that become ready, while the reactor thread stands aside (it looks again
+/// every millisecond, and takes over once no thread leads). The packets the leader's
+/// completions post are dequeued by the leader itself, with no thread hop.
+fn lead() -> bool {
+    let Some(Ok(r)) = REACTOR.get() else { return false };
+    if r.leader.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        return false;
+    }
+    LEADING.with(|l| l.set(true));
+    true
+}
+
+/// The leader's wait: epoll_wait up to `nap` on its own thread.
+fn lead_wait(nap: Duration) {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    let t = Timespec { tv_sec: nap.as_secs() as _, tv_nsec: nap.subsec_nanos() as _ };
+    poll_on_this_thread(r, &t);
+}
+
+/// Wakes the leader (a packet was handed to it by another thread).
+fn notify_leader() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    if LEADING.with(|l| l.get()) {
+        return; // the leader itself: it looks at its slot next
+    }
+    if !r.leader_woken.swap(true, Ordering::AcqRel) {
+        let _ = rustix::io::write(&r.leader_wake, &1u64.to_ne_bytes());
+    }
+}
+
+/// The leader stops leading.
+fn resign() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    LEADING.with(|l| l.set(false));
+    r.take_leader_wake();
+    r.leader.store(false, Ordering::Release);
 }
 
 /// The token `src`'s events carry: a handle's socket is registered (edge-triggered) at
@@ -317,9 +390,25 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
 }
 
 impl Reactor {
-    /// Wakes the reactor thread (a cancellation to notice).
+    /// Wakes the reactor thread (a cancellation to notice), or the leader.
     pub(super) fn wake(&self) {
+        self.cancel_pending.store(true, Ordering::Release);
         let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
+    }
+
+    /// Consumes the cancellation wake-up (the cancelled operations are reaped next).
+    fn take_wake(&self) {
+        let mut buf = [0u8; 8];
+        let _ = rustix::io::read(&self.wake, &mut buf);
+        self.cancel_pending.store(true, Ordering::Release);
+    }
+
+    /// Consumes the leader's wake-up, if one was sent.
+    fn take_leader_wake(&self) {
+        if self.leader_woken.swap(false, Ordering::AcqRel) {
+            let mut buf = [0u8; 8];
+            let _ = rustix::io::read(&self.leader_wake, &mut buf);
+        }
     }
 
     pub(super) fn epoll(&self) -> BorrowedFd<'_> {
@@ -378,21 +467,33 @@ impl Reactor {
         let tick = Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
         loop {
             events.clear();
-            if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
+            if self.leader.load(Ordering::Acquire) {
+                // A thread waiting on a completion port waits in the epoll set for us.
+                std::thread::sleep(LEADER_CHECK);
+            } else if let Err(e) =
+                epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick))
+            {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");
                     std::thread::sleep(Duration::from_millis(10));
                 }
             }
             for ev in &events {
-                if ev.data.u64() == WAKE {
-                    let mut buf = [0u8; 8];
-                    let _ = rustix::io::read(&self.wake, &mut buf);
-                } else {
-                    self.event(ev);
+                match ev.data.u64() {
+                    WAKE => self.take_wake(),
+                    // The leader's (level-triggered, it stays set for the leader); a
+                    // wake-up left after the leader went is consumed.
+                    LEADER_WAKE => {
+                        if !self.leader.load(Ordering::Acquire) {
+                            self.take_leader_wake();
+                        }
+                    }
+                    _ => self.event(ev),
                 }
             }
-            self.reap_cancelled();
+            if self.cancel_pending.swap(false, Ordering::AcqRel) {
+                self.reap_cancelled();
+            }
             if self.any_gone.swap(false, Ordering::AcqRel) {
                 let gone = std::mem::take(&mut *self.gone.locked());
                 let mut entries = self.entries.locked();
