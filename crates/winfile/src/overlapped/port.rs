@@ -294,9 +294,11 @@ pub fn get_queued_completion_status(
                 RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
                 return Ok(p);
             }
-            // Nothing queued: complete what is ready on this thread (the socket reactor's
-            // ready operations) before waiting for another thread to do it.
-            if let (false, Some(h)) = (polled, IDLE.get()) {
+            // Nothing queued and the caller will not wait: complete what is ready now on
+            // this thread (the socket reactor's ready operations). A caller that waits
+            // does so in the reactor's epoll if it leads, which completes them too.
+            let zero = timeout.is_some_and(|t| t.is_zero());
+            if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
                 drop(st);
                 (h.poll)();
