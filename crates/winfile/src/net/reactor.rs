@@ -137,6 +137,9 @@ struct Registration {
 impl Extension for Registration {
     fn on_drop(&self, file: &File) {
         let Some(Ok(r)) = REACTOR.get() else { return };
+        if self.token == 0 {
+            return; // never registered
+        }
         // The descriptor is still open here: it leaves the epoll set with it.
         let _ = epoll::delete(&r.epoll, file.fd());
         // The entry goes on the reactor's next turn (a file object may be dropped where
