@@ -473,9 +473,7 @@ impl Reactor {
             if self.leader.load(Ordering::Acquire) {
                 // A thread waiting on a completion port waits in the epoll set for us.
                 std::thread::sleep(LEADER_CHECK);
-            } else if let Err(e) =
-                epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick))
-            {
+            } else if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");
                     std::thread::sleep(Duration::from_millis(10));
