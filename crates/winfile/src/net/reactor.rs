@@ -153,8 +153,11 @@ impl Extension for Registration {
 const WAKE: u64 = u64::MAX;
 /// Token of the leader's wake-up eventfd.
 const LEADER_WAKE: u64 = u64::MAX - 1;
-/// How often the reactor thread looks again while a leader waits for it.
+/// How often the reactor thread looks again while leaders take turns in its place ...
 const LEADER_CHECK: Duration = Duration::from_millis(1);
+/// ... until one has led this many looks in a row (an idle process): then it sleeps
+/// until that leader resigns (or the sweep is due).
+const DEEP_AFTER: u32 = 5;
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
 /// Marks a registered handle's token (the others are descriptor numbers).
@@ -170,6 +173,11 @@ pub(super) struct Reactor {
     leader_wake: OwnedFd,
     leader: AtomicBool,
     leader_woken: AtomicBool,
+    /// Counts leaders' turns (the reactor thread sees whether leadership changed hands).
+    turns: AtomicU64,
+    /// The reactor thread sleeps until the leader resigns (which unparks it).
+    deep: AtomicBool,
+    thread: OnceLock<std::thread::Thread>,
     /// A cancellation wake-up is to be handled (by whichever thread waits).
     cancel_pending: AtomicBool,
     entries: Mutex<HashMap<u64, Entry>>,
@@ -198,6 +206,9 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                     leader_wake,
                     leader: AtomicBool::new(false),
                     leader_woken: AtomicBool::new(false),
+                    turns: AtomicU64::new(0),
+                    deep: AtomicBool::new(false),
+                    thread: OnceLock::new(),
                     cancel_pending: AtomicBool::new(false),
                     entries: Mutex::new(HashMap::new()),
                     next: AtomicU64::new(0),
@@ -227,6 +238,7 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                             None => std::thread::sleep(Duration::from_millis(1)),
                         }
                     };
+                    let _ = r.thread.set(std::thread::current());
                     r.run();
                 })
                 .map_err(|_| Win32Error::NO_SYSTEM_RESOURCES)?;
@@ -278,9 +290,10 @@ fn poll_now() {
 /// completions post are dequeued by the leader itself, with no thread hop.
 fn lead() -> bool {
     let Some(Ok(r)) = REACTOR.get() else { return false };
-    if r.leader.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+    if r.leader.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
         return false;
     }
+    r.turns.fetch_add(1, Ordering::Relaxed);
     LEADING.with(|l| l.set(true));
     true
 }
@@ -308,7 +321,13 @@ fn resign() {
     let Some(Ok(r)) = REACTOR.get() else { return };
     LEADING.with(|l| l.set(false));
     r.take_leader_wake();
-    r.leader.store(false, Ordering::Release);
+    r.leader.store(false, Ordering::SeqCst);
+    // The reactor thread sleeps until now (see `run`): it takes over the epoll set.
+    if r.deep.swap(false, Ordering::SeqCst) {
+        if let Some(t) = r.thread.get() {
+            t.unpark();
+        }
+    }
 }
 
 /// The token `src`'s events carry: a handle's socket is registered (edge-triggered) at
@@ -468,11 +487,29 @@ impl Reactor {
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
         let mut swept = Instant::now();
         let tick = Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
+        let (mut last_turn, mut same_turn) = (0u64, 0u32);
         loop {
             events.clear();
-            if self.leader.load(Ordering::Acquire) {
-                // A thread waiting on a completion port waits in the epoll set for us.
-                std::thread::sleep(LEADER_CHECK);
+            if self.leader.load(Ordering::SeqCst) {
+                // A thread waiting on a completion port waits in the epoll set for us. While
+                // leaders take turns, look again every millisecond (a resigning leader does
+                // not wake this thread); once one leads for long, sleep until it resigns.
+                let turn = self.turns.load(Ordering::Relaxed);
+                if turn == last_turn {
+                    same_turn += 1;
+                } else {
+                    same_turn = 0;
+                    last_turn = turn;
+                }
+                if same_turn < DEEP_AFTER {
+                    std::thread::sleep(LEADER_CHECK);
+                } else {
+                    self.deep.store(true, Ordering::SeqCst);
+                    if self.leader.load(Ordering::SeqCst) {
+                        std::thread::park_timeout(SWEEP);
+                    }
+                    self.deep.store(false, Ordering::SeqCst);
+                }
             } else if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");
