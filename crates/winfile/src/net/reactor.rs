@@ -14,6 +14,11 @@
 //! completes with 995. Every 100 ms the thread also sweeps adopted descriptors the
 //! caller closed (`adopt::sweep`). WSAEventSelect watches (`select`) are edge-triggered
 //! registrations of their own.
+//!
+//! The reactor thread is not the only one to wait in the epoll set: a thread about to
+//! block in GetQueuedCompletionStatus becomes the *leader* ([`lead`]) and waits there
+//! instead, completing ready operations on its own thread (no hop to it); the reactor
+//! thread stands aside meanwhile. See docs/completion-path.md, section 6.
 
 use super::{adopt, select};
 use crate::engine::OpCtlRef;
