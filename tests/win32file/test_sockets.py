@@ -269,6 +269,53 @@ def test_completion_port_association_and_packets(host):
     port.Close()
 
 
+def test_a_thread_blocked_on_the_port_completes_socket_io(host):
+    """A thread already blocked in GetQueuedCompletionStatus when data arrives (it waits in
+    the reactor's epoll set itself) gets the packet, with the OVERLAPPED and its event set
+    first; cancellation and a posted packet reach it the same way."""
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = pair(host)
+    win32file.CreateIoCompletionPort(b, port, 3, 0)
+    got = []
+    seen = []
+
+    def waiter(n):
+        for _ in range(n):
+            rc, nbytes, key, ol = win32file.GetQueuedCompletionStatus(port, 20000)
+            if ol is not None:
+                seen.append((ol.Internal, ol.InternalHigh, win32event.WaitForSingleObject(ol.hEvent, 0)))
+            got.append((rc, nbytes, key, ol))
+
+    def run(n, start):
+        t = threading.Thread(target=waiter, args=(n,))
+        t.start()
+        start()
+        t.join(30)
+        assert not t.is_alive()
+
+    buf = win32file.AllocateReadBuffer(16)
+    # Data arriving while the thread waits.
+    ol = overlapped()
+    win32file.WSARecv(b, buf, ol)
+    run(1, lambda: a.sendall(b"late data"))
+    assert got.pop() == (0, 9, 3, ol)
+    assert seen.pop() == (0, 9, win32event.WAIT_OBJECT_0)
+    assert bytes(buf[:9]) == b"late data"
+    # CancelIo while the thread waits.
+    ol = overlapped()
+    win32file.WSARecv(b, buf, ol)
+    run(1, lambda: win32file.CancelIo(b))
+    assert got.pop() == (winerror.ERROR_OPERATION_ABORTED, 0, 3, ol)
+    # A posted packet, then a receive, both to the same waiting thread.
+    ol = overlapped()
+    win32file.WSARecv(b, buf, ol)
+    run(2, lambda: (win32file.PostQueuedCompletionStatus(port, 5, 9, None), a.sendall(b"x")))
+    assert sorted(got, key=lambda g: g[2]) == [(0, 1, 3, ol), (0, 5, 9, None)]
+    a.close()
+    b.close()
+    port.Close()
+
+
 def test_accept_socket_keeps_its_port_association(host):
     port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
     lst = listener(host)

@@ -157,7 +157,17 @@ fn get_queued_completion_status(
     timeOut: i32,
 ) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
     let timeout = (timeOut != -1).then(|| Duration::from_millis(u64::from(timeOut as u32)));
-    let r = detached(py, || ov::get_queued_completion_status(hPort.0, timeout))?;
+    // A packet already queued is taken with the GIL held: releasing it (and waking a
+    // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
+    let r = match ov::get_queued_completion_status(hPort.0, Some(Duration::ZERO)) {
+        Err(Win32Error::WAIT_TIMEOUT) if timeout.is_none_or(|t| !t.is_zero()) => {
+            detached(py, || ov::get_queued_completion_status(hPort.0, timeout))?
+        }
+        r => {
+            crate::lent::release_pending(py);
+            r
+        }
+    };
     Ok(match r {
         Err(code) => (code.0, 0, 0, py.None()),
         Ok(p) => {

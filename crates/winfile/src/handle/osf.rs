@@ -62,7 +62,7 @@ impl Fd {
 /// same status flags.
 fn same_description(a: RawFd, b: RawFd) -> bool {
     const KCMP_FILE: libc::c_long = 0;
-    let pid = libc::c_long::from(rustix::process::getpid().as_raw_nonzero().get());
+    let pid = libc::c_long::from(own_pid());
     // SAFETY: kcmp reads no memory of ours; it only compares two descriptor numbers.
     let r = unsafe { libc::syscall(libc::SYS_kcmp, pid, pid, KCMP_FILE, libc::c_long::from(a), libc::c_long::from(b)) };
     if r >= 0 {
@@ -78,6 +78,27 @@ fn same_description(a: RawFd, b: RawFd) -> bool {
         (Ok(x), Ok(y), Ok(fx), Ok(fy)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino && fx == fy,
         _ => false,
     }
+}
+
+/// This process's id, asked of the kernel once (every socket call checks its tie with
+/// kcmp(2), which needs it): a fork handler forgets it in the child.
+fn own_pid() -> i32 {
+    static PID: AtomicI32 = AtomicI32::new(0);
+    static FORK_HANDLER: std::sync::Once = std::sync::Once::new();
+    extern "C" fn forget() {
+        PID.store(0, Ordering::Relaxed);
+    }
+    let pid = PID.load(Ordering::Relaxed);
+    if pid != 0 {
+        return pid;
+    }
+    FORK_HANDLER.call_once(|| {
+        // SAFETY: registers a plain function that only stores to an atomic (async-signal-safe).
+        unsafe { libc::pthread_atfork(None, None, Some(forget)) };
+    });
+    let pid = rustix::process::getpid().as_raw_nonzero().get();
+    PID.store(pid, Ordering::Relaxed);
+    pid
 }
 
 /// fd → handle for descriptors already given a handle.

@@ -2,21 +2,33 @@
 //! socket operations waiting for it (never Python, only non-blocking system calls and
 //! the completion that publishes a result).
 //!
-//! An operation first runs on the caller's thread; if the socket is not ready it waits
-//! here, in a per-descriptor FIFO (reads and writes apart), registered level-triggered
-//! for as long as something waits. Cancellation (CancelIo, a closing handle) wakes the
-//! thread through an eventfd; the operation then completes with 995. Every 100 ms the
-//! thread also sweeps adopted descriptors the caller closed (`adopt::sweep`).
-//! WSAEventSelect watches (`select`) are edge-triggered registrations of their own.
+//! An operation first runs on the caller's thread, unless the reactor already knows the
+//! socket is not ready in that direction; if it is not, it waits here, in a per-socket
+//! FIFO (reads and writes apart). A handle's socket is registered once, edge-triggered
+//! (IN, OUT, RDHUP), at its first wait, and stays registered until its file object goes
+//! (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
+//! that failed with EAGAIN while an edge arrived runs again instead of waiting for an
+//! edge that already came. AcceptEx's receive-first wait on a connection that is not a
+//! handle yet is registered level-triggered for as long as it waits. Cancellation
+//! (CancelIo, a closing handle) wakes the thread through an eventfd; the operation then
+//! completes with 995. Every 100 ms the thread also sweeps adopted descriptors the
+//! caller closed (`adopt::sweep`). WSAEventSelect watches (`select`) are edge-triggered
+//! registrations of their own.
+//!
+//! The reactor thread is not the only one to wait in the epoll set: a thread about to
+//! block in GetQueuedCompletionStatus becomes the *leader* ([`lead`]) and waits there
+//! instead, completing ready operations on its own thread (no hop to it); the reactor
+//! thread stands aside meanwhile. See docs/completion-path.md, section 6.
 
 use super::{adopt, select};
 use crate::engine::OpCtlRef;
 use crate::error::{Error, Result, Win32Error};
-use crate::handle::File;
+use crate::handle::{Extension, File};
 use crate::poison::MutexExt;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 use std::collections::{HashMap, VecDeque};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -53,6 +65,8 @@ impl Source {
 struct Waiter {
     ctl: Option<OpCtlRef>,
     op: Op,
+    /// The descriptor, kept open while the operation waits.
+    src: Source,
 }
 
 impl Waiter {
@@ -61,24 +75,122 @@ impl Waiter {
     }
 }
 
+/// One socket's waiting operations. Entries of registered handles (tokens with
+/// [`HANDLE_BIT`]) live as long as the handle's file object and track readiness; the
+/// others (a bare descriptor's) are registered only while something waits.
+#[derive(Default)]
 struct Entry {
-    src: Source,
     read: VecDeque<Waiter>,
     write: VecDeque<Waiter>,
+    /// Level-triggered entries: the descriptor (kept open while registered) and what is
+    /// registered now.
+    src: Option<Source>,
     registered: epoll::EventFlags,
+    /// Edge-triggered entries: read and write edges seen so far ...
+    rseq: u64,
+    wseq: u64,
+    /// ... and whether the direction may be ready (false once an operation met EAGAIN
+    /// with no edge since). Unknown counts as ready.
+    rblocked: bool,
+    wblocked: bool,
+    /// A thread is running the direction's waiting operations (`drain`): it runs them
+    /// in order; others leave them to it.
+    rbusy: bool,
+    wbusy: bool,
+}
+
+impl Entry {
+    fn queue(&mut self, write: bool) -> &mut VecDeque<Waiter> {
+        if write {
+            &mut self.write
+        } else {
+            &mut self.read
+        }
+    }
+
+    fn seq(&self, write: bool) -> u64 {
+        if write {
+            self.wseq
+        } else {
+            self.rseq
+        }
+    }
+
+    fn blocked(&mut self, write: bool) -> &mut bool {
+        if write {
+            &mut self.wblocked
+        } else {
+            &mut self.rblocked
+        }
+    }
+
+    fn busy(&mut self, write: bool) -> &mut bool {
+        if write {
+            &mut self.wbusy
+        } else {
+            &mut self.rbusy
+        }
+    }
+}
+
+/// A handle's socket registered with the reactor (edge-triggered, for the life of its
+/// file object): the token its events carry. Dropping the file object unregisters it.
+struct Registration {
+    token: u64,
+}
+
+impl Extension for Registration {
+    fn on_drop(&self, file: &File) {
+        let Some(Ok(r)) = REACTOR.get() else { return };
+        if self.token == 0 {
+            return; // never registered
+        }
+        // The descriptor is still open here: it leaves the epoll set with it.
+        let _ = epoll::delete(&r.epoll, file.fd());
+        // The entry goes on the reactor's next turn (a file object may be dropped where
+        // the entries are locked: this hook never locks them).
+        r.gone.locked().push(self.token);
+        r.any_gone.store(true, Ordering::Release);
+    }
 }
 
 /// Token of the wake-up eventfd; select watches use tokens with [`SELECT_BIT`].
 const WAKE: u64 = u64::MAX;
+/// Token of the leader's wake-up eventfd.
+const LEADER_WAKE: u64 = u64::MAX - 1;
+/// How often the reactor thread looks again while leaders take turns in its place ...
+const LEADER_CHECK: Duration = Duration::from_millis(1);
+/// ... until one has led this many looks in a row (an idle process): then it sleeps
+/// until that leader resigns (or the sweep is due).
+const DEEP_AFTER: u32 = 5;
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
+/// Marks a registered handle's token (the others are descriptor numbers).
+const HANDLE_BIT: u64 = 1 << 61;
 /// How often adopted descriptors are checked for having been closed by the caller.
 const SWEEP: Duration = Duration::from_millis(100);
 
 pub(super) struct Reactor {
     epoll: OwnedFd,
     wake: OwnedFd,
-    entries: Mutex<HashMap<RawFd, Entry>>,
+    /// A thread waiting in GetQueuedCompletionStatus waits in `epoll` instead of the
+    /// reactor thread (see [`lead`]); this eventfd wakes it when a packet is handed to it.
+    leader_wake: OwnedFd,
+    leader: AtomicBool,
+    leader_woken: AtomicBool,
+    /// Counts leaders' turns (the reactor thread sees whether leadership changed hands).
+    turns: AtomicU64,
+    /// The reactor thread sleeps until the leader resigns (which unparks it).
+    deep: AtomicBool,
+    thread: OnceLock<std::thread::Thread>,
+    /// A cancellation wake-up is to be handled (by whichever thread waits).
+    cancel_pending: AtomicBool,
+    entries: Mutex<HashMap<u64, Entry>>,
+    /// The next registered handle's token.
+    next: AtomicU64,
+    /// Tokens of registered file objects that went (their entries are removed).
+    gone: Mutex<Vec<u64>>,
+    any_gone: AtomicBool,
 }
 
 static REACTOR: OnceLock<std::result::Result<Reactor, Win32Error>> = OnceLock::new();
@@ -91,12 +203,35 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                 let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
                 let wake = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
                 epoll::add(&epoll, &wake, epoll::EventData::new_u64(WAKE), epoll::EventFlags::IN)?;
-                Ok(Reactor { epoll, wake, entries: Mutex::new(HashMap::new()) })
+                let leader_wake = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+                epoll::add(&epoll, &leader_wake, epoll::EventData::new_u64(LEADER_WAKE), epoll::EventFlags::IN)?;
+                Ok(Reactor {
+                    epoll,
+                    wake,
+                    leader_wake,
+                    leader: AtomicBool::new(false),
+                    leader_woken: AtomicBool::new(false),
+                    turns: AtomicU64::new(0),
+                    deep: AtomicBool::new(false),
+                    thread: OnceLock::new(),
+                    cancel_pending: AtomicBool::new(false),
+                    entries: Mutex::new(HashMap::new()),
+                    next: AtomicU64::new(0),
+                    gone: Mutex::new(Vec::new()),
+                    any_gone: AtomicBool::new(false),
+                })
             };
             let r = start().map_err(|e| {
                 log::debug!("socket reactor could not start: {e}");
                 Win32Error::NO_SYSTEM_RESOURCES
             })?;
+            crate::overlapped::set_idle_hooks(crate::overlapped::IdleHooks {
+                poll: poll_now,
+                lead,
+                wait: lead_wait,
+                notify: notify_leader,
+                resign,
+            });
             std::thread::Builder::new()
                 .name("winfile-reactor".into())
                 .spawn(|| {
@@ -108,6 +243,7 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                             None => std::thread::sleep(Duration::from_millis(1)),
                         }
                     };
+                    let _ = r.thread.set(std::thread::current());
                     r.run();
                 })
                 .map_err(|_| Win32Error::NO_SYSTEM_RESOURCES)?;
@@ -117,71 +253,204 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
         .map_err(|&code| Error::new(code, api))
 }
 
-/// Runs `op` now on the caller's thread; if the descriptor is not ready, queues it
-/// (after the operations already waiting in that direction) until it is.
+thread_local! {
+    static EVENTS: std::cell::RefCell<Vec<epoll::Event>> = std::cell::RefCell::new(Vec::with_capacity(64));
+    /// This thread is the leader.
+    static LEADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
+fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
+    EVENTS.with(|events| {
+        let Ok(mut events) = events.try_borrow_mut() else { return };
+        events.clear();
+        if epoll::wait(&r.epoll, rustix::buffer::spare_capacity(&mut *events), Some(timeout)).is_err() {
+            return;
+        }
+        for ev in events.iter() {
+            match ev.data.u64() {
+                WAKE => r.take_wake(),
+                LEADER_WAKE => r.take_leader_wake(),
+                _ => r.event(ev),
+            }
+        }
+    });
+    if r.cancel_pending.swap(false, Ordering::AcqRel) {
+        r.reap_cancelled();
+    }
+}
+
+/// Runs, on the calling thread, the operations whose sockets are ready now, without
+/// blocking: a thread about to wait on a completion port calls it, so the completion it
+/// then dequeues was performed on its own thread. Never runs Python.
+fn poll_now() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    poll_on_this_thread(r, &Timespec { tv_sec: 0, tv_nsec: 0 });
+}
+
+/// A thread about to block in GetQueuedCompletionStatus becomes the leader if none is:
+/// it then waits in the reactor's epoll itself ([`lead_wait`]) and completes the
+/// operations that become ready, while the reactor thread stands aside (it looks again
+/// every millisecond, and takes over once no thread leads). The packets the leader's
+/// completions post are dequeued by the leader itself, with no thread hop.
+fn lead() -> bool {
+    let Some(Ok(r)) = REACTOR.get() else { return false };
+    if r.leader.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        return false;
+    }
+    r.turns.fetch_add(1, Ordering::Relaxed);
+    LEADING.with(|l| l.set(true));
+    true
+}
+
+/// The leader's wait: epoll_wait up to `nap` on its own thread.
+fn lead_wait(nap: Duration) {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    let t = Timespec { tv_sec: nap.as_secs() as _, tv_nsec: nap.subsec_nanos() as _ };
+    poll_on_this_thread(r, &t);
+}
+
+/// Wakes the leader (a packet was handed to it by another thread).
+fn notify_leader() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    if LEADING.with(|l| l.get()) {
+        return; // the leader itself: it looks at its slot next
+    }
+    if !r.leader_woken.swap(true, Ordering::AcqRel) {
+        let _ = rustix::io::write(&r.leader_wake, &1u64.to_ne_bytes());
+    }
+}
+
+/// The leader stops leading.
+fn resign() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    LEADING.with(|l| l.set(false));
+    r.take_leader_wake();
+    r.leader.store(false, Ordering::SeqCst);
+    // The reactor thread sleeps until now (see `run`): it takes over the epoll set.
+    if r.deep.swap(false, Ordering::SeqCst) {
+        if let Some(t) = r.thread.get() {
+            t.unpark();
+        }
+    }
+}
+
+/// The token `src`'s events carry: a handle's socket is registered (edge-triggered) at
+/// its first wait; a bare descriptor, or a handle epoll refuses, goes by its number.
+fn token_of(r: &Reactor, src: &Source) -> u64 {
+    let Source::File(file) = src else { return src.fd().as_raw_fd() as u64 };
+    if let Some(reg) = file.ext::<Registration>() {
+        return reg.token;
+    }
+    let reg = file.ext_or_insert_with(|| {
+        let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
+        use epoll::EventFlags as F;
+        let flags = F::IN | F::OUT | F::RDHUP | F::ET;
+        match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
+            Ok(()) => Registration { token },
+            Err(err) => {
+                log::debug!("epoll_ctl on a socket failed: {err}");
+                Registration { token: 0 }
+            }
+        }
+    });
+    if reg.token == 0 {
+        src.fd().as_raw_fd() as u64
+    } else {
+        reg.token
+    }
+}
+
+/// Runs `op` now on the caller's thread (unless the socket is known not to be ready);
+/// if the descriptor is not ready, queues it (after the operations already waiting in
+/// that direction) until it is.
 pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<OpCtlRef>, mut op: Op) {
-    let fd = src.fd().as_raw_fd();
+    let token = token_of(r, &src);
+    let edge = token & HANDLE_BIT != 0;
     if let Some(ctl) = &ctl {
         ctl.set_canceller(Box::new(move || r.wake()));
     }
-    let mut waiter = Waiter { ctl, op: Box::new(|_, _| Step::Done) };
-    {
-        let mut entries = r.entries.locked();
-        let queued = entries.get(&fd).is_some_and(|e| !if write { &e.write } else { &e.read }.is_empty());
-        if queued {
-            waiter.op = op;
-            let e = entries.get_mut(&fd).expect("checked above");
-            if write {
-                e.write.push_back(waiter)
-            } else {
-                e.read.push_back(waiter)
+    let mut waiter = Waiter { ctl, op: Box::new(|_, _| Step::Done), src };
+    loop {
+        let seq = {
+            let mut entries = r.entries.locked();
+            let e = entries.entry(token).or_default();
+            let known_blocked = edge && *e.blocked(write);
+            if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
+                let cancelled = waiter.cancelled();
+                waiter.op = op;
+                e.queue(write).push_back(waiter);
+                r.resync(&mut entries, token);
+                drop(entries);
+                if cancelled {
+                    r.wake();
+                }
+                return;
             }
-            r.resync(&mut entries, fd);
+            e.seq(write)
+        };
+        let cancelled = waiter.cancelled();
+        if let Step::Done = op(waiter.src.fd(), cancelled) {
             return;
         }
-    }
-    let cancelled = waiter.cancelled();
-    if let Step::Done = op(src.fd(), cancelled) {
+        let mut entries = r.entries.locked();
+        let e = entries.entry(token).or_default();
+        if edge {
+            if e.seq(write) != seq {
+                // An edge came while the operation ran: it may be ready now.
+                continue;
+            }
+            *e.blocked(write) = true;
+        }
+        let cancelled = waiter.cancelled();
+        waiter.op = op;
+        e.queue(write).push_back(waiter);
+        r.resync(&mut entries, token);
+        drop(entries);
+        // A cancellation between the try and the queueing woke the reactor too early to
+        // find it queued: wake it again.
+        if cancelled {
+            r.wake();
+        }
         return;
-    }
-    waiter.op = op;
-    let mut entries = r.entries.locked();
-    let e = entries.entry(fd).or_insert_with(|| Entry {
-        src,
-        read: VecDeque::new(),
-        write: VecDeque::new(),
-        registered: epoll::EventFlags::empty(),
-    });
-    let cancelled = waiter.cancelled();
-    if write {
-        e.write.push_back(waiter)
-    } else {
-        e.read.push_back(waiter)
-    }
-    r.resync(&mut entries, fd);
-    drop(entries);
-    // A cancellation between the try and the queueing woke the reactor too early to
-    // find it queued: wake it again.
-    if cancelled {
-        r.wake();
     }
 }
 
 impl Reactor {
-    /// Wakes the reactor thread (a cancellation to notice).
+    /// Wakes the reactor thread (a cancellation to notice), or the leader.
     pub(super) fn wake(&self) {
+        self.cancel_pending.store(true, Ordering::Release);
         let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
+    }
+
+    /// Consumes the cancellation wake-up (the cancelled operations are reaped next).
+    fn take_wake(&self) {
+        let mut buf = [0u8; 8];
+        let _ = rustix::io::read(&self.wake, &mut buf);
+        self.cancel_pending.store(true, Ordering::Release);
+    }
+
+    /// Consumes the leader's wake-up, if one was sent.
+    fn take_leader_wake(&self) {
+        if self.leader_woken.swap(false, Ordering::AcqRel) {
+            let mut buf = [0u8; 8];
+            let _ = rustix::io::read(&self.leader_wake, &mut buf);
+        }
     }
 
     pub(super) fn epoll(&self) -> BorrowedFd<'_> {
         self.epoll.as_fd()
     }
 
-    /// Registers `fd` as its queues need (IN while reads wait, OUT while writes wait),
-    /// and forgets it when nothing waits.
-    fn resync(&self, entries: &mut HashMap<RawFd, Entry>, fd: RawFd) {
+    /// Registers a level-triggered entry's descriptor as its queues need (IN while reads
+    /// wait, OUT while writes wait), and forgets it when nothing waits. Registered
+    /// handles' entries stay as they are.
+    fn resync(&self, entries: &mut HashMap<u64, Entry>, token: u64) {
         use epoll::EventFlags as F;
-        let Some(e) = entries.get_mut(&fd) else { return };
+        if token & HANDLE_BIT != 0 {
+            return;
+        }
+        let Some(e) = entries.get_mut(&token) else { return };
         let mut want = F::empty();
         if !e.read.is_empty() {
             want |= F::IN | F::RDHUP;
@@ -191,24 +460,31 @@ impl Reactor {
         }
         if want == e.registered {
             if want.is_empty() {
-                entries.remove(&fd);
+                entries.remove(&token);
             }
             return;
         }
-        let data = epoll::EventData::new_u64(fd as u64);
+        if e.src.is_none() {
+            e.src = e.read.front().or(e.write.front()).map(|w| w.src.clone());
+        }
+        let Some(src) = e.src.as_ref() else {
+            entries.remove(&token);
+            return;
+        };
+        let data = epoll::EventData::new_u64(token);
         let r = if e.registered.is_empty() {
-            epoll::add(&self.epoll, e.src.fd(), data, want)
+            epoll::add(&self.epoll, src.fd(), data, want)
         } else if want.is_empty() {
-            epoll::delete(&self.epoll, e.src.fd())
+            epoll::delete(&self.epoll, src.fd())
         } else {
-            epoll::modify(&self.epoll, e.src.fd(), data, want)
+            epoll::modify(&self.epoll, src.fd(), data, want)
         };
         if let Err(err) = r {
             log::debug!("epoll_ctl on a socket failed: {err}");
         }
         e.registered = want;
         if want.is_empty() {
-            entries.remove(&fd);
+            entries.remove(&token);
         }
     }
 
@@ -216,27 +492,59 @@ impl Reactor {
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
         let mut swept = Instant::now();
         let tick = Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
+        let (mut last_turn, mut same_turn) = (0u64, 0u32);
         loop {
             events.clear();
-            if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
+            if self.leader.load(Ordering::SeqCst) {
+                // A thread waiting on a completion port waits in the epoll set for us. While
+                // leaders take turns, look again every millisecond (a resigning leader does
+                // not wake this thread); once one leads for long, sleep until it resigns.
+                let turn = self.turns.load(Ordering::Relaxed);
+                if turn == last_turn {
+                    same_turn += 1;
+                } else {
+                    same_turn = 0;
+                    last_turn = turn;
+                }
+                if same_turn < DEEP_AFTER {
+                    std::thread::sleep(LEADER_CHECK);
+                } else {
+                    self.deep.store(true, Ordering::SeqCst);
+                    if self.leader.load(Ordering::SeqCst) {
+                        std::thread::park_timeout(SWEEP);
+                    }
+                    self.deep.store(false, Ordering::SeqCst);
+                }
+            } else if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");
                     std::thread::sleep(Duration::from_millis(10));
                 }
             }
             for ev in &events {
-                let token = ev.data.u64();
-                let flags = ev.flags;
-                if token == WAKE {
-                    let mut buf = [0u8; 8];
-                    let _ = rustix::io::read(&self.wake, &mut buf);
-                } else if token & SELECT_BIT != 0 {
-                    select::on_event(token & !SELECT_BIT, flags);
-                } else {
-                    self.dispatch(token as RawFd, flags);
+                match ev.data.u64() {
+                    WAKE => self.take_wake(),
+                    // The leader's (level-triggered, it stays set for the leader); a
+                    // wake-up left after the leader went is consumed.
+                    LEADER_WAKE => {
+                        if !self.leader.load(Ordering::Acquire) {
+                            self.take_leader_wake();
+                        }
+                    }
+                    _ => self.event(ev),
                 }
             }
-            self.reap_cancelled();
+            if self.cancel_pending.swap(false, Ordering::AcqRel) {
+                self.reap_cancelled();
+            }
+            if self.any_gone.swap(false, Ordering::AcqRel) {
+                let gone = std::mem::take(&mut *self.gone.locked());
+                let mut entries = self.entries.locked();
+                for token in gone {
+                    // Nothing waits on it: waiters keep their file object.
+                    entries.remove(&token);
+                }
+            }
             if swept.elapsed() >= SWEEP {
                 adopt::sweep();
                 swept = Instant::now();
@@ -244,42 +552,82 @@ impl Reactor {
         }
     }
 
-    fn dispatch(&self, fd: RawFd, flags: epoll::EventFlags) {
-        use epoll::EventFlags as F;
-        if flags.intersects(F::IN | F::ERR | F::HUP | F::RDHUP) {
-            self.drain(fd, false);
+    /// Handles one readiness event (not the wake-up's).
+    fn event(&self, ev: &epoll::Event) {
+        let token = ev.data.u64();
+        if token & SELECT_BIT != 0 {
+            select::on_event(token & !SELECT_BIT, ev.flags);
+        } else {
+            self.dispatch(token, ev.flags);
         }
-        if flags.intersects(F::OUT | F::ERR | F::HUP) {
-            self.drain(fd, true);
-        }
-        let mut entries = self.entries.locked();
-        self.resync(&mut entries, fd);
     }
 
-    /// Runs the operations waiting on `fd` in one direction, in order, until one is not
-    /// ready.
-    fn drain(&self, fd: RawFd, write: bool) {
+    fn dispatch(&self, token: u64, flags: epoll::EventFlags) {
+        use epoll::EventFlags as F;
+        let readable = flags.intersects(F::IN | F::ERR | F::HUP | F::RDHUP);
+        let writable = flags.intersects(F::OUT | F::ERR | F::HUP);
+        if token & HANDLE_BIT != 0 {
+            let mut entries = self.entries.locked();
+            let Some(e) = entries.get_mut(&token) else { return };
+            if readable {
+                e.rseq += 1;
+                e.rblocked = false;
+            }
+            if writable {
+                e.wseq += 1;
+                e.wblocked = false;
+            }
+        }
+        if readable {
+            self.drain(token, false);
+        }
+        if writable {
+            self.drain(token, true);
+        }
+        let mut entries = self.entries.locked();
+        self.resync(&mut entries, token);
+    }
+
+    /// Runs the operations waiting on `token` in one direction, in order, until one is
+    /// not ready (unless another thread is already at it: it sees the new edge).
+    fn drain(&self, token: u64, write: bool) {
+        let edge = token & HANDLE_BIT != 0;
+        {
+            let mut entries = self.entries.locked();
+            let Some(e) = entries.get_mut(&token) else { return };
+            if *e.busy(write) {
+                return;
+            }
+            *e.busy(write) = true;
+        }
         loop {
-            let (src, mut waiter) = {
+            let (mut waiter, seq) = {
                 let mut entries = self.entries.locked();
-                let Some(e) = entries.get_mut(&fd) else { return };
-                let q = if write { &mut e.write } else { &mut e.read };
-                let Some(w) = q.pop_front() else { return };
-                (e.src.clone(), w)
+                let Some(e) = entries.get_mut(&token) else { return };
+                let seq = e.seq(write);
+                let Some(w) = e.queue(write).pop_front() else {
+                    *e.busy(write) = false;
+                    return;
+                };
+                (w, seq)
             };
             let cancelled = waiter.cancelled();
-            if let Step::Again = (waiter.op)(src.fd(), cancelled) {
+            if let Step::Again = (waiter.op)(waiter.src.fd(), cancelled) {
                 let mut entries = self.entries.locked();
-                if let Some(e) = entries.get_mut(&fd) {
-                    if write {
-                        e.write.push_front(waiter)
-                    } else {
-                        e.read.push_front(waiter)
+                if let Some(e) = entries.get_mut(&token) {
+                    e.queue(write).push_front(waiter);
+                    if edge && e.seq(write) != seq {
+                        // An edge came while it ran: try again.
+                        continue;
                     }
+                    if edge {
+                        *e.blocked(write) = true;
+                    }
+                    *e.busy(write) = false;
                 } else {
                     // Forgotten meanwhile (cannot happen while it waited): end it.
                     drop(entries);
-                    let _ = (waiter.op)(src.fd(), true);
+                    let _ = (waiter.op)(waiter.src.fd(), true);
                 }
                 return;
             }
@@ -291,12 +639,12 @@ impl Reactor {
         let mut ended = Vec::new();
         {
             let mut entries = self.entries.locked();
-            for (&fd, e) in entries.iter_mut() {
+            for (&token, e) in entries.iter_mut() {
                 for q in [&mut e.read, &mut e.write] {
                     if q.iter().any(Waiter::cancelled) {
                         let (gone, kept): (VecDeque<_>, VecDeque<_>) = q.drain(..).partition(Waiter::cancelled);
                         *q = kept;
-                        ended.extend(gone.into_iter().map(|w| (fd, e.src.clone(), w)));
+                        ended.extend(gone.into_iter().map(|w| (token, w)));
                     }
                 }
             }
@@ -304,14 +652,17 @@ impl Reactor {
         if ended.is_empty() {
             return;
         }
-        let mut fds = Vec::new();
-        for (fd, src, mut w) in ended {
-            let _ = (w.op)(src.fd(), true);
-            fds.push(fd);
+        let mut tokens = Vec::new();
+        for (token, mut w) in ended.drain(..) {
+            let _ = (w.op)(w.src.fd(), true);
+            tokens.push(token);
+            // Dropped here, with the entries unlocked: it may hold the last reference
+            // to a file object.
+            drop(w);
         }
         let mut entries = self.entries.locked();
-        for fd in fds {
-            self.resync(&mut entries, fd);
+        for token in tokens {
+            self.resync(&mut entries, token);
         }
     }
 }

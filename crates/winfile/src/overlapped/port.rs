@@ -13,7 +13,7 @@ use crate::poison::MutexExt;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 /// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
@@ -39,6 +39,19 @@ enum Wake {
 struct Waiter {
     slot: Mutex<Option<Wake>>,
     cv: Condvar,
+    /// Waits in the idle poller ([`IdleHooks::wait`]) rather than on `cv`.
+    leader: bool,
+}
+
+impl Waiter {
+    fn notify(&self) {
+        if self.leader {
+            if let Some(h) = IDLE.get() {
+                (h.notify)();
+            }
+        }
+        self.cv.notify_one();
+    }
 }
 
 #[derive(Default)]
@@ -97,7 +110,7 @@ impl Port {
 
 fn wake(woken: Vec<Arc<Waiter>>) {
     for w in woken {
-        w.cv.notify_one();
+        w.notify();
     }
 }
 
@@ -108,8 +121,42 @@ impl Object for Port {
         st.queue.clear();
         for w in st.waiters.drain(..) {
             *w.slot.locked() = Some(Wake::Abandoned);
-            w.cv.notify_one();
+            w.notify();
         }
+    }
+}
+
+/// Another subsystem's readiness waits (the socket reactor's), lent to threads waiting on
+/// a port so that a ready socket's operation is completed by the thread that then
+/// dequeues its packet, with no hop through the reactor thread.
+pub(crate) struct IdleHooks {
+    /// Completes the operations ready now, without blocking.
+    pub poll: fn(),
+    /// Makes the calling thread the one that waits for readiness (the leader); false if
+    /// another thread is.
+    pub lead: fn() -> bool,
+    /// The leader waits up to the duration for readiness (completing what becomes
+    /// ready) or for [`IdleHooks::notify`].
+    pub wait: fn(Duration),
+    /// Wakes the leader from `wait` (a packet was handed to it); no-op on its own thread.
+    pub notify: fn(),
+    /// The leader stops leading.
+    pub resign: fn(),
+}
+
+static IDLE: OnceLock<IdleHooks> = OnceLock::new();
+
+/// Installs the [`IdleHooks`] (once; the socket reactor at its start).
+pub(crate) fn set_idle_hooks(hooks: IdleHooks) {
+    let _ = IDLE.set(hooks);
+}
+
+/// Ends a leader's turn however its wait ends.
+struct Leading(&'static IdleHooks);
+
+impl Drop for Leading {
+    fn drop(&mut self) {
+        (self.0.resign)();
     }
 }
 
@@ -230,10 +277,12 @@ pub fn get_queued_completion_status(
             prev.deactivate();
         }
     }
-    let waiter = {
+    let mut polled = false;
+    let waiter = loop {
         let mut st = port.state.locked();
         if back {
             st.active = st.active.saturating_sub(1);
+            back = false;
         }
         if st.closed {
             return Err(Win32Error::ABANDONED_WAIT_0);
@@ -245,14 +294,27 @@ pub fn get_queued_completion_status(
                 RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
                 return Ok(p);
             }
+            // Nothing queued and the caller will not wait: complete what is ready now on
+            // this thread (the socket reactor's ready operations). A caller that waits
+            // does so in the reactor's epoll if it leads, which completes them too.
+            let zero = timeout.is_some_and(|t| t.is_zero());
+            if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
+                polled = true;
+                drop(st);
+                (h.poll)();
+                continue;
+            }
         }
         if timeout.is_some_and(|t| t.is_zero()) {
             return Err(Win32Error::WAIT_TIMEOUT);
         }
-        let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new() });
+        // Lead (wait in the reactor's epoll) if no thread does.
+        let leading = IDLE.get().filter(|h| (h.lead)()).map(Leading);
+        let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader: leading.is_some() });
         st.waiters.push(w.clone());
-        w
+        break (w, leading);
     };
+    let (waiter, leading) = waiter;
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     let released = |wake: Wake| match wake {
         Wake::Packet(p) => {
@@ -266,10 +328,17 @@ pub fn get_queued_completion_status(
             let slot = waiter.slot.locked();
             let now = Instant::now();
             let nap = end.map_or(INTERRUPT_CHECK, |e| e.saturating_duration_since(now).min(INTERRUPT_CHECK));
-            let mut slot = if slot.is_none() && !nap.is_zero() {
-                waiter.cv.wait_timeout(slot, nap).unwrap_or_else(std::sync::PoisonError::into_inner).0
-            } else {
-                slot
+            let mut slot = match &leading {
+                Some(Leading(h)) if slot.is_none() && !nap.is_zero() => {
+                    // A packet handed over from now on notifies the leader's wait.
+                    drop(slot);
+                    (h.wait)(nap);
+                    waiter.slot.locked()
+                }
+                _ if slot.is_none() && !nap.is_zero() => {
+                    waiter.cv.wait_timeout(slot, nap).unwrap_or_else(std::sync::PoisonError::into_inner).0
+                }
+                _ => slot,
             };
             if let Some(wake) = slot.take() {
                 return released(wake);
