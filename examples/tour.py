@@ -107,6 +107,35 @@ try:
     t.join(5)
     show("ReadDirectoryChangesW", got)
     d.Close()
+
+    print("8. Pipes, named objects across processes, win32api")
+    import subprocess  # noqa: E402
+    import sys  # noqa: E402
+    import win32api  # noqa: E402
+    import win32pipe  # noqa: E402
+    pipe_name = r"\\.\pipe\winfile-tour-%d" % os.getpid()
+    server = win32pipe.CreateNamedPipe(pipe_name, win32pipe.PIPE_ACCESS_DUPLEX,
+                                       win32pipe.PIPE_TYPE_MESSAGE | win32pipe.PIPE_READMODE_MESSAGE, 1, 0, 0, 0, None)
+    client = subprocess.Popen([sys.executable, "-c", (
+        "import win32file, win32con, win32pipe; "
+        "h = win32file.CreateFile(%r, win32con.GENERIC_READ | win32con.GENERIC_WRITE, 0, None, "
+        "win32con.OPEN_EXISTING, 0, None); "
+        "win32pipe.SetNamedPipeHandleState(h, win32pipe.PIPE_READMODE_MESSAGE, None, None); "
+        "print(win32pipe.TransactNamedPipe(h, b'hello from another process', 4, None))") % pipe_name],
+        stdout=subprocess.PIPE, text=True)
+    win32pipe.ConnectNamedPipe(server, None)
+    show("server ReadFile", win32file.ReadFile(server, 100))
+    win32file.WriteFile(server, b"a reply longer than the client's 4-byte buffer")
+    show("client TransactNamedPipe", client.communicate(timeout=10)[0].strip())
+    server.Close()
+    mutex_name = "Local\\winfile-tour-%d" % os.getpid()
+    mine = win32event.CreateMutex(None, False, mutex_name)
+    other = subprocess.run([sys.executable, "-c", (
+        "import win32event, win32api; h = win32event.CreateMutex(None, False, %r); "
+        "print(win32api.GetLastError())") % mutex_name], capture_output=True, text=True, timeout=10)
+    show("second instance GetLastError", int(other.stdout))
+    show("FormatMessage(183)", win32api.FormatMessage(int(other.stdout)).strip())
+    mine.Close()
 finally:
     shutil.rmtree(scratch, ignore_errors=True)
 print("Tour complete.")
