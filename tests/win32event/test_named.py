@@ -47,6 +47,19 @@ def spawn(code, **kw):
                             stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True, **kw)
 
 
+
+def _waiters_take_sets(waiter, ev, ack, quit_, sets):
+    """Starts three `waiter` processes, sets the auto-reset `ev` `sets` times (each set
+    acknowledged through `ack` before the next), then sets `quit_`; returns the children."""
+    kids = [spawn(waiter) for _ in range(3)]
+    for k in kids:
+        assert k.stdout.readline().strip() == "ready"
+    for _ in range(sets):
+        e.SetEvent(ev)
+        assert e.WaitForSingleObject(ack, LONG) == e.WAIT_OBJECT_0
+    e.SetEvent(quit_)
+    return kids
+
 def run(code, timeout=60):
     p = spawn(code)
     out, _ = p.communicate(timeout=timeout)
@@ -331,14 +344,8 @@ def test_auto_reset_event_wakes_one_waiter_per_set_across_processes():
             e.SetEvent(ack)
         print(wakes, flush=True)
         """
-    kids = [spawn(waiter) for _ in range(3)]
-    for k in kids:
-        assert k.stdout.readline().strip() == "ready"
     sets = 40
-    for _ in range(sets):
-        e.SetEvent(ev)
-        assert e.WaitForSingleObject(ack, LONG) == e.WAIT_OBJECT_0
-    e.SetEvent(quit_)
+    kids = _waiters_take_sets(waiter, ev, ack, quit_, sets)
     wakes = []
     for k in kids:
         out, _ = k.communicate(timeout=60)
@@ -659,14 +666,8 @@ def test_auto_reset_event_with_single_object_waiters_wakes_one_per_set():
             e.SetEvent(ack)
         print(wakes, flush=True)
         """
-    kids = [spawn(waiter) for _ in range(3)]
-    for k in kids:
-        assert k.stdout.readline().strip() == "ready"
     sets = 40
-    for _ in range(sets):
-        e.SetEvent(ev)
-        assert e.WaitForSingleObject(ack, LONG) == e.WAIT_OBJECT_0
-    e.SetEvent(quit_)
+    kids = _waiters_take_sets(waiter, ev, ack, quit_, sets)
     alive = list(kids)
     for _ in kids:  # one set per waiter: each releases one of them, which then leaves
         e.SetEvent(ev)
