@@ -13,6 +13,16 @@ import win32file
 import winerror
 
 
+
+def connected_pair():
+    """A listener on 127.0.0.1 and both ends of one connection to it: (lst, client, server)."""
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(4)
+    a = socket.create_connection(lst.getsockname())
+    b, _ = lst.accept()
+    return lst, a, b
+
 def test_basics():
     s = socket.socket()
     e = win32event.CreateEvent(None, 1, 0, None)
@@ -104,11 +114,7 @@ def test_functional():
 
 
 def test_event_select_makes_the_socket_non_blocking_and_mask_zero_cancels():
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(4)
-    a = socket.create_connection(lst.getsockname())
-    b, _ = lst.accept()
+    lst, a, b = connected_pair()
     ev = win32event.CreateEvent(None, 1, 0, None)
     win32file.WSAEventSelect(b, ev, win32file.FD_READ)
     with pytest.raises(BlockingIOError):
@@ -131,11 +137,7 @@ def test_event_select_makes_the_socket_non_blocking_and_mask_zero_cancels():
 
 
 def test_fd_close_on_reset_and_fd_connect_refused():
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(4)
-    a = socket.create_connection(lst.getsockname())
-    b, _ = lst.accept()
+    lst, a, b = connected_pair()
     ev = win32event.CreateEvent(None, 1, 0, None)
     win32file.WSAEventSelect(b, ev, win32file.FD_CLOSE)
     a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
