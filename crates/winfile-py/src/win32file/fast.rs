@@ -79,7 +79,9 @@ pub fn add(m: &Bound<'_, PyModule>, name: &'static str, slow: &Bound<'_, PyAny>,
     let module_name = m.name()?;
     // SAFETY: `def` is leaked (lives for the process, as CPython requires of a
     // PyMethodDef); a NULL result carries the raised exception into Err.
-    let func = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), module_name.as_ptr()))? };
+    let func = unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), module_name.as_ptr()))?
+    };
     m.add(name, func)
 }
 
