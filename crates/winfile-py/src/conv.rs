@@ -118,7 +118,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
 
 /// A handle value, or the handle adopting a socket descriptor (`winfile::net`): winfile
 /// handle values are ≥ 2^32 and descriptors < 2^31, so a value is never ambiguous.
-fn resolved(v: u64) -> winfile::Handle {
+pub(crate) fn resolved(v: u64) -> winfile::Handle {
     winfile::net::resolve(v).unwrap_or(winfile::Handle::from_raw(v))
 }
 

@@ -53,6 +53,41 @@ fn more_data(r: winfile::Result<usize>, full: usize, rc: &mut u32) -> winfile::R
     }
 }
 
+/// `ReadFile(h, len)`: a read straight into the bytes object returned (the PyO3 entry
+/// and the fast entry share it, so both behave alike).
+fn read_sized(py: Python<'_>, h: winfile::Handle, len: usize) -> PyResult<(u32, Bound<'_, PyBytes>)> {
+    if len > CHECK_BEFORE_ALLOCATING {
+        winfile::io::check_read_file(h, len, None).py_api("ReadFile")?;
+    }
+    let mut rc = 0;
+    let data = new_bytes_filled(py, len, |buf| {
+        // Small reads first take what the page cache holds without waiting, with the
+        // GIL held (no thread switch); whatever would wait is read with it released.
+        let mut done = 0;
+        if len <= NOWAIT_MAX {
+            let (n, complete) = winfile::io::read_file_nowait(h, buf).py_api("ReadFile")?;
+            if complete {
+                crate::lent::release_pending(py);
+                return Ok(n);
+            }
+            done = n;
+        }
+        let rest = &mut buf[done..];
+        let full = rest.len();
+        let rc = &mut rc;
+        Ok(done + blocking(py, "ReadFile", || more_data(winfile::io::read_file_uninit(h, rest), full, rc))?)
+    })?;
+    Ok((rc, data))
+}
+
+/// `WriteFile(h, data)` of a `bytes`, written from the object itself with the GIL
+/// released (as os.write): a `bytes` is immutable and kept alive by the caller's
+/// reference, so no buffer export (an allocation and two calls) is needed.
+fn write_bytes(py: Python<'_>, h: winfile::Handle, data: &Bound<'_, PyBytes>) -> PyResult<usize> {
+    let bytes = data.as_bytes();
+    blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))
+}
+
 /// ReadFile(hFile, buffer_or_bufSize, overlapped=None, /) -> (rc, data)
 #[pyfunction]
 #[pyo3(name = "ReadFile", signature = (hFile, buffer_or_bufSize, overlapped=None, /))]
@@ -69,28 +104,7 @@ fn read_file<'py>(
     }
     if buffer_or_bufSize.is_instance_of::<PyInt>() {
         // The common case, ReadFile(h, n): read straight into the bytes object returned.
-        let len = buffer_size(buffer_or_bufSize)?;
-        if len > CHECK_BEFORE_ALLOCATING {
-            winfile::io::check_read_file(h, len, None).py_api("ReadFile")?;
-        }
-        let mut rc = 0;
-        let data = new_bytes_filled(py, len, |buf| {
-            // Small reads first take what the page cache holds without waiting, with the
-            // GIL held (no thread switch); whatever would wait is read with it released.
-            let mut done = 0;
-            if len <= NOWAIT_MAX {
-                let (n, complete) = winfile::io::read_file_nowait(h, buf).py_api("ReadFile")?;
-                if complete {
-                    crate::lent::release_pending(py);
-                    return Ok(n);
-                }
-                done = n;
-            }
-            let rest = &mut buf[done..];
-            let full = rest.len();
-            let rc = &mut rc;
-            Ok(done + blocking(py, "ReadFile", || more_data(winfile::io::read_file_uninit(h, rest), full, rc))?)
-        })?;
+        let (rc, data) = read_sized(py, h, buffer_size(buffer_or_bufSize)?)?;
         return Ok((rc, data.into_any()));
     }
     // Into the caller's buffer itself; a copy of what was read is returned (pywin32
@@ -118,13 +132,9 @@ fn write_file(
     if let Some(ol) = &ol {
         return super::overlapped::write(h, data, ol);
     }
-    // Written from the caller's buffer itself, with the GIL released (as os.write). A
-    // `bytes` is immutable and kept alive by this call's reference to it, so its bytes
-    // are used as they are, without a buffer export (an allocation and two calls).
+    // Written from the caller's buffer itself, with the GIL released (as os.write).
     if let Ok(b) = data.cast::<PyBytes>() {
-        let bytes = b.as_bytes();
-        let n = blocking(py, "WriteFile", || winfile::io::write_file(h, bytes))?;
-        return Ok((0, n));
+        return Ok((0, write_bytes(py, h, b)?));
     }
     let data = crate::lent::exported(data)?;
     let bytes = data.as_slice();
@@ -197,8 +207,8 @@ fn allocate_read_buffer<'py>(py: Python<'py>, bufSize: i32) -> PyResult<Bound<'p
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(read_file, m)?)?;
-    m.add_function(wrap_pyfunction!(write_file, m)?)?;
+    super::fast::add(m, "ReadFile", wrap_pyfunction!(read_file, m)?.as_any(), read_file_fast)?;
+    super::fast::add(m, "WriteFile", wrap_pyfunction!(write_file, m)?.as_any(), write_file_fast)?;
     m.add_function(wrap_pyfunction!(set_file_pointer, m)?)?;
     m.add_function(wrap_pyfunction!(set_end_of_file, m)?)?;
     m.add_function(wrap_pyfunction!(flush_file_buffers, m)?)?;
@@ -206,4 +216,23 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_file_type, m)?)?;
     m.add_function(wrap_pyfunction!(allocate_read_buffer, m)?)?;
     Ok(())
+}
+
+/// The fast entry of `ReadFile` for its common shape, `ReadFile(PyHANDLE, int)` with a
+/// size pywin32 takes (0..2^31); every other shape (keywords, an overlapped, a buffer,
+/// an int handle, a bad size) goes to the PyO3 entry, so its errors stay as they are.
+fn read_file_fast<'py>(py: Python<'py>, args: &[*mut pyo3::ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let &[handle, size] = args else { return None };
+    let h = super::fast::handle(py, handle)?;
+    let len = super::fast::size(size)?;
+    Some(read_sized(py, h, len).and_then(|(rc, data)| Ok((rc, data).into_pyobject(py)?.into_any())))
+}
+
+/// The fast entry of `WriteFile` for its common shape, `WriteFile(PyHANDLE, bytes)`;
+/// every other shape goes to the PyO3 entry.
+fn write_file_fast<'py>(py: Python<'py>, args: &[*mut pyo3::ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let &[handle, data] = args else { return None };
+    let h = super::fast::handle(py, handle)?;
+    let data = super::fast::exact_bytes(py, &data)?;
+    Some(write_bytes(py, h, data).and_then(|n| Ok((0u32, n).into_pyobject(py)?.into_any())))
 }

@@ -5,6 +5,7 @@ mod byhandle;
 mod comm;
 mod copy;
 mod crt;
+mod fast;
 mod find;
 mod fsctl;
 mod info;
