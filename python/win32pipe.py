@@ -40,22 +40,3 @@ NMPWAIT_USE_DEFAULT_WAIT = 0
 # pywin32 is built with UNICODE defined.
 UNICODE = 1
 
-
-def popen(cmdstring, mode, /):
-    """Not available in Python 3 builds of pywin32 either."""
-    raise NotImplementedError("not available in py3k")
-
-
-def popen2(*args):
-    """Not available in Python 3 builds of pywin32 either."""
-    raise NotImplementedError("not available in py3k")
-
-
-def popen3(*args):
-    """Not available in Python 3 builds of pywin32 either."""
-    raise NotImplementedError("not available in py3k")
-
-
-def popen4(*args):
-    """Not available in Python 3 builds of pywin32 either."""
-    raise NotImplementedError("not available in py3k")

@@ -566,6 +566,8 @@ def render_win32api_table():
 _NS = ("AF_UNIX sockets in a per-user directory under the runtime base (`$XDG_RUNTIME_DIR/winfile/pipe/`, mode 0700): "
        "one listening socket per instance (backlog 0), SOCK_SEQPACKET for message pipes, SOCK_STREAM for byte pipes; "
        "instances counted by `flock`ed lock files; changes under the pipe directory's flock.")
+_POPEN = ("Raises error 50 (ERROR_NOT_SUPPORTED): command pipes of pywin32's Python 2 builds, which its Python 3 builds "
+          "do not provide either; Python's subprocess runs commands with pipes.")
 PIPE_ENTRIES = [
     Entry("CreateNamedPipe", FULL, "Binds and listens an instance socket; the first instance writes the pipe's type, limit, sizes and timeout. " + _NS,
           "Per user: pipes are shared by every process of the user, not across users (no DACLs; the SECURITY_ATTRIBUTES "
@@ -601,10 +603,10 @@ PIPE_ENTRIES = [
     Entry("GetNamedPipeServerSessionId", PARTIAL, "SO_PEERCRED, then `/proc/PID/sessionid` (the audit login session).",
           "Linux's login session stands for the Windows session; 4294967295 for a process without one."),
     Entry("GetOverlappedResult", FULL, "win32file.GetOverlappedResult.", ""),
-    Entry("popen", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
-    Entry("popen2", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
-    Entry("popen3", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
-    Entry("popen4", UNSUPPORTED, "Raises NotImplementedError, as pywin32's Python 3 builds do.", "Not available in py3k (pywin32)."),
+    Entry("popen", UNSUPPORTED, _REFUSED, _POPEN),
+    Entry("popen2", UNSUPPORTED, _REFUSED, _POPEN),
+    Entry("popen3", UNSUPPORTED, _REFUSED, _POPEN),
+    Entry("popen4", UNSUPPORTED, _REFUSED, _POPEN),
 ]
 
 BY_NAME = {e.name: e for e in ENTRIES}

@@ -429,9 +429,10 @@ def test_flush_file_buffers_waits_until_the_other_end_has_read():
         win32file.FlushFileBuffers(s)  # the reader is gone: nothing left to wait for
 
 
-def test_popen_is_not_available():
-    with pytest.raises(NotImplementedError):
-        win32pipe.popen("ls", "r")
+def test_popen_family_is_refused_with_not_supported():
+    assert winerror_of(win32pipe.popen, "ls", "r") == 50
+    for f in (win32pipe.popen2, win32pipe.popen3, win32pipe.popen4):
+        assert winerror_of(f, "ls") == 50
 
 
 def _pipe_dir(name):

@@ -297,7 +297,43 @@ fn get_named_pipe_server_session_id(hPipe: HandleArg) -> PyResult<u32> {
     Ok(pipe::get_named_pipe_server_session_id(hPipe.0).py_api("GetNamedPipeServerSessionId")?)
 }
 
+/// popen(cmdstring, mode, /): refused with ERROR_NOT_SUPPORTED (no command pipes).
+#[pyfunction]
+#[pyo3(name = "popen", signature = (cmdstring, mode, /))]
+fn popen(cmdstring: &Bound<'_, PyAny>, mode: &Bound<'_, PyAny>) -> PyResult<()> {
+    let _ = (cmdstring, mode);
+    Ok(winfile::unsupported::popen("popen").py_api("popen")?)
+}
+
+/// popen2(*args): refused with ERROR_NOT_SUPPORTED (no command pipes).
+#[pyfunction]
+#[pyo3(name = "popen2", signature = (*args))]
+fn popen2(args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
+    let _ = args;
+    Ok(winfile::unsupported::popen("popen2").py_api("popen2")?)
+}
+
+/// popen3(*args): refused with ERROR_NOT_SUPPORTED (no command pipes).
+#[pyfunction]
+#[pyo3(name = "popen3", signature = (*args))]
+fn popen3(args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
+    let _ = args;
+    Ok(winfile::unsupported::popen("popen3").py_api("popen3")?)
+}
+
+/// popen4(*args): refused with ERROR_NOT_SUPPORTED (no command pipes).
+#[pyfunction]
+#[pyo3(name = "popen4", signature = (*args))]
+fn popen4(args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
+    let _ = args;
+    Ok(winfile::unsupported::popen("popen4").py_api("popen4")?)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(popen, m)?)?;
+    m.add_function(wrap_pyfunction!(popen2, m)?)?;
+    m.add_function(wrap_pyfunction!(popen3, m)?)?;
+    m.add_function(wrap_pyfunction!(popen4, m)?)?;
     m.add_function(wrap_pyfunction!(create_named_pipe, m)?)?;
     m.add_function(wrap_pyfunction!(connect_named_pipe, m)?)?;
     m.add_function(wrap_pyfunction!(disconnect_named_pipe, m)?)?;

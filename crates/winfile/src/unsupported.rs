@@ -12,6 +12,7 @@
 //! | EFS (`EncryptFile`, users, raw backup) | 6014 `ERROR_VOLUME_NOT_SUPPORT_EFS` | no Linux file system carries EFS; Windows answers 6014 on volumes without it |
 //! | `SetFileShortName` | 50 `ERROR_NOT_SUPPORTED` | no 8.3 names on Linux file systems |
 //! | `WSAAsyncSelect` | 50 | no window message queue |
+//! | win32pipe `popen`, `popen2`, `popen3`, `popen4` | 50 | pywin32's Python 3 builds have no command pipes either (`subprocess` does it) |
 
 use crate::error::{not_found_for, Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle};
@@ -131,4 +132,13 @@ pub fn set_file_short_name(h: Handle) -> Result<()> {
 /// Refused with ERROR_NOT_SUPPORTED (50): Linux has no window message queue.
 pub fn wsa_async_select() -> Result<()> {
     Err(Error::new(Win32Error::NOT_SUPPORTED, "WSAAsyncSelect"))
+}
+
+/// win32pipe's `popen` family (`api`: "popen", "popen2", "popen3", "popen4")—command
+/// pipes of pywin32's Python 2 builds, which its Python 3 builds do not provide.
+///
+/// # Linux mechanism
+/// Refused with ERROR_NOT_SUPPORTED (50): Python's `subprocess` runs commands with pipes.
+pub fn popen(api: &'static str) -> Result<()> {
+    Err(Error::new(Win32Error::NOT_SUPPORTED, api))
 }
