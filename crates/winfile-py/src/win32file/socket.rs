@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use std::net::SocketAddr;
 use winfile::net::{self, Endpoint};
-use winfile::overlapped::Issued;
+use winfile::overlapped::{Issued, Lent, Submit};
 use winfile::Win32Error;
 
 /// pywin32's TypeError for a receive buffer that cannot be written (a str, bytes).
@@ -34,6 +34,27 @@ fn rc(issued: Issued) -> u32 {
     }
 }
 
+/// Begins an overlapped socket call on `ol` (see [`nonblocking`]); its return code:
+/// 0 or ERROR_IO_PENDING.
+fn begin(
+    py: Python<'_>,
+    api: &'static str,
+    ol: &Bound<'_, PyOverlapped>,
+    call: impl FnOnce(Submit) -> winfile::Result<Issued>,
+) -> PyResult<u32> {
+    let s = submit_of(ol);
+    Ok(rc(nonblocking(py, api, || call(s))?))
+}
+
+/// An optional send buffer (ConnectEx's payload, TransmitFile's head and tail): None
+/// or Python None for none.
+fn optional_readable(b: Option<Bound<'_, PyAny>>) -> PyResult<Option<Lent>> {
+    match b {
+        Some(b) if !b.is_none() => Ok(Some(crate::lent::readable(&b)?)),
+        _ => Ok(None),
+    }
+}
+
 /// AcceptEx(sListening, sAccepting, buffer, ol, /) -> 0 or ERROR_IO_PENDING
 #[pyfunction]
 #[pyo3(name = "AcceptEx", signature = (sListening, sAccepting, buffer, ol, /))]
@@ -51,9 +72,7 @@ fn accept_ex(
     if mem.len() < need {
         return Err(PyValueError::new_err(format!("Second param must be at least {need} bytes long")));
     }
-    let s = submit_of(&ol);
-    let issued = nonblocking(py, API, || net::accept_ex(sListening.0, sAccepting.0, mem, s))?;
-    Ok(rc(issued))
+    begin(py, API, &ol, |s| net::accept_ex(sListening.0, sAccepting.0, mem, s))
 }
 
 fn endpoint<'py>(py: Python<'py>, e: &Endpoint) -> PyResult<Bound<'py, PyAny>> {
@@ -146,13 +165,8 @@ fn connect_ex(
     const API: &str = "ConnectEx";
     let sock: SocketArg = s.extract()?;
     let to = resolve_name(py, &s, &name)?;
-    let payload = match SendBuffer {
-        Some(b) if !b.is_none() => Some(crate::lent::readable(&b)?),
-        _ => None,
-    };
-    let submit = submit_of(&Overlapped);
-    let issued = nonblocking(py, API, || net::connect_ex(sock.0, to, payload, submit))?;
-    Ok((rc(issued), 0))
+    let payload = optional_readable(SendBuffer)?;
+    Ok((begin(py, API, &Overlapped, |s| net::connect_ex(sock.0, to, payload, s))?, 0))
 }
 
 /// WSASend(s, buffer, ol, dwFlags=0, /) -> (rc, bytesSent)
@@ -175,9 +189,7 @@ fn wsa_send(
         }
         Some(ol) => {
             let mem = crate::lent::readable(&buffer)?;
-            let submit = submit_of(&ol);
-            let issued = nonblocking(py, API, || net::wsa_send(s.0, mem, dwFlags as u32, submit))?;
-            Ok((rc(issued), 0))
+            Ok((begin(py, API, &ol, |submit| net::wsa_send(s.0, mem, dwFlags as u32, submit))?, 0))
         }
     }
 }
@@ -203,9 +215,7 @@ fn wsa_recv(
         }
         Some(ol) => {
             let mem = crate::lent::writable(&buffer, NOT_WRITABLE)?;
-            let submit = submit_of(&ol);
-            let issued = nonblocking(py, API, || net::wsa_recv(s.0, mem, dwFlags as u32, submit))?;
-            Ok((rc(issued), 0))
+            Ok((begin(py, API, &ol, |submit| net::wsa_recv(s.0, mem, dwFlags as u32, submit))?, 0))
         }
     }
 }
@@ -229,13 +239,7 @@ fn transmit_file(
     Tail: Option<Bound<'_, PyAny>>,
 ) -> PyResult<u32> {
     const API: &str = "TransmitFile";
-    let lend = |b: Option<Bound<'_, PyAny>>| -> PyResult<_> {
-        match b {
-            Some(b) if !b.is_none() => Ok(Some(crate::lent::readable(&b)?)),
-            _ => Ok(None),
-        }
-    };
-    let (head, tail) = (lend(Head)?, lend(Tail)?);
+    let (head, tail) = (optional_readable(Head)?, optional_readable(Tail)?);
     let submit = submit_of(&Overlapped);
     let issued = blocking(py, API, || {
         net::transmit_file(
