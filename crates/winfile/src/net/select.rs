@@ -131,11 +131,14 @@ pub fn wsa_event_select(sock: u64, event: crate::Handle, mask: u32) -> Result<()
     let w = Arc::new(Watch { own, own_out, event: ev, mask, state: Mutex::new(state) });
     WATCHES.locked().insert(id, w.clone());
     let input = EventFlags::IN | EventFlags::RDHUP | EventFlags::ET;
-    epoll::add(r.epoll(), &w.own, epoll::EventData::new_u64(SELECT_BIT | id), input)
-        .map_err(|e| Error::new(wsa_from_errno(e), API))?;
     let output = EventFlags::OUT | EventFlags::ET;
-    epoll::add(r.epoll(), &w.own_out, epoll::EventData::new_u64(SELECT_BIT | OUTPUT | id), output)
-        .map_err(|e| Error::new(wsa_from_errno(e), API))?;
+    let added = epoll::add(r.epoll(), &w.own, epoll::EventData::new_u64(SELECT_BIT | id), input)
+        .and_then(|()| epoll::add(r.epoll(), &w.own_out, epoll::EventData::new_u64(SELECT_BIT | OUTPUT | id), output));
+    if let Err(e) = added {
+        // Nothing selected: the watch and any registration made go again.
+        forget(id);
+        return Err(Error::new(wsa_from_errno(e), API));
+    }
     *slot = Some(id);
     Ok(())
 }
