@@ -203,7 +203,8 @@ pub(super) fn on_event(token: u64, flags: EventFlags) {
             }
         }
         st.was_connected |= connected;
-        let queued = rustix::io::ioctl_fionread(fd).unwrap_or(0);
+        // Queued bytes matter to the input edge only (FD_READ, FD_CLOSE).
+        let queued = if output { 0 } else { rustix::io::ioctl_fionread(fd).unwrap_or(0) };
         if st.was_connected {
             if !output && flags.contains(EventFlags::IN) && queued > 0 {
                 record(&mut st, FD_READ, 0);
