@@ -215,6 +215,19 @@ def test_wsasend_wsarecv_shapes(host):
     b.close()
 
 
+
+def test_wsasend_flags_are_honoured(host):
+    # MSG_OOB sends urgent data (the peer reads it with MSG_OOB), with and without an OVERLAPPED.
+    a, b = pair(host)
+    assert win32file.WSASend(a, b"!", None, socket.MSG_OOB) == (0, 1)
+    assert b.recv(1, socket.MSG_OOB) == b"!"
+    ol = overlapped()
+    win32file.WSASend(a, b"?", ol, socket.MSG_OOB)
+    assert win32file.GetOverlappedResult(a, ol, True) == 1
+    assert b.recv(1, socket.MSG_OOB) == b"?"
+    a.close()
+    b.close()
+
 def test_orderly_close_and_reset(host):
     a, b = pair(host)
     ol = overlapped()

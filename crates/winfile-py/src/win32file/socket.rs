@@ -184,7 +184,7 @@ fn wsa_send(
     match ol {
         None => {
             let data = crate::lent::exported(&buffer)?;
-            let n = blocking(py, API, || net::send_sync(s.0, data.as_slice()))?;
+            let n = blocking(py, API, || net::send_sync(s.0, data.as_slice(), dwFlags as u32))?;
             Ok((0, n))
         }
         Some(ol) => {

@@ -11,9 +11,23 @@ use rustix::io::Errno;
 use rustix::net::{RecvFlags, SendFlags};
 use std::os::fd::BorrowedFd;
 
-/// `MSG_PEEK` and `MSG_OOB` as Winsock spells them (the same values as Linux).
+/// `MSG_OOB`, `MSG_PEEK` and `MSG_DONTROUTE` as Winsock spells them (the same values as
+/// Linux).
 const MSG_OOB: u32 = 0x1;
 const MSG_PEEK: u32 = 0x2;
+const MSG_DONTROUTE: u32 = 0x4;
+
+/// WSASend's flags: MSG_OOB and MSG_DONTROUTE, as send(2) takes them; never SIGPIPE.
+fn send_flags(flags: u32) -> SendFlags {
+    let mut f = SendFlags::NOSIGNAL;
+    if flags & MSG_OOB != 0 {
+        f |= SendFlags::OOB;
+    }
+    if flags & MSG_DONTROUTE != 0 {
+        f |= SendFlags::DONTROUTE;
+    }
+    f
+}
 
 fn recv_flags(flags: u32) -> RecvFlags {
     let mut f = RecvFlags::DONTWAIT;
@@ -61,7 +75,7 @@ pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> rea
                 if rest.is_empty() {
                     break Some((Win32Error::SUCCESS, sent));
                 }
-                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | SendFlags::NOSIGNAL) {
+                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
                     Ok(n) => sent += n,
                     Err(Errno::INTR) => {}
                     Err(Errno::AGAIN) => break None,
@@ -119,7 +133,7 @@ fn transfer(sock: u64, mem: Lent, flags: u32, s: Submit, write: bool, api: &'sta
     }
     let r = reactor::reactor(api)?;
     let begun = overlapped::begin_with(file, s, api)?;
-    let op = transfer_op(mem, begun.done, write, if write { 0 } else { flags });
+    let op = transfer_op(mem, begun.done, write, flags);
     reactor::wait(r, Source::File(begun.file), write, Some(begun.ctl), op);
     Ok(Issued::Pending)
 }
@@ -143,16 +157,17 @@ pub fn recv_sync(sock: u64, buf: &mut [u8], flags: u32) -> Result<usize> {
     }
 }
 
-/// `WSASend` without an OVERLAPPED: sends all of `data` (a blocking send).
+/// `WSASend` without an OVERLAPPED: sends all of `data` (a blocking send); `flags`
+/// MSG_OOB / MSG_DONTROUTE.
 ///
 /// # Linux mechanism
 /// send(2) with MSG_NOSIGNAL until all is sent.
-pub fn send_sync(sock: u64, data: &[u8]) -> Result<usize> {
+pub fn send_sync(sock: u64, data: &[u8], flags: u32) -> Result<usize> {
     const API: &str = "WSASend";
     let (_, file) = adopt::socket(sock, API)?;
     let mut sent = 0;
     while sent < data.len() {
-        match rustix::net::send(file.fd(), &data[sent..], SendFlags::NOSIGNAL) {
+        match rustix::net::send(file.fd(), &data[sent..], send_flags(flags)) {
             Ok(n) => sent += n,
             Err(Errno::INTR) if !crate::interrupt::requested() => {}
             Err(Errno::AGAIN) if sent > 0 => {
