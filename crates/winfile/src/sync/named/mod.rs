@@ -705,6 +705,21 @@ pub(crate) fn attach(
     Ok((NamedHandle::new(m, access, me.pid), existed))
 }
 
+/// Create*: the named object (made from `init` if nobody holds it) with a handle of
+/// `access`; the thread's last error becomes ERROR_ALREADY_EXISTS if it existed, else 0.
+/// Returns the handle and whether the object existed.
+pub(crate) fn create(name: &str, init: Init, access: u32) -> Result<(NamedHandle, bool), Win32Error> {
+    let (n, existed) = attach(name, init.kind(), Some(init), access)?;
+    crate::error::set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    Ok((n, existed))
+}
+
+/// Open*: a handle with `access` (checked and mapped for `kind`) to an existing object.
+pub(crate) fn open(name: &str, kind: Kind, access: u32) -> Result<NamedHandle, Win32Error> {
+    let access = map_access(kind, access)?;
+    Ok(attach(name, kind, None, access)?.0)
+}
+
 /// The path through the file system, under the namespace's `flock`.
 fn attach_slow(
     name: &str,
