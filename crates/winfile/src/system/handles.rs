@@ -2,6 +2,8 @@
 
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{self, File, Handle};
+use std::any::Any;
+use std::sync::Arc;
 
 /// `DUPLICATE_CLOSE_SOURCE`.
 pub const DUPLICATE_CLOSE_SOURCE: u32 = 1;
@@ -63,13 +65,14 @@ fn duplicate_in_process(
         return Err(Win32Error::INVALID_HANDLE);
     }
     if options & DUPLICATE_SAME_ACCESS == 0 {
-        if let Ok(file) = handle::get::<File>(source) {
+        let any: Arc<dyn Any + Send + Sync> = obj.clone();
+        if let Ok(file) = any.downcast::<File>() {
             let wanted = crate::open::map_generic(access);
             if wanted & !file.access() != 0 {
                 return Err(Win32Error::ACCESS_DENIED);
             }
         }
     }
-    drop(obj);
-    handle::duplicate(source)
+    // The object looked up once: a second handle to it.
+    Ok(handle::insert(obj))
 }
