@@ -833,9 +833,7 @@ fn open_file(path: &Path, create: bool, global: bool) -> Result<OwnedFd, Win32Er
     if create {
         o.create_new(true).mode(if global { 0o666 } else { 0o600 });
     }
-    o.open(path).map(OwnedFd::from).map_err(|e| {
-        crate::error::from_errno(rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS))
-    })
+    o.open(path).map(OwnedFd::from).map_err(|e| crate::error::from_io(&e))
 }
 
 /// Maps an existing object file; `None` if it is not a whole, published object of this
