@@ -26,8 +26,9 @@ pub const CURRENT_PROCESS: Handle = Handle::INVALID;
 /// Access: `DUPLICATE_SAME_ACCESS` keeps the source's; otherwise, for a file, rights
 /// beyond those the source handle holds → ERROR_ACCESS_DENIED (5) (the descriptor's
 /// open mode cannot grow), and a narrower request is granted but not narrowed (the
-/// handles share one open file description). Other objects ignore `access`, as
-/// winfile's synchronisation objects check no rights. `inherit` has no effect: no
+/// handles share one open file description). Other objects ignore `access`: the new
+/// handle has the source's rights (a named event, mutex, semaphore or timer checks them
+/// per handle, and the duplicate shares the source's). `inherit` has no effect: no
 /// process inherits winfile handles.
 ///
 /// # Linux mechanism
