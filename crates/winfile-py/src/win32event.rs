@@ -231,9 +231,10 @@ fn set_waitable_timer(
     param: Option<Bound<'_, PyAny>>,
     resume_state: Flag,
 ) -> PyResult<()> {
-    let _ = resume_state; // no system suspend to resume from on Linux
-                          // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
-                          // and its argument must be None (pywin32 cannot call back into Python from an APC).
+    // No system suspend to resume from on Linux.
+    let _ = resume_state;
+    // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
+    // and its argument must be None (pywin32 cannot call back into Python from an APC).
     if func.is_some() || param.is_some() {
         return Err(PyTypeError::new_err("This param must be None"));
     }
