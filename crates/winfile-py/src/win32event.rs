@@ -19,6 +19,21 @@ fn name_of(name: Option<PathArg>) -> Option<String> {
     name.map(|n| n.text)
 }
 
+/// The shared body of OpenEvent/OpenMutex/OpenSemaphore/OpenWaitableTimer: the core
+/// `open` by access and name; bInheritHandle is ignored (no child process inherits
+/// winfile handles).
+fn open_named(
+    py: Python<'_>,
+    open: fn(u32, &str) -> winfile::Result<winfile::Handle>,
+    access: Dword,
+    inherit: Flag,
+    name: PathArg,
+    func: &'static str,
+) -> PyResult<Py<PyHandle>> {
+    let _ = inherit;
+    new_handle(py, open(access.0, &name.text), func)
+}
+
 /// CreateEvent(EventAttributes, bManualReset.0, bInitialState.0, Name, /) -> PyHANDLE
 #[pyfunction]
 #[pyo3(name = "CreateEvent", signature = (EventAttributes, bManualReset, bInitialState, Name, /))]
@@ -39,8 +54,7 @@ fn create_event(
 #[pyo3(name = "OpenEvent", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_event(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = bInheritHandle; // no child processes inherit winfile handles
-    new_handle(py, sync::open_event(desiredAccess.0, &name.text), "OpenEvent")
+    open_named(py, sync::open_event, desiredAccess, bInheritHandle, name, "OpenEvent")
 }
 
 /// SetEvent(hEvent, /)
@@ -86,8 +100,7 @@ fn create_mutex(
 #[pyo3(name = "OpenMutex", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_mutex(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = bInheritHandle;
-    new_handle(py, sync::open_mutex(desiredAccess.0, &name.text), "OpenMutex")
+    open_named(py, sync::open_mutex, desiredAccess, bInheritHandle, name, "OpenMutex")
 }
 
 /// ReleaseMutex(hEvent, /)
@@ -122,8 +135,7 @@ fn create_semaphore(
 #[pyo3(name = "OpenSemaphore", signature = (desiredAccess, bInheritHandle, name, /))]
 #[allow(non_snake_case)]
 fn open_semaphore(py: Python<'_>, desiredAccess: Dword, bInheritHandle: Flag, name: PathArg) -> PyResult<Py<PyHandle>> {
-    let _ = bInheritHandle;
-    new_handle(py, sync::open_semaphore(desiredAccess.0, &name.text), "OpenSemaphore")
+    open_named(py, sync::open_semaphore, desiredAccess, bInheritHandle, name, "OpenSemaphore")
 }
 
 /// ReleaseSemaphore(hEvent, lReleaseCount, /) -> previous count
@@ -158,8 +170,7 @@ fn open_waitable_timer(
     bInheritHandle: Flag,
     timerName: PathArg,
 ) -> PyResult<Py<PyHandle>> {
-    let _ = bInheritHandle;
-    new_handle(py, sync::open_waitable_timer(desiredAccess.0, &timerName.text), "OpenWaitableTimer")
+    open_named(py, sync::open_waitable_timer, desiredAccess, bInheritHandle, timerName, "OpenWaitableTimer")
 }
 
 /// CreateWaitableTimerEx(TimerAttributes, TimerName, Flags, DesiredAccess, /) -> PyHANDLE
@@ -220,9 +231,10 @@ fn set_waitable_timer(
     param: Option<Bound<'_, PyAny>>,
     resume_state: Flag,
 ) -> PyResult<()> {
-    let _ = resume_state; // no system suspend to resume from on Linux
-                          // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
-                          // and its argument must be None (pywin32 cannot call back into Python from an APC).
+    // No system suspend to resume from on Linux.
+    let _ = resume_state;
+    // win32event.i's PTIMERAPCROUTINE and NULL_ONLY typemaps: the completion routine
+    // and its argument must be None (pywin32 cannot call back into Python from an APC).
     if func.is_some() || param.is_some() {
         return Err(PyTypeError::new_err("This param must be None"));
     }

@@ -36,6 +36,12 @@ pub fn from_errno(e: Errno) -> Win32Error {
     }
 }
 
+/// The Win32 code for a `std::io::Error` from a system call (its errno through
+/// [`from_errno`]; EIO when it carries none).
+pub fn from_io(e: &std::io::Error) -> Win32Error {
+    from_errno(Errno::from_raw_os_error(e.raw_os_error().unwrap_or(libc::EIO)))
+}
+
 /// The Winsock code (`WSAGetLastError`) for a Linux errno from a socket call that
 /// fails synchronously (WSASend, WSAEventSelect, ConnectEx's checks, ...).
 pub fn wsa_from_errno(e: Errno) -> Win32Error {

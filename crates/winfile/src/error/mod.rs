@@ -10,7 +10,7 @@ mod last;
 mod text;
 
 pub use code::Win32Error;
-pub use errno::{from_errno, not_found_for};
+pub use errno::{from_errno, from_io, not_found_for};
 pub use errno::{socket_status_from_errno, wsa_from_errno};
 pub use last::{last_error, set_last_error};
 

@@ -140,8 +140,7 @@ pub fn create_event(manual_reset: bool, initial: bool, name: Option<&str>) -> Re
         }
         Some(name) => {
             let init = Init::Event { manual: manual_reset, initial };
-            let (n, existed) = named::attach(name, Kind::Event, Some(init), named::ALL_ACCESS).api(API)?;
-            set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+            let (n, _) = named::create(name, init, named::ALL_ACCESS).api(API)?;
             handle::insert(std::sync::Arc::new(Event::shared(n)))
         }
     };
@@ -156,8 +155,7 @@ pub fn create_event(manual_reset: bool, initial: bool, name: Option<&str>) -> Re
 /// The object file in the namespace directory, mapped and attached (`sync::named`).
 pub fn open_event(access: u32, name: &str) -> Result<Handle> {
     const API: &str = "OpenEventW";
-    let access = named::map_access(Kind::Event, access).api(API)?;
-    let (n, _) = named::attach(name, Kind::Event, None, access).api(API)?;
+    let n = named::open(name, Kind::Event, access).api(API)?;
     Ok(handle::insert(std::sync::Arc::new(Event::shared(n))))
 }
 

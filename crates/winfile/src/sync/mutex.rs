@@ -119,12 +119,10 @@ pub fn create_mutex(initial_owner: bool, name: Option<&str>) -> Result<Handle> {
         set_last_error(Win32Error::SUCCESS);
         return Ok(handle::insert(m));
     };
-    let (n, existed) =
-        named::attach(name, Kind::Mutex, Some(Init::Mutex { owned: initial_owner }), named::ALL_ACCESS).api(API)?;
+    let (n, existed) = named::create(name, Init::Mutex { owned: initial_owner }, named::ALL_ACCESS).api(API)?;
     if initial_owner && !existed {
         named::note_owned(&n.map);
     }
-    set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
     Ok(handle::insert(Arc::new(Mutex { state: HubCell::new(State::default()), named: Some(n) })))
 }
 
@@ -135,8 +133,7 @@ pub fn create_mutex(initial_owner: bool, name: Option<&str>) -> Result<Handle> {
 /// The object file in the namespace directory, mapped and attached (`sync::named`).
 pub fn open_mutex(access: u32, name: &str) -> Result<Handle> {
     const API: &str = "OpenMutexW";
-    let access = named::map_access(Kind::Mutex, access).api(API)?;
-    let (n, _) = named::attach(name, Kind::Mutex, None, access).api(API)?;
+    let n = named::open(name, Kind::Mutex, access).api(API)?;
     Ok(handle::insert(Arc::new(Mutex { state: HubCell::new(State::default()), named: Some(n) })))
 }
 

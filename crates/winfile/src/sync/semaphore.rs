@@ -54,8 +54,7 @@ pub fn create_semaphore(initial: i32, maximum: i32, name: Option<&str>) -> Resul
         return Ok(handle::insert(Arc::new(Semaphore { maximum, count: HubCell::new(initial), named: None })));
     };
     let init = Init::Semaphore { initial, maximum };
-    let (n, existed) = named::attach(name, Kind::Semaphore, Some(init), named::ALL_ACCESS).api(API)?;
-    set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    let (n, _) = named::create(name, init, named::ALL_ACCESS).api(API)?;
     Ok(handle::insert(Arc::new(Semaphore { maximum, count: HubCell::new(0), named: Some(n) })))
 }
 
@@ -65,8 +64,7 @@ pub fn create_semaphore(initial: i32, maximum: i32, name: Option<&str>) -> Resul
 /// The object file in the namespace directory, mapped and attached (`sync::named`).
 pub fn open_semaphore(access: u32, name: &str) -> Result<Handle> {
     const API: &str = "OpenSemaphoreW";
-    let access = named::map_access(Kind::Semaphore, access).api(API)?;
-    let (n, _) = named::attach(name, Kind::Semaphore, None, access).api(API)?;
+    let n = named::open(name, Kind::Semaphore, access).api(API)?;
     Ok(handle::insert(Arc::new(Semaphore { maximum: 0, count: HubCell::new(0), named: Some(n) })))
 }
 

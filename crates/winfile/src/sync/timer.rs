@@ -112,8 +112,7 @@ fn create_timer(manual_reset: bool, name: Option<&str>, access: u32, api: &'stat
         let t = Timer { manual_reset, state: HubCell::new(State::default()), named: None };
         return Ok(handle::insert(std::sync::Arc::new(t)));
     };
-    let (n, existed) = named::attach(name, Kind::Timer, Some(Init::Timer { manual: manual_reset }), access).api(api)?;
-    set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    let (n, _) = named::create(name, Init::Timer { manual: manual_reset }, access).api(api)?;
     let t = Timer { manual_reset, state: HubCell::new(State::default()), named: Some(n) };
     Ok(handle::insert(std::sync::Arc::new(t)))
 }
@@ -124,8 +123,7 @@ fn create_timer(manual_reset: bool, name: Option<&str>, access: u32, api: &'stat
 /// The object file in the namespace directory, mapped and attached (`sync::named`).
 pub fn open_waitable_timer(access: u32, name: &str) -> Result<Handle> {
     const API: &str = "OpenWaitableTimerW";
-    let access = named::map_access(Kind::Timer, access).api(API)?;
-    let (n, _) = named::attach(name, Kind::Timer, None, access).api(API)?;
+    let n = named::open(name, Kind::Timer, access).api(API)?;
     let t = Timer { manual_reset: false, state: HubCell::new(State::default()), named: Some(n) };
     Ok(handle::insert(std::sync::Arc::new(t)))
 }

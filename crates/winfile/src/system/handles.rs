@@ -2,6 +2,8 @@
 
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{self, File, Handle};
+use std::any::Any;
+use std::sync::Arc;
 
 /// `DUPLICATE_CLOSE_SOURCE`.
 pub const DUPLICATE_CLOSE_SOURCE: u32 = 1;
@@ -24,8 +26,9 @@ pub const CURRENT_PROCESS: Handle = Handle::INVALID;
 /// Access: `DUPLICATE_SAME_ACCESS` keeps the source's; otherwise, for a file, rights
 /// beyond those the source handle holds → ERROR_ACCESS_DENIED (5) (the descriptor's
 /// open mode cannot grow), and a narrower request is granted but not narrowed (the
-/// handles share one open file description). Other objects ignore `access`, as
-/// winfile's synchronisation objects check no rights. `inherit` has no effect: no
+/// handles share one open file description). Other objects ignore `access`: the new
+/// handle has the source's rights (a named event, mutex, semaphore or timer checks them
+/// per handle, and the duplicate shares the source's). `inherit` has no effect: no
 /// process inherits winfile handles.
 ///
 /// # Linux mechanism
@@ -63,13 +66,14 @@ fn duplicate_in_process(
         return Err(Win32Error::INVALID_HANDLE);
     }
     if options & DUPLICATE_SAME_ACCESS == 0 {
-        if let Ok(file) = handle::get::<File>(source) {
+        let any: Arc<dyn Any + Send + Sync> = obj.clone();
+        if let Ok(file) = any.downcast::<File>() {
             let wanted = crate::open::map_generic(access);
             if wanted & !file.access() != 0 {
                 return Err(Win32Error::ACCESS_DENIED);
             }
         }
     }
-    drop(obj);
-    handle::duplicate(source)
+    // The object looked up once: a second handle to it.
+    Ok(handle::insert(obj))
 }

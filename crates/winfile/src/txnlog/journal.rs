@@ -134,11 +134,11 @@ impl Journal {
     /// fsync of the directory (which also makes the shadows' names durable).
     pub(crate) fn decide(&self, ops: &[Op]) -> Result<(), Win32Error> {
         let tmp = self.dir.join("commit.tmp");
-        let mut f = fs::File::create(&tmp).map_err(|e| crate::error::from_errno(io_errno(&e)))?;
-        f.write_all(&encode(ops)).map_err(|e| crate::error::from_errno(io_errno(&e)))?;
-        f.sync_all().map_err(|e| crate::error::from_errno(io_errno(&e)))?;
+        let mut f = fs::File::create(&tmp).map_err(|e| crate::error::from_io(&e))?;
+        f.write_all(&encode(ops)).map_err(|e| crate::error::from_io(&e))?;
+        f.sync_all().map_err(|e| crate::error::from_io(&e))?;
         drop(f);
-        fs::rename(&tmp, self.dir.join("commit")).map_err(|e| crate::error::from_errno(io_errno(&e)))?;
+        fs::rename(&tmp, self.dir.join("commit")).map_err(|e| crate::error::from_io(&e))?;
         sync_dir(&self.dir);
         Ok(())
     }
@@ -160,10 +160,6 @@ pub(crate) fn finish_dir(dir: &Path) {
     } else {
         let _ = fs::remove_dir_all(dir);
     }
-}
-
-fn io_errno(e: &std::io::Error) -> rustix::io::Errno {
-    rustix::io::Errno::from_raw_os_error(e.raw_os_error().unwrap_or(libc::EIO))
 }
 
 fn enc(p: &Path) -> String {

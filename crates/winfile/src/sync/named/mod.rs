@@ -705,6 +705,21 @@ pub(crate) fn attach(
     Ok((NamedHandle::new(m, access, me.pid), existed))
 }
 
+/// Create*: the named object (made from `init` if nobody holds it) with a handle of
+/// `access`; the thread's last error becomes ERROR_ALREADY_EXISTS if it existed, else 0.
+/// Returns the handle and whether the object existed.
+pub(crate) fn create(name: &str, init: Init, access: u32) -> Result<(NamedHandle, bool), Win32Error> {
+    let (n, existed) = attach(name, init.kind(), Some(init), access)?;
+    crate::error::set_last_error(if existed { Win32Error::ALREADY_EXISTS } else { Win32Error::SUCCESS });
+    Ok((n, existed))
+}
+
+/// Open*: a handle with `access` (checked and mapped for `kind`) to an existing object.
+pub(crate) fn open(name: &str, kind: Kind, access: u32) -> Result<NamedHandle, Win32Error> {
+    let access = map_access(kind, access)?;
+    Ok(attach(name, kind, None, access)?.0)
+}
+
 /// The path through the file system, under the namespace's `flock`.
 fn attach_slow(
     name: &str,
@@ -721,15 +736,10 @@ fn attach_slow(
     loop {
         match open_file(&path, false, global) {
             Ok(fd) => {
-                let Some(m) = map_file(&fd)? else {
-                    // Half made by a process that died while creating it.
+                let Some(m) = map_object(&fd)? else {
                     unlink(&path)?;
                     continue;
                 };
-                if m.shared().magic.load(Acquire) != MAGIC || m.shared().version.load(Relaxed) != VERSION {
-                    unlink(&path)?;
-                    continue;
-                }
                 if m.read_name() != name.as_bytes() {
                     // Two names with one 128-bit hash.
                     return Err(Win32Error::INVALID_HANDLE);
@@ -752,16 +762,12 @@ fn attach_slow(
                     }
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Win32Error::FILE_NOT_FOUND) => {
                 let Some(init) = init else { return Err(Win32Error::FILE_NOT_FOUND) };
                 sweep(&dir, me);
                 return create_file(&path, name, global, init, me).map(|m| (m, false));
             }
-            Err(e) => {
-                return Err(crate::error::from_errno(
-                    rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS),
-                ))
-            }
+            Err(e) => return Err(e),
         }
     }
 }
@@ -805,14 +811,10 @@ fn sweep(dir: &Path, me: &Me) {
         }
         let path = dir.join(name);
         let Ok(fd) = open_file(&path, false, false) else { continue };
-        let Ok(Some(m)) = map_file(&fd) else {
+        let Ok(Some(m)) = map_object(&fd) else {
             let _ = unlink(&path);
             continue;
         };
-        if m.shared().magic.load(Acquire) != MAGIC || m.shared().version.load(Relaxed) != VERSION {
-            let _ = unlink(&path);
-            continue;
-        }
         let mut g = m.lock();
         let mine = g.my_slot(me, false).is_some_and(|h| h.count.load(Relaxed) > 0);
         if g.s().dead.load(Acquire) == 0 && !mine && !g.reap(me) {
@@ -824,14 +826,21 @@ fn sweep(dir: &Path, me: &Me) {
     }
 }
 
-fn open_file(path: &Path, create: bool, global: bool) -> std::io::Result<OwnedFd> {
+fn open_file(path: &Path, create: bool, global: bool) -> Result<OwnedFd, Win32Error> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut o = std::fs::OpenOptions::new();
     o.read(true).write(true).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
     if create {
         o.create_new(true).mode(if global { 0o666 } else { 0o600 });
     }
-    o.open(path).map(OwnedFd::from)
+    o.open(path).map(OwnedFd::from).map_err(|e| crate::error::from_io(&e))
+}
+
+/// Maps an existing object file; `None` if it is not a whole, published object of this
+/// version (short, or half made by a process that died while creating it).
+fn map_object(fd: &OwnedFd) -> Result<Option<Mapping>, Win32Error> {
+    let m = map_file(fd)?;
+    Ok(m.filter(|m| m.shared().magic.load(Acquire) == MAGIC && m.shared().version.load(Relaxed) == VERSION))
 }
 
 /// Maps an object file; `None` if it is shorter than an object.
@@ -862,9 +871,7 @@ fn map_file(fd: &OwnedFd) -> Result<Option<Mapping>, Win32Error> {
 /// Creates and initialises a new object file (under the namespace lock); `magic` is
 /// published last, so a file of a process killed half-way is recognised and replaced.
 fn create_file(path: &Path, name: &str, global: bool, init: Init, me: &Me) -> Result<Arc<Mapping>, Win32Error> {
-    let fd = open_file(path, true, global).map_err(|e| {
-        crate::error::from_errno(rustix::io::Errno::from_io_error(&e).unwrap_or(rustix::io::Errno::ACCESS))
-    })?;
+    let fd = open_file(path, true, global)?;
     if global {
         let _ = rustix::fs::fchmod(&fd, rustix::fs::Mode::from_raw_mode(0o666));
     }
