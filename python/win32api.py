@@ -22,6 +22,13 @@ for _name in dir(_n.win32api):
         globals()[_name] = getattr(_n.win32api, _name)
 del _name, _n
 
+
+def _error(code, func):
+    """pywintypes.error for `code` raised by `func`, with Windows' text, recorded as the
+    thread's last error as every other failing call records it."""
+    SetLastError(code)  # noqa: F821 - from the native module above
+    return error(code, func, FormatMessage(code).rstrip("\r\n"))  # noqa: F821
+
 # -- Console control handlers ------------------------------------------------------
 #
 # Windows calls the handlers registered with SetConsoleCtrlHandler, last registered
@@ -77,7 +84,7 @@ def _install():
     if _previous:
         return
     if _threading.current_thread() is not _threading.main_thread():
-        raise error(5, "SetConsoleCtrlHandler", "Access is denied.")
+        raise _error(5, "SetConsoleCtrlHandler")
     for signum in _EVENTS:
         _previous[signum] = _signal.getsignal(signum)
         _signal.signal(signum, _dispatch)
@@ -126,7 +133,7 @@ def SetConsoleCtrlHandler(ctrlHandler, bAdd, /):
                 del _handlers[i]
                 _uninstall()
                 return None
-    raise error(87, "SetConsoleCtrlHandler", "The parameter is incorrect.")
+    raise _error(87, "SetConsoleCtrlHandler")
 
 
 def _c_bool(value):
