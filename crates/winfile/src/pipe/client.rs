@@ -156,7 +156,7 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
     }
     pending::ready().api(API)?;
     let sock = end.socket().api(API)?;
-    let (_, ctl, done) = overlapped::begin_op(h, s, API)?;
+    let overlapped::Begun { ctl, done, .. } = overlapped::begin_op(h, s, API)?;
     let mut done = Some(done);
     let mut mem = Some(mem);
     let mut written = false;
