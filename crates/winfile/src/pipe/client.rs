@@ -1,7 +1,7 @@
 //! The client side: CreateFile of a pipe name, WaitNamedPipe, CallNamedPipe, and
 //! TransactNamedPipe (which servers may call too).
 
-use super::end::{Conn, PipeEnd, PIPE_READMODE_MESSAGE};
+use super::end::{finish, Conn, PipeEnd, PIPE_READMODE_MESSAGE};
 use super::name;
 use super::namespace::{Connect, PipeDir};
 use super::pending::{self, Step};
@@ -162,14 +162,8 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
     let mut written = false;
     let mut sent = 0usize;
     let attempt = move |cancelled: bool| -> Step {
-        let finish = |done: &mut Option<crate::engine::Done>, mem: &mut Option<Lent>, status, n| {
-            if let (Some(d), Some(m)) = (done.take(), mem.take()) {
-                crate::engine::finish(d, m, |_| (status, n));
-            }
-            Step::Finished
-        };
         if cancelled {
-            return finish(&mut done, &mut mem, Win32Error::OPERATION_ABORTED, 0);
+            return finish(done.take(), mem.take(), Win32Error::OPERATION_ABORTED, 0);
         }
         while sent < data.len() || (data.is_empty() && !written) {
             match end.try_write(&data[sent..]) {
@@ -178,7 +172,7 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
                     written = true;
                 }
                 Ok(None) => return Step::Wait(PollFlags::OUT),
-                Err(e) => return finish(&mut done, &mut mem, e, 0),
+                Err(e) => return finish(done.take(), mem.take(), e, 0),
             }
         }
         let Some(m) = mem.as_mut() else { return Step::Finished };
@@ -186,10 +180,10 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
         match end.try_read(buf) {
             Ok(Some((n, more))) => {
                 let status = if more { Win32Error::MORE_DATA } else { Win32Error::SUCCESS };
-                finish(&mut done, &mut mem, status, n)
+                finish(done.take(), mem.take(), status, n)
             }
             Ok(None) => Step::Wait(PollFlags::IN),
-            Err(e) => finish(&mut done, &mut mem, e, 0),
+            Err(e) => finish(done.take(), mem.take(), e, 0),
         }
     };
     pending::register(sock, PollFlags::OUT, ctl, Box::new(attempt));
