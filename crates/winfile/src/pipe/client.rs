@@ -9,7 +9,7 @@ use super::server::{end_for, insert_end, tune};
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::Lent;
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, Handle};
+use crate::handle::{self, File, Handle};
 use crate::overlapped::{self, Issued, Submit};
 use rustix::event::PollFlags;
 use std::mem::MaybeUninit;
@@ -95,7 +95,7 @@ pub fn wait_named_pipe(name: &str, timeout: u32) -> Result<()> {
 
 /// TransactNamedPipe's precondition: a message-type pipe in message read mode (else
 /// ERROR_BAD_PIPE, 230) with nothing left unread (else ERROR_PIPE_BUSY, 231).
-fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
+fn transact_end(h: Handle, api: &'static str) -> Result<(Arc<File>, Arc<PipeEnd>)> {
     let (file, end) = end_for(h, api)?;
     if !file.can_read() || !file.can_write() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
@@ -107,7 +107,7 @@ fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
     if end.rest_len() > 0 {
         return Err(Error::new(Win32Error::PIPE_BUSY, api));
     }
-    Ok(end)
+    Ok((file, end))
 }
 
 /// `TransactNamedPipe` without an OVERLAPPED—writes one message and reads the reply
@@ -118,7 +118,7 @@ fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
 /// One sendmsg(2) record, then the message read of ReadFile (peek, then recv(2)).
 pub fn transact_named_pipe(h: Handle, data: &[u8], out: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
     const API: &str = "TransactNamedPipe";
-    let end = transact_end(h, API)?;
+    let (_, end) = transact_end(h, API)?;
     end.write_blocking(data, API)?;
     end.read_blocking(out, API)
 }
@@ -139,11 +139,10 @@ pub fn transact_named_pipe_into(h: Handle, data: &[u8], out: &mut [u8]) -> Resul
 /// The pipe poller runs the write, then the read, as the socket becomes ready.
 pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s: Submit) -> Result<Issued> {
     const API: &str = "TransactNamedPipe";
-    let end = transact_end(h, API)?;
+    let (file, end) = transact_end(h, API)?;
     if !mem.writable() {
         return Err(Error::new(Win32Error::NOACCESS, API));
     }
-    let file = handle::get::<crate::handle::File>(h).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         end.write_blocking(&data, API)?;
         let buf = crate::io::as_uninit(mem.bytes_mut().unwrap_or_default());
