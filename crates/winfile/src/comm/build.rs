@@ -25,6 +25,11 @@ fn stop_of(s: &str) -> Option<u8> {
     }
 }
 
+/// Data bits: 5 to 8.
+fn data_of(s: &str) -> Option<u8> {
+    s.parse().ok().filter(|b| (5..=8).contains(b))
+}
+
 /// The `mode` baud abbreviations (`11` = 110, `96` = 9600, `19` = 19200...).
 fn baud_of(s: &str) -> Option<u32> {
     let v: u32 = s.parse().ok()?;
@@ -79,7 +84,7 @@ pub fn build_comm_dcb(def: &str, dcb: &mut Dcb) -> Result<()> {
             match k.to_ascii_lowercase().as_str() {
                 "baud" => d.BaudRate = baud_of(v).ok_or_else(bad)?,
                 "parity" => d.Parity = parity_of(v).ok_or_else(bad)?,
-                "data" => d.ByteSize = v.parse().ok().filter(|b| (5..=8).contains(b)).ok_or_else(bad)?,
+                "data" => d.ByteSize = data_of(v).ok_or_else(bad)?,
                 "stop" => {
                     d.StopBits = stop_of(v).ok_or_else(bad)?;
                     stop_given = true;
@@ -125,39 +130,22 @@ pub fn build_comm_dcb(def: &str, dcb: &mut Dcb) -> Result<()> {
             d.Parity = parity_of(p).ok_or_else(bad)?;
         }
         if let Some(b) = parts.get(2).filter(|p| !p.is_empty()) {
-            d.ByteSize = b.parse().ok().filter(|b| (5..=8).contains(b)).ok_or_else(bad)?;
+            d.ByteSize = data_of(b).ok_or_else(bad)?;
         }
         if let Some(s) = parts.get(3).filter(|p| !p.is_empty()) {
             d.StopBits = stop_of(s).ok_or_else(bad)?;
             stop_given = true;
         }
-        match parts.get(4).map(|s| s.to_ascii_lowercase()) {
-            None => {
-                d.fOutX = 0;
-                d.fInX = 0;
-                d.fOutxCtsFlow = 0;
-                d.fOutxDsrFlow = 0;
-                d.fDtrControl = 1;
-                d.fRtsControl = 1;
-            }
-            Some(f) if f == "x" => {
-                d.fOutX = 1;
-                d.fInX = 1;
-                d.fOutxCtsFlow = 0;
-                d.fOutxDsrFlow = 0;
-                d.fDtrControl = 1;
-                d.fRtsControl = 1;
-            }
-            Some(f) if f == "p" => {
-                d.fOutX = 0;
-                d.fInX = 0;
-                d.fOutxCtsFlow = 1;
-                d.fOutxDsrFlow = 1;
-                d.fDtrControl = 2;
-                d.fRtsControl = 2;
-            }
+        // (fOutX/fInX, fOutxCtsFlow/fOutxDsrFlow, fDtrControl/fRtsControl): none, xon/xoff, hardware.
+        let (xon, hw, lines) = match parts.get(4).map(|s| s.to_ascii_lowercase()).as_deref() {
+            None => (0, 0, 1),
+            Some("x") => (1, 0, 1),
+            Some("p") => (0, 1, 2),
             Some(_) => return Err(bad()),
-        }
+        };
+        (d.fOutX, d.fInX) = (xon, xon);
+        (d.fOutxCtsFlow, d.fOutxDsrFlow) = (hw, hw);
+        (d.fDtrControl, d.fRtsControl) = (lines, lines);
     }
     if !stop_given && d.StopBits == ONESTOPBIT && d.BaudRate == 110 {
         d.StopBits = TWOSTOPBITS; // mode's default for 110 baud

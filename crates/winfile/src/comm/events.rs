@@ -249,7 +249,7 @@ pub fn wait_comm_event_overlapped(h: Handle, s: Submit) -> Result<Issued> {
         }
     };
     let ol = s.ol.clone();
-    let (file, ctl, done) = match crate::overlapped::begin_op(h, s, API) {
+    let crate::overlapped::Begun { file, ctl, done } = match crate::overlapped::begin_op(h, s, API) {
         Ok(x) => x,
         Err(e) => {
             state.waiting.store(false, Ordering::Release);

@@ -47,11 +47,9 @@ pub fn set_break(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
     ioctl_arg(fd, if on { libc::TIOCSBRK } else { libc::TIOCCBRK }, 0)
 }
 
-/// TIOCINQ: bytes waiting to be read.
+/// TIOCINQ (FIONREAD, which rustix wraps): bytes waiting to be read.
 pub fn in_queue(fd: BorrowedFd<'_>) -> Result<u32, Errno> {
-    let mut v: libc::c_int = 0;
-    ioctl_int(fd, libc::FIONREAD, &mut v)?;
-    Ok(v.max(0) as u32)
+    rustix::io::ioctl_fionread(fd).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// TIOCOUTQ: bytes not yet sent.

@@ -18,16 +18,16 @@
 //! computer: delivery is to this machine's mailslot of that name only — there is no
 //! network broadcast.
 
-#![allow(unsafe_code)] // recv(2) with MSG_PEEK|MSG_TRUNC, which std does not offer
-
 use crate::consts::{FILE_FLAG_OVERLAPPED, FILE_READ_ATTRIBUTES, FILE_READ_DATA, SYNCHRONIZE};
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{self, Extension, Fd, File, FileKind, Handle, PathStyle};
 use crate::io::device::{Device, DeviceSlot};
 use crate::poison::MutexExt;
+use rustix::io::Errno;
+use rustix::net::{recv, RecvFlags};
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
@@ -128,32 +128,20 @@ impl Server {
     /// Takes every waiting datagram off the socket into the queue.
     fn drain(&self, fd: &impl AsFd, queue: &mut VecDeque<Vec<u8>>) -> Result<()> {
         const API: &str = "ReadFile";
-        let raw = fd.as_fd().as_raw_fd();
         loop {
-            // SAFETY: a zero-length recv with MSG_PEEK|MSG_TRUNC writes nothing; it
-            // returns the length of the next datagram (or -1 and errno).
-            let len = unsafe {
-                libc::recv(raw, std::ptr::null_mut(), 0, libc::MSG_PEEK | libc::MSG_TRUNC | libc::MSG_DONTWAIT)
+            // A zero-length peek with MSG_TRUNC gives the next datagram's length.
+            let len = match recv(fd, &mut [0u8; 0][..], RecvFlags::PEEK | RecvFlags::TRUNC | RecvFlags::DONTWAIT) {
+                Ok((_, len)) => len,
+                Err(Errno::AGAIN) => return Ok(()),
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(Error::new(e.into(), API)),
             };
-            if len < 0 {
-                let e = std::io::Error::last_os_error();
-                return match e.kind() {
-                    std::io::ErrorKind::WouldBlock => Ok(()),
-                    std::io::ErrorKind::Interrupted => continue,
-                    _ => Err(Error::new(io_code(&e), API)),
-                };
+            let mut msg = vec![0u8; len];
+            match recv(fd, &mut msg[..], RecvFlags::DONTWAIT) {
+                Ok((got, _)) => msg.truncate(got),
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(Error::new(e.into(), API)),
             }
-            let mut msg = vec![0u8; len as usize];
-            // SAFETY: `msg` has `msg.len()` writable bytes; recv writes at most that many.
-            let got = unsafe { libc::recv(raw, msg.as_mut_ptr().cast(), msg.len(), libc::MSG_DONTWAIT) };
-            if got < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(Error::new(io_code(&e), API));
-            }
-            msg.truncate(got as usize);
             queue.push_back(msg);
         }
     }

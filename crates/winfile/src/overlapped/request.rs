@@ -186,11 +186,8 @@ impl Extension for AsyncSlot {}
 /// Checks `h` and the OVERLAPPED, then begins an operation another module performs
 /// (ConnectNamedPipe, TransactNamedPipe, WaitCommEvent): the caller has made every check of its own
 /// before, and must call the returned `Done` exactly once.
-pub(crate) fn begin_op(h: Handle, s: Submit, api: &'static str) -> Result<(Arc<File>, OpCtlRef, Done)> {
-    let c = check(h, s, api)?;
-    let file = c.file.clone();
-    let (ctl, done) = begin(c);
-    Ok((file, ctl, done))
+pub(crate) fn begin_op(h: Handle, s: Submit, api: &'static str) -> Result<Begun> {
+    check(h, s, api).map(begun)
 }
 
 /// The data transfer shared by ReadFile and WriteFile with an OVERLAPPED.
@@ -211,8 +208,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
             return Err(Error::new(Win32Error::ACCESS_DENIED, api));
         }
         dev.check(&c.file, write).api(api)?;
-        let file = c.file.clone();
-        let (ctl, done) = begin(c);
+        let Begun { file, ctl, done } = begun(c);
         dev.start(file, write, mem, ctl, done);
         return Ok(Issued::Pending);
     }
@@ -235,8 +231,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
     }
     crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
     engine::ready(api)?;
-    let file = c.file.clone();
-    let (ctl, done) = begin(c);
+    let Begun { file, ctl, done } = begun(c);
     engine::submit(Job { file, write, mem, offset, ctl, done });
     Ok(Issued::Pending)
 }
@@ -402,7 +397,7 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     Ok(())
 }
 
-/// A socket operation that passed its checks and has begun (see `net`): the handle's
+/// An operation that passed its checks and has begun (`net`, pipes, comm): the handle's
 /// object, the operation's control block and its completion, which stores the result in
 /// the OVERLAPPED, signals the handle and the event, then posts to the handle's port.
 pub(crate) struct Begun {

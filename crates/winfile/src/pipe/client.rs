@@ -1,7 +1,7 @@
 //! The client side: CreateFile of a pipe name, WaitNamedPipe, CallNamedPipe, and
 //! TransactNamedPipe (which servers may call too).
 
-use super::end::{Conn, PipeEnd, PIPE_READMODE_MESSAGE};
+use super::end::{finish, Conn, PipeEnd, PIPE_READMODE_MESSAGE};
 use super::name;
 use super::namespace::{Connect, PipeDir};
 use super::pending::{self, Step};
@@ -9,7 +9,7 @@ use super::server::{end_for, insert_end, tune};
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::Lent;
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, Handle};
+use crate::handle::{self, File, Handle};
 use crate::overlapped::{self, Issued, Submit};
 use rustix::event::PollFlags;
 use std::mem::MaybeUninit;
@@ -95,7 +95,7 @@ pub fn wait_named_pipe(name: &str, timeout: u32) -> Result<()> {
 
 /// TransactNamedPipe's precondition: a message-type pipe in message read mode (else
 /// ERROR_BAD_PIPE, 230) with nothing left unread (else ERROR_PIPE_BUSY, 231).
-fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
+fn transact_end(h: Handle, api: &'static str) -> Result<(Arc<File>, Arc<PipeEnd>)> {
     let (file, end) = end_for(h, api)?;
     if !file.can_read() || !file.can_write() {
         return Err(Error::new(Win32Error::ACCESS_DENIED, api));
@@ -107,7 +107,7 @@ fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
     if end.rest_len() > 0 {
         return Err(Error::new(Win32Error::PIPE_BUSY, api));
     }
-    Ok(end)
+    Ok((file, end))
 }
 
 /// `TransactNamedPipe` without an OVERLAPPED—writes one message and reads the reply
@@ -118,7 +118,7 @@ fn transact_end(h: Handle, api: &'static str) -> Result<Arc<PipeEnd>> {
 /// One sendmsg(2) record, then the message read of ReadFile (peek, then recv(2)).
 pub fn transact_named_pipe(h: Handle, data: &[u8], out: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
     const API: &str = "TransactNamedPipe";
-    let end = transact_end(h, API)?;
+    let (_, end) = transact_end(h, API)?;
     end.write_blocking(data, API)?;
     end.read_blocking(out, API)
 }
@@ -139,11 +139,10 @@ pub fn transact_named_pipe_into(h: Handle, data: &[u8], out: &mut [u8]) -> Resul
 /// The pipe poller runs the write, then the read, as the socket becomes ready.
 pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s: Submit) -> Result<Issued> {
     const API: &str = "TransactNamedPipe";
-    let end = transact_end(h, API)?;
+    let (file, end) = transact_end(h, API)?;
     if !mem.writable() {
         return Err(Error::new(Win32Error::NOACCESS, API));
     }
-    let file = handle::get::<crate::handle::File>(h).api(API)?;
     if file.flags() & FILE_FLAG_OVERLAPPED == 0 {
         end.write_blocking(&data, API)?;
         let buf = crate::io::as_uninit(mem.bytes_mut().unwrap_or_default());
@@ -156,20 +155,14 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
     }
     pending::ready().api(API)?;
     let sock = end.socket().api(API)?;
-    let (_, ctl, done) = overlapped::begin_op(h, s, API)?;
+    let overlapped::Begun { ctl, done, .. } = overlapped::begin_op(h, s, API)?;
     let mut done = Some(done);
     let mut mem = Some(mem);
     let mut written = false;
     let mut sent = 0usize;
     let attempt = move |cancelled: bool| -> Step {
-        let finish = |done: &mut Option<crate::engine::Done>, mem: &mut Option<Lent>, status, n| {
-            if let (Some(d), Some(m)) = (done.take(), mem.take()) {
-                crate::engine::finish(d, m, |_| (status, n));
-            }
-            Step::Finished
-        };
         if cancelled {
-            return finish(&mut done, &mut mem, Win32Error::OPERATION_ABORTED, 0);
+            return finish(done.take(), mem.take(), Win32Error::OPERATION_ABORTED, 0);
         }
         while sent < data.len() || (data.is_empty() && !written) {
             match end.try_write(&data[sent..]) {
@@ -178,7 +171,7 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
                     written = true;
                 }
                 Ok(None) => return Step::Wait(PollFlags::OUT),
-                Err(e) => return finish(&mut done, &mut mem, e, 0),
+                Err(e) => return finish(done.take(), mem.take(), e, 0),
             }
         }
         let Some(m) = mem.as_mut() else { return Step::Finished };
@@ -186,10 +179,10 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
         match end.try_read(buf) {
             Ok(Some((n, more))) => {
                 let status = if more { Win32Error::MORE_DATA } else { Win32Error::SUCCESS };
-                finish(&mut done, &mut mem, status, n)
+                finish(done.take(), mem.take(), status, n)
             }
             Ok(None) => Step::Wait(PollFlags::IN),
-            Err(e) => finish(&mut done, &mut mem, e, 0),
+            Err(e) => finish(done.take(), mem.take(), e, 0),
         }
     };
     pending::register(sock, PollFlags::OUT, ctl, Box::new(attempt));

@@ -423,12 +423,14 @@ impl Device for PipeDevice {
 }
 
 /// Finishes a pending transfer: the memory goes back, then the outcome is published.
-fn finish(done: Option<Done>, mem: Option<Lent>, status: Win32Error, n: usize) {
+/// The attempt is then over ([`Step::Finished`]).
+pub(super) fn finish(done: Option<Done>, mem: Option<Lent>, status: Win32Error, n: usize) -> Step {
     match (done, mem) {
         (Some(done), Some(mem)) => crate::engine::finish(done, mem, |_| (status, n)),
         (Some(done), None) => done(status, n),
         _ => {}
     }
+    Step::Finished
 }
 
 impl AsyncDevice for PipeDevice {
@@ -439,7 +441,8 @@ impl AsyncDevice for PipeDevice {
 
     fn start(&self, file: Arc<File>, write: bool, mem: Lent, ctl: OpCtlRef, done: Done) {
         let Some(end) = file.ext::<PipeEnd>() else {
-            return finish(Some(done), Some(mem), Win32Error::INVALID_HANDLE, 0);
+            finish(Some(done), Some(mem), Win32Error::INVALID_HANDLE, 0);
+            return;
         };
         let mut done = Some(done);
         let mut mem = Some(mem);
@@ -448,8 +451,7 @@ impl AsyncDevice for PipeDevice {
         let e2 = end.clone();
         let mut attempt = move |cancelled: bool| -> Step {
             if cancelled {
-                finish(done.take(), mem.take(), Win32Error::OPERATION_ABORTED, 0);
-                return Step::Finished;
+                return finish(done.take(), mem.take(), Win32Error::OPERATION_ABORTED, 0);
             }
             let Some(m) = mem.as_mut() else { return Step::Finished };
             let r = if write {
@@ -476,14 +478,10 @@ impl AsyncDevice for PipeDevice {
             match r {
                 Ok(Some((n, more))) => {
                     let status = if more { Win32Error::MORE_DATA } else { Win32Error::SUCCESS };
-                    finish(done.take(), mem.take(), status, n);
-                    Step::Finished
+                    finish(done.take(), mem.take(), status, n)
                 }
                 Ok(None) => Step::Wait(flags),
-                Err(e) => {
-                    finish(done.take(), mem.take(), e, 0);
-                    Step::Finished
-                }
+                Err(e) => finish(done.take(), mem.take(), e, 0),
             }
         };
         if let Step::Finished = attempt(false) {

@@ -254,7 +254,7 @@ pub fn connect_named_pipe_overlapped(h: Handle, s: Submit) -> Result<Win32Error>
         return Ok(Win32Error::SUCCESS);
     }
     pending::ready().api(API)?;
-    let (_, ctl, done) = overlapped::begin_op(h, s, API)?;
+    let overlapped::Begun { ctl, done, .. } = overlapped::begin_op(h, s, API)?;
     let mut done = Some(done);
     let l2 = listener.clone();
     let attempt = move |cancelled: bool| -> Step {
