@@ -110,10 +110,6 @@ fn sidecar(sock: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn io_code(e: &std::io::Error) -> Win32Error {
-    e.raw_os_error().map_or(Win32Error::GEN_FAILURE, |n| rustix::io::Errno::from_raw_os_error(n).into())
-}
-
 /// One mailslot server handle's state: the messages taken off the socket, the read
 /// timeout, and the names to remove when the handle closes.
 pub struct Server {
@@ -250,7 +246,7 @@ fn lock_dir(dir: &Path) -> Result<std::fs::File> {
         .truncate(false)
         .write(true)
         .open(dir.join("%lock"))
-        .map_err(|e| Error::new(io_code(&e), "CreateMailslot"))?;
+        .map_err(|e| Error::new(crate::error::from_io(&e), "CreateMailslot"))?;
     rustix::fs::flock(&f, rustix::fs::FlockOperation::LockExclusive)
         .map_err(|e| Error::new(e.into(), "CreateMailslot"))?;
     Ok(f)
@@ -270,7 +266,7 @@ pub fn create_mailslot(name: &str, max_msg: u32, read_timeout: u32) -> Result<Ha
     let path = socket_path(&dir, &slot);
     let _lock = lock_dir(&dir)?;
     if std::fs::symlink_metadata(&path).is_ok() {
-        let probe = UnixDatagram::unbound().map_err(|e| Error::new(io_code(&e), API))?;
+        let probe = UnixDatagram::unbound().map_err(|e| Error::new(crate::error::from_io(&e), API))?;
         match probe.connect(&path) {
             Ok(()) => return Err(Error::new(Win32Error::ALREADY_EXISTS, API)),
             Err(_) => {
@@ -278,10 +274,10 @@ pub fn create_mailslot(name: &str, max_msg: u32, read_timeout: u32) -> Result<Ha
             }
         }
     }
-    let sock = UnixDatagram::bind(&path).map_err(|e| Error::new(io_code(&e), API))?;
-    sock.set_nonblocking(true).map_err(|e| Error::new(io_code(&e), API))?;
-    let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::new(io_code(&e), API))?;
-    std::fs::write(sidecar(&path), max_msg.to_string()).map_err(|e| Error::new(io_code(&e), API))?;
+    let sock = UnixDatagram::bind(&path).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
+    sock.set_nonblocking(true).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
+    std::fs::write(sidecar(&path), max_msg.to_string()).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
     let server = Arc::new(Server {
         max: max_msg,
         timeout: AtomicU32::new(read_timeout),
@@ -350,7 +346,7 @@ pub fn open_client(name: &str, access: u32, share: u32, flags: u32) -> Result<Ha
     let slot = parse_name(name, false).ok_or_else(|| Error::new(Win32Error::INVALID_NAME, API))?;
     let dir = slot_dir(false).ok_or_else(|| Error::new(Win32Error::FILE_NOT_FOUND, API))?;
     let path = socket_path(&dir, &slot);
-    let sock = UnixDatagram::unbound().map_err(|e| Error::new(io_code(&e), API))?;
+    let sock = UnixDatagram::unbound().map_err(|e| Error::new(crate::error::from_io(&e), API))?;
     if sock.connect(&path).is_err() {
         return Err(Error::new(Win32Error::FILE_NOT_FOUND, API));
     }

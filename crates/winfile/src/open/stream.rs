@@ -30,10 +30,6 @@ fn xattr_of(name: &str) -> String {
     format!("{STREAM_PREFIX}{name}:$DATA")
 }
 
-fn io_code(e: &std::io::Error) -> Win32Error {
-    e.raw_os_error().map_or(Win32Error::GEN_FAILURE, |n| Errno::from_raw_os_error(n).into())
-}
-
 /// The spelling an existing stream of the file already has (names are
 /// case-insensitive), else `name`.
 fn existing_spelling(base: &Path, st: &rustix::fs::Stat, name: &str) -> String {
@@ -84,13 +80,15 @@ fn promote(base: &Path, st: &rustix::fs::Stat, name: &str, create: bool) -> Resu
         let fd =
             rustix::fs::open(base, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
                 .api(API)?;
-        depot::prepare(base, st, rustix::fd::AsFd::as_fd(&fd)).map_err(|e| Error::new(io_code(&e), API))?;
+        depot::prepare(base, st, rustix::fd::AsFd::as_fd(&fd))
+            .map_err(|e| Error::new(crate::error::from_io(&e), API))?;
     }
     if let Some(n) = inline {
         if std::fs::symlink_metadata(&dest).is_err() {
             let tmp = dir.join(format!(".{}-promote.tmp", std::process::id()));
-            std::fs::write(&tmp, &buf[..n.saturating_sub(1)]).map_err(|e| Error::new(io_code(&e), API))?;
-            std::fs::rename(&tmp, &dest).map_err(|e| Error::new(io_code(&e), API))?;
+            std::fs::write(&tmp, &buf[..n.saturating_sub(1)])
+                .map_err(|e| Error::new(crate::error::from_io(&e), API))?;
+            std::fs::rename(&tmp, &dest).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
         }
         match rustix::fs::removexattr(base, xattr.as_str()) {
             Ok(()) | Err(Errno::NODATA) => {}
@@ -236,7 +234,7 @@ pub fn delete_stream(base: &str, stream: &str) -> Result<()> {
     let dest = depot::stream_file(&depot::stream_dir(&linux, &st), &name);
     if std::fs::symlink_metadata(&dest).is_ok() {
         let _guard = crate::lock::share::check_name_op(&dest, false, Win32Error::SHARING_VIOLATION).api(API)?;
-        std::fs::remove_file(&dest).map_err(|e| Error::new(io_code(&e), API))?;
+        std::fs::remove_file(&dest).map_err(|e| Error::new(crate::error::from_io(&e), API))?;
         found = true;
     }
     if !found {
