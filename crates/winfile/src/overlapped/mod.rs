@@ -13,7 +13,7 @@ pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
     post_queued_completion_status, Packet, Port, Token,
 };
-pub(crate) use port::{association_of, restore_association, set_idle_hooks, IdleHooks};
+pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, Begun};
 pub use request::{
