@@ -77,7 +77,9 @@ fn falling_asleep() {
 
 /// Whether a thread sleeps in a wait function now (on the hub or on its futex word).
 pub(crate) fn anyone_asleep() -> bool {
-    HUB.sleepers.load(Ordering::Relaxed) > 0 || WORD_SLEEPERS.load(Ordering::Relaxed) > 0
+    // SeqCst, as the counts' increments (a full barrier on x86): a hook's caller that
+    // published a flag before asking sees a sleeper that read the flag after counting.
+    HUB.sleepers.load(Ordering::SeqCst) > 0 || WORD_SLEEPERS.load(Ordering::SeqCst) > 0
 }
 
 /// See [`word_sleeper`].
@@ -116,7 +118,7 @@ pub(crate) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
 /// Sleeps until a state change or `until`, releasing the hub lock meanwhile.
 pub(crate) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
     let inner = guard.0;
-    HUB.sleepers.fetch_add(1, Ordering::Relaxed);
+    HUB.sleepers.fetch_add(1, Ordering::SeqCst);
     falling_asleep();
     let inner = match until {
         None => HUB.changed.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner),

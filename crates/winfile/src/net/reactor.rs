@@ -360,7 +360,7 @@ fn resign() {
 /// (an operation's event, its OVERLAPPED) completes without the lease's delay.
 fn on_sleep() {
     let Some(Ok(r)) = REACTOR.get() else { return };
-    if r.aside.load(Ordering::Relaxed) && r.aside.swap(false, Ordering::AcqRel) {
+    if r.aside.load(Ordering::SeqCst) && r.aside.swap(false, Ordering::SeqCst) {
         if let Some(t) = r.thread.get() {
             t.unpark();
         }
