@@ -124,6 +124,33 @@ def echo(cfg: Config):
             p.wait()
 
 
+def _start_rust_server():
+    subprocess.run(["cargo", "build", "-q", "--release", "-p", "winfile", "--example", "iocp_echo"],
+                   cwd=ROOT, check=True)
+    exe = ROOT / "target" / "release" / "examples" / "iocp_echo"
+    p = subprocess.Popen([str(exe)], stdout=subprocess.PIPE, text=True)
+    return p, int(p.stdout.readline())
+
+
+@workload("IOCP echo 64 clients 1 KiB, Rust server vs asyncio", unit="req/s", goal=1.0, higher_is_better=True,
+          winfile="crates/winfile/examples/iocp_echo.rs: WSARecv/WSASend, 1 worker on one port",
+          baseline="asyncio selector loop echo",
+          note="the Python row's server without Python: the same clients; what is left between the two rows is "
+               "CPython's share (the calls and the example's own code)")
+def echo_rust(cfg: Config):
+    seconds = cfg.pick(2.0, 0.2)
+    win, wport = _start_rust_server()
+    base, bport = _start(ASYNCIO_SERVER)
+    try:
+        _drive(wport, 64, seconds / 4)
+        _drive(bport, 64, seconds / 4)
+        yield Pair(lambda: _drive(wport, 64, seconds), lambda: _drive(bport, 64, seconds), batches=cfg.pick(3, 1))
+    finally:
+        for p in (win, base):
+            p.kill()
+            p.wait()
+
+
 def _pair():
     lst = socket.socket()
     lst.bind(("127.0.0.1", 0))

@@ -74,6 +74,9 @@ class Result:
     workload: Workload
     winfile: list = field(default_factory=list)
     baseline: list = field(default_factory=list)
+    # The 1-minute load average at the end of each round: ratios on a small machine move
+    # with other jobs' load, and a reader of the results can tell a quiet run from a busy one.
+    loads: list = field(default_factory=list)
 
     @property
     def winfile_median(self) -> float:
@@ -255,8 +258,10 @@ def run(workloads: list, cfg: Config, log=sys.stderr) -> list:
                         figures[side].append(fn())
                 for side, got in figures.items():
                     getattr(res, side).append(statistics.median(got))
+                res.loads.append(os.getloadavg()[0])
                 print(f"  {w.name}: round {r + 1}/{cfg.rounds} winfile {fmt_figure(res.winfile[-1])} "
-                      f"baseline {fmt_figure(res.baseline[-1])} {w.unit}", file=log, flush=True)
+                      f"baseline {fmt_figure(res.baseline[-1])} {w.unit} (load {res.loads[-1]:.2f})",
+                      file=log, flush=True)
         finally:
             gen.close()
         results.append(res)
@@ -293,6 +298,10 @@ def table(results: list, cfg: Config) -> str:
     mode = "smoke" if cfg.smoke else "full"
     lines.append(f"(median of {cfg.rounds} round(s) of interleaved batches, {mode} mode; "
                  "ratio = winfile / baseline)")
+    loads = [x for r in results if isinstance(r, Result) for x in r.loads]
+    if loads:
+        lines.append(f"(1-minute load average at the end of the rounds: {min(loads):.2f}–{max(loads):.2f} "
+                     f"on {os.cpu_count()} CPUs)")
     trials = sorted({len(r.winfile) for r in results if isinstance(r, MetricResult)})
     if trials:
         worst = sorted({r.metric.key for r in results if isinstance(r, MetricResult) and r.metric.worst})
@@ -342,6 +351,7 @@ def write_json(results: list[Result], cfg: Config, path: Path) -> None:
                 "baseline": {"label": r.workload.baseline_label, "median": r.baseline_median,
                              "rounds": r.baseline},
                 "ratio": r.ratio,
+                "load": r.loads,
                 "goal": r.workload.goal,
                 "pass": r.passed,
                 "note": r.workload.note,

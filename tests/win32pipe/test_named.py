@@ -459,3 +459,26 @@ def test_closed_pipes_leave_nothing_in_the_runtime_directory():
     c = client(name)
     assert win32pipe.ConnectNamedPipe(s3) == winerror.ERROR_PIPE_CONNECTED
     c.Close()
+
+
+def test_a_blocking_transact_is_interruptible():
+    # The server never answers: a signal handler's exception ends the wait (as for the
+    # wait functions), not a pywintypes.error 995.
+    import signal
+
+    s, c = connected()
+    win32pipe.SetNamedPipeHandleState(c, win32pipe.PIPE_READMODE_MESSAGE, None, None)
+
+    def alarm(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        for size in (16, win32file.AllocateReadBuffer(16)):
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            with pytest.raises(KeyboardInterrupt):
+                win32pipe.TransactNamedPipe(c, b"anyone?", size)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

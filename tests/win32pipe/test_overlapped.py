@@ -212,3 +212,27 @@ def _pair():
     c = client(name)
     assert win32pipe.ConnectNamedPipe(s, overlapped()) == winerror.ERROR_PIPE_CONNECTED
     return s, c
+
+
+def test_more_data_on_a_synchronous_handle_is_recorded_in_the_overlapped():
+    # A synchronous handle with an OVERLAPPED completes at once; a reply longer than the
+    # buffer leaves ERROR_MORE_DATA in the OVERLAPPED, as Windows does, so
+    # GetOverlappedResult reports it too (with the count delivered).
+    name = pipe_name()
+    s = server(name)
+    c = client(name)  # synchronous
+    win32pipe.ConnectNamedPipe(s)
+    win32pipe.SetNamedPipeHandleState(c, win32pipe.PIPE_READMODE_MESSAGE, None, None)
+
+    def serve():
+        win32file.WriteFile(s, win32file.ReadFile(s, 100)[1] * 4)
+
+    t = in_thread(serve)
+    ol = overlapped()
+    rc, got = win32pipe.TransactNamedPipe(c, b"abc", 5, ol)
+    t()
+    assert rc == winerror.ERROR_MORE_DATA and bytes(got) == b"abcab"
+    assert win32event.WaitForSingleObject(ol.hEvent, 0) == win32event.WAIT_OBJECT_0
+    assert winerror_of(win32file.GetOverlappedResult, c, ol, False) == winerror.ERROR_MORE_DATA
+    assert ol.InternalHigh == 5
+    assert win32file.ReadFile(c, 100) == (0, b"cabcabc")

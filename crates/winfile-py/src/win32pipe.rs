@@ -144,10 +144,16 @@ fn transact_named_pipe<'py>(
         let mem = crate::lent::writable(&target, "buffer must be an integer or a writable buffer")?;
         let bytes = data.as_slice().to_vec();
         let submit = crate::win32file::submit_of(ol);
-        let issued = blocking(py, API, || pipe::transact_named_pipe_overlapped(h, bytes, mem, submit))?;
+        let issued = crate::interrupt::detached(py, || pipe::transact_named_pipe_overlapped(h, bytes, mem, submit))?;
         let rc = match issued {
-            Issued::Pending => Win32Error::IO_PENDING.0,
-            Issued::Completed(_) => 0,
+            Ok(Issued::Pending) => Win32Error::IO_PENDING.0,
+            Ok(Issued::Completed(_)) => 0,
+            // A synchronous handle: the reply did not fit (the OVERLAPPED says so too).
+            Err(e) if e.code() == Win32Error::MORE_DATA => {
+                winfile::error::set_last_error(Win32Error::MORE_DATA);
+                Win32Error::MORE_DATA.0
+            }
+            Err(e) => return Err(winfile::Result::<()>::Err(e).py_api(API).unwrap_err().into()),
         };
         return Ok((rc, result));
     }
@@ -157,7 +163,7 @@ fn transact_named_pipe<'py>(
             .map_err(|_| PyValueError::new_err("the buffer size must not be negative"))?;
         let mut rc = 0;
         let out = new_bytes_filled(py, len, |buf| {
-            let (n, code) = with_more(py.detach(|| pipe::transact_named_pipe(h, bytes, buf)), API)?;
+            let (n, code) = with_more(crate::interrupt::detached(py, || pipe::transact_named_pipe(h, bytes, buf))?, API)?;
             rc = code;
             Ok(n)
         })?;
@@ -165,7 +171,7 @@ fn transact_named_pipe<'py>(
     }
     let mut target = crate::lent::exported_mut(buffer_bufSize, "buffer must be an integer or a writable buffer")?;
     let buf = target.as_mut_slice();
-    let (n, rc) = with_more(py.detach(|| pipe::transact_named_pipe_into(h, bytes, buf)), API)?;
+    let (n, rc) = with_more(crate::interrupt::detached(py, || pipe::transact_named_pipe_into(h, bytes, buf))?, API)?;
     Ok((rc, PyBytes::new(py, &target.as_slice()[..n]).into_any()))
 }
 

@@ -2,7 +2,7 @@
 
 use crate::poison::MutexExt;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, OnceLock};
 use std::thread::ThreadId;
 use std::time::Instant;
 
@@ -56,7 +56,30 @@ pub(crate) fn word() -> &'static AtomicU32 {
 /// Registers a mixed wait for the lifetime of the returned guard.
 pub(crate) fn word_sleeper() -> WordSleeper {
     WORD_SLEEPERS.fetch_add(1, Ordering::SeqCst);
+    falling_asleep();
     WordSleeper(())
+}
+
+/// Called when a thread starts sleeping in a wait function (a higher layer's hook: the
+/// socket reactor, which then serves readiness at once for the sleeper's sake).
+static ON_SLEEP: OnceLock<fn()> = OnceLock::new();
+
+/// Installs the [`ON_SLEEP`] hook (once).
+pub(crate) fn set_on_sleep(hook: fn()) {
+    let _ = ON_SLEEP.set(hook);
+}
+
+fn falling_asleep() {
+    if let Some(hook) = ON_SLEEP.get() {
+        hook();
+    }
+}
+
+/// Whether a thread sleeps in a wait function now (on the hub or on its futex word).
+pub(crate) fn anyone_asleep() -> bool {
+    // SeqCst, as the counts' increments (a full barrier on x86): a hook's caller that
+    // published a flag before asking sees a sleeper that read the flag after counting.
+    HUB.sleepers.load(Ordering::SeqCst) > 0 || WORD_SLEEPERS.load(Ordering::SeqCst) > 0
 }
 
 /// See [`word_sleeper`].
@@ -95,7 +118,8 @@ pub(crate) fn signal<R>(f: impl FnOnce(&HubGuard<'_>) -> R) -> R {
 /// Sleeps until a state change or `until`, releasing the hub lock meanwhile.
 pub(crate) fn sleep(guard: HubGuard<'static>, until: Option<Instant>) -> HubGuard<'static> {
     let inner = guard.0;
-    HUB.sleepers.fetch_add(1, Ordering::Relaxed);
+    HUB.sleepers.fetch_add(1, Ordering::SeqCst);
+    falling_asleep();
     let inner = match until {
         None => HUB.changed.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner),
         Some(t) => {

@@ -17,4 +17,4 @@ pub use ext::Extension;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
-pub use table::{close, duplicate, get, get_any, insert, is_pseudo, Handle, Object};
+pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, Handle, Object};

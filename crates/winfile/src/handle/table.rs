@@ -13,7 +13,7 @@ use crate::poison::RwLockExt;
 use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
 
 /// A Win32 handle value (`HANDLE`).
@@ -85,13 +85,16 @@ impl Hasher for HandleHasher {
     }
 }
 
-/// The handles and, per object, how many handles refer to it (an object with several
-/// handles: `DuplicateHandle`, or a named object opened again). The count is keyed by
-/// the object's address, which cannot be reused while the table holds the object.
+/// One handle: its object, and the count of handles to that object it shares with its
+/// duplicates (`DuplicateHandle`), so the object's close hook runs with the last one.
+struct Entry {
+    obj: Arc<dyn Object>,
+    handles: Arc<AtomicUsize>,
+}
+
 #[derive(Default)]
 struct Handles {
-    by_value: HashMap<u64, Arc<dyn Object>, BuildHasherDefault<HandleHasher>>,
-    counts: HashMap<usize, usize>,
+    by_value: HashMap<u64, Entry, BuildHasherDefault<HandleHasher>>,
 }
 
 type Table = RwLock<Handles>;
@@ -101,18 +104,18 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| RwLock::new(Handles::default())
 pub const FIRST: u64 = 0x1_0000_0040;
 static NEXT: AtomicU64 = AtomicU64::new(FIRST);
 
-fn address(obj: &Arc<dyn Object>) -> usize {
-    Arc::as_ptr(obj) as *const () as usize
+/// Stores `obj` and returns its new handle (its first: closing it runs the object's
+/// close hook unless it was duplicated).
+pub fn insert(obj: Arc<dyn Object>) -> Handle {
+    insert_entry(Entry { obj, handles: Arc::new(AtomicUsize::new(1)) })
 }
 
-/// Stores `obj` and returns its new handle.
-pub fn insert(obj: Arc<dyn Object>) -> Handle {
+fn insert_entry(entry: Entry) -> Handle {
     let mut table = TABLE.write_locked();
     loop {
         let raw = NEXT.fetch_add(4, Ordering::Relaxed) & 0x3FFF_FFFF_FFFF_FFFC;
         if raw >= FIRST && !table.by_value.contains_key(&raw) {
-            *table.counts.entry(address(&obj)).or_insert(0) += 1;
-            table.by_value.insert(raw, obj);
+            table.by_value.insert(raw, entry);
             return Handle(raw);
         }
     }
@@ -127,15 +130,34 @@ pub fn insert(obj: Arc<dyn Object>) -> Handle {
 /// # Linux mechanism
 /// A second entry in the handle table for the same object (no new descriptor).
 pub fn duplicate(h: Handle) -> Result<Handle, Win32Error> {
-    let obj = get_any(h)?;
-    Ok(insert(obj))
+    duplicate_if(h, |_| Ok(()))
+}
+
+/// [`duplicate`] once `allow` accepts the object (DuplicateHandle's access check).
+pub fn duplicate_if(
+    h: Handle,
+    allow: impl FnOnce(&Arc<dyn Object>) -> Result<(), Win32Error>,
+) -> Result<Handle, Win32Error> {
+    let (obj, handles) = lookup(h)?;
+    allow(&obj)?;
+    handles.fetch_add(1, Ordering::AcqRel);
+    Ok(insert_entry(Entry { obj, handles }))
 }
 
 /// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
 pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
-    let obj = {
+    lookup_with(h, |e| e.obj.clone())
+}
+
+fn lookup(h: Handle) -> Result<(Arc<dyn Object>, Arc<AtomicUsize>), Win32Error> {
+    lookup_with(h, |e| (e.obj.clone(), e.handles.clone()))
+}
+
+fn lookup_with<R>(h: Handle, take: impl FnOnce(&Entry) -> R) -> Result<R, Win32Error> {
+    let (obj, r) = {
         let table = TABLE.read_locked();
-        table.by_value.get(&h.0).cloned().ok_or(Win32Error::INVALID_HANDLE)?
+        let e = table.by_value.get(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
+        (e.obj.clone(), take(e))
     };
     if obj.is_stale() {
         // As the CRT's _close would have: the handle is gone.
@@ -145,7 +167,7 @@ pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
     if let Some(code) = obj.retired() {
         return Err(code);
     }
-    Ok(obj)
+    Ok(r)
 }
 
 /// The object behind `h` if it is a `T`; `ERROR_INVALID_HANDLE` otherwise.
@@ -170,24 +192,9 @@ pub fn close(h: Handle) -> Result<(), Win32Error> {
     if PSEUDO_HANDLES.contains(&h.0) {
         return Ok(());
     }
-    let (obj, last) = {
-        let mut table = TABLE.write_locked();
-        let obj = table.by_value.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
-        let key = address(&obj);
-        let left = match table.counts.get_mut(&key) {
-            Some(n) if *n > 1 => {
-                *n -= 1;
-                *n
-            }
-            _ => {
-                table.counts.remove(&key);
-                0
-            }
-        };
-        (obj, left == 0)
-    };
-    if last {
-        obj.on_close();
+    let entry = TABLE.write_locked().by_value.remove(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
+    if entry.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
+        entry.obj.on_close();
     }
     Ok(())
 }

@@ -63,6 +63,55 @@ mod tests {
         assert_eq!(resolve(file.as_raw_fd() as u64), None, "only sockets are adopted");
     }
 
+    /// A consumer that never runs dry keeps the reactor thread aside (the lease); a receive
+    /// nobody dequeues and nobody sleeps on must still complete: the reactor thread looks
+    /// at the epoll set itself when no consumer did during a lease.
+    #[test]
+    fn a_receive_completes_while_a_consumer_never_runs_dry() {
+        use crate::overlapped::{create_io_completion_port, get_queued_completion_status, post_queued_completion_status};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::time::{Duration, Instant};
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (srv, _) = lst.accept().unwrap();
+        let sock = srv.as_raw_fd() as u64;
+        // The reactor runs before the consumer gets busy.
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap();
+        cli.write_all(b"x").unwrap();
+        assert_eq!(ol.wait().unwrap().1, 1);
+        let port = create_io_completion_port(0);
+        post_queued_completion_status(port, 0, 1, None).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let busy = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut rounds = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    get_queued_completion_status(port, Some(Duration::from_secs(1))).unwrap();
+                    post_queued_completion_status(port, 0, 1, None).unwrap();
+                    rounds += 1;
+                }
+                rounds
+            })
+        };
+        std::thread::sleep(Duration::from_millis(300)); // the reactor thread stands aside
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap();
+        cli.write_all(b"ping").unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while ol.internal() == 0x103 {
+            assert!(Instant::now() < deadline, "the receive never completed");
+            // Not a wait function's sleep (that would end the lease), and leaving the
+            // consumer a core of its own.
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        stop.store(true, Ordering::Relaxed);
+        assert!(busy.join().unwrap() > 0);
+        assert_eq!(ol.internal_high(), 4);
+        crate::handle::close(port).unwrap();
+    }
+
     #[test]
     fn accept_ex_then_wsa_recv_and_send() {
         let lst = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -18,7 +18,9 @@
 //! The reactor thread is not the only one to wait in the epoll set: a thread about to
 //! block in GetQueuedCompletionStatus becomes the *leader* ([`lead`]) and waits there
 //! instead, completing ready operations on its own thread (no hop to it); the reactor
-//! thread stands aside meanwhile. See docs/completion-path.md, section 6.
+//! thread stands aside meanwhile, and also while consumers keep coming back with packets
+//! (the [`LEASE`]): the sockets that became ready are then completed in one batch by the
+//! consumer whose queue runs dry. See docs/completion-path.md, section 6.
 
 use super::{adopt, select};
 use crate::engine::OpCtlRef;
@@ -163,6 +165,13 @@ const LEADER_CHECK: Duration = Duration::from_millis(1);
 /// ... until one has led this many looks in a row (an idle process): then it sleeps
 /// until that leader resigns (or the sweep is due).
 const DEEP_AFTER: u32 = 5;
+/// How long the reactor thread leaves the epoll set to completion-port consumers after
+/// one came back with a packet: a consumer busy in its caller's code finds the sockets
+/// that became ready meanwhile in one epoll_wait when its queue runs dry (batched, on its
+/// own thread), instead of the reactor thread waking for each. At most this late, the
+/// reactor thread looks itself if no consumer did; a thread that falls asleep in a wait
+/// function (an event, GetOverlappedResult) ends the lease at once.
+const LEASE: Duration = Duration::from_millis(1);
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
 /// Marks a registered handle's token (the others are descriptor numbers).
@@ -182,6 +191,13 @@ pub(super) struct Reactor {
     turns: AtomicU64,
     /// The reactor thread sleeps until the leader resigns (which unparks it).
     deep: AtomicBool,
+    /// The reactor thread stands aside for completion-port consumers that are busy in
+    /// their callers' code ([`LEASE`]); a thread falling asleep in a wait function
+    /// unparks it (`on_sleep`).
+    aside: AtomicBool,
+    /// Counts epoll_waits by threads other than the reactor's (leaders, zero-timeout
+    /// GetQueuedCompletionStatus).
+    polls: AtomicU64,
     thread: OnceLock<std::thread::Thread>,
     /// A cancellation wake-up is to be handled (by whichever thread waits).
     cancel_pending: AtomicBool,
@@ -213,6 +229,8 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                     leader_woken: AtomicBool::new(false),
                     turns: AtomicU64::new(0),
                     deep: AtomicBool::new(false),
+                    aside: AtomicBool::new(false),
+                    polls: AtomicU64::new(0),
                     thread: OnceLock::new(),
                     cancel_pending: AtomicBool::new(false),
                     entries: Mutex::new(HashMap::new()),
@@ -232,6 +250,7 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                 notify: notify_leader,
                 resign,
             });
+            crate::handle::hub::set_on_sleep(on_sleep);
             std::thread::Builder::new()
                 .name("winfile-reactor".into())
                 .spawn(|| {
@@ -261,6 +280,7 @@ thread_local! {
 
 /// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
 fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
+    r.polls.fetch_add(1, Ordering::Relaxed);
     EVENTS.with(|events| {
         let Ok(mut events) = events.try_borrow_mut() else { return };
         events.clear();
@@ -329,6 +349,18 @@ fn resign() {
     r.leader.store(false, Ordering::SeqCst);
     // The reactor thread sleeps until now (see `run`): it takes over the epoll set.
     if r.deep.swap(false, Ordering::SeqCst) {
+        if let Some(t) = r.thread.get() {
+            t.unpark();
+        }
+    }
+}
+
+/// A thread falls asleep in a wait function: a reactor thread standing aside for busy
+/// consumers ([`LEASE`]) takes the epoll set back now, so what that thread waits for
+/// (an operation's event, its OVERLAPPED) completes without the lease's delay.
+fn on_sleep() {
+    let Some(Ok(r)) = REACTOR.get() else { return };
+    if r.aside.load(Ordering::SeqCst) && r.aside.swap(false, Ordering::SeqCst) {
         if let Some(t) = r.thread.get() {
             t.unpark();
         }
@@ -493,8 +525,13 @@ impl Reactor {
         let mut swept = Instant::now();
         let tick = Timespec { tv_sec: 0, tv_nsec: 100_000_000 };
         let (mut last_turn, mut same_turn) = (0u64, 0u32);
+        let mut consumed = crate::overlapped::consumer_activity();
+        let mut polls = self.polls.load(Ordering::Relaxed);
         loop {
             events.clear();
+            let now_consumed = crate::overlapped::consumer_activity();
+            let consumers_busy = now_consumed != consumed;
+            consumed = now_consumed;
             if self.leader.load(Ordering::SeqCst) {
                 // A thread waiting on a completion port waits in the epoll set for us. While
                 // leaders take turns, look again every millisecond (a resigning leader does
@@ -515,6 +552,20 @@ impl Reactor {
                     }
                     self.deep.store(false, Ordering::SeqCst);
                 }
+            } else if consumers_busy && !crate::handle::hub::anyone_asleep() {
+                // Consumers came back with packets since the last look: they will wait in
+                // the epoll set themselves once their queues run dry (see `LEASE`). If none
+                // looked at it during the last lease, look once without waiting.
+                let now_polls = self.polls.load(Ordering::Relaxed);
+                if now_polls == polls {
+                    poll_on_this_thread(self, &Timespec { tv_sec: 0, tv_nsec: 0 });
+                }
+                polls = self.polls.load(Ordering::Relaxed);
+                self.aside.store(true, Ordering::SeqCst);
+                if !crate::handle::hub::anyone_asleep() {
+                    std::thread::park_timeout(LEASE);
+                }
+                self.aside.store(false, Ordering::SeqCst);
             } else if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");

@@ -13,11 +13,11 @@ pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
     post_queued_completion_status, Packet, Port, Token,
 };
-pub(crate) use port::{association_of, restore_association, set_idle_hooks, IdleHooks};
+pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, Begun};
 pub use request::{
-    cancel_io, complete_now, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
+    cancel_io, complete_now, complete_now_with, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
     Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};

@@ -13,6 +13,7 @@ use crate::poison::MutexExt;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -145,6 +146,17 @@ pub(crate) struct IdleHooks {
 }
 
 static IDLE: OnceLock<IdleHooks> = OnceLock::new();
+
+/// Counts GetQueuedCompletionStatus calls that returned a packet: a thread that got one
+/// runs its caller's code and comes back. While this moves, the socket reactor's thread
+/// leaves the epoll set to the consumers (see `net::reactor`), so ready sockets are
+/// completed in batches on the consumers' threads instead of one wake-up each.
+static CONSUMED: AtomicU64 = AtomicU64::new(0);
+
+/// See [`CONSUMED`].
+pub(crate) fn consumer_activity() -> u64 {
+    CONSUMED.load(Ordering::Relaxed)
+}
 
 /// Installs the [`IdleHooks`] (once; the socket reactor at its start).
 pub(crate) fn set_idle_hooks(hooks: IdleHooks) {
@@ -292,6 +304,7 @@ pub fn get_queued_completion_status(
                 st.active += 1;
                 drop(st);
                 RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
+                CONSUMED.fetch_add(1, Ordering::Relaxed);
                 return Ok(p);
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
@@ -319,6 +332,7 @@ pub fn get_queued_completion_status(
     let released = |wake: Wake| match wake {
         Wake::Packet(p) => {
             RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
+            CONSUMED.fetch_add(1, Ordering::Relaxed);
             Ok(p)
         }
         Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),

@@ -154,9 +154,19 @@ fn complete_checked(c: &Checked, bytes: usize) {
 /// # Linux mechanism
 /// The OVERLAPPED's completion state under the wait hub.
 pub fn complete_now(ol: &Overlapped, event: Handle, bytes: usize) {
+    complete_now_with(ol, event, Win32Error::SUCCESS, bytes);
+}
+
+/// [`complete_now`] for an operation that ended with `status` having transferred `bytes`
+/// (a message longer than the buffer: ERROR_MORE_DATA, which GetOverlappedResult then
+/// reports as Windows does).
+///
+/// # Linux mechanism
+/// As [`complete_now`].
+pub fn complete_now_with(ol: &Overlapped, event: Handle, status: Win32Error, bytes: usize) {
     let event = event_of(event, "").ok().flatten();
     hub::signal(|g| {
-        ol.finish_locked(g, Win32Error::SUCCESS, bytes);
+        ol.finish_locked(g, status, bytes);
         if let Some(ev) = &event {
             ev.set_locked(g);
         }

@@ -147,7 +147,8 @@ pub fn transact_named_pipe_overlapped(h: Handle, data: Vec<u8>, mut mem: Lent, s
         end.write_blocking(&data, API)?;
         let buf = crate::io::as_uninit(mem.bytes_mut().unwrap_or_default());
         let (n, more) = end.read_blocking(buf, API)?;
-        overlapped::complete_now(&s.ol, s.event, n);
+        let status = if more { Win32Error::MORE_DATA } else { Win32Error::SUCCESS };
+        overlapped::complete_now_with(&s.ol, s.event, status, n);
         if more {
             return Err(Error::new(Win32Error::MORE_DATA, API));
         }

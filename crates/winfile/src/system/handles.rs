@@ -61,19 +61,22 @@ fn duplicate_in_process(
     if handle::is_pseudo(source) {
         return Err(Win32Error::NOT_SUPPORTED);
     }
-    let obj = handle::get_any(source)?;
     if target_process != CURRENT_PROCESS {
+        // The source is looked at first, as Windows does (an unknown one is 6 either way).
+        handle::get_any(source)?;
         return Err(Win32Error::INVALID_HANDLE);
     }
-    if options & DUPLICATE_SAME_ACCESS == 0 {
-        let any: Arc<dyn Any + Send + Sync> = obj.clone();
-        if let Ok(file) = any.downcast::<File>() {
-            let wanted = crate::open::map_generic(access);
-            if wanted & !file.access() != 0 {
-                return Err(Win32Error::ACCESS_DENIED);
+    // The object looked up once: a second handle to it, sharing its handle count.
+    handle::duplicate_if(source, |obj| {
+        if options & DUPLICATE_SAME_ACCESS == 0 {
+            let any: Arc<dyn Any + Send + Sync> = obj.clone();
+            if let Ok(file) = any.downcast::<File>() {
+                let wanted = crate::open::map_generic(access);
+                if wanted & !file.access() != 0 {
+                    return Err(Win32Error::ACCESS_DENIED);
+                }
             }
         }
-    }
-    // The object looked up once: a second handle to it.
-    Ok(handle::insert(obj))
+        Ok(())
+    })
 }
