@@ -324,3 +324,90 @@ fn wait_writable(fd: BorrowedFd<'_>) -> std::result::Result<(), Errno> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consts::{GENERIC_READ, OPEN_EXISTING};
+    use crate::open::{create_file, CreateParams};
+    use crate::overlapped::Overlapped;
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::{AsFd, AsRawFd};
+
+    fn submit(ol: &Arc<Overlapped>) -> Submit {
+        Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None }
+    }
+
+    fn payload(name: &str, data: &[u8]) -> (std::path::PathBuf, Handle) {
+        let path = std::env::temp_dir().join(format!("winfile-transmit-{}-{name}", std::process::id()));
+        std::fs::write(&path, data).unwrap();
+        let params = CreateParams {
+            access: GENERIC_READ,
+            share: 7,
+            disposition: OPEN_EXISTING,
+            flags_and_attributes: 0,
+            inherit: false,
+        };
+        let h = create_file(path.to_str().unwrap(), &params).unwrap();
+        (path, h)
+    }
+
+    fn pair(small: bool) -> (TcpStream, TcpStream) {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        if small {
+            rustix::net::sockopt::set_socket_recv_buffer_size(lst.as_fd(), 4096).unwrap();
+        }
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        if small {
+            rustix::net::sockopt::set_socket_send_buffer_size(a.as_fd(), 4096).unwrap();
+        }
+        let (b, _) = lst.accept().unwrap();
+        (a, b)
+    }
+
+    #[test]
+    fn head_file_range_tail_then_disconnect() {
+        let data: Vec<u8> = (0..(1u32 << 20) + 77).map(|i| (i * 7 + i / 251) as u8).collect();
+        let (path, h) = payload("range", &data);
+        let (a, mut b) = pair(false);
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            b.read_to_end(&mut got).unwrap();
+            got
+        });
+        let ol = Arc::new(Overlapped::new());
+        ol.set_offset(5);
+        let (head, tail) = (Lent::new(b"head".to_vec()), Lent::new(b"tail".to_vec()));
+        let issued =
+            transmit_file(a.as_raw_fd() as u64, h, 0, 0, Some(head), Some(tail), TF_DISCONNECT, submit(&ol)).unwrap();
+        assert!(matches!(issued, Issued::Pending));
+        let (status, n) = ol.wait().unwrap();
+        assert_eq!(status, Win32Error::SUCCESS);
+        let mut expected = b"head".to_vec();
+        expected.extend_from_slice(&data[5..]);
+        expected.extend_from_slice(b"tail");
+        assert_eq!(n, expected.len());
+        assert_eq!(reader.join().unwrap(), expected);
+        crate::handle::close(h).unwrap();
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn closing_the_socket_handle_aborts_a_stalled_transfer_and_restores_blocking() {
+        let data = vec![0x5au8; 4 << 20];
+        let (path, h) = payload("stall", &data);
+        let (a, _b) = pair(true); // small buffers, and nobody reads
+        let ol = Arc::new(Overlapped::new());
+        transmit_file(a.as_raw_fd() as u64, h, 0, 0, None, None, 0, submit(&ol)).unwrap();
+        assert!(ol.result().is_none(), "4 MiB cannot fit in the buffers");
+        let flags = rustix::fs::fcntl_getfl(a.as_fd()).unwrap();
+        assert!(!flags.contains(OFlags::NONBLOCK), "the caller's blocking mode is back between steps");
+        let sock = adopt::resolve(a.as_raw_fd() as u64).unwrap();
+        crate::handle::close(sock).unwrap();
+        let (status, n) = ol.wait().unwrap();
+        assert_eq!((status, n), (Win32Error::OPERATION_ABORTED, 0));
+        crate::handle::close(h).unwrap();
+        let _ = std::fs::remove_file(path);
+    }
+}
