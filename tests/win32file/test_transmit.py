@@ -392,3 +392,37 @@ def test_bad_arguments(tmp_path):
     w.Close()
     a.close()
     b.close()
+
+
+def test_concurrent_transfers_on_one_socket_leave_it_blocking(tmp_path):
+    """Several threads start TransmitFiles on one socket at once: every byte arrives
+    and the socket is blocking again afterwards (the steps share the O_NONBLOCK they
+    set, none restores the blocking mode under another)."""
+    path = tmp_path / "payload"
+    path.write_bytes(os.urandom(2 * MiB))
+    h = open_read(path)
+    a, b = pair()
+    t, got = reader(b)
+    ols = [overlapped() for _ in range(8)]
+    start = threading.Barrier(len(ols))
+
+    totals = []
+
+    def issue(ol):
+        start.wait()
+        win32file.TransmitFile(a, h, 0, 0, ol, 0)
+        totals.append(win32file.GetOverlappedResult(a, ol, True))
+
+    threads = [threading.Thread(target=issue, args=(ol,)) for ol in ols]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    a.shutdown(socket.SHUT_WR)
+    t.join(30)
+    assert totals == [2 * MiB] * len(ols)
+    assert len(got) == len(ols) * 2 * MiB
+    assert a.getblocking() and not nonblocking(a)
+    h.Close()
+    a.close()
+    b.close()

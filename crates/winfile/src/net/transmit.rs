@@ -15,14 +15,15 @@ use super::adopt;
 use super::reactor::{self, Source, Step};
 use crate::engine::{self, Done, Lent, OpCtlRef};
 use crate::error::{socket_status_from_errno, wsa_from_errno, Context, Error, Result, Win32Error};
-use crate::handle::{self, File, Handle};
+use crate::handle::{self, Extension, File, Handle};
 use crate::overlapped::{self, Issued, Submit};
+use crate::poison::MutexExt;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::fs::OFlags;
 use rustix::io::Errno;
 use rustix::net::SendFlags;
 use std::os::fd::BorrowedFd;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Shut the sending side down after the transfer (`TF_DISCONNECT`).
@@ -110,7 +111,8 @@ impl Transfer {
     /// the file range, the tail, then the shutdown TF_DISCONNECT / TF_REUSE_SOCKET ask
     /// for. Never waits; `Blocked` once the socket is full. Cancellation (`ctl`) is
     /// noticed between system calls.
-    fn step(&mut self, fd: BorrowedFd<'_>, ctl: Option<&OpCtlRef>) -> std::result::Result<Progress, Errno> {
+    fn step(&mut self, sock: &File, ctl: Option<&OpCtlRef>) -> std::result::Result<Progress, Errno> {
+        let fd = sock.fd();
         let cancelled = || ctl.is_some_and(|c| c.is_cancelled());
         loop {
             if cancelled() {
@@ -148,7 +150,7 @@ impl Transfer {
                         self.stage = Stage::Tail;
                         continue;
                     };
-                    let _nonblocking = NonBlocking::set(fd)?;
+                    let _nonblocking = NonBlocking::set(sock)?;
                     while self.at < self.end {
                         if cancelled() {
                             return Err(Errno::CANCELED);
@@ -177,27 +179,48 @@ impl Transfer {
 }
 
 /// O_NONBLOCK on a socket's file description while it lives, when it was blocking; the
-/// caller's mode is restored when it goes.
+/// caller's mode is restored when the last step holding it ends. Steps of the same socket
+/// on two threads at once (two callers' first tries) share it through the socket's
+/// [`NonBlockHolders`], so neither restores the blocking mode under the other.
 struct NonBlocking<'a> {
-    fd: BorrowedFd<'a>,
-    restore: Option<OFlags>,
+    sock: &'a File,
+    holders: Arc<NonBlockHolders>,
 }
 
+/// How many steps of this socket hold O_NONBLOCK now, and the flags to restore after
+/// the last (None: the socket was non-blocking already).
+#[derive(Default)]
+struct NonBlockHolders(Mutex<(usize, Option<OFlags>)>);
+
+impl Extension for NonBlockHolders {}
+
 impl<'a> NonBlocking<'a> {
-    fn set(fd: BorrowedFd<'a>) -> std::result::Result<Self, Errno> {
-        let flags = rustix::fs::fcntl_getfl(fd)?;
-        if flags.contains(OFlags::NONBLOCK) {
-            return Ok(NonBlocking { fd, restore: None });
+    fn set(sock: &'a File) -> std::result::Result<Self, Errno> {
+        let holders = sock.ext_or_default::<NonBlockHolders>();
+        {
+            let mut held = holders.0.locked();
+            if held.0 == 0 {
+                let flags = rustix::fs::fcntl_getfl(sock.fd())?;
+                held.1 = None;
+                if !flags.contains(OFlags::NONBLOCK) {
+                    rustix::fs::fcntl_setfl(sock.fd(), flags | OFlags::NONBLOCK)?;
+                    held.1 = Some(flags);
+                }
+            }
+            held.0 += 1;
         }
-        rustix::fs::fcntl_setfl(fd, flags | OFlags::NONBLOCK)?;
-        Ok(NonBlocking { fd, restore: Some(flags) })
+        Ok(NonBlocking { sock, holders })
     }
 }
 
 impl Drop for NonBlocking<'_> {
     fn drop(&mut self) {
-        if let Some(flags) = self.restore {
-            let _ = rustix::fs::fcntl_setfl(self.fd, flags);
+        let mut held = self.holders.0.locked();
+        held.0 -= 1;
+        if held.0 == 0 {
+            if let Some(flags) = held.1.take() {
+                let _ = rustix::fs::fcntl_setfl(self.sock.fd(), flags);
+            }
         }
     }
 }
@@ -232,17 +255,18 @@ pub fn transmit_file(
     let t = Transfer::new(file, Some(s.ol.offset()), count, head, tail, flags, API)?;
     let r = reactor::reactor(API)?;
     let begun = overlapped::begin_with(sock_file, s, API)?;
-    let op = transmit_op(t, begun.done, begun.ctl.clone());
+    let op = transmit_op(t, begun.file.clone(), begun.done, begun.ctl.clone());
     reactor::wait(r, Source::File(begun.file), true, Some(begun.ctl), op);
     Ok(Issued::Pending)
 }
 
 /// The transfer as a reactor operation: a step per writable edge until it is done.
-fn transmit_op(t: Transfer, done: Done, ctl: OpCtlRef) -> reactor::Op {
+fn transmit_op(t: Transfer, sock: Arc<File>, done: Done, ctl: OpCtlRef) -> reactor::Op {
     let mut slot = Some((t, done));
-    Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
+    // The reactor passes the descriptor of `sock` (the Source it waits on).
+    Box::new(move |_: BorrowedFd<'_>, cancelled: bool| {
         let Some((t, _)) = slot.as_mut() else { return Step::Done };
-        let outcome = if cancelled { Err(Errno::CANCELED) } else { t.step(fd, Some(&ctl)) };
+        let outcome = if cancelled { Err(Errno::CANCELED) } else { t.step(&sock, Some(&ctl)) };
         let (status, n) = match outcome {
             Ok(Progress::Blocked) => return Step::Again,
             Ok(Progress::Done) => (Win32Error::SUCCESS, t.total),
@@ -282,7 +306,7 @@ pub fn transmit_file_sync(
     let mut t = Transfer::new(file, None, count, head, tail, flags, API)?;
     let fd = sock_file.fd();
     let outcome = loop {
-        match t.step(fd, None) {
+        match t.step(&sock_file, None) {
             Ok(Progress::Done) => break Ok(t.total),
             Ok(Progress::Blocked) => {
                 if let Err(e) = wait_writable(fd) {
