@@ -13,7 +13,8 @@ Echo (req/s, higher is better, goal ≥ 1.0×):
 
 TransmitFile (MB/s, goal ≥ 0.95×): a 256 MiB hot file sent on a loopback connection
 to a reader thread that drains it with recv_into; winfile: TransmitFile with an
-OVERLAPPED (sendfile(2) in 64 MiB chunks), baseline: socket.sendfile (sendfile(2)).
+OVERLAPPED (non-blocking sendfile(2) steps on the socket reactor), baseline: socket.sendfile
+(sendfile(2)).
 """
 from __future__ import annotations
 

@@ -704,12 +704,13 @@ def TransmitFile(
     File: _HandleArg,
     NumberOfBytesToWrite: int,
     NumberOfBytesPerSend: int,
-    Overlapped: PyOVERLAPPED,
+    Overlapped: PyOVERLAPPED | None,
     Flags: int,
     Head: ReadableBuffer | None = None,
     Tail: ReadableBuffer | None = None,
 ) -> int:
-    """Send Head, the file's bytes from the OVERLAPPED's offset, then Tail; 997."""
+    """Send Head, the file's bytes from the OVERLAPPED's offset (None: from the file
+    pointer, blocking), then Tail; 997 with an OVERLAPPED, else 0."""
 
 def WSAEventSelect(socket: object, hEvent: _HandleArg, networkEvents: int, /) -> None:
     """Record the FD_* events of networkEvents and set hEvent for each (0 cancels)."""

@@ -221,6 +221,9 @@ fn wsa_recv(
 }
 
 /// TransmitFile(Socket, File, NumberOfBytesToWrite, NumberOfBytesPerSend, Overlapped, Flags, Head=None, Tail=None) -> int
+///
+/// With an OVERLAPPED: ERROR_IO_PENDING, the result through the OVERLAPPED. With None:
+/// blocks (GIL released, Ctrl-C stops it) until everything is sent; 0.
 #[pyfunction]
 #[pyo3(
     name = "TransmitFile",
@@ -233,26 +236,22 @@ fn transmit_file(
     File: HandleArg,
     NumberOfBytesToWrite: i32,
     NumberOfBytesPerSend: i32,
-    Overlapped: Bound<'_, PyOverlapped>,
+    Overlapped: Option<Bound<'_, PyOverlapped>>,
     Flags: i32,
     Head: Option<Bound<'_, PyAny>>,
     Tail: Option<Bound<'_, PyAny>>,
 ) -> PyResult<u32> {
     const API: &str = "TransmitFile";
     let (head, tail) = (optional_readable(Head)?, optional_readable(Tail)?);
-    let submit = submit_of(&Overlapped);
-    let issued = blocking(py, API, || {
-        net::transmit_file(
-            Socket.0,
-            File.0,
-            NumberOfBytesToWrite as u32,
-            NumberOfBytesPerSend as u32,
-            head,
-            tail,
-            Flags as u32,
-            submit,
-        )
-    })?;
+    let (count, per_send, flags) = (NumberOfBytesToWrite as u32, NumberOfBytesPerSend as u32, Flags as u32);
+    let Some(ol) = Overlapped else {
+        blocking(py, API, || net::transmit_file_sync(Socket.0, File.0, count, per_send, head, tail, flags))?;
+        return Ok(0);
+    };
+    let submit = submit_of(&ol);
+    // The first step may move megabytes: the GIL is released for it.
+    let issued =
+        blocking(py, API, || net::transmit_file(Socket.0, File.0, count, per_send, head, tail, flags, submit))?;
     Ok(rc(issued))
 }
 

@@ -36,7 +36,7 @@ pub use select::{
     wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE,
 };
 pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
-pub use transmit::{transmit_file, TF_DISCONNECT, TF_REUSE_SOCKET};
+pub use transmit::{transmit_file, transmit_file_sync, TF_DISCONNECT, TF_REUSE_SOCKET};
 
 #[cfg(test)]
 mod tests {
