@@ -7,6 +7,8 @@ import os
 import selectors
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -426,3 +428,55 @@ def test_concurrent_transfers_on_one_socket_leave_it_blocking(tmp_path):
     h.Close()
     a.close()
     b.close()
+
+
+def test_a_long_transfer_lets_other_sockets_complete_in_between(tmp_path):
+    # A receive on another socket became ready before a 64 MiB TransmitFile starts: its
+    # completion comes first, although the transfer's peer keeps up (a transfer runs in
+    # bounded steps and yields to the other ready sockets between them).
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as f:
+        f.truncate(64 * MiB)
+    src = open_read(path)
+    a, a_peer = pair()
+    b, b_peer = pair()
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    win32file.CreateIoCompletionPort(a.fileno(), port, 1, 0)
+    win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
+    # A reader in another process (no GIL to share), draining into one big buffer, so
+    # that it keeps up and the transfer rarely finds the socket full.
+    drain = ("import socket, sys\n"
+             "s = socket.socket(fileno=int(sys.argv[1]))\n"
+             "buf = bytearray(8 << 20)\n"
+             "n = 0\n"
+             "while True:\n"
+             "    k = s.recv_into(buf)\n"
+             "    if not k:\n"
+             "        break\n"
+             "    n += k\n"
+             "print(n)\n")
+    child = subprocess.Popen([sys.executable, "-c", drain, str(a_peer.fileno())], pass_fds=[a_peer.fileno()],
+                             stdout=subprocess.PIPE, text=True)
+    a_peer.close()
+    try:
+        buf = win32file.AllocateReadBuffer(16)
+        rol = pywintypes.OVERLAPPED()
+        win32file.WSARecv(b, buf, rol, 0)
+        b_peer.send(b"ready")
+        tol = pywintypes.OVERLAPPED()
+        win32file.TransmitFile(a, src, 0, 0, tol, win32file.TF_DISCONNECT)
+        keys = []
+        for _ in range(2):
+            rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, 30000)
+            assert rc == 0
+            keys.append(key)
+        assert keys == [2, 1]
+        assert int(child.communicate(timeout=60)[0]) == 64 * MiB
+        assert bytes(buf[:5]) == b"ready"
+    finally:
+        child.kill()
+        child.wait()
+        for s in (a, b, b_peer):
+            s.close()
+        src.Close()
+        port.Close()

@@ -40,6 +40,10 @@ pub(crate) enum Step {
     Done,
     /// Not ready: run again when the descriptor is.
     Again,
+    /// Ready still, but it ran its share (a long transfer): run it again after the other
+    /// ready operations, so one socket does not hold the thread that waits in the epoll
+    /// set (and every other socket) for the whole of a long transfer.
+    Yield,
 }
 
 /// One step of an operation: called with the descriptor and whether the operation was
@@ -207,6 +211,10 @@ pub(super) struct Reactor {
     /// Tokens of registered file objects that went (their entries are removed).
     gone: Mutex<Vec<u64>>,
     any_gone: AtomicBool,
+    /// Directions (token, write) whose first operation yielded ([`Step::Yield`]): run
+    /// again by whichever thread polls next, which does not sleep while any is here.
+    yielded: Mutex<Vec<(u64, bool)>>,
+    any_yielded: AtomicBool,
 }
 
 static REACTOR: OnceLock<std::result::Result<Reactor, Win32Error>> = OnceLock::new();
@@ -237,6 +245,8 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                     next: AtomicU64::new(0),
                     gone: Mutex::new(Vec::new()),
                     any_gone: AtomicBool::new(false),
+                    yielded: Mutex::new(Vec::new()),
+                    any_yielded: AtomicBool::new(false),
                 })
             };
             let r = start().map_err(|e| {
@@ -281,6 +291,8 @@ thread_local! {
 /// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
 fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
     r.polls.fetch_add(1, Ordering::Relaxed);
+    let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+    let timeout = if r.any_yielded.load(Ordering::Acquire) { &now } else { timeout };
     EVENTS.with(|events| {
         let Ok(mut events) = events.try_borrow_mut() else { return };
         events.clear();
@@ -298,6 +310,7 @@ fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
     if r.cancel_pending.swap(false, Ordering::AcqRel) {
         r.reap_cancelled();
     }
+    r.run_yielded();
 }
 
 /// Runs, on the calling thread, the operations whose sockets are ready now, without
@@ -422,11 +435,22 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
             e.seq(write)
         };
         let cancelled = waiter.cancelled();
-        if let Step::Done = op(waiter.src.fd(), cancelled) {
+        let step = op(waiter.src.fd(), cancelled);
+        if let Step::Done = step {
             return;
         }
         let mut entries = r.entries.locked();
         let e = entries.entry(token).or_default();
+        if let Step::Yield = step {
+            // Still ready: queued, and run again by the next thread that polls.
+            waiter.op = op;
+            e.queue(write).push_back(waiter);
+            r.resync(&mut entries, token);
+            drop(entries);
+            r.yield_again(token, write);
+            r.kick();
+            return;
+        }
         if edge {
             if e.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
@@ -453,6 +477,34 @@ impl Reactor {
     pub(super) fn wake(&self) {
         self.cancel_pending.store(true, Ordering::Release);
         let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
+    }
+
+    /// Wakes whichever thread waits in the epoll set (a yielded operation to run), and
+    /// the reactor thread if it stands aside.
+    fn kick(&self) {
+        let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
+        if self.aside.swap(false, Ordering::SeqCst) {
+            if let Some(t) = self.thread.get() {
+                t.unpark();
+            }
+        }
+    }
+
+    fn yield_again(&self, token: u64, write: bool) {
+        self.yielded.locked().push((token, write));
+        self.any_yielded.store(true, Ordering::Release);
+    }
+
+    /// Runs once more each direction whose first operation yielded since the last pass
+    /// (after the events of this poll: every ready socket gets its turn in between).
+    fn run_yielded(&self) {
+        if !self.any_yielded.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        let pending = std::mem::take(&mut *self.yielded.locked());
+        for (token, write) in pending {
+            self.drain(token, write);
+        }
     }
 
     /// Consumes the cancellation wake-up (the cancelled operations are reaped next).
@@ -552,7 +604,10 @@ impl Reactor {
                     }
                     self.deep.store(false, Ordering::SeqCst);
                 }
-            } else if consumers_busy && !crate::handle::hub::anyone_asleep() {
+            } else if consumers_busy
+                && !crate::handle::hub::anyone_asleep()
+                && !self.any_yielded.load(Ordering::Acquire)
+            {
                 // Consumers came back with packets since the last look: they will wait in
                 // the epoll set themselves once their queues run dry (see `LEASE`). If none
                 // looked at it during the last lease, look once without waiting.
@@ -566,7 +621,11 @@ impl Reactor {
                     std::thread::park_timeout(LEASE);
                 }
                 self.aside.store(false, Ordering::SeqCst);
-            } else if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
+            } else if let Err(e) = {
+                let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+                let wait = if self.any_yielded.load(Ordering::Acquire) { &now } else { &tick };
+                epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(wait))
+            } {
                 if e != rustix::io::Errno::INTR {
                     log::error!("socket reactor: epoll_wait failed: {e}");
                     std::thread::sleep(Duration::from_millis(10));
@@ -588,6 +647,7 @@ impl Reactor {
             if self.cancel_pending.swap(false, Ordering::AcqRel) {
                 self.reap_cancelled();
             }
+            self.run_yielded();
             if self.any_gone.swap(false, Ordering::AcqRel) {
                 let gone = std::mem::take(&mut *self.gone.locked());
                 let mut entries = self.entries.locked();
@@ -663,7 +723,22 @@ impl Reactor {
                 (w, seq)
             };
             let cancelled = waiter.cancelled();
-            if let Step::Again = (waiter.op)(waiter.src.fd(), cancelled) {
+            let step = (waiter.op)(waiter.src.fd(), cancelled);
+            if let Step::Yield = step {
+                // It keeps its place; the others' turn first (see `run_yielded`).
+                let mut entries = self.entries.locked();
+                if let Some(e) = entries.get_mut(&token) {
+                    e.queue(write).push_front(waiter);
+                    *e.busy(write) = false;
+                    drop(entries);
+                    self.yield_again(token, write);
+                } else {
+                    drop(entries);
+                    let _ = (waiter.op)(waiter.src.fd(), true);
+                }
+                return;
+            }
+            if let Step::Again = step {
                 let mut entries = self.entries.locked();
                 if let Some(e) = entries.get_mut(&token) {
                     e.queue(write).push_front(waiter);

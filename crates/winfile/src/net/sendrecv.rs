@@ -11,6 +11,10 @@ use rustix::io::Errno;
 use rustix::net::{RecvFlags, SendFlags};
 use std::os::fd::BorrowedFd;
 
+/// How much a send step passes to the kernel before it yields to the other ready
+/// sockets (as TransmitFile's steps).
+const STEP: usize = 1 << 20;
+
 /// `MSG_OOB`, `MSG_PEEK` and `MSG_DONTROUTE` as Winsock spells them (the same values as
 /// Linux).
 const MSG_OOB: u32 = 0x1;
@@ -67,6 +71,7 @@ pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> rea
     let mut sent = 0usize;
     Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
         let Some((mem, _)) = slot.as_mut() else { return Step::Done };
+        let step_start = sent;
         let outcome = if cancelled {
             Some((Win32Error::OPERATION_ABORTED, 0))
         } else if write {
@@ -74,6 +79,10 @@ pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> rea
                 let rest = &mem.bytes()[sent..];
                 if rest.is_empty() {
                     break Some((Win32Error::SUCCESS, sent));
+                }
+                if sent - step_start >= STEP {
+                    // A long send: the other ready sockets go first (see `Step::Yield`).
+                    return Step::Yield;
                 }
                 match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
                     Ok(n) => sent += n,

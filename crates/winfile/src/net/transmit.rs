@@ -7,9 +7,10 @@
 //! The first step runs on the caller's thread. No thread per call, no polling.
 //!
 //! sendfile(2) has no per-call "don't wait" flag (send's MSG_DONTWAIT): it waits when
-//! the socket's file description is blocking. A step therefore sets O_NONBLOCK on the
-//! description for the sendfile calls of that step only and restores the caller's mode
-//! at once (as ConnectEx does for connect); a socket already non-blocking is left alone.
+//! the socket's file description is blocking. Each sendfile call (256 KiB at most)
+//! therefore runs with O_NONBLOCK set on the description and the caller's mode restored
+//! right after it (as ConnectEx does for connect); a socket already non-blocking is left
+//! alone. A step sends at most [`STEP`] bytes, then yields to the other ready sockets.
 
 use super::adopt;
 use super::reactor::{self, Source, Step};
@@ -42,12 +43,19 @@ pub const TF_REUSE_SOCKET: u32 = 0x02;
 /// remains; probably why) and comes back to check cancellation at least every 256 KiB.
 const CALL: usize = 256 << 10;
 
+/// How much one step sends at most before it lets the other ready sockets go first
+/// (`Step::Yield`): a fast peer would otherwise keep the polling thread in one transfer
+/// for hundreds of MiB, and a WSARecv of another socket waiting 50–100 ms.
+const STEP: usize = 1 << 20;
+
 /// What one step achieved.
 enum Progress {
     /// Everything sent (and the sending side shut down if asked).
     Done,
     /// The socket is full: run again when it is writable.
     Blocked,
+    /// [`STEP`] bytes sent and the socket still takes more: run again after the others.
+    Yield,
 }
 
 /// Where a transfer is.
@@ -114,9 +122,13 @@ impl Transfer {
     fn step(&mut self, sock: &File, ctl: Option<&OpCtlRef>) -> std::result::Result<Progress, Errno> {
         let fd = sock.fd();
         let cancelled = || ctl.is_some_and(|c| c.is_cancelled());
+        let start = self.total;
         loop {
             if cancelled() {
                 return Err(Errno::CANCELED);
+            }
+            if self.total - start >= STEP && self.stage != Stage::Finish {
+                return Ok(Progress::Yield);
             }
             match self.stage {
                 Stage::Head | Stage::Tail => {
@@ -150,13 +162,20 @@ impl Transfer {
                         self.stage = Stage::Tail;
                         continue;
                     };
-                    let _nonblocking = NonBlocking::set(sock)?;
                     while self.at < self.end {
                         if cancelled() {
                             return Err(Errno::CANCELED);
                         }
+                        if self.total - start >= STEP {
+                            return Ok(Progress::Yield);
+                        }
                         let want = usize::try_from(self.end - self.at).unwrap_or(usize::MAX).min(CALL);
-                        match rustix::fs::sendfile(fd, src.fd(), Some(&mut self.at), want) {
+                        // Non-blocking for this call only: the caller's other threads
+                        // see the socket's own mode between calls.
+                        let nonblocking = NonBlocking::set(sock)?;
+                        let sent = rustix::fs::sendfile(fd, src.fd(), Some(&mut self.at), want);
+                        drop(nonblocking);
+                        match sent {
                             // The file is shorter than it was: the range ends here.
                             Ok(0) => self.end = self.at,
                             Ok(n) => self.total += n,
@@ -269,6 +288,7 @@ fn transmit_op(t: Transfer, sock: Arc<File>, done: Done, ctl: OpCtlRef) -> react
         let outcome = if cancelled { Err(Errno::CANCELED) } else { t.step(&sock, Some(&ctl)) };
         let (status, n) = match outcome {
             Ok(Progress::Blocked) => return Step::Again,
+            Ok(Progress::Yield) => return Step::Yield,
             Ok(Progress::Done) => (Win32Error::SUCCESS, t.total),
             Err(e) => (socket_status_from_errno(e), 0),
         };
@@ -308,6 +328,11 @@ pub fn transmit_file_sync(
     let outcome = loop {
         match t.step(&sock_file, None) {
             Ok(Progress::Done) => break Ok(t.total),
+            Ok(Progress::Yield) => {
+                if crate::interrupt::requested() {
+                    break Err(Errno::CANCELED);
+                }
+            }
             Ok(Progress::Blocked) => {
                 if let Err(e) = wait_writable(fd) {
                     break Err(e);
