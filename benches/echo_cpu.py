@@ -8,7 +8,8 @@ For each timed drive: requests per second, and the server process's CPU time
     flock -x /tmp/winfile-cpu.lock .venv/bin/python benches/echo_cpu.py [--rounds 5] [--seconds 2]
 
 With --perf SECONDS the IOCP server is also recorded (`perf record -g -p PID`) during
-one extra drive, into perf-echo.data in the current directory.
+one extra drive, into --perf-out (default /tmp/perf-echo.data); the per-request split of
+the server's CPU time by system call and by user-space library is printed.
 """
 from __future__ import annotations
 
@@ -40,12 +41,53 @@ def timed(proc, port, seconds):
     return rate, (c1 - c0) / (rate * seconds) * 1e6
 
 
+# Where the server's time goes: kernel time under these system calls, the rest of the
+# kernel, and user space by library.
+# (The largest of each call's symbols: frame-pointer call chains skip some frames.)
+SYSCALLS = {
+    "sendto": ("__x64_sys_sendto", "__sys_sendto"),
+    "recvfrom": ("__x64_sys_recvfrom", "__sys_recvfrom"),
+    "epoll_wait": ("__x64_sys_epoll_pwait", "__x64_sys_epoll_wait", "do_epoll_wait"),
+    "futex": ("__x64_sys_futex", "do_futex"),
+    "getsockopt": ("__x64_sys_getsockopt", "__sys_getsockopt", "do_sock_getsockopt"),
+    "kcmp": ("__x64_sys_kcmp", "__do_sys_kcmp"),
+}
+
+
+def split(data, us_per_request):
+    """Prints the per-request split of the recorded server's CPU time."""
+    def report(*extra):
+        out = subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none", *extra],
+                             capture_output=True, text=True).stdout
+        rows = []
+        for line in out.splitlines():
+            parts = line.split()
+            if parts and parts[0].endswith("%"):
+                rows.append(parts)
+        return rows
+    children = {p[-1]: float(p[0][:-1]) for p in report("--children", "--sort", "sym") if len(p) >= 4}
+    dsos = {p[-1]: float(p[0][:-1]) for p in report("--no-children", "--sort", "dso")}
+    parts = {name: max(children.get(sym, 0.0) for sym in syms) for name, syms in SYSCALLS.items()}
+    kernel = dsos.get("[kernel.kallsyms]", 0.0)
+    parts["other kernel"] = kernel - sum(parts.values())
+    for dso, pct in dsos.items():
+        if dso != "[kernel.kallsyms]" and pct >= 0.5:
+            parts[dso] = pct
+    print(f"per-request split of the median {us_per_request:.2f} µs (perf, % of the server's samples):")
+    for name, pct in parts.items():
+        print(f"  {name:24s} {pct:5.1f}%  {pct / 100 * us_per_request:5.2f} µs")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--perf", type=float, default=0.0, help="also perf-record the IOCP server for this long")
+    ap.add_argument("--perf-out", default="/tmp/perf-echo.data")
+    ap.add_argument("--split", nargs=2, metavar=("DATA", "US"), help="only print the split of a recorded DATA")
     args = ap.parse_args()
+    if args.split:
+        return split(args.split[0], float(args.split[1]))
     win, wport = _start(IOCP_SERVER, str(ROOT / "examples"))
     base, bport = _start(ASYNCIO_SERVER)
     rows = {"winfile": [], "asyncio": []}
@@ -58,11 +100,12 @@ def main():
                 rows[name].append((rate, us))
                 print(f"round {r + 1}: {name:8s} {rate:9.0f} req/s  server {us:5.2f} µs/request", flush=True)
         if args.perf:
-            rec = subprocess.Popen(["perf", "record", "-g", "-o", "perf-echo.data", "-p", str(win.pid)],
+            rec = subprocess.Popen(["perf", "record", "-g", "-o", args.perf_out, "-p", str(win.pid)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _drive(wport, 64, args.perf)
             rec.send_signal(2)
             rec.wait()
+            split(args.perf_out, statistics.median(u for _, u in rows["winfile"]))
     finally:
         for p in (win, base):
             p.kill()
