@@ -178,7 +178,10 @@ pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
         if ffi::Py_TYPE(obj).cast::<ffi::PyObject>() != ty {
             return None;
         }
-        let fd = Bound::from_owned_ptr_or_opt(py, ffi::PyObject_CallMethodObjArgs(obj, name.as_ptr(), std::ptr::null_mut::<ffi::PyObject>()));
+        let fd = Bound::from_owned_ptr_or_opt(
+            py,
+            ffi::PyObject_CallMethodObjArgs(obj, name.as_ptr(), std::ptr::null_mut::<ffi::PyObject>()),
+        );
         match fd {
             Some(fd) => exact_i64(fd.as_ptr()).map(|v| v as u64),
             None => {

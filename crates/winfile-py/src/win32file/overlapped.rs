@@ -207,9 +207,15 @@ fn post_queued_completion_status(
 }
 
 /// PostQueuedCompletionStatus's body (the PyO3 function and its fast entry).
-pub(super) fn post_completion(port: Handle, bytes: i32, key: u64, ol: Option<&Bound<'_, PyOverlapped>>) -> PyResult<()> {
+pub(super) fn post_completion(
+    port: Handle,
+    bytes: i32,
+    key: u64,
+    ol: Option<&Bound<'_, PyOverlapped>>,
+) -> PyResult<()> {
     let token: Option<Token> = ol.map(|ol| Box::new(ol.clone().unbind()) as Token);
-    Ok(ov::post_queued_completion_status(port, bytes as u32 as usize, key, token).py_api("PostQueuedCompletionStatus")?)
+    Ok(ov::post_queued_completion_status(port, bytes as u32 as usize, key, token)
+        .py_api("PostQueuedCompletionStatus")?)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -217,8 +223,18 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cancel_io, m)?)?;
     m.add_function(wrap_pyfunction!(create_io_completion_port, m)?)?;
     let gqcs = wrap_pyfunction!(get_queued_completion_status, m)?;
-    super::fast_socket::add(m, "GetQueuedCompletionStatus", gqcs.as_any(), super::fast_socket::get_queued_completion_status)?;
+    super::fast_socket::add(
+        m,
+        "GetQueuedCompletionStatus",
+        gqcs.as_any(),
+        super::fast_socket::get_queued_completion_status,
+    )?;
     let pqcs = wrap_pyfunction!(post_queued_completion_status, m)?;
-    super::fast_socket::add(m, "PostQueuedCompletionStatus", pqcs.as_any(), super::fast_socket::post_queued_completion_status)?;
+    super::fast_socket::add(
+        m,
+        "PostQueuedCompletionStatus",
+        pqcs.as_any(),
+        super::fast_socket::post_queued_completion_status,
+    )?;
     Ok(())
 }
