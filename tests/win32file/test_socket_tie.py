@@ -127,3 +127,36 @@ def test_a_number_reused_for_a_file_is_not_a_socket(host, tmp_path):
             os.close(number)
         peer.close()
         lst.close()
+
+
+def test_a_crt_handle_of_a_socket_follows_its_number(host):
+    """_get_osfhandle of a socket descriptor is tied the same way (by socket cookie): once
+    the number names another socket, the old handle fails with ERROR_INVALID_HANDLE and
+    touches neither socket, and _get_osfhandle gives a handle for the new one."""
+    addr, family = host
+    lst = socket.socket(family, socket.SOCK_STREAM)
+    lst.bind((addr, 0))
+    lst.listen(8)
+    old_peer, old = connected(lst, family)
+    number = old.fileno()
+    h = win32file._get_osfhandle(number)
+    assert win32file.WriteFile(h, b"old") == (0, 3)
+    old_peer.settimeout(30)
+    assert old_peer.recv(8) == b"old"
+    old.close()
+    new = socket_at(number, family)
+    new.connect(lst.getsockname()[:2])
+    new_peer, _ = lst.accept()
+    try:
+        with pytest.raises(pywintypes.error) as e:
+            win32file.WriteFile(h, b"stale")
+        assert e.value.winerror == winerror.ERROR_INVALID_HANDLE
+        assert old_peer.recv(8) == b""  # the handle let go of the old socket
+        h2 = win32file._get_osfhandle(number)
+        assert h2 != h
+        assert win32file.WriteFile(h2, b"new") == (0, 3)
+        new_peer.settimeout(30)
+        assert new_peer.recv(8) == b"new"
+    finally:
+        for s in (new, new_peer, old_peer, lst):
+            s.close()
