@@ -68,7 +68,13 @@ impl PyOverlapped {
 
     /// The `hEvent` handle value (0 when None or not a handle).
     pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
-        self.event.bind(py).extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
+        let event = self.event.bind(py);
+        // The common case, an int (0 when none was set), without the general conversion:
+        // the value `HandleArg` would give it.
+        if let Ok(Ok(v)) = event.cast_exact::<pyo3::types::PyInt>().map(|i| i.extract::<i64>()) {
+            return crate::conv::resolved(v as u64);
+        }
+        event.extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
 

@@ -6,6 +6,7 @@ mod comm;
 mod copy;
 mod crt;
 mod fast;
+mod fast_socket;
 mod find;
 mod fsctl;
 mod info;

@@ -156,12 +156,17 @@ fn get_queued_completion_status(
     hPort: HandleArg,
     timeOut: i32,
 ) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
-    let timeout = (timeOut != -1).then(|| Duration::from_millis(u64::from(timeOut as u32)));
+    queued_completion(py, hPort.0, timeOut)
+}
+
+/// GetQueuedCompletionStatus's body (the PyO3 function and its fast entry).
+pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+    let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
-    let r = match ov::get_queued_completion_status(hPort.0, Some(Duration::ZERO)) {
+    let r = match ov::get_queued_completion_status(port, Some(Duration::ZERO)) {
         Err(Win32Error::WAIT_TIMEOUT) if timeout.is_none_or(|t| !t.is_zero()) => {
-            detached(py, || ov::get_queued_completion_status(hPort.0, timeout))?
+            detached(py, || ov::get_queued_completion_status(port, timeout))?
         }
         r => {
             crate::lent::release_pending(py);
@@ -190,16 +195,26 @@ fn post_queued_completion_status(
     completionKey: Option<Qword>,
     overlapped: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    let token: Option<Token> = match overlapped {
+    let ol = match overlapped {
         None => None,
         Some(o) if o.is_none() => None,
-        Some(o) => match o.cast::<PyOverlapped>() {
-            Ok(ol) => Some(Box::new(ol.clone().unbind())),
+        Some(o) => match o.cast_into::<PyOverlapped>() {
+            Ok(ol) => Some(ol),
             Err(_) => return Err(PyValueError::new_err("overlapped must be a PyOVERLAPPED or None")),
         },
     };
-    let key = completionKey.map_or(0, |k| k.0);
-    Ok(ov::post_queued_completion_status(handle.0, numberOfBytes as u32 as usize, key, token)
+    post_completion(handle.0, numberOfBytes, completionKey.map_or(0, |k| k.0), ol.as_ref())
+}
+
+/// PostQueuedCompletionStatus's body (the PyO3 function and its fast entry).
+pub(super) fn post_completion(
+    port: Handle,
+    bytes: i32,
+    key: u64,
+    ol: Option<&Bound<'_, PyOverlapped>>,
+) -> PyResult<()> {
+    let token: Option<Token> = ol.map(|ol| Box::new(ol.clone().unbind()) as Token);
+    Ok(ov::post_queued_completion_status(port, bytes as u32 as usize, key, token)
         .py_api("PostQueuedCompletionStatus")?)
 }
 
@@ -207,7 +222,19 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_overlapped_result, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_io, m)?)?;
     m.add_function(wrap_pyfunction!(create_io_completion_port, m)?)?;
-    m.add_function(wrap_pyfunction!(get_queued_completion_status, m)?)?;
-    m.add_function(wrap_pyfunction!(post_queued_completion_status, m)?)?;
+    let gqcs = wrap_pyfunction!(get_queued_completion_status, m)?;
+    super::fast_socket::add(
+        m,
+        "GetQueuedCompletionStatus",
+        gqcs.as_any(),
+        super::fast_socket::get_queued_completion_status,
+    )?;
+    let pqcs = wrap_pyfunction!(post_queued_completion_status, m)?;
+    super::fast_socket::add(
+        m,
+        "PostQueuedCompletionStatus",
+        pqcs.as_any(),
+        super::fast_socket::post_queued_completion_status,
+    )?;
     Ok(())
 }

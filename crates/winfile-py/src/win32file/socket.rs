@@ -187,11 +187,21 @@ fn wsa_send(
             let n = blocking(py, API, || net::send_sync(s.0, data.as_slice(), dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => {
-            let mem = crate::lent::readable(&buffer)?;
-            Ok((begin(py, API, &ol, |submit| net::wsa_send(s.0, mem, dwFlags as u32, submit))?, 0))
-        }
+        Some(ol) => Ok((wsa_send_overlapped(py, s.0, &buffer, &ol, dwFlags)?, 0)),
     }
+}
+
+/// WSASend with an OVERLAPPED (the PyO3 function and its fast entry): 0 or
+/// ERROR_IO_PENDING.
+pub(super) fn wsa_send_overlapped(
+    py: Python<'_>,
+    s: u64,
+    buffer: &Bound<'_, PyAny>,
+    ol: &Bound<'_, PyOverlapped>,
+    flags: i32,
+) -> PyResult<u32> {
+    let mem = crate::lent::readable(buffer)?;
+    begin(py, "WSASend", ol, |submit| net::wsa_send(s, mem, flags as u32, submit))
 }
 
 /// WSARecv(s, buffer, ol, dwFlags=0, /) -> (rc, bytesRecvd)
@@ -213,11 +223,21 @@ fn wsa_recv(
             let n = blocking(py, API, || net::recv_sync(s.0, buf, dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => {
-            let mem = crate::lent::writable(&buffer, NOT_WRITABLE)?;
-            Ok((begin(py, API, &ol, |submit| net::wsa_recv(s.0, mem, dwFlags as u32, submit))?, 0))
-        }
+        Some(ol) => Ok((wsa_recv_overlapped(py, s.0, &buffer, &ol, dwFlags)?, 0)),
     }
+}
+
+/// WSARecv with an OVERLAPPED (the PyO3 function and its fast entry): 0 or
+/// ERROR_IO_PENDING.
+pub(super) fn wsa_recv_overlapped(
+    py: Python<'_>,
+    s: u64,
+    buffer: &Bound<'_, PyAny>,
+    ol: &Bound<'_, PyOverlapped>,
+    flags: i32,
+) -> PyResult<u32> {
+    let mem = crate::lent::writable(buffer, NOT_WRITABLE)?;
+    begin(py, "WSARecv", ol, |submit| net::wsa_recv(s, mem, flags as u32, submit))
 }
 
 /// TransmitFile(Socket, File, NumberOfBytesToWrite, NumberOfBytesPerSend, Overlapped, Flags, Head=None, Tail=None) -> int
@@ -292,8 +312,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_accept_ex_sockaddrs, m)?)?;
     m.add_function(wrap_pyfunction!(calculate_socket_end_point_size, m)?)?;
     m.add_function(wrap_pyfunction!(connect_ex, m)?)?;
-    m.add_function(wrap_pyfunction!(wsa_send, m)?)?;
-    m.add_function(wrap_pyfunction!(wsa_recv, m)?)?;
+    super::fast_socket::add(m, "WSASend", wrap_pyfunction!(wsa_send, m)?.as_any(), super::fast_socket::wsa_send)?;
+    super::fast_socket::add(m, "WSARecv", wrap_pyfunction!(wsa_recv, m)?.as_any(), super::fast_socket::wsa_recv)?;
     m.add_function(wrap_pyfunction!(transmit_file, m)?)?;
     m.add_function(wrap_pyfunction!(wsa_event_select, m)?)?;
     m.add_function(wrap_pyfunction!(wsa_enum_network_events, m)?)?;

@@ -149,6 +149,12 @@ impl File {
         self.fd.tie(crt);
     }
 
+    /// The socket cookie the tie is checked with (0: kcmp), for tests.
+    #[cfg(test)]
+    pub(crate) fn tie_cookie(&self) -> u64 {
+        self.fd.tie_cookie()
+    }
+
     /// The descriptor behind the handle.
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()

@@ -46,7 +46,9 @@ fn descriptor(raw: u64) -> Option<RawFd> {
 /// numbers), which the caller then treats as a handle value.
 ///
 /// # Linux mechanism
-/// fstat(2) S_ISSOCK, F_DUPFD_CLOEXEC, kcmp(2) on each later use (the tie of `osf`).
+/// fstat(2) S_ISSOCK, F_DUPFD_CLOEXEC; on each later use the tie of `osf`: one
+/// getsockopt(2) SO_COOKIE compared with the adopted socket's (kcmp(2) on kernels
+/// whose cookies are not system-wide).
 pub fn resolve(raw: u64) -> Option<Handle> {
     resolve_file(raw).map(|(h, _)| h)
 }
@@ -54,13 +56,28 @@ pub fn resolve(raw: u64) -> Option<Handle> {
 /// [`resolve`], with the adopted socket's object (one lookup).
 pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
     let fd = descriptor(raw)?;
-    let mut map = BY_FD.locked();
-    if let Some(&h) = map.get(&fd) {
-        // A stale adoption is closed by this lookup, and a new one made below.
+    // The common case, a number still naming the socket adopted for it: the tie is
+    // checked (a system call) outside the map's lock, which every socket call takes.
+    let known = BY_FD.locked().get(&fd).copied();
+    if let Some(h) = known {
         if let Ok(file) = handle::get::<File>(h) {
             return Some((h, file));
         }
-        map.remove(&fd);
+    }
+    let mut map = BY_FD.locked();
+    match map.get(&fd).copied() {
+        // Another thread adopted the number meanwhile.
+        Some(h) if Some(h) != known => {
+            if let Ok(file) = handle::get::<File>(h) {
+                return Some((h, file));
+            }
+            map.remove(&fd);
+        }
+        // Stale: the lookup above closed it; a new adoption is made below.
+        Some(_) => {
+            map.remove(&fd);
+        }
+        None => {}
     }
     // SAFETY: borrowed only to duplicate it; a closed number yields EBADF.
     let own = rustix::io::fcntl_dupfd_cloexec(unsafe { BorrowedFd::borrow_raw(fd) }, 0).ok()?;
@@ -102,4 +119,71 @@ pub(crate) fn sweep() {
 /// How many descriptors are adopted (tests: nothing leaks).
 pub fn adopted_count() -> usize {
     BY_FD.locked().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overlapped::{Lent, Overlapped, Submit};
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+
+    /// Makes descriptor number `number` refer to what `to` refers to (the caller's
+    /// close-and-reuse, in one step) without letting go of `number` afterwards.
+    fn reuse(number: RawFd, to: BorrowedFd<'_>) {
+        // SAFETY: `number` is open in the test and stays owned by its socket object.
+        let mut n = std::mem::ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(number) });
+        rustix::io::dup2(to, &mut n).unwrap();
+    }
+
+    #[test]
+    fn a_reused_number_is_never_the_old_socket() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (peer_a, _) = lst.accept().unwrap();
+        let b = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (peer_b, _) = lst.accept().unwrap();
+        let n = a.as_raw_fd();
+        let (h1, _) = socket(n as u64, "test").unwrap();
+        assert_eq!(resolve(n as u64), Some(h1), "still the same socket: the same handle");
+        // A receive pending on the old socket when its number is reused.
+        let ol = Arc::new(Overlapped::new());
+        let submit = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None };
+        super::super::wsa_recv(n as u64, Lent::new(vec![0u8; 4]), 0, submit).unwrap();
+        reuse(n, b.as_fd());
+        let (h2, file) = socket(n as u64, "test").unwrap();
+        assert_ne!(h2, h1, "another socket behind the number: another adoption");
+        assert!(handle::get::<File>(h1).is_err(), "the old adoption is closed");
+        assert_eq!(ol.wait().unwrap().0, Win32Error::OPERATION_ABORTED, "its pending I/O ends with 995");
+        // The new adoption is the new socket: what it sends reaches b's peer.
+        rustix::net::send(file.fd(), b"new", rustix::net::SendFlags::empty()).unwrap();
+        let mut got = [0u8; 3];
+        std::io::Read::read_exact(&mut &peer_b, &mut got).unwrap();
+        assert_eq!(&got, b"new");
+        drop(peer_a);
+        // A number that now names a file, or nothing, is not a socket at all.
+        let devnull = std::fs::File::open("/dev/null").unwrap();
+        reuse(n, devnull.as_fd());
+        assert_eq!(resolve(n as u64), None);
+        assert!(handle::get::<File>(h2).is_err());
+        drop(a); // closes number n (now /dev/null's)
+    }
+
+    #[test]
+    fn sockets_are_tied_by_cookie_where_cookies_are_system_wide() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (_, file) = socket(lst.as_raw_fd() as u64, "test").unwrap();
+        let cookie = file.tie_cookie();
+        let netns_known = {
+            let mut v = 0u64;
+            let mut len = 8 as libc::socklen_t;
+            // SAFETY: at most 8 bytes into a local u64.
+            unsafe { libc::getsockopt(lst.as_raw_fd(), libc::SOL_SOCKET, 71, (&raw mut v).cast(), &mut len) == 0 }
+        };
+        if netns_known {
+            assert_eq!(cookie, rustix::net::sockopt::socket_cookie(&lst).unwrap());
+        } else {
+            assert_eq!(cookie, 0, "kcmp where the kernel's cookies may repeat");
+        }
+    }
 }

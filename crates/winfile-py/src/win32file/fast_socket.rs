@@ -1,0 +1,333 @@
+//! Fast entries for the per-request calls of a completion-port socket server (issue 10):
+//! WSARecv, WSASend, GetQueuedCompletionStatus and PostQueuedCompletionStatus. As for
+//! ReadFile/WriteFile (`fast.rs`), each is a hand-written METH_FASTCALL function in
+//! front of the PyO3 function of the same name: it takes the call's common exact shapes
+//! itself (a `socket.socket` or an int, a PyOVERLAPPED, a PyHANDLE, ints that fit) and
+//! calls the very code the PyO3 function calls with the values the PyO3 conversions
+//! would have made of them; every other shape (keywords, subclasses, None for the
+//! OVERLAPPED, ints out of range...) is handed unchanged to the PyO3 function's own C
+//! entry, so results and errors are the same whichever entry runs
+//! (`tests/win32file/test_socket_fast_entry.py`). What the fast entry saves per call:
+//! PyO3's trampoline and argument description, `SocketArg`'s attribute probing of a
+//! socket object (one `fileno()` call instead), and the result tuple of an overlapped
+//! WSARecv/WSASend (always `(997, 0)` or `(0, 0)`: kept, not rebuilt).
+
+#![allow(unsafe_code)]
+
+use crate::pywintypes::{PyHandle, PyOverlapped};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+use std::ffi::CString;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// A fast body: `None` when the arguments are not its shape (the PyO3 entry runs
+/// instead), else the call's result.
+pub type FastFn = for<'py> fn(Python<'py>, &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>>;
+
+struct Entry {
+    /// The PyO3 function object, kept alive for `meth` and `slf`.
+    _slow: Py<PyAny>,
+    /// Its C entry (METH_FASTCALL | METH_KEYWORDS) and `self`.
+    meth: ffi::PyCFunctionFastWithKeywords,
+    slf: usize,
+    fast: FastFn,
+}
+
+const SLOTS: usize = 4;
+static ENTRIES: [OnceLock<Entry>; SLOTS] = [const { OnceLock::new() }; SLOTS];
+const ENTRY_FNS: [ffi::PyCFunctionFastWithKeywords; SLOTS] = [entry::<0>, entry::<1>, entry::<2>, entry::<3>];
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// The type objects the exact-shape checks compare with (static types of this module,
+/// alive while it is loaded).
+static HANDLE_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
+static OVERLAPPED_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
+/// `socket.socket`, once the socket module is loaded (held here, so never freed).
+static SOCKET_TYPE: OnceLock<Py<PyAny>> = OnceLock::new();
+/// The interned name `fileno`.
+static FILENO: OnceLock<Py<PyString>> = OnceLock::new();
+
+/// Adds `name` to `m`: the fast entry `fast` in front of the PyO3 function `slow`, or
+/// `slow` itself if it is not a METH_FASTCALL | METH_KEYWORDS function or the slots are
+/// used up (the fast entry is only ever an optimisation).
+pub fn add(m: &Bound<'_, PyModule>, name: &'static str, slow: &Bound<'_, PyAny>, fast: FastFn) -> PyResult<()> {
+    let py = m.py();
+    HANDLE_TYPE.store(py.get_type::<PyHandle>().as_type_ptr(), Ordering::Relaxed);
+    OVERLAPPED_TYPE.store(py.get_type::<PyOverlapped>().as_type_ptr(), Ordering::Relaxed);
+    let _ = FILENO.set(PyString::intern(py, "fileno").unbind());
+    // SAFETY: `slow` is a live object; the three calls only read a PyCFunction's fields
+    // and are used only after the type check.
+    let (flags, meth, slf) = unsafe {
+        if ffi::PyCFunction_Check(slow.as_ptr()) == 0 {
+            return m.add(name, slow);
+        }
+        (
+            ffi::PyCFunction_GetFlags(slow.as_ptr()),
+            ffi::PyCFunction_GetFunction(slow.as_ptr()),
+            ffi::PyCFunction_GetSelf(slow.as_ptr()),
+        )
+    };
+    let want = ffi::METH_FASTCALL | ffi::METH_KEYWORDS;
+    let slot = NEXT.fetch_add(1, Ordering::Relaxed);
+    let (Some(meth), true, true) = (meth, flags & want == want, slot < SLOTS) else {
+        return m.add(name, slow);
+    };
+    // SAFETY: METH_FASTCALL | METH_KEYWORDS says the entry has this signature.
+    let meth: ffi::PyCFunctionFastWithKeywords = unsafe { std::mem::transmute(meth) };
+    let entry = Entry { _slow: slow.clone().unbind(), meth, slf: slf as usize, fast };
+    if ENTRIES[slot].set(entry).is_err() {
+        return m.add(name, slow);
+    }
+    // The same name, signature and doc as the PyO3 function (inspect and stubtest read
+    // __text_signature__ from the doc's first line).
+    let sig: String = slow.getattr("__text_signature__")?.extract().unwrap_or_default();
+    let doc: String = slow.getattr("__doc__")?.extract().unwrap_or_default();
+    let doc = CString::new(format!("{name}{sig}\n--\n\n{doc}")).unwrap_or_default();
+    let def = Box::leak(Box::new(ffi::PyMethodDef {
+        ml_name: CString::new(name).unwrap_or_default().into_raw(),
+        ml_meth: ffi::PyMethodDefPointer { PyCFunctionFastWithKeywords: ENTRY_FNS[slot] },
+        ml_flags: want,
+        ml_doc: doc.into_raw(),
+    }));
+    let module_name = m.name()?;
+    // SAFETY: `def` is leaked (lives for the process, as CPython requires of a
+    // PyMethodDef); a NULL result carries the raised exception into Err.
+    let func = unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), module_name.as_ptr()))?
+    };
+    m.add(name, func)
+}
+
+/// The C entry of slot `K`.
+unsafe extern "C" fn entry<const K: usize>(
+    _slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a C function with the calling thread attached.
+    let py = unsafe { Python::assume_attached() };
+    let Some(e) = ENTRIES[K].get() else {
+        pyo3::exceptions::PySystemError::new_err("winfile: fast entry without its function").restore(py);
+        return std::ptr::null_mut();
+    };
+    if kwnames.is_null() && !args.is_null() {
+        if let Ok(n) = usize::try_from(nargs) {
+            // SAFETY: CPython passes `nargs` positional arguments at `args`.
+            let args = unsafe { std::slice::from_raw_parts(args, n) };
+            // A panic must not unwind into CPython: it becomes an exception here.
+            match catch_unwind(AssertUnwindSafe(|| (e.fast)(py, args).map(|r| r.map(Bound::into_ptr)))) {
+                Ok(None) => {}
+                Ok(Some(Ok(obj))) => return obj,
+                Ok(Some(Err(err))) => {
+                    err.restore(py);
+                    return std::ptr::null_mut();
+                }
+                Err(_) => {
+                    pyo3::panic::PanicException::new_err("winfile: panic in a fast entry").restore(py);
+                    return std::ptr::null_mut();
+                }
+            }
+        }
+    }
+    // SAFETY: the PyO3 entry takes exactly what CPython gave this one, and catches its
+    // own panics.
+    unsafe { (e.meth)(e.slf as *mut ffi::PyObject, args, nargs, kwnames) }
+}
+
+/// The value of an exact `int` that fits an `i64`, `None` for anything else (an int
+/// subclass, an `__index__` object, a larger int: the PyO3 entry converts those).
+fn exact_i64(obj: *mut ffi::PyObject) -> Option<i64> {
+    // SAFETY: `obj` is a live argument; PyLong_AsLongLong on an exact int raises only
+    // OverflowError, cleared here.
+    unsafe {
+        if ffi::Py_TYPE(obj) != &raw mut ffi::PyLong_Type {
+            return None;
+        }
+        let v = ffi::PyLong_AsLongLong(obj);
+        if v == -1 && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(v)
+    }
+}
+
+/// An `i32` argument (a flags word, a timeout, a byte count) from an exact int in
+/// range: what PyO3's `i32` conversion gives it; `None` otherwise.
+pub fn exact_i32(obj: *mut ffi::PyObject) -> Option<i32> {
+    exact_i64(obj).and_then(|v| i32::try_from(v).ok())
+}
+
+/// A SOCKET argument, as `conv::SocketArg` converts it, from an exact int or an exact
+/// `socket.socket` (its `fileno()`); `None` for anything else, or if `fileno()` fails or
+/// gives something else than an int that fits (the PyO3 entry then calls it again and
+/// reports it its own way).
+pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
+    if let Some(v) = exact_i64(obj) {
+        return Some(v as u64);
+    }
+    let ty = socket_type(py)?;
+    let name = FILENO.get()?;
+    // SAFETY: `obj` is a live argument; its type is read, then (exactly socket.socket)
+    // its `fileno` method called with no arguments; the new reference is owned by `fd`.
+    unsafe {
+        if ffi::Py_TYPE(obj).cast::<ffi::PyObject>() != ty {
+            return None;
+        }
+        let fd = Bound::from_owned_ptr_or_opt(
+            py,
+            ffi::PyObject_CallMethodObjArgs(obj, name.as_ptr(), std::ptr::null_mut::<ffi::PyObject>()),
+        );
+        match fd {
+            Some(fd) => exact_i64(fd.as_ptr()).map(|v| v as u64),
+            None => {
+                ffi::PyErr_Clear();
+                None
+            }
+        }
+    }
+}
+
+/// `socket.socket` if the socket module is loaded (it is not imported here: without
+/// it no argument is a `socket.socket`).
+fn socket_type(py: Python<'_>) -> Option<*mut ffi::PyObject> {
+    if let Some(t) = SOCKET_TYPE.get() {
+        return Some(t.as_ptr());
+    }
+    let name = PyString::new(py, "socket");
+    // SAFETY: PyImport_GetModule returns a new reference or NULL (with or without an
+    // exception set, cleared here); it never imports.
+    let module = unsafe {
+        let m = ffi::PyImport_GetModule(name.as_ptr());
+        if m.is_null() {
+            ffi::PyErr_Clear();
+        }
+        Bound::from_owned_ptr_or_opt(py, m)?
+    };
+    let t = module.getattr("socket").ok()?;
+    if !t.is_instance_of::<pyo3::types::PyType>() {
+        return None;
+    }
+    Some(SOCKET_TYPE.get_or_init(|| t.unbind()).as_ptr())
+}
+
+/// An exact PyOVERLAPPED argument, `None` for anything else (None included).
+pub fn overlapped<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Option<&'a Bound<'py, PyOverlapped>> {
+    let ty = OVERLAPPED_TYPE.load(Ordering::Relaxed);
+    // SAFETY: `obj` is a live argument, borrowed for the call; its type is checked to be
+    // exactly PyOVERLAPPED's before it is seen as one.
+    unsafe {
+        if ty.is_null() || ffi::Py_TYPE(*obj) != ty {
+            return None;
+        }
+        Some(Bound::ref_from_ptr(py, obj).cast_unchecked::<PyOverlapped>())
+    }
+}
+
+/// The handle of an exact PyHANDLE argument, resolved as `conv::HandleArg` resolves
+/// it; `None` for anything else.
+pub fn handle(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<winfile::Handle> {
+    let ty = HANDLE_TYPE.load(Ordering::Relaxed);
+    // SAFETY: `obj` is a live argument; reading its type is always valid, and a type of
+    // exactly PyHANDLE's means it holds a PyHandle.
+    unsafe {
+        if ty.is_null() || ffi::Py_TYPE(obj) != ty {
+            return None;
+        }
+        let h = Bound::ref_from_ptr(py, &obj).cast_unchecked::<PyHandle>();
+        Some(crate::conv::resolved(h.get().value()))
+    }
+}
+
+/// `(rc, 0)`, the result of every overlapped WSARecv/WSASend (rc 0 or 997), made once.
+pub fn rc_and_zero(py: Python<'_>, rc: u32) -> PyResult<Bound<'_, PyAny>> {
+    static PENDING: OnceLock<Py<PyTuple>> = OnceLock::new();
+    static DONE: OnceLock<Py<PyTuple>> = OnceLock::new();
+    let cell = match rc {
+        997 => &PENDING,
+        0 => &DONE,
+        _ => return Ok((rc, 0usize).into_pyobject(py)?.into_any()),
+    };
+    if let Some(t) = cell.get() {
+        return Ok(t.bind(py).clone().into_any());
+    }
+    let t = (rc, 0usize).into_pyobject(py)?;
+    Ok(cell.get_or_init(|| t.unbind()).bind(py).clone().into_any())
+}
+
+// ---- The fast bodies --------------------------------------------------------------------
+// Each checks the cheap arguments first and the socket last (its `fileno()` is a call).
+
+/// The arguments of WSARecv/WSASend in their common shape: (socket, buffer, ol[, flags]).
+fn transfer_args<'a, 'py>(
+    py: Python<'py>,
+    args: &'a [*mut ffi::PyObject],
+) -> Option<(u64, &'a Bound<'py, PyAny>, &'a Bound<'py, PyOverlapped>, i32)> {
+    let flags = match args.len() {
+        3 => 0,
+        4 => exact_i32(args[3])?,
+        _ => return None,
+    };
+    let ol = overlapped(py, &args[2])?;
+    let s = socket(py, args[0])?;
+    // SAFETY: a live argument, borrowed for the call; taken as any object, as the PyO3
+    // function takes it.
+    let buffer = unsafe { Bound::ref_from_ptr(py, &args[1]) };
+    Some((s, buffer, ol, flags))
+}
+
+/// `WSARecv(s, buffer, ol, dwFlags=0)` with an OVERLAPPED.
+pub fn wsa_recv<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let (s, buffer, ol, flags) = transfer_args(py, args)?;
+    Some(super::socket::wsa_recv_overlapped(py, s, buffer, ol, flags).and_then(|rc| rc_and_zero(py, rc)))
+}
+
+/// `WSASend(s, data, ol, dwFlags=0)` with an OVERLAPPED.
+pub fn wsa_send<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let (s, buffer, ol, flags) = transfer_args(py, args)?;
+    Some(super::socket::wsa_send_overlapped(py, s, buffer, ol, flags).and_then(|rc| rc_and_zero(py, rc)))
+}
+
+/// `GetQueuedCompletionStatus(port, timeout)` with a PyHANDLE and an int.
+pub fn get_queued_completion_status<'py>(
+    py: Python<'py>,
+    args: &[*mut ffi::PyObject],
+) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let [port, timeout] = *args else { return None };
+    let timeout = exact_i32(timeout)?;
+    let port = handle(py, port)?;
+    Some(super::overlapped::queued_completion(py, port, timeout).and_then(|r| Ok(r.into_pyobject(py)?.into_any())))
+}
+
+/// `PostQueuedCompletionStatus(port, numberOfBytes=0, completionKey=None,
+/// overlapped=None)` with a PyHANDLE, ints (or None) and a PyOVERLAPPED (or None).
+pub fn post_queued_completion_status<'py>(
+    py: Python<'py>,
+    args: &[*mut ffi::PyObject],
+) -> Option<PyResult<Bound<'py, PyAny>>> {
+    if args.is_empty() || args.len() > 4 {
+        return None;
+    }
+    // SAFETY (for `is_none`): the arguments are live objects.
+    let is_none = |obj: *mut ffi::PyObject| unsafe { obj == ffi::Py_None() };
+    let bytes = match args.get(1) {
+        Some(&n) => exact_i32(n)?,
+        None => 0,
+    };
+    let key = match args.get(2) {
+        Some(&k) if is_none(k) => 0,
+        Some(&k) => exact_i64(k)? as u64,
+        None => 0,
+    };
+    let ol = match args.get(3) {
+        Some(&o) if is_none(o) => None,
+        Some(o) => Some(overlapped(py, o)?),
+        None => None,
+    };
+    let port = handle(py, args[0])?;
+    Some(super::overlapped::post_completion(port, bytes, key, ol).map(|()| py.None().into_bound(py)))
+}
