@@ -260,21 +260,27 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
 /// waiting for the device: `(n, true)` when the read is complete (the buffer is full, or
 /// the end of file was met), `(n, false)` when the rest (`buf[n..]`) must be read with
 /// [`read_file_uninit`], which may wait. Pipes, devices and unbuffered handles always
-/// come back `(0, false)`. The bindings call this with the GIL held.
+/// come back `(0, false)`, and so does any read whose checks need the kernel (the
+/// handle's first I/O, a byte-range lock present on the inode, a file where programs
+/// that do not use winfile may lock): the read is the only system call made here, and
+/// it never waits. The bindings call
+/// this with the GIL held.
 ///
 /// # Linux mechanism
-/// The checks of `ReadFile` (the handle's I/O word and the lock-presence word, or
-/// F_OFD_GETLK), then preadv2(RWF_NOWAIT) at the file position: page-cache hits only,
-/// EAGAIN otherwise.
+/// The handle's I/O word and the inode's lock-presence word (two loads, under the
+/// handle table's read lock instead of a reference count), then preadv2(RWF_NOWAIT)
+/// at the file position: page-cache hits only, EAGAIN otherwise.
 pub fn read_file_nowait(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
     const API: &str = "ReadFile";
     handle::with::<File, _>(h, |file| {
-        // One load says whether the handle is a buffered, synchronous disk file with
-        // read access; anything else (and its errors) is the waiting path's.
-        if file.io_word() & io_bits::READ == 0 || buf.is_empty() {
+        // Two loads say whether the handle is a buffered, synchronous disk file with
+        // read access, and that no byte-range lock can be in the way. Anything else
+        // (and its errors, and any system call the checks need: the first lookup of
+        // the lock-presence slot, a lock probe) is the waiting path's.
+        let w = file.io_word();
+        if w & io_bits::READ == 0 || buf.is_empty() || !crate::lock::read_unlocked(w) {
             return Ok((0, false));
         }
-        crate::lock::check_io(file, None, buf.len(), false, API)?;
         let mut done = 0;
         while done < buf.len() {
             match super::nowait::read(file.fd(), &mut buf[done..]).api(API)? {

@@ -102,6 +102,17 @@ pub(crate) fn io_unlocked(file: &File, write: bool) -> bool {
     !word::maybe_locked(slot)
 }
 
+/// [`io_unlocked`] for a read, from a handle's I/O word `w` already loaded, making no
+/// system call: false also while the handle's slot has not been looked up yet (the
+/// caller then takes the path that may wait, where [`check_io`] looks it up).
+#[inline]
+pub(crate) fn read_unlocked(w: u64) -> bool {
+    match w >> io_bits::SLOT_SHIFT {
+        0 | io_bits::NO_SLOT => false,
+        s => !word::maybe_locked(Some((s - 1) as usize)),
+    }
+}
+
 /// Mandatory locking for winfile I/O: a read meets another handle's exclusive lock, or a
 /// write meets any other handle's lock or one of this handle's shared locks → 33.
 /// `offset` None means the handle's file pointer (or the end, for append-only writes).
