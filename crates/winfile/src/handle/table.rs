@@ -162,17 +162,23 @@ pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
 pub fn with<T: Object, R>(h: Handle, f: impl FnOnce(&T) -> R) -> Result<R, Win32Error> {
     let table = TABLE.read_locked();
     let obj = table.by_value.get(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
-    if obj.is_stale() {
+    let any: &dyn Any = &**obj;
+    let Some(t) = any.downcast_ref::<T>() else {
+        // Another type: the error `get` gives (a stale handle is closed, a retired
+        // object gives its code, anything else is ERROR_INVALID_HANDLE).
+        drop(table);
+        return Err(get::<T>(h).err().unwrap_or(Win32Error::INVALID_HANDLE));
+    };
+    // The checks of `get_any`, on the concrete type (no dynamic calls).
+    if t.is_stale() {
         drop(table);
         // As the CRT's _close would have: the handle is gone.
         let _ = close(h);
         return Err(Win32Error::INVALID_HANDLE);
     }
-    if let Some(code) = obj.retired() {
+    if let Some(code) = t.retired() {
         return Err(code);
     }
-    let any: &dyn Any = &**obj;
-    let t = any.downcast_ref::<T>().ok_or(Win32Error::INVALID_HANDLE)?;
     Ok(f(t))
 }
 

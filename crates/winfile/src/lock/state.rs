@@ -35,7 +35,6 @@ impl LockState {
     pub(crate) fn lock_list(&self) -> &Mutex<Locks> {
         &self.locks
     }
-
 }
 
 /// The lock-presence slot of `file`'s inode, looked up (one fstat, and one fstatfs) and
