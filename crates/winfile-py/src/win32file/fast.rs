@@ -168,20 +168,24 @@ pub fn exact_bytes<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Opt
 }
 
 /// pywin32's `(rc, value)` result: a new 2-tuple, in one call. rc 0 (nearly every call)
-/// is the interpreter's own small int 0, kept from the first use.
+/// is the interpreter's own small int 0, kept from the first use and lent to the tuple.
 pub fn rc_tuple<'py>(py: Python<'py>, rc: u32, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     static ZERO: OnceLock<Py<PyAny>> = OnceLock::new();
+    let other;
     let rc = match rc {
         0 => ZERO
             .get_or_init(|| {
                 let Ok(zero) = 0u32.into_pyobject(py);
                 zero.into_any().unbind()
             })
-            .bind(py)
-            .clone(),
-        n => n.into_pyobject(py)?.into_any(),
+            .as_ptr(),
+        n => {
+            other = n.into_pyobject(py)?;
+            other.as_ptr()
+        }
     };
-    // SAFETY: both arguments are live objects; PyTuple_Pack takes its own references
-    // and returns a new one (NULL with an exception set on failure).
-    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_Pack(2, rc.as_ptr(), value.as_ptr())) }
+    // SAFETY: both arguments are live objects (ZERO lives for the process, `other` and
+    // `value` to the end of this function); PyTuple_Pack takes its own references and
+    // returns a new one (NULL with an exception set on failure).
+    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_Pack(2, rc, value.as_ptr())) }
 }
