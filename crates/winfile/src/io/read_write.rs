@@ -192,8 +192,9 @@ fn mark_modified(file: &File) {
 /// `ReadFile`—reads at the handle's file pointer and advances it; 0 bytes at end of file.
 ///
 /// # Linux mechanism
-/// F_OFD_GETLK probe for other handles' locks, then read(2) on the handle's own
-/// open file description.
+/// The handle's I/O word and the inode's lock-presence word (an F_OFD_GETLK probe for
+/// other handles' locks only where one may be present), then read(2) on the handle's
+/// own open file description.
 pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
@@ -263,8 +264,7 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
 /// come back `(0, false)`, and so does any read whose checks need the kernel (the
 /// handle's first I/O, a byte-range lock present on the inode, a file where programs
 /// that do not use winfile may lock): the read is the only system call made here, and
-/// it never waits. The bindings call
-/// this with the GIL held.
+/// it never waits. The bindings call this with the GIL held.
 ///
 /// # Linux mechanism
 /// The handle's I/O word and the inode's lock-presence word (two loads, under the
@@ -319,8 +319,10 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
 /// `WriteFile`—writes at the handle's file pointer (at the end for append-only access).
 ///
 /// # Linux mechanism
-/// F_OFD_GETLK probe for other handles' locks, then write(2) on the handle's own
-/// open file description; ARCHIVE set on first write.
+/// The handle's I/O word and the inode's lock-presence word (an F_OFD_GETLK probe for
+/// other handles' locks only where one may be present or the handle holds locks
+/// itself), then write(2) on the handle's own open file description; ARCHIVE set on
+/// first write.
 pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
