@@ -33,7 +33,8 @@ pub fn new_bytes_filled<'py>(
     };
     let n = fill(buf)?.min(len);
     if n == len {
-        return Ok(obj.cast_into::<PyBytes>()?);
+        // SAFETY: `obj` was made by PyBytes_FromStringAndSize, so it is a bytes object.
+        return Ok(unsafe { obj.cast_into_unchecked::<PyBytes>() });
     }
     // SAFETY: `fill` reported the first `n` bytes as written (initialised).
     let written = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };

@@ -166,3 +166,26 @@ pub fn exact_bytes<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Opt
         Some(Bound::ref_from_ptr(py, obj).cast_unchecked::<PyBytes>())
     }
 }
+
+/// pywin32's `(rc, value)` result: a new 2-tuple, in one call. rc 0 (nearly every call)
+/// is the interpreter's own small int 0, kept from the first use and lent to the tuple.
+pub fn rc_tuple<'py>(py: Python<'py>, rc: u32, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static ZERO: OnceLock<Py<PyAny>> = OnceLock::new();
+    let other;
+    let rc = match rc {
+        0 => ZERO
+            .get_or_init(|| {
+                let Ok(zero) = 0u32.into_pyobject(py);
+                zero.into_any().unbind()
+            })
+            .as_ptr(),
+        n => {
+            other = n.into_pyobject(py)?;
+            other.as_ptr()
+        }
+    };
+    // SAFETY: both arguments are live objects (ZERO lives for the process, `other` and
+    // `value` to the end of this function); PyTuple_Pack takes its own references and
+    // returns a new one (NULL with an exception set on failure).
+    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_Pack(2, rc, value.as_ptr())) }
+}

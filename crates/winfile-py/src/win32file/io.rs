@@ -225,7 +225,7 @@ fn read_file_fast<'py>(py: Python<'py>, args: &[*mut pyo3::ffi::PyObject]) -> Op
     let &[handle, size] = args else { return None };
     let h = super::fast::handle(py, handle)?;
     let len = super::fast::size(size)?;
-    Some(read_sized(py, h, len).and_then(|(rc, data)| Ok((rc, data).into_pyobject(py)?.into_any())))
+    Some(read_sized(py, h, len).and_then(|(rc, data)| super::fast::rc_tuple(py, rc, data.into_any())))
 }
 
 /// The fast entry of `WriteFile` for its common shape, `WriteFile(PyHANDLE, bytes)`;
@@ -234,5 +234,5 @@ fn write_file_fast<'py>(py: Python<'py>, args: &[*mut pyo3::ffi::PyObject]) -> O
     let &[handle, data] = args else { return None };
     let h = super::fast::handle(py, handle)?;
     let data = super::fast::exact_bytes(py, &data)?;
-    Some(write_bytes(py, h, data).and_then(|n| Ok((0u32, n).into_pyobject(py)?.into_any())))
+    Some(write_bytes(py, h, data).and_then(|n| super::fast::rc_tuple(py, 0, n.into_pyobject(py)?.into_any())))
 }

@@ -4,10 +4,13 @@ use super::ext::{Extension, Extensions};
 use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
 use super::osf::Fd;
 use super::Object;
-use crate::consts::{FILE_APPEND_DATA, FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA};
+use crate::consts::{
+    FILE_APPEND_DATA, FILE_FLAG_NO_BUFFERING, FILE_FLAG_OVERLAPPED, FILE_READ_ATTRIBUTES, FILE_READ_DATA,
+    FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA,
+};
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::ThreadId;
 
@@ -34,6 +37,41 @@ pub enum FileKind {
     Pipe,
 }
 
+/// The bits of a handle's I/O word ([`File::io_word`]): everything ReadFile/WriteFile
+/// must know about the handle before touching the data, in one word read with one load.
+/// The fixed bits come from the open; the lock layer keeps the others (`crate::lock`).
+pub(crate) mod io_bits {
+    /// ReadFile at the file pointer needs no per-handle check but the lock check: a
+    /// regular file, FILE_READ_DATA granted, buffered (no FILE_FLAG_NO_BUFFERING
+    /// alignment rule), synchronous (a file pointer to read at). Fixed at open.
+    pub(crate) const READ: u64 = 1 << 0;
+    /// The same for WriteFile (FILE_WRITE_DATA or FILE_APPEND_DATA granted).
+    pub(crate) const WRITE: u64 = 1 << 1;
+    /// The handle holds byte-range locks (its writes check its own shared ones): set
+    /// and cleared by LockFile(Ex)/UnlockFile(Ex)/CloseHandle under the lock list.
+    pub(crate) const OWN_LOCKS: u64 = 1 << 2;
+    /// The inode's lock-presence slot (`crate::lock`'s words), plus one, in the high
+    /// half: 0 while not looked up yet, [`NO_SLOT`] where every I/O must probe the kernel.
+    pub(crate) const SLOT_SHIFT: u32 = 32;
+    /// The slot field's value when the handle has no usable lock-presence word.
+    pub(crate) const NO_SLOT: u64 = u32::MAX as u64;
+}
+
+/// The fixed bits of a new handle's I/O word.
+fn io_bits_at_open(access: u32, flags: u32, kind: FileKind) -> u64 {
+    if kind != FileKind::Disk || flags & (FILE_FLAG_NO_BUFFERING | FILE_FLAG_OVERLAPPED) != 0 {
+        return 0;
+    }
+    let mut bits = 0;
+    if access & FILE_READ_DATA != 0 {
+        bits |= io_bits::READ;
+    }
+    if access & (FILE_WRITE_DATA | FILE_APPEND_DATA) != 0 {
+        bits |= io_bits::WRITE;
+    }
+    bits
+}
+
 /// An open file or directory: one Linux open file description per handle, so that the
 /// file pointer (and later OFD locks and share tokens) belong to the handle.
 pub struct File {
@@ -44,6 +82,8 @@ pub struct File {
     path: PathBuf,
     style: PathStyle,
     kind: FileKind,
+    /// The I/O word (see [`io_bits`]).
+    io: AtomicU64,
     modified: AtomicBool,
     /// Non-zero once the transaction the handle was opened in has ended: the Win32 code
     /// every later use fails with (see `Object::retired`).
@@ -106,6 +146,7 @@ impl File {
             path,
             style,
             kind,
+            io: AtomicU64::new(io_bits_at_open(access, flags, kind)),
             modified: AtomicBool::new(false),
             retired: AtomicU32::new(0),
             signaled: HubCell::new(true),
@@ -116,6 +157,24 @@ impl File {
     /// Makes every later use of the handle fail with `code` (its transaction ended).
     pub fn retire(&self, code: crate::error::Win32Error) {
         self.retired.store(code.0, Ordering::Release);
+    }
+
+    /// The handle's I/O word ([`io_bits`]): one load answers everything the ReadFile and
+    /// WriteFile fast paths ask of the handle.
+    #[inline]
+    pub(crate) fn io_word(&self) -> u64 {
+        self.io.load(Ordering::Relaxed)
+    }
+
+    /// Sets `bits` in the I/O word (bits the lock layer keeps; the slot field is set
+    /// once, always to the same value).
+    pub(crate) fn io_word_set(&self, bits: u64) {
+        self.io.fetch_or(bits, Ordering::Relaxed);
+    }
+
+    /// Clears `bits` in the I/O word.
+    pub(crate) fn io_word_clear(&self, bits: u64) {
+        self.io.fetch_and(!bits, Ordering::Relaxed);
     }
 
     /// The handle's extension of type `T`, if it has one.

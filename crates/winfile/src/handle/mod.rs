@@ -14,7 +14,8 @@ mod osf;
 mod table;
 
 pub use ext::Extension;
+pub(crate) use file::io_bits;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
-pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, Handle, Object};
+pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, with, Handle, Object};

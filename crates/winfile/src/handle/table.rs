@@ -176,6 +176,34 @@ pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
     any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
 }
 
+/// Runs `f` on the object behind `h` if it is a `T` (`ERROR_INVALID_HANDLE` otherwise,
+/// as [`get`]), without taking a reference to it: the table's read lock is held while
+/// `f` runs instead, which saves the reference count's two atomic operations on the
+/// per-I/O path. `f` must be short and must not use the handle table (a writer queued
+/// behind this lock would make it wait for itself).
+pub fn with<T: Object, R>(h: Handle, f: impl FnOnce(&T) -> R) -> Result<R, Win32Error> {
+    let table = TABLE.read_locked();
+    let entry = table.by_value.get(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
+    let any: &dyn Any = &*entry.obj;
+    let Some(t) = any.downcast_ref::<T>() else {
+        // Another type: the error `get` gives (a stale handle is closed, a retired
+        // object gives its code, anything else is ERROR_INVALID_HANDLE).
+        drop(table);
+        return Err(get::<T>(h).err().unwrap_or(Win32Error::INVALID_HANDLE));
+    };
+    // The checks of `get_any`, on the concrete type (no dynamic calls).
+    if t.is_stale() {
+        drop(table);
+        // As the CRT's _close would have: the handle is gone.
+        let _ = close(h);
+        return Err(Win32Error::INVALID_HANDLE);
+    }
+    if let Some(code) = t.retired() {
+        return Err(code);
+    }
+    Ok(f(t))
+}
+
 /// `GetCurrentProcess()` (-1, the same value as `INVALID_HANDLE_VALUE`) and
 /// `GetCurrentThread()` (-2): pseudo-handles that closing leaves alone.
 const PSEUDO_HANDLES: [u64; 2] = [u64::MAX, u64::MAX - 1];

@@ -21,6 +21,7 @@ static UNSUPPORTED: AtomicBool = AtomicBool::new(false);
 /// Reads into `buf` at the file position (which it advances) without waiting for I/O:
 /// `Ok(Some(n))` the bytes the page cache had, `Ok(None)` when the read would have
 /// waited (nothing was read) or non-waiting reads are not supported here.
+#[inline]
 pub(super) fn read(fd: BorrowedFd<'_>, buf: &mut [MaybeUninit<u8>]) -> Result<Option<usize>, Errno> {
     if UNSUPPORTED.load(Ordering::Relaxed) {
         return Ok(None);

@@ -2,7 +2,7 @@
 
 use crate::consts::{FILE_FLAG_NO_BUFFERING, FILE_FLAG_OVERLAPPED};
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, File, FileKind, Handle};
+use crate::handle::{self, io_bits, File, FileKind, Handle};
 use rustix::io::Errno;
 use std::mem::MaybeUninit;
 use std::os::fd::BorrowedFd;
@@ -192,17 +192,20 @@ fn mark_modified(file: &File) {
 /// `ReadFile`—reads at the handle's file pointer and advances it; 0 bytes at end of file.
 ///
 /// # Linux mechanism
-/// F_OFD_GETLK probe for other handles' locks, then read(2) on the handle's own
-/// open file description.
+/// The handle's I/O word and the inode's lock-presence word (an F_OFD_GETLK probe for
+/// other handles' locks only where one may be present), then read(2) on the handle's
+/// own open file description.
 pub fn read_file(h: Handle, buf: &mut [u8]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
-    check_read(&file, API)?;
-    if let Some(dev) = super::device::device_of(&file) {
-        return dev.read(&file, super::device::as_uninit(buf));
+    if file.io_word() & io_bits::READ == 0 {
+        check_read(&file, API)?;
+        if let Some(dev) = super::device::device_of(&file) {
+            return dev.read(&file, super::device::as_uninit(buf));
+        }
+        check_positional(&file, API)?;
+        check_alignment(&file, buf.len(), None, API)?;
     }
-    check_positional(&file, API)?;
-    check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
     read_some(&file, buf, None).api(API)
 }
@@ -234,12 +237,14 @@ pub fn check_read_file(h: Handle, len: usize, offset: Option<u64>) -> Result<()>
 pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize> {
     const API: &str = "ReadFile";
     let file = file_for(h, API)?;
-    check_read(&file, API)?;
-    if let Some(dev) = super::device::device_of(&file) {
-        return dev.read(&file, buf);
+    if file.io_word() & io_bits::READ == 0 {
+        check_read(&file, API)?;
+        if let Some(dev) = super::device::device_of(&file) {
+            return dev.read(&file, buf);
+        }
+        check_positional(&file, API)?;
+        check_alignment(&file, buf.len(), None, API)?;
     }
-    check_positional(&file, API)?;
-    check_alignment(&file, buf.len(), None, API)?;
     crate::lock::check_io(&file, None, buf.len(), false, API)?;
     if unbuffered(&file) {
         let mut bounce = Bounce::new(buf.len()).api(API)?;
@@ -256,29 +261,37 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
 /// waiting for the device: `(n, true)` when the read is complete (the buffer is full, or
 /// the end of file was met), `(n, false)` when the rest (`buf[n..]`) must be read with
 /// [`read_file_uninit`], which may wait. Pipes, devices and unbuffered handles always
-/// come back `(0, false)`. The bindings call this with the GIL held.
+/// come back `(0, false)`, and so does any read whose checks need the kernel (the
+/// handle's first I/O, a byte-range lock present on the inode, a file where programs
+/// that do not use winfile may lock): the read is the only system call made here, and
+/// it never waits. The bindings call this with the GIL held.
 ///
 /// # Linux mechanism
-/// The checks of `ReadFile` (the lock-presence word, or F_OFD_GETLK), then
-/// preadv2(RWF_NOWAIT) at the file position: page-cache hits only, EAGAIN otherwise.
+/// The handle's I/O word and the inode's lock-presence word (two loads, under the
+/// handle table's read lock instead of a reference count), then preadv2(RWF_NOWAIT)
+/// at the file position: page-cache hits only, EAGAIN otherwise.
 pub fn read_file_nowait(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
     const API: &str = "ReadFile";
-    let file = file_for(h, API)?;
-    if file.kind() != FileKind::Disk || unbuffered(&file) || buf.is_empty() {
-        return Ok((0, false));
-    }
-    check_read(&file, API)?;
-    check_positional(&file, API)?;
-    crate::lock::check_io(&file, None, buf.len(), false, API)?;
-    let mut done = 0;
-    while done < buf.len() {
-        match super::nowait::read(file.fd(), &mut buf[done..]).api(API)? {
-            Some(0) => return Ok((done, true)),
-            Some(n) => done += n,
-            None => return Ok((done, false)),
+    handle::with::<File, _>(h, |file| {
+        // Two loads say whether the handle is a buffered, synchronous disk file with
+        // read access, and that no byte-range lock can be in the way. Anything else
+        // (and its errors, and any system call the checks need: the first lookup of
+        // the lock-presence slot, a lock probe) is the waiting path's.
+        let w = file.io_word();
+        if w & io_bits::READ == 0 || buf.is_empty() || !crate::lock::read_unlocked(w) {
+            return Ok((0, false));
         }
-    }
-    Ok((done, true))
+        let mut done = 0;
+        while done < buf.len() {
+            match super::nowait::read(file.fd(), &mut buf[done..]).api(API)? {
+                Some(0) => return Ok((done, true)),
+                Some(n) => done += n,
+                None => return Ok((done, false)),
+            }
+        }
+        Ok((done, true))
+    })
+    .api(API)?
 }
 
 /// `ReadFile` with an OVERLAPPED offset. On a synchronous handle the file pointer then
@@ -306,17 +319,23 @@ pub fn read_file_at(h: Handle, buf: &mut [u8], offset: u64) -> Result<usize> {
 /// `WriteFile`—writes at the handle's file pointer (at the end for append-only access).
 ///
 /// # Linux mechanism
-/// F_OFD_GETLK probe for other handles' locks, then write(2) on the handle's own
-/// open file description; ARCHIVE set on first write.
+/// The handle's I/O word and the inode's lock-presence word (an F_OFD_GETLK probe for
+/// other handles' locks only where one may be present or the handle holds locks
+/// itself), then write(2) on the handle's own open file description; ARCHIVE set on
+/// first write.
 pub fn write_file(h: Handle, data: &[u8]) -> Result<usize> {
     const API: &str = "WriteFile";
     let file = file_for(h, API)?;
-    check_write(&file, API)?;
-    if let Some(dev) = super::device::device_of(&file) {
-        return dev.write(&file, data);
+    // A buffered, synchronous disk file with write access (one load) needs none of
+    // these checks.
+    if file.io_word() & io_bits::WRITE == 0 {
+        check_write(&file, API)?;
+        if let Some(dev) = super::device::device_of(&file) {
+            return dev.write(&file, data);
+        }
+        check_positional(&file, API)?;
+        check_alignment(&file, data.len(), None, API)?;
     }
-    check_positional(&file, API)?;
-    check_alignment(&file, data.len(), None, API)?;
     crate::lock::check_io(&file, None, data.len(), true, API)?;
     let n = write_some(&file, data, None).api(API)?;
     mark_modified(&file);

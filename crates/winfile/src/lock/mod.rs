@@ -20,7 +20,7 @@ pub(crate) use state::{set_doomed, set_token, with_token, LockState};
 
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::error::{Context, Error, Result, Win32Error};
-use crate::handle::{self, File, Handle};
+use crate::handle::{self, io_bits, File, Handle};
 use ofd::Kind;
 use range::Wait;
 
@@ -53,7 +53,7 @@ pub fn lock_file_ex(h: Handle, flags: u32, offset: u64, len: u64) -> Result<()> 
 fn lock(h: Handle, offset: u64, len: u64, exclusive: bool, wait: Wait, api: &'static str) -> Result<()> {
     let file = handle::get::<File>(h).api(api)?;
     let state = LockState::of(&file);
-    range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait, state.has_locks_flag()).api(api)
+    range::Locks::lock(state.lock_list(), file.fd(), offset, len, exclusive, wait, &file).api(api)
 }
 
 /// `UnlockFile`—removes the lock with exactly this range (ERROR_NOT_LOCKED otherwise).
@@ -77,23 +77,47 @@ fn unlock(h: Handle, offset: u64, len: u64, api: &'static str) -> Result<()> {
     let state = LockState::of(&file);
     let mut locks = state.locks();
     let r = locks.unlock(file.fd(), offset, len);
-    state.has_locks_flag().store(!locks.is_empty(), std::sync::atomic::Ordering::Relaxed);
+    if locks.is_empty() {
+        file.io_word_clear(io_bits::OWN_LOCKS);
+    }
     r.api(api)
+}
+
+/// The lock check's fast answer, from two loads: the handle's I/O word (no own lock
+/// matters, the inode's lock-presence slot is known) and that slot's word in shared
+/// memory (no handle of any process holds a lock on an inode of this slot). True means
+/// no byte-range lock can stand in the way of the I/O; false means the kernel must be
+/// asked ([`check_io`]).
+#[inline]
+pub(crate) fn io_unlocked(file: &File, write: bool) -> bool {
+    let w = file.io_word();
+    if write && w & io_bits::OWN_LOCKS != 0 {
+        return false;
+    }
+    let slot = match w >> io_bits::SLOT_SHIFT {
+        0 => state::slot_of(file),
+        io_bits::NO_SLOT => None,
+        s => Some((s - 1) as usize),
+    };
+    !word::maybe_locked(slot)
+}
+
+/// [`io_unlocked`] for a read, from a handle's I/O word `w` already loaded, making no
+/// system call: false also while the handle's slot has not been looked up yet (the
+/// caller then takes the path that may wait, where [`check_io`] looks it up).
+#[inline]
+pub(crate) fn read_unlocked(w: u64) -> bool {
+    match w >> io_bits::SLOT_SHIFT {
+        0 | io_bits::NO_SLOT => false,
+        s => !word::maybe_locked(Some((s - 1) as usize)),
+    }
 }
 
 /// Mandatory locking for winfile I/O: a read meets another handle's exclusive lock, or a
 /// write meets any other handle's lock or one of this handle's shared locks → 33.
 /// `offset` None means the handle's file pointer (or the end, for append-only writes).
 pub(crate) fn check_io(file: &File, offset: Option<u64>, len: usize, write: bool, api: &'static str) -> Result<()> {
-    if len == 0 {
-        return Ok(());
-    }
-    // Fast path: no lock of this handle matters, and no handle anywhere holds a lock on
-    // an inode of this word (one atomic load; see `word`).
-    let unlocked = file.with_ext::<LockState, _>(|s| {
-        s.is_some_and(|s| (!write || !s.has_locks()) && !word::maybe_locked(s.slot(file.fd())))
-    });
-    if unlocked {
+    if len == 0 || io_unlocked(file, write) {
         return Ok(());
     }
     let state = LockState::of(file);

@@ -10,11 +10,11 @@ use super::ofd::{self, Kind};
 use super::share::BASE;
 use super::word;
 use crate::error::Win32Error;
+use crate::handle::{io_bits, File};
 use crate::poison::MutexExt;
 use rustix::fs::OFlags;
 use rustix::io::Errno;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One Windows lock: `[start, start + len)` in 64-bit unsigned space.
@@ -208,8 +208,9 @@ impl Locks {
             .collect()
     }
 
-    /// `LockFileEx` on this handle. `start`/`len` are Windows' 64-bit values. The
-    /// handle's lock list is not held while waiting.
+    /// `LockFileEx` on this handle (`file`, whose descriptor is `main`). `start`/`len`
+    /// are Windows' 64-bit values. The handle's lock list is not held while waiting; the
+    /// handle's I/O word says it holds locks from when its list does.
     pub(crate) fn lock(
         this: &Mutex<Locks>,
         main: BorrowedFd<'_>,
@@ -217,7 +218,7 @@ impl Locks {
         len: u64,
         exclusive: bool,
         wait: Wait,
-        has_locks: &AtomicBool,
+        file: &File,
     ) -> Result<(), Win32Error> {
         if start as u128 + len as u128 > 1u128 << 64 {
             return Err(Win32Error::INVALID_LOCK_RANGE);
@@ -242,7 +243,7 @@ impl Locks {
             }
             let Some((ks, kn)) = new.kernel() else {
                 me.list.push(new);
-                has_locks.store(true, Ordering::Relaxed);
+                file.io_word_set(io_bits::OWN_LOCKS);
                 return Ok(());
             };
             me.list.push(new);
@@ -272,13 +273,13 @@ impl Locks {
         match failed {
             None => {
                 me.list.push(new);
-                has_locks.store(true, Ordering::Relaxed);
+                file.io_word_set(io_bits::OWN_LOCKS);
                 Ok(())
             }
             Some(Errno::NOLCK | Errno::OPNOTSUPP | Errno::NOSYS) => {
                 // No kernel locks here: the handle's own rules still hold.
                 me.list.push(new);
-                has_locks.store(true, Ordering::Relaxed);
+                file.io_word_set(io_bits::OWN_LOCKS);
                 Ok(())
             }
             Some(e) => {

@@ -4,10 +4,9 @@
 use super::range::Locks;
 use super::share::Token;
 use crate::consts::FILE_FLAG_DELETE_ON_CLOSE;
-use crate::handle::{Extension, File, FileKind};
+use crate::handle::{io_bits, Extension, File, FileKind};
 use crate::poison::MutexExt;
-use std::os::fd::BorrowedFd;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The lock state of one file handle.
@@ -19,14 +18,7 @@ pub(crate) struct LockState {
     locks: Mutex<Locks>,
     /// Delete-pending set through FileDispositionInfo on a handle with no share token.
     doomed: AtomicBool,
-    /// Whether the handle holds byte-range locks (mirrors `locks`, for the I/O check).
-    has_locks: AtomicBool,
-    /// The inode's lock-presence word (`super::word`): 0 not looked up yet, `NO_SLOT`
-    /// none, else the index plus one.
-    slot: AtomicUsize,
 }
-
-const NO_SLOT: usize = usize::MAX;
 
 impl LockState {
     /// The handle's lock state (made at first use).
@@ -43,34 +35,26 @@ impl LockState {
     pub(crate) fn lock_list(&self) -> &Mutex<Locks> {
         &self.locks
     }
+}
 
-    /// The flag mirroring whether `locks` is non-empty; written with the list held.
-    pub(crate) fn has_locks_flag(&self) -> &AtomicBool {
-        &self.has_locks
-    }
-
-    /// Whether the handle holds byte-range locks (its writes then check its own).
-    pub(crate) fn has_locks(&self) -> bool {
-        self.has_locks.load(Ordering::Relaxed)
-    }
-
-    /// The lock-presence slot of the handle's inode (`main` is the handle's
-    /// descriptor; one fstat and one fstatfs the first time). None, so that every I/O
-    /// probes the kernel, where programs that do not use winfile may hold locks
-    /// (`super::foreign`: network file systems, `WINFILE_FOREIGN_LOCKS`).
-    pub(crate) fn slot(&self, main: BorrowedFd<'_>) -> Option<usize> {
-        match self.slot.load(Ordering::Relaxed) {
-            0 => {
-                let slot = rustix::fs::fstat(main)
-                    .ok()
-                    .filter(|st| !super::foreign::may_have_foreign_locks(main, st.st_dev))
-                    .map(|st| super::word::slot(st.st_dev, st.st_ino));
-                self.slot.store(slot.map_or(NO_SLOT, |s| s + 1), Ordering::Relaxed);
-                slot
-            }
-            NO_SLOT => None,
-            s => Some(s - 1),
+/// The lock-presence slot of `file`'s inode, looked up (one fstat, and one fstatfs) and
+/// kept in the handle's I/O word the first time. None, so that every I/O probes the
+/// kernel, where programs that do not use winfile may hold locks (`super::foreign`:
+/// network file systems, `WINFILE_FOREIGN_LOCKS`).
+pub(crate) fn slot_of(file: &File) -> Option<usize> {
+    match file.io_word() >> io_bits::SLOT_SHIFT {
+        0 => {
+            let main = file.fd();
+            let slot = rustix::fs::fstat(main)
+                .ok()
+                .filter(|st| !super::foreign::may_have_foreign_locks(main, st.st_dev))
+                .map(|st| super::word::slot(st.st_dev, st.st_ino));
+            let field = slot.map_or(io_bits::NO_SLOT, |s| s as u64 + 1);
+            file.io_word_set(field << io_bits::SLOT_SHIFT);
+            slot
         }
+        io_bits::NO_SLOT => None,
+        s => Some((s - 1) as usize),
     }
 }
 
@@ -101,8 +85,10 @@ impl Extension for LockState {
     /// CloseHandle: the handle's byte-range locks go, then its share token; the last
     /// handle of a file marked delete-on-close deletes it (see `share`).
     fn on_close(&self, file: &File) {
-        self.locks().clear(file.fd());
-        self.has_locks.store(false, Ordering::Relaxed);
+        let mut locks = self.locks();
+        locks.clear(file.fd());
+        file.io_word_clear(io_bits::OWN_LOCKS);
+        drop(locks);
         let token = self.token.locked().take();
         match token {
             Some(mut t) => t.release(file.fd(), file.path()),
