@@ -163,7 +163,8 @@ fn transact_named_pipe<'py>(
             .map_err(|_| PyValueError::new_err("the buffer size must not be negative"))?;
         let mut rc = 0;
         let out = new_bytes_filled(py, len, |buf| {
-            let (n, code) = with_more(crate::interrupt::detached(py, || pipe::transact_named_pipe(h, bytes, buf))?, API)?;
+            let (n, code) =
+                with_more(crate::interrupt::detached(py, || pipe::transact_named_pipe(h, bytes, buf))?, API)?;
             rc = code;
             Ok(n)
         })?;

@@ -15,7 +15,9 @@ use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use winfile::net::{wsa_recv, wsa_send};
-use winfile::overlapped::{associate, create_io_completion_port, get_queued_completion_status, Lent, Overlapped, Submit};
+use winfile::overlapped::{
+    associate, create_io_completion_port, get_queued_completion_status, Lent, Overlapped, Submit,
+};
 use winfile::Handle;
 
 const BUFSIZE: usize = 4096;

@@ -68,7 +68,9 @@ mod tests {
     /// at the epoll set itself when no consumer did during a lease.
     #[test]
     fn a_receive_completes_while_a_consumer_never_runs_dry() {
-        use crate::overlapped::{create_io_completion_port, get_queued_completion_status, post_queued_completion_status};
+        use crate::overlapped::{
+            create_io_completion_port, get_queued_completion_status, post_queued_completion_status,
+        };
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::time::{Duration, Instant};
         let lst = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -17,7 +17,7 @@ pub(crate) use port::{association_of, consumer_activity, restore_association, se
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, Begun};
 pub use request::{
-    cancel_io, complete_now, complete_now_with, get_overlapped_result, lock_file, read_directory_changes, read_file, write_file, Issued,
-    Submit,
+    cancel_io, complete_now, complete_now_with, get_overlapped_result, lock_file, read_directory_changes, read_file,
+    write_file, Issued, Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};
