@@ -146,28 +146,34 @@ pub fn duplicate_if(
 
 /// The object behind `h`, whatever its type; `ERROR_INVALID_HANDLE` if none.
 pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
-    lookup_with(h, |e| e.obj.clone())
+    let obj = TABLE.read_locked().by_value.get(&h.0).map(|e| e.obj.clone()).ok_or(Win32Error::INVALID_HANDLE)?;
+    usable(h, &obj)?;
+    Ok(obj)
 }
 
 fn lookup(h: Handle) -> Result<(Arc<dyn Object>, Arc<AtomicUsize>), Win32Error> {
-    lookup_with(h, |e| (e.obj.clone(), e.handles.clone()))
+    let (obj, handles) = TABLE
+        .read_locked()
+        .by_value
+        .get(&h.0)
+        .map(|e| (e.obj.clone(), e.handles.clone()))
+        .ok_or(Win32Error::INVALID_HANDLE)?;
+    usable(h, &obj)?;
+    Ok((obj, handles))
 }
 
-fn lookup_with<R>(h: Handle, take: impl FnOnce(&Entry) -> R) -> Result<R, Win32Error> {
-    let (obj, r) = {
-        let table = TABLE.read_locked();
-        let e = table.by_value.get(&h.0).ok_or(Win32Error::INVALID_HANDLE)?;
-        (e.obj.clone(), take(e))
-    };
+/// The checks of a lookup: a stale CRT tie closes the handle; a retired object gives
+/// its code.
+fn usable(h: Handle, obj: &Arc<dyn Object>) -> Result<(), Win32Error> {
     if obj.is_stale() {
         // As the CRT's _close would have: the handle is gone.
         let _ = close(h);
         return Err(Win32Error::INVALID_HANDLE);
     }
-    if let Some(code) = obj.retired() {
-        return Err(code);
+    match obj.retired() {
+        Some(code) => Err(code),
+        None => Ok(()),
     }
-    Ok(r)
 }
 
 /// The object behind `h` if it is a `T`; `ERROR_INVALID_HANDLE` otherwise.
