@@ -30,8 +30,10 @@ struct Entry {
     fast: FastFn,
 }
 
-const SLOTS: usize = 2;
-static ENTRIES: [OnceLock<Entry>; SLOTS] = [OnceLock::new(), OnceLock::new()];
+/// ReadFile, WriteFile (here); WSARecv, WSASend, GetQueuedCompletionStatus,
+/// PostQueuedCompletionStatus (`fast_socket`).
+const SLOTS: usize = 6;
+static ENTRIES: [OnceLock<Entry>; SLOTS] = [const { OnceLock::new() }; SLOTS];
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 /// `PyHANDLE`'s type object (a static type of this module, alive while it is loaded).
 static HANDLE_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
@@ -85,7 +87,8 @@ pub fn add(m: &Bound<'_, PyModule>, name: &'static str, slow: &Bound<'_, PyAny>,
     m.add(name, func)
 }
 
-const ENTRY_FNS: [ffi::PyCFunctionFastWithKeywords; SLOTS] = [entry::<0>, entry::<1>];
+const ENTRY_FNS: [ffi::PyCFunctionFastWithKeywords; SLOTS] =
+    [entry::<0>, entry::<1>, entry::<2>, entry::<3>, entry::<4>, entry::<5>];
 
 /// The C entry of slot `K`.
 unsafe extern "C" fn entry<const K: usize>(

@@ -14,128 +14,33 @@
 
 #![allow(unsafe_code)]
 
-use crate::pywintypes::{PyHandle, PyOverlapped};
+use crate::pywintypes::PyOverlapped;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
-use std::ffi::CString;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::OnceLock;
-
-/// A fast body: `None` when the arguments are not its shape (the PyO3 entry runs
-/// instead), else the call's result.
-pub type FastFn = for<'py> fn(Python<'py>, &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>>;
-
-struct Entry {
-    /// The PyO3 function object, kept alive for `meth` and `slf`.
-    _slow: Py<PyAny>,
-    /// Its C entry (METH_FASTCALL | METH_KEYWORDS) and `self`.
-    meth: ffi::PyCFunctionFastWithKeywords,
-    slf: usize,
-    fast: FastFn,
-}
-
-const SLOTS: usize = 4;
-static ENTRIES: [OnceLock<Entry>; SLOTS] = [const { OnceLock::new() }; SLOTS];
-const ENTRY_FNS: [ffi::PyCFunctionFastWithKeywords; SLOTS] = [entry::<0>, entry::<1>, entry::<2>, entry::<3>];
-static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// The type objects the exact-shape checks compare with (static types of this module,
 /// alive while it is loaded).
-static HANDLE_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
 static OVERLAPPED_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
 /// `socket.socket`, once the socket module is loaded (held here, so never freed).
 static SOCKET_TYPE: OnceLock<Py<PyAny>> = OnceLock::new();
 /// The interned name `fileno`.
 static FILENO: OnceLock<Py<PyString>> = OnceLock::new();
 
-/// Adds `name` to `m`: the fast entry `fast` in front of the PyO3 function `slow`, or
-/// `slow` itself if it is not a METH_FASTCALL | METH_KEYWORDS function or the slots are
-/// used up (the fast entry is only ever an optimisation).
-pub fn add(m: &Bound<'_, PyModule>, name: &'static str, slow: &Bound<'_, PyAny>, fast: FastFn) -> PyResult<()> {
+/// Adds `name` to `m` with the fast entry `fast` in front of the PyO3 function `slow`
+/// (`fast::add`), once this file's exact types are known.
+pub fn add(
+    m: &Bound<'_, PyModule>,
+    name: &'static str,
+    slow: &Bound<'_, PyAny>,
+    fast: super::fast::FastFn,
+) -> PyResult<()> {
     let py = m.py();
-    HANDLE_TYPE.store(py.get_type::<PyHandle>().as_type_ptr(), Ordering::Relaxed);
     OVERLAPPED_TYPE.store(py.get_type::<PyOverlapped>().as_type_ptr(), Ordering::Relaxed);
     let _ = FILENO.set(PyString::intern(py, "fileno").unbind());
-    // SAFETY: `slow` is a live object; the three calls only read a PyCFunction's fields
-    // and are used only after the type check.
-    let (flags, meth, slf) = unsafe {
-        if ffi::PyCFunction_Check(slow.as_ptr()) == 0 {
-            return m.add(name, slow);
-        }
-        (
-            ffi::PyCFunction_GetFlags(slow.as_ptr()),
-            ffi::PyCFunction_GetFunction(slow.as_ptr()),
-            ffi::PyCFunction_GetSelf(slow.as_ptr()),
-        )
-    };
-    let want = ffi::METH_FASTCALL | ffi::METH_KEYWORDS;
-    let slot = NEXT.fetch_add(1, Ordering::Relaxed);
-    let (Some(meth), true, true) = (meth, flags & want == want, slot < SLOTS) else {
-        return m.add(name, slow);
-    };
-    // SAFETY: METH_FASTCALL | METH_KEYWORDS says the entry has this signature.
-    let meth: ffi::PyCFunctionFastWithKeywords = unsafe { std::mem::transmute(meth) };
-    let entry = Entry { _slow: slow.clone().unbind(), meth, slf: slf as usize, fast };
-    if ENTRIES[slot].set(entry).is_err() {
-        return m.add(name, slow);
-    }
-    // The same name, signature and doc as the PyO3 function (inspect and stubtest read
-    // __text_signature__ from the doc's first line).
-    let sig: String = slow.getattr("__text_signature__")?.extract().unwrap_or_default();
-    let doc: String = slow.getattr("__doc__")?.extract().unwrap_or_default();
-    let doc = CString::new(format!("{name}{sig}\n--\n\n{doc}")).unwrap_or_default();
-    let def = Box::leak(Box::new(ffi::PyMethodDef {
-        ml_name: CString::new(name).unwrap_or_default().into_raw(),
-        ml_meth: ffi::PyMethodDefPointer { PyCFunctionFastWithKeywords: ENTRY_FNS[slot] },
-        ml_flags: want,
-        ml_doc: doc.into_raw(),
-    }));
-    let module_name = m.name()?;
-    // SAFETY: `def` is leaked (lives for the process, as CPython requires of a
-    // PyMethodDef); a NULL result carries the raised exception into Err.
-    let func = unsafe {
-        Bound::from_owned_ptr_or_err(py, ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), module_name.as_ptr()))?
-    };
-    m.add(name, func)
-}
-
-/// The C entry of slot `K`.
-unsafe extern "C" fn entry<const K: usize>(
-    _slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls a C function with the calling thread attached.
-    let py = unsafe { Python::assume_attached() };
-    let Some(e) = ENTRIES[K].get() else {
-        pyo3::exceptions::PySystemError::new_err("winfile: fast entry without its function").restore(py);
-        return std::ptr::null_mut();
-    };
-    if kwnames.is_null() && !args.is_null() {
-        if let Ok(n) = usize::try_from(nargs) {
-            // SAFETY: CPython passes `nargs` positional arguments at `args`.
-            let args = unsafe { std::slice::from_raw_parts(args, n) };
-            // A panic must not unwind into CPython: it becomes an exception here.
-            match catch_unwind(AssertUnwindSafe(|| (e.fast)(py, args).map(|r| r.map(Bound::into_ptr)))) {
-                Ok(None) => {}
-                Ok(Some(Ok(obj))) => return obj,
-                Ok(Some(Err(err))) => {
-                    err.restore(py);
-                    return std::ptr::null_mut();
-                }
-                Err(_) => {
-                    pyo3::panic::PanicException::new_err("winfile: panic in a fast entry").restore(py);
-                    return std::ptr::null_mut();
-                }
-            }
-        }
-    }
-    // SAFETY: the PyO3 entry takes exactly what CPython gave this one, and catches its
-    // own panics.
-    unsafe { (e.meth)(e.slf as *mut ffi::PyObject, args, nargs, kwnames) }
+    super::fast::add(m, name, slow, fast)
 }
 
 /// The value of an exact `int` that fits an `i64`, `None` for anything else (an int
@@ -228,21 +133,6 @@ pub fn overlapped<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Opti
     }
 }
 
-/// The handle of an exact PyHANDLE argument, resolved as `conv::HandleArg` resolves
-/// it; `None` for anything else.
-pub fn handle(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<winfile::Handle> {
-    let ty = HANDLE_TYPE.load(Ordering::Relaxed);
-    // SAFETY: `obj` is a live argument; reading its type is always valid, and a type of
-    // exactly PyHANDLE's means it holds a PyHandle.
-    unsafe {
-        if ty.is_null() || ffi::Py_TYPE(obj) != ty {
-            return None;
-        }
-        let h = Bound::ref_from_ptr(py, &obj).cast_unchecked::<PyHandle>();
-        Some(crate::conv::resolved(h.get().value()))
-    }
-}
-
 /// `(rc, 0)`, the result of every overlapped WSARecv/WSASend (rc 0 or 997), made once.
 pub fn rc_and_zero(py: Python<'_>, rc: u32) -> PyResult<Bound<'_, PyAny>> {
     static PENDING: OnceLock<Py<PyTuple>> = OnceLock::new();
@@ -299,7 +189,7 @@ pub fn get_queued_completion_status<'py>(
 ) -> Option<PyResult<Bound<'py, PyAny>>> {
     let [port, timeout] = *args else { return None };
     let timeout = exact_i32(timeout)?;
-    let port = handle(py, port)?;
+    let port = super::fast::handle(py, port)?;
     Some(super::overlapped::queued_completion(py, port, timeout).and_then(|r| Ok(r.into_pyobject(py)?.into_any())))
 }
 
@@ -328,6 +218,6 @@ pub fn post_queued_completion_status<'py>(
         Some(o) => Some(overlapped(py, o)?),
         None => None,
     };
-    let port = handle(py, args[0])?;
+    let port = super::fast::handle(py, args[0])?;
     Some(super::overlapped::post_completion(port, bytes, key, ol).map(|()| py.None().into_bound(py)))
 }
