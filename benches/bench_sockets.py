@@ -112,8 +112,13 @@ def _drive(port, clients, seconds, size=1024) -> float:
           winfile="AcceptEx+WSARecv/WSASend, 4 workers on one port", baseline="asyncio selector loop echo",
           note="64 loopback ping-pong clients from one selectors process, 1 KiB messages; 2 s per batch (0.2 s smoke)")
 def echo(cfg: Config):
+    yield from _echo_against_asyncio(cfg, lambda: _start(IOCP_SERVER, str(ROOT / "examples")))
+
+
+def _echo_against_asyncio(cfg: Config, start_winfile):
+    """The echo pair: the winfile server `start_winfile()` starts against the asyncio one."""
     seconds = cfg.pick(2.0, 0.2)
-    win, wport = _start(IOCP_SERVER, str(ROOT / "examples"))
+    win, wport = start_winfile()
     base, bport = _start(ASYNCIO_SERVER)
     try:
         _drive(wport, 64, seconds / 4)  # warm-up of both
@@ -139,17 +144,7 @@ def _start_rust_server():
           note="the Python row's server without Python: the same clients; what is left between the two rows is "
                "CPython's share (the calls and the example's own code)")
 def echo_rust(cfg: Config):
-    seconds = cfg.pick(2.0, 0.2)
-    win, wport = _start_rust_server()
-    base, bport = _start(ASYNCIO_SERVER)
-    try:
-        _drive(wport, 64, seconds / 4)
-        _drive(bport, 64, seconds / 4)
-        yield Pair(lambda: _drive(wport, 64, seconds), lambda: _drive(bport, 64, seconds), batches=cfg.pick(3, 1))
-    finally:
-        for p in (win, base):
-            p.kill()
-            p.wait()
+    yield from _echo_against_asyncio(cfg, _start_rust_server)
 
 
 def _pair():

@@ -11,23 +11,15 @@ import pywintypes
 import win32event
 import win32file
 import winerror
+from helpers import LOOPBACKS, has_ipv6
 
-HOSTS = [("127.0.0.1", socket.AF_INET), ("::1", socket.AF_INET6)]
-
-
-def _has_ipv6():
-    try:
-        with socket.socket(socket.AF_INET6) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
+HOSTS = LOOPBACKS
 
 
 @pytest.fixture(params=HOSTS, ids=["ipv4", "ipv6"])
 def host(request):
     addr, family = request.param
-    if family == socket.AF_INET6 and not _has_ipv6():
+    if family == socket.AF_INET6 and not has_ipv6():
         pytest.skip("no IPv6 loopback")
     return addr, family
 
