@@ -2,6 +2,7 @@
 before any test runs, so Windows-style paths are exercised on real files."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,19 @@ os.environ["XDG_CONFIG_HOME"] = str(_ROOT / "config")
 os.environ["XDG_RUNTIME_DIR"] = str(_ROOT / "runtime")
 # Named streams beyond the xattr budget go to a vfs_streams_depot directory: a private one.
 os.environ["WINFILE_STREAMS_DEPOT"] = str(_ROOT / "streams")
+
+
+@pytest.fixture(params=[("127.0.0.1", socket.AF_INET), ("::1", socket.AF_INET6)], ids=["ipv4", "ipv6"])
+def host(request):
+    """A loopback address and its family: the socket tests run on 127.0.0.1 and ::1 (skipped
+    where ::1 cannot be bound)."""
+    addr, family = request.param
+    try:
+        with socket.socket(family) as s:
+            s.bind((addr, 0))
+    except OSError:
+        pytest.skip(f"no loopback for {addr}")
+    return addr, family
 
 
 def pytest_report_header(config):

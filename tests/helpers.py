@@ -1,6 +1,5 @@
 """Helpers shared by the tests (tests/conftest.py puts this directory on sys.path)."""
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -51,16 +50,3 @@ def child_range_io(path, **env):
     assert r.returncode == 0, r.stderr
     return tuple(int(x) for x in r.stdout.split())
 
-
-# Loopback endpoints the socket tests run on (127.0.0.1 and ::1 only).
-LOOPBACKS = [("127.0.0.1", socket.AF_INET), ("::1", socket.AF_INET6)]
-
-
-def has_ipv6():
-    """Whether ::1 can be bound here (containers may lack IPv6)."""
-    try:
-        with socket.socket(socket.AF_INET6) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False

@@ -12,20 +12,6 @@ import win32event
 import win32file
 import winerror
 
-HOSTS = [("127.0.0.1", socket.AF_INET), ("::1", socket.AF_INET6)]
-
-
-@pytest.fixture(params=HOSTS, ids=["ipv4", "ipv6"])
-def host(request):
-    addr, family = request.param
-    try:
-        with socket.socket(family) as s:
-            s.bind((addr, 0))
-    except OSError:
-        pytest.skip(f"no loopback for {addr}")
-    return addr, family
-
-
 def connected(lst, family):
     """A client socket connected to `lst`, and the accepted server end."""
     c = socket.socket(family, socket.SOCK_STREAM)

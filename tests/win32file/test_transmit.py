@@ -17,21 +17,12 @@ import pywintypes
 import win32event
 import win32file
 import winerror
-from helpers import LOOPBACKS, has_ipv6
 
-HOSTS = LOOPBACKS
+IPV4 = ("127.0.0.1", socket.AF_INET)
 MiB = 1 << 20
 
 
-@pytest.fixture(params=HOSTS, ids=["ipv4", "ipv6"])
-def host(request):
-    addr, family = request.param
-    if family == socket.AF_INET6 and not has_ipv6():
-        pytest.skip("no IPv6 loopback")
-    return addr, family
-
-
-def pair(host=HOSTS[0]):
+def pair(host=IPV4):
     addr, family = host
     with socket.socket(family) as lst:
         lst.bind((addr, 0))
@@ -274,7 +265,7 @@ def test_many_transfers_through_one_port_without_a_thread_each(tmp_path):
     port.Close()
 
 
-def _stalled_transfer(tmp_path, host=HOSTS[0]):
+def _stalled_transfer(tmp_path, host=IPV4):
     """A TransmitFile of 64 MiB to a peer that does not read: it stays pending."""
     path = tmp_path / "big"
     path.write_bytes(b"\x5a" * (64 * MiB))
