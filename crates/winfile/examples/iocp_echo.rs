@@ -72,8 +72,12 @@ fn main() {
                 let Some(h) = winfile::net::resolve(sock) else { continue };
                 associate(h, port, key).expect("associate");
                 let c = Conn { _stream: stream, sock, ol: Arc::new(Overlapped::new()), data: Arc::default() };
-                post_read(&c).expect("WSARecv");
-                conns.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, c);
+                // In the map before the first receive is posted, and posted with the map
+                // locked: a receive that completes at once (the client's data is already
+                // there) must find its connection when the worker dequeues its packet.
+                let mut map = conns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let c = map.entry(key).or_insert(c);
+                post_read(c).expect("WSARecv");
             }
         });
     }

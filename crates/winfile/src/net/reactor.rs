@@ -302,7 +302,15 @@ fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
         for ev in events.iter() {
             match ev.data.u64() {
                 WAKE => r.take_wake(),
-                LEADER_WAKE => r.take_leader_wake(),
+                // The leader's own wake-up: taken by the leader (or once no thread leads),
+                // never by a thread polling beside it (a zero-timeout
+                // GetQueuedCompletionStatus, the reactor thread's look during a lease),
+                // which would leave the leader asleep until its slice ends.
+                LEADER_WAKE => {
+                    if LEADING.with(|l| l.get()) || !r.leader.load(Ordering::Acquire) {
+                        r.take_leader_wake();
+                    }
+                }
                 _ => r.event(ev),
             }
         }
