@@ -291,6 +291,12 @@ impl File {
         self.signaled.set(g, 0);
     }
 
+    /// As [`File::reset_signal_locked`], without the hub lock (see
+    /// `HubWord::clear_unlocked`).
+    pub(crate) fn reset_signal_unlocked(&self) {
+        self.signaled.clear_unlocked(0);
+    }
+
     /// Overlapped I/O ended: the file object becomes signaled (hub lock held; the
     /// caller wakes the waiters).
     pub(crate) fn set_signal_locked(&self, g: &HubGuard<'_>) {

@@ -165,4 +165,13 @@ impl HubWord {
     pub(crate) fn set(&self, _hub: &HubGuard<'_>, v: u64) {
         self.0.store(v, Ordering::Relaxed);
     }
+
+    /// Sets the word without the hub lock: only for a change that takes a signal away
+    /// (an operation begins: pending, non-signaled), which wakes no one and which a
+    /// waiter may see or not at its check, as if the change came just after it. The
+    /// next change under the hub lock by the same thread (the operation's completion)
+    /// follows it, as any store by one thread follows its earlier ones.
+    pub(crate) fn clear_unlocked(&self, v: u64) {
+        self.0.store(v, Ordering::Release);
+    }
 }

@@ -81,6 +81,14 @@ impl Overlapped {
         self.dword.store(v, Ordering::Release);
     }
 
+    /// Marks an operation as started without the hub lock (see
+    /// `HubWord::clear_unlocked`: becoming pending wakes no one).
+    pub(crate) fn begin_unlocked(&self) {
+        self.internal.store(STATUS_PENDING, Ordering::Release);
+        self.internal_high.store(0, Ordering::Release);
+        self.done.clear_unlocked(PENDING);
+    }
+
     /// Marks an operation as started, under a hub lock the caller holds.
     pub(crate) fn begin_locked(&self, g: &HubGuard<'_>) {
         self.internal.store(STATUS_PENDING, Ordering::Release);
