@@ -306,3 +306,38 @@ def test_engine_reports_why_it_fell_back():
         assert isinstance(reason, str) and reason
     else:
         assert reason is None
+
+
+def test_eventless_operations_reuse_one_overlapped_with_a_waiter_each_time():
+    """An OVERLAPPED with no event begins without the hub lock: it must still read as
+    pending at once (Internal STATUS_PENDING, ERROR_IO_INCOMPLETE), and a thread already
+    waiting for it in GetOverlappedResult must be woken by every completion."""
+    import socket
+
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    a = socket.create_connection(lst.getsockname())
+    b, _ = lst.accept()
+    lst.close()
+    try:
+        ol = pywintypes.OVERLAPPED()
+        buf = bytearray(16)
+        for i in range(200):
+            rc, _ = win32file.WSARecv(b, buf, ol, 0)
+            assert rc == winerror.ERROR_IO_PENDING
+            assert ol.Internal == 0x103
+            assert error_of(win32file.GetOverlappedResult, b.fileno(), ol, False) == winerror.ERROR_IO_INCOMPLETE
+            got = []
+            waiter = threading.Thread(target=lambda: got.append(win32file.GetOverlappedResult(b.fileno(), ol, True)))
+            waiter.start()
+            msg = b"m%03d" % i
+            a.sendall(msg)
+            waiter.join(30)
+            assert not waiter.is_alive(), "a completion was lost"
+            assert got == [len(msg)]
+            assert bytes(buf[: len(msg)]) == msg
+            assert ol.Internal == 0
+    finally:
+        a.close()
+        b.close()

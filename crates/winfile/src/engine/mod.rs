@@ -40,10 +40,20 @@ pub(crate) struct OpCtl {
     canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
+thread_local! {
+    /// The calling thread's id, kept: `thread::current()` clones (and drops) the thread's
+    /// handle, and every overlapped operation asks for its issuer.
+    static CURRENT_ID: ThreadId = thread::current().id();
+}
+
+fn current_id() -> ThreadId {
+    CURRENT_ID.with(|id| *id)
+}
+
 impl OpCtl {
     /// A control block for an operation issued by the calling thread.
     pub(crate) fn new() -> Self {
-        OpCtl { cancelled: AtomicBool::new(false), issuer: thread::current().id(), canceller: Mutex::new(None) }
+        OpCtl { cancelled: AtomicBool::new(false), issuer: current_id(), canceller: Mutex::new(None) }
     }
 
     /// The thread that issued the operation (CancelIo cancels only its own).

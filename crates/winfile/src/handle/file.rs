@@ -1,7 +1,7 @@
 //! The object behind a file or directory handle.
 
 use super::ext::{Extension, Extensions};
-use super::hub::{HubCell, HubGuard, WaitSlot, Waitable};
+use super::hub::{HubGuard, HubWord, WaitSlot, Waitable};
 use super::osf::Fd;
 use super::Object;
 use crate::consts::{
@@ -90,7 +90,7 @@ pub struct File {
     retired: AtomicU32,
     /// The file object's own signal: reset when overlapped I/O starts, set when it ends
     /// (what waiting on a file handle observes).
-    signaled: HubCell<bool>,
+    signaled: HubWord,
     /// Per-handle state of the modules above (share token and byte-range locks, watch,
     /// listing, I/O in flight, completion port).
     ext: Extensions,
@@ -149,7 +149,7 @@ impl File {
             io: AtomicU64::new(io_bits_at_open(access, flags, kind)),
             modified: AtomicBool::new(false),
             retired: AtomicU32::new(0),
-            signaled: HubCell::new(true),
+            signaled: HubWord::new(1),
             ext: Extensions::default(),
         }
     }
@@ -278,7 +278,7 @@ impl File {
 /// Waiting on a file handle: signaled unless overlapped I/O on it is in flight.
 impl Waitable for File {
     fn ready(&self, hub: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
-        self.signaled.with(hub, |s| *s)
+        self.signaled.get(hub) != 0
     }
     fn consume(&self, _hub: &HubGuard<'_>, _tid: ThreadId, _slot: &WaitSlot) -> bool {
         false
@@ -288,12 +288,18 @@ impl Waitable for File {
 impl File {
     /// Overlapped I/O starts: the file object becomes non-signaled (hub lock held).
     pub(crate) fn reset_signal_locked(&self, g: &HubGuard<'_>) {
-        self.signaled.with(g, |s| *s = false);
+        self.signaled.set(g, 0);
+    }
+
+    /// As [`File::reset_signal_locked`], without the hub lock (see
+    /// `HubWord::clear_unlocked`).
+    pub(crate) fn reset_signal_unlocked(&self) {
+        self.signaled.clear_unlocked(0);
     }
 
     /// Overlapped I/O ended: the file object becomes signaled (hub lock held; the
     /// caller wakes the waiters).
     pub(crate) fn set_signal_locked(&self, g: &HubGuard<'_>) {
-        self.signaled.with(g, |s| *s = true);
+        self.signaled.set(g, 1);
     }
 }

@@ -1,7 +1,7 @@
 //! The hub: one lock and one condition variable for every waitable object's state.
 
 use crate::poison::MutexExt;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, OnceLock};
 use std::thread::ThreadId;
 use std::time::Instant;
@@ -143,5 +143,35 @@ impl<T> HubCell<T> {
     pub(crate) fn with<R>(&self, _hub: &HubGuard<'_>, f: impl FnOnce(&mut T) -> R) -> R {
         let mut g = self.0.locked();
         f(&mut g)
+    }
+}
+
+/// A word of state guarded by the hub lock, as [`HubCell`], but kept in an atomic rather
+/// than behind a mutex of its own: the state every overlapped operation changes twice
+/// (the OVERLAPPED's pending status, the file object's signal) costs no lock beyond the
+/// hub's. Relaxed accesses suffice: the hub lock, which every access holds (the
+/// `&HubGuard` argument), orders them.
+pub(crate) struct HubWord(AtomicU64);
+
+impl HubWord {
+    pub(crate) const fn new(v: u64) -> Self {
+        Self(AtomicU64::new(v))
+    }
+
+    pub(crate) fn get(&self, _hub: &HubGuard<'_>) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set(&self, _hub: &HubGuard<'_>, v: u64) {
+        self.0.store(v, Ordering::Relaxed);
+    }
+
+    /// Sets the word without the hub lock: only for a change that takes a signal away
+    /// (an operation begins: pending, non-signaled), which wakes no one and which a
+    /// waiter may see or not at its check, as if the change came just after it. The
+    /// next change under the hub lock by the same thread (the operation's completion)
+    /// follows it, as any store by one thread follows its earlier ones.
+    pub(crate) fn clear_unlocked(&self, v: u64) {
+        self.0.store(v, Ordering::Release);
     }
 }

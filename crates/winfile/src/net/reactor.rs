@@ -29,6 +29,7 @@ use crate::handle::{Extension, File};
 use crate::poison::MutexExt;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -205,7 +206,7 @@ pub(super) struct Reactor {
     thread: OnceLock<std::thread::Thread>,
     /// A cancellation wake-up is to be handled (by whichever thread waits).
     cancel_pending: AtomicBool,
-    entries: Mutex<HashMap<u64, Entry>>,
+    entries: Mutex<Entries>,
     /// The next registered handle's token.
     next: AtomicU64,
     /// Tokens of registered file objects that went (their entries are removed).
@@ -215,6 +216,34 @@ pub(super) struct Reactor {
     /// again by whichever thread polls next, which does not sleep while any is here.
     yielded: Mutex<Vec<(u64, bool)>>,
     any_yielded: AtomicBool,
+}
+
+/// The reactor's entries by token. Tokens are numbers the reactor hands out (or
+/// descriptor numbers), never chosen by a caller: SipHash's flood resistance buys
+/// nothing, and every socket operation looks its entry up once or more.
+type Entries = HashMap<u64, Entry, BuildHasherDefault<TokenHasher>>;
+
+/// Fibonacci hashing of a token (see [`Entries`]).
+#[derive(Default)]
+struct TokenHasher(u64);
+
+impl Hasher for TokenHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // The high bits (hashbrown's control bytes) and the low bits (its bucket index)
+        // both depend on every bit of the token.
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
 }
 
 static REACTOR: OnceLock<std::result::Result<Reactor, Win32Error>> = OnceLock::new();
@@ -241,7 +270,7 @@ pub(super) fn reactor(api: &'static str) -> Result<&'static Reactor> {
                     polls: AtomicU64::new(0),
                     thread: OnceLock::new(),
                     cancel_pending: AtomicBool::new(false),
-                    entries: Mutex::new(HashMap::new()),
+                    entries: Mutex::new(Entries::default()),
                     next: AtomicU64::new(0),
                     gone: Mutex::new(Vec::new()),
                     any_gone: AtomicBool::new(false),
@@ -421,7 +450,9 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
     let token = token_of(r, &src);
     let edge = token & HANDLE_BIT != 0;
     if let Some(ctl) = &ctl {
-        ctl.set_canceller(Box::new(move || r.wake()));
+        // A closure that captures nothing (the reactor is a static): boxing it does not
+        // allocate, and every overlapped socket operation sets one.
+        ctl.set_canceller(Box::new(wake_reactor));
     }
     let mut waiter = Waiter { ctl, op: Box::new(|_, _| Step::Done), src };
     loop {
@@ -477,6 +508,13 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
             r.wake();
         }
         return;
+    }
+}
+
+/// Wakes the reactor (an operation's canceller; see [`wait`]).
+fn wake_reactor() {
+    if let Some(Ok(r)) = REACTOR.get() {
+        r.wake();
     }
 }
 
@@ -537,7 +575,7 @@ impl Reactor {
     /// Registers a level-triggered entry's descriptor as its queues need (IN while reads
     /// wait, OUT while writes wait), and forgets it when nothing waits. Registered
     /// handles' entries stay as they are.
-    fn resync(&self, entries: &mut HashMap<u64, Entry>, token: u64) {
+    fn resync(&self, entries: &mut Entries, token: u64) {
         use epoll::EventFlags as F;
         if token & HANDLE_BIT != 0 {
             return;

@@ -74,8 +74,8 @@ impl Port {
     /// waiter first. Returns the waiters to wake, to be notified once the state lock is
     /// released (so a woken thread does not run straight into it).
     #[must_use]
-    fn dispatch(&self, st: &mut State) -> Vec<Arc<Waiter>> {
-        let mut woken = Vec::new();
+    fn dispatch(&self, st: &mut State) -> Woken {
+        let mut woken = Woken::default();
         while st.active < self.concurrency && !st.queue.is_empty() {
             let Some(w) = st.waiters.pop() else { break };
             let Some(p) = st.queue.pop_front() else { break };
@@ -109,8 +109,27 @@ impl Port {
     }
 }
 
-fn wake(woken: Vec<Arc<Waiter>>) {
-    for w in woken {
+/// The waiters a dispatch handed packets to, notified once the port is unlocked. A post
+/// or a consumer's return wakes at most one: that one is kept inline (no allocation per
+/// packet).
+#[derive(Default)]
+struct Woken {
+    first: Option<Arc<Waiter>>,
+    rest: Vec<Arc<Waiter>>,
+}
+
+impl Woken {
+    fn push(&mut self, w: Arc<Waiter>) {
+        if self.first.is_none() {
+            self.first = Some(w);
+        } else {
+            self.rest.push(w);
+        }
+    }
+}
+
+fn wake(woken: Woken) {
+    for w in woken.first.into_iter().chain(woken.rest) {
         w.notify();
     }
 }

@@ -103,14 +103,20 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
     let port = if s.event.raw() & 1 == 0 { port::association(&state) } else { None };
     let ctl = Arc::new(OpCtl::new());
     state.inflight().push(ctl.clone());
-    {
-        // One hub lock for the whole start: the OVERLAPPED, the file object, the event.
+    if let Some(ev) = &event {
+        // One hub lock for the whole start: the OVERLAPPED, the file object, the event
+        // (a wait on several of them sees all three change at once).
         let g = hub::lock();
         s.ol.begin_locked(&g);
         file.reset_signal_locked(&g);
-        if let Some(ev) = &event {
-            ev.reset_locked(&g);
-        }
+        ev.reset_locked(&g);
+    } else {
+        // No event: the OVERLAPPED and the file object become pending and non-signaled
+        // without the hub lock. Taking a signal away wakes no one, and a wait that
+        // checks them meanwhile sees either state, as if the operation began just after
+        // its check; the completion's changes, under the lock, follow these.
+        s.ol.begin_unlocked();
+        file.reset_signal_unlocked();
     }
     let ol = s.ol;
     let token = s.token;

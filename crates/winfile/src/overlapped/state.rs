@@ -1,11 +1,14 @@
 //! The completion state of one OVERLAPPED structure.
 
 use crate::error::Win32Error;
-use crate::handle::hub::{self, HubCell, HubGuard};
+use crate::handle::hub::{self, HubGuard, HubWord};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// `Internal` while an operation is in flight (STATUS_PENDING).
 pub const STATUS_PENDING: u64 = 0x103;
+
+/// `Overlapped::done` while an operation is in flight (above every 32-bit status).
+const PENDING: u64 = u64::MAX;
 
 /// One OVERLAPPED: the offset given by the caller and the result written at completion.
 /// Shared between the caller's object and the operation in flight.
@@ -16,8 +19,8 @@ pub struct Overlapped {
     /// pywin32's `dword` member: the caller's, or a device request's result written at
     /// completion (WaitCommEvent's event mask).
     dword: AtomicU32,
-    /// The Win32 status of the last operation; `None` while pending.
-    done: HubCell<Option<Win32Error>>,
+    /// The Win32 status of the last operation, or [`PENDING`] while it is in flight.
+    done: HubWord,
 }
 
 impl Default for Overlapped {
@@ -34,7 +37,7 @@ impl Overlapped {
             internal: AtomicU64::new(0),
             internal_high: AtomicU64::new(0),
             dword: AtomicU32::new(0),
-            done: HubCell::new(Some(Win32Error::SUCCESS)),
+            done: HubWord::new(Win32Error::SUCCESS.0 as u64),
         }
     }
 
@@ -78,11 +81,19 @@ impl Overlapped {
         self.dword.store(v, Ordering::Release);
     }
 
+    /// Marks an operation as started without the hub lock (see
+    /// `HubWord::clear_unlocked`: becoming pending wakes no one).
+    pub(crate) fn begin_unlocked(&self) {
+        self.internal.store(STATUS_PENDING, Ordering::Release);
+        self.internal_high.store(0, Ordering::Release);
+        self.done.clear_unlocked(PENDING);
+    }
+
     /// Marks an operation as started, under a hub lock the caller holds.
     pub(crate) fn begin_locked(&self, g: &HubGuard<'_>) {
         self.internal.store(STATUS_PENDING, Ordering::Release);
         self.internal_high.store(0, Ordering::Release);
-        self.done.with(g, |d| *d = None);
+        self.done.set(g, PENDING);
     }
 
     /// Stores the result, under a hub lock the caller holds (it then wakes the
@@ -90,13 +101,21 @@ impl Overlapped {
     pub(crate) fn finish_locked(&self, g: &HubGuard<'_>, status: Win32Error, bytes: usize) {
         self.internal_high.store(bytes as u64, Ordering::Release);
         self.internal.store(u64::from(status.0), Ordering::Release);
-        self.done.with(g, |d| *d = Some(status));
+        self.done.set(g, u64::from(status.0));
+    }
+
+    /// The status of the last operation, `None` while it is pending.
+    fn status(&self, g: &HubGuard<'_>) -> Option<Win32Error> {
+        match self.done.get(g) {
+            PENDING => None,
+            code => Some(Win32Error(code as u32)),
+        }
     }
 
     /// The result, or `None` while pending.
     pub(crate) fn result(&self) -> Option<(Win32Error, usize)> {
         let g = hub::lock();
-        let status = self.done.with(&g, |d| *d)?;
+        let status = self.status(&g)?;
         Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)))
     }
 
@@ -105,7 +124,7 @@ impl Overlapped {
     pub(crate) fn wait(&self) -> Option<(Win32Error, usize)> {
         let mut g = hub::lock();
         loop {
-            if let Some(status) = self.done.with(&g, |d| *d) {
+            if let Some(status) = self.status(&g) {
                 return Some((status, usize::try_from(self.internal_high()).unwrap_or(usize::MAX)));
             }
             let until = crate::interrupt::next_check(None);
