@@ -178,3 +178,16 @@ def streaming(cfg: Config):
         os.close(r)
         _stop(writer)
         _stop(os_writer)
+
+
+@workload("pipe message round trip 4 KiB, one CPU", unit="µs/trip", goal=1.5, higher_is_better=False,
+          winfile="named pipe (message) WriteFile+ReadFile", baseline="AF_UNIX socketpair sendall+recv_into",
+          note="as the row above, with the parent and both echo children on one CPU (sched_setaffinity): "
+               "the code's cost without the scheduler's placement (docs/pipes.md, Cost)")
+def message_round_trip_one_cpu(cfg: Config):
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})  # the children inherit it
+    try:
+        yield from message_round_trip(cfg)
+    finally:
+        os.sched_setaffinity(0, allowed)

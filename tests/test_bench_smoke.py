@@ -20,6 +20,7 @@ EXPECTED = [
 ]
 EXPECTED += ["named event ping-pong", "named CreateMutex+Wait+Release+Close"]  # benches/bench_named_sync.py
 EXPECTED += ["BackupRead 1 GiB + 3 streams"]
+EXPECTED += ["pipe message round trip 4 KiB, one CPU"]  # benches/bench_pipes.py
 MEASURED = ["delivered", "lost", "p50 latency", "p99 latency"]
 MEASURED = [f"RDCW 100k-create burst: {key}" for key in MEASURED]
 # benches/bench_serial.py runs only with pyserial (its baseline), which `make bench` installs.

@@ -1,5 +1,6 @@
 """win32pipe in one process: names, modes, framing, states and their error codes."""
 import os
+import time
 
 import pytest
 import pywintypes
@@ -482,3 +483,66 @@ def test_a_blocking_transact_is_interruptible():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def _blocked_reader(kind):
+    """(the handle a ReadFile waits on, the handles to keep) for a pipe of `kind`."""
+    if kind == "anonymous":
+        r, w = win32pipe.CreatePipe(None, 0)
+        return r, (r, w)
+    s, c = connected(message=kind == "message")
+    return c, (s, c)
+
+
+@pytest.mark.parametrize("kind", ["message", "byte", "anonymous"])
+def test_a_blocking_readfile_is_interruptible(kind):
+    # ReadFile waits in the receive itself: a signal handler's exception still ends it.
+    import signal
+
+    h, keep = _blocked_reader(kind)
+
+    def alarm(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    try:
+        for size in (16, win32file.AllocateReadBuffer(16)):
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            with pytest.raises(KeyboardInterrupt):
+                win32file.ReadFile(h, size)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    # The handle still works after the interrupted wait.
+    writer = keep[1] if kind == "anonymous" else keep[0]
+    win32file.WriteFile(writer, b"after")
+    assert win32file.ReadFile(h, 16) == (0, b"after")
+
+
+@pytest.mark.parametrize("message", [True, False])
+def test_a_blocking_readfile_ends_when_another_thread_disconnects(message):
+    s, c = connected(message=message)
+    result = in_thread(win32file.ReadFile, s, 16)
+    time.sleep(0.2)  # let the read start waiting (either order ends the same way)
+    win32pipe.DisconnectNamedPipe(s)
+    with pytest.raises(pywintypes.error) as e:
+        result()
+    assert e.value.winerror == winerror.ERROR_PIPE_NOT_CONNECTED
+    c.Close()
+
+
+def test_a_blocking_readfile_wakes_for_each_message_of_another_thread():
+    # Many blocking reads in a row, each woken by a write of another thread: every
+    # message arrives whole and in order.
+    s, c = connected()
+    msgs = [os.urandom(n) for n in (0, 1, 4095, 4096, 4097, 70000)] * 5
+
+    def writer():
+        for m in msgs:
+            win32file.WriteFile(s, m)
+
+    done = in_thread(writer)
+    win32pipe.SetNamedPipeHandleState(c, win32pipe.PIPE_READMODE_MESSAGE, None, None)
+    got = [win32file.ReadFile(c, 1 << 17)[1] for _ in msgs]
+    done()
+    assert got == msgs

@@ -30,6 +30,7 @@ pub fn create_pipe(size: u32) -> Result<(Handle, Handle)> {
     if size > 0 {
         let _ = rustix::net::sockopt::set_socket_send_buffer_size(&w, size as usize);
     }
+    super::end::blocking_reads(&r);
     let meta = Meta { message: false, max_instances: 1, out_size: size, in_size: size, timeout: 0 };
     let rfd = rustix::io::fcntl_dupfd_cloexec(&r, 0).api(API)?;
     let wfd = rustix::io::fcntl_dupfd_cloexec(&w, 0).api(API)?;

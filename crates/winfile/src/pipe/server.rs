@@ -42,6 +42,7 @@ const MESSAGE_SNDBUF: usize = 8 << 20;
 
 /// Socket settings of a connected channel.
 pub(crate) fn tune(fd: &OwnedFd, meta: &Meta) {
+    super::end::blocking_reads(fd);
     if meta.message {
         let _ = rustix::net::sockopt::set_socket_send_buffer_size(fd, MESSAGE_SNDBUF);
     }
