@@ -50,3 +50,15 @@ def child_range_io(path, **env):
     assert r.returncode == 0, r.stderr
     return tuple(int(x) for x in r.stdout.split())
 
+
+
+def tcp_pair():
+    """Two connected loopback TCP sockets (client end, accepted end)."""
+    import socket
+
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        a = socket.create_connection(lst.getsockname())
+        b, _ = lst.accept()
+    return a, b

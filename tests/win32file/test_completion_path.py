@@ -312,14 +312,9 @@ def test_eventless_operations_reuse_one_overlapped_with_a_waiter_each_time():
     """An OVERLAPPED with no event begins without the hub lock: it must still read as
     pending at once (Internal STATUS_PENDING, ERROR_IO_INCOMPLETE), and a thread already
     waiting for it in GetOverlappedResult must be woken by every completion."""
-    import socket
+    from helpers import tcp_pair
 
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    a = socket.create_connection(lst.getsockname())
-    b, _ = lst.accept()
-    lst.close()
+    a, b = tcp_pair()
     try:
         ol = pywintypes.OVERLAPPED()
         buf = bytearray(16)

@@ -7,25 +7,18 @@ the epoll set itself — and check that socket operations nobody dequeues from t
 still complete, whether their observer sleeps in a wait function or only polls.
 Loopback only; runs under both engine backends (`make test` reruns the file with
 WINFILE_ENGINE=pool)."""
-import socket
 import threading
 import time
 
 import pywintypes
 import win32event
 import win32file
+from helpers import tcp_pair
 
 STATUS_PENDING = 0x103
 
 
-def pair():
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    a = socket.create_connection(lst.getsockname())
-    b, _ = lst.accept()
-    lst.close()
-    return a, b
+pair = tcp_pair
 
 
 class BusyConsumer:

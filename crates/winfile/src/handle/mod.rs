@@ -18,4 +18,5 @@ pub(crate) use file::io_bits;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
+pub(crate) use table::FibHasher;
 pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, with, Handle, Object};

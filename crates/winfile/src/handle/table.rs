@@ -60,13 +60,14 @@ pub trait Object: Any + Send + Sync {
     }
 }
 
-/// Hashes handle values (distinct multiples of 4 from a counter) with one multiply:
-/// SipHash's flood resistance buys nothing for keys we hand out ourselves, and every
-/// call on a handle pays for the lookup.
+/// Fibonacci hashing of numbers winfile hands out itself (handle values, the socket
+/// reactor's tokens), with one multiply: SipHash's flood resistance buys nothing for
+/// keys nobody else chooses, and every call on a handle pays for the lookup. `SHIFT`
+/// drops the low bits that never vary (handle values are multiples of 4).
 #[derive(Default)]
-struct HandleHasher(u64);
+pub(crate) struct FibHasher<const SHIFT: u32>(u64);
 
-impl Hasher for HandleHasher {
+impl<const SHIFT: u32> Hasher for FibHasher<SHIFT> {
     fn finish(&self) -> u64 {
         self.0
     }
@@ -78,12 +79,15 @@ impl Hasher for HandleHasher {
     }
 
     fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing: the high bits (hashbrown's control bytes) and the low bits
-        // (its bucket index) both depend on every bit of the value.
-        let h = (n >> 2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // The high bits (hashbrown's control bytes) and the low bits (its bucket index)
+        // both depend on every bit of the value.
+        let h = (n >> SHIFT).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.0 = h ^ (h >> 32);
     }
 }
+
+/// Handle values are multiples of 4.
+type HandleHasher = FibHasher<2>;
 
 /// One handle: its object, and the count of handles to that object it shares with its
 /// duplicates (`DuplicateHandle`), so the object's close hook runs with the last one.

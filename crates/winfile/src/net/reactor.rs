@@ -29,7 +29,7 @@ use crate::handle::{Extension, File};
 use crate::poison::MutexExt;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -223,28 +223,8 @@ pub(super) struct Reactor {
 /// nothing, and every socket operation looks its entry up once or more.
 type Entries = HashMap<u64, Entry, BuildHasherDefault<TokenHasher>>;
 
-/// Fibonacci hashing of a token (see [`Entries`]).
-#[derive(Default)]
-struct TokenHasher(u64);
-
-impl Hasher for TokenHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // The high bits (hashbrown's control bytes) and the low bits (its bucket index)
-        // both depend on every bit of the token.
-        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
-}
+/// Fibonacci hashing of a token (see [`Entries`]): every bit of a token varies.
+type TokenHasher = crate::handle::FibHasher<0>;
 
 static REACTOR: OnceLock<std::result::Result<Reactor, Win32Error>> = OnceLock::new();
 
