@@ -421,14 +421,15 @@ ENTRIES = [
     Entry("CalculateSocketEndPointSize", FULL, "getsockname(2) for the family; (iMaxSockAddr + 16) * 2 with Windows' "
           "iMaxSockAddr values (64 for IPv4, 88 for IPv6)."),
     Entry("TransmitFile", PARTIAL,
-          "A reactor operation on the socket's write queue (no thread per call): send(2) of the head, sendfile(2) from "
-          "winfile's descriptor of the file at the OVERLAPPED's offset (256 KiB per call, O_NONBLOCK on the socket for "
-          "the call only), send(2) of the tail; first on the caller's thread, then at each epoll writable edge. "
-          "Overlapped=None blocks (Ctrl-C stops it), starting at the file pointer, which moves past the bytes sent.",
+          "A reactor operation on the socket's write queue (no thread per call): send(2) of the head, then the file "
+          "range from the OVERLAPPED's offset (256 KiB per call: sendfile(2) on a socket the caller made non-blocking; "
+          "pread(2) into a buffer and send(2) with MSG_DONTWAIT on a blocking one, whose mode is never changed), "
+          "send(2) of the tail; first on the caller's thread, then at each epoll writable edge, at most 1 MiB per step "
+          "before the other ready sockets' turn. Overlapped=None blocks (Ctrl-C stops it), starting at the file "
+          "pointer, which moves past the bytes sent.",
           "NumberOfBytesPerSend is ignored (the kernel sizes sends). TF_DISCONNECT shuts the sending side down after the "
           "data; TF_REUSE_SOCKET does the same but a Linux socket cannot be reused after a connection (use a new socket; "
-          "AcceptEx replaces the accept socket anyway). While a step runs, the socket's file description is non-blocking: "
-          "a blocking recv/send another thread starts on the same socket at that moment gets EAGAIN."),
+          "AcceptEx replaces the accept socket anyway)."),
     Entry("WSARecv", FULL,
           "recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the reactor thread, into the "
           "caller's buffer itself.",

@@ -463,3 +463,58 @@ def test_a_long_transfer_lets_other_sockets_complete_in_between(tmp_path):
             s.close()
         src.Close()
         port.Close()
+
+
+def test_a_blocking_socket_stays_blocking_for_other_threads_during_a_transfer(tmp_path):
+    # Full duplex on one blocking socket: while TransmitFile sends 64 MiB, a thread of the
+    # caller receives the peer's acknowledgements with plain blocking recv calls. None of
+    # them may fail with EAGAIN (BlockingIOError): the transfer never changes the socket's
+    # mode (a blocking socket's file bytes go through send(MSG_DONTWAIT)).
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as f:
+        f.truncate(64 * MiB)
+    src = open_read(path)
+    a, a_peer = pair()
+    ack = ("import socket, sys\n"
+           "s = socket.socket(fileno=int(sys.argv[1]))\n"
+           "buf = bytearray(1 << 20)\n"
+           "n = 0\n"
+           "while True:\n"
+           "    k = s.recv_into(buf)\n"
+           "    if not k:\n"
+           "        break\n"
+           "    n += k\n"
+           "    s.send(b'a')\n"
+           "print(n)\n")
+    child = subprocess.Popen([sys.executable, "-c", ack, str(a_peer.fileno())], pass_fds=[a_peer.fileno()],
+                             stdout=subprocess.PIPE, text=True)
+    a_peer.close()
+    errors, acks = [], [0]
+
+    def receive_acks():
+        try:
+            while True:
+                got = a.recv(4096)
+                if not got:
+                    return
+                acks[0] += len(got)
+        except OSError as e:
+            errors.append(e)
+
+    t = threading.Thread(target=receive_acks)
+    t.start()
+    try:
+        ol = overlapped()
+        win32file.TransmitFile(a, src, 0, 0, ol, 0)
+        assert win32file.GetOverlappedResult(a.fileno(), ol, True) == 64 * MiB
+        a.shutdown(socket.SHUT_WR)
+        assert int(child.communicate(timeout=60)[0]) == 64 * MiB
+        t.join(30)
+        assert errors == []
+        assert acks[0] > 0
+        assert a.getblocking()
+    finally:
+        child.kill()
+        child.wait()
+        a.close()
+        src.Close()
