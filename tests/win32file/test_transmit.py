@@ -413,34 +413,47 @@ def test_concurrent_transfers_on_one_socket_leave_it_blocking(tmp_path):
     b.close()
 
 
+def big_file(tmp_path, size=64 * MiB):
+    """A sparse file of `size` bytes, opened for TransmitFile."""
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as f:
+        f.truncate(size)
+    return open_read(path)
+
+
+def reader_process(peer, ack=False):
+    """A child process that drains `peer` (closed here: the child owns it) into one big
+    buffer and prints the bytes it got; with `ack`, it reads 1 MiB at most and sends one
+    byte back per read. In
+    another process, with no GIL to share, it keeps up with the transfer."""
+    code = ("import socket, sys\n"
+            "s = socket.socket(fileno=int(sys.argv[1]))\n"
+            f"buf = bytearray({1 << 20 if ack else 8 << 20})\n"
+            "n = 0\n"
+            "while True:\n"
+            "    k = s.recv_into(buf)\n"
+            "    if not k:\n"
+            "        break\n"
+            "    n += k\n"
+            + ("    s.send(b'a')\n" if ack else "")
+            + "print(n)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(peer.fileno())], pass_fds=[peer.fileno()],
+                             stdout=subprocess.PIPE, text=True)
+    peer.close()
+    return child
+
+
 def test_a_long_transfer_lets_other_sockets_complete_in_between(tmp_path):
     # A receive on another socket became ready before a 64 MiB TransmitFile starts: its
     # completion comes first, although the transfer's peer keeps up (a transfer runs in
     # bounded steps and yields to the other ready sockets between them).
-    path = tmp_path / "big.bin"
-    with open(path, "wb") as f:
-        f.truncate(64 * MiB)
-    src = open_read(path)
+    src = big_file(tmp_path)
     a, a_peer = pair()
     b, b_peer = pair()
     port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
     win32file.CreateIoCompletionPort(a.fileno(), port, 1, 0)
     win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
-    # A reader in another process (no GIL to share), draining into one big buffer, so
-    # that it keeps up and the transfer rarely finds the socket full.
-    drain = ("import socket, sys\n"
-             "s = socket.socket(fileno=int(sys.argv[1]))\n"
-             "buf = bytearray(8 << 20)\n"
-             "n = 0\n"
-             "while True:\n"
-             "    k = s.recv_into(buf)\n"
-             "    if not k:\n"
-             "        break\n"
-             "    n += k\n"
-             "print(n)\n")
-    child = subprocess.Popen([sys.executable, "-c", drain, str(a_peer.fileno())], pass_fds=[a_peer.fileno()],
-                             stdout=subprocess.PIPE, text=True)
-    a_peer.close()
+    child = reader_process(a_peer)
     try:
         buf = win32file.AllocateReadBuffer(16)
         rol = pywintypes.OVERLAPPED()
@@ -470,25 +483,9 @@ def test_a_blocking_socket_stays_blocking_for_other_threads_during_a_transfer(tm
     # caller receives the peer's acknowledgements with plain blocking recv calls. None of
     # them may fail with EAGAIN (BlockingIOError): the transfer never changes the socket's
     # mode (a blocking socket's file bytes go through send(MSG_DONTWAIT)).
-    path = tmp_path / "big.bin"
-    with open(path, "wb") as f:
-        f.truncate(64 * MiB)
-    src = open_read(path)
+    src = big_file(tmp_path)
     a, a_peer = pair()
-    ack = ("import socket, sys\n"
-           "s = socket.socket(fileno=int(sys.argv[1]))\n"
-           "buf = bytearray(1 << 20)\n"
-           "n = 0\n"
-           "while True:\n"
-           "    k = s.recv_into(buf)\n"
-           "    if not k:\n"
-           "        break\n"
-           "    n += k\n"
-           "    s.send(b'a')\n"
-           "print(n)\n")
-    child = subprocess.Popen([sys.executable, "-c", ack, str(a_peer.fileno())], pass_fds=[a_peer.fileno()],
-                             stdout=subprocess.PIPE, text=True)
-    a_peer.close()
+    child = reader_process(a_peer, ack=True)
     errors, acks = [], [0]
 
     def receive_acks():

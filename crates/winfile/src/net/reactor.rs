@@ -32,7 +32,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What an operation's step achieved.
@@ -441,14 +441,8 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
             let e = entries.entry(token).or_default();
             let known_blocked = edge && *e.blocked(write);
             if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
-                let cancelled = waiter.cancelled();
                 waiter.op = op;
-                e.queue(write).push_back(waiter);
-                r.resync(&mut entries, token);
-                drop(entries);
-                if cancelled {
-                    r.wake();
-                }
+                r.enqueue(entries, token, write, waiter);
                 return;
             }
             e.seq(write)
@@ -459,33 +453,21 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
             return;
         }
         let mut entries = r.entries.locked();
-        let e = entries.entry(token).or_default();
-        if let Step::Yield = step {
-            // Still ready: queued, and run again by the next thread that polls.
-            waiter.op = op;
-            e.queue(write).push_back(waiter);
-            r.resync(&mut entries, token);
-            drop(entries);
-            r.yield_again(token, write);
-            r.kick();
-            return;
-        }
-        if edge {
+        let yielded = matches!(step, Step::Yield);
+        if edge && !yielded {
+            let e = entries.entry(token).or_default();
             if e.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
             *e.blocked(write) = true;
         }
-        let cancelled = waiter.cancelled();
         waiter.op = op;
-        e.queue(write).push_back(waiter);
-        r.resync(&mut entries, token);
-        drop(entries);
-        // A cancellation between the try and the queueing woke the reactor too early to
-        // find it queued: wake it again.
-        if cancelled {
-            r.wake();
+        r.enqueue(entries, token, write, waiter);
+        if yielded {
+            // Still ready: run again by the next thread that polls.
+            r.yield_again(token, write);
+            r.kick();
         }
         return;
     }
@@ -503,6 +485,19 @@ impl Reactor {
     pub(super) fn wake(&self) {
         self.cancel_pending.store(true, Ordering::Release);
         let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
+    }
+
+    /// Queues `waiter` behind its direction's other operations (the entries locked by
+    /// the caller, released here). A cancellation that came before it was queued woke
+    /// the polling thread too early to find it: wake it again.
+    fn enqueue(&self, mut entries: MutexGuard<'_, Entries>, token: u64, write: bool, waiter: Waiter) {
+        let cancelled = waiter.cancelled();
+        entries.entry(token).or_default().queue(write).push_back(waiter);
+        self.resync(&mut entries, token);
+        drop(entries);
+        if cancelled {
+            self.wake();
+        }
     }
 
     /// Wakes whichever thread waits in the epoll set (a yielded operation to run), and
