@@ -311,15 +311,7 @@ fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
         for ev in events.iter() {
             match ev.data.u64() {
                 WAKE => r.take_wake(),
-                // The leader's own wake-up: taken by the leader (or once no thread leads),
-                // never by a thread polling beside it (a zero-timeout
-                // GetQueuedCompletionStatus, the reactor thread's look during a lease),
-                // which would leave the leader asleep until its slice ends.
-                LEADER_WAKE => {
-                    if LEADING.with(|l| l.get()) || !r.leader.load(Ordering::Acquire) {
-                        r.take_leader_wake();
-                    }
-                }
+                LEADER_WAKE => r.leader_wake_seen(),
                 _ => r.event(ev),
             }
         }
@@ -535,6 +527,17 @@ impl Reactor {
         self.cancel_pending.store(true, Ordering::Release);
     }
 
+    /// The leader's wake-up came out of an epoll_wait: the leader consumes it, and so does
+    /// any thread once no thread leads (one left after the leader went). A thread polling
+    /// beside the leader (a zero-timeout GetQueuedCompletionStatus, the reactor thread)
+    /// leaves it set — it is level-triggered — or the leader would sleep on until its
+    /// slice ends.
+    fn leader_wake_seen(&self) {
+        if LEADING.with(|l| l.get()) || !self.leader.load(Ordering::Acquire) {
+            self.take_leader_wake();
+        }
+    }
+
     /// Consumes the leader's wake-up, if one was sent.
     fn take_leader_wake(&self) {
         if self.leader_woken.swap(false, Ordering::AcqRel) {
@@ -655,13 +658,7 @@ impl Reactor {
             for ev in &events {
                 match ev.data.u64() {
                     WAKE => self.take_wake(),
-                    // The leader's (level-triggered, it stays set for the leader); a
-                    // wake-up left after the leader went is consumed.
-                    LEADER_WAKE => {
-                        if !self.leader.load(Ordering::Acquire) {
-                            self.take_leader_wake();
-                        }
-                    }
+                    LEADER_WAKE => self.leader_wake_seen(),
                     _ => self.event(ev),
                 }
             }

@@ -145,9 +145,14 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
 /// Internal 0, InternalHigh `bytes`, then its event is set. No port: only overlapped
 /// handles queue packets.
 fn complete_checked(c: &Checked, bytes: usize) {
+    complete_with(&c.submit.ol, c.event.as_ref(), Win32Error::SUCCESS, bytes);
+}
+
+/// Status and count in the OVERLAPPED, then its event, under one hub signal.
+fn complete_with(ol: &Overlapped, event: Option<&Arc<Event>>, status: Win32Error, bytes: usize) {
     hub::signal(|g| {
-        c.submit.ol.finish_locked(g, Win32Error::SUCCESS, bytes);
-        if let Some(ev) = &c.event {
+        ol.finish_locked(g, status, bytes);
+        if let Some(ev) = event {
             ev.set_locked(g);
         }
     });
@@ -171,12 +176,7 @@ pub fn complete_now(ol: &Overlapped, event: Handle, bytes: usize) {
 /// As [`complete_now`].
 pub fn complete_now_with(ol: &Overlapped, event: Handle, status: Win32Error, bytes: usize) {
     let event = event_of(event, "").ok().flatten();
-    hub::signal(|g| {
-        ol.finish_locked(g, status, bytes);
-        if let Some(ev) = &event {
-            ev.set_locked(g);
-        }
-    });
+    complete_with(ol, event.as_ref(), status, bytes);
 }
 
 /// A device whose overlapped transfers are not plain reads and writes of the handle's
