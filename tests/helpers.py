@@ -62,3 +62,36 @@ def tcp_pair():
         a = socket.create_connection(lst.getsockname())
         b, _ = lst.accept()
     return a, b
+
+
+def lock_word(path):
+    """The count in the machine-wide lock-presence word of `path`'s inode
+    (crates/winfile/src/lock/word.rs: the SysV segment's key, layout and slot hash,
+    repeated here), or None when the segment does not exist. A process killed while
+    holding locks leaves its count behind until reboot, so a test that needs winfile's
+    fast path to skip the kernel probe picks a file whose word is 0."""
+    import ctypes
+    import ctypes.util
+
+    key, header, slots = 0x5746_4C01, 16, 1 << 16
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+    libc.shmdt.argtypes = [ctypes.c_void_p]
+    sid = libc.shmget(key, (header + slots) * 4, 0)
+    if sid < 0:
+        return None
+    addr = libc.shmat(sid, None, 0o10000)  # SHM_RDONLY
+    if addr in (None, ctypes.c_void_p(-1).value):
+        return None
+    try:
+        st = os.stat(path)
+        m = (1 << 64) - 1
+        dev = st.st_dev & m
+        z = st.st_ino ^ (((dev << 32) | (dev >> 32)) & m) ^ 0x9E37_79B9_7F4A_7C15
+        z = ((z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9) & m
+        z = ((z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB) & m
+        z ^= z >> 31
+        return ctypes.c_uint32.from_address(addr + 4 * (header + (z & (slots - 1)))).value
+    finally:
+        libc.shmdt(addr)

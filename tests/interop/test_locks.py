@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import pywintypes
-from helpers import child_range_io
+from helpers import child_range_io, lock_word
 import smbclient
 import win32con
 import win32file
@@ -21,14 +21,19 @@ RW = win32con.GENERIC_READ | win32con.GENERIC_WRITE
 
 @pytest.fixture
 def shared_file(smb, where):
-    """(client Open, winfile handle, linux path) of one 100-byte file, both read/write."""
+    """(client Open, winfile handle, linux path) of one 100-byte file, both read/write, on
+    an inode whose lock-presence word is 0 (see helpers.lock_word)."""
     unc, linux = where
-    remote = unc + "\\l.bin"
-    with smbclient.open_file(remote, "wb", port=smb.server.port) as f:
-        f.write(bytes(range(100)))
+    for i in range(100):
+        name = f"l{i}.bin"
+        remote = unc + "\\" + name
+        with smbclient.open_file(remote, "wb", port=smb.server.port) as f:
+            f.write(bytes(range(100)))
+        if not lock_word(linux / name):
+            break
     o = smb_open(remote, smb.server.port)
-    h = win32file.CreateFile(str(linux / "l.bin"), RW, 7, None, win32con.OPEN_EXISTING, 0, None)
-    yield o, h, str(linux / "l.bin")
+    h = win32file.CreateFile(str(linux / name), RW, 7, None, win32con.OPEN_EXISTING, 0, None)
+    yield o, h, str(linux / name)
     h.Close()
     o.close()
 

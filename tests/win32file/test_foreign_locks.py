@@ -7,15 +7,20 @@ import fcntl
 import os
 
 import pytest
-from helpers import child_range_io
+from helpers import child_range_io, lock_word
 
 
 
 @pytest.fixture
 def locked(tmp):
-    """A file with a plain fcntl write lock on [10, 20) held by this (non-winfile) code."""
-    p = tmp / "f.bin"
-    p.write_bytes(bytes(100))
+    """A file with a plain fcntl write lock on [10, 20) held by this (non-winfile) code,
+    on an inode whose lock-presence word is 0 (a count a killed process left behind on
+    the word would make winfile probe the kernel, and see the lock, everywhere)."""
+    for i in range(100):
+        p = tmp / f"f{i}.bin"
+        p.write_bytes(bytes(100))
+        if not lock_word(p):
+            break
     fd = os.open(p, os.O_RDWR)
     fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 10, 10)
     yield tmp, p
