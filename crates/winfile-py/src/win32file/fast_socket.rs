@@ -152,11 +152,13 @@ pub fn rc_and_zero(py: Python<'_>, rc: u32) -> PyResult<Bound<'_, PyAny>> {
 // ---- The fast bodies --------------------------------------------------------------------
 // Each checks the cheap arguments first and the socket last (its `fileno()` is a call).
 
-/// The arguments of WSARecv/WSASend in their common shape: (socket, buffer, ol[, flags]).
+/// The arguments of WSARecv/WSASend in their common shape: (socket, buffer, ol[, flags]);
+/// with the socket object, when one was passed (not an int), as the number's owner.
+#[allow(clippy::type_complexity)]
 fn transfer_args<'a, 'py>(
     py: Python<'py>,
     args: &'a [*mut ffi::PyObject],
-) -> Option<(u64, &'a Bound<'py, PyAny>, &'a Bound<'py, PyOverlapped>, i32)> {
+) -> Option<(u64, Option<&'a Bound<'py, PyAny>>, &'a Bound<'py, PyAny>, &'a Bound<'py, PyOverlapped>, i32)> {
     let flags = match args.len() {
         3 => 0,
         4 => exact_i32(args[3])?,
@@ -164,22 +166,36 @@ fn transfer_args<'a, 'py>(
     };
     let ol = overlapped(py, &args[2])?;
     let s = socket(py, args[0])?;
-    // SAFETY: a live argument, borrowed for the call; taken as any object, as the PyO3
-    // function takes it.
-    let buffer = unsafe { Bound::ref_from_ptr(py, &args[1]) };
-    Some((s, buffer, ol, flags))
+    // SAFETY: live arguments, borrowed for the call; taken as any object, as the PyO3
+    // function takes them.
+    let (sock, buffer) = unsafe { (Bound::ref_from_ptr(py, &args[0]), Bound::ref_from_ptr(py, &args[1])) };
+    // `socket` took an exact int or an exact socket.socket.
+    let owner = (!sock.is_exact_instance_of::<pyo3::types::PyInt>()).then_some(sock);
+    Some((s, owner, buffer, ol, flags))
+}
+
+/// The SOCKET of a transfer: the number, vouched for by its socket object if one was
+/// passed (`winfile::net::Owner`: the tie check's system call is then skipped while the
+/// same object names the same number).
+fn with_sock<R>(s: u64, owner: Option<&Bound<'_, PyAny>>, f: impl FnOnce(winfile::net::Sock<'_>) -> R) -> R {
+    match owner {
+        Some(obj) => f(winfile::net::Sock::owned(s, &super::socket::SocketObject(obj))),
+        None => f(winfile::net::Sock::from(s)),
+    }
 }
 
 /// `WSARecv(s, buffer, ol, dwFlags=0)` with an OVERLAPPED.
 pub fn wsa_recv<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
-    let (s, buffer, ol, flags) = transfer_args(py, args)?;
-    Some(super::socket::wsa_recv_overlapped(py, s, buffer, ol, flags).and_then(|rc| rc_and_zero(py, rc)))
+    let (s, owner, buffer, ol, flags) = transfer_args(py, args)?;
+    let rc = with_sock(s, owner, |s| super::socket::wsa_recv_overlapped(py, s, buffer, ol, flags));
+    Some(rc.and_then(|rc| rc_and_zero(py, rc)))
 }
 
 /// `WSASend(s, data, ol, dwFlags=0)` with an OVERLAPPED.
 pub fn wsa_send<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
-    let (s, buffer, ol, flags) = transfer_args(py, args)?;
-    Some(super::socket::wsa_send_overlapped(py, s, buffer, ol, flags).and_then(|rc| rc_and_zero(py, rc)))
+    let (s, owner, buffer, ol, flags) = transfer_args(py, args)?;
+    let rc = with_sock(s, owner, |s| super::socket::wsa_send_overlapped(py, s, buffer, ol, flags));
+    Some(rc.and_then(|rc| rc_and_zero(py, rc)))
 }
 
 /// `GetQueuedCompletionStatus(port, timeout)` with a PyHANDLE and an int.

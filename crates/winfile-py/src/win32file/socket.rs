@@ -10,9 +10,10 @@ use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyTuple, PyWeakrefReference};
 use std::net::SocketAddr;
-use winfile::net::{self, Endpoint};
+use std::sync::{Mutex, PoisonError};
+use winfile::net::{self, Endpoint, Sock};
 use winfile::overlapped::{Issued, Lent, Submit};
 use winfile::Win32Error;
 
@@ -44,6 +45,41 @@ fn begin(
 ) -> PyResult<u32> {
     let s = submit_of(ol);
     Ok(rc(nonblocking(py, api, || call(s))?))
+}
+
+/// The owner rule's record on an adopted socket (see `winfile::net::Owner` and the
+/// core's `net::adopt` docs): a weak reference to the `socket.socket` object that last
+/// passed the full tie check for it. Never a strong one: the program still drops its
+/// socket objects, whose finalizer closes the number.
+#[derive(Default)]
+struct LastOwner(Mutex<Option<Py<PyWeakrefReference>>>);
+
+impl winfile::handle::Extension for LastOwner {}
+
+/// A `socket.socket` passed as a SOCKET: the owner of its `fileno()` while it is open
+/// (closing or detaching it through the object makes `fileno()` -1 for good).
+pub(super) struct SocketObject<'a, 'py>(pub &'a Bound<'py, PyAny>);
+
+impl net::Owner for SocketObject<'_, '_> {
+    /// The object recorded on `file` is this very object (a live weak referent is
+    /// compared by identity: a dead one's reference answers None, so an object made later
+    /// at the same address never matches).
+    fn vouches(&self, file: &winfile::handle::File) -> bool {
+        let py = self.0.py();
+        file.with_ext::<LastOwner, _>(|last| {
+            let Some(last) = last else { return false };
+            let last = last.0.lock().unwrap_or_else(PoisonError::into_inner);
+            last.as_ref().and_then(|w| w.bind(py).upgrade()).is_some_and(|o| o.is(self.0))
+        })
+    }
+
+    fn verified(&self, file: &winfile::handle::File) {
+        // Made before any lock is taken (allocating may run a collection, and finalizers).
+        let Ok(weak) = PyWeakrefReference::new(self.0) else { return };
+        let slot = file.ext_or_default::<LastOwner>();
+        let old = slot.0.lock().unwrap_or_else(PoisonError::into_inner).replace(weak.unbind());
+        drop(old);
+    }
 }
 
 /// An optional send buffer (ConnectEx's payload, TransmitFile's head and tail): None
@@ -187,7 +223,7 @@ fn wsa_send(
             let n = blocking(py, API, || net::send_sync(s.0, data.as_slice(), dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => Ok((wsa_send_overlapped(py, s.0, &buffer, &ol, dwFlags)?, 0)),
+        Some(ol) => Ok((wsa_send_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?, 0)),
     }
 }
 
@@ -195,7 +231,7 @@ fn wsa_send(
 /// ERROR_IO_PENDING.
 pub(super) fn wsa_send_overlapped(
     py: Python<'_>,
-    s: u64,
+    s: Sock<'_>,
     buffer: &Bound<'_, PyAny>,
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
@@ -223,7 +259,7 @@ fn wsa_recv(
             let n = blocking(py, API, || net::recv_sync(s.0, buf, dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => Ok((wsa_recv_overlapped(py, s.0, &buffer, &ol, dwFlags)?, 0)),
+        Some(ol) => Ok((wsa_recv_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?, 0)),
     }
 }
 
@@ -231,7 +267,7 @@ fn wsa_recv(
 /// ERROR_IO_PENDING.
 pub(super) fn wsa_recv_overlapped(
     py: Python<'_>,
-    s: u64,
+    s: Sock<'_>,
     buffer: &Bound<'_, PyAny>,
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
@@ -300,6 +336,14 @@ fn wsa_enum_network_events<'py>(
     Ok(d)
 }
 
+/// Test hook: how many full tie checks (SO_COOKIE / kcmp system calls) socket
+/// resolution has run (a `socket.socket` that vouches for its number spares them).
+#[pyfunction]
+#[pyo3(name = "_socket_tie_checks")]
+fn socket_tie_checks() -> u64 {
+    net::tie_checks()
+}
+
 /// Test hook: how many socket descriptors winfile has adopted (nothing may leak).
 #[pyfunction]
 #[pyo3(name = "_adopted_sockets")]
@@ -318,5 +362,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wsa_event_select, m)?)?;
     m.add_function(wrap_pyfunction!(wsa_enum_network_events, m)?)?;
     m.add_function(wrap_pyfunction!(adopted_sockets, m)?)?;
+    m.add_function(wrap_pyfunction!(socket_tie_checks, m)?)?;
     Ok(())
 }

@@ -183,8 +183,9 @@ impl File {
     }
 
     /// Runs `f` with the handle's extension of type `T`, if it has one, without taking
-    /// a reference to it (the per-I/O path).
-    pub(crate) fn with_ext<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+    /// a reference to it (the per-I/O path). `f` must be short and must not touch the
+    /// handle's extensions.
+    pub fn with_ext<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         self.ext.with::<T, R>(f)
     }
 
@@ -194,7 +195,7 @@ impl File {
     }
 
     /// The handle's extension of type `T`, created with `T::default()` at first use.
-    pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
+    pub fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
         self.ext.get_or_insert_with(T::default)
     }
 

@@ -19,4 +19,5 @@ pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
 pub(crate) use table::FibHasher;
+pub(crate) use table::get_untied;
 pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, with, Handle, Object};

@@ -78,6 +78,11 @@ impl<const SHIFT: u32> Hasher for FibHasher<SHIFT> {
         }
     }
 
+    fn write_u32(&mut self, n: u32) {
+        // Descriptor numbers (`i32` keys hash as `u32`): one multiply, not four.
+        self.write_u64(u64::from(n));
+    }
+
     fn write_u64(&mut self, n: u64) {
         // The high bits (hashbrown's control bytes) and the low bits (its bucket index)
         // both depend on every bit of the value.
@@ -183,6 +188,18 @@ fn usable(h: Handle, obj: &Arc<dyn Object>) -> Result<(), Win32Error> {
 /// The object behind `h` if it is a `T`; `ERROR_INVALID_HANDLE` otherwise.
 pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
     let any: Arc<dyn Any + Send + Sync> = get_any(h)?;
+    any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
+}
+
+/// [`get`] without the CRT tie check (`Object::is_stale`, a system call for a socket):
+/// for a caller that knows the tie holds, or checks it itself (`net::adopt`: the socket's
+/// owner vouches for it). A retired object still gives its code.
+pub(crate) fn get_untied<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
+    let obj = TABLE.read_locked().by_value.get(&h.0).map(|e| e.obj.clone()).ok_or(Win32Error::INVALID_HANDLE)?;
+    if let Some(code) = obj.retired() {
+        return Err(code);
+    }
+    let any: Arc<dyn Any + Send + Sync> = obj;
     any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
 }
 

@@ -13,6 +13,25 @@
 //! next use, or the reactor's sweep (every 100 ms), closes it, which completes its
 //! pending I/O with ERROR_OPERATION_ABORTED (995) and lets go of the duplicate.
 //!
+//! **The tie, and who may vouch for it.** A number passed as a number is checked on
+//! every use (`handle::osf`: one getsockopt(2) SO_COOKIE, or kcmp(2)). A caller that
+//! passes the *object owning the number* (an [`Owner`]: the binding's `socket.socket`)
+//! may spare that system call: the owner rule is that an open socket object is the
+//! owner of its number, and closing or detaching it through the object turns its
+//! `fileno()` into -1 for good, so the same live object naming the same number has not
+//! let go of it. The adoption remembers the owner that last passed the full check (the
+//! binding keeps a weak reference to the object, a typed extension on the adopted
+//! file, never a strong one: the program still drops and closes its sockets); when the
+//! same object names the same number again it vouches and the check is skipped, and any
+//! other object, a number passed as an int, or a first use runs the full check, which
+//! records the new owner once it passes. What the rule cannot see is a number closed
+//! behind its owner's back, `os.close(n)` or a second object made with
+//! `socket.socket(fileno=n)` (or an object re-initialised in place): that already breaks
+//! the socket module itself (the owner then closes a number it no longer owns), and is
+//! not supported with the object; the number passed as an int is still checked every
+//! time, and the reactor's sweep still runs the full check of every adoption every
+//! 100 ms (a caller's close is seen there whoever passes the socket).
+//!
 //! **CloseHandle** on an adopted socket ends winfile's adoption only (its duplicate, its
 //! port association, its pending I/O: 995); the caller's descriptor stays open, since
 //! the Python socket object owns it and closes it itself.
@@ -24,16 +43,57 @@
 
 use crate::consts::{FILE_FLAG_OVERLAPPED, FILE_GENERIC_READ, FILE_GENERIC_WRITE};
 use crate::error::{Error, Result, Win32Error};
-use crate::handle::{self, Fd, File, FileKind, Handle, PathStyle};
-use crate::poison::MutexExt;
+use crate::handle::{self, Fd, FibHasher, File, FileKind, Handle, PathStyle};
+use crate::poison::RwLockExt;
 use rustix::fs::{fstat, FileType};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, RwLock};
 
-/// descriptor number → the handle adopting it.
-static BY_FD: LazyLock<Mutex<HashMap<RawFd, Handle>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// descriptor number → the handle adopting it. Read on every socket call, written at
+/// adoptions and closes: a read-write lock, and the one-multiply hash of numbers winfile
+/// does not let others choose (descriptor numbers are small and dense).
+static BY_FD: LazyLock<RwLock<HashMap<RawFd, Handle, BuildHasherDefault<FibHasher<0>>>>> =
+    LazyLock::new(|| RwLock::new(HashMap::default()));
+
+/// How many full tie checks socket resolution ran (tests: the owner's vouch is taken).
+static TIE_CHECKS: AtomicU64 = AtomicU64::new(0);
+
+/// The object a caller passed for a SOCKET when it is more than a number: the owner of
+/// the descriptor number while it is open (see the module docs for the rule). The core
+/// knows nothing of what it is; the binding implements it for `socket.socket`.
+pub trait Owner {
+    /// Whether this owner is the one [`Owner::verified`] last recorded on the adoption
+    /// `file` (and still names its number): the tie check is then skipped.
+    fn vouches(&self, file: &File) -> bool;
+    /// The full tie check of `file` passed for this owner (or `file` was just adopted
+    /// from it): records it as the owner to vouch next time. Called with no lock held.
+    fn verified(&self, file: &File);
+}
+
+/// A SOCKET argument: the descriptor number, and the object that owns it if the caller
+/// passed one (a plain number is checked on every use).
+#[derive(Clone, Copy)]
+pub struct Sock<'a> {
+    raw: u64,
+    owner: Option<&'a dyn Owner>,
+}
+
+impl<'a> Sock<'a> {
+    /// The number `raw` as passed by `owner` (its `fileno()` at the call).
+    pub fn owned(raw: u64, owner: &'a dyn Owner) -> Self {
+        Sock { raw, owner: Some(owner) }
+    }
+}
+
+impl From<u64> for Sock<'_> {
+    fn from(raw: u64) -> Self {
+        Sock { raw, owner: None }
+    }
+}
 
 /// The descriptor number a raw value names, if it is in the descriptor range (winfile
 /// handles are ≥ 2^32; 0 is the NULL handle).
@@ -50,26 +110,60 @@ fn descriptor(raw: u64) -> Option<RawFd> {
 /// getsockopt(2) SO_COOKIE compared with the adopted socket's (kcmp(2) on kernels
 /// whose cookies are not system-wide).
 pub fn resolve(raw: u64) -> Option<Handle> {
-    resolve_file(raw).map(|(h, _)| h)
+    resolve_file(Sock::from(raw)).map(|(h, _)| h)
 }
 
-/// [`resolve`], with the adopted socket's object (one lookup).
-pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
-    let fd = descriptor(raw)?;
+/// How the adoption found for a number was checked.
+enum Tie {
+    /// Its owner vouched for it: nothing to record.
+    Vouched,
+    /// The full check passed (or it is new): the owner, if any, is recorded.
+    Checked,
+}
+
+/// The open adoption `h` if it is still tied to its number: vouched for by `owner`, or
+/// by the full check (which closes it when stale).
+fn tied(h: Handle, owner: Option<&dyn Owner>) -> Option<(Arc<File>, Tie)> {
+    let file = handle::get_untied::<File>(h).ok()?;
+    if owner.is_some_and(|o| o.vouches(&file)) {
+        return Some((file, Tie::Vouched));
+    }
+    TIE_CHECKS.fetch_add(1, Ordering::Relaxed);
+    if handle::Object::is_stale(&*file) {
+        // As a lookup through the table would have: the stale handle is closed.
+        let _ = handle::close(h);
+        return None;
+    }
+    Some((file, Tie::Checked))
+}
+
+/// [`resolve`], with the adopted socket's object (one lookup); an owner passed with the
+/// number may spare the tie check (see the module docs).
+pub(crate) fn resolve_file(sock: Sock<'_>) -> Option<(Handle, Arc<File>)> {
+    let fd = descriptor(sock.raw)?;
+    let (h, file, tie) = lookup_or_adopt(fd, sock.owner)?;
+    // The owner's bookkeeping runs Python: never under the map's lock.
+    if let (Tie::Checked, Some(owner)) = (tie, sock.owner) {
+        owner.verified(&file);
+    }
+    Some((h, file))
+}
+
+fn lookup_or_adopt(fd: RawFd, owner: Option<&dyn Owner>) -> Option<(Handle, Arc<File>, Tie)> {
     // The common case, a number still naming the socket adopted for it: the tie is
-    // checked (a system call) outside the map's lock, which every socket call takes.
-    let known = BY_FD.locked().get(&fd).copied();
+    // checked (a system call, unless vouched for) outside the map's lock.
+    let known = BY_FD.read_locked().get(&fd).copied();
     if let Some(h) = known {
-        if let Ok(file) = handle::get::<File>(h) {
-            return Some((h, file));
+        if let Some((file, tie)) = tied(h, owner) {
+            return Some((h, file, tie));
         }
     }
-    let mut map = BY_FD.locked();
+    let mut map = BY_FD.write_locked();
     match map.get(&fd).copied() {
         // Another thread adopted the number meanwhile.
         Some(h) if Some(h) != known => {
-            if let Ok(file) = handle::get::<File>(h) {
-                return Some((h, file));
+            if let Some((file, tie)) = tied(h, owner) {
+                return Some((h, file, tie));
             }
             map.remove(&fd);
         }
@@ -94,31 +188,43 @@ pub(crate) fn resolve_file(raw: u64) -> Option<(Handle, Arc<File>)> {
     file.ext_or_insert_with(|| crate::engine::PerformerSlot(Arc::new(super::sendrecv::ReactorJobs)));
     let h = handle::insert(file.clone());
     map.insert(fd, h);
-    Some((h, file))
+    Some((h, file, Tie::Checked))
 }
 
-/// The adopted socket named by `raw` (a descriptor number); WSAENOTSOCK for anything
-/// else, a closed socket (-1) or a winfile handle included, as Winsock answers.
-pub(crate) fn socket(raw: u64, api: &'static str) -> Result<(Handle, Arc<File>)> {
-    resolve_file(raw).ok_or(Error::new(Win32Error::WSAENOTSOCK, api))
+/// The adopted socket named by `sock` (a descriptor number, with its owner object if
+/// the caller passed one); WSAENOTSOCK for anything else, a closed socket (-1) or a
+/// winfile handle included, as Winsock answers.
+///
+/// # Linux mechanism
+/// As [`resolve`]; the SO_COOKIE / kcmp(2) tie check is skipped when the owner vouches.
+pub(crate) fn socket<'a>(sock: impl Into<Sock<'a>>, api: &'static str) -> Result<(Handle, Arc<File>)> {
+    resolve_file(sock.into()).ok_or(Error::new(Win32Error::WSAENOTSOCK, api))
 }
 
 /// Closes the adoptions whose descriptor the caller closed or reused since their last
 /// use (run by the reactor every 100 ms): their I/O completes with 995 and winfile's
-/// duplicate goes, so the peer sees the close.
+/// duplicate goes, so the peer sees the close. Always the full tie check, whoever
+/// vouched for the adoption last.
 pub(crate) fn sweep() {
-    let tied: Vec<(RawFd, Handle)> = BY_FD.locked().iter().map(|(&fd, &h)| (fd, h)).collect();
+    let tied: Vec<(RawFd, Handle)> = BY_FD.read_locked().iter().map(|(&fd, &h)| (fd, h)).collect();
     for (fd, h) in tied {
         // The lookup closes a stale handle.
         if handle::get::<File>(h).is_err() {
-            BY_FD.locked().retain(|&f, &mut g| !(f == fd && g == h));
+            BY_FD.write_locked().retain(|&f, &mut g| !(f == fd && g == h));
         }
     }
 }
 
 /// How many descriptors are adopted (tests: nothing leaks).
 pub fn adopted_count() -> usize {
-    BY_FD.locked().len()
+    BY_FD.read_locked().len()
+}
+
+/// How many full tie checks (SO_COOKIE / kcmp system calls) socket resolution has run
+/// in this process (tests: an owner's vouch spares them; the reactor's sweep is not
+/// counted).
+pub fn tie_checks() -> u64 {
+    TIE_CHECKS.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ mod transmit;
 
 pub use accept::{accept_ex, calculate_socket_end_point_size, get_accept_ex_sockaddrs};
 pub use addr::Endpoint;
-pub use adopt::{adopted_count, resolve};
+pub use adopt::{adopted_count, resolve, tie_checks, Owner, Sock};
 pub use connect::connect_ex;
 pub use select::{
     wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE,

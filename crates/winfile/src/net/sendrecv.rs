@@ -122,8 +122,8 @@ pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> rea
 /// # Linux mechanism
 /// recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the
 /// reactor thread.
-pub fn wsa_recv(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
-    transfer(sock, mem, flags, s, false, "WSARecv")
+pub fn wsa_recv<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock.into(), mem, flags, s, false, "WSARecv")
 }
 
 /// `WSASend` with an OVERLAPPED: sends all of `mem` (completing once it is all in the
@@ -131,11 +131,11 @@ pub fn wsa_recv(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
 ///
 /// # Linux mechanism
 /// send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness.
-pub fn wsa_send(sock: u64, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
-    transfer(sock, mem, flags, s, true, "WSASend")
+pub fn wsa_send<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock.into(), mem, flags, s, true, "WSASend")
 }
 
-fn transfer(sock: u64, mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
+fn transfer(sock: adopt::Sock<'_>, mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
     let (_, file) = adopt::socket(sock, api)?;
     if !write && !mem.writable() {
         return Err(Error::new(Win32Error::WSAEFAULT, api));
