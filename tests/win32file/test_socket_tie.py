@@ -11,6 +11,9 @@ import pywintypes
 import win32event
 import win32file
 import winerror
+from winfile import _native
+
+tie_checks = _native.win32file._socket_tie_checks  # full tie checks run (a test hook)
 
 def connected(lst, family):
     """A client socket connected to `lst`, and the accepted server end."""
@@ -146,3 +149,170 @@ def test_a_crt_handle_of_a_socket_follows_its_number(host):
     finally:
         for s in (new, new_peer, old_peer, lst):
             s.close()
+
+
+# ---- The owner rule: a socket.socket vouches for its number --------------------------------
+# While a socket object is open it owns its number (closing or detaching it makes fileno()
+# -1 for good), so the adoption remembers (a weak reference) the object that last passed the
+# full tie check, and the same object naming the same number skips the check's system call.
+# Numbers passed as ints are checked every time.
+
+
+def port_pair(host, key=1):
+    """A completion port, a connected pair (client object, server-end peer) whose client is
+    associated with the port under `key`, and the listener."""
+    addr, family = host
+    lst = socket.socket(family, socket.SOCK_STREAM)
+    lst.bind((addr, 0))
+    lst.listen(8)
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    c, peer = connected(lst, family)
+    win32file.CreateIoCompletionPort(c.fileno(), port, key, 0)
+    return port, c, peer, lst
+
+
+def echo_once(port, arg, peer, buf, ol):
+    """One WSASend and one WSARecv on `arg` through the port: what a request of the echo
+    server does."""
+    assert win32file.WSASend(arg, b"ping", ol, 0)[0] in (0, winerror.ERROR_IO_PENDING)
+    rc, n, _, got = win32file.GetQueuedCompletionStatus(port, 30000)
+    assert (rc, n, got) == (0, 4, ol)
+    assert peer.recv(4) == b"ping"
+    assert win32file.WSARecv(arg, buf, ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    peer.sendall(b"pong")
+    rc, n, _, got = win32file.GetQueuedCompletionStatus(port, 30000)
+    assert (rc, n, got) == (0, 4, ol) and bytes(buf[:4]) == b"pong"
+
+
+def test_the_same_socket_object_skips_the_tie_check_an_int_never_does(host):
+    port, c, peer, lst = port_pair(host)
+    peer.settimeout(30)
+    buf, ol = win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED()
+    try:
+        echo_once(port, c, peer, buf, ol)  # the object's first use: checked, then recorded
+        before = tie_checks()
+        for _ in range(20):
+            echo_once(port, c, peer, buf, ol)
+        assert tie_checks() == before, "the recorded object vouched: no system call"
+        before = tie_checks()
+        for _ in range(20):
+            echo_once(port, c.fileno(), peer, buf, ol)
+        assert tie_checks() >= before + 40, "a number passed as an int: checked every time"
+        # Another object for the same socket (detached and re-wrapped): checked once, then
+        # it is the one that vouches; the old object, now -1, is no socket at all.
+        d = socket.socket(c.family, c.type, fileno=c.detach())
+        try:
+            before = tie_checks()
+            echo_once(port, d, peer, buf, ol)
+            echo_once(port, d, peer, buf, ol)
+            assert tie_checks() == before + 1
+            with pytest.raises(pywintypes.error) as e:
+                win32file.WSASend(c, b"x", ol, 0)
+            assert e.value.winerror == winerror.WSAENOTSOCK
+        finally:
+            d.close()
+    finally:
+        for s in (c, peer, lst):
+            s.close()
+        port.Close()
+
+
+def test_a_closed_object_and_its_reused_number(host):
+    """The old object, vouched for until then, gives WSAENOTSOCK once closed; the new object
+    at the same number reaches the new socket; the old adoption's pending receive
+    completes with 995."""
+    addr, family = host
+    port, old, old_peer, lst = port_pair(host, key=1)
+    buf, ol = win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED()
+    old_peer.settimeout(30)
+    echo_once(port, old, old_peer, buf, ol)
+    echo_once(port, old, old_peer, buf, ol)  # vouched for
+    number = old.fileno()
+    pending_ol, pending_buf = pywintypes.OVERLAPPED(), win32file.AllocateReadBuffer(16)
+    assert win32file.WSARecv(old, pending_buf, pending_ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    old.close()
+    new = socket_at(number, family)
+    new.connect(lst.getsockname()[:2])
+    new_peer, _ = lst.accept()
+    new_peer.settimeout(30)
+    try:
+        for call, data in ((win32file.WSASend, b"x"), (win32file.WSARecv, win32file.AllocateReadBuffer(4))):
+            with pytest.raises(pywintypes.error) as e:
+                call(old, data, pywintypes.OVERLAPPED(), 0)
+            assert e.value.winerror == winerror.WSAENOTSOCK
+        send_ol = event_overlapped()
+        assert win32file.WSASend(new, b"fresh", send_ol, 0)[0] in (0, winerror.ERROR_IO_PENDING)
+        assert new_peer.recv(16) == b"fresh"
+        rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 30000)
+        assert (rc, n, key) == (winerror.ERROR_OPERATION_ABORTED, 0, 1) and got is pending_ol
+        assert old_peer.recv(16) == b""
+        assert bytes(pending_buf[:1]) == b"\0"
+    finally:
+        for s in (new, new_peer, old_peer, lst):
+            s.close()
+        port.Close()
+
+
+def test_a_number_reused_behind_the_objects_back_is_checked_as_an_int(host):
+    """os.dup2 over the number of a live, vouching object (outside the owner rule): the
+    number passed as an int still gets the full check, reaches the socket it names now,
+    and ends the old adoption (its pending receive: 995)."""
+    addr, family = host
+    port, a, a_peer, lst = port_pair(host, key=1)
+    b, b_peer = connected(lst, family)
+    a_peer.settimeout(30)
+    b_peer.settimeout(30)
+    buf, ol = win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED()
+    echo_once(port, a, a_peer, buf, ol)
+    echo_once(port, a, a_peer, buf, ol)  # vouched for
+    pending_ol, pending_buf = pywintypes.OVERLAPPED(), win32file.AllocateReadBuffer(16)
+    assert win32file.WSARecv(a, pending_buf, pending_ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    number = a.fileno()
+    os.dup2(b.fileno(), number)  # behind a's back: the number now names b's socket
+    try:
+        before = tie_checks()
+        send_ol = event_overlapped()
+        assert win32file.WSASend(number, b"to b", send_ol, 0)[0] in (0, winerror.ERROR_IO_PENDING)
+        assert tie_checks() > before
+        assert b_peer.recv(16) == b"to b"
+        rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 30000)
+        assert (rc, n, key) == (winerror.ERROR_OPERATION_ABORTED, 0, 1) and got is pending_ol
+        assert a_peer.recv(16) == b""  # the old adoption let go of a's socket
+    finally:
+        for s in (a, b, a_peer, b_peer, lst):  # a closes its number: b's duplicate
+            s.close()
+        port.Close()
+
+
+def test_a_dead_objects_record_never_vouches_for_a_new_object(host):
+    """Socket objects closed and collected, new ones made at once: the new object often
+    lands at the dead one's address with the dead one's number, and must still be checked
+    (the record is a weak reference, dead with its object, not an address) and reach its
+    own socket."""
+    addr, family = host
+    lst = socket.socket(family, socket.SOCK_STREAM)
+    lst.bind((addr, 0))
+    lst.listen(64)
+    ol = event_overlapped()
+    same_place = 0
+    try:
+        c = socket.socket(family, socket.SOCK_STREAM)
+        for i in range(60):
+            c.connect(lst.getsockname()[:2])
+            peer, _ = lst.accept()
+            peer.settimeout(30)
+            msg = b"%03d" % i
+            for _ in range(2):  # adopted (or checked), then vouched for
+                win32file.WSASend(c, msg, ol, 0)
+                assert win32file.GetOverlappedResult(c.fileno(), ol, True) == 3
+            assert peer.recv(16) == msg + msg, "each object reaches its own socket"
+            place, number = id(c), c.fileno()
+            c.close()
+            del c
+            c = socket.socket(family, socket.SOCK_STREAM)
+            same_place += (id(c), c.fileno()) == (place, number)
+            peer.close()
+        c.close()
+        assert same_place > 0, "no new object landed where a dead one was: nothing was tried"
+    finally:
+        lst.close()

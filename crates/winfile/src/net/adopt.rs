@@ -275,6 +275,117 @@ mod tests {
         drop(a); // closes number n (now /dev/null's)
     }
 
+    /// A test owner: `id` recorded on the adoption it verified (an extension, as the
+    /// binding's weak reference), and how many times the full check passed for it.
+    struct TestOwner {
+        id: u64,
+        verified: std::sync::atomic::AtomicUsize,
+    }
+
+    #[derive(Default)]
+    struct Recorded(AtomicU64);
+    impl handle::Extension for Recorded {}
+
+    impl TestOwner {
+        fn new(id: u64) -> Self {
+            TestOwner { id, verified: Default::default() }
+        }
+        /// How many full checks ran for this owner so far.
+        fn checks(&self) -> usize {
+            self.verified.load(Ordering::SeqCst)
+        }
+    }
+
+    impl Owner for TestOwner {
+        fn vouches(&self, file: &File) -> bool {
+            file.with_ext::<Recorded, _>(|r| r.is_some_and(|r| r.0.load(Ordering::SeqCst) == self.id))
+        }
+        fn verified(&self, file: &File) {
+            self.verified.fetch_add(1, Ordering::SeqCst);
+            file.ext_or_default::<Recorded>().0.store(self.id, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_owner_that_passed_the_check_vouches_and_no_other() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let n = a.as_raw_fd() as u64;
+        let (one, two) = (TestOwner::new(1), TestOwner::new(2));
+        let (h, _) = socket(Sock::owned(n, &one), "test").unwrap();
+        assert_eq!(one.checks(), 1, "adopted for the first owner: recorded");
+        let before = tie_checks();
+        for _ in 0..3 {
+            assert_eq!(socket(Sock::owned(n, &one), "test").unwrap().0, h);
+        }
+        assert_eq!(one.checks(), 1, "the recorded owner vouches: no check, nothing recorded");
+        // Another owner (another object with the same number) runs the full check and is
+        // recorded; the first then no longer vouches.
+        assert_eq!(socket(Sock::owned(n, &two), "test").unwrap().0, h);
+        assert_eq!(two.checks(), 1);
+        assert_eq!(socket(Sock::owned(n, &one), "test").unwrap().0, h);
+        assert_eq!(one.checks(), 2);
+        // A plain number never skips the check.
+        assert_eq!(socket(n, "test").unwrap().0, h);
+        assert!(tie_checks() >= before + 3, "two owners' checks and the number's");
+        handle::close(h).unwrap();
+    }
+
+    #[test]
+    fn a_vouch_holds_for_one_adoption_and_the_sweep_still_checks() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (_peer_a, _) = lst.accept().unwrap();
+        let b = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (peer_b, _) = lst.accept().unwrap();
+        let n = a.as_raw_fd();
+        let owner = TestOwner::new(7);
+        let (h1, _) = socket(Sock::owned(n as u64, &owner), "test").unwrap();
+        // A receive pending on the old socket when its number is reused behind the owner.
+        let ol = Arc::new(Overlapped::new());
+        let submit = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None };
+        super::super::wsa_recv(Sock::owned(n as u64, &owner), Lent::new(vec![0u8; 4]), 0, submit).unwrap();
+        assert_eq!(owner.checks(), 1);
+        reuse(n, b.as_fd());
+        // The sweep runs the full check whoever vouched: the old adoption closes.
+        sweep();
+        assert!(handle::get::<File>(h1).is_err(), "the sweep closed the stale adoption");
+        assert_eq!(ol.wait().unwrap().0, Win32Error::OPERATION_ABORTED, "its pending I/O ends with 995");
+        // The owner's record went with the old adoption: the new one is checked, then
+        // recorded, and is the new socket.
+        let (h2, file) = socket(Sock::owned(n as u64, &owner), "test").unwrap();
+        assert_ne!(h2, h1);
+        assert_eq!(owner.checks(), 2, "a new adoption: checked and recorded again");
+        rustix::net::send(file.fd(), b"new", rustix::net::SendFlags::empty()).unwrap();
+        let mut got = [0u8; 3];
+        std::io::Read::read_exact(&mut &peer_b, &mut got).unwrap();
+        assert_eq!(&got, b"new");
+        // A closed number is not vouched for: the owner's number is -1 then, and -1 is
+        // never a descriptor.
+        assert!(socket(Sock::owned(u64::MAX, &owner), "test").is_err());
+        handle::close(h2).unwrap();
+        drop(a); // closes number n (now b's duplicate)
+    }
+
+    #[test]
+    fn a_stale_adoption_is_replaced_when_a_number_comes_without_its_owner() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let b = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let n = a.as_raw_fd();
+        let owner = TestOwner::new(9);
+        let (h1, _) = socket(Sock::owned(n as u64, &owner), "test").unwrap();
+        reuse(n, b.as_fd());
+        let before = tie_checks();
+        let (h2, _) = socket(n as u64, "test").unwrap();
+        assert!(tie_checks() > before, "a number passed alone is checked");
+        assert_ne!(h2, h1, "and the reuse seen");
+        assert!(handle::get::<File>(h1).is_err());
+        assert!(!owner.vouches(&handle::get::<File>(h2).unwrap()), "nothing recorded on the new adoption");
+        handle::close(h2).unwrap();
+        drop(a);
+    }
+
     #[test]
     fn sockets_are_tied_by_cookie_where_cookies_are_system_wide() {
         let lst = TcpListener::bind("127.0.0.1:0").unwrap();
