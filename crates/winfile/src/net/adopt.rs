@@ -44,20 +44,74 @@
 use crate::consts::{FILE_FLAG_OVERLAPPED, FILE_GENERIC_READ, FILE_GENERIC_WRITE};
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{self, Fd, FibHasher, File, FileKind, Handle, PathStyle};
-use crate::poison::RwLockExt;
+use crate::poison::{MutexExt, RwLockExt};
 use rustix::fs::{fstat, FileType};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, RwLock};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, RwLock};
 
-/// descriptor number → the handle adopting it. Read on every socket call, written at
-/// adoptions and closes: a read-write lock, and the one-multiply hash of numbers winfile
-/// does not let others choose (descriptor numbers are small and dense).
-static BY_FD: LazyLock<RwLock<HashMap<RawFd, Handle, BuildHasherDefault<FibHasher<0>>>>> =
-    LazyLock::new(|| RwLock::new(HashMap::default()));
+/// descriptor number → the handle adopting it, read on every socket call and written
+/// at adoptions and closes: numbers below [`DIRECT`] (all of them, in practice: the
+/// kernel hands out the lowest free number) have one word each, read with one atomic
+/// load and no lock; larger ones go to a map. 0 (never a handle value) is no adoption.
+mod by_fd {
+    use super::*;
+
+    /// How many numbers have a word of their own (128 KiB of zeroed memory, touched
+    /// only where numbers are used).
+    pub(super) const DIRECT: usize = 1 << 14;
+    static DIRECT_WORDS: [AtomicU64; DIRECT] = [const { AtomicU64::new(0) }; DIRECT];
+    /// Numbers from [`DIRECT`] on.
+    static SPILL: LazyLock<RwLock<HashMap<RawFd, Handle, BuildHasherDefault<FibHasher<0>>>>> =
+        LazyLock::new(|| RwLock::new(HashMap::default()));
+    /// Held by every change (the check-then-adopt of a number is one step); its value:
+    /// one past the highest direct number ever adopted (what the sweep scans).
+    static WRITER: Mutex<usize> = Mutex::new(0);
+
+    /// The handle adopting `fd`, if any (no lock for a direct number).
+    pub(super) fn get(fd: RawFd) -> Option<Handle> {
+        let raw = match DIRECT_WORDS.get(fd as usize) {
+            Some(w) => w.load(Ordering::Acquire),
+            None => SPILL.read_locked().get(&fd).map_or(0, |h| h.raw()),
+        };
+        (raw != 0).then_some(Handle::from_raw(raw))
+    }
+
+    /// The right to change the table.
+    pub(super) fn writer() -> MutexGuard<'static, usize> {
+        WRITER.locked()
+    }
+
+    /// Records (`Some`) or forgets (`None`) the adoption of `fd`.
+    pub(super) fn set(w: &mut MutexGuard<'static, usize>, fd: RawFd, h: Option<Handle>) {
+        let raw = h.map_or(0, Handle::raw);
+        match DIRECT_WORDS.get(fd as usize) {
+            Some(word) => {
+                word.store(raw, Ordering::Release);
+                if raw != 0 {
+                    **w = (**w).max(fd as usize + 1);
+                }
+            }
+            None if raw != 0 => {
+                SPILL.write_locked().insert(fd, Handle::from_raw(raw));
+            }
+            None => {
+                SPILL.write_locked().remove(&fd);
+            }
+        }
+    }
+
+    /// Every adoption: (number, handle).
+    pub(super) fn all() -> Vec<(RawFd, Handle)> {
+        let high = *writer();
+        let mut v: Vec<(RawFd, Handle)> = (0..high as RawFd).filter_map(|fd| get(fd).map(|h| (fd, h))).collect();
+        v.extend(SPILL.read_locked().iter().map(|(&fd, &h)| (fd, h)));
+        v
+    }
+}
 
 /// How many full tie checks socket resolution ran (tests: the owner's vouch is taken).
 static TIE_CHECKS: AtomicU64 = AtomicU64::new(0);
@@ -142,7 +196,7 @@ fn tied(h: Handle, owner: Option<&dyn Owner>) -> Option<(Arc<File>, Tie)> {
 pub(crate) fn resolve_file(sock: Sock<'_>) -> Option<(Handle, Arc<File>)> {
     let fd = descriptor(sock.raw)?;
     let (h, file, tie) = lookup_or_adopt(fd, sock.owner)?;
-    // The owner's bookkeeping runs Python: never under the map's lock.
+    // The owner's bookkeeping runs Python: never under the table's writer lock.
     if let (Tie::Checked, Some(owner)) = (tie, sock.owner) {
         owner.verified(&file);
     }
@@ -151,26 +205,24 @@ pub(crate) fn resolve_file(sock: Sock<'_>) -> Option<(Handle, Arc<File>)> {
 
 fn lookup_or_adopt(fd: RawFd, owner: Option<&dyn Owner>) -> Option<(Handle, Arc<File>, Tie)> {
     // The common case, a number still naming the socket adopted for it: the tie is
-    // checked (a system call, unless vouched for) outside the map's lock.
-    let known = BY_FD.read_locked().get(&fd).copied();
+    // checked (a system call, unless vouched for) with no lock held.
+    let known = by_fd::get(fd);
     if let Some(h) = known {
         if let Some((file, tie)) = tied(h, owner) {
             return Some((h, file, tie));
         }
     }
-    let mut map = BY_FD.write_locked();
-    match map.get(&fd).copied() {
+    let mut w = by_fd::writer();
+    match by_fd::get(fd) {
         // Another thread adopted the number meanwhile.
         Some(h) if Some(h) != known => {
             if let Some((file, tie)) = tied(h, owner) {
                 return Some((h, file, tie));
             }
-            map.remove(&fd);
+            by_fd::set(&mut w, fd, None);
         }
         // Stale: the lookup above closed it; a new adoption is made below.
-        Some(_) => {
-            map.remove(&fd);
-        }
+        Some(_) => by_fd::set(&mut w, fd, None),
         None => {}
     }
     // SAFETY: borrowed only to duplicate it; a closed number yields EBADF.
@@ -187,7 +239,7 @@ fn lookup_or_adopt(fd: RawFd, owner: Option<&dyn Owner>) -> Option<(Handle, Arc<
     // ReadFile/WriteFile with an OVERLAPPED wait for readiness in the reactor.
     file.ext_or_insert_with(|| crate::engine::PerformerSlot(Arc::new(super::sendrecv::ReactorJobs)));
     let h = handle::insert(file.clone());
-    map.insert(fd, h);
+    by_fd::set(&mut w, fd, Some(h));
     Some((h, file, Tie::Checked))
 }
 
@@ -206,18 +258,20 @@ pub(crate) fn socket<'a>(sock: impl Into<Sock<'a>>, api: &'static str) -> Result
 /// duplicate goes, so the peer sees the close. Always the full tie check, whoever
 /// vouched for the adoption last.
 pub(crate) fn sweep() {
-    let tied: Vec<(RawFd, Handle)> = BY_FD.read_locked().iter().map(|(&fd, &h)| (fd, h)).collect();
-    for (fd, h) in tied {
+    for (fd, h) in by_fd::all() {
         // The lookup closes a stale handle.
         if handle::get::<File>(h).is_err() {
-            BY_FD.write_locked().retain(|&f, &mut g| !(f == fd && g == h));
+            let mut w = by_fd::writer();
+            if by_fd::get(fd) == Some(h) {
+                by_fd::set(&mut w, fd, None);
+            }
         }
     }
 }
 
 /// How many descriptors are adopted (tests: nothing leaks).
 pub fn adopted_count() -> usize {
-    BY_FD.read_locked().len()
+    by_fd::all().len()
 }
 
 /// How many full tie checks (SO_COOKIE / kcmp system calls) socket resolution has run
@@ -384,6 +438,68 @@ mod tests {
         assert!(!owner.vouches(&handle::get::<File>(h2).unwrap()), "nothing recorded on the new adoption");
         handle::close(h2).unwrap();
         drop(a);
+    }
+
+    #[test]
+    fn numbers_past_the_direct_words_are_adopted_too() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let other = TcpListener::bind("127.0.0.1:0").unwrap();
+        let Ok(big) = rustix::io::fcntl_dupfd_cloexec(&lst, by_fd::DIRECT as RawFd) else {
+            return; // a descriptor limit below DIRECT: no such number here
+        };
+        let n = big.as_raw_fd();
+        assert!(n as usize >= by_fd::DIRECT);
+        let (h, _) = socket(n as u64, "test").unwrap();
+        assert_eq!(resolve(n as u64), Some(h));
+        assert!(by_fd::all().contains(&(n, h)));
+        reuse(n, other.as_fd());
+        let h2 = resolve(n as u64).unwrap();
+        assert_ne!(h2, h, "the reuse is seen past the direct words too");
+        assert!(handle::get::<File>(h).is_err());
+        drop(big);
+        sweep();
+        assert!(!by_fd::all().iter().any(|&(fd, _)| fd == n), "the sweep forgot the closed number");
+        assert!(handle::get::<File>(h2).is_err());
+    }
+
+    /// Nanoseconds per call of each step of a socket's resolution (not a test: run with
+    /// `cargo test --release -p winfile --lib resolution_cost -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn resolution_cost() {
+        use std::time::Instant;
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let n = a.as_raw_fd();
+        let owner = TestOwner::new(3);
+        let (h, file) = socket(Sock::owned(n as u64, &owner), "bench").unwrap();
+        const N: u32 = 2_000_000;
+        let time = |name: &str, f: &mut dyn FnMut()| {
+            let t = Instant::now();
+            for _ in 0..N {
+                f();
+            }
+            println!("{name:28} {:6.1} ns", t.elapsed().as_nanos() as f64 / f64::from(N));
+        };
+        time("by_fd lookup", &mut || {
+            std::hint::black_box(by_fd::get(std::hint::black_box(n)));
+        });
+        time("handle table (untied)", &mut || {
+            std::hint::black_box(handle::get_untied::<File>(std::hint::black_box(h)).unwrap());
+        });
+        time("test owner's vouch", &mut || {
+            std::hint::black_box(owner.vouches(&file));
+        });
+        time("tie check (is_stale)", &mut || {
+            std::hint::black_box(handle::Object::is_stale(&*file));
+        });
+        time("resolution, vouched", &mut || {
+            std::hint::black_box(socket(Sock::owned(n as u64, &owner), "bench").unwrap());
+        });
+        time("resolution, a number", &mut || {
+            std::hint::black_box(socket(n as u64, "bench").unwrap());
+        });
+        handle::close(h).unwrap();
     }
 
     #[test]
