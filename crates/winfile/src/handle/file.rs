@@ -123,7 +123,9 @@ impl Object for File {
 impl Drop for File {
     fn drop(&mut self) {
         // Objects dropped without CloseHandle (torn down) still let go.
-        self.ext.dropped(self);
+        for ext in self.ext.drain() {
+            ext.on_drop(self);
+        }
     }
 }
 
