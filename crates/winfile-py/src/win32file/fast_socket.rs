@@ -10,7 +10,10 @@
 //! (`tests/win32file/test_socket_fast_entry.py`). What the fast entry saves per call:
 //! PyO3's trampoline and argument description, `SocketArg`'s attribute probing of a
 //! socket object (one `fileno()` call instead), and the result tuple of an overlapped
-//! WSARecv/WSASend (always `(997, 0)` or `(0, 0)`: kept, not rebuilt).
+//! WSARecv/WSASend (always `(997, 0)` or `(0, 0)`: kept, not rebuilt); and, for a
+//! `socket.socket` passed to WSARecv/WSASend, the tie check's system call while the same
+//! object names the same number (the object is passed to the core as the number's
+//! owner: `winfile::net::Owner`, implemented in `socket.rs`).
 
 #![allow(unsafe_code)]
 

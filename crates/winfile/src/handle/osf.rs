@@ -12,7 +12,8 @@
 //! caller's number, so a closed-and-reused number is never read, written or locked.
 //!
 //! **The tie check** runs on every lookup of a tied handle (every socket call on a
-//! `fileno()` goes through one). For a socket it compares socket cookies: SO_COOKIE is a
+//! `fileno()` goes through one, unless the socket object that owns the number vouches
+//! for it: `net::adopt`'s owner rule). For a socket it compares socket cookies: SO_COOKIE is a
 //! 64-bit number the kernel gives each socket once, from one counter for the whole
 //! system (early kernels kept one counter per network namespace, so two sockets of a
 //! process could share a cookie; by Linux 5.14, which added SO_NETNS_COOKIE, the counter

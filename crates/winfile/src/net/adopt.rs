@@ -24,13 +24,18 @@
 //! file, never a strong one: the program still drops and closes its sockets); when the
 //! same object names the same number again it vouches and the check is skipped, and any
 //! other object, a number passed as an int, or a first use runs the full check, which
-//! records the new owner once it passes. What the rule cannot see is a number closed
-//! behind its owner's back, `os.close(n)` or a second object made with
-//! `socket.socket(fileno=n)` (or an object re-initialised in place): that already breaks
-//! the socket module itself (the owner then closes a number it no longer owns), and is
-//! not supported with the object; the number passed as an int is still checked every
-//! time, and the reactor's sweep still runs the full check of every adoption every
-//! 100 ms (a caller's close is seen there whoever passes the socket).
+//! records the new owner once it passes. What the rule cannot see is a number closed or
+//! replaced behind its owner's back (`os.close(n)`, `os.dup2(m, n)`, a second object
+//! made with `socket.socket(fileno=n)`, an object re-initialised in place by calling its
+//! `__init__` again): that already breaks the socket module itself (the owner then
+//! closes a number it no longer owns), and is not supported with the object; the
+//! number passed as an int is still checked every time, and the reactor's sweep still
+//! runs the full check of every adoption every 100 ms.
+//!
+//! **Cost.** The number → adoption table is one word per number read with one atomic
+//! load (`by_fd`), then the handle table's lookup, then the owner's vouch (a lock-free
+//! read of the handle's extension and a weak reference compared by identity): some
+//! 40 ns a call instead of 280 with the tie's system call (`resolution_cost` below).
 //!
 //! **CloseHandle** on an adopted socket ends winfile's adoption only (its duplicate, its
 //! port association, its pending I/O: 995); the caller's descriptor stays open, since
