@@ -35,7 +35,7 @@
 //! **Cost.** The number → adoption table is one word per number read with one atomic
 //! load (`by_fd`), then the handle table's lookup, then the owner's vouch (a lock-free
 //! read of the handle's extension and a weak reference compared by identity): some
-//! 40 ns a call instead of 280 with the tie's system call (`resolution_cost` below).
+//! 30 ns a call instead of 280 with the tie's system call (`resolution_cost` below).
 //!
 //! **CloseHandle** on an adopted socket ends winfile's adoption only (its duplicate, its
 //! port association, its pending I/O: 995); the caller's descriptor stays open, since
