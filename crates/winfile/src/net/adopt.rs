@@ -471,6 +471,7 @@ mod tests {
     /// `cargo test --release -p winfile --lib resolution_cost -- --ignored --nocapture`).
     #[test]
     #[ignore]
+    #[allow(clippy::print_stdout)] // its report is its output
     fn resolution_cost() {
         use std::time::Instant;
         let lst = TcpListener::bind("127.0.0.1:0").unwrap();
