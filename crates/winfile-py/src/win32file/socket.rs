@@ -96,7 +96,11 @@ impl net::Owner for SocketObject<'_, '_> {
         let Err(weak) = last.first.set(weak.unbind()) else { return };
         let old = last.later.lock().unwrap_or_else(PoisonError::into_inner).replace(weak);
         last.any_later.store(true, Ordering::Release);
-        drop(old);
+        // Released now (the fast entries run without PyO3's attach count, where a plain
+        // drop would wait for the next PyO3 call).
+        if let Some(old) = old {
+            old.drop_ref(self.0.py());
+        }
     }
 }
 
