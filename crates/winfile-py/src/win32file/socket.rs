@@ -72,7 +72,9 @@ fn refers_to(weak: &Py<PyWeakrefReference>, obj: &Bound<'_, PyAny>) -> bool {
 }
 
 /// A `socket.socket` passed as a SOCKET: the owner of its `fileno()` while it is open
-/// (closing or detaching it through the object makes `fileno()` -1 for good).
+/// (closing or detaching it through the object makes `fileno()` -1 for good). Only an
+/// exact `socket.socket` is taken as one (the fast entries' shape): a subclass may
+/// override `fileno()`, and is checked every time.
 pub(super) struct SocketObject<'a, 'py>(pub &'a Bound<'py, PyAny>);
 
 impl net::Owner for SocketObject<'_, '_> {
