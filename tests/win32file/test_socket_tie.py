@@ -319,3 +319,30 @@ def test_a_dead_objects_record_never_vouches_for_a_new_object(host):
         assert same_place > 0, "no new object landed where a dead one was: nothing was tried"
     finally:
         lst.close()
+
+
+def test_the_record_does_not_keep_the_socket_object_alive(host):
+    """The adoption's record of its owner is a weak reference: a socket object the program
+    drops is collected, its finalizer closes the number, and the reactor's sweep then ends
+    the adoption (the peer sees the close)."""
+    import gc
+    import warnings
+    import weakref
+
+    port, c, peer, lst = port_pair(host)
+    peer.settimeout(30)
+    buf, ol = win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED()
+    try:
+        echo_once(port, c, peer, buf, ol)
+        echo_once(port, c, peer, buf, ol)  # recorded, then vouched for
+        ref = weakref.ref(c)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # dropped unclosed, on purpose
+            del c
+            gc.collect()
+        assert ref() is None, "the socket object was collected"
+        assert peer.recv(16) == b"", "its number closed, and winfile's duplicate with it"
+    finally:
+        peer.close()
+        lst.close()
+        port.Close()
