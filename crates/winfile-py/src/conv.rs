@@ -6,8 +6,10 @@
 use crate::pywintypes::PyHandle;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyInt, PyString};
+use pyo3::types::{PyBytes, PyInt, PyString, PyWeakrefReference};
 use pyo3::Borrowed;
+use std::sync::{Mutex, PoisonError};
+use winfile::handle::{Extension, File};
 
 /// A DWORD converted as `PyLong_AsUnsignedLongMask` does: any int, taken modulo 2^32.
 #[derive(Clone, Copy, Debug)]
@@ -110,8 +112,12 @@ impl<'a, 'py> FromPyObject<'a, 'py> for HandleArg {
         }
         match pointer_sized(&obj) {
             Some(v) => Ok(HandleArg(resolved(v))),
-            None if is_socket_object(&obj) => Ok(HandleArg(resolved(socket_value(&obj)?))),
-            None => Err(PyTypeError::new_err("The object is not a PyHANDLE object")),
+            None => match socket_object(&obj) {
+                // An exact socket.socket vouches for its number (see [`SocketObject`]).
+                Some(true) => Ok(HandleArg(resolved_by(socket_value(&obj)?, &SocketObject(&obj)))),
+                Some(false) => Ok(HandleArg(resolved(socket_value(&obj)?))),
+                None => Err(PyTypeError::new_err("The object is not a PyHANDLE object")),
+            },
         }
     }
 }
@@ -122,16 +128,86 @@ pub(crate) fn resolved(v: u64) -> winfile::Handle {
     winfile::net::resolve(v).unwrap_or(winfile::Handle::from_raw(v))
 }
 
-/// Whether `obj` is a `socket.socket` (where a HANDLE is taken, winfile accepts one).
-fn is_socket_object(obj: &Bound<'_, PyAny>) -> bool {
+/// [`resolved`] of a number passed by the object that owns it.
+fn resolved_by(v: u64, owner: &dyn winfile::net::Owner) -> winfile::Handle {
+    winfile::net::resolve(winfile::net::Sock::owned(v, owner)).unwrap_or(winfile::Handle::from_raw(v))
+}
+
+/// Whether `obj` is a `socket.socket` (where a HANDLE is taken, winfile accepts one):
+/// `Some(true)` for exactly one, `Some(false)` for a subclass' instance.
+fn socket_object(obj: &Bound<'_, PyAny>) -> Option<bool> {
     let py = obj.py();
-    py.import("socket").and_then(|m| m.getattr("socket")).and_then(|t| obj.is_instance(&t)).unwrap_or(false)
+    let t = py.import("socket").and_then(|m| m.getattr("socket")).ok()?;
+    if obj.get_type().is(&t) {
+        return Some(true);
+    }
+    obj.is_instance(&t).unwrap_or(false).then_some(false)
 }
 
 /// The value of a socket object: its `fileno()` (-1 once closed).
 fn socket_value(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
     let fd = obj.call_method0("fileno")?;
     pointer_sized(&fd).ok_or_else(|| PyTypeError::new_err("socket.fileno() did not return an int"))
+}
+
+/// The owner rule's record on an adopted socket (see `winfile::net::Owner` and the
+/// core's `net::adopt` docs): a weak reference to the `socket.socket` object that last
+/// passed the full tie check for it. Never a strong one: the program still drops its
+/// socket objects, whose finalizer closes the number. The first object is kept in a
+/// set-once cell, read without a lock on every call (one object per adoption is the
+/// rule: a new socket is a new adoption); a later one (the same socket re-wrapped in a
+/// new object, after `detach()`) replaces the one before it under a lock.
+#[derive(Default)]
+struct LastOwner {
+    first: std::sync::OnceLock<Py<PyWeakrefReference>>,
+    later: Mutex<Option<Py<PyWeakrefReference>>>,
+    /// Whether `later` was ever set (read before taking its lock).
+    any_later: std::sync::atomic::AtomicBool,
+}
+
+impl Extension for LastOwner {}
+
+/// Whether `weak` refers to `obj` (a live weak referent compared by identity: a dead
+/// one's reference answers None, so an object made later at the same address never
+/// matches).
+fn refers_to(weak: &Py<PyWeakrefReference>, obj: &Bound<'_, PyAny>) -> bool {
+    weak.bind(obj.py()).upgrade().is_some_and(|o| o.is(obj))
+}
+
+/// A `socket.socket` passed as a SOCKET: the owner of its `fileno()` while it is open
+/// (closing or detaching it through the object makes `fileno()` -1 for good). Passed
+/// with the number by WSARecv/WSASend's fast entries and by [`HandleArg`]. Only an
+/// exact `socket.socket` is taken as one: a subclass may override `fileno()`, and is
+/// checked every time.
+pub(crate) struct SocketObject<'a, 'py>(pub &'a Bound<'py, PyAny>);
+
+impl winfile::net::Owner for SocketObject<'_, '_> {
+    fn vouches(&self, file: &File) -> bool {
+        use std::sync::atomic::Ordering;
+        file.with_ext::<LastOwner, _>(|last| {
+            let Some(last) = last else { return false };
+            if last.any_later.load(Ordering::Acquire) {
+                let later = last.later.lock().unwrap_or_else(PoisonError::into_inner);
+                return later.as_ref().is_some_and(|w| refers_to(w, self.0));
+            }
+            last.first.get().is_some_and(|w| refers_to(w, self.0))
+        })
+    }
+
+    fn verified(&self, file: &File) {
+        use std::sync::atomic::Ordering;
+        // Made before any lock is taken (allocating may run a collection, and finalizers).
+        let Ok(weak) = PyWeakrefReference::new(self.0) else { return };
+        let last = file.ext_or_default::<LastOwner>();
+        let Err(weak) = last.first.set(weak.unbind()) else { return };
+        let old = last.later.lock().unwrap_or_else(PoisonError::into_inner).replace(weak);
+        last.any_later.store(true, Ordering::Release);
+        // Released now (the fast entries run without PyO3's attach count, where a plain
+        // drop would wait for the next PyO3 call).
+        if let Some(old) = old {
+            old.drop_ref(self.0.py());
+        }
+    }
 }
 
 /// A SOCKET argument as pywin32's `PySocket_AsSOCKET` takes it: an int, or an object

@@ -13,7 +13,7 @@
 //! WSARecv/WSASend (always `(997, 0)` or `(0, 0)`: kept, not rebuilt); and, for a
 //! `socket.socket` passed to WSARecv/WSASend, the tie check's system call while the same
 //! object names the same number (the object is passed to the core as the number's
-//! owner: `winfile::net::Owner`, implemented in `socket.rs`).
+//! owner: `winfile::net::Owner`, implemented in `conv.rs`).
 
 #![allow(unsafe_code)]
 
@@ -182,7 +182,7 @@ fn transfer_args<'a, 'py>(
 /// same object names the same number).
 fn with_sock<R>(s: u64, owner: Option<&Bound<'_, PyAny>>, f: impl FnOnce(winfile::net::Sock<'_>) -> R) -> R {
     match owner {
-        Some(obj) => f(winfile::net::Sock::owned(s, &super::socket::SocketObject(obj))),
+        Some(obj) => f(winfile::net::Sock::owned(s, &crate::conv::SocketObject(obj))),
         None => f(winfile::net::Sock::from(s)),
     }
 }

@@ -10,9 +10,8 @@ use crate::interrupt::blocking;
 use crate::pywintypes::PyOverlapped;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple, PyWeakrefReference};
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 use std::net::SocketAddr;
-use std::sync::{Mutex, PoisonError};
 use winfile::net::{self, Endpoint, Sock};
 use winfile::overlapped::{Issued, Lent, Submit};
 use winfile::Win32Error;
@@ -45,65 +44,6 @@ fn begin(
 ) -> PyResult<u32> {
     let s = submit_of(ol);
     Ok(rc(nonblocking(py, api, || call(s))?))
-}
-
-/// The owner rule's record on an adopted socket (see `winfile::net::Owner` and the
-/// core's `net::adopt` docs): a weak reference to the `socket.socket` object that last
-/// passed the full tie check for it. Never a strong one: the program still drops its
-/// socket objects, whose finalizer closes the number. The first object is kept in a
-/// set-once cell, read without a lock on every call (one object per adoption is the
-/// rule: a new socket is a new adoption); a later one (the same socket re-wrapped in a
-/// new object, after `detach()`) replaces the one before it under a lock.
-#[derive(Default)]
-struct LastOwner {
-    first: std::sync::OnceLock<Py<PyWeakrefReference>>,
-    later: Mutex<Option<Py<PyWeakrefReference>>>,
-    /// Whether `later` was ever set (read before taking its lock).
-    any_later: std::sync::atomic::AtomicBool,
-}
-
-impl winfile::handle::Extension for LastOwner {}
-
-/// Whether `weak` refers to `obj` (a live weak referent compared by identity: a dead
-/// one's reference answers None, so an object made later at the same address never
-/// matches).
-fn refers_to(weak: &Py<PyWeakrefReference>, obj: &Bound<'_, PyAny>) -> bool {
-    weak.bind(obj.py()).upgrade().is_some_and(|o| o.is(obj))
-}
-
-/// A `socket.socket` passed as a SOCKET: the owner of its `fileno()` while it is open
-/// (closing or detaching it through the object makes `fileno()` -1 for good). Only an
-/// exact `socket.socket` is taken as one (the fast entries' shape): a subclass may
-/// override `fileno()`, and is checked every time.
-pub(super) struct SocketObject<'a, 'py>(pub &'a Bound<'py, PyAny>);
-
-impl net::Owner for SocketObject<'_, '_> {
-    fn vouches(&self, file: &winfile::handle::File) -> bool {
-        use std::sync::atomic::Ordering;
-        file.with_ext::<LastOwner, _>(|last| {
-            let Some(last) = last else { return false };
-            if last.any_later.load(Ordering::Acquire) {
-                let later = last.later.lock().unwrap_or_else(PoisonError::into_inner);
-                return later.as_ref().is_some_and(|w| refers_to(w, self.0));
-            }
-            last.first.get().is_some_and(|w| refers_to(w, self.0))
-        })
-    }
-
-    fn verified(&self, file: &winfile::handle::File) {
-        use std::sync::atomic::Ordering;
-        // Made before any lock is taken (allocating may run a collection, and finalizers).
-        let Ok(weak) = PyWeakrefReference::new(self.0) else { return };
-        let last = file.ext_or_default::<LastOwner>();
-        let Err(weak) = last.first.set(weak.unbind()) else { return };
-        let old = last.later.lock().unwrap_or_else(PoisonError::into_inner).replace(weak);
-        last.any_later.store(true, Ordering::Release);
-        // Released now (the fast entries run without PyO3's attach count, where a plain
-        // drop would wait for the next PyO3 call).
-        if let Some(old) = old {
-            old.drop_ref(self.0.py());
-        }
-    }
 }
 
 /// An optional send buffer (ConnectEx's payload, TransmitFile's head and tail): None

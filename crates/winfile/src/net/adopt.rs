@@ -162,14 +162,15 @@ fn descriptor(raw: u64) -> Option<RawFd> {
 
 /// The handle for `raw` if it is a socket descriptor of this process, adopting it at the
 /// first use; `None` for any other value (winfile handles, other descriptors, closed
-/// numbers), which the caller then treats as a handle value.
+/// numbers), which the caller then treats as a handle value. A number passed with its
+/// owner object ([`Sock::owned`]) may spare the tie check (see the module docs).
 ///
 /// # Linux mechanism
 /// fstat(2) S_ISSOCK, F_DUPFD_CLOEXEC; on each later use the tie of `osf`: one
 /// getsockopt(2) SO_COOKIE compared with the adopted socket's (kcmp(2) on kernels
-/// whose cookies are not system-wide).
-pub fn resolve(raw: u64) -> Option<Handle> {
-    resolve_file(Sock::from(raw)).map(|(h, _)| h)
+/// whose cookies are not system-wide), unless the owner vouches.
+pub fn resolve<'a>(sock: impl Into<Sock<'a>>) -> Option<Handle> {
+    resolve_file(sock.into()).map(|(h, _)| h)
 }
 
 /// How the adoption found for a number was checked.
