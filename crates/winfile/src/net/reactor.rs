@@ -5,10 +5,17 @@
 //! An operation first runs on the caller's thread, unless the reactor already knows the
 //! socket is not ready in that direction; if it is not, it waits here, in a per-socket
 //! FIFO (reads and writes apart). A handle's socket is registered once, edge-triggered
-//! (IN, OUT, RDHUP), at its first wait, and stays registered until its file object goes
+//! (IN, OUT, RDHUP, PRI), at its first wait, and stays registered until its file object goes
 //! (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
 //! that failed with EAGAIN while an edge arrived runs again instead of waiting for an
-//! edge that already came. AcceptEx's receive-first wait on a connection that is not a
+//! edge that already came. A receive on a TCP socket that waited and came back short
+//! marks the direction not ready too (the short-read rule, see [`wait`]: the receive
+//! queue is empty then; never for datagram or AF_UNIX sockets, nor once an event showed
+//! urgent data, the peer's close or an error). Transfers (WSASend/WSARecv, ReadFile/
+//! WriteFile on a socket) wait in their queue as they are ([`Op::Transfer`], no box);
+//! a readiness event takes the entries lock once for its edge counts and the operations
+//! it claims, and a claimed direction's run takes it once per operation.
+//! AcceptEx's receive-first wait on a connection that is not a
 //! handle yet is registered level-triggered for as long as it waits. Cancellation
 //! (CancelIo, a closing handle) wakes the thread through an eventfd; the operation then
 //! completes with 995. Every 100 ms the thread also sweeps adopted descriptors the
