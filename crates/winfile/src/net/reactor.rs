@@ -506,8 +506,8 @@ fn is_tcp(fd: BorrowedFd<'_>) -> bool {
 /// waited ([`Waiter::tried`]: the peer was behind, and the next receive will likely
 /// find nothing either); a receive that found its data at once says the peer is ahead,
 /// and marking then made nearly every receive of a busy echo server wait for an
-/// epoll_wait instead of completing on the caller's thread (measured: +0.5–0.7 µs of
-/// server CPU per request, against 0.15 failed recv(2) per request saved). Where a short
+/// epoll_wait instead of completing on the caller's thread (measured: +0.3–0.7 µs of
+/// server CPU per request, against 0.01–0.15 failed recv(2) per request saved). Where a short
 /// read does not mean an empty queue the rule is off: datagram and AF_UNIX sockets (one
 /// datagram per receive; a message carrying SCM_RIGHTS or credentials ends a read
 /// early), MSG_PEEK and MSG_OOB receives, and a TCP socket once an event showed urgent
