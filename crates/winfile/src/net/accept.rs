@@ -84,7 +84,7 @@ pub fn accept_ex(listener: u64, accept: u64, mem: Lent, s: Submit) -> Result<Iss
     let target = AcceptTarget { fd: accept as RawFd, file: afile };
     let ctl = begun.ctl.clone();
     let mut slot = Some((mem, begun.done, target));
-    let op: reactor::Op = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
+    let op: reactor::BoxedOp = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
         let Some(_) = slot.as_ref() else { return Step::Done };
         if cancelled {
             let (mem, done, _) = slot.take().expect("present");
@@ -152,7 +152,7 @@ fn receive_first(
 ) {
     let mut slot = Some((mem, done, target));
     let held = conn.clone();
-    let op: reactor::Op = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
+    let op: reactor::BoxedOp = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
         let Some((mem, _, _)) = slot.as_mut() else { return Step::Done };
         let got = if cancelled {
             Err(Errno::CANCELED)

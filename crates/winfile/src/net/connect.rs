@@ -45,7 +45,7 @@ pub fn connect_ex(sock: u64, to: SocketAddr, payload: Option<Lent>, s: Submit) -
     let ctl = begun.ctl.clone();
     let src = Source::File(begun.file.clone());
     let mut slot = Some((payload, begun.done));
-    let mut op: reactor::Op = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
+    let mut op: reactor::BoxedOp = Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
         let Some(_) = slot.as_ref() else { return Step::Done };
         let outcome = if cancelled {
             Err(Errno::CANCELED)

@@ -142,4 +142,65 @@ mod tests {
         let r = ol.wait().unwrap();
         assert_eq!(r.0, Win32Error::OPERATION_ABORTED);
     }
+
+    /// Polls `cond` until it holds (the reactor marks a socket after publishing the
+    /// completion that ran on its thread); fails after 10 s.
+    fn eventually(what: &str, cond: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !cond() {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    /// The short-read rule: a receive that waited and came back short marks a TCP socket
+    /// not ready to read (the next receive waits for an edge instead of failing first);
+    /// the next message, sent after the mark or before the next receive, still arrives.
+    #[test]
+    fn a_short_read_marks_a_tcp_socket_not_ready_and_the_next_message_arrives() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (srv, _) = lst.accept().unwrap();
+        let sock = srv.as_raw_fd() as u64;
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap(); // waits: nothing sent
+        cli.write_all(b"ab").unwrap();
+        assert_eq!(ol.wait().unwrap().1, 2);
+        eventually("a short read on TCP marks the socket", || reactor::read_blocked(&file) == Some(true));
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap();
+        cli.write_all(b"cd").unwrap();
+        assert_eq!(ol.wait().unwrap().1, 2, "the message after the short read arrives");
+        // A message that is there before the receive is posted (the socket may still be
+        // marked: the edge clears it).
+        cli.write_all(b"ef").unwrap();
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap();
+        assert_eq!(ol.wait().unwrap().1, 2);
+    }
+
+    /// Datagrams: one per receive, a short read says nothing about the queue; several
+    /// waiting receives all complete from several queued datagrams, and the socket is
+    /// never marked.
+    #[test]
+    fn waiting_receives_on_a_datagram_socket_all_complete() {
+        let rx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let sock = rx.as_raw_fd() as u64;
+        let ols: Vec<_> = (0..3)
+            .map(|_| {
+                let ol = Arc::new(Overlapped::new());
+                wsa_recv(sock, Lent::new(vec![0u8; 8]), 0, submit(&ol)).unwrap();
+                ol
+            })
+            .collect();
+        for d in [&b"a"[..], b"bb", b"ccc"] {
+            tx.send_to(d, rx.local_addr().unwrap()).unwrap();
+        }
+        let got: Vec<usize> = ols.iter().map(|ol| ol.wait().unwrap().1).collect();
+        assert_eq!(got, [1, 2, 3]);
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        assert_eq!(reactor::read_blocked(&file), Some(false));
+    }
 }

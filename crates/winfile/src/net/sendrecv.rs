@@ -67,36 +67,62 @@ fn submit_job(job: Job) {
 /// One transfer as a reactor operation: a send goes on until all of `mem` is sent, a
 /// receive ends with the first bytes (0 at an orderly close, a success as Winsock).
 pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> reactor::Op {
-    let mut slot = Some((mem, done));
-    let mut sent = 0usize;
-    Box::new(move |fd: BorrowedFd<'_>, cancelled: bool| {
-        let Some((mem, _)) = slot.as_mut() else { return Step::Done };
-        let step_start = sent;
+    reactor::Op::Transfer(Transfer { slot: Some((mem, done)), sent: 0, write, flags })
+}
+
+/// A WSASend/WSARecv (or ReadFile/WriteFile on a socket) waiting in the reactor: held
+/// in its queue as it is (one of [`reactor::Op`]'s kinds), so an operation allocates
+/// nothing of the reactor's whether it completes at once or waits.
+pub(crate) struct Transfer {
+    /// The buffer and the completion, until it completes.
+    slot: Option<(Lent, Done)>,
+    /// Bytes sent so far (a send).
+    sent: usize,
+    write: bool,
+    /// WSASend/WSARecv's flags.
+    flags: u32,
+}
+
+impl Transfer {
+    /// One step: send what the socket takes (up to [`STEP`] bytes), or receive once.
+    ///
+    /// A receive that got fewer bytes than its buffer holds (but some) returns
+    /// [`Step::Drained`] unless it peeked or asked for out-of-band data: the reactor then
+    /// marks a TCP socket's read direction not ready, as after EAGAIN (see
+    /// `reactor::wait`), so the next receive waits for an edge instead of failing first.
+    pub(super) fn step(&mut self, fd: BorrowedFd<'_>, cancelled: bool) -> Step {
+        let Some((mem, _)) = self.slot.as_mut() else { return Step::Done };
+        let step_start = self.sent;
+        let mut short = false;
         let outcome = if cancelled {
             Some((Win32Error::OPERATION_ABORTED, 0))
-        } else if write {
+        } else if self.write {
             loop {
-                let rest = &mem.bytes()[sent..];
+                let rest = &mem.bytes()[self.sent..];
                 if rest.is_empty() {
-                    break Some((Win32Error::SUCCESS, sent));
+                    break Some((Win32Error::SUCCESS, self.sent));
                 }
-                if sent - step_start >= STEP {
+                if self.sent - step_start >= STEP {
                     // A long send: the other ready sockets go first (see `Step::Yield`).
                     return Step::Yield;
                 }
-                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
-                    Ok(n) => sent += n,
+                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(self.flags)) {
+                    Ok(n) => self.sent += n,
                     Err(Errno::INTR) => {}
                     Err(Errno::AGAIN) => break None,
-                    Err(e) if sent > 0 && e != Errno::BADF => break Some((Win32Error::SUCCESS, sent)),
+                    Err(e) if self.sent > 0 && e != Errno::BADF => break Some((Win32Error::SUCCESS, self.sent)),
                     Err(e) => break Some((socket_status_from_errno(e), 0)),
                 }
             }
         } else {
             let buf = mem.bytes_mut().unwrap_or_default();
             loop {
-                match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
-                    Ok((_, n)) => break Some((Win32Error::SUCCESS, n.min(buf.len()))),
+                match rustix::net::recv(fd, &mut *buf, recv_flags(self.flags)) {
+                    Ok((_, n)) => {
+                        let n = n.min(buf.len());
+                        short = n > 0 && n < buf.len() && self.flags & (MSG_PEEK | MSG_OOB) == 0;
+                        break Some((Win32Error::SUCCESS, n));
+                    }
                     Err(Errno::INTR) => {}
                     Err(Errno::AGAIN) => break None,
                     Err(e) => break Some((socket_status_from_errno(e), 0)),
@@ -106,12 +132,16 @@ pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> rea
         match outcome {
             None => Step::Again,
             Some((status, n)) => {
-                let (mem, done) = slot.take().expect("present above");
+                let (mem, done) = self.slot.take().expect("present above");
                 engine::finish(done, mem, |_| (status, n));
-                Step::Done
+                if short {
+                    Step::Drained
+                } else {
+                    Step::Done
+                }
             }
         }
-    })
+    }
 }
 
 /// `WSARecv` with an OVERLAPPED: receives into `mem` (the caller's writable buffer,

@@ -288,7 +288,7 @@ pub fn transmit_file(
 }
 
 /// The transfer as a reactor operation: a step per writable edge until it is done.
-fn transmit_op(t: Transfer, sock: Arc<File>, done: Done, ctl: OpCtlRef) -> reactor::Op {
+fn transmit_op(t: Transfer, sock: Arc<File>, done: Done, ctl: OpCtlRef) -> reactor::BoxedOp {
     let mut slot = Some((t, done));
     // The reactor passes the descriptor of `sock` (the Source it waits on).
     Box::new(move |_: BorrowedFd<'_>, cancelled: bool| {
