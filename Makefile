@@ -60,7 +60,7 @@ cargo-test:
 ENGINE_TESTS := tests/win32file/test_overlapped.py tests/win32file/test_completion_path.py tests/win32file/test_notify.py tests/win32event
 ENGINE_TESTS += tests/win32file/test_sockets.py tests/win32file/test_sockets_select.py tests/win32file/test_socket_reactor.py
 ENGINE_TESTS += tests/win32file/test_transmit.py
-ENGINE_TESTS += tests/win32file/test_socket_tie.py tests/win32file/test_socket_fast_entry.py
+ENGINE_TESTS += tests/win32file/test_socket_tie.py tests/win32file/test_socket_fast_entry.py tests/win32file/test_socket_short_read.py
 ENGINE_TESTS += tests/win32pipe
 ENGINE_TESTS += tests/win32file/test_mailslot.py tests/win32file/test_streams.py
 ENGINE_TESTS += tests/win32file/test_comm_overlapped.py
