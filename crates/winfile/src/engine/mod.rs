@@ -38,6 +38,9 @@ pub(crate) struct OpCtl {
     issuer: ThreadId,
     /// For operations not run by the engine (directory changes): how to stop them.
     canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// A plain function that wakes whoever must notice the cancellation (the socket
+    /// reactor's): set with no lock, as every socket operation sets one.
+    waker: OnceLock<fn()>,
 }
 
 thread_local! {
@@ -53,7 +56,12 @@ fn current_id() -> ThreadId {
 impl OpCtl {
     /// A control block for an operation issued by the calling thread.
     pub(crate) fn new() -> Self {
-        OpCtl { cancelled: AtomicBool::new(false), issuer: current_id(), canceller: Mutex::new(None) }
+        OpCtl {
+            cancelled: AtomicBool::new(false),
+            issuer: current_id(),
+            canceller: Mutex::new(None),
+            waker: OnceLock::new(),
+        }
     }
 
     /// The thread that issued the operation (CancelIo cancels only its own).
@@ -70,8 +78,18 @@ impl OpCtl {
         *self.canceller.locked() = Some(stop);
     }
 
+    /// How to wake whoever must notice the cancellation, when that is a plain function
+    /// that may run more than once (each `cancel` runs it; only the first one set
+    /// counts): no lock and no allocation, unlike [`OpCtl::set_canceller`].
+    pub(crate) fn set_waker(&self, wake: fn()) {
+        let _ = self.waker.set(wake);
+    }
+
     pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Ordering::Release);
+        if let Some(wake) = self.waker.get() {
+            wake();
+        }
         let stop = self.canceller.locked().take();
         if let Some(stop) = stop {
             stop();
@@ -79,8 +97,9 @@ impl OpCtl {
     }
 }
 
-/// Publishes an operation's outcome: (status, bytes transferred).
-pub(crate) type Done = Box<dyn FnOnce(Win32Error, usize) + Send>;
+/// Publishes an operation's outcome: (status, bytes transferred), through
+/// [`Done::call`] (an overlapped request's completion, held by value: no allocation).
+pub(crate) use crate::overlapped::Done;
 
 /// One overlapped transfer handed to the engine; checked (access, alignment, locks)
 /// before it was queued.
@@ -185,7 +204,7 @@ pub(crate) fn submit(job: Job) {
             }
         }
         Ok(Backend::Pool(p)) => p.submit(job),
-        Err(code) => (job.done)(code, 0),
+        Err(code) => job.done.call(code, 0),
     }
 }
 
@@ -193,7 +212,7 @@ pub(crate) fn submit(job: Job) {
 fn resubmit(job: Job) {
     match fallback() {
         Ok(p) => p.submit(job),
-        Err(code) => (job.done)(code, 0),
+        Err(code) => job.done.call(code, 0),
     }
 }
 
@@ -244,7 +263,7 @@ pub(crate) fn finish(done: Done, mut mem: Lent, finish: impl FnOnce(&mut Lent) -
         log::error!("winfile: a panic while finishing an overlapped operation was contained");
         (Win32Error::INTERNAL_ERROR, 0)
     });
-    if catch_unwind(AssertUnwindSafe(|| done(status, n))).is_err() {
+    if catch_unwind(AssertUnwindSafe(|| done.call(status, n))).is_err() {
         log::error!("winfile: a panic while publishing an overlapped result was contained");
     }
 }

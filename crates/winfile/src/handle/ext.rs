@@ -6,7 +6,7 @@
 use super::file::File;
 use crate::poison::RwLockExt;
 use std::any::{Any, TypeId};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Per-handle state of one concern. At most one value of each type per file object.
 pub trait Extension: Any + Send + Sync {
@@ -23,22 +23,66 @@ pub trait Extension: Any + Send + Sync {
     fn on_drop(&self, _file: &File) {}
 }
 
-/// The extension slots of one file object.
+/// How many extensions a file object keeps in lock-free slots (the rest, rarely any, go
+/// to a list behind a lock): a socket carries its performer, its reactor registration
+/// and its overlapped state; a file its lock state and its overlapped state.
+const SLOTS: usize = 4;
+
+type Slot = (TypeId, Arc<dyn Extension>);
+
+/// The extension slots of one file object. Extensions are only ever added while the
+/// object lives (and all taken away when it drops), so the first [`SLOTS`] live in
+/// write-once cells, filled in order under the insertion lock: a look-up (every
+/// overlapped operation makes one or two) reads them with no lock and no
+/// read-modify-write. Only when they are all taken does a look-up read the overflow list.
 #[derive(Default)]
-pub(crate) struct Extensions(RwLock<Vec<(TypeId, Arc<dyn Extension>)>>);
+pub(crate) struct Extensions {
+    slots: [OnceLock<Slot>; SLOTS],
+    /// The extensions beyond the slots; its write lock also serializes insertions.
+    more: RwLock<Vec<Slot>>,
+}
 
 impl Extensions {
-    fn find<T: Extension>(list: &[(TypeId, Arc<dyn Extension>)]) -> Option<Arc<T>> {
-        let id = TypeId::of::<T>();
-        let (_, ext) = list.iter().find(|(t, _)| *t == id)?;
+    /// The extension of type `id`, by reference; `None` if the handle has none.
+    fn find_ref(&self, id: TypeId) -> Option<&Arc<dyn Extension>> {
+        for slot in &self.slots {
+            match slot.get() {
+                Some((t, e)) if *t == id => return Some(e),
+                Some(_) => {}
+                // Slots fill in order, and the list only once they are all taken.
+                None => return None,
+            }
+        }
+        None
+    }
+
+    fn downcast<T: Extension>(ext: &Arc<dyn Extension>) -> Option<Arc<T>> {
         let any: Arc<dyn Any + Send + Sync> = ext.clone();
         any.downcast::<T>().ok()
     }
 
-    /// Runs `f` with the extension of type `T` (if any), under the slots' read lock.
-    pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
-        let list = self.0.read_locked();
+    fn find_more<T: Extension>(list: &[Slot]) -> Option<Arc<T>> {
         let id = TypeId::of::<T>();
+        let (_, ext) = list.iter().find(|(t, _)| *t == id)?;
+        Self::downcast::<T>(ext)
+    }
+
+    /// Whether every slot is taken (only then can the list hold anything).
+    fn full(&self) -> bool {
+        self.slots[SLOTS - 1].get().is_some()
+    }
+
+    /// Runs `f` with the extension of type `T` (if any).
+    pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        let id = TypeId::of::<T>();
+        if let Some(e) = self.find_ref(id) {
+            let any: &dyn Any = &**e;
+            return f(any.downcast_ref::<T>());
+        }
+        if !self.full() {
+            return f(None);
+        }
+        let list = self.more.read_locked();
         let ext = list.iter().find(|(t, _)| *t == id).and_then(|(_, e)| {
             let any: &dyn Any = &**e;
             any.downcast_ref::<T>()
@@ -48,7 +92,13 @@ impl Extensions {
 
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
-        Self::find::<T>(&self.0.read_locked())
+        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
+            return Self::downcast::<T>(e);
+        }
+        if !self.full() {
+            return None;
+        }
+        Self::find_more::<T>(&self.more.read_locked())
     }
 
     /// The extension of type `T`, created by `make` if the handle has none yet.
@@ -56,26 +106,45 @@ impl Extensions {
         if let Some(ext) = self.get::<T>() {
             return ext;
         }
-        let mut list = self.0.write_locked();
-        if let Some(ext) = Self::find::<T>(&list) {
+        let mut list = self.more.write_locked();
+        if let Some(ext) = self.find_ref(TypeId::of::<T>()).and_then(Self::downcast::<T>) {
+            return ext;
+        }
+        if let Some(ext) = Self::find_more::<T>(&list) {
             return ext;
         }
         let ext = Arc::new(make());
-        list.push((TypeId::of::<T>(), ext.clone()));
+        let entry: Slot = (TypeId::of::<T>(), ext.clone());
+        // Under the insertion lock: the first empty slot stays empty until set here.
+        match self.slots.iter().find(|s| s.get().is_none()) {
+            Some(slot) => {
+                let _ = slot.set(entry);
+            }
+            None => list.push(entry),
+        }
         ext
     }
 
-    /// Runs every extension's drop hook.
-    pub(crate) fn dropped(&self, file: &File) {
-        let exts = std::mem::take(&mut *self.0.write_locked());
-        for (_, ext) in exts {
+    fn all(&self) -> Vec<Arc<dyn Extension>> {
+        let mut exts: Vec<Arc<dyn Extension>> =
+            self.slots.iter().filter_map(|s| s.get().map(|(_, e)| e.clone())).collect();
+        exts.extend(self.more.read_locked().iter().map(|(_, e)| e.clone()));
+        exts
+    }
+
+    /// Runs every extension's drop hook, taking them all away (the file object drops).
+    pub(crate) fn dropped(mut self, file: &File) {
+        let mut exts: Vec<Arc<dyn Extension>> =
+            self.slots.iter_mut().filter_map(|s| s.take().map(|(_, e)| e)).collect();
+        exts.extend(std::mem::take(&mut *self.more.write_locked()).into_iter().map(|(_, e)| e));
+        for ext in exts {
             ext.on_drop(file);
         }
     }
 
     /// Runs every extension's close hook, in close order.
     pub(crate) fn close(&self, file: &File) {
-        let mut exts: Vec<Arc<dyn Extension>> = self.0.read_locked().iter().map(|(_, e)| e.clone()).collect();
+        let mut exts = self.all();
         exts.sort_by_key(|e| e.close_order());
         for ext in exts {
             ext.on_close(file);

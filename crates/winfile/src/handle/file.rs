@@ -122,8 +122,10 @@ impl Object for File {
 
 impl Drop for File {
     fn drop(&mut self) {
-        // Objects dropped without CloseHandle (torn down) still let go.
-        self.ext.dropped(self);
+        // Objects dropped without CloseHandle (torn down) still let go (the hooks see
+        // the object with no extensions left, as before).
+        let ext = std::mem::take(&mut self.ext);
+        ext.dropped(self);
     }
 }
 

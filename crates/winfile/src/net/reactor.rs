@@ -422,9 +422,9 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
     let token = token_of(r, &src);
     let edge = token & HANDLE_BIT != 0;
     if let Some(ctl) = &ctl {
-        // A closure that captures nothing (the reactor is a static): boxing it does not
-        // allocate, and every overlapped socket operation sets one.
-        ctl.set_canceller(Box::new(wake_reactor));
+        // A plain function (the reactor is a static), set without a lock: every
+        // overlapped socket operation sets one.
+        ctl.set_waker(wake_reactor);
     }
     let mut waiter = Waiter { ctl, op: Box::new(|_, _| Step::Done), src };
     loop {

@@ -8,7 +8,7 @@
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
-use crate::engine::{self, Done, Job, Lent, OpCtl, OpCtlRef};
+use crate::engine::{self, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::poison::MutexExt;
@@ -118,14 +118,31 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let ol = s.ol;
-    let token = s.token;
-    let done_ctl = ctl.clone();
-    let done: Done = Box::new(move |status: Win32Error, bytes: usize| {
-        let (status, bytes) =
-            if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
-        // Status and count, then the file object and the event, under one hub lock
-        // (one wake-up); the port packet follows.
+    let done = Done { ctl: ctl.clone(), ol: s.ol, file, event, port, token: s.token, state };
+    (ctl, done)
+}
+
+/// The completion of a begun operation: publishes its outcome exactly once
+/// ([`Done::call`]). A plain value (what the completion needs, moved along with the
+/// operation), not a boxed closure: completing costs no allocation.
+pub(crate) struct Done {
+    ctl: OpCtlRef,
+    ol: Arc<Overlapped>,
+    file: Arc<File>,
+    event: Option<Arc<Event>>,
+    port: Option<(Arc<port::Port>, u64)>,
+    token: Option<Token>,
+    state: Arc<IoState>,
+}
+
+impl Done {
+    /// Publishes (status, bytes transferred): status and count in the OVERLAPPED, then
+    /// the file object and the event, under one hub lock (one wake-up); then the port
+    /// packet; then the operation leaves the handle's in-flight list. A cancelled
+    /// operation completes with ERROR_OPERATION_ABORTED and 0 bytes.
+    pub(crate) fn call(self, status: Win32Error, bytes: usize) {
+        let Done { ctl, ol, file, event, port, token, state } = self;
+        let (status, bytes) = if ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
         hub::signal(|g| {
             ol.finish_locked(g, status, bytes);
             file.set_signal_locked(g);
@@ -136,9 +153,8 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
-        state.inflight().retain(|c| !Arc::ptr_eq(c, &done_ctl));
-    });
-    (ctl, done)
+        state.inflight().retain(|c| !Arc::ptr_eq(c, &ctl));
+    }
 }
 
 /// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
@@ -298,7 +314,7 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
     match attempt() {
         Ok(()) => {
             let (_, done) = begin(c);
-            done(Win32Error::SUCCESS, 0);
+            done.call(Win32Error::SUCCESS, 0);
             Ok(Issued::Completed(0))
         }
         Err(e) if e.code() == Win32Error::LOCK_VIOLATION && flags & LOCKFILE_FAIL_IMMEDIATELY == 0 => {
@@ -322,7 +338,7 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
                         thread::sleep(nap);
                         nap = (nap * 2).min(std::time::Duration::from_millis(10));
                     };
-                    done(status, 0);
+                    done.call(status, 0);
                 })
                 .map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, API))?;
             let _ = tx.send(begin(c));
