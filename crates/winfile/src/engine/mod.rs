@@ -38,10 +38,13 @@ pub(crate) struct OpCtl {
     issuer: ThreadId,
     /// For operations not run by the engine (directory changes): how to stop them.
     canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
-    /// A plain function that wakes whoever must notice the cancellation (the socket
-    /// reactor's): set with no lock, as every socket operation sets one.
-    waker: OnceLock<fn()>,
+    /// Whether a cancellation runs the process's cancel waker ([`OpCtl::set_waker`]).
+    wake: AtomicBool,
 }
+
+/// The cancel waker of [`OpCtl::set_waker`]: one per process (the socket reactor's
+/// wake-up), installed by its first use.
+static WAKER: OnceLock<fn()> = OnceLock::new();
 
 thread_local! {
     /// The calling thread's id, kept: `thread::current()` clones (and drops) the thread's
@@ -60,7 +63,7 @@ impl OpCtl {
             cancelled: AtomicBool::new(false),
             issuer: current_id(),
             canceller: Mutex::new(None),
-            waker: OnceLock::new(),
+            wake: AtomicBool::new(false),
         }
     }
 
@@ -78,17 +81,26 @@ impl OpCtl {
         *self.canceller.locked() = Some(stop);
     }
 
-    /// How to wake whoever must notice the cancellation, when that is a plain function
-    /// that may run more than once (each `cancel` runs it; only the first one set
-    /// counts): no lock and no allocation, unlike [`OpCtl::set_canceller`].
+    /// Makes a cancellation run `wake`, the process's one cancel waker (the socket
+    /// reactor's wake-up: a plain function that may run more than once, installed by the
+    /// first call), without a lock or an allocation, unlike [`OpCtl::set_canceller`]
+    /// (every overlapped socket operation sets it). A cancellation that came before
+    /// runs it here: either this call sees the cancellation or `cancel` sees the flag
+    /// (both sides store, then load, sequentially consistent).
     pub(crate) fn set_waker(&self, wake: fn()) {
-        let _ = self.waker.set(wake);
+        let wake = *WAKER.get_or_init(|| wake);
+        self.wake.store(true, Ordering::SeqCst);
+        if self.cancelled.load(Ordering::SeqCst) {
+            wake();
+        }
     }
 
     pub(crate) fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Release);
-        if let Some(wake) = self.waker.get() {
-            wake();
+        self.cancelled.store(true, Ordering::SeqCst);
+        if self.wake.load(Ordering::SeqCst) {
+            if let Some(wake) = WAKER.get() {
+                wake();
+            }
         }
         let stop = self.canceller.locked().take();
         if let Some(stop) = stop {

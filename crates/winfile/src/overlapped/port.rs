@@ -296,18 +296,51 @@ pub fn get_queued_completion_status(
     port: Handle,
     timeout: Option<Duration>,
 ) -> std::result::Result<Packet, Win32Error> {
+    port_of(port)?.dequeue(timeout)
+}
+
+/// The completion port behind `port` (ERROR_INVALID_HANDLE if it is none), for a caller
+/// that dequeues from it more than once per call ([`Port::dequeue`]: the Python
+/// bindings try with the GIL held, then wait without it) with one handle look-up.
+///
+/// # Linux mechanism
+/// The handle table.
+pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
+    handle::get::<Port>(port)
+}
+
+impl Port {
+    /// [`get_queued_completion_status`] on this port.
+    ///
+    /// # Linux mechanism
+    /// As [`get_queued_completion_status`].
+    pub fn dequeue(self: &Arc<Self>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+        dequeue(self, timeout)
+    }
+}
+
+fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
     const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
-    let port = handle::get::<Port>(port)?;
     // Coming back to the port (or any port) ends this thread's previous release; coming
-    // back to the same port does so under the lock taken below.
+    // back to the same port does so under the lock taken below. The same port is told
+    // by address (the weak reference keeps its allocation, so no other port can have
+    // it): its weak reference is kept, to mark the thread released again if it gets a
+    // packet, with no reference count traffic.
     let mut back = false;
-    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()).and_then(|w| w.upgrade()) {
-        if Arc::ptr_eq(&prev, &port) {
+    let mut mine: Option<Weak<Port>> = None;
+    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()) {
+        if std::ptr::eq(prev.as_ptr(), Arc::as_ptr(port)) {
             back = true;
-        } else {
+            mine = Some(prev);
+        } else if let Some(prev) = prev.upgrade() {
             prev.deactivate();
         }
     }
+    let release = |mine: Option<Weak<Port>>| {
+        let w = mine.unwrap_or_else(|| Arc::downgrade(port));
+        RELEASED.with(|r| *r.0.borrow_mut() = Some(w));
+        CONSUMED.fetch_add(1, Ordering::Relaxed);
+    };
     let mut polled = false;
     let waiter = loop {
         let mut st = port.state.locked();
@@ -322,8 +355,7 @@ pub fn get_queued_completion_status(
             if let Some(p) = st.queue.pop_front() {
                 st.active += 1;
                 drop(st);
-                RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
-                CONSUMED.fetch_add(1, Ordering::Relaxed);
+                release(mine);
                 return Ok(p);
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
@@ -350,8 +382,7 @@ pub fn get_queued_completion_status(
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     let released = |wake: Wake| match wake {
         Wake::Packet(p) => {
-            RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
-            CONSUMED.fetch_add(1, Ordering::Relaxed);
+            release(mine);
             Ok(p)
         }
         Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
