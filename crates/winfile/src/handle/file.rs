@@ -299,6 +299,12 @@ impl File {
         self.signaled.clear_unlocked(0);
     }
 
+    /// As [`File::set_signal_locked`], without the hub lock: only in `hub::raise`'s
+    /// quiet changes (no thread waits).
+    pub(crate) fn set_signal_quiet(&self) {
+        self.signaled.publish(1);
+    }
+
     /// Overlapped I/O ended: the file object becomes signaled (hub lock held; the
     /// caller wakes the waiters).
     pub(crate) fn set_signal_locked(&self, g: &HubGuard<'_>) {

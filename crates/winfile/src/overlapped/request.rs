@@ -137,19 +137,33 @@ pub(crate) struct Done {
 
 impl Done {
     /// Publishes (status, bytes transferred): status and count in the OVERLAPPED, then
-    /// the file object and the event, under one hub lock (one wake-up); then the port
+    /// the file object and the event, under one hub lock (one wake-up; without an event
+    /// and while no thread waits, with no lock: `hub::raise`); then the port
     /// packet; then the operation leaves the handle's in-flight list. A cancelled
     /// operation completes with ERROR_OPERATION_ABORTED and 0 bytes.
     pub(crate) fn call(self, status: Win32Error, bytes: usize) {
         let Done { ctl, ol, file, event, port, token, state } = self;
         let (status, bytes) = if ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
-        hub::signal(|g| {
-            ol.finish_locked(g, status, bytes);
-            file.set_signal_locked(g);
-            if let Some(ev) = &event {
+        match &event {
+            // No event: while no thread waits, the OVERLAPPED and the file object change
+            // without the hub lock (`hub::raise`: the result, then the signal; a waiter
+            // that comes meanwhile is woken to look again).
+            None => hub::raise(
+                || {
+                    ol.finish_quiet(status, bytes);
+                    file.set_signal_quiet();
+                },
+                |g| {
+                    ol.finish_locked(g, status, bytes);
+                    file.set_signal_locked(g);
+                },
+            ),
+            Some(ev) => hub::signal(|g| {
+                ol.finish_locked(g, status, bytes);
+                file.set_signal_locked(g);
                 ev.set_locked(g);
-            }
-        });
+            }),
+        }
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
