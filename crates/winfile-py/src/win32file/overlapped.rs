@@ -19,7 +19,7 @@ use winfile::{Handle, Win32Error};
 
 pub(crate) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     let py = ol.py();
-    let b = ol.borrow();
+    let b = ol.get();
     let token: Token = Box::new(ol.clone().unbind());
     Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
 }
