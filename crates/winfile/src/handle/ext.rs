@@ -24,11 +24,30 @@ pub trait Extension: Any + Send + Sync {
 }
 
 /// How many extensions a file object keeps in lock-free slots (the rest, rarely any, go
-/// to a list behind a lock): a socket carries its performer, its reactor registration
-/// and its overlapped state; a file its lock state and its overlapped state.
-const SLOTS: usize = 4;
+/// to a list behind a lock): a socket carries its performer, its reactor registration,
+/// its overlapped state and perhaps an event selection; a pipe end its end, its two
+/// device hooks and its overlapped state; a file its lock state, its overlapped state,
+/// perhaps a watch and a listing.
+const SLOTS: usize = 6;
 
 type Slot = (TypeId, Arc<dyn Extension>);
+
+/// An extension borrowed from its file object ([`Extensions::get_ref`]): in a slot, by
+/// reference; in the overflow list, by a counted reference.
+pub(crate) enum ExtRef<'a, T> {
+    Slot(&'a T),
+    Shared(Arc<T>),
+}
+
+impl<T> std::ops::Deref for ExtRef<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            ExtRef::Slot(t) => t,
+            ExtRef::Shared(t) => t,
+        }
+    }
+}
 
 /// The extension slots of one file object. Extensions are only ever added while the
 /// object lives (and all taken away when it drops), so the first [`SLOTS`] live in
@@ -88,6 +107,33 @@ impl Extensions {
             any.downcast_ref::<T>()
         });
         f(ext)
+    }
+
+    /// The extension of type `T`, if the handle has one, borrowed for as long as the
+    /// file object is (no reference count traffic for one in a slot: slots are only
+    /// emptied when the object drops).
+    pub(crate) fn get_ref<T: Extension>(&self) -> Option<ExtRef<'_, T>> {
+        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
+            let any: &dyn Any = &**e;
+            return any.downcast_ref::<T>().map(ExtRef::Slot);
+        }
+        if !self.full() {
+            return None;
+        }
+        Self::find_more::<T>(&self.more.read_locked()).map(ExtRef::Shared)
+    }
+
+    /// As [`Extensions::get_ref`], creating the extension with `make` if the handle has
+    /// none yet.
+    pub(crate) fn get_ref_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> ExtRef<'_, T> {
+        if let Some(e) = self.get_ref::<T>() {
+            return e;
+        }
+        let ext = self.get_or_insert_with(make);
+        match self.get_ref::<T>() {
+            Some(ExtRef::Slot(t)) => ExtRef::Slot(t),
+            _ => ExtRef::Shared(ext),
+        }
     }
 
     /// The extension of type `T`, if the handle has one.

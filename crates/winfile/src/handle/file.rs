@@ -195,6 +195,17 @@ impl File {
         self.ext.get_or_insert_with(make)
     }
 
+    /// The handle's extension of type `T`, if it has one, borrowed for as long as the
+    /// file object is (the per-operation path: no reference count traffic).
+    pub(crate) fn ext_ref<T: Extension>(&self) -> Option<super::ext::ExtRef<'_, T>> {
+        self.ext.get_ref::<T>()
+    }
+
+    /// As [`File::ext_ref`], created with `T::default()` at first use.
+    pub(crate) fn ext_ref_or_default<T: Extension + Default>(&self) -> super::ext::ExtRef<'_, T> {
+        self.ext.get_ref_or_insert_with(T::default)
+    }
+
     /// The handle's extension of type `T`, created with `T::default()` at first use.
     pub(crate) fn ext_or_default<T: Extension + Default>(&self) -> Arc<T> {
         self.ext.get_or_insert_with(T::default)

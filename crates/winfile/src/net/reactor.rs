@@ -393,8 +393,8 @@ fn on_sleep() {
 /// its first wait; a bare descriptor, or a handle epoll refuses, goes by its number.
 fn token_of(r: &Reactor, src: &Source) -> u64 {
     let Source::File(file) = src else { return src.fd().as_raw_fd() as u64 };
-    if let Some(reg) = file.ext::<Registration>() {
-        return reg.token;
+    if let Some(token) = file.with_ext::<Registration, _>(|reg| reg.map(|reg| reg.token)) {
+        return token;
     }
     let reg = file.ext_or_insert_with(|| {
         let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);

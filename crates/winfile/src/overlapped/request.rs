@@ -99,10 +99,16 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let state = file.ext_or_default::<IoState>();
-    let port = if s.event.raw() & 1 == 0 { port::association(&state) } else { None };
     let ctl = Arc::new(OpCtl::new());
-    state.inflight().push(ctl.clone());
+    let port = {
+        let state = file.ext_ref_or_default::<IoState>();
+        state.inflight().push(ctl.clone());
+        if s.event.raw() & 1 == 0 {
+            port::association(&state)
+        } else {
+            None
+        }
+    };
     if let Some(ev) = &event {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event
         // (a wait on several of them sees all three change at once).
@@ -118,7 +124,7 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let done = Done { ctl: ctl.clone(), ol: s.ol, file, event, port, token: s.token, state };
+    let done = Done { ctl: ctl.clone(), ol: s.ol, file, event, port, token: s.token };
     (ctl, done)
 }
 
@@ -132,7 +138,6 @@ pub(crate) struct Done {
     event: Option<Arc<Event>>,
     port: Option<(Arc<port::Port>, u64)>,
     token: Option<Token>,
-    state: Arc<IoState>,
 }
 
 impl Done {
@@ -142,7 +147,7 @@ impl Done {
     /// packet; then the operation leaves the handle's in-flight list. A cancelled
     /// operation completes with ERROR_OPERATION_ABORTED and 0 bytes.
     pub(crate) fn call(self, status: Win32Error, bytes: usize) {
-        let Done { ctl, ol, file, event, port, token, state } = self;
+        let Done { ctl, ol, file, event, port, token } = self;
         let (status, bytes) = if ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
         match &event {
             // No event: while no thread waits, the OVERLAPPED and the file object change
@@ -167,7 +172,11 @@ impl Done {
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
-        state.inflight().retain(|c| !Arc::ptr_eq(c, &ctl));
+        // The overlapped state is never taken from a live file object (it was made at
+        // begin): looked up again rather than kept, which costs no reference count.
+        if let Some(state) = file.ext_ref::<IoState>() {
+            state.inflight().retain(|c| !Arc::ptr_eq(c, &ctl));
+        }
     }
 }
 
