@@ -205,6 +205,30 @@ impl Drop for Released {
 
 thread_local! {
     static RELEASED: Released = const { Released(RefCell::new(None)) };
+    /// The waiter this thread used last, reused by its next wait once nobody else holds
+    /// it (a poster drops its reference after the notification): no allocation per
+    /// wait.
+    static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
+}
+
+/// A waiter for the calling thread: its last one when no other reference is left, else
+/// a new one.
+fn waiter_for_this_thread(leader: bool) -> Arc<Waiter> {
+    if let Some(mut w) = SPARE_WAITER.with(|s| s.borrow_mut().take()) {
+        if let Some(inner) = Arc::get_mut(&mut w) {
+            // Unshared: its slot was emptied by the wait that used it.
+            inner.leader = leader;
+            if inner.slot.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).is_none() {
+                return w;
+            }
+        }
+    }
+    Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader })
+}
+
+/// Keeps `w` for the calling thread's next wait ([`waiter_for_this_thread`]).
+fn keep_waiter(w: Arc<Waiter>) {
+    SPARE_WAITER.with(|s| *s.borrow_mut() = Some(w));
 }
 
 /// The port and key a file's completions go to (the association lives on the file's
@@ -374,18 +398,23 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
         }
         // Lead (wait in the reactor's epoll) if no thread does.
         let leading = IDLE.get().filter(|h| (h.lead)()).map(Leading);
-        let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader: leading.is_some() });
+        let w = waiter_for_this_thread(leading.is_some());
         st.waiters.push(w.clone());
         break (w, leading);
     };
     let (waiter, leading) = waiter;
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
-    let released = |wake: Wake| match wake {
-        Wake::Packet(p) => {
-            release(mine);
-            Ok(p)
+    // The waiter is kept for the next wait however this one ends (it is off the port's
+    // stack by then: handed a packet, abandoned, or removed below).
+    let released = |wake: Wake, waiter: Arc<Waiter>| {
+        keep_waiter(waiter);
+        match wake {
+            Wake::Packet(p) => {
+                release(mine);
+                Ok(p)
+            }
+            Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
         }
-        Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
     };
     loop {
         {
@@ -405,7 +434,8 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
                 _ => slot,
             };
             if let Some(wake) = slot.take() {
-                return released(wake);
+                drop(slot);
+                return released(wake, waiter);
             }
         }
         // The slot lock is not held here: `interrupted` may take the caller's own locks
@@ -420,9 +450,11 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
         if let Some(code) = gave_up {
             // Leave the stack; a packet handed over meanwhile is still ours.
             port.state.locked().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
-            if let Some(wake) = waiter.slot.locked().take() {
-                return released(wake);
+            let wake = waiter.slot.locked().take();
+            if let Some(wake) = wake {
+                return released(wake, waiter);
             }
+            keep_waiter(waiter);
             return Err(code);
         }
     }
