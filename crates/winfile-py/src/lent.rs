@@ -30,13 +30,6 @@ static RELEASES: Mutex<Vec<Box<Pinned>>> = Mutex::new(Vec::new());
 static QUEUED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
-    /// Whether this thread runs a core call with the GIL held ([`holding_gil`]): an
-    /// export given back meanwhile goes to [`LOCAL`], released by this thread when the
-    /// call ends, with no lock.
-    static HELD: Cell<bool> = const { Cell::new(false) };
-    /// Exports given back on this thread during a [`holding_gil`] call.
-    #[allow(clippy::vec_box)]
-    static LOCAL: Cell<Vec<Box<Pinned>>> = const { Cell::new(Vec::new()) };
     /// The vector `release_pending` swaps with `RELEASES` (both keep their capacity: no
     /// allocation per batch).
     #[allow(clippy::vec_box)]
@@ -108,14 +101,6 @@ unsafe impl IoMemory for Pinned {
         self.writable
     }
     fn give_back(self: Box<Self>) {
-        if HELD.get() {
-            // A core call made with the GIL held (a socket operation that completed at
-            // once): released when that call ends, on this thread.
-            let mut local = LOCAL.take();
-            local.push(self);
-            LOCAL.set(local);
-            return;
-        }
         RELEASES.lock().unwrap_or_else(PoisonError::into_inner).push(self);
         QUEUED.store(true, Ordering::Release);
     }
@@ -174,45 +159,19 @@ pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
     Ok(Lent::from_box(p))
 }
 
-/// Runs a core call with the GIL held (`_py`): the exports its operations give back on
-/// this thread meanwhile wait in a list of this thread's, with no lock, for the
-/// [`release_pending`] the caller makes right after.
-pub fn holding_gil<T>(_py: Python<'_>, call: impl FnOnce() -> T) -> T {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            HELD.set(self.0);
-        }
-    }
-    let _reset = Reset(HELD.replace(true));
-    call()
-}
-
 /// Releases the exports of operations that ended (with the GIL held).
 pub fn release_pending(py: Python<'_>) {
-    let local = LOCAL.take();
-    if local.is_empty() {
-        LOCAL.set(local);
-    } else {
-        release_all(py, local, &LOCAL);
-    }
     if !QUEUED.load(Ordering::Relaxed) || !QUEUED.swap(false, Ordering::AcqRel) {
         return;
     }
+    // (A release may run Python code, which may give back or release more: `SPARE` is
+    // not borrowed meanwhile.)
     let mut done = SPARE.take();
     std::mem::swap(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner), &mut done);
-    release_all(py, done, &SPARE);
-}
-
-/// Releases `list`'s exports, then keeps the emptied vector (its capacity) in `keep`.
-/// (A release may run Python code, which may give back or release more: `keep` is
-/// not borrowed meanwhile.)
-#[allow(clippy::vec_box)]
-fn release_all(py: Python<'_>, mut list: Vec<Box<Pinned>>, keep: &'static std::thread::LocalKey<Cell<Vec<Box<Pinned>>>>) {
-    for p in list.drain(..) {
+    for p in done.drain(..) {
         p.release(py);
     }
-    keep.set(list);
+    SPARE.set(done);
 }
 
 /// A buffer argument of a synchronous call, exported for the call's duration and seen

@@ -165,7 +165,7 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
     // One handle look-up for both tries.
-    let r = match ov::port_of(port).map(|port| (crate::lent::holding_gil(py, || port.dequeue(Some(Duration::ZERO))), port)) {
+    let r = match ov::port_of(port).map(|port| (port.dequeue(Some(Duration::ZERO)), port)) {
         Err(code) => {
             crate::lent::release_pending(py);
             Err(code)

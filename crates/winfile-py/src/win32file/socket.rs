@@ -22,7 +22,7 @@ const NOT_WRITABLE: &str = "The buffer must be a writable buffer object (use win
 /// Runs a socket call that never blocks (a non-blocking attempt, then the reactor)
 /// with the GIL held: releasing it would cost more than the call.
 fn nonblocking<T>(py: Python<'_>, api: &'static str, call: impl FnOnce() -> winfile::Result<T>) -> PyResult<T> {
-    let r = crate::lent::holding_gil(py, call).py_api(api);
+    let r = call().py_api(api);
     crate::lent::release_pending(py);
     Ok(r?)
 }
