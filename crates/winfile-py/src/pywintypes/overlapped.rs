@@ -72,6 +72,16 @@ impl GilCell {
         self.get(py).into_bound(py)
     }
 
+    /// The value of the object if it is an exact `int` that fits an `i64`, read in place
+    /// (no new reference: converting an exact int runs no Python code).
+    fn exact_i64(&self, py: Python<'_>) -> Option<i64> {
+        // SAFETY: the GIL is held; the shared reference ends in this expression, and
+        // nothing in it can run Python code (an exact int's conversion calls no
+        // `__index__`).
+        let obj = unsafe { &*self.0.get() };
+        obj.bind(py).cast_exact::<pyo3::types::PyInt>().ok().and_then(|i| i.extract::<i64>().ok())
+    }
+
     /// The object's address (identity comparisons).
     fn as_ptr(&self, _py: Python<'_>) -> *mut pyo3::ffi::PyObject {
         // SAFETY: the GIL is held; only the pointer is read.
@@ -125,12 +135,12 @@ impl PyOverlapped {
 
     /// The `hEvent` handle value (0 when None or not a handle).
     pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
-        let event = self.event.bind(py);
-        // The common case, an int (0 when none was set), without the general conversion:
-        // the value `HandleArg` would give it.
-        if let Ok(Ok(v)) = event.cast_exact::<pyo3::types::PyInt>().map(|i| i.extract::<i64>()) {
+        // The common case, an int (0 when none was set), without the general conversion
+        // (and without a new reference): the value `HandleArg` would give it.
+        if let Some(v) = self.event.exact_i64(py) {
             return crate::conv::resolved(v as u64);
         }
+        let event = self.event.bind(py);
         event.extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
