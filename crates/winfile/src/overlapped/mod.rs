@@ -10,8 +10,8 @@ mod state;
 
 pub use crate::engine::{IoMemory, Lent};
 pub use port::{
-    associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
-    port_of, post_queued_completion_status, Packet, Port, Token,
+    associate, create_io_completion_port, create_or_associate, get_queued_completion_status, port_of,
+    post_queued_completion_status, Packet, Port, Token,
 };
 pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
