@@ -124,7 +124,7 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let done = Done { ctl: ctl.clone(), ol: s.ol, file, event, port, token: s.token };
+    let done = Done { op: Arc::as_ptr(&ctl) as usize, ol: s.ol, file, event, port, token: s.token };
     (ctl, done)
 }
 
@@ -132,7 +132,9 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
 /// ([`Done::call`]). A plain value (what the completion needs, moved along with the
 /// operation), not a boxed closure: completing costs no allocation.
 pub(crate) struct Done {
-    ctl: OpCtlRef,
+    /// The operation's control block, by address: it is found (and taken) in the
+    /// handle's in-flight list, which holds it until then (no reference of its own).
+    op: usize,
     ol: Arc<Overlapped>,
     file: Arc<File>,
     event: Option<Arc<Event>>,
@@ -141,14 +143,24 @@ pub(crate) struct Done {
 }
 
 impl Done {
-    /// Publishes (status, bytes transferred): status and count in the OVERLAPPED, then
-    /// the file object and the event, under one hub lock (one wake-up; without an event
-    /// and while no thread waits, with no lock: `hub::raise`); then the port
-    /// packet; then the operation leaves the handle's in-flight list. A cancelled
-    /// operation completes with ERROR_OPERATION_ABORTED and 0 bytes.
+    /// Publishes (status, bytes transferred): the operation leaves the handle's
+    /// in-flight list; status and count in the OVERLAPPED, then the file object and the
+    /// event, under one hub lock (one wake-up; without an event and while no thread
+    /// waits, with no lock: `hub::raise`); then the port packet. A cancelled operation
+    /// completes with ERROR_OPERATION_ABORTED and 0 bytes.
     pub(crate) fn call(self, status: Win32Error, bytes: usize) {
-        let Done { ctl, ol, file, event, port, token } = self;
-        let (status, bytes) = if ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
+        let Done { op, ol, file, event, port, token } = self;
+        // The operation leaves the handle's in-flight list first (a CancelIo or a close
+        // that comes later finds it done, as on Windows), and its cancellation is read
+        // from the control block the list held. (The overlapped state is never taken
+        // from a live file object: it was made at begin.)
+        let ctl = file.ext_ref::<IoState>().and_then(|state| {
+            let mut list = state.inflight();
+            let i = list.iter().position(|c| Arc::as_ptr(c) as usize == op)?;
+            Some(list.remove(i))
+        });
+        let cancelled = ctl.as_ref().is_some_and(|c| c.is_cancelled());
+        let (status, bytes) = if cancelled { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
         match &event {
             // No event: while no thread waits, the OVERLAPPED and the file object change
             // without the hub lock (`hub::raise`: the result, then the signal; a waiter
@@ -172,11 +184,7 @@ impl Done {
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
-        // The overlapped state is never taken from a live file object (it was made at
-        // begin): looked up again rather than kept, which costs no reference count.
-        if let Some(state) = file.ext_ref::<IoState>() {
-            state.inflight().retain(|c| !Arc::ptr_eq(c, &ctl));
-        }
+        drop(ctl);
     }
 }
 
