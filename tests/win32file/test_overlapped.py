@@ -324,3 +324,30 @@ def test_get_overlapped_result_of_a_finished_operation_after_close(tmp_path):
     h.Close()
     assert win32file.GetOverlappedResult(h, ol, True) == 4
     assert win32file.GetOverlappedResult(h, ol, False) == 4
+
+
+def test_a_cycle_through_overlapped_object_and_hevent_is_collected():
+    # PyOVERLAPPED's `object` and `hEvent` (kept in cells of their own) are seen by the
+    # garbage collector: ol.object = something holding ol, a common pattern, is collected.
+    import weakref
+
+    class Conn:
+        pass
+
+    conn = Conn()
+    ol = pywintypes.OVERLAPPED()
+    ol.object = conn
+    conn.ol = ol
+    other = Conn()
+    ol2 = pywintypes.OVERLAPPED()
+    ol2.object = None
+    other.ol = ol2
+    ol2.hEvent = win32event.CreateEvent(None, True, False, None)
+    gone, kept = weakref.ref(conn), weakref.ref(other)
+    assert ol.object is conn and ol2.object is None
+    ol.object = ol.object  # replacing with the same object keeps it
+    assert ol.object is conn
+    del conn, ol
+    gc.collect()
+    assert gone() is None
+    assert kept() is other and other.ol.object is None

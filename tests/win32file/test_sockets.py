@@ -539,3 +539,35 @@ def test_waiting_on_a_socket_handle(host):
     assert win32file.GetOverlappedResult(b, ol, False) == 1
     a.close()
     b.close()
+
+
+def test_buffers_of_socket_operations_that_complete_in_the_call_are_released_by_its_end(host):
+    # A WSASend that completes at once, and a WSARecv completed by a zero-timeout
+    # GetQueuedCompletionStatus (its poll runs the ready receive on the caller's thread,
+    # GIL held): their bytearrays are given back before the call returns, so Python may
+    # resize them at once (a buffer still lent would raise BufferError).
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = pair(host)
+    win32file.CreateIoCompletionPort(b, port, 3, 0)
+    data = bytearray(b"sent at once")
+    ol = pywintypes.OVERLAPPED()
+    # (12 bytes into an empty loopback socket: sent in the call; rc is 997 either way.)
+    assert win32file.WSASend(b, data, ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    del data[:]  # no BufferError: given back by the end of WSASend
+    assert win32file.GetQueuedCompletionStatus(port, 10000)[:3] == (0, 12, 3)
+    assert a.recv(100) == b"sent at once"
+    for _ in range(3):
+        target = bytearray(64)
+        ol = pywintypes.OVERLAPPED()
+        win32file.WSARecv(b, target, ol, 0)
+        a.sendall(b"ping")
+        while True:
+            rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 0)
+            if rc != winerror.WAIT_TIMEOUT:
+                break
+        assert (rc, n, key, got) == (0, 4, 3, ol) and target[:4] == b"ping"
+        target.extend(b"more")  # no BufferError: given back by the end of the call
+        assert len(target) == 68
+    a.close()
+    b.close()
+    port.Close()

@@ -14,43 +14,95 @@
 
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
+use std::cell::Cell;
+use std::marker::PhantomPinned;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use winfile::overlapped::{IoMemory, Lent};
 
-/// Exports whose operations ended, waiting for a thread holding the GIL.
-static RELEASES: Mutex<Vec<PyUntypedBuffer>> = Mutex::new(Vec::new());
+/// Exports whose operations ended, waiting for a thread holding the GIL. (Boxed: a
+/// view must not move until it is released.)
+#[allow(clippy::vec_box)]
+static RELEASES: Mutex<Vec<Box<Pinned>>> = Mutex::new(Vec::new());
 /// Whether `RELEASES` may be non-empty (one atomic load when there is nothing to do).
 static QUEUED: AtomicBool = AtomicBool::new(false);
 
-/// A Python object's buffer, exported for as long as an operation uses it.
-pub struct Pinned {
-    export: Option<PyUntypedBuffer>,
-    writable: bool,
+thread_local! {
+    /// The vector `release_pending` swaps with `RELEASES` (both keep their capacity: no
+    /// allocation per batch).
+    #[allow(clippy::vec_box)]
+    static SPARE: Cell<Vec<Box<Pinned>>> = const { Cell::new(Vec::new()) };
 }
 
-// SAFETY: see the module docs: the export keeps `len` bytes at `ptr` allocated and in
-// place until it is released, which happens only after this value is dropped;
-// `writable` is false for read-only exports, whose memory is never written.
+/// A Python object's buffer, exported for as long as an operation uses it: the
+/// `Py_buffer` itself, in the box the operation's `Lent` owns (one allocation per
+/// operation; an exporter may point the view's fields into the view, so it never
+/// moves until released).
+pub struct Pinned {
+    view: ffi::Py_buffer,
+    writable: bool,
+    _pinned: PhantomPinned,
+}
+
+// SAFETY: the view's pointers are the exporter's; the memory they describe is used only
+// as the IoMemory contract allows, and the view is released only with the GIL held
+// (`release_pending`), on whichever thread holds it.
+unsafe impl Send for Pinned {}
+
+impl Pinned {
+    /// Exports `obj`'s buffer (as `PyUntypedBuffer::get` does: PyBUF_FULL_RO, a shape
+    /// and strides required), if it is C-contiguous; `None` (no exception left set)
+    /// otherwise.
+    fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
+        // SAFETY: a zeroed Py_buffer is a valid "no export" value (null pointers, zero
+        // sizes); PyObject_GetBuffer fills it in place, in the box it never leaves.
+        let mut p = Box::new(Pinned { view: unsafe { std::mem::zeroed() }, writable: false, _pinned: PhantomPinned });
+        // SAFETY: `obj` is a live object and the GIL is held; `p.view` is valid for writes.
+        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut p.view, ffi::PyBUF_FULL_RO) } < 0 {
+            // SAFETY: the GIL is held; the failed export's exception is dropped, as
+            // `PyUntypedBuffer::get(..).ok()` drops it.
+            unsafe { ffi::PyErr_Clear() };
+            return None;
+        }
+        // SAFETY: an export filled by a successful PyObject_GetBuffer.
+        let contiguous = !p.view.shape.is_null()
+            && !p.view.strides.is_null()
+            && unsafe { ffi::PyBuffer_IsContiguous(&raw const p.view, b'C' as std::ffi::c_char) } != 0;
+        if !contiguous {
+            p.release(obj.py());
+            return None;
+        }
+        p.writable = p.view.readonly == 0;
+        Some(p)
+    }
+
+    /// Releases the export (the GIL held) and frees the box (taken as a box: the view
+    /// must be released at the address it was exported at).
+    #[allow(clippy::boxed_local)]
+    fn release(mut self: Box<Self>, _py: Python<'_>) {
+        // SAFETY: a live export, released once (the box is consumed), with the GIL held.
+        unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+    }
+}
+
+// SAFETY: see the module docs: the export keeps `len` bytes at `buf` allocated and in
+// place until it is released, which happens only after the operation gave the memory
+// back; `writable` is false for read-only exports, whose memory is never written.
 unsafe impl IoMemory for Pinned {
     fn ptr(&self) -> *mut u8 {
-        self.export.as_ref().map_or(std::ptr::null_mut(), |e| e.buf_ptr().cast())
+        self.view.buf.cast()
     }
     fn len(&self) -> usize {
-        self.export.as_ref().map_or(0, PyUntypedBuffer::len_bytes)
+        usize::try_from(self.view.len).unwrap_or(0)
     }
     fn writable(&self) -> bool {
         self.writable
     }
-}
-
-impl Drop for Pinned {
-    fn drop(&mut self) {
-        if let Some(export) = self.export.take() {
-            RELEASES.lock().unwrap_or_else(PoisonError::into_inner).push(export);
-            QUEUED.store(true, Ordering::Release);
-        }
+    fn give_back(self: Box<Self>) {
+        RELEASES.lock().unwrap_or_else(PoisonError::into_inner).push(self);
+        QUEUED.store(true, Ordering::Release);
     }
 }
 
@@ -59,34 +111,52 @@ fn export(obj: &Bound<'_, PyAny>) -> Option<PyUntypedBuffer> {
     export.is_c_contiguous().then_some(export)
 }
 
+/// The TypeError for data that is no buffer (or whose copy could not be made).
+fn not_buffer(obj: &Bound<'_, PyAny>) -> PyErr {
+    match obj.get_type().name() {
+        Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
+        Err(e) => e,
+    }
+}
+
+/// A `bytes` copy of a buffer that is not contiguous (a strided memoryview).
+fn contiguous_copy<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let view = py.import("builtins")?.getattr("memoryview")?.call1((obj,)).map_err(|_| not_buffer(obj))?;
+    view.call_method0("tobytes")
+}
+
 /// Data to be written: the buffer's own export when it is contiguous, else (a strided
 /// memoryview) a `bytes` copy of its contents, exported in turn.
 fn export_data(obj: &Bound<'_, PyAny>) -> PyResult<PyUntypedBuffer> {
     if let Some(e) = export(obj) {
         return Ok(e);
     }
-    let not_buffer = || match obj.get_type().name() {
-        Ok(t) => PyTypeError::new_err(format!("a bytes-like object is required, not '{t}'")),
-        Err(e) => e,
-    };
-    let py = obj.py();
-    let view = py.import("builtins")?.getattr("memoryview")?.call1((obj,)).map_err(|_| not_buffer())?;
-    let copy = view.call_method0("tobytes")?;
-    export(&copy).ok_or_else(not_buffer)
+    let copy = contiguous_copy(obj)?;
+    export(&copy).ok_or_else(|| not_buffer(obj))
 }
 
 /// Lends a writable, contiguous buffer (a read's target); `TypeError(message)` for
 /// anything else, as pywin32's buffer conversion does.
 pub fn writable(obj: &Bound<'_, PyAny>, message: &'static str) -> PyResult<Lent> {
-    match export(obj) {
-        Some(e) if !e.readonly() => Ok(Lent::new(Pinned { export: Some(e), writable: true })),
-        _ => Err(PyTypeError::new_err(message)),
+    match Pinned::export(obj) {
+        Some(p) if p.writable => Ok(Lent::from_box(p)),
+        Some(p) => {
+            p.release(obj.py());
+            Err(PyTypeError::new_err(message))
+        }
+        None => Err(PyTypeError::new_err(message)),
     }
 }
 
 /// Lends a buffer to be written out (bytes, bytearray, memoryview, array).
 pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
-    Ok(Lent::new(Pinned { export: Some(export_data(obj)?), writable: false }))
+    let mut p = match Pinned::export(obj) {
+        Some(p) => p,
+        None => Pinned::export(&contiguous_copy(obj)?).ok_or_else(|| not_buffer(obj))?,
+    };
+    p.writable = false;
+    Ok(Lent::from_box(p))
 }
 
 /// Releases the exports of operations that ended (with the GIL held).
@@ -94,10 +164,14 @@ pub fn release_pending(py: Python<'_>) {
     if !QUEUED.load(Ordering::Relaxed) || !QUEUED.swap(false, Ordering::AcqRel) {
         return;
     }
-    let done = std::mem::take(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner));
-    for export in done {
-        export.release(py);
+    // (A release may run Python code, which may give back or release more: `SPARE` is
+    // not borrowed meanwhile.)
+    let mut done = SPARE.take();
+    std::mem::swap(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner), &mut done);
+    for p in done.drain(..) {
+        p.release(py);
     }
+    SPARE.set(done);
 }
 
 /// A buffer argument of a synchronous call, exported for the call's duration and seen

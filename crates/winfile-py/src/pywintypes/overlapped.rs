@@ -1,5 +1,13 @@
 //! PyOVERLAPPED: the OVERLAPPED structure (its completion state shared with the core,
 //! so completions update it without the GIL) plus pywin32's `object` and `dword`.
+//!
+//! The class is `frozen` (no borrow flag: every overlapped call and every `ol.object`
+//! read of a completion-port server used to take and release one, two atomic
+//! operations each): its Python-settable fields, `hEvent` and `object`, live in
+//! [`GilCell`]s, changed only with the GIL held.
+#![allow(unsafe_code)]
+
+use std::cell::UnsafeCell;
 
 use super::handle::{as_handle_value, identity_hash, PyHandle};
 use crate::conv::HandleArg;
@@ -38,15 +46,74 @@ fn ulong_ptr_member(v: &Bound<'_, PyAny>) -> PyResult<u64> {
     }
 }
 
+/// An object reference that only a thread holding the GIL reads or replaces (every
+/// method takes the `Python` token; no reference into the cell outlives a method, and
+/// none of them runs Python code while it looks at the cell: the old value of `set` is
+/// dropped after the replacement).
+pub struct GilCell(UnsafeCell<Py<PyAny>>);
+
+// SAFETY: see the type's docs: the GIL serializes every access (this crate is built for
+// GIL-enabled CPython only: the stable ABI, which free-threaded builds do not offer).
+unsafe impl Sync for GilCell {}
+
+impl GilCell {
+    fn new(v: Py<PyAny>) -> Self {
+        Self(UnsafeCell::new(v))
+    }
+
+    /// A new reference to the object.
+    pub fn get(&self, py: Python<'_>) -> Py<PyAny> {
+        // SAFETY: the GIL is held (`py`); the shared reference ends in this expression.
+        unsafe { (*self.0.get()).clone_ref(py) }
+    }
+
+    /// The object, borrowed while the GIL is held.
+    pub fn bind<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.get(py).into_bound(py)
+    }
+
+    /// The value of the object if it is an exact `int` that fits an `i64`, read in place
+    /// (no new reference: converting an exact int runs no Python code).
+    fn exact_i64(&self, py: Python<'_>) -> Option<i64> {
+        // SAFETY: the GIL is held; the shared reference ends in this expression, and
+        // nothing in it can run Python code (an exact int's conversion calls no
+        // `__index__`).
+        let obj = unsafe { &*self.0.get() };
+        obj.bind(py).cast_exact::<pyo3::types::PyInt>().ok().and_then(|i| i.extract::<i64>().ok())
+    }
+
+    /// The object's address (identity comparisons).
+    fn as_ptr(&self, _py: Python<'_>) -> *mut pyo3::ffi::PyObject {
+        // SAFETY: the GIL is held; only the pointer is read.
+        unsafe { (*self.0.get()).as_ptr() }
+    }
+
+    /// Replaces the object; the old one is dropped after the replacement (its
+    /// finalizer may run Python code, which may use this cell again).
+    fn set(&self, _py: Python<'_>, v: Py<PyAny>) {
+        // SAFETY: the GIL is held; the exclusive reference ends with the replacement.
+        let old = unsafe { std::mem::replace(&mut *self.0.get(), v) };
+        drop(old);
+    }
+
+    /// For the garbage collector's traversal (which runs with the GIL held and runs no
+    /// Python code meanwhile).
+    fn traverse(&self, visit: &pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        // SAFETY: as the type's docs: the collector holds the GIL while it traverses,
+        // and the reference ends with the visit.
+        visit.call(unsafe { &*self.0.get() })
+    }
+}
+
 /// pywin32's PyOVERLAPPED.
-#[pyclass(module = "pywintypes", name = "PyOVERLAPPED")]
+#[pyclass(module = "pywintypes", name = "PyOVERLAPPED", frozen)]
 pub struct PyOverlapped {
     /// Offset and result, shared with operations in flight.
     pub inner: Arc<Overlapped>,
     /// The event handle object as given (int, PyHANDLE or None).
-    pub event: Py<PyAny>,
+    pub event: GilCell,
     /// Any object the caller attaches.
-    pub object: Py<PyAny>,
+    pub object: GilCell,
 }
 
 impl PyOverlapped {
@@ -57,7 +124,7 @@ impl PyOverlapped {
                 && self.inner.internal() == other.inner.internal()
                 && self.inner.internal_high() == other.inner.internal_high()
                 && self.event_handle(py).raw() == other.event_handle(py).raw()
-                && self.object.as_ptr() == other.object.as_ptr()
+                && self.object.as_ptr(py) == other.object.as_ptr(py)
                 && self.inner.dword() == other.inner.dword())
     }
 
@@ -68,12 +135,12 @@ impl PyOverlapped {
 
     /// The `hEvent` handle value (0 when None or not a handle).
     pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
-        let event = self.event.bind(py);
-        // The common case, an int (0 when none was set), without the general conversion:
-        // the value `HandleArg` would give it.
-        if let Ok(Ok(v)) = event.cast_exact::<pyo3::types::PyInt>().map(|i| i.extract::<i64>()) {
+        // The common case, an int (0 when none was set), without the general conversion
+        // (and without a new reference): the value `HandleArg` would give it.
+        if let Some(v) = self.event.exact_i64(py) {
             return crate::conv::resolved(v as u64);
         }
+        let event = self.event.bind(py);
         event.extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
@@ -85,7 +152,7 @@ impl PyOverlapped {
     #[new]
     fn new(py: Python<'_>) -> Self {
         let event = 0i64.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None());
-        Self { inner: Arc::new(Overlapped::new()), event, object: py.None() }
+        Self { inner: Arc::new(Overlapped::new()), event: GilCell::new(event), object: GilCell::new(py.None()) }
     }
 
     #[getter(Offset)]
@@ -132,35 +199,36 @@ impl PyOverlapped {
     }
     #[getter(hEvent)]
     fn get_event(&self, py: Python<'_>) -> Py<PyAny> {
-        self.event.clone_ref(py)
+        self.event.get(py)
     }
     /// A PyHANDLE is kept and read back as itself; None, an int (or anything
     /// `PyWinObject_AsHANDLE` converts) is kept as its value and reads back as an int
     /// (PyOVERLAPPED::setattro / getattro: `PyWinLong_FromHANDLE`).
     #[setter(hEvent)]
-    fn set_event(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn set_event(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
         let raw = as_handle_value(v)?;
-        self.event = if v.cast::<PyHandle>().is_ok() {
+        let event = if v.cast::<PyHandle>().is_ok() {
             v.clone().unbind()
         } else {
             (raw as i64).into_pyobject(v.py())?.into_any().unbind()
         };
+        self.event.set(v.py(), event);
         Ok(())
     }
     #[getter(object)]
     fn get_object(&self, py: Python<'_>) -> Py<PyAny> {
-        self.object.clone_ref(py)
+        self.object.get(py)
     }
     #[setter(object)]
-    fn set_object(&mut self, v: Py<PyAny>) {
-        self.object = v;
+    fn set_object(&self, py: Python<'_>, v: Py<PyAny>) {
+        self.object.set(py, v);
     }
     #[getter(dword)]
     fn get_dword(&self) -> u32 {
         self.inner.dword()
     }
     #[setter(dword)]
-    fn set_dword(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn set_dword(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
         self.inner.set_dword(ulong_member(v)?);
         Ok(())
     }
@@ -174,10 +242,7 @@ impl PyOverlapped {
         let Ok(other) = other.cast::<PyOverlapped>() else {
             return Ok(py.NotImplemented());
         };
-        let equal = match other.try_borrow() {
-            Ok(theirs) => self.same_fields(py, &theirs),
-            Err(_) => true, // only `ol == ol` borrows itself mutably here: same object
-        };
+        let equal = self.same_fields(py, other.get());
         Ok(match op {
             CompareOp::Eq => equal.into_pyobject(py)?.to_owned().into_any().unbind(),
             CompareOp::Ne => (!equal).into_pyobject(py)?.to_owned().into_any().unbind(),
@@ -194,15 +259,15 @@ impl PyOverlapped {
     // The garbage collector sees the objects an OVERLAPPED holds, so cycles through
     // `object` (a common pattern: ol.object = something holding ol) are collected.
     fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
-        visit.call(&self.event)?;
-        visit.call(&self.object)?;
+        self.event.traverse(&visit)?;
+        self.object.traverse(&visit)?;
         Ok(())
     }
 
-    fn __clear__(&mut self) {
+    fn __clear__(&self) {
         Python::attach(|py| {
-            self.event = py.None();
-            self.object = py.None();
+            self.event.set(py, py.None());
+            self.object.set(py, py.None());
         });
     }
 

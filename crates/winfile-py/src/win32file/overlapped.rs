@@ -19,7 +19,7 @@ use winfile::{Handle, Win32Error};
 
 pub(crate) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     let py = ol.py();
-    let b = ol.borrow();
+    let b = ol.get();
     let token: Token = Box::new(ol.clone().unbind());
     Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
 }
@@ -164,11 +164,16 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
-    let r = match ov::get_queued_completion_status(port, Some(Duration::ZERO)) {
-        Err(Win32Error::WAIT_TIMEOUT) if timeout.is_none_or(|t| !t.is_zero()) => {
-            detached(py, || ov::get_queued_completion_status(port, timeout))?
+    // One handle look-up for both tries.
+    let r = match ov::port_of(port).map(|port| (port.dequeue(Some(Duration::ZERO)), port)) {
+        Err(code) => {
+            crate::lent::release_pending(py);
+            Err(code)
         }
-        r => {
+        Ok((Err(Win32Error::WAIT_TIMEOUT), port)) if timeout.is_none_or(|t| !t.is_zero()) => {
+            detached(py, || port.dequeue(timeout))?
+        }
+        Ok((r, _)) => {
             crate::lent::release_pending(py);
             r
         }

@@ -32,6 +32,12 @@ pub unsafe trait IoMemory: Send + 'static {
     /// The operation ended having transferred `n` bytes (0 when it failed); called on
     /// the thread that finishes it, just before the memory is given back (dropped).
     fn completed(&mut self, _n: usize) {}
+    /// The operation is over with the memory: the lender gets it back (by default the
+    /// value is dropped). Called once, on whichever thread drops the [`Lent`]; a lender
+    /// whose memory must be given back elsewhere (the Python bindings: with the GIL
+    /// held) queues the box itself, so the memory's bookkeeping stays at its address
+    /// with no second allocation.
+    fn give_back(self: Box<Self>) {}
 }
 
 // SAFETY: a Vec owned by the value: its heap block stays put while the Vec is not
@@ -48,8 +54,17 @@ unsafe impl IoMemory for Vec<u8> {
     }
 }
 
-/// Lent memory, owned by the operation until it ends.
-pub struct Lent(Box<dyn IoMemory>);
+/// Lent memory, owned by the operation until it ends (then given back:
+/// [`IoMemory::give_back`]).
+pub struct Lent(std::mem::ManuallyDrop<Box<dyn IoMemory>>);
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        // SAFETY: the box is taken out once, here, and `self.0` is never used again.
+        let mem = unsafe { std::mem::ManuallyDrop::take(&mut self.0) };
+        mem.give_back();
+    }
+}
 
 /// Receives the bytes a read delivered.
 type Deliver = Box<dyn FnOnce(&[u8]) + Send>;
@@ -81,7 +96,13 @@ unsafe impl IoMemory for Delivering {
 impl Lent {
     /// Lends `mem` to an operation.
     pub fn new(mem: impl IoMemory) -> Self {
-        Lent(Box::new(mem))
+        Lent(std::mem::ManuallyDrop::new(Box::new(mem)))
+    }
+
+    /// Lends memory its lender has already boxed (one allocation for the memory's
+    /// bookkeeping and the loan: the Python bindings' buffer exports).
+    pub fn from_box(mem: Box<dyn IoMemory>) -> Self {
+        Lent(std::mem::ManuallyDrop::new(mem))
     }
 
     /// A read target of `len` zero bytes whose data goes to `deliver` when the read ends

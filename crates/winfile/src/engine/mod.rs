@@ -38,7 +38,13 @@ pub(crate) struct OpCtl {
     issuer: ThreadId,
     /// For operations not run by the engine (directory changes): how to stop them.
     canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// Whether a cancellation runs the process's cancel waker ([`OpCtl::set_waker`]).
+    wake: AtomicBool,
 }
+
+/// The cancel waker of [`OpCtl::set_waker`]: one per process (the socket reactor's
+/// wake-up), installed by its first use.
+static WAKER: OnceLock<fn()> = OnceLock::new();
 
 thread_local! {
     /// The calling thread's id, kept: `thread::current()` clones (and drops) the thread's
@@ -53,7 +59,12 @@ fn current_id() -> ThreadId {
 impl OpCtl {
     /// A control block for an operation issued by the calling thread.
     pub(crate) fn new() -> Self {
-        OpCtl { cancelled: AtomicBool::new(false), issuer: current_id(), canceller: Mutex::new(None) }
+        OpCtl {
+            cancelled: AtomicBool::new(false),
+            issuer: current_id(),
+            canceller: Mutex::new(None),
+            wake: AtomicBool::new(false),
+        }
     }
 
     /// The thread that issued the operation (CancelIo cancels only its own).
@@ -70,8 +81,27 @@ impl OpCtl {
         *self.canceller.locked() = Some(stop);
     }
 
+    /// Makes a cancellation run `wake`, the process's one cancel waker (the socket
+    /// reactor's wake-up: a plain function that may run more than once, installed by the
+    /// first call), without a lock or an allocation, unlike [`OpCtl::set_canceller`]
+    /// (every overlapped socket operation sets it). A cancellation that came before
+    /// runs it here: either this call sees the cancellation or `cancel` sees the flag
+    /// (both sides store, then load, sequentially consistent).
+    pub(crate) fn set_waker(&self, wake: fn()) {
+        let wake = *WAKER.get_or_init(|| wake);
+        self.wake.store(true, Ordering::SeqCst);
+        if self.cancelled.load(Ordering::SeqCst) {
+            wake();
+        }
+    }
+
     pub(crate) fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Release);
+        self.cancelled.store(true, Ordering::SeqCst);
+        if self.wake.load(Ordering::SeqCst) {
+            if let Some(wake) = WAKER.get() {
+                wake();
+            }
+        }
         let stop = self.canceller.locked().take();
         if let Some(stop) = stop {
             stop();
@@ -79,8 +109,9 @@ impl OpCtl {
     }
 }
 
-/// Publishes an operation's outcome: (status, bytes transferred).
-pub(crate) type Done = Box<dyn FnOnce(Win32Error, usize) + Send>;
+/// Publishes an operation's outcome: (status, bytes transferred), through
+/// [`Done::call`] (an overlapped request's completion, held by value: no allocation).
+pub(crate) use crate::overlapped::Done;
 
 /// One overlapped transfer handed to the engine; checked (access, alignment, locks)
 /// before it was queued.
@@ -185,7 +216,7 @@ pub(crate) fn submit(job: Job) {
             }
         }
         Ok(Backend::Pool(p)) => p.submit(job),
-        Err(code) => (job.done)(code, 0),
+        Err(code) => job.done.call(code, 0),
     }
 }
 
@@ -193,7 +224,7 @@ pub(crate) fn submit(job: Job) {
 fn resubmit(job: Job) {
     match fallback() {
         Ok(p) => p.submit(job),
-        Err(code) => (job.done)(code, 0),
+        Err(code) => job.done.call(code, 0),
     }
 }
 
@@ -244,7 +275,7 @@ pub(crate) fn finish(done: Done, mut mem: Lent, finish: impl FnOnce(&mut Lent) -
         log::error!("winfile: a panic while finishing an overlapped operation was contained");
         (Win32Error::INTERNAL_ERROR, 0)
     });
-    if catch_unwind(AssertUnwindSafe(|| done(status, n))).is_err() {
+    if catch_unwind(AssertUnwindSafe(|| done.call(status, n))).is_err() {
         log::error!("winfile: a panic while publishing an overlapped result was contained");
     }
 }

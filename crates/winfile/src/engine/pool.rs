@@ -44,7 +44,7 @@ impl Pool {
         let tx = self.tx.locked();
         if let Err(failed) = tx.send(job) {
             let job = failed.0;
-            (job.done)(Win32Error::NO_SYSTEM_RESOURCES, 0);
+            job.done.call(Win32Error::NO_SYSTEM_RESOURCES, 0);
         }
     }
 

@@ -343,7 +343,7 @@ fn leak(op: Op) {
     let Job { mem, done, .. } = job;
     std::mem::forget(mem);
     std::mem::forget(bounce);
-    if std::panic::catch_unwind(AssertUnwindSafe(|| done(Win32Error::OPERATION_ABORTED, 0))).is_err() {
+    if std::panic::catch_unwind(AssertUnwindSafe(|| done.call(Win32Error::OPERATION_ABORTED, 0))).is_err() {
         log::error!("winfile: a panic while publishing an aborted result was contained");
     }
 }

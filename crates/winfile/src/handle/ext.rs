@@ -2,12 +2,6 @@
 //! `handle` (a directory's change watch, a listing kept between calls, the I/O in
 //! flight, the completion port association) lives on the handle it belongs to, not in
 //! global maps keyed by addresses, and goes away with it.
-//!
-//! Every I/O looks its handle's extensions up (its I/O state, the reactor registration
-//! of a socket, the owner of an adopted socket's number), and an extension, once added,
-//! stays until the file object is dropped: so the first [`SLOTS`] are set-once cells,
-//! read with plain acquire loads and no lock (no write to a shared cache line per
-//! lookup); adding one takes a lock, as do the rare ones past the cells.
 
 use super::file::File;
 use crate::poison::RwLockExt;
@@ -29,61 +23,128 @@ pub trait Extension: Any + Send + Sync {
     fn on_drop(&self, _file: &File) {}
 }
 
-/// How many extensions a file object holds in lock-free cells (more than any kind of
-/// handle has today: a socket has five or six).
+/// How many extensions a file object keeps in lock-free slots (the rest, rarely any, go
+/// to a list behind a lock): a socket carries its performer, its reactor registration,
+/// its overlapped state, its owner's record and perhaps an event selection; a pipe end
+/// its end, its two device hooks and its overlapped state; a file its lock state, its
+/// overlapped state, perhaps a watch and a listing.
 const SLOTS: usize = 8;
 
 type Slot = (TypeId, Arc<dyn Extension>);
 
-/// The extension slots of one file object: cells filled in order, then a list.
+/// An extension borrowed from its file object ([`Extensions::get_ref`]): in a slot, by
+/// reference; in the overflow list, by a counted reference.
+pub(crate) enum ExtRef<'a, T> {
+    Slot(&'a T),
+    Shared(Arc<T>),
+}
+
+impl<T> std::ops::Deref for ExtRef<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            ExtRef::Slot(t) => t,
+            ExtRef::Shared(t) => t,
+        }
+    }
+}
+
+/// The extension slots of one file object. Extensions are only ever added while the
+/// object lives (and all taken away when it drops), so the first [`SLOTS`] live in
+/// write-once cells, filled in order under the insertion lock: a look-up (every
+/// overlapped operation makes one or two) reads them with no lock and no
+/// read-modify-write. Only when they are all taken does a look-up read the overflow list.
 #[derive(Default)]
 pub(crate) struct Extensions {
-    cells: [OnceLock<Slot>; SLOTS],
-    /// The extensions past the cells; its write lock is also taken by every insertion
-    /// (so cells fill in order, one type once).
+    slots: [OnceLock<Slot>; SLOTS],
+    /// The extensions beyond the slots; its write lock also serializes insertions.
     more: RwLock<Vec<Slot>>,
 }
 
 impl Extensions {
+    /// The extension of type `id`, by reference; `None` if the handle has none.
+    fn find_ref(&self, id: TypeId) -> Option<&Arc<dyn Extension>> {
+        for slot in &self.slots {
+            match slot.get() {
+                Some((t, e)) if *t == id => return Some(e),
+                Some(_) => {}
+                // Slots fill in order, and the list only once they are all taken.
+                None => return None,
+            }
+        }
+        None
+    }
+
     fn downcast<T: Extension>(ext: &Arc<dyn Extension>) -> Option<Arc<T>> {
         let any: Arc<dyn Any + Send + Sync> = ext.clone();
         any.downcast::<T>().ok()
     }
 
-    /// Runs `f` with the extension of type `T` (if any), under no lock when it is in a
-    /// cell.
+    fn find_more<T: Extension>(list: &[Slot]) -> Option<Arc<T>> {
+        let id = TypeId::of::<T>();
+        let (_, ext) = list.iter().find(|(t, _)| *t == id)?;
+        Self::downcast::<T>(ext)
+    }
+
+    /// Whether every slot is taken (only then can the list hold anything).
+    fn full(&self) -> bool {
+        self.slots[SLOTS - 1].get().is_some()
+    }
+
+    /// Runs `f` with the extension of type `T` (if any).
     pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         let id = TypeId::of::<T>();
-        for cell in &self.cells {
-            match cell.get() {
-                Some((t, ext)) if *t == id => {
-                    let any: &dyn Any = &**ext;
-                    return f(any.downcast_ref::<T>());
-                }
-                Some(_) => {}
-                // Cells fill in order: no later one is set.
-                None => return f(None),
-            }
+        if let Some(e) = self.find_ref(id) {
+            let any: &dyn Any = &**e;
+            return f(any.downcast_ref::<T>());
         }
-        let more = self.more.read_locked();
-        let ext = more.iter().find(|(t, _)| *t == id).and_then(|(_, e)| {
+        if !self.full() {
+            return f(None);
+        }
+        let list = self.more.read_locked();
+        let ext = list.iter().find(|(t, _)| *t == id).and_then(|(_, e)| {
             let any: &dyn Any = &**e;
             any.downcast_ref::<T>()
         });
         f(ext)
     }
 
+    /// The extension of type `T`, if the handle has one, borrowed for as long as the
+    /// file object is (no reference count traffic for one in a slot: slots are only
+    /// emptied when the object drops).
+    pub(crate) fn get_ref<T: Extension>(&self) -> Option<ExtRef<'_, T>> {
+        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
+            let any: &dyn Any = &**e;
+            return any.downcast_ref::<T>().map(ExtRef::Slot);
+        }
+        if !self.full() {
+            return None;
+        }
+        Self::find_more::<T>(&self.more.read_locked()).map(ExtRef::Shared)
+    }
+
+    /// As [`Extensions::get_ref`], creating the extension with `make` if the handle has
+    /// none yet.
+    pub(crate) fn get_ref_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> ExtRef<'_, T> {
+        if let Some(e) = self.get_ref::<T>() {
+            return e;
+        }
+        let ext = self.get_or_insert_with(make);
+        match self.get_ref::<T>() {
+            Some(ExtRef::Slot(t)) => ExtRef::Slot(t),
+            _ => ExtRef::Shared(ext),
+        }
+    }
+
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
-        let id = TypeId::of::<T>();
-        for cell in &self.cells {
-            match cell.get() {
-                Some((t, ext)) if *t == id => return Self::downcast(ext),
-                Some(_) => {}
-                None => return None,
-            }
+        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
+            return Self::downcast::<T>(e);
         }
-        self.more.read_locked().iter().find(|(t, _)| *t == id).and_then(|(_, e)| Self::downcast(e))
+        if !self.full() {
+            return None;
+        }
+        Self::find_more::<T>(&self.more.read_locked())
     }
 
     /// The extension of type `T`, created by `make` if the handle has none yet.
@@ -91,50 +152,45 @@ impl Extensions {
         if let Some(ext) = self.get::<T>() {
             return ext;
         }
-        let mut more = self.more.write_locked();
-        if let Some(ext) = self.get_locked::<T>(&more) {
+        let mut list = self.more.write_locked();
+        if let Some(ext) = self.find_ref(TypeId::of::<T>()).and_then(Self::downcast::<T>) {
+            return ext;
+        }
+        if let Some(ext) = Self::find_more::<T>(&list) {
             return ext;
         }
         let ext = Arc::new(make());
-        let slot: Slot = (TypeId::of::<T>(), ext.clone());
-        match self.cells.iter().find(|c| c.get().is_none()) {
-            // The insertion lock is held: nobody else sets this cell.
-            Some(cell) => {
-                let _ = cell.set(slot);
+        let entry: Slot = (TypeId::of::<T>(), ext.clone());
+        // Under the insertion lock: the first empty slot stays empty until set here.
+        match self.slots.iter().find(|s| s.get().is_none()) {
+            Some(slot) => {
+                let _ = slot.set(entry);
             }
-            None => more.push(slot),
+            None => list.push(entry),
         }
         ext
     }
 
-    /// [`Extensions::get`] with the insertion lock held (the list is read through it).
-    fn get_locked<T: Extension>(&self, more: &[Slot]) -> Option<Arc<T>> {
-        let id = TypeId::of::<T>();
-        self.cells
-            .iter()
-            .filter_map(OnceLock::get)
-            .chain(more.iter())
-            .find(|(t, _)| *t == id)
-            .and_then(|(_, e)| Self::downcast(e))
+    fn all(&self) -> Vec<Arc<dyn Extension>> {
+        let mut exts: Vec<Arc<dyn Extension>> =
+            self.slots.iter().filter_map(|s| s.get().map(|(_, e)| e.clone())).collect();
+        exts.extend(self.more.read_locked().iter().map(|(_, e)| e.clone()));
+        exts
     }
 
-    /// Takes every extension out (the file object is being dropped).
-    pub(crate) fn drain(&mut self) -> Vec<Arc<dyn Extension>> {
-        let mut all: Vec<Arc<dyn Extension>> = self.cells.iter_mut().filter_map(|c| c.take()).map(|(_, e)| e).collect();
-        all.extend(
-            std::mem::take(self.more.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner))
-                .into_iter()
-                .map(|(_, e)| e),
-        );
-        all
+    /// Runs every extension's drop hook, taking them all away (the file object drops).
+    pub(crate) fn dropped(mut self, file: &File) {
+        let mut exts: Vec<Arc<dyn Extension>> =
+            self.slots.iter_mut().filter_map(|s| s.take().map(|(_, e)| e)).collect();
+        exts.extend(std::mem::take(&mut *self.more.write_locked()).into_iter().map(|(_, e)| e));
+        for ext in exts {
+            ext.on_drop(file);
+        }
     }
 
     /// Runs every extension's close hook, in close order.
     pub(crate) fn close(&self, file: &File) {
-        let mut exts: Vec<Arc<dyn Extension>> = {
-            let more = self.more.read_locked();
-            self.cells.iter().filter_map(OnceLock::get).chain(more.iter()).map(|(_, e)| e.clone()).collect()
-        };
+        let mut exts = self.all();
         exts.sort_by_key(|e| e.close_order());
         for ext in exts {
             ext.on_close(file);
@@ -151,7 +207,7 @@ mod tests {
     impl<const N: usize> Extension for Ext<N> {}
 
     #[test]
-    fn extensions_past_the_cells_are_kept_too() {
+    fn extensions_past_the_slots_are_kept_too() {
         let exts = Extensions::default();
         let first = exts.get_or_insert_with(Ext::<0>::default);
         assert!(Arc::ptr_eq(&first, &exts.get_or_insert_with(Ext::<0>::default)), "one value per type");
@@ -159,12 +215,12 @@ mod tests {
             ($($n:literal)*) => { $( exts.get_or_insert_with(Ext::<$n>::default); )* };
         }
         add!(1 2 3 4 5 6 7 8 9 10);
-        assert!(exts.more.read_locked().len() == 11 - SLOTS, "the cells filled first");
+        assert!(exts.more.read_locked().len() == 11 - SLOTS, "the slots filled first");
         assert!(exts.get::<Ext<10>>().is_some() && exts.get::<Ext<3>>().is_some());
+        assert!(matches!(exts.get_ref::<Ext<3>>(), Some(ExtRef::Slot(_))));
+        assert!(matches!(exts.get_ref::<Ext<10>>(), Some(ExtRef::Shared(_))));
         assert!(exts.with::<Ext<9>, _>(|e| e.is_some()));
         assert!(exts.get::<Ext<11>>().is_none() && exts.with::<Ext<11>, _>(|e| e.is_none()));
-        let mut exts = exts;
-        assert_eq!(exts.drain().len(), 11);
-        assert!(exts.get::<Ext<0>>().is_none());
+        assert_eq!(exts.all().len(), 11);
     }
 }

@@ -122,10 +122,10 @@ impl Object for File {
 
 impl Drop for File {
     fn drop(&mut self) {
-        // Objects dropped without CloseHandle (torn down) still let go.
-        for ext in self.ext.drain() {
-            ext.on_drop(self);
-        }
+        // Objects dropped without CloseHandle (torn down) still let go (the hooks see
+        // the object with no extensions left, as before).
+        let ext = std::mem::take(&mut self.ext);
+        ext.dropped(self);
     }
 }
 
@@ -194,6 +194,17 @@ impl File {
     /// The handle's extension of type `T`, created by `make` at first use.
     pub(crate) fn ext_or_insert_with<T: Extension>(&self, make: impl FnOnce() -> T) -> Arc<T> {
         self.ext.get_or_insert_with(make)
+    }
+
+    /// The handle's extension of type `T`, if it has one, borrowed for as long as the
+    /// file object is (the per-operation path: no reference count traffic).
+    pub(crate) fn ext_ref<T: Extension>(&self) -> Option<super::ext::ExtRef<'_, T>> {
+        self.ext.get_ref::<T>()
+    }
+
+    /// As [`File::ext_ref`], created with `T::default()` at first use.
+    pub(crate) fn ext_ref_or_default<T: Extension + Default>(&self) -> super::ext::ExtRef<'_, T> {
+        self.ext.get_ref_or_insert_with(T::default)
     }
 
     /// The handle's extension of type `T`, created with `T::default()` at first use.
@@ -298,6 +309,12 @@ impl File {
     /// `HubWord::clear_unlocked`).
     pub(crate) fn reset_signal_unlocked(&self) {
         self.signaled.clear_unlocked(0);
+    }
+
+    /// As [`File::set_signal_locked`], without the hub lock: only in `hub::raise`'s
+    /// quiet changes (no thread waits).
+    pub(crate) fn set_signal_quiet(&self) {
+        self.signaled.publish(1);
     }
 
     /// Overlapped I/O ended: the file object becomes signaled (hub lock held; the

@@ -1,7 +1,7 @@
 //! The hub: one lock and one condition variable for every waitable object's state.
 
 use crate::poison::MutexExt;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, OnceLock};
 use std::thread::ThreadId;
 use std::time::Instant;
@@ -40,6 +40,10 @@ struct Hub {
     /// Threads sleeping on `changed` (only changed under `lock`): signals with nobody
     /// asleep skip the wake-up system call (every overlapped completion signals).
     sleepers: AtomicUsize,
+    /// Threads in a wait function that may sleep on `changed`, counted from before
+    /// their first check to their return ([`waiting`]): while there are none, [`raise`]
+    /// changes state without the lock.
+    waiting: AtomicUsize,
 }
 
 /// Bumped by every `signal`: a wait that mixes in-process objects with named
@@ -56,6 +60,9 @@ pub(crate) fn word() -> &'static AtomicU32 {
 /// Registers a mixed wait for the lifetime of the returned guard.
 pub(crate) fn word_sleeper() -> WordSleeper {
     WORD_SLEEPERS.fetch_add(1, Ordering::SeqCst);
+    // Pairs with `raise`'s fence: either it sees this count, or the checks after this
+    // see its changes.
+    fence(Ordering::SeqCst);
     falling_asleep();
     WordSleeper(())
 }
@@ -91,8 +98,62 @@ impl Drop for WordSleeper {
     }
 }
 
-static HUB: LazyLock<Hub> =
-    LazyLock::new(|| Hub { lock: Mutex::new(()), changed: Condvar::new(), sleepers: AtomicUsize::new(0) });
+static HUB: LazyLock<Hub> = LazyLock::new(|| Hub {
+    lock: Mutex::new(()),
+    changed: Condvar::new(),
+    sleepers: AtomicUsize::new(0),
+    waiting: AtomicUsize::new(0),
+});
+
+/// Counts the calling thread as waiting (see `Hub::waiting`) until the value drops:
+/// taken before a wait function's first check of the objects it may sleep on the hub
+/// for (every caller of [`sleep`]).
+pub(crate) fn waiting() -> Waiting {
+    HUB.waiting.fetch_add(1, Ordering::SeqCst);
+    // Pairs with `raise`'s fence: either it sees this count (and wakes the hub), or
+    // the checks after this see its changes.
+    fence(Ordering::SeqCst);
+    Waiting(())
+}
+
+/// See [`waiting`].
+pub(crate) struct Waiting(());
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        HUB.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Raises signals (state changes that may satisfy a wait), as [`signal`] does with
+/// `locked`, but without the hub lock while no thread is in a wait function that could
+/// sleep on the hub or on its futex word: `quiet` then makes the same changes with
+/// plain stores ([`HubWord::publish`]), and no wake-up is needed. Nearly every
+/// overlapped completion goes this way (the caller polls its completion port, not an
+/// object), saving the process-wide lock, the futex word's increment and their cache
+/// line traffic between the threads that complete operations.
+///
+/// Why no wake-up can be lost: a waiter counts itself (`waiting` / `word_sleeper`,
+/// then a SeqCst fence) before its first check; this function makes its changes, then
+/// a SeqCst fence, then reads the counts. Either the waiter's check sees the changes,
+/// or this function sees the waiter and takes the lock to wake it (the lock waits for
+/// a waiter between its check and its sleep). A waiter may see part of the changes
+/// (`quiet` stores one word after another): callers only use this for changes whose
+/// parts any order of observation allows (an OVERLAPPED's result then its file
+/// object's signal, no event), and the waiter is woken to look again.
+pub(crate) fn raise(quiet: impl FnOnce(), locked: impl FnOnce(&HubGuard<'_>)) {
+    let idle = || HUB.waiting.load(Ordering::Relaxed) == 0 && WORD_SLEEPERS.load(Ordering::Relaxed) == 0;
+    if !idle() {
+        signal(locked);
+        return;
+    }
+    quiet();
+    fence(Ordering::SeqCst);
+    if !idle() {
+        // A waiter came meanwhile: it may have checked before the changes; wake it.
+        signal(|_| ());
+    }
+}
 
 /// Takes the hub lock.
 pub(crate) fn lock() -> HubGuard<'static> {
@@ -159,7 +220,9 @@ impl HubWord {
     }
 
     pub(crate) fn get(&self, _hub: &HubGuard<'_>) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        // Acquire: a word `raise` published without the lock brings the stores made
+        // before it (an OVERLAPPED's count before its status).
+        self.0.load(Ordering::Acquire)
     }
 
     pub(crate) fn set(&self, _hub: &HubGuard<'_>, v: u64) {
@@ -173,5 +236,58 @@ impl HubWord {
     /// follows it, as any store by one thread follows its earlier ones.
     pub(crate) fn clear_unlocked(&self, v: u64) {
         self.0.store(v, Ordering::Release);
+    }
+
+    /// Sets the word without the hub lock, in [`raise`]'s `quiet` changes only (while
+    /// no thread waits: see there).
+    pub(crate) fn publish(&self, v: u64) {
+        self.0.store(v, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// `raise` skips the lock only while nobody waits: a waiter that has checked (and
+    /// found nothing) but is not asleep yet when the change comes is still woken. The
+    /// waiter sleeps with no timeout, so without the guard it would never wake.
+    #[test]
+    fn raise_wakes_a_waiter_between_its_check_and_its_sleep() {
+        static STATE: HubWord = HubWord::new(0);
+        let (checked_tx, checked_rx) = mpsc::channel();
+        let (woke_tx, woke_rx) = mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let _waiting = waiting();
+            let mut g = lock();
+            let mut told = false;
+            while STATE.get(&g) == 0 {
+                if !told {
+                    // Still holding the hub lock: the change comes between this check
+                    // and the sleep below.
+                    checked_tx.send(()).expect("main thread waits");
+                    told = true;
+                }
+                g = sleep(g, None);
+            }
+            drop(g);
+            woke_tx.send(()).expect("main thread waits");
+        });
+        checked_rx.recv().expect("waiter checks");
+        raise(|| STATE.publish(1), |g| STATE.set(g, 1));
+        assert!(woke_rx.recv_timeout(Duration::from_secs(60)).is_ok(), "the waiter was never woken");
+        waiter.join().expect("waiter");
+    }
+
+    /// With nobody waiting, `raise` makes its changes without the lock, and a wait that
+    /// starts afterwards sees them.
+    #[test]
+    fn raise_with_nobody_waiting_is_seen_by_a_later_check() {
+        static STATE: HubWord = HubWord::new(0);
+        raise(|| STATE.publish(7), |g| STATE.set(g, 7));
+        let _waiting = waiting();
+        assert_eq!(STATE.get(&lock()), 7);
     }
 }

@@ -456,8 +456,8 @@ fn on_sleep() {
 /// wait; a bare descriptor, or a handle epoll refuses, goes by its number.
 fn token_of(r: &Reactor, src: &Source) -> (u64, bool) {
     let Source::File(file) = src else { return (src.fd().as_raw_fd() as u64, false) };
-    if let Some(reg) = file.ext::<Registration>() {
-        return (reg.token, reg.tcp);
+    if let Some(found) = file.with_ext::<Registration, _>(|reg| reg.map(|reg| (reg.token, reg.tcp))) {
+        return found;
     }
     let reg = file.ext_or_insert_with(|| {
         let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
@@ -518,9 +518,9 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
     let (token, tcp) = token_of(r, &src);
     let edge = token & HANDLE_BIT != 0;
     if let Some(ctl) = &ctl {
-        // A closure that captures nothing (the reactor is a static): boxing it does not
-        // allocate, and every overlapped socket operation sets one.
-        ctl.set_canceller(Box::new(wake_reactor));
+        // A plain function (the reactor is a static), set without a lock: every
+        // overlapped socket operation sets one.
+        ctl.set_waker(wake_reactor);
     }
     let mut waiter = Waiter { ctl, op: op.into(), src, tried: false };
     loop {
@@ -876,7 +876,12 @@ impl Reactor {
                     // to a file object.
                     drop(waiter);
                     entries = self.entries.locked();
-                    if matches!(step, Step::Drained) && tried && edge && !write && self.drained(&mut entries, token, seq) {
+                    if matches!(step, Step::Drained)
+                        && tried
+                        && edge
+                        && !write
+                        && self.drained(&mut entries, token, seq)
+                    {
                         // The receives behind it would fail with EAGAIN: they wait for the
                         // next edge.
                         if let Some(e) = entries.get_mut(&token) {

@@ -205,6 +205,30 @@ impl Drop for Released {
 
 thread_local! {
     static RELEASED: Released = const { Released(RefCell::new(None)) };
+    /// The waiter this thread used last, reused by its next wait once nobody else holds
+    /// it (a poster drops its reference after the notification): no allocation per
+    /// wait.
+    static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
+}
+
+/// A waiter for the calling thread: its last one when no other reference is left, else
+/// a new one.
+fn waiter_for_this_thread(leader: bool) -> Arc<Waiter> {
+    if let Some(mut w) = SPARE_WAITER.with(|s| s.borrow_mut().take()) {
+        if let Some(inner) = Arc::get_mut(&mut w) {
+            // Unshared: its slot was emptied by the wait that used it.
+            inner.leader = leader;
+            if inner.slot.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).is_none() {
+                return w;
+            }
+        }
+    }
+    Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader })
+}
+
+/// Keeps `w` for the calling thread's next wait ([`waiter_for_this_thread`]).
+fn keep_waiter(w: Arc<Waiter>) {
+    SPARE_WAITER.with(|s| *s.borrow_mut() = Some(w));
 }
 
 /// The port and key a file's completions go to (the association lives on the file's
@@ -296,18 +320,51 @@ pub fn get_queued_completion_status(
     port: Handle,
     timeout: Option<Duration>,
 ) -> std::result::Result<Packet, Win32Error> {
+    port_of(port)?.dequeue(timeout)
+}
+
+/// The completion port behind `port` (ERROR_INVALID_HANDLE if it is none), for a caller
+/// that dequeues from it more than once per call ([`Port::dequeue`]: the Python
+/// bindings try with the GIL held, then wait without it) with one handle look-up.
+///
+/// # Linux mechanism
+/// The handle table.
+pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
+    handle::get::<Port>(port)
+}
+
+impl Port {
+    /// [`get_queued_completion_status`] on this port.
+    ///
+    /// # Linux mechanism
+    /// As [`get_queued_completion_status`].
+    pub fn dequeue(self: &Arc<Self>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+        dequeue(self, timeout)
+    }
+}
+
+fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
     const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
-    let port = handle::get::<Port>(port)?;
     // Coming back to the port (or any port) ends this thread's previous release; coming
-    // back to the same port does so under the lock taken below.
+    // back to the same port does so under the lock taken below. The same port is told
+    // by address (the weak reference keeps its allocation, so no other port can have
+    // it): its weak reference is kept, to mark the thread released again if it gets a
+    // packet, with no reference count traffic.
     let mut back = false;
-    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()).and_then(|w| w.upgrade()) {
-        if Arc::ptr_eq(&prev, &port) {
+    let mut mine: Option<Weak<Port>> = None;
+    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()) {
+        if std::ptr::eq(prev.as_ptr(), Arc::as_ptr(port)) {
             back = true;
-        } else {
+            mine = Some(prev);
+        } else if let Some(prev) = prev.upgrade() {
             prev.deactivate();
         }
     }
+    let release = |mine: Option<Weak<Port>>| {
+        let w = mine.unwrap_or_else(|| Arc::downgrade(port));
+        RELEASED.with(|r| *r.0.borrow_mut() = Some(w));
+        CONSUMED.fetch_add(1, Ordering::Relaxed);
+    };
     let mut polled = false;
     let waiter = loop {
         let mut st = port.state.locked();
@@ -322,8 +379,7 @@ pub fn get_queued_completion_status(
             if let Some(p) = st.queue.pop_front() {
                 st.active += 1;
                 drop(st);
-                RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
-                CONSUMED.fetch_add(1, Ordering::Relaxed);
+                release(mine);
                 return Ok(p);
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
@@ -342,19 +398,23 @@ pub fn get_queued_completion_status(
         }
         // Lead (wait in the reactor's epoll) if no thread does.
         let leading = IDLE.get().filter(|h| (h.lead)()).map(Leading);
-        let w = Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader: leading.is_some() });
+        let w = waiter_for_this_thread(leading.is_some());
         st.waiters.push(w.clone());
         break (w, leading);
     };
     let (waiter, leading) = waiter;
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
-    let released = |wake: Wake| match wake {
-        Wake::Packet(p) => {
-            RELEASED.with(|r| *r.0.borrow_mut() = Some(Arc::downgrade(&port)));
-            CONSUMED.fetch_add(1, Ordering::Relaxed);
-            Ok(p)
+    // The waiter is kept for the next wait however this one ends (it is off the port's
+    // stack by then: handed a packet, abandoned, or removed below).
+    let released = |wake: Wake, waiter: Arc<Waiter>| {
+        keep_waiter(waiter);
+        match wake {
+            Wake::Packet(p) => {
+                release(mine);
+                Ok(p)
+            }
+            Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
         }
-        Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
     };
     loop {
         {
@@ -374,7 +434,8 @@ pub fn get_queued_completion_status(
                 _ => slot,
             };
             if let Some(wake) = slot.take() {
-                return released(wake);
+                drop(slot);
+                return released(wake, waiter);
             }
         }
         // The slot lock is not held here: `interrupted` may take the caller's own locks
@@ -389,9 +450,11 @@ pub fn get_queued_completion_status(
         if let Some(code) = gave_up {
             // Leave the stack; a packet handed over meanwhile is still ours.
             port.state.locked().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
-            if let Some(wake) = waiter.slot.locked().take() {
-                return released(wake);
+            let wake = waiter.slot.locked().take();
+            if let Some(wake) = wake {
+                return released(wake, waiter);
             }
+            keep_waiter(waiter);
             return Err(code);
         }
     }

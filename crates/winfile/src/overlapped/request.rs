@@ -8,7 +8,7 @@
 use super::port::{self, Packet, Token};
 use super::state::Overlapped;
 use crate::consts::FILE_FLAG_OVERLAPPED;
-use crate::engine::{self, Done, Job, Lent, OpCtl, OpCtlRef};
+use crate::engine::{self, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::poison::MutexExt;
@@ -99,10 +99,16 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let state = file.ext_or_default::<IoState>();
-    let port = if s.event.raw() & 1 == 0 { port::association(&state) } else { None };
     let ctl = Arc::new(OpCtl::new());
-    state.inflight().push(ctl.clone());
+    let port = {
+        let state = file.ext_ref_or_default::<IoState>();
+        state.inflight().push(ctl.clone());
+        if s.event.raw() & 1 == 0 {
+            port::association(&state)
+        } else {
+            None
+        }
+    };
     if let Some(ev) = &event {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event
         // (a wait on several of them sees all three change at once).
@@ -118,27 +124,68 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let ol = s.ol;
-    let token = s.token;
-    let done_ctl = ctl.clone();
-    let done: Done = Box::new(move |status: Win32Error, bytes: usize| {
-        let (status, bytes) =
-            if done_ctl.is_cancelled() { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
-        // Status and count, then the file object and the event, under one hub lock
-        // (one wake-up); the port packet follows.
-        hub::signal(|g| {
-            ol.finish_locked(g, status, bytes);
-            file.set_signal_locked(g);
-            if let Some(ev) = &event {
-                ev.set_locked(g);
-            }
+    let done = Done { op: Arc::as_ptr(&ctl) as usize, ol: s.ol, file, event, port, token: s.token };
+    (ctl, done)
+}
+
+/// The completion of a begun operation: publishes its outcome exactly once
+/// ([`Done::call`]). A plain value (what the completion needs, moved along with the
+/// operation), not a boxed closure: completing costs no allocation.
+pub(crate) struct Done {
+    /// The operation's control block, by address: it is found (and taken) in the
+    /// handle's in-flight list, which holds it until then (no reference of its own).
+    op: usize,
+    ol: Arc<Overlapped>,
+    file: Arc<File>,
+    event: Option<Arc<Event>>,
+    port: Option<(Arc<port::Port>, u64)>,
+    token: Option<Token>,
+}
+
+impl Done {
+    /// Publishes (status, bytes transferred): the operation leaves the handle's
+    /// in-flight list; status and count in the OVERLAPPED, then the file object and the
+    /// event, under one hub lock (one wake-up; without an event and while no thread
+    /// waits, with no lock: `hub::raise`); then the port packet. A cancelled operation
+    /// completes with ERROR_OPERATION_ABORTED and 0 bytes.
+    pub(crate) fn call(self, status: Win32Error, bytes: usize) {
+        let Done { op, ol, file, event, port, token } = self;
+        // The operation leaves the handle's in-flight list first (a CancelIo or a close
+        // that comes later finds it done, as on Windows), and its cancellation is read
+        // from the control block the list held. (The overlapped state is never taken
+        // from a live file object: it was made at begin.)
+        let ctl = file.ext_ref::<IoState>().and_then(|state| {
+            let mut list = state.inflight();
+            let i = list.iter().position(|c| Arc::as_ptr(c) as usize == op)?;
+            Some(list.remove(i))
         });
+        let cancelled = ctl.as_ref().is_some_and(|c| c.is_cancelled());
+        let (status, bytes) = if cancelled { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
+        match &event {
+            // No event: while no thread waits, the OVERLAPPED and the file object change
+            // without the hub lock (`hub::raise`: the result, then the signal; a waiter
+            // that comes meanwhile is woken to look again).
+            None => hub::raise(
+                || {
+                    ol.finish_quiet(status, bytes);
+                    file.set_signal_quiet();
+                },
+                |g| {
+                    ol.finish_locked(g, status, bytes);
+                    file.set_signal_locked(g);
+                },
+            ),
+            Some(ev) => hub::signal(|g| {
+                ol.finish_locked(g, status, bytes);
+                file.set_signal_locked(g);
+                ev.set_locked(g);
+            }),
+        }
         if let Some((port, port_key)) = port {
             port.post(Packet { status, bytes, key: port_key, token });
         }
-        state.inflight().retain(|c| !Arc::ptr_eq(c, &done_ctl));
-    });
-    (ctl, done)
+        drop(ctl);
+    }
 }
 
 /// Completes an OVERLAPPED for an operation done synchronously (a synchronous handle):
@@ -298,7 +345,7 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
     match attempt() {
         Ok(()) => {
             let (_, done) = begin(c);
-            done(Win32Error::SUCCESS, 0);
+            done.call(Win32Error::SUCCESS, 0);
             Ok(Issued::Completed(0))
         }
         Err(e) if e.code() == Win32Error::LOCK_VIOLATION && flags & LOCKFILE_FAIL_IMMEDIATELY == 0 => {
@@ -322,7 +369,7 @@ pub fn lock_file(h: Handle, flags: u32, offset: u64, len: u64, s: Submit) -> Res
                         thread::sleep(nap);
                         nap = (nap * 2).min(std::time::Duration::from_millis(10));
                     };
-                    done(status, 0);
+                    done.call(status, 0);
                 })
                 .map_err(|_| Error::new(Win32Error::NO_SYSTEM_RESOURCES, API))?;
             let _ = tx.send(begin(c));

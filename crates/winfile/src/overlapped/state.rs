@@ -104,6 +104,14 @@ impl Overlapped {
         self.done.set(g, u64::from(status.0));
     }
 
+    /// As [`Overlapped::finish_locked`], without the hub lock: only in `hub::raise`'s
+    /// quiet changes (no thread waits).
+    pub(crate) fn finish_quiet(&self, status: Win32Error, bytes: usize) {
+        self.internal_high.store(bytes as u64, Ordering::Release);
+        self.internal.store(u64::from(status.0), Ordering::Release);
+        self.done.publish(u64::from(status.0));
+    }
+
     /// The status of the last operation, `None` while it is pending.
     fn status(&self, g: &HubGuard<'_>) -> Option<Win32Error> {
         match self.done.get(g) {
@@ -122,6 +130,7 @@ impl Overlapped {
     /// Blocks until the operation ends; `None` when the caller's interrupt check
     /// (`crate::interrupt`, asked every slice) stops the wait.
     pub(crate) fn wait(&self) -> Option<(Win32Error, usize)> {
+        let _waiting = hub::waiting();
         let mut g = hub::lock();
         loop {
             if let Some(status) = self.status(&g) {

@@ -482,7 +482,7 @@ impl Device for PipeDevice {
 pub(super) fn finish(done: Option<Done>, mem: Option<Lent>, status: Win32Error, n: usize) -> Step {
     match (done, mem) {
         (Some(done), Some(mem)) => crate::engine::finish(done, mem, |_| (status, n)),
-        (Some(done), None) => done(status, n),
+        (Some(done), None) => done.call(status, n),
         _ => {}
     }
     Step::Finished

@@ -269,7 +269,7 @@ pub fn connect_named_pipe_overlapped(h: Handle, s: Submit) -> Result<Win32Error>
             }
         };
         if let Some(done) = done.take() {
-            done(status, 0);
+            done.call(status, 0);
         }
         Step::Finished
     };

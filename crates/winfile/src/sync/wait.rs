@@ -113,6 +113,8 @@ fn wait_objects(
     let tid = thread::current().id();
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     let mut slots = vec![WaitSlot::default(); waitables.len()];
+    // Counted before the first check (see `hub::raise`).
+    let _waiting = hub::waiting();
     let mut g = hub::lock();
     for (w, slot) in waitables.iter().zip(slots.iter_mut()) {
         w.enter(&g, slot);
