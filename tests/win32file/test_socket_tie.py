@@ -15,6 +15,15 @@ from winfile import _native
 
 tie_checks = _native.win32file._socket_tie_checks  # full tie checks run (a test hook)
 
+def listening(host, backlog=8):
+    """A listening socket on the `host` fixture's loopback address, and its family."""
+    addr, family = host
+    lst = socket.socket(family, socket.SOCK_STREAM)
+    lst.bind((addr, 0))
+    lst.listen(backlog)
+    return lst, family
+
+
 def connected(lst, family):
     """A client socket connected to `lst`, and the accepted server end."""
     c = socket.socket(family, socket.SOCK_STREAM)
@@ -41,10 +50,7 @@ def event_overlapped():
 
 @pytest.mark.parametrize("as_int", [False, True], ids=["socket", "fileno"])
 def test_a_reused_number_reaches_only_the_new_socket(host, as_int):
-    addr, family = host
-    lst = socket.socket(family, socket.SOCK_STREAM)
-    lst.bind((addr, 0))
-    lst.listen(8)
+    lst, family = listening(host)
     port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
     old_peer, old = connected(lst, family)
     number = old.fileno()
@@ -92,10 +98,7 @@ def test_a_reused_number_reaches_only_the_new_socket(host, as_int):
 
 
 def test_a_number_reused_for_a_file_is_not_a_socket(host, tmp_path):
-    addr, family = host
-    lst = socket.socket(family, socket.SOCK_STREAM)
-    lst.bind((addr, 0))
-    lst.listen(1)
+    lst, family = listening(host, 1)
     peer, s = connected(lst, family)
     number = s.fileno()
     assert win32file.WSASend(s, b"x", None) == (0, 1)  # adopted
@@ -122,10 +125,7 @@ def test_a_crt_handle_of_a_socket_follows_its_number(host):
     """_get_osfhandle of a socket descriptor is tied the same way (by socket cookie): once
     the number names another socket, the old handle fails with ERROR_INVALID_HANDLE and
     touches neither socket, and _get_osfhandle gives a handle for the new one."""
-    addr, family = host
-    lst = socket.socket(family, socket.SOCK_STREAM)
-    lst.bind((addr, 0))
-    lst.listen(8)
+    lst, family = listening(host)
     old_peer, old = connected(lst, family)
     number = old.fileno()
     h = win32file._get_osfhandle(number)
@@ -161,10 +161,7 @@ def test_a_crt_handle_of_a_socket_follows_its_number(host):
 def port_pair(host, key=1):
     """A completion port, a connected pair (client object, server-end peer) whose client is
     associated with the port under `key`, and the listener."""
-    addr, family = host
-    lst = socket.socket(family, socket.SOCK_STREAM)
-    lst.bind((addr, 0))
-    lst.listen(8)
+    lst, family = listening(host)
     port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
     c, peer = connected(lst, family)
     win32file.CreateIoCompletionPort(c.fileno(), port, key, 0)
@@ -293,10 +290,7 @@ def test_a_dead_objects_record_never_vouches_for_a_new_object(host):
     lands at the dead one's address with the dead one's number, and must still be checked
     (the record is a weak reference, dead with its object, not an address) and reach its
     own socket."""
-    addr, family = host
-    lst = socket.socket(family, socket.SOCK_STREAM)
-    lst.bind((addr, 0))
-    lst.listen(64)
+    lst, family = listening(host, 64)
     ol = event_overlapped()
     same_place = 0
     try:
