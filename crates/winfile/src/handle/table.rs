@@ -4,17 +4,18 @@
 //! A value is a slot index and that slot's generation, and is never handed out twice, so a
 //! stale handle fails with `ERROR_INVALID_HANDLE` instead of reaching another object.
 //!
-//! Look-ups take no lock and touch no shared cache line: the slot is found by the value's
-//! index, read under the thread's hazard cell, and its entry's value compared with the
-//! handle (see [`pin`]). Inserting and closing take one lock.
+//! Every value is at least 2^32 ([`FIRST`]): Linux descriptor numbers are below 2^31, so
+//! a value names a winfile handle or a descriptor (a socket's `fileno()`, see `net`) by
+//! its range alone, and one is never taken for the other.
+//!
+//! Look-ups take no lock and write no cache line other threads use (but the object's
+//! reference count, when they take a reference): the slot is found by the value's index,
+//! read under the thread's hazard cell, and its entry's value compared with the handle
+//! (see [`pin`]). Inserting and closing take one lock.
 //!
 //! # Safety
 //! The `unsafe` here reads entries through the slots' raw pointers; an entry is freed by
 //! `close` only after it left its slot and no hazard cell holds it.
-//!
-//! Every value is at least 2^32 ([`FIRST`]): Linux descriptor numbers are below 2^31, so
-//! a value names a winfile handle or a descriptor (a socket's `fileno()`, see `net`) by
-//! its range alone, and one is never taken for the other.
 
 #![allow(unsafe_code)]
 
