@@ -141,8 +141,7 @@ struct Writer {
     next: u32,
 }
 
-static WRITER: Mutex<Writer> =
-    Mutex::new(Writer { free: VecDeque::new(), generation: Vec::new(), next: FIRST_INDEX });
+static WRITER: Mutex<Writer> = Mutex::new(Writer { free: VecDeque::new(), generation: Vec::new(), next: FIRST_INDEX });
 
 /// The slot of a value's index, if its chunk exists.
 #[inline(always)]
@@ -336,8 +335,7 @@ pub fn get_any(h: Handle) -> Result<Arc<dyn Object>, Win32Error> {
 }
 
 fn lookup(h: Handle) -> Result<(Arc<dyn Object>, Arc<AtomicUsize>), Win32Error> {
-    let (obj, handles) =
-        pin(h).map(|p| (p.obj().clone(), p.handles().clone())).ok_or(Win32Error::INVALID_HANDLE)?;
+    let (obj, handles) = pin(h).map(|p| (p.obj().clone(), p.handles().clone())).ok_or(Win32Error::INVALID_HANDLE)?;
     usable(h, &obj)?;
     Ok((obj, handles))
 }
@@ -638,6 +636,38 @@ mod tests {
         time("get_untied", &mut || drop(std::hint::black_box(get_untied::<Dummy>(std::hint::black_box(h)))));
         time("with", &mut || {
             let _ = std::hint::black_box(with::<Dummy, _>(std::hint::black_box(h), |_| 1));
+        });
+        close(h).unwrap();
+    }
+
+    /// The look-ups' cost with two threads looking up the same handle at once
+    /// (`cargo test --release -p winfile --lib lookup_contended -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)] // its report is its output
+    fn lookup_contended() {
+        use std::time::Instant;
+        struct Thing;
+        impl Object for Thing {}
+        let h = insert(Arc::new(Thing));
+        const N: u32 = 2_000_000;
+        let run = |name: &str, f: fn(Handle)| {
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..2 {
+                    s.spawn(move || {
+                        for _ in 0..N {
+                            f(std::hint::black_box(h));
+                        }
+                    });
+                }
+            });
+            let ns = t.elapsed().as_nanos() as f64 / f64::from(N);
+            println!("{name:28} {ns:6.1} ns (2 threads, wall time per look-up pair)");
+        };
+        run("get_untied", |h| drop(std::hint::black_box(get_untied::<Thing>(h))));
+        run("with", |h| {
+            let _ = std::hint::black_box(with::<Thing, _>(h, |_| 1));
         });
         close(h).unwrap();
     }
