@@ -268,8 +268,8 @@ pub fn read_file_uninit(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<usize>
 ///
 /// # Linux mechanism
 /// The handle's I/O word and the inode's lock-presence word (two loads, under the
-/// handle table's read lock instead of a reference count), then preadv2(RWF_NOWAIT)
-/// at the file position: page-cache hits only, EAGAIN otherwise.
+/// thread's hazard cell in the lock-free handle table instead of a reference count),
+/// then preadv2(RWF_NOWAIT) at the file position: page-cache hits only, EAGAIN otherwise.
 pub fn read_file_nowait(h: Handle, buf: &mut [MaybeUninit<u8>]) -> Result<(usize, bool)> {
     const API: &str = "ReadFile";
     handle::with::<File, _>(h, |file| {
