@@ -177,6 +177,7 @@ impl Claim {
         if let Some(c) = self.0.get() {
             return c;
         }
+        forget_hazards_in_children();
         let c = HAZARD.iter().enumerate().find_map(|(i, c)| {
             c.taken.compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed).is_ok().then(|| {
                 // SeqCst: before this cell's first hazard in the order `close` reads them in.
@@ -196,6 +197,28 @@ impl Drop for Claim {
             c.taken.store(false, Ordering::Release);
         }
     }
+}
+
+/// Registers (once) a fork handler that empties, in the child, the hazard cells of the
+/// parent's other threads: they do not exist there, and an entry one of them was reading
+/// at the fork would otherwise never be freed — its CloseHandle would wait forever. The
+/// forking thread's own cell is kept (it is not in a look-up: fork is not called from
+/// one). Cells stay claimed (a child past the 256th thread takes the lock instead).
+fn forget_hazards_in_children() {
+    static FORK_HANDLER: std::sync::Once = std::sync::Once::new();
+    extern "C" fn forget() {
+        let own = CLAIM.try_with(|c| c.0.get().flatten().map(|h| h as *const Hazard)).ok().flatten();
+        for cell in &HAZARD {
+            if Some(cell as *const Hazard) != own {
+                cell.ptr.store(ptr::null_mut(), Ordering::SeqCst);
+            }
+        }
+    }
+    FORK_HANDLER.call_once(|| {
+        // SAFETY: registers a plain function that only reads this thread's claim and
+        // stores to atomics.
+        unsafe { libc::pthread_atfork(None, None, Some(forget)) };
+    });
 }
 
 thread_local! {
@@ -470,6 +493,51 @@ mod tests {
         assert_eq!(get::<Other>(b).err(), Some(Win32Error::INVALID_HANDLE));
         assert_eq!(close(a), Err(Win32Error::INVALID_HANDLE));
         close(b).unwrap();
+    }
+
+    /// A handle another thread was reading when the process forked: in the child (where
+    /// that thread does not exist) CloseHandle returns instead of waiting for it forever.
+    #[test]
+    fn a_child_closes_a_handle_a_parent_thread_was_reading_at_the_fork() {
+        let h = insert(Arc::new(Dummy));
+        let (reading_tx, reading_rx) = std::sync::mpsc::channel();
+        let (forked_tx, forked_rx) = std::sync::mpsc::channel::<()>();
+        let reader = std::thread::spawn(move || {
+            with::<Dummy, _>(h, |_| {
+                reading_tx.send(()).unwrap();
+                let _ = forked_rx.recv();
+            })
+        });
+        reading_rx.recv().unwrap();
+        // The writers' lock held across the fork: no other thread holds it in the child.
+        let guard = WRITER.locked();
+        // SAFETY: the child only closes the handle (atomics and the lock released here)
+        // and leaves with _exit.
+        let pid = unsafe { libc::fork() };
+        drop(guard);
+        if pid == 0 {
+            let code = if close(h).is_ok() { 0 } else { 1 };
+            // SAFETY: ends the child without running the parent's destructors.
+            unsafe { libc::_exit(code) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        let mut waited = 0;
+        // SAFETY: waits for our own child without blocking.
+        while unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) } == 0 {
+            if waited == 3000 {
+                // SAFETY: our own child.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                unsafe { libc::waitpid(pid, &mut status, 0) };
+                panic!("the child's CloseHandle waited for a thread that does not exist there");
+            }
+            waited += 1;
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+        forked_tx.send(()).unwrap();
+        reader.join().unwrap().unwrap();
+        close(h).unwrap();
     }
 
     struct Counted(std::sync::atomic::AtomicUsize);
