@@ -107,37 +107,10 @@ impl Port {
                 // poller counts as released already.
                 self.dispatch_reserving(&mut st, 1)
             } else {
-                self.keep_for_leader(&mut st);
                 self.dispatch(&mut st)
             }
         };
         wake(woken);
-    }
-
-    /// A packet posted by a thread that waits on this port as the leader (it completes
-    /// ready sockets inside its GetQueuedCompletionStatus, see [`IdleHooks`]) goes to
-    /// that thread itself when the concurrency allows: it is running, as a thread that
-    /// calls GetQueuedCompletionStatus while a packet is queued is, and takes the packet
-    /// as soon as its poll returns. The LIFO top would be a sleeping thread: a wake-up,
-    /// and in Python a GIL hand-off, per packet. Later packets of the same poll follow
-    /// the LIFO rule (the leader holds one packet).
-    fn keep_for_leader(&self, st: &mut State) {
-        if st.active >= self.concurrency {
-            return;
-        }
-        let mine = LEADER_WAITER.with(|l| {
-            l.borrow().as_ref().filter(|(port, _)| std::ptr::eq(*port, self)).map(|(_, w)| w.clone())
-        });
-        let Some(w) = mine else { return };
-        let Some(at) = st.waiters.iter().rposition(|x| Arc::ptr_eq(x, &w)) else { return };
-        let mut slot = w.slot.locked();
-        if slot.is_some() {
-            return;
-        }
-        let Some(p) = st.queue.pop_front() else { return };
-        st.waiters.remove(at);
-        st.active += 1;
-        *slot = Some(Wake::Packet(p));
     }
 
     fn deactivate(&self) {
@@ -250,12 +223,9 @@ thread_local! {
     /// it (a poster drops its reference after the notification): no allocation per
     /// wait.
     static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
-    /// While this thread leads in a wait on a port: that port and its waiter (see
-    /// [`Port::keep_for_leader`]).
     /// The port whose queue this thread fills by a poll inside its own
-    /// GetQueuedCompletionStatus, and takes from right after.
+    /// GetQueuedCompletionStatus, and takes a packet from right after (see `dequeue`).
     static TAKING: std::cell::Cell<*const Port> = const { std::cell::Cell::new(std::ptr::null()) };
-    static LEADER_WAITER: RefCell<Option<(*const Port, Arc<Waiter>)>> = const { RefCell::new(None) };
 }
 
 /// A waiter for the calling thread: its last one when no other reference is left, else
@@ -391,6 +361,7 @@ impl Port {
 }
 
 fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
     // Coming back to the port (or any port) ends this thread's previous release; coming
     // back to the same port does so under the lock taken below. The same port is told
     // by address (the weak reference keeps its allocation, so no other port can have
@@ -430,7 +401,10 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
             // this thread (the socket reactor's ready operations). A caller that waits
-            // does so in the reactor's epoll if it leads, which completes them too.
+            // does so in the reactor's epoll if it leads, which completes them too. The
+            // first packet the poll posts here is kept for this thread (`TAKING`): handing
+            // it to a sleeping waiter would cost a wake-up (and, in Python, a GIL
+            // hand-off) while this thread, running, takes it at once below.
             let zero = timeout.is_some_and(|t| t.is_zero());
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
@@ -452,11 +426,6 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
     };
     let (waiter, leading) = waiter;
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
-    // The caller's interrupt check runs once a slice has passed, not at every wake-up
-    // without a packet: a leader's epoll_wait returns after every batch it completes
-    // (their packets may go to other waiters), and the check takes the caller's lock
-    // (the GIL) from a thread that is about to wait again.
-    let mut next_check = crate::interrupt::next_check(None);
     // The waiter is kept for the next wait however this one ends (it is off the port's
     // stack by then: handed a packet, abandoned, or removed below).
     let released = |wake: Wake, waiter: Arc<Waiter>| {
@@ -473,14 +442,12 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
         {
             let slot = waiter.slot.locked();
             let now = Instant::now();
-            let nap = end.map_or(next_check, |e| e.min(next_check)).saturating_duration_since(now);
+            let nap = end.map_or(INTERRUPT_CHECK, |e| e.saturating_duration_since(now).min(INTERRUPT_CHECK));
             let mut slot = match &leading {
                 Some(Leading(h)) if slot.is_none() && !nap.is_zero() => {
                     // A packet handed over from now on notifies the leader's wait.
                     drop(slot);
-                    LEADER_WAITER.with(|l| *l.borrow_mut() = Some((Arc::as_ptr(port), waiter.clone())));
                     (h.wait)(nap);
-                    LEADER_WAITER.with(|l| l.borrow_mut().take());
                     waiter.slot.locked()
                 }
                 _ if slot.is_none() && !nap.is_zero() => {
@@ -497,9 +464,8 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
         // (the GIL), which a poster may hold while handing us a packet.
         let gave_up = if end.is_some_and(|e| Instant::now() >= e) {
             Some(Win32Error::WAIT_TIMEOUT)
-        } else if Instant::now() >= next_check {
-            next_check = crate::interrupt::next_check(None);
-            crate::interrupt::requested().then_some(Win32Error::OPERATION_ABORTED)
+        } else if crate::interrupt::requested() {
+            Some(Win32Error::OPERATION_ABORTED)
         } else {
             None
         };
