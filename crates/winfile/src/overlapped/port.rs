@@ -496,3 +496,50 @@ pub(crate) fn association_of(file: &File) -> Option<Association> {
 pub(crate) fn restore_association(file: &File, assoc: Association) {
     *file.ext_or_default::<IoState>().port.locked() = Some(assoc);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packet(key: u64) -> Packet {
+        Packet { status: Win32Error::SUCCESS, bytes: 0, key, token: None }
+    }
+
+    /// A poll inside a zero-timeout GetQueuedCompletionStatus (`TAKING`) keeps one
+    /// packet it posts for the polling thread (which counts as released), and still
+    /// releases a waiting thread for the next one at once; the packets go out in order.
+    #[test]
+    fn a_poller_keeps_one_packet_and_releases_one_waiter_for_the_next() {
+        let port = Arc::new(Port { concurrency: 2, state: Mutex::new(State::default()) });
+        let (tx, rx) = std::sync::mpsc::channel();
+        // A released thread that exits stops counting (its packet's release ends): the
+        // threads stay until the end.
+        let end = Arc::new(std::sync::Barrier::new(3));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (waiting, tx, end) = (port.clone(), tx.clone(), end.clone());
+                std::thread::spawn(move || {
+                    let _ = tx.send(waiting.dequeue(Some(Duration::from_secs(30))).map(|p| p.key));
+                    end.wait();
+                })
+            })
+            .collect();
+        while port.state.locked().waiters.len() < 2 {
+            std::thread::yield_now();
+        }
+        TAKING.with(|t| t.set(Arc::as_ptr(&port)));
+        port.post(packet(1));
+        port.post(packet(2));
+        TAKING.with(|t| t.set(std::ptr::null()));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)), "no waiter was released");
+        // Without the reservation the second waiter would have taken it.
+        assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
+        assert!(rx.try_recv().is_err());
+        port.on_close();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Err(Win32Error::ABANDONED_WAIT_0)));
+        end.wait();
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
+}
