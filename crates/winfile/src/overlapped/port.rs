@@ -75,8 +75,15 @@ impl Port {
     /// released (so a woken thread does not run straight into it).
     #[must_use]
     fn dispatch(&self, st: &mut State) -> Woken {
+        self.dispatch_reserving(st, 0)
+    }
+
+    /// [`Port::dispatch`], leaving `reserved` packets queued for a thread that takes
+    /// them next and counting it as released.
+    #[must_use]
+    fn dispatch_reserving(&self, st: &mut State, reserved: u32) -> Woken {
         let mut woken = Woken::default();
-        while st.active < self.concurrency && !st.queue.is_empty() {
+        while st.active + reserved < self.concurrency && st.queue.len() > reserved as usize {
             let Some(w) = st.waiters.pop() else { break };
             let Some(p) = st.queue.pop_front() else { break };
             st.active += 1;
@@ -94,7 +101,14 @@ impl Port {
                 return;
             }
             st.queue.push_back(p);
-            self.dispatch(&mut st)
+            if TAKING.with(|t| std::ptr::eq(t.get(), self)) {
+                // Posted by the poll of a thread that takes a packet from this port right
+                // after it (see `dequeue`): the first packet stays queued for it, and the
+                // poller counts as released already.
+                self.dispatch_reserving(&mut st, 1)
+            } else {
+                self.dispatch(&mut st)
+            }
         };
         wake(woken);
     }
@@ -209,6 +223,9 @@ thread_local! {
     /// it (a poster drops its reference after the notification): no allocation per
     /// wait.
     static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
+    /// The port whose queue this thread fills by a poll inside its own
+    /// GetQueuedCompletionStatus, and takes a packet from right after (see `dequeue`).
+    static TAKING: std::cell::Cell<*const Port> = const { std::cell::Cell::new(std::ptr::null()) };
 }
 
 /// A waiter for the calling thread: its last one when no other reference is left, else
@@ -384,12 +401,17 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
             // this thread (the socket reactor's ready operations). A caller that waits
-            // does so in the reactor's epoll if it leads, which completes them too.
+            // does so in the reactor's epoll if it leads, which completes them too. The
+            // first packet the poll posts here is kept for this thread (`TAKING`): handing
+            // it to a sleeping waiter would cost a wake-up (and, in Python, a GIL
+            // hand-off) while this thread, running, takes it at once below.
             let zero = timeout.is_some_and(|t| t.is_zero());
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
                 drop(st);
+                TAKING.with(|t| t.set(Arc::as_ptr(port)));
                 (h.poll)();
+                TAKING.with(|t| t.set(std::ptr::null()));
                 continue;
             }
         }
@@ -473,4 +495,51 @@ pub(crate) fn association_of(file: &File) -> Option<Association> {
 /// the caller associated the accept socket with).
 pub(crate) fn restore_association(file: &File, assoc: Association) {
     *file.ext_or_default::<IoState>().port.locked() = Some(assoc);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packet(key: u64) -> Packet {
+        Packet { status: Win32Error::SUCCESS, bytes: 0, key, token: None }
+    }
+
+    /// A poll inside a zero-timeout GetQueuedCompletionStatus (`TAKING`) keeps one
+    /// packet it posts for the polling thread (which counts as released), and still
+    /// releases a waiting thread for the next one at once; the packets go out in order.
+    #[test]
+    fn a_poller_keeps_one_packet_and_releases_one_waiter_for_the_next() {
+        let port = Arc::new(Port { concurrency: 2, state: Mutex::new(State::default()) });
+        let (tx, rx) = std::sync::mpsc::channel();
+        // A released thread that exits stops counting (its packet's release ends): the
+        // threads stay until the end.
+        let end = Arc::new(std::sync::Barrier::new(3));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (waiting, tx, end) = (port.clone(), tx.clone(), end.clone());
+                std::thread::spawn(move || {
+                    let _ = tx.send(waiting.dequeue(Some(Duration::from_secs(30))).map(|p| p.key));
+                    end.wait();
+                })
+            })
+            .collect();
+        while port.state.locked().waiters.len() < 2 {
+            std::thread::yield_now();
+        }
+        TAKING.with(|t| t.set(Arc::as_ptr(&port)));
+        port.post(packet(1));
+        port.post(packet(2));
+        TAKING.with(|t| t.set(std::ptr::null()));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)), "no waiter was released");
+        // Without the reservation the second waiter would have taken it.
+        assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
+        assert!(rx.try_recv().is_err());
+        port.on_close();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Err(Win32Error::ABANDONED_WAIT_0)));
+        end.wait();
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
 }

@@ -1,0 +1,120 @@
+"""Several worker threads on one completion port, with socket operations completed by
+the workers' own GetQueuedCompletionStatus calls (docs/completion-path.md, section 6,
+"Several workers on one port"). A zero-timeout GetQueuedCompletionStatus that completes
+ready sockets keeps the first packet it posts for itself; the others are still released
+to waiting workers at once, and a worker busy in Python holds back no packet.
+Loopback only; runs under both engine backends (`make test` reruns the file with
+WINFILE_ENGINE=pool)."""
+
+import threading
+import time
+
+import pywintypes
+import win32file
+from helpers import tcp_pair
+
+GENEROUS = 30.0  # seconds: a bound for a stuck test, never a timing assertion
+
+
+def receiving(port, key):
+    """A connected pair whose accepted end has a WSARecv pending on `port` with `key`."""
+    a, b = tcp_pair()
+    win32file.CreateIoCompletionPort(b.fileno(), port, key, 0)
+    ol = pywintypes.OVERLAPPED()
+    buf = win32file.AllocateReadBuffer(16)
+    win32file.WSARecv(b, buf, ol, 0)
+    return a, b, ol, buf
+
+
+def test_a_polling_getqueuedcompletionstatus_leaves_the_other_packets_to_a_waiting_worker():
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 2)
+    pairs = [receiving(port, key) for key in (1, 2)]
+    got = []
+    done = threading.Event()
+
+    def worker():
+        rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, int(GENEROUS * 1000))
+        got.append(("worker", rc, key))
+        done.set()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    for a, *_ in pairs:
+        a.send(b"x")
+    # This thread takes one packet without waiting (its poll may complete both
+    # receives, or the worker may), then never comes back to the port: the other
+    # packet must reach the worker regardless.
+    deadline = time.monotonic() + GENEROUS
+    mine = None
+    while mine is None and time.monotonic() < deadline:
+        rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, 0)
+        if ol is not None:
+            mine = ("main", rc, key)
+        else:
+            time.sleep(0.001)
+    assert mine is not None
+    assert done.wait(GENEROUS), "the second packet was held back"
+    t.join()
+    assert sorted(k for _, _, k in [mine, *got]) == [1, 2]
+    assert mine[1] == 0 and got[0][1] == 0
+    for a, b, *_ in pairs:
+        a.close()
+        b.close()
+    port.Close()
+
+
+def test_a_worker_asleep_in_python_holds_back_no_packet():
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 2)
+    pairs = {key: receiving(port, key) for key in (1, 2, 3)}
+    log = []
+    first_taken = threading.Event()
+    others_taken = threading.Event()
+
+    def worker():
+        while True:
+            rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, int(GENEROUS * 1000))
+            if ol is None:
+                return
+            log.append(("got", key))
+            if ("got", 2) in log and ("got", 3) in log:
+                others_taken.set()
+            if key == 1:
+                first_taken.set()
+                time.sleep(0.5)  # busy in Python: the other packets go to the other worker
+                log.append(("slept", key))
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for t in workers:
+        t.start()
+    pairs[1][0].send(b"x")
+    assert first_taken.wait(GENEROUS)
+    pairs[2][0].send(b"x")
+    pairs[3][0].send(b"x")
+    assert others_taken.wait(GENEROUS)
+    for _ in workers:
+        win32file.PostQueuedCompletionStatus(port, 0, 0, None)
+    for t in workers:
+        t.join(GENEROUS)
+    assert log.index(("got", 2)) < log.index(("slept", 1))
+    assert log.index(("got", 3)) < log.index(("slept", 1))
+    for a, b, *_ in pairs.values():
+        a.close()
+        b.close()
+    port.Close()
+
+
+def test_a_receive_polled_by_getqueuedcompletionstatus_is_dequeued_by_the_poller_when_no_one_waits():
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 1)
+    a, b, ol, buf = receiving(port, 7)
+    a.send(b"hello")
+    deadline = time.monotonic() + GENEROUS
+    while time.monotonic() < deadline:
+        rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 0)
+        if got is not None:
+            break
+        time.sleep(0.001)
+    assert (rc, n, key, bytes(buf[:n])) == (0, 5, 7, b"hello")
+    assert got is ol
+    a.close()
+    b.close()
+    port.Close()
