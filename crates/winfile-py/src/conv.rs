@@ -136,12 +136,26 @@ fn resolved_by(v: u64, owner: &dyn winfile::net::Owner) -> winfile::Handle {
 /// Whether `obj` is a `socket.socket` (where a HANDLE is taken, winfile accepts one):
 /// `Some(true)` for exactly one, `Some(false)` for a subclass' instance.
 fn socket_object(obj: &Bound<'_, PyAny>) -> Option<bool> {
-    let py = obj.py();
-    let t = py.import("socket").and_then(|m| m.getattr("socket")).ok()?;
-    if obj.get_type().is(&t) {
+    let t = socket_class(obj.py())?.bind(obj.py());
+    if obj.get_type().is(t) {
         return Some(true);
     }
-    obj.is_instance(&t).unwrap_or(false).then_some(false)
+    obj.is_instance(t).unwrap_or(false).then_some(false)
+}
+
+/// `socket.socket` once the socket module is loaded (it is not imported here: without
+/// it no argument is a `socket.socket`), looked up once and kept.
+pub(crate) fn socket_class(py: Python<'_>) -> Option<&'static Py<PyAny>> {
+    static SOCKET_CLASS: std::sync::OnceLock<Py<PyAny>> = std::sync::OnceLock::new();
+    if let Some(t) = SOCKET_CLASS.get() {
+        return Some(t);
+    }
+    let module = py.import("sys").ok()?.getattr("modules").ok()?.get_item("socket").ok()?;
+    let t = module.getattr("socket").ok()?;
+    if !t.is_instance_of::<pyo3::types::PyType>() {
+        return None;
+    }
+    Some(SOCKET_CLASS.get_or_init(|| t.unbind()))
 }
 
 /// The value of a socket object: its `fileno()` (-1 once closed).

@@ -27,8 +27,6 @@ use std::sync::OnceLock;
 /// The type objects the exact-shape checks compare with (static types of this module,
 /// alive while it is loaded).
 static OVERLAPPED_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
-/// `socket.socket`, once the socket module is loaded (held here, so never freed).
-static SOCKET_TYPE: OnceLock<Py<PyAny>> = OnceLock::new();
 /// The interned name `fileno`.
 static FILENO: OnceLock<Py<PyString>> = OnceLock::new();
 
@@ -78,7 +76,7 @@ pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
     if let Some(v) = exact_i64(obj) {
         return Some(v as u64);
     }
-    let ty = socket_type(py)?;
+    let ty = crate::conv::socket_class(py)?.as_ptr();
     let name = FILENO.get()?;
     // SAFETY: `obj` is a live argument; its type is read, then (exactly socket.socket)
     // its `fileno` method called with no arguments; the new reference is owned by `fd`.
@@ -98,29 +96,6 @@ pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
             }
         }
     }
-}
-
-/// `socket.socket` if the socket module is loaded (it is not imported here: without
-/// it no argument is a `socket.socket`).
-fn socket_type(py: Python<'_>) -> Option<*mut ffi::PyObject> {
-    if let Some(t) = SOCKET_TYPE.get() {
-        return Some(t.as_ptr());
-    }
-    let name = PyString::new(py, "socket");
-    // SAFETY: PyImport_GetModule returns a new reference or NULL (with or without an
-    // exception set, cleared here); it never imports.
-    let module = unsafe {
-        let m = ffi::PyImport_GetModule(name.as_ptr());
-        if m.is_null() {
-            ffi::PyErr_Clear();
-        }
-        Bound::from_owned_ptr_or_opt(py, m)?
-    };
-    let t = module.getattr("socket").ok()?;
-    if !t.is_instance_of::<pyo3::types::PyType>() {
-        return None;
-    }
-    Some(SOCKET_TYPE.get_or_init(|| t.unbind()).as_ptr())
 }
 
 /// An exact PyOVERLAPPED argument, `None` for anything else (None included).

@@ -227,19 +227,20 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_overlapped_result, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_io, m)?)?;
     m.add_function(wrap_pyfunction!(create_io_completion_port, m)?)?;
-    let gqcs = wrap_pyfunction!(get_queued_completion_status, m)?;
-    super::fast_socket::add(
-        m,
-        "GetQueuedCompletionStatus",
-        gqcs.as_any(),
-        super::fast_socket::get_queued_completion_status,
-    )?;
-    let pqcs = wrap_pyfunction!(post_queued_completion_status, m)?;
-    super::fast_socket::add(
-        m,
-        "PostQueuedCompletionStatus",
-        pqcs.as_any(),
-        super::fast_socket::post_queued_completion_status,
-    )?;
+    let fast: [(&'static str, _, super::fast::FastFn); 2] = [
+        (
+            "GetQueuedCompletionStatus",
+            wrap_pyfunction!(get_queued_completion_status, m)?,
+            super::fast_socket::get_queued_completion_status,
+        ),
+        (
+            "PostQueuedCompletionStatus",
+            wrap_pyfunction!(post_queued_completion_status, m)?,
+            super::fast_socket::post_queued_completion_status,
+        ),
+    ];
+    for (name, slow, entry) in fast {
+        super::fast_socket::add(m, name, slow.as_any(), entry)?;
+    }
     Ok(())
 }

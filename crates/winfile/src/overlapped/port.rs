@@ -101,14 +101,11 @@ impl Port {
                 return;
             }
             st.queue.push_back(p);
-            if TAKING.with(|t| std::ptr::eq(t.get(), self)) {
-                // Posted by the poll of a thread that takes a packet from this port right
-                // after it (see `dequeue`): the first packet stays queued for it, and the
-                // poller counts as released already.
-                self.dispatch_reserving(&mut st, 1)
-            } else {
-                self.dispatch(&mut st)
-            }
+            // Posted by the poll of a thread that takes a packet from this port right
+            // after it (see `dequeue`): the first packet stays queued for it, and the
+            // poller counts as released already.
+            let polling_here = TAKING.with(|t| std::ptr::eq(t.get(), self));
+            self.dispatch_reserving(&mut st, u32::from(polling_here))
         };
         wake(woken);
     }
