@@ -1,0 +1,85 @@
+"""Per-request cost of the IOCP socket calls, without TCP (issue 10): what winfile's
+WSASend/WSARecv/GetQueuedCompletionStatus add to the system calls they make.
+
+One thread, an AF_UNIX stream pair associated with a completion port, 64-byte messages:
+
+- inline:  WSASend(a) + GQCS, WSARecv(b) (the data is already there) + GQCS
+- waiting: WSARecv(b) first (it waits for the data), WSASend(a) + GQCS + GQCS (the
+           second GQCS finds the port empty and completes the receive itself): the
+           echo server's pattern
+- baseline: a.send + b.recv (socket objects: the two system calls alone)
+
+Printed: process CPU (user + system) and user CPU per iteration, medians of --rounds,
+and each pattern's user-space excess over the baseline's.
+
+    flock -x /tmp/winfile-cpu.lock .venv/bin/python benches/socket_percall.py [--n 200000]
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import socket
+import statistics
+
+import pywintypes
+import win32file
+
+MSG = b"x" * 64
+
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime, r.ru_utime
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200000)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    n = args.n
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    win32file.CreateIoCompletionPort(a.fileno(), port, 1, 0)
+    win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
+    ol_send, ol_recv = pywintypes.OVERLAPPED(), pywintypes.OVERLAPPED()
+    buf = win32file.AllocateReadBuffer(4096)
+    gqcs, wsasend, wsarecv = win32file.GetQueuedCompletionStatus, win32file.WSASend, win32file.WSARecv
+
+    def inline():
+        for _ in range(n):
+            wsasend(a, MSG, ol_send, 0)
+            gqcs(port, -1)
+            wsarecv(b, buf, ol_recv, 0)
+            gqcs(port, -1)
+
+    def waiting():
+        for _ in range(n):
+            wsarecv(b, buf, ol_recv, 0)
+            wsasend(a, MSG, ol_send, 0)
+            gqcs(port, -1)
+            gqcs(port, -1)
+
+    def baseline():
+        send, recv = a.send, b.recv
+        for _ in range(n):
+            send(MSG)
+            recv(4096)
+
+    rows = {"baseline": [], "inline": [], "waiting": []}
+    for _ in range(args.rounds):
+        for name, f in (("baseline", baseline), ("inline", inline), ("waiting", waiting)):
+            c0, u0 = cpu()
+            f()
+            c1, u1 = cpu()
+            rows[name].append(((c1 - c0) / n * 1e6, (u1 - u0) / n * 1e6))
+    base_user = statistics.median(u for _, u in rows["baseline"])
+    for name, v in rows.items():
+        c = statistics.median(x for x, _ in v)
+        u = statistics.median(x for _, x in v)
+        extra = "" if name == "baseline" else f"   user over baseline {u - base_user:+.3f} µs"
+        print(f"{name:9s} cpu {c:6.3f} µs/iter   user {u:6.3f} µs/iter{extra}")
+
+
+if __name__ == "__main__":
+    main()
