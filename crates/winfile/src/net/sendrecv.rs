@@ -201,7 +201,9 @@ fn transfer(sock: adopt::Sock<'_>, mut mem: Lent, flags: u32, s: Submit, write: 
         None => Tried::No,
         Some(seq) => match attempt(prepared.file().fd(), &mut mem, write, flags, &mut sent) {
             Outcome::Ended(status, n, _) => {
-                // The memory goes back first, as `engine::finish` gives it back.
+                // The memory goes back first (told the count), as `engine::finish` gives
+                // it back.
+                mem.ended(status, n);
                 drop(mem);
                 prepared.complete(status, n);
                 return Ok(Issued::Pending);
