@@ -76,7 +76,9 @@ class Server:
                     self.post_accept()
                 self.post_read(conn)
             elif conn.op == OP_READ:
-                self.post_write(conn, bytes(conn.buffer[:nbytes]))
+                # The received bytes go back out from the read buffer itself (a slice of it:
+                # no copy); the next read is posted only once this send has completed.
+                self.post_write(conn, conn.buffer[:nbytes])
             else:
                 self.post_read(conn)
 

@@ -112,9 +112,10 @@ impl Lent {
         Lent::new(Delivering { buf: vec![0; len], deliver: Some(Box::new(deliver)) })
     }
 
-    /// Tells the lender how many bytes the operation transferred.
-    pub(crate) fn completed(&mut self, n: usize) {
-        self.0.completed(n);
+    /// Tells the lender how many bytes the operation that ended with `status`
+    /// transferred (none when it failed), before the memory is given back.
+    pub(crate) fn ended(&mut self, status: crate::error::Win32Error, n: usize) {
+        self.0.completed(if status == crate::error::Win32Error::SUCCESS { n } else { 0 });
     }
 
     /// The length in bytes.

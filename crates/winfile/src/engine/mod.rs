@@ -267,7 +267,7 @@ pub(crate) fn finish(done: Done, mut mem: Lent, finish: impl FnOnce(&mut Lent) -
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         injected_panic();
         let (status, n) = finish(&mut mem);
-        mem.completed(if status == Win32Error::SUCCESS { n } else { 0 });
+        mem.ended(status, n);
         (status, n)
     }));
     drop(mem);

@@ -455,7 +455,14 @@ fn on_sleep() {
 /// socket's registration): a handle's socket is registered (edge-triggered) at its first
 /// wait; a bare descriptor, or a handle epoll refuses, goes by its number.
 fn token_of(r: &Reactor, src: &Source) -> (u64, bool) {
-    let Source::File(file) = src else { return (src.fd().as_raw_fd() as u64, false) };
+    match src {
+        Source::File(file) => token_of_file(r, file),
+        Source::Fd(_) => (src.fd().as_raw_fd() as u64, false),
+    }
+}
+
+/// [`token_of`] a handle's socket.
+fn token_of_file(r: &Reactor, file: &File) -> (u64, bool) {
     if let Some(found) = file.with_ext::<Registration, _>(|reg| reg.map(|reg| (reg.token, reg.tcp))) {
         return found;
     }
@@ -473,7 +480,7 @@ fn token_of(r: &Reactor, src: &Source) -> (u64, bool) {
         }
     });
     if reg.token == 0 {
-        (src.fd().as_raw_fd() as u64, false)
+        (file.fd().as_raw_fd() as u64, false)
     } else {
         (reg.token, reg.tcp)
     }
@@ -515,6 +522,45 @@ fn is_tcp(fd: BorrowedFd<'_>) -> bool {
 /// peer's close or an error (EPOLLRDHUP, HUP, ERR: the last bytes come back short while
 /// the end of stream or the error, already signalled, stays to be read).
 pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<OpCtlRef>, op: impl Into<Op>) {
+    wait_after(r, src, write, ctl, op, Tried::No);
+}
+
+/// What the caller of [`wait_after`] already did with the operation on its own thread.
+pub(crate) enum Tried {
+    /// Nothing: [`wait`].
+    No,
+    /// It ran its first step, which met EAGAIN, after [`may_try`] gave this edge count.
+    Again(u64),
+    /// It ran its first step, which yielded (a long send).
+    Yielded,
+}
+
+/// Whether an operation on the handle's socket `file` may run its first step on the
+/// caller's thread before it is begun: nothing waits ahead of it in its direction and
+/// the socket is not known not to be ready. `Some(edge count)` to pass to
+/// [`wait_after`] as [`Tried::Again`] if the step then meets EAGAIN (an edge that comes
+/// meanwhile makes it run again, as in [`wait`]).
+pub(crate) fn may_try(r: &'static Reactor, file: &File, write: bool) -> Option<u64> {
+    let (token, tcp) = token_of_file(r, file);
+    let edge = token & HANDLE_BIT != 0;
+    let mut entries = r.entries.locked();
+    let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
+    let known_blocked = edge && *e.blocked(write);
+    if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
+        return None;
+    }
+    Some(e.seq(write))
+}
+
+/// [`wait`] for an operation whose first step the caller ran itself ([`may_try`]).
+pub(crate) fn wait_after(
+    r: &'static Reactor,
+    src: Source,
+    write: bool,
+    ctl: Option<OpCtlRef>,
+    op: impl Into<Op>,
+    tried: Tried,
+) {
     let (token, tcp) = token_of(r, &src);
     let edge = token & HANDLE_BIT != 0;
     if let Some(ctl) = &ctl {
@@ -523,19 +569,26 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
         ctl.set_waker(wake_reactor);
     }
     let mut waiter = Waiter { ctl, op: op.into(), src, tried: false };
+    let mut tried = tried;
     loop {
-        let seq = {
-            let mut entries = r.entries.locked();
-            let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
-            let known_blocked = edge && *e.blocked(write);
-            if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
-                r.enqueue(entries, token, write, waiter);
-                return;
+        let (step, seq) = match std::mem::replace(&mut tried, Tried::No) {
+            Tried::Again(seq) => (Step::Again, seq),
+            Tried::Yielded => (Step::Yield, 0),
+            Tried::No => {
+                let seq = {
+                    let mut entries = r.entries.locked();
+                    let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
+                    let known_blocked = edge && *e.blocked(write);
+                    if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
+                        r.enqueue(entries, token, write, waiter);
+                        return;
+                    }
+                    e.seq(write)
+                };
+                let cancelled = waiter.cancelled();
+                (waiter.op.step(waiter.src.fd(), cancelled), seq)
             }
-            e.seq(write)
         };
-        let cancelled = waiter.cancelled();
-        let step = waiter.op.step(waiter.src.fd(), cancelled);
         let yielded = match step {
             Step::Done | Step::Drained => {
                 // Data was there before it was asked for: the peer is ahead, and the next

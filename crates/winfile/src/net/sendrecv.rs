@@ -3,7 +3,7 @@
 //! then on readiness), and the synchronous forms.
 
 use super::adopt;
-use super::reactor::{self, Source, Step};
+use super::reactor::{self, Source, Step, Tried};
 use crate::engine::{self, Done, Job, Lent};
 use crate::error::{socket_status_from_errno, wsa_from_errno, Error, Result, Win32Error};
 use crate::overlapped::{self, Issued, Submit};
@@ -83,6 +83,55 @@ pub(crate) struct Transfer {
     flags: u32,
 }
 
+/// What one step of a transfer came to.
+enum Outcome {
+    /// It ended: status, bytes, and whether a receive came back short (see
+    /// [`Transfer::step`]).
+    Ended(Win32Error, usize, bool),
+    /// The socket is not ready (EAGAIN); a send keeps what it sent so far.
+    Again,
+    /// A long send ran its share ([`STEP`]); the rest goes after the other ready sockets.
+    Yield,
+}
+
+/// One step of a transfer on `fd` (send/recv with MSG_DONTWAIT): a send goes on until all
+/// of `mem` past `sent` is in the socket (up to [`STEP`] bytes a step); a receive
+/// receives once.
+fn attempt(fd: BorrowedFd<'_>, mem: &mut Lent, write: bool, flags: u32, sent: &mut usize) -> Outcome {
+    if write {
+        let step_start = *sent;
+        loop {
+            let rest = &mem.bytes()[*sent..];
+            if rest.is_empty() {
+                return Outcome::Ended(Win32Error::SUCCESS, *sent, false);
+            }
+            if *sent - step_start >= STEP {
+                return Outcome::Yield;
+            }
+            match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
+                Ok(n) => *sent += n,
+                Err(Errno::INTR) => {}
+                Err(Errno::AGAIN) => return Outcome::Again,
+                Err(e) if *sent > 0 && e != Errno::BADF => return Outcome::Ended(Win32Error::SUCCESS, *sent, false),
+                Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
+            }
+        }
+    }
+    let buf = mem.bytes_mut().unwrap_or_default();
+    loop {
+        match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
+            Ok((_, n)) => {
+                let n = n.min(buf.len());
+                let short = n > 0 && n < buf.len() && flags & (MSG_PEEK | MSG_OOB) == 0;
+                return Outcome::Ended(Win32Error::SUCCESS, n, short);
+            }
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) => return Outcome::Again,
+            Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
+        }
+    }
+}
+
 impl Transfer {
     /// One step: send what the socket takes (up to [`STEP`] bytes), or receive once.
     ///
@@ -92,46 +141,15 @@ impl Transfer {
     /// `reactor::wait`), so the next receive waits for an edge instead of failing first.
     pub(super) fn step(&mut self, fd: BorrowedFd<'_>, cancelled: bool) -> Step {
         let Some((mem, _)) = self.slot.as_mut() else { return Step::Done };
-        let step_start = self.sent;
-        let mut short = false;
         let outcome = if cancelled {
-            Some((Win32Error::OPERATION_ABORTED, 0))
-        } else if self.write {
-            loop {
-                let rest = &mem.bytes()[self.sent..];
-                if rest.is_empty() {
-                    break Some((Win32Error::SUCCESS, self.sent));
-                }
-                if self.sent - step_start >= STEP {
-                    // A long send: the other ready sockets go first (see `Step::Yield`).
-                    return Step::Yield;
-                }
-                match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(self.flags)) {
-                    Ok(n) => self.sent += n,
-                    Err(Errno::INTR) => {}
-                    Err(Errno::AGAIN) => break None,
-                    Err(e) if self.sent > 0 && e != Errno::BADF => break Some((Win32Error::SUCCESS, self.sent)),
-                    Err(e) => break Some((socket_status_from_errno(e), 0)),
-                }
-            }
+            Outcome::Ended(Win32Error::OPERATION_ABORTED, 0, false)
         } else {
-            let buf = mem.bytes_mut().unwrap_or_default();
-            loop {
-                match rustix::net::recv(fd, &mut *buf, recv_flags(self.flags)) {
-                    Ok((_, n)) => {
-                        let n = n.min(buf.len());
-                        short = n > 0 && n < buf.len() && self.flags & (MSG_PEEK | MSG_OOB) == 0;
-                        break Some((Win32Error::SUCCESS, n));
-                    }
-                    Err(Errno::INTR) => {}
-                    Err(Errno::AGAIN) => break None,
-                    Err(e) => break Some((socket_status_from_errno(e), 0)),
-                }
-            }
+            attempt(fd, mem, self.write, self.flags, &mut self.sent)
         };
         match outcome {
-            None => Step::Again,
-            Some((status, n)) => {
+            Outcome::Again => Step::Again,
+            Outcome::Yield => Step::Yield,
+            Outcome::Ended(status, n, short) => {
                 let (mem, done) = self.slot.take().expect("present above");
                 engine::finish(done, mem, |_| (status, n));
                 if short {
@@ -165,15 +183,38 @@ pub fn wsa_send<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: 
     transfer(sock.into(), mem, flags, s, true, "WSASend")
 }
 
-fn transfer(sock: adopt::Sock<'_>, mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
+/// A transfer's first step runs on the caller's thread before the operation is begun
+/// (when nothing waits ahead of it and the socket is not known not to be ready:
+/// `reactor::may_try`): if it ends there (a send the socket takes whole, a receive that
+/// finds data, an error), the operation completes without ever being in flight
+/// (`Prepared::complete`); otherwise it is begun and waits, its first step counted
+/// (`reactor::wait_after`).
+fn transfer(sock: adopt::Sock<'_>, mut mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
     let (_, file) = adopt::socket(sock, api)?;
     if !write && !mem.writable() {
         return Err(Error::new(Win32Error::WSAEFAULT, api));
     }
     let r = reactor::reactor(api)?;
-    let begun = overlapped::begin_with(file, s, api)?;
-    let op = transfer_op(mem, begun.done, write, flags);
-    reactor::wait(r, Source::File(begun.file), write, Some(begun.ctl), op);
+    let prepared = overlapped::prepare(file, s, api)?;
+    let mut sent = 0;
+    let tried = match reactor::may_try(r, prepared.file(), write) {
+        None => Tried::No,
+        Some(seq) => match attempt(prepared.file().fd(), &mut mem, write, flags, &mut sent) {
+            Outcome::Ended(status, n, _) => {
+                // The memory goes back first (told the count), as `engine::finish` gives
+                // it back.
+                mem.ended(status, n);
+                drop(mem);
+                prepared.complete(status, n);
+                return Ok(Issued::Pending);
+            }
+            Outcome::Again => Tried::Again(seq),
+            Outcome::Yield => Tried::Yielded,
+        },
+    };
+    let begun = prepared.begin();
+    let op = reactor::Op::Transfer(Transfer { slot: Some((mem, begun.done)), sent, write, flags });
+    reactor::wait_after(r, Source::File(begun.file), write, Some(begun.ctl), op, tried);
     Ok(Issued::Pending)
 }
 

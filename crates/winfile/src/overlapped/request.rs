@@ -161,30 +161,45 @@ impl Done {
         });
         let cancelled = ctl.as_ref().is_some_and(|c| c.is_cancelled());
         let (status, bytes) = if cancelled { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
-        match &event {
-            // No event: while no thread waits, the OVERLAPPED and the file object change
-            // without the hub lock (`hub::raise`: the result, then the signal; a waiter
-            // that comes meanwhile is woken to look again).
-            None => hub::raise(
-                || {
-                    ol.finish_quiet(status, bytes);
-                    file.set_signal_quiet();
-                },
-                |g| {
-                    ol.finish_locked(g, status, bytes);
-                    file.set_signal_locked(g);
-                },
-            ),
-            Some(ev) => hub::signal(|g| {
+        publish(&ol, &file, event.as_ref(), port, token, status, bytes);
+        drop(ctl);
+    }
+}
+
+/// Publishes an operation's outcome: status and count in the OVERLAPPED, then the file
+/// object and the event, under one hub lock (one wake-up; without an event and while no
+/// thread waits, with no lock: `hub::raise`); then the port packet.
+fn publish(
+    ol: &Overlapped,
+    file: &File,
+    event: Option<&Arc<Event>>,
+    port: Option<(Arc<port::Port>, u64)>,
+    token: Option<Token>,
+    status: Win32Error,
+    bytes: usize,
+) {
+    match event {
+        // No event: while no thread waits, the OVERLAPPED and the file object change
+        // without the hub lock (`hub::raise`: the result, then the signal; a waiter
+        // that comes meanwhile is woken to look again).
+        None => hub::raise(
+            || {
+                ol.finish_quiet(status, bytes);
+                file.set_signal_quiet();
+            },
+            |g| {
                 ol.finish_locked(g, status, bytes);
                 file.set_signal_locked(g);
-                ev.set_locked(g);
-            }),
-        }
-        if let Some((port, port_key)) = port {
-            port.post(Packet { status, bytes, key: port_key, token });
-        }
-        drop(ctl);
+            },
+        ),
+        Some(ev) => hub::signal(|g| {
+            ol.finish_locked(g, status, bytes);
+            file.set_signal_locked(g);
+            ev.set_locked(g);
+        }),
+    }
+    if let Some((port, port_key)) = port {
+        port.post(Packet { status, bytes, key: port_key, token });
     }
 }
 
@@ -474,8 +489,47 @@ pub(crate) struct Begun {
 /// WSARecv, AcceptEx, ConnectEx, TransmitFile). From here on it completes exactly once,
 /// through `done`.
 pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
+    prepare(file, s, api).map(Prepared::begin)
+}
+
+/// A checked request on a handle's object whose operation the caller performs itself
+/// and may finish during the call (a socket transfer that the kernel takes or gives at
+/// once): it is then completed without being begun ([`Prepared::complete`]: no control
+/// block, no in-flight entry; nothing could cancel it, as nothing could on Windows
+/// between the call's start and its end), else begun ([`Prepared::begin`]).
+pub(crate) struct Prepared(Checked);
+
+/// Checks the OVERLAPPED's event (as [`begin_with`]), before anything is performed.
+pub(crate) fn prepare(file: Arc<File>, s: Submit, api: &'static str) -> Result<Prepared> {
     let event = event_of(s.event, api)?;
-    Ok(begun(Checked { file, event, submit: s }))
+    Ok(Prepared(Checked { file, event, submit: s }))
+}
+
+impl Prepared {
+    /// The handle's object.
+    pub(crate) fn file(&self) -> &Arc<File> {
+        &self.0.file
+    }
+
+    /// Begins the operation (see [`begin_with`]).
+    pub(crate) fn begin(self) -> Begun {
+        begun(self.0)
+    }
+
+    /// Completes an operation that ended during the call with (status, bytes), its data
+    /// already in place: the OVERLAPPED, then the file object and the event, then the
+    /// port packet, as [`Done::call`] publishes them. The OVERLAPPED goes from its last
+    /// result to this one (the pending state in between could only be seen by a thread
+    /// reading it while the call runs, a race on Windows too).
+    pub(crate) fn complete(self, status: Win32Error, bytes: usize) {
+        let Checked { file, event, submit: s } = self.0;
+        let port = if s.event.raw() & 1 == 0 {
+            file.ext_ref::<IoState>().and_then(|state| port::association(&state))
+        } else {
+            None
+        };
+        publish(&s.ol, &file, event.as_ref(), port, s.token, status, bytes);
+    }
 }
 
 fn begun(c: Checked) -> Begun {

@@ -1,0 +1,153 @@
+"""WSASend/WSARecv that complete during the call (issue 10): their first step runs before
+the operation is begun, and one that ends there completes without ever being in flight.
+What must stay as for a queued operation: the checks come before any data moves, the
+completion is published in the same order (OVERLAPPED, event, port packet; none with
+hEvent's low bit), and nothing runs ahead of operations already waiting on the socket."""
+import os
+import socket
+import threading
+
+import pytest
+import pywintypes
+import win32event
+import win32file
+import winerror
+
+
+def pair():
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    a = socket.create_connection(lst.getsockname())
+    b, _ = lst.accept()
+    lst.close()
+    return a, b
+
+
+def closed_event_value():
+    ev = win32event.CreateEvent(None, True, False, None)
+    value = int(ev)
+    ev.Close()
+    return value
+
+
+def test_a_bad_event_fails_the_call_before_any_data_moves():
+    a, b = pair()
+    a.setblocking(False)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = closed_event_value()
+    with pytest.raises(pywintypes.error) as e:
+        win32file.WSASend(b, b"never sent", ol, 0)
+    assert e.value.winerror == winerror.ERROR_INVALID_HANDLE
+    with pytest.raises(BlockingIOError):
+        a.recv(100)
+    # A receive with data waiting: refused, and the data is still there.
+    b.sendall(b"still queued")
+    buf = win32file.AllocateReadBuffer(64)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = closed_event_value()
+    a.setblocking(True)
+    with pytest.raises(pywintypes.error) as e:
+        win32file.WSARecv(a, buf, ol, 0)
+    assert e.value.winerror == winerror.ERROR_INVALID_HANDLE
+    assert a.recv(100) == b"still queued"
+    a.close()
+    b.close()
+
+
+@pytest.mark.parametrize("direction", ["send", "recv"])
+def test_an_operation_done_in_the_call_is_published_as_a_queued_one(direction):
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = pair()
+    win32file.CreateIoCompletionPort(b, port, 7, 0)
+    buf = win32file.AllocateReadBuffer(64)
+
+    def start(ol):
+        if direction == "send":
+            return win32file.WSASend(b, b"twelve bytes", ol, 0)
+        a.sendall(b"twelve bytes")
+        # The data is in b's receive queue before the call (one loopback hop).
+        while not b.recv(64, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+            pass
+        return win32file.WSARecv(b, buf, ol, 0)
+
+    def drain():
+        if direction == "send":
+            assert a.recv(64) == b"twelve bytes"
+        else:
+            assert bytes(buf[:12]) == b"twelve bytes"
+
+    ev = win32event.CreateEvent(None, True, False, None)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = ev
+    assert start(ol) == (winerror.ERROR_IO_PENDING, 0)
+    # Done in the call: result, event and packet are all there when it returns.
+    assert (ol.Internal, ol.InternalHigh) == (0, 12)
+    assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
+    rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 0)
+    assert (rc, n, key) == (0, 12, 7) and got is ol
+    assert win32file.GetOverlappedResult(b, ol, False) == 12
+    drain()
+    # hEvent's low bit: the event is set, no packet goes to the port.
+    win32event.ResetEvent(ev)
+    ol = pywintypes.OVERLAPPED()
+    ol.hEvent = int(ev) | 1
+    assert start(ol) == (winerror.ERROR_IO_PENDING, 0)
+    assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
+    assert win32file.GetQueuedCompletionStatus(port, 0)[0] == winerror.WAIT_TIMEOUT
+    drain()
+    a.close()
+    b.close()
+    port.Close()
+
+
+def test_an_error_met_in_the_call_completes_the_operation():
+    # A send on a reset connection fails in its first step: the operation completes with
+    # the error (through the OVERLAPPED and the port), it is not raised by WSASend.
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = pair()
+    win32file.CreateIoCompletionPort(b, port, 1, 0)
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    a.close()  # RST
+    ol = pywintypes.OVERLAPPED()
+    while True:
+        assert win32file.WSASend(b, b"x", ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+        rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 10000)
+        assert got is ol and key == 1
+        if rc != 0:
+            break  # (the first send after the RST may still be taken)
+    assert rc in (winerror.WSAECONNRESET, winerror.ERROR_NETNAME_DELETED, winerror.WSAECONNABORTED)
+    b.close()
+    port.Close()
+
+
+def test_sends_stay_in_order_behind_a_send_that_waits():
+    # A send too large for the socket's buffer waits; the sends posted after it, while
+    # the peer drains the stream, must not run ahead of it (the first step of a new send
+    # runs on the caller's thread only when nothing waits in its direction).
+    for round_ in range(10):
+        a, b = pair()
+        b.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        chunks = [os.urandom(1 << 21)] + [bytes([i]) * 1000 for i in range(1, 30)]
+        total = sum(map(len, chunks))
+        got = bytearray()
+
+        def reader():
+            while len(got) < total:
+                data = a.recv(1 << 16)
+                if not data:
+                    break
+                got.extend(data)
+
+        ols = [pywintypes.OVERLAPPED() for _ in chunks]
+        win32file.WSASend(b, chunks[0], ols[0], 0)
+        t = threading.Thread(target=reader)
+        t.start()
+        for chunk, ol in zip(chunks[1:], ols[1:]):
+            win32file.WSASend(b, chunk, ol, 0)
+        t.join(30)
+        for chunk, ol in zip(chunks, ols):
+            assert win32file.GetOverlappedResult(b, ol, True) == len(chunk)
+        assert bytes(got) == b"".join(chunks), f"round {round_}: the stream is out of order"
+        a.close()
+        b.close()
