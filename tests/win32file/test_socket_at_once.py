@@ -151,3 +151,45 @@ def test_sends_stay_in_order_behind_a_send_that_waits():
         assert bytes(got) == b"".join(chunks), f"round {round_}: the stream is out of order"
         a.close()
         b.close()
+
+
+def test_a_receive_that_waits_keeps_its_buffer_lent_until_it_completes():
+    # The first step runs on the buffer in place; a receive that must wait is lent the
+    # buffer (exported) until it completes, whatever Python does with its references.
+    a, b = pair()
+    target = bytearray(64)
+    ol = pywintypes.OVERLAPPED()
+    assert win32file.WSARecv(b, target, ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    with pytest.raises(BufferError):
+        target.extend(b"resized while lent")
+    view = memoryview(target)
+    del target  # the operation's export keeps the memory alive
+    a.sendall(b"arrived later")
+    assert win32file.GetOverlappedResult(b, ol, True) == 13
+    assert bytes(view[:13]) == b"arrived later"
+    view.release()
+    a.close()
+    b.close()
+
+
+def test_a_send_that_waits_sends_its_whole_buffer_in_order():
+    # A send larger than the socket takes at once: part goes in its first step (in
+    # place), the rest from the lent buffer once the peer reads; the buffer stays pinned
+    # meanwhile and the peer gets every byte, in order.
+    a, b = pair()
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+    data = bytearray(os.urandom(4 << 20))
+    expected = bytes(data)
+    ol = pywintypes.OVERLAPPED()
+    assert win32file.WSASend(b, data, ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    assert ol.Internal == 0x103  # still pending: the socket took only part of it
+    with pytest.raises(BufferError):
+        data.extend(b"x")
+    del data
+    got = bytearray()
+    while len(got) < len(expected):
+        got.extend(a.recv(1 << 20))
+    assert win32file.GetOverlappedResult(b, ol, True) == len(expected)
+    assert bytes(got) == expected
+    a.close()
+    b.close()

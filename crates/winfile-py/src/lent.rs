@@ -106,6 +106,96 @@ unsafe impl IoMemory for Pinned {
     }
 }
 
+/// A buffer argument that a socket transfer's first step uses in place during the call
+/// (`winfile::overlapped::CallMemory`), lent — a boxed export, as [`writable`] /
+/// [`readable`] make it — only if the operation must wait: an operation that ends in the
+/// call costs no allocation and leaves nothing to release later. Made by [`in_place`],
+/// exported where it lives (it never moves while exported) and released when it goes.
+pub struct InPlace<'a, 'py> {
+    view: ffi::Py_buffer,
+    obj: &'a Bound<'py, PyAny>,
+    /// A receive's target (lent as [`writable`] lends it; else as [`readable`]).
+    receive: bool,
+    exported: bool,
+    _not_send: std::marker::PhantomData<*mut u8>,
+}
+
+/// Runs `f` with `obj`'s buffer exported in place (as `Pinned::export` exports it:
+/// PyBUF_FULL_RO, C-contiguous), or with `None` when it cannot be (no buffer, not
+/// contiguous, or, for a receive, read-only: the caller then takes the lending path,
+/// which reports or copies as before).
+pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<&mut InPlace<'_, '_>>) -> R) -> R {
+    let mut place = InPlace {
+        // SAFETY: a zeroed Py_buffer is a valid "no export" value.
+        view: unsafe { std::mem::zeroed() },
+        obj,
+        receive,
+        exported: false,
+        _not_send: std::marker::PhantomData,
+    };
+    // SAFETY: `obj` is a live object and the GIL is held; `place.view` is valid for
+    // writes and stays where it is until `place` is dropped (after its last use below).
+    if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut place.view, ffi::PyBUF_FULL_RO) } < 0 {
+        // SAFETY: the GIL is held; the failed export's exception is dropped (the lending
+        // path raises its own).
+        unsafe { ffi::PyErr_Clear() };
+        return f(None);
+    }
+    place.exported = true;
+    // SAFETY: an export filled by a successful PyObject_GetBuffer.
+    let contiguous = !place.view.shape.is_null()
+        && !place.view.strides.is_null()
+        && unsafe { ffi::PyBuffer_IsContiguous(&raw const place.view, b'C' as std::ffi::c_char) } != 0;
+    if !contiguous || (receive && place.view.readonly != 0) {
+        return f(None);
+    }
+    f(Some(&mut place))
+}
+
+impl Drop for InPlace<'_, '_> {
+    fn drop(&mut self) {
+        if self.exported {
+            // SAFETY: a live export, released once, at the address it was made at, on the
+            // thread that made it (`InPlace` is not Send) with the GIL held.
+            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        }
+    }
+}
+
+impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
+    fn bytes(&self) -> &[u8] {
+        let len = usize::try_from(self.view.len).unwrap_or(0);
+        if len == 0 || self.view.buf.is_null() {
+            return &[];
+        }
+        // SAFETY: the export keeps `len` bytes at `buf` allocated and in place while
+        // `self` lives (`in_place` only hands out exported, contiguous views).
+        unsafe { std::slice::from_raw_parts(self.view.buf.cast::<u8>(), len) }
+    }
+
+    fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if !self.receive || self.view.readonly != 0 {
+            return None;
+        }
+        let len = usize::try_from(self.view.len).unwrap_or(0);
+        if len == 0 || self.view.buf.is_null() {
+            return Some(&mut []);
+        }
+        // SAFETY: as `bytes`; the export is writable, the GIL is held for the whole call
+        // (no Python code runs meanwhile), and `&mut self` makes this the only slice.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.view.buf.cast::<u8>(), len) })
+    }
+
+    fn lend(&mut self) -> winfile::Result<Lent> {
+        if self.receive {
+            writable(self.obj, "").map_err(|_| winfile::Error::new(winfile::Win32Error::WSAEFAULT, ""))
+        } else {
+            // Always lendable: a send may have sent part of its data already.
+            Ok(readable(self.obj).unwrap_or_else(|_| Lent::new(self.bytes().to_vec())))
+        }
+    }
+}
+
 fn export(obj: &Bound<'_, PyAny>) -> Option<PyUntypedBuffer> {
     let export = PyUntypedBuffer::get(obj).ok()?;
     export.is_c_contiguous().then_some(export)

@@ -200,8 +200,13 @@ pub(super) fn wsa_send_overlapped(
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
 ) -> PyResult<u32> {
-    let mem = crate::lent::readable(buffer)?;
-    begin(py, "WSASend", ol, |submit| net::wsa_send(s, mem, flags as u32, submit))
+    crate::lent::in_place(buffer, false, |mem| match mem {
+        Some(mem) => begin(py, "WSASend", ol, |submit| net::wsa_send_in_place(s, mem, flags as u32, submit)),
+        None => {
+            let mem = crate::lent::readable(buffer)?;
+            begin(py, "WSASend", ol, |submit| net::wsa_send(s, mem, flags as u32, submit))
+        }
+    })
 }
 
 /// WSARecv(s, buffer, ol, dwFlags=0, /) -> (rc, bytesRecvd)
@@ -236,8 +241,13 @@ pub(super) fn wsa_recv_overlapped(
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
 ) -> PyResult<u32> {
-    let mem = crate::lent::writable(buffer, NOT_WRITABLE)?;
-    begin(py, "WSARecv", ol, |submit| net::wsa_recv(s, mem, flags as u32, submit))
+    crate::lent::in_place(buffer, true, |mem| match mem {
+        Some(mem) => begin(py, "WSARecv", ol, |submit| net::wsa_recv_in_place(s, mem, flags as u32, submit)),
+        None => {
+            let mem = crate::lent::writable(buffer, NOT_WRITABLE)?;
+            begin(py, "WSARecv", ol, |submit| net::wsa_recv(s, mem, flags as u32, submit))
+        }
+    })
 }
 
 /// TransmitFile(Socket, File, NumberOfBytesToWrite, NumberOfBytesPerSend, Overlapped, Flags, Head=None, Tail=None) -> int

@@ -162,6 +162,24 @@ impl Lent {
     }
 }
 
+/// Memory a socket transfer uses in place during the call (its first step, run on the
+/// caller's thread), and lends ([`Lent`]) only if the operation must wait: a lender for
+/// whom lending costs (the Python bindings: a boxed buffer export, released later with
+/// the GIL) pays it only then. `Lent` itself is lent as it is (see `net`).
+pub trait CallMemory {
+    /// The bytes (a send's data).
+    fn bytes(&self) -> &[u8];
+    /// The bytes to be written (a receive's target); `None` for read-only memory.
+    fn bytes_mut(&mut self) -> Option<&mut [u8]>;
+    /// The same memory, lent to the operation that waits; called at most once, before
+    /// the operation is begun. A send's memory must always be lendable (copied if need
+    /// be): its first step may already have sent part of it.
+    fn lend(&mut self) -> crate::Result<Lent>;
+    /// The operation ended during the call having transferred `n` bytes with `status`
+    /// (the memory is not lent then).
+    fn ended(&mut self, _status: crate::error::Win32Error, _n: usize) {}
+}
+
 impl std::fmt::Debug for Lent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lent").field("len", &self.len()).field("writable", &self.writable()).finish()

@@ -19,7 +19,7 @@ mod memory;
 mod pool;
 mod uring;
 
-pub use memory::{IoMemory, Lent};
+pub use memory::{CallMemory, IoMemory, Lent};
 
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::File;

@@ -35,7 +35,7 @@ pub use connect::connect_ex;
 pub use select::{
     wsa_enum_network_events, wsa_event_select, FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE,
 };
-pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_send};
+pub use sendrecv::{recv_sync, send_sync, wsa_recv, wsa_recv_in_place, wsa_send, wsa_send_in_place};
 pub use transmit::{transmit_file, transmit_file_sync, TF_DISCONNECT, TF_REUSE_SOCKET};
 
 #[cfg(test)]

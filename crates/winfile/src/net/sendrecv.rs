@@ -4,7 +4,7 @@
 
 use super::adopt;
 use super::reactor::{self, Source, Step, Tried};
-use crate::engine::{self, Done, Job, Lent};
+use crate::engine::{self, CallMemory, Done, Job, Lent};
 use crate::error::{socket_status_from_errno, wsa_from_errno, Error, Result, Win32Error};
 use crate::overlapped::{self, Issued, Submit};
 use rustix::io::Errno;
@@ -94,30 +94,42 @@ enum Outcome {
     Yield,
 }
 
+/// A step's view of a transfer's memory.
+enum Buf<'a> {
+    /// A send's data.
+    Send(&'a [u8]),
+    /// A receive's target.
+    Recv(&'a mut [u8]),
+}
+
 /// One step of a transfer on `fd` (send/recv with MSG_DONTWAIT): a send goes on until all
-/// of `mem` past `sent` is in the socket (up to [`STEP`] bytes a step); a receive
+/// of its data past `sent` is in the socket (up to [`STEP`] bytes a step); a receive
 /// receives once.
-fn attempt(fd: BorrowedFd<'_>, mem: &mut Lent, write: bool, flags: u32, sent: &mut usize) -> Outcome {
-    if write {
-        let step_start = *sent;
-        loop {
-            let rest = &mem.bytes()[*sent..];
-            if rest.is_empty() {
-                return Outcome::Ended(Win32Error::SUCCESS, *sent, false);
-            }
-            if *sent - step_start >= STEP {
-                return Outcome::Yield;
-            }
-            match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
-                Ok(n) => *sent += n,
-                Err(Errno::INTR) => {}
-                Err(Errno::AGAIN) => return Outcome::Again,
-                Err(e) if *sent > 0 && e != Errno::BADF => return Outcome::Ended(Win32Error::SUCCESS, *sent, false),
-                Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
-            }
+fn attempt(fd: BorrowedFd<'_>, buf: Buf<'_>, flags: u32, sent: &mut usize) -> Outcome {
+    let buf = match buf {
+        Buf::Recv(buf) => return receive(fd, buf, flags),
+        Buf::Send(data) => data,
+    };
+    let step_start = *sent;
+    loop {
+        let rest = &buf[*sent..];
+        if rest.is_empty() {
+            return Outcome::Ended(Win32Error::SUCCESS, *sent, false);
+        }
+        if *sent - step_start >= STEP {
+            return Outcome::Yield;
+        }
+        match rustix::net::send(fd, rest, SendFlags::DONTWAIT | send_flags(flags)) {
+            Ok(n) => *sent += n,
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) => return Outcome::Again,
+            Err(e) if *sent > 0 && e != Errno::BADF => return Outcome::Ended(Win32Error::SUCCESS, *sent, false),
+            Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
         }
     }
-    let buf = mem.bytes_mut().unwrap_or_default();
+}
+
+fn receive(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Outcome {
     loop {
         match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
             Ok((_, n)) => {
@@ -144,7 +156,8 @@ impl Transfer {
         let outcome = if cancelled {
             Outcome::Ended(Win32Error::OPERATION_ABORTED, 0, false)
         } else {
-            attempt(fd, mem, self.write, self.flags, &mut self.sent)
+            let buf = if self.write { Buf::Send(mem.bytes()) } else { Buf::Recv(mem.bytes_mut().unwrap_or_default()) };
+            attempt(fd, buf, self.flags, &mut self.sent)
         };
         match outcome {
             Outcome::Again => Step::Again,
@@ -171,7 +184,7 @@ impl Transfer {
 /// recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the
 /// reactor thread.
 pub fn wsa_recv<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
-    transfer(sock.into(), mem, flags, s, false, "WSARecv")
+    transfer(sock.into(), &mut Lending(Some(mem)), flags, s, false, "WSARecv")
 }
 
 /// `WSASend` with an OVERLAPPED: sends all of `mem` (completing once it is all in the
@@ -180,18 +193,65 @@ pub fn wsa_recv<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: 
 /// # Linux mechanism
 /// send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness.
 pub fn wsa_send<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock.into(), &mut Lending(Some(mem)), flags, s, true, "WSASend")
+}
+
+/// [`wsa_recv`] into memory used in place while the call runs, lent only if the
+/// receive must wait ([`CallMemory`]).
+///
+/// # Linux mechanism
+/// As [`wsa_recv`].
+pub fn wsa_recv_in_place<'a>(sock: impl Into<adopt::Sock<'a>>, mem: &mut dyn CallMemory, flags: u32, s: Submit) -> Result<Issued> {
+    transfer(sock.into(), mem, flags, s, false, "WSARecv")
+}
+
+/// [`wsa_send`] from memory used in place while the call runs, lent only if the send
+/// must wait ([`CallMemory`]).
+///
+/// # Linux mechanism
+/// As [`wsa_send`].
+pub fn wsa_send_in_place<'a>(sock: impl Into<adopt::Sock<'a>>, mem: &mut dyn CallMemory, flags: u32, s: Submit) -> Result<Issued> {
     transfer(sock.into(), mem, flags, s, true, "WSASend")
+}
+
+/// Memory lent from the start, as [`CallMemory`]: lent as it is, or given back (told the
+/// count) when the operation ends in the call, as `engine::finish` gives memory back.
+struct Lending(Option<Lent>);
+
+impl CallMemory for Lending {
+    fn bytes(&self) -> &[u8] {
+        self.0.as_ref().map_or(&[], Lent::bytes)
+    }
+    fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        self.0.as_mut().and_then(Lent::bytes_mut)
+    }
+    fn lend(&mut self) -> Result<Lent> {
+        Ok(self.0.take().unwrap_or_else(|| Lent::new(Vec::new())))
+    }
+    fn ended(&mut self, status: Win32Error, n: usize) {
+        if let Some(mut mem) = self.0.take() {
+            mem.ended(status, n);
+        }
+    }
 }
 
 /// A transfer's first step runs on the caller's thread before the operation is begun
 /// (when nothing waits ahead of it and the socket is not known not to be ready:
-/// `reactor::may_try`): if it ends there (a send the socket takes whole, a receive that
-/// finds data, an error), the operation completes without ever being in flight
-/// (`Prepared::complete`); otherwise it is begun and waits, its first step counted
-/// (`reactor::wait_after`).
-fn transfer(sock: adopt::Sock<'_>, mut mem: Lent, flags: u32, s: Submit, write: bool, api: &'static str) -> Result<Issued> {
+/// `reactor::may_try`), on the caller's memory in place: if it ends there (a send the
+/// socket takes whole, a receive that finds data, an error), the operation completes
+/// without ever being in flight or its memory lent (`Prepared::complete`); otherwise the
+/// memory is lent, and the operation begun and handed to the reactor with its first step
+/// counted (`reactor::wait_after`).
+fn transfer(
+    sock: adopt::Sock<'_>,
+    mem: &mut dyn CallMemory,
+    flags: u32,
+    s: Submit,
+    write: bool,
+    api: &'static str,
+) -> Result<Issued> {
     let (_, file) = adopt::socket(sock, api)?;
-    if !write && !mem.writable() {
+    if !write && mem.bytes_mut().is_none() {
         return Err(Error::new(Win32Error::WSAEFAULT, api));
     }
     let r = reactor::reactor(api)?;
@@ -199,21 +259,28 @@ fn transfer(sock: adopt::Sock<'_>, mut mem: Lent, flags: u32, s: Submit, write: 
     let mut sent = 0;
     let tried = match reactor::may_try(r, prepared.file(), write) {
         None => Tried::No,
-        Some(seq) => match attempt(prepared.file().fd(), &mut mem, write, flags, &mut sent) {
-            Outcome::Ended(status, n, _) => {
-                // The memory goes back first (told the count), as `engine::finish` gives
-                // it back.
-                mem.ended(status, n);
-                drop(mem);
-                prepared.complete(status, n);
-                return Ok(Issued::Pending);
+        Some(seq) => {
+            let fd = prepared.file().fd();
+            let outcome = if write {
+                attempt(fd, Buf::Send(mem.bytes()), flags, &mut sent)
+            } else {
+                attempt(fd, Buf::Recv(mem.bytes_mut().unwrap_or_default()), flags, &mut sent)
+            };
+            match outcome {
+                Outcome::Ended(status, n, _) => {
+                    // The memory goes back first, as `engine::finish` gives it back.
+                    mem.ended(status, n);
+                    prepared.complete(status, n);
+                    return Ok(Issued::Pending);
+                }
+                Outcome::Again => Tried::Again(seq),
+                Outcome::Yield => Tried::Yielded,
             }
-            Outcome::Again => Tried::Again(seq),
-            Outcome::Yield => Tried::Yielded,
-        },
+        }
     };
+    let lent = mem.lend().map_err(|e| Error::new(e.code(), api))?;
     let begun = prepared.begin();
-    let op = reactor::Op::Transfer(Transfer { slot: Some((mem, begun.done)), sent, write, flags });
+    let op = reactor::Op::Transfer(Transfer { slot: Some((lent, begun.done)), sent, write, flags });
     reactor::wait_after(r, Source::File(begun.file), write, Some(begun.ctl), op, tried);
     Ok(Issued::Pending)
 }

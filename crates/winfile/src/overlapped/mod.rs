@@ -8,7 +8,7 @@ mod port;
 mod request;
 mod state;
 
-pub use crate::engine::{IoMemory, Lent};
+pub use crate::engine::{CallMemory, IoMemory, Lent};
 pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status, port_of,
     post_queued_completion_status, Packet, Port, Token,
