@@ -16,25 +16,16 @@ use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use std::cell::Cell;
 use std::marker::PhantomPinned;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use winfile::overlapped::{IoMemory, Lent};
 
-/// Exports whose operations ended, waiting for a thread holding the GIL. (Boxed: a
-/// view must not move until it is released.)
-#[allow(clippy::vec_box)]
-static RELEASES: Mutex<Vec<Box<Pinned>>> = Mutex::new(Vec::new());
-/// Whether `RELEASES` may be non-empty (one atomic load when there is nothing to do).
-static QUEUED: AtomicBool = AtomicBool::new(false);
-
-thread_local! {
-    /// The vector `release_pending` swaps with `RELEASES` (both keep their capacity: no
-    /// allocation per batch).
-    #[allow(clippy::vec_box)]
-    static SPARE: Cell<Vec<Box<Pinned>>> = const { Cell::new(Vec::new()) };
-}
+/// Exports whose operations ended (and references dropped without the GIL), waiting
+/// for a thread holding the GIL: a lock-free stack of the boxes themselves, linked by
+/// their `next` field (a view must not move until it is released). Pushed with one
+/// compare-and-swap, taken whole with one swap: no lock, no allocation, and one load
+/// when there is nothing to do. (Only whole-stack takes, so no ABA.)
+static RELEASES: AtomicPtr<Pinned> = AtomicPtr::new(std::ptr::null_mut());
 
 /// A Python object's buffer, exported for as long as an operation uses it: the
 /// `Py_buffer` itself, in the box the operation's `Lent` owns (one allocation per
@@ -43,6 +34,11 @@ thread_local! {
 pub struct Pinned {
     view: ffi::Py_buffer,
     writable: bool,
+    /// A buffer export (released with PyBuffer_Release), or only a strong reference to
+    /// `view.obj` (a token dropped without the GIL: `release_reference`).
+    export: bool,
+    /// The next box in `RELEASES`.
+    next: *mut Pinned,
     _pinned: PhantomPinned,
 }
 
@@ -52,13 +48,25 @@ pub struct Pinned {
 unsafe impl Send for Pinned {}
 
 impl Pinned {
+    /// No export yet.
+    fn empty() -> Pinned {
+        Pinned {
+            // SAFETY: a zeroed Py_buffer is a valid "no export" value (null pointers,
+            // zero sizes).
+            view: unsafe { std::mem::zeroed() },
+            writable: false,
+            export: true,
+            next: std::ptr::null_mut(),
+            _pinned: PhantomPinned,
+        }
+    }
+
     /// Exports `obj`'s buffer (as `PyUntypedBuffer::get` does: PyBUF_FULL_RO, a shape
     /// and strides required), if it is C-contiguous; `None` (no exception left set)
     /// otherwise.
     fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
-        // SAFETY: a zeroed Py_buffer is a valid "no export" value (null pointers, zero
-        // sizes); PyObject_GetBuffer fills it in place, in the box it never leaves.
-        let mut p = Box::new(Pinned { view: unsafe { std::mem::zeroed() }, writable: false, _pinned: PhantomPinned });
+        // PyObject_GetBuffer fills the view in place, in the box it never leaves.
+        let mut p = Box::new(Pinned::empty());
         // SAFETY: `obj` is a live object and the GIL is held; `p.view` is valid for writes.
         if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut p.view, ffi::PyBUF_FULL_RO) } < 0 {
             // SAFETY: the GIL is held; the failed export's exception is dropped, as
@@ -82,8 +90,28 @@ impl Pinned {
     /// must be released at the address it was exported at).
     #[allow(clippy::boxed_local)]
     fn release(mut self: Box<Self>, _py: Python<'_>) {
-        // SAFETY: a live export, released once (the box is consumed), with the GIL held.
-        unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        if self.export {
+            // SAFETY: a live export, released once (the box is consumed), with the GIL
+            // held.
+            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        } else {
+            // SAFETY: a strong reference the box owns, given up once, with the GIL held.
+            unsafe { ffi::Py_DECREF(self.view.obj) };
+        }
+    }
+
+    /// Queues the box for the next thread holding the GIL ([`release_pending`]).
+    fn defer(self: Box<Self>) {
+        let p = Box::into_raw(self);
+        let mut head = RELEASES.load(Ordering::Relaxed);
+        loop {
+            // SAFETY: `p` is the box just leaked, not yet shared.
+            unsafe { (*p).next = head };
+            match RELEASES.compare_exchange_weak(head, p, Ordering::Release, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(now) => head = now,
+            }
+        }
     }
 }
 
@@ -101,8 +129,7 @@ unsafe impl IoMemory for Pinned {
         self.writable
     }
     fn give_back(self: Box<Self>) {
-        RELEASES.lock().unwrap_or_else(PoisonError::into_inner).push(self);
-        QUEUED.store(true, Ordering::Release);
+        self.defer();
     }
 }
 
@@ -159,19 +186,35 @@ pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
     Ok(Lent::from_box(p))
 }
 
-/// Releases the exports of operations that ended (with the GIL held).
+/// Releases the exports of operations that ended, and the references dropped without
+/// the GIL (with the GIL held).
 pub fn release_pending(py: Python<'_>) {
-    if !QUEUED.load(Ordering::Relaxed) || !QUEUED.swap(false, Ordering::AcqRel) {
+    if RELEASES.load(Ordering::Relaxed).is_null() {
         return;
     }
-    // (A release may run Python code, which may give back or release more: `SPARE` is
-    // not borrowed meanwhile.)
-    let mut done = SPARE.take();
-    std::mem::swap(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner), &mut done);
-    for p in done.drain(..) {
-        p.release(py);
+    // (A release may run Python code, which may give back or release more: those go to
+    // the emptied stack, for the next call.)
+    let mut p = RELEASES.swap(std::ptr::null_mut(), Ordering::Acquire);
+    while !p.is_null() {
+        // SAFETY: every box on the stack was leaked by `defer`, and the swap made this
+        // thread the only owner of the taken list.
+        let b = unsafe { Box::from_raw(p) };
+        p = b.next;
+        b.release(py);
     }
-    SPARE.set(done);
+}
+
+/// Gives up a strong reference to a Python object on any thread, by the next thread
+/// holding the GIL ([`release_pending`]): never at once, even with the GIL held, as a
+/// destructor could then run Python code in the middle of a core call.
+///
+/// # Safety
+/// `obj` is a strong reference the caller owns (and gives up).
+pub unsafe fn release_reference(obj: std::ptr::NonNull<ffi::PyObject>) {
+    let mut p = Box::new(Pinned::empty());
+    p.export = false;
+    p.view.obj = obj.as_ptr();
+    p.defer();
 }
 
 /// A buffer argument of a synchronous call, exported for the call's duration and seen

@@ -5,6 +5,12 @@
 //! Buffers are lent to the operation (a buffer export, see `lent`) and OVERLAPPED
 //! objects travel with it as its token, so both stay alive until it ends, whatever
 //! Python does with its own references.
+//!
+//! # Safety
+//! An OVERLAPPED travels as a packet's token by its pointer: one strong reference,
+//! made by `token_of` and either taken back by `object_of` or given up by the token's
+//! release function.
+#![allow(unsafe_code)]
 
 use crate::conv::{HandleArg, Qword};
 use crate::error::{IntoPy, PyWinError};
@@ -14,14 +20,45 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyInt, PyMemoryView};
 use std::time::Duration;
-use winfile::overlapped::{self as ov, Submit, Token};
+use std::ptr::NonNull;
+use winfile::overlapped::{self as ov, Submit, Token, TokenKind};
 use winfile::{Handle, Win32Error};
+
+/// The kind of the tokens that are PyOVERLAPPED objects (a strong reference each).
+static OVERLAPPED_TOKEN: TokenKind = TokenKind::foreign(release_overlapped);
+
+/// A dropped PyOVERLAPPED token's reference, given up on any thread (see
+/// `lent::release_reference`).
+///
+/// # Safety
+/// `p` is a strong reference made by [`token_of`].
+unsafe fn release_overlapped(p: NonNull<()>) {
+    // SAFETY: see above.
+    unsafe { crate::lent::release_reference(p.cast()) }
+}
+
+/// The token of a request on `ol`: a strong reference to the object itself (no box).
+fn token_of(ol: &Bound<'_, PyOverlapped>) -> Token {
+    let p = ol.clone().into_ptr();
+    // SAFETY: `into_ptr` gives a new strong reference (never null), which the token owns
+    // and `release_overlapped` gives up on any thread.
+    unsafe { Token::from_raw(NonNull::new_unchecked(p).cast(), &OVERLAPPED_TOKEN) }
+}
+
+/// The object of a packet's token: the PyOVERLAPPED (its reference, now the caller's),
+/// or None for a packet without one.
+fn object_of(py: Python<'_>, token: Option<Token>) -> Py<PyAny> {
+    match token.map(|t| t.into_raw(&OVERLAPPED_TOKEN)) {
+        // SAFETY: a strong reference made by `token_of`, taken back from its token.
+        Some(Ok(p)) => unsafe { Bound::from_owned_ptr(py, p.cast::<pyo3::ffi::PyObject>().as_ptr()).unbind() },
+        _ => py.None(),
+    }
+}
 
 pub(crate) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     let py = ol.py();
     let b = ol.get();
-    let token: Token = Box::new(ol.clone().unbind());
-    Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
+    Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token_of(ol)) }
 }
 
 /// The TypeError pywin32 gives for a ReadFile target that is not a writable buffer.
@@ -164,29 +201,28 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
-    // One handle look-up for both tries.
-    let r = match ov::port_of(port).map(|port| (port.dequeue(Some(Duration::ZERO)), port)) {
+    // The first try borrows the port (no reference taken: it does not wait); a wait
+    // holds a reference to it.
+    let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))) {
+        Ok(Err(Win32Error::WAIT_TIMEOUT)) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
+            Ok(port) => detached(py, || port.dequeue(timeout))?,
+            Err(code) => {
+                crate::lent::release_pending(py);
+                Err(code)
+            }
+        },
+        Ok(r) => {
+            crate::lent::release_pending(py);
+            r
+        }
         Err(code) => {
             crate::lent::release_pending(py);
             Err(code)
         }
-        Ok((Err(Win32Error::WAIT_TIMEOUT), port)) if timeout.is_none_or(|t| !t.is_zero()) => {
-            detached(py, || port.dequeue(timeout))?
-        }
-        Ok((r, _)) => {
-            crate::lent::release_pending(py);
-            r
-        }
     };
     Ok(match r {
         Err(code) => (code.0, 0, 0, py.None()),
-        Ok(p) => {
-            let ol = match p.token.map(|t| t.downcast::<Py<PyOverlapped>>()) {
-                Some(Ok(obj)) => obj.into_any(),
-                _ => py.None(),
-            };
-            (p.status.0, i64::from(p.bytes as u32 as i32), p.key, ol)
-        }
+        Ok(p) => (p.status.0, i64::from(p.bytes as u32 as i32), p.key, object_of(py, p.token)),
     })
 }
 
@@ -218,7 +254,7 @@ pub(super) fn post_completion(
     key: u64,
     ol: Option<&Bound<'_, PyOverlapped>>,
 ) -> PyResult<()> {
-    let token: Option<Token> = ol.map(|ol| Box::new(ol.clone().unbind()) as Token);
+    let token = ol.map(token_of);
     Ok(ov::post_queued_completion_status(port, bytes as u32 as usize, key, token)
         .py_api("PostQueuedCompletionStatus")?)
 }
