@@ -184,7 +184,7 @@ pub fn get_queued_completion_status<'py>(
     let [port, timeout] = *args else { return None };
     let timeout = exact_i32(timeout)?;
     let port = super::fast::handle(py, port)?;
-    Some(super::overlapped::queued_completion(py, port, timeout).and_then(|r| Ok(r.into_pyobject(py)?.into_any())))
+    Some(super::overlapped::queued_completion(py, port, timeout).map(Bound::into_any))
 }
 
 /// `PostQueuedCompletionStatus(port, numberOfBytes=0, completionKey=None,

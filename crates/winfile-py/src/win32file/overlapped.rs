@@ -18,7 +18,9 @@ use crate::interrupt::{blocking, detached};
 use crate::pywintypes::{PyHandle, PyOverlapped};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyInt, PyMemoryView};
+use pyo3::ffi;
+use pyo3::types::{PyByteArray, PyInt, PyMemoryView, PyTuple};
+use std::sync::OnceLock;
 use std::time::Duration;
 use std::ptr::NonNull;
 use winfile::overlapped::{self as ov, Submit, Token, TokenKind};
@@ -47,11 +49,13 @@ fn token_of(ol: &Bound<'_, PyOverlapped>) -> Token {
 
 /// The object of a packet's token: the PyOVERLAPPED (its reference, now the caller's),
 /// or None for a packet without one.
-fn object_of(py: Python<'_>, token: Option<Token>) -> Py<PyAny> {
+/// (A `Bound`, not a `Py`: a `Py` dropped in a fast entry, which pyo3 does not know
+/// holds the GIL, would only queue its reference for a later pyo3 call.)
+fn object_of(py: Python<'_>, token: Option<Token>) -> Bound<'_, PyAny> {
     match token.map(|t| t.into_raw(&OVERLAPPED_TOKEN)) {
         // SAFETY: a strong reference made by `token_of`, taken back from its token.
-        Some(Ok(p)) => unsafe { Bound::from_owned_ptr(py, p.cast::<pyo3::ffi::PyObject>().as_ptr()).unbind() },
-        _ => py.None(),
+        Some(Ok(p)) => unsafe { Bound::from_owned_ptr(py, p.cast::<ffi::PyObject>().as_ptr()) },
+        _ => py.None().into_bound(py),
     }
 }
 
@@ -188,16 +192,12 @@ fn create_io_completion_port(
 #[pyfunction]
 #[pyo3(name = "GetQueuedCompletionStatus", signature = (hPort, timeOut, /))]
 #[allow(non_snake_case)]
-fn get_queued_completion_status(
-    py: Python<'_>,
-    hPort: HandleArg,
-    timeOut: i32,
-) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+fn get_queued_completion_status(py: Python<'_>, hPort: HandleArg, timeOut: i32) -> PyResult<Bound<'_, PyTuple>> {
     queued_completion(py, hPort.0, timeOut)
 }
 
 /// GetQueuedCompletionStatus's body (the PyO3 function and its fast entry).
-pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> PyResult<Bound<'_, PyTuple>> {
     let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
@@ -220,10 +220,67 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
             Err(code)
         }
     };
-    Ok(match r {
-        Err(code) => (code.0, 0, 0, py.None()),
-        Ok(p) => (p.status.0, i64::from(p.bytes as u32 as i32), p.key, object_of(py, p.token)),
-    })
+    match r {
+        Err(code) => completion_tuple(py, code.0, 0, 0, None),
+        Ok(p) => completion_tuple(py, p.status.0, i64::from(p.bytes as u32 as i32), p.key, p.token),
+    }
+}
+
+/// An int argument of PyTuple_Pack: the interpreter's own small int, lent by `SMALL`
+/// (no new reference, no call), or a new one.
+enum IntArg<'py> {
+    Lent(*mut ffi::PyObject),
+    New(Bound<'py, PyAny>),
+}
+
+impl<'py> IntArg<'py> {
+    /// `v`, an i64 or a u64 (rc, byte count, key).
+    fn new<T>(
+        py: Python<'py>,
+        v: T,
+    ) -> Self
+    where
+        T: IntoPyObject<'py, Output = Bound<'py, PyInt>, Error = std::convert::Infallible> + TryInto<usize> + Copy,
+    {
+        /// The small ints 0..=256, kept from the first use (the interpreter's own
+        /// objects: it caches them too).
+        static SMALL: OnceLock<Vec<Py<PyAny>>> = OnceLock::new();
+        if let Ok(i) = v.try_into() {
+            let small = SMALL.get_or_init(|| (0..=256u32).map(|i| small_int(py, i)).collect());
+            if let Some(o) = small.get(i) {
+                return IntArg::Lent(o.as_ptr());
+            }
+        }
+        let Ok(obj) = v.into_pyobject(py);
+        IntArg::New(obj.into_any())
+    }
+
+    fn as_ptr(&self) -> *mut ffi::PyObject {
+        match self {
+            IntArg::Lent(p) => *p,
+            IntArg::New(b) => b.as_ptr(),
+        }
+    }
+}
+
+fn small_int(py: Python<'_>, i: u32) -> Py<PyAny> {
+    let Ok(obj) = i.into_pyobject(py);
+    obj.into_any().unbind()
+}
+
+/// GetQueuedCompletionStatus's `(rc, bytes, key, overlapped)`: one PyTuple_Pack of small
+/// ints the interpreter keeps (rc, key and short counts nearly always are) and the
+/// packet's OVERLAPPED (its token's reference, given up after) or None.
+fn completion_tuple(py: Python<'_>, rc: u32, bytes: i64, key: u64, token: Option<Token>) -> PyResult<Bound<'_, PyTuple>> {
+    let ol = object_of(py, token);
+    let (rc, bytes, key) = (IntArg::new(py, rc), IntArg::new(py, bytes), IntArg::new(py, key));
+    // SAFETY: four live objects (lent small ints, new ints and `ol` alive until the end
+    // of this function, None); PyTuple_Pack takes its own references and returns a new
+    // tuple (NULL with an exception set on failure).
+    unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyTuple_Pack(4, rc.as_ptr(), bytes.as_ptr(), key.as_ptr(), ol.as_ptr()))
+            .map(|t| t.cast_into_unchecked())
+    }
 }
 
 /// PostQueuedCompletionStatus(handle, numberOfBytes=0, completionKey=None, overlapped=None, /)
