@@ -16,6 +16,7 @@ use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
+use std::cell::Cell;
 use std::marker::PhantomPinned;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use winfile::overlapped::{IoMemory, Lent};
@@ -26,6 +27,32 @@ use winfile::overlapped::{IoMemory, Lent};
 /// compare-and-swap, taken whole with one swap: no lock, no allocation, and one load
 /// when there is nothing to do. (Only whole-stack takes, so no ABA.)
 static RELEASES: AtomicPtr<Pinned> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Released boxes kept by a thread for its next exports (linked by `next`): an
+/// operation's box is mostly released by a thread that lends the next buffer, so most
+/// exports allocate nothing and most releases free nothing.
+struct Spare {
+    head: Cell<*mut Pinned>,
+    count: Cell<u8>,
+}
+
+/// At most this many boxes kept per thread.
+const SPARE_MAX: u8 = 8;
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        let mut p = self.head.replace(std::ptr::null_mut());
+        while !p.is_null() {
+            // SAFETY: a box the list owns (see `Pinned::recycle`), freed once.
+            let b = unsafe { Box::from_raw(p) };
+            p = b.next;
+        }
+    }
+}
+
+thread_local! {
+    static SPARE: Spare = const { Spare { head: Cell::new(std::ptr::null_mut()), count: Cell::new(0) } };
+}
 
 /// A Python object's buffer, exported for as long as an operation uses it: the
 /// `Py_buffer` itself, in the box the operation's `Lent` owns (one allocation per
@@ -61,12 +88,53 @@ impl Pinned {
         }
     }
 
+    /// An empty box: one this thread released before (`SPARE`), else a new one.
+    fn boxed() -> Box<Pinned> {
+        let spare = SPARE
+            .try_with(|s| {
+                let head = s.head.get();
+                if head.is_null() {
+                    return None;
+                }
+                // SAFETY: the list's boxes were leaked by `recycle` on this thread and
+                // are owned by the list alone; `head` leaves it here.
+                let b = unsafe { Box::from_raw(head) };
+                s.head.set(b.next);
+                s.count.set(s.count.get() - 1);
+                Some(b)
+            })
+            .ok()
+            .flatten();
+        match spare {
+            Some(mut b) => {
+                *b = Pinned::empty();
+                b
+            }
+            None => Box::new(Pinned::empty()),
+        }
+    }
+
+    /// Keeps a released box for this thread's next export (a few at most), else frees it.
+    fn recycle(self: Box<Self>) {
+        let mut b = Some(self);
+        let _ = SPARE.try_with(|s| {
+            if s.count.get() < SPARE_MAX {
+                if let Some(mut b) = b.take() {
+                    b.next = s.head.get();
+                    s.head.set(Box::into_raw(b));
+                    s.count.set(s.count.get() + 1);
+                }
+            }
+        });
+        drop(b);
+    }
+
     /// Exports `obj`'s buffer (as `PyUntypedBuffer::get` does: PyBUF_FULL_RO, a shape
     /// and strides required), if it is C-contiguous; `None` (no exception left set)
     /// otherwise.
     fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
         // PyObject_GetBuffer fills the view in place, in the box it never leaves.
-        let mut p = Box::new(Pinned::empty());
+        let mut p = Pinned::boxed();
         // SAFETY: `obj` is a live object and the GIL is held; `p.view` is valid for writes.
         if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut p.view, ffi::PyBUF_FULL_RO) } < 0 {
             // SAFETY: the GIL is held; the failed export's exception is dropped, as
@@ -86,9 +154,8 @@ impl Pinned {
         Some(p)
     }
 
-    /// Releases the export (the GIL held) and frees the box (taken as a box: the view
-    /// must be released at the address it was exported at).
-    #[allow(clippy::boxed_local)]
+    /// Releases the export (the GIL held) and recycles the box (taken as a box: the
+    /// view must be released at the address it was exported at).
     fn release(mut self: Box<Self>, _py: Python<'_>) {
         if self.export {
             // SAFETY: a live export, released once (the box is consumed), with the GIL
@@ -98,6 +165,7 @@ impl Pinned {
             // SAFETY: a strong reference the box owns, given up once, with the GIL held.
             unsafe { ffi::Py_DECREF(self.view.obj) };
         }
+        self.recycle();
     }
 
     /// Queues the box for the next thread holding the GIL ([`release_pending`]).
@@ -211,7 +279,7 @@ pub fn release_pending(py: Python<'_>) {
 /// # Safety
 /// `obj` is a strong reference the caller owns (and gives up).
 pub unsafe fn release_reference(obj: std::ptr::NonNull<ffi::PyObject>) {
-    let mut p = Box::new(Pinned::empty());
+    let mut p = Pinned::boxed();
     p.export = false;
     p.view.obj = obj.as_ptr();
     p.defer();
