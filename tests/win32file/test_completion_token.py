@@ -181,3 +181,43 @@ def test_socket_completions_come_back_with_their_own_overlapped(port):
             assert got[1][0] == got[2][0] == 4
             del got, ol
         assert (refs(ol_send), refs(ol_recv)) == base
+
+
+def test_a_closed_port_handle_is_invalid_even_when_a_duplicate_keeps_the_port():
+    """GetQueuedCompletionStatus keeps the port a thread used last (no look-up while no
+    handle was closed since): a closed value must still fail, although its port lives
+    on behind a duplicate, which keeps working."""
+    import win32api
+    import win32con
+
+    me = win32api.GetCurrentProcess()
+    p = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    dup = win32api.DuplicateHandle(me, p, me, 0, False, win32con.DUPLICATE_SAME_ACCESS)
+    try:
+        win32file.PostQueuedCompletionStatus(dup, 1, 5, None)
+        assert win32file.GetQueuedCompletionStatus(p, 0) == (0, 1, 5, None)
+        assert win32file.GetQueuedCompletionStatus(p, 0)[0] == winerror.WAIT_TIMEOUT
+        v, d = pywintypes.HANDLE(int(p)), pywintypes.HANDLE(int(dup))  # the values, kept
+        win32api.CloseHandle(p)  # (which also makes `p` 0)
+        for timeout in (0, 50, -1):
+            # (pywin32 returns GetQueuedCompletionStatus's error as the rc.)
+            assert win32file.GetQueuedCompletionStatus(v, timeout) == (winerror.ERROR_INVALID_HANDLE, 0, 0, None)
+        win32file.PostQueuedCompletionStatus(dup, 2, 6, None)
+        assert win32file.GetQueuedCompletionStatus(dup, 0) == (0, 2, 6, None)
+    finally:
+        win32api.CloseHandle(dup)
+    assert win32file.GetQueuedCompletionStatus(d, 0) == (winerror.ERROR_INVALID_HANDLE, 0, 0, None)
+
+
+def test_ports_used_in_turn_by_one_thread_each_get_their_own_packets():
+    ports = [win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0) for _ in range(3)]
+    try:
+        for round in range(3):
+            for i, p in enumerate(ports):
+                win32file.PostQueuedCompletionStatus(p, round, i, None)
+            for i, p in enumerate(ports):
+                assert win32file.GetQueuedCompletionStatus(p, 0) == (0, round, i, None)
+                assert win32file.GetQueuedCompletionStatus(p, 0)[0] == winerror.WAIT_TIMEOUT
+    finally:
+        for p in ports:
+            p.Close()

@@ -232,6 +232,9 @@ thread_local! {
     /// it (a poster drops its reference after the notification): no allocation per
     /// wait.
     static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
+    /// The port this thread dequeued from last by its handle value, with the handle
+    /// table's close count then (see `with_port`).
+    static LAST_PORT: RefCell<Option<(Handle, u64, Arc<Port>)>> = const { RefCell::new(None) };
     /// The port whose queue this thread fills by a poll inside its own
     /// GetQueuedCompletionStatus, and takes a packet from right after (see `dequeue`).
     static TAKING: std::cell::Cell<*const Port> = const { std::cell::Cell::new(std::ptr::null()) };
@@ -359,16 +362,37 @@ pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
     handle::get::<Port>(port)
 }
 
-/// Runs `f` on the completion port behind `port` (ERROR_INVALID_HANDLE if it is none)
-/// without taking a reference to it: the Python bindings' first, non-waiting
-/// [`Port::dequeue`] (two atomic operations on the port's reference count fewer per
-/// GetQueuedCompletionStatus). `f` must not wait: a CloseHandle of `port` on another
-/// thread waits for it.
+/// Runs `f` on the completion port behind `port` (ERROR_INVALID_HANDLE if it is none):
+/// the Python bindings' first, non-waiting [`Port::dequeue`]. The port a thread used
+/// last is kept by the thread (`LAST_PORT`) and used again with no handle look-up
+/// while no handle has been closed since (`handle::closes`: values are never reused,
+/// so the value still names that port); otherwise it is looked up and kept.
 ///
 /// # Linux mechanism
-/// The handle table, read under the calling thread's hazard cell (`handle::with`).
+/// A per-thread cache validated by the handle table's close count; the table.
 pub fn with_port<R>(port: Handle, f: impl FnOnce(&Port) -> R) -> std::result::Result<R, Win32Error> {
-    handle::with::<Port, R>(port, f)
+    let closes = handle::closes();
+    let mut f = Some(f);
+    let kept = LAST_PORT
+        .try_with(|last| {
+            let last = last.borrow();
+            match &*last {
+                Some((h, n, p)) if *h == port && *n == closes => f.take().map(|f| f(p)),
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten();
+    if let Some(r) = kept {
+        return Ok(r);
+    }
+    let p = handle::get::<Port>(port)?;
+    let f = f.ok_or(Win32Error::INVALID_HANDLE)?;
+    let r = f(&p);
+    // Kept after `f` (which may run a poll that completes other operations: nothing of
+    // it reaches this cell).
+    let _ = LAST_PORT.try_with(|last| *last.borrow_mut() = Some((port, closes, p)));
+    Ok(r)
 }
 
 impl Port {
