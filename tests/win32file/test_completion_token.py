@@ -221,3 +221,15 @@ def test_ports_used_in_turn_by_one_thread_each_get_their_own_packets():
     finally:
         for p in ports:
             p.Close()
+
+
+@pytest.mark.parametrize("count", [0, 1, 255, 256, 257, 70000, 2**31 - 1, -1, -(2**31)])
+@pytest.mark.parametrize("key", [0, 256, 257, 2**40, 2**64 - 1])
+def test_counts_and_keys_come_back_as_pywin32_gives_them(port, count, key):
+    """The result's ints (small ones lent by the interpreter, others made): the count as
+    pywin32's signed 32-bit conversion gives it, the key unsigned."""
+    ol = pywintypes.OVERLAPPED()
+    win32file.PostQueuedCompletionStatus(port, count, key, ol)
+    rc, n, k, got = win32file.GetQueuedCompletionStatus(port, 0)
+    assert (rc, n, k) == (0, count, key) and got is ol
+    assert type(rc) is int and type(n) is int and type(k) is int

@@ -20,7 +20,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::ffi;
 use pyo3::types::{PyByteArray, PyInt, PyMemoryView, PyTuple};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 use std::ptr::NonNull;
 use winfile::overlapped::{self as ov, Submit, Token, TokenKind};
@@ -226,8 +226,21 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     }
 }
 
-/// An int argument of PyTuple_Pack: the interpreter's own small int, lent by `SMALL`
-/// (no new reference, no call), or a new one.
+/// The interpreter's small ints 0..=256, taken once at registration (it keeps one
+/// object for each: they are never freed), lent to result tuples with no call.
+static SMALL: [AtomicPtr<ffi::PyObject>; 257] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 257];
+
+/// Fills [`SMALL`] (module registration, with the GIL).
+fn keep_small_ints(py: Python<'_>) {
+    for (i, cell) in SMALL.iter().enumerate() {
+        let Ok(obj) = (i as u32).into_pyobject(py);
+        // One reference kept for the process (the interpreter's cached object anyway).
+        cell.store(obj.into_any().unbind().into_ptr(), Ordering::Relaxed);
+    }
+}
+
+/// An int argument of PyTuple_Pack: a small int lent by [`SMALL`] (no new reference,
+/// no call), or a new one.
 enum IntArg<'py> {
     Lent(*mut ffi::PyObject),
     New(Bound<'py, PyAny>),
@@ -235,20 +248,14 @@ enum IntArg<'py> {
 
 impl<'py> IntArg<'py> {
     /// `v`, an i64 or a u64 (rc, byte count, key).
-    fn new<T>(
-        py: Python<'py>,
-        v: T,
-    ) -> Self
+    fn new<T>(py: Python<'py>, v: T) -> Self
     where
         T: IntoPyObject<'py, Output = Bound<'py, PyInt>, Error = std::convert::Infallible> + TryInto<usize> + Copy,
     {
-        /// The small ints 0..=256, kept from the first use (the interpreter's own
-        /// objects: it caches them too).
-        static SMALL: OnceLock<Vec<Py<PyAny>>> = OnceLock::new();
-        if let Ok(i) = v.try_into() {
-            let small = SMALL.get_or_init(|| (0..=256u32).map(|i| small_int(py, i)).collect());
-            if let Some(o) = small.get(i) {
-                return IntArg::Lent(o.as_ptr());
+        if let Some(cell) = v.try_into().ok().and_then(|i| SMALL.get(i)) {
+            let p = cell.load(Ordering::Relaxed);
+            if !p.is_null() {
+                return IntArg::Lent(p);
             }
         }
         let Ok(obj) = v.into_pyobject(py);
@@ -261,11 +268,6 @@ impl<'py> IntArg<'py> {
             IntArg::New(b) => b.as_ptr(),
         }
     }
-}
-
-fn small_int(py: Python<'_>, i: u32) -> Py<PyAny> {
-    let Ok(obj) = i.into_pyobject(py);
-    obj.into_any().unbind()
 }
 
 /// GetQueuedCompletionStatus's `(rc, bytes, key, overlapped)`: one PyTuple_Pack of small
@@ -317,6 +319,7 @@ pub(super) fn post_completion(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    keep_small_ints(m.py());
     m.add_function(wrap_pyfunction!(get_overlapped_result, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_io, m)?)?;
     m.add_function(wrap_pyfunction!(create_io_completion_port, m)?)?;
