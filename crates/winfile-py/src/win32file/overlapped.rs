@@ -201,8 +201,8 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
-    // The first try borrows the port (no reference taken: it does not wait); a wait
-    // holds a reference to it.
+    // The first try uses the port this thread kept from its last call while that is
+    // still valid (`ov::with_port`: no handle look-up); a wait holds a reference.
     let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))) {
         Ok(Err(Win32Error::WAIT_TIMEOUT)) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
             Ok(port) => detached(py, || port.dequeue(timeout))?,
