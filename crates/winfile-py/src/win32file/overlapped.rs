@@ -17,12 +17,12 @@ use crate::error::{IntoPy, PyWinError};
 use crate::interrupt::{blocking, detached};
 use crate::pywintypes::{PyHandle, PyOverlapped};
 use pyo3::exceptions::PyValueError;
-use pyo3::prelude::*;
 use pyo3::ffi;
+use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyInt, PyMemoryView, PyTuple};
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
-use std::ptr::NonNull;
 use winfile::overlapped::{self as ov, Submit, Token, TokenKind};
 use winfile::{Handle, Win32Error};
 
@@ -273,7 +273,13 @@ impl<'py> IntArg<'py> {
 /// GetQueuedCompletionStatus's `(rc, bytes, key, overlapped)`: one PyTuple_Pack of small
 /// ints the interpreter keeps (rc, key and short counts nearly always are) and the
 /// packet's OVERLAPPED (its token's reference, given up after) or None.
-fn completion_tuple(py: Python<'_>, rc: u32, bytes: i64, key: u64, token: Option<Token>) -> PyResult<Bound<'_, PyTuple>> {
+fn completion_tuple(
+    py: Python<'_>,
+    rc: u32,
+    bytes: i64,
+    key: u64,
+    token: Option<Token>,
+) -> PyResult<Bound<'_, PyTuple>> {
     let ol = object_of(py, token);
     let (rc, bytes, key) = (IntArg::new(py, rc), IntArg::new(py, bytes), IntArg::new(py, key));
     // SAFETY: four live objects (lent small ints, new ints and `ol` alive until the end

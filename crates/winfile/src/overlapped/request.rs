@@ -6,8 +6,8 @@
 //! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
 use super::port::{self, Packet};
-use super::token::Token;
 use super::state::Overlapped;
+use super::token::Token;
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::{self, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
