@@ -18,22 +18,40 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use std::cell::Cell;
 use std::marker::PhantomPinned;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use winfile::overlapped::{IoMemory, Lent};
 
-/// Exports whose operations ended, waiting for a thread holding the GIL. (Boxed: a
-/// view must not move until it is released.)
-#[allow(clippy::vec_box)]
-static RELEASES: Mutex<Vec<Box<Pinned>>> = Mutex::new(Vec::new());
-/// Whether `RELEASES` may be non-empty (one atomic load when there is nothing to do).
-static QUEUED: AtomicBool = AtomicBool::new(false);
+/// Exports whose operations ended (and references dropped without the GIL), waiting
+/// for a thread holding the GIL: a lock-free stack of the boxes themselves, linked by
+/// their `next` field (a view must not move until it is released). Pushed with one
+/// compare-and-swap, taken whole with one swap: no lock, no allocation, and one load
+/// when there is nothing to do. (Only whole-stack takes, so no ABA.)
+static RELEASES: AtomicPtr<Pinned> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Released boxes kept by a thread for its next exports (linked by `next`): an
+/// operation's box is mostly released by a thread that lends the next buffer, so most
+/// exports allocate nothing and most releases free nothing.
+struct Spare {
+    head: Cell<*mut Pinned>,
+    count: Cell<u8>,
+}
+
+/// At most this many boxes kept per thread.
+const SPARE_MAX: u8 = 8;
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        let mut p = self.head.replace(std::ptr::null_mut());
+        while !p.is_null() {
+            // SAFETY: a box the list owns (see `Pinned::recycle`), freed once.
+            let b = unsafe { Box::from_raw(p) };
+            p = b.next;
+        }
+    }
+}
 
 thread_local! {
-    /// The vector `release_pending` swaps with `RELEASES` (both keep their capacity: no
-    /// allocation per batch).
-    #[allow(clippy::vec_box)]
-    static SPARE: Cell<Vec<Box<Pinned>>> = const { Cell::new(Vec::new()) };
+    static SPARE: Spare = const { Spare { head: Cell::new(std::ptr::null_mut()), count: Cell::new(0) } };
 }
 
 /// A Python object's buffer, exported for as long as an operation uses it: the
@@ -43,6 +61,11 @@ thread_local! {
 pub struct Pinned {
     view: ffi::Py_buffer,
     writable: bool,
+    /// A buffer export (released with PyBuffer_Release), or only a strong reference to
+    /// `view.obj` (a token dropped without the GIL: `release_reference`).
+    export: bool,
+    /// The next box in `RELEASES`.
+    next: *mut Pinned,
     _pinned: PhantomPinned,
 }
 
@@ -52,13 +75,66 @@ pub struct Pinned {
 unsafe impl Send for Pinned {}
 
 impl Pinned {
+    /// No export yet.
+    fn empty() -> Pinned {
+        Pinned {
+            // SAFETY: a zeroed Py_buffer is a valid "no export" value (null pointers,
+            // zero sizes).
+            view: unsafe { std::mem::zeroed() },
+            writable: false,
+            export: true,
+            next: std::ptr::null_mut(),
+            _pinned: PhantomPinned,
+        }
+    }
+
+    /// An empty box: one this thread released before (`SPARE`), else a new one.
+    fn boxed() -> Box<Pinned> {
+        let spare = SPARE
+            .try_with(|s| {
+                let head = s.head.get();
+                if head.is_null() {
+                    return None;
+                }
+                // SAFETY: the list's boxes were leaked by `recycle` on this thread and
+                // are owned by the list alone; `head` leaves it here.
+                let b = unsafe { Box::from_raw(head) };
+                s.head.set(b.next);
+                s.count.set(s.count.get() - 1);
+                Some(b)
+            })
+            .ok()
+            .flatten();
+        match spare {
+            Some(mut b) => {
+                *b = Pinned::empty();
+                b
+            }
+            None => Box::new(Pinned::empty()),
+        }
+    }
+
+    /// Keeps a released box for this thread's next export (a few at most), else frees it.
+    fn recycle(self: Box<Self>) {
+        let mut b = Some(self);
+        let _ = SPARE.try_with(|s| {
+            if s.count.get() < SPARE_MAX {
+                if let Some(mut b) = b.take() {
+                    b.next = s.head.get();
+                    s.head.set(Box::into_raw(b));
+                    s.count.set(s.count.get() + 1);
+                }
+            }
+        });
+        drop(b);
+    }
+
     /// Exports `obj`'s buffer (as `PyUntypedBuffer::get` does: PyBUF_FULL_RO, a shape
     /// and strides required), if it is C-contiguous; `None` (no exception left set)
     /// otherwise.
     fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
-        // SAFETY: a zeroed Py_buffer is a valid "no export" value (null pointers, zero
-        // sizes); PyObject_GetBuffer fills it in place, in the box it never leaves.
-        let mut p = Box::new(Pinned { view: unsafe { std::mem::zeroed() }, writable: false, _pinned: PhantomPinned });
+        // PyObject_GetBuffer fills the view in place, in the box it never leaves.
+        let mut p = Pinned::boxed();
         // SAFETY: `obj` is a live object and the GIL is held; `p.view` is valid for writes.
         if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut p.view, ffi::PyBUF_FULL_RO) } < 0 {
             // SAFETY: the GIL is held; the failed export's exception is dropped, as
@@ -78,12 +154,32 @@ impl Pinned {
         Some(p)
     }
 
-    /// Releases the export (the GIL held) and frees the box (taken as a box: the view
-    /// must be released at the address it was exported at).
-    #[allow(clippy::boxed_local)]
+    /// Releases the export (the GIL held) and recycles the box (taken as a box: the
+    /// view must be released at the address it was exported at).
     fn release(mut self: Box<Self>, _py: Python<'_>) {
-        // SAFETY: a live export, released once (the box is consumed), with the GIL held.
-        unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        if self.export {
+            // SAFETY: a live export, released once (the box is consumed), with the GIL
+            // held.
+            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        } else {
+            // SAFETY: a strong reference the box owns, given up once, with the GIL held.
+            unsafe { ffi::Py_DECREF(self.view.obj) };
+        }
+        self.recycle();
+    }
+
+    /// Queues the box for the next thread holding the GIL ([`release_pending`]).
+    fn defer(self: Box<Self>) {
+        let p = Box::into_raw(self);
+        let mut head = RELEASES.load(Ordering::Relaxed);
+        loop {
+            // SAFETY: `p` is the box just leaked, not yet shared.
+            unsafe { (*p).next = head };
+            match RELEASES.compare_exchange_weak(head, p, Ordering::Release, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(now) => head = now,
+            }
+        }
     }
 }
 
@@ -101,8 +197,7 @@ unsafe impl IoMemory for Pinned {
         self.writable
     }
     fn give_back(self: Box<Self>) {
-        RELEASES.lock().unwrap_or_else(PoisonError::into_inner).push(self);
-        QUEUED.store(true, Ordering::Release);
+        self.defer();
     }
 }
 
@@ -249,19 +344,35 @@ pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
     Ok(Lent::from_box(p))
 }
 
-/// Releases the exports of operations that ended (with the GIL held).
+/// Releases the exports of operations that ended, and the references dropped without
+/// the GIL (with the GIL held).
 pub fn release_pending(py: Python<'_>) {
-    if !QUEUED.load(Ordering::Relaxed) || !QUEUED.swap(false, Ordering::AcqRel) {
+    if RELEASES.load(Ordering::Relaxed).is_null() {
         return;
     }
-    // (A release may run Python code, which may give back or release more: `SPARE` is
-    // not borrowed meanwhile.)
-    let mut done = SPARE.take();
-    std::mem::swap(&mut *RELEASES.lock().unwrap_or_else(PoisonError::into_inner), &mut done);
-    for p in done.drain(..) {
-        p.release(py);
+    // (A release may run Python code, which may give back or release more: those go to
+    // the emptied stack, for the next call.)
+    let mut p = RELEASES.swap(std::ptr::null_mut(), Ordering::Acquire);
+    while !p.is_null() {
+        // SAFETY: every box on the stack was leaked by `defer`, and the swap made this
+        // thread the only owner of the taken list.
+        let b = unsafe { Box::from_raw(p) };
+        p = b.next;
+        b.release(py);
     }
-    SPARE.set(done);
+}
+
+/// Gives up a strong reference to a Python object on any thread, by the next thread
+/// holding the GIL ([`release_pending`]): never at once, even with the GIL held, as a
+/// destructor could then run Python code in the middle of a core call.
+///
+/// # Safety
+/// `obj` is a strong reference the caller owns (and gives up).
+pub unsafe fn release_reference(obj: std::ptr::NonNull<ffi::PyObject>) {
+    let mut p = Pinned::boxed();
+    p.export = false;
+    p.view.obj = obj.as_ptr();
+    p.defer();
 }
 
 /// A buffer argument of a synchronous call, exported for the call's duration and seen

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use winfile::net::{wsa_recv, wsa_send};
 use winfile::overlapped::{
-    associate, create_io_completion_port, get_queued_completion_status, Lent, Overlapped, Submit,
+    associate, create_io_completion_port, get_queued_completion_status, Lent, Overlapped, Submit, Token,
 };
 use winfile::Handle;
 
@@ -45,13 +45,13 @@ fn post_read(c: &Conn) -> winfile::Result<()> {
         d.clear();
         d.extend_from_slice(got);
     });
-    let s = Submit { ol: c.ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(Op::Read)) };
+    let s = Submit { ol: c.ol.clone(), event: Handle::from_raw(0), token: Some(Token::new(Op::Read)) };
     wsa_recv(c.sock, mem, 0, s).map(|_| ())
 }
 
 fn post_write(c: &Conn) -> winfile::Result<()> {
     let bytes = std::mem::take(&mut *c.data.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-    let s = Submit { ol: c.ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(Op::Write)) };
+    let s = Submit { ol: c.ol.clone(), event: Handle::from_raw(0), token: Some(Token::new(Op::Write)) };
     wsa_send(c.sock, Lent::new(bytes), 0, s).map(|_| ())
 }
 

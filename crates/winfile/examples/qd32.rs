@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use winfile::consts::{FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, OPEN_EXISTING};
 use winfile::open::{create_file, CreateParams};
 use winfile::overlapped::{
-    associate, create_io_completion_port, get_queued_completion_status, read_file, Lent, Overlapped, Submit,
+    associate, create_io_completion_port, get_queued_completion_status, read_file, Lent, Overlapped, Submit, Token,
 };
 use winfile::{handle, Handle};
 
@@ -44,7 +44,7 @@ fn main() {
     let issue = |slot: usize, rng: &mut fastrand::Rng| {
         let ol = &slots[slot];
         ol.set_offset(rng.u64(..blocks) * BLOCK);
-        let s = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(slot)) };
+        let s = Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Token::new(slot)) };
         read_file(h, Lent::new(vec![0u8; BLOCK as usize]), s).expect("ReadFile");
     };
     for slot in 0..depth {

@@ -71,7 +71,7 @@ engine_test!(
                 read_file(
                     h,
                     Lent::new(vec![0u8; 1024]),
-                    Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Box::new(i)) },
+                    Submit { ol: ol.clone(), event: Handle::from_raw(0), token: Some(Token::new(i)) },
                 )
                 .unwrap();
                 ol
@@ -254,7 +254,7 @@ engine_test!(
                                 *bad.lock().unwrap() += 1;
                             }
                         });
-                        read_file(h, check, Submit { ol, event: Handle::from_raw(0), token: Some(Box::new(i)) })
+                        read_file(h, check, Submit { ol, event: Handle::from_raw(0), token: Some(Token::new(i)) })
                             .unwrap();
                     }
                 })

@@ -176,15 +176,36 @@ pub fn wsa_send<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyR
     Some(rc.and_then(|rc| rc_and_zero(py, rc)))
 }
 
+/// The timeouts nearly every GetQueuedCompletionStatus passes, -1 (INFINITE) and 0, told
+/// by identity: the interpreter keeps one object for each small int, and a literal
+/// `-1` or `0` is that object (no conversion call). `None` for any other object.
+fn common_timeout(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<i32> {
+    static COMMON: OnceLock<[Py<PyAny>; 2]> = OnceLock::new();
+    let [infinite, zero] = COMMON.get_or_init(|| {
+        let int = |v: i32| {
+            let Ok(o) = v.into_pyobject(py);
+            o.into_any().unbind()
+        };
+        [int(-1), int(0)]
+    });
+    if obj == infinite.as_ptr() {
+        Some(-1)
+    } else if obj == zero.as_ptr() {
+        Some(0)
+    } else {
+        None
+    }
+}
+
 /// `GetQueuedCompletionStatus(port, timeout)` with a PyHANDLE and an int.
 pub fn get_queued_completion_status<'py>(
     py: Python<'py>,
     args: &[*mut ffi::PyObject],
 ) -> Option<PyResult<Bound<'py, PyAny>>> {
     let [port, timeout] = *args else { return None };
-    let timeout = exact_i32(timeout)?;
+    let timeout = common_timeout(py, timeout).or_else(|| exact_i32(timeout))?;
     let port = super::fast::handle(py, port)?;
-    Some(super::overlapped::queued_completion(py, port, timeout).and_then(|r| Ok(r.into_pyobject(py)?.into_any())))
+    Some(super::overlapped::queued_completion(py, port, timeout).map(Bound::into_any))
 }
 
 /// `PostQueuedCompletionStatus(port, numberOfBytes=0, completionKey=None,

@@ -5,23 +5,64 @@
 //! Buffers are lent to the operation (a buffer export, see `lent`) and OVERLAPPED
 //! objects travel with it as its token, so both stay alive until it ends, whatever
 //! Python does with its own references.
+//!
+//! # Safety
+//! An OVERLAPPED travels as a packet's token by its pointer: one strong reference,
+//! made by `token_of` and either taken back by `object_of` or given up by the token's
+//! release function.
+#![allow(unsafe_code)]
 
 use crate::conv::{HandleArg, Qword};
 use crate::error::{IntoPy, PyWinError};
 use crate::interrupt::{blocking, detached};
 use crate::pywintypes::{PyHandle, PyOverlapped};
 use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyInt, PyMemoryView};
+use pyo3::types::{PyByteArray, PyInt, PyMemoryView, PyTuple};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
-use winfile::overlapped::{self as ov, Submit, Token};
+use winfile::overlapped::{self as ov, Submit, Token, TokenKind};
 use winfile::{Handle, Win32Error};
+
+/// The kind of the tokens that are PyOVERLAPPED objects (a strong reference each).
+static OVERLAPPED_TOKEN: TokenKind = TokenKind::foreign(release_overlapped);
+
+/// A dropped PyOVERLAPPED token's reference, given up on any thread (see
+/// `lent::release_reference`).
+///
+/// # Safety
+/// `p` is a strong reference made by [`token_of`].
+unsafe fn release_overlapped(p: NonNull<()>) {
+    // SAFETY: see above.
+    unsafe { crate::lent::release_reference(p.cast()) }
+}
+
+/// The token of a request on `ol`: a strong reference to the object itself (no box).
+fn token_of(ol: &Bound<'_, PyOverlapped>) -> Token {
+    let p = ol.clone().into_ptr();
+    // SAFETY: `into_ptr` gives a new strong reference (never null), which the token owns
+    // and `release_overlapped` gives up on any thread.
+    unsafe { Token::from_raw(NonNull::new_unchecked(p).cast(), &OVERLAPPED_TOKEN) }
+}
+
+/// The object of a packet's token: the PyOVERLAPPED (its reference, now the caller's),
+/// or None for a packet without one.
+/// (A `Bound`, not a `Py`: a `Py` dropped in a fast entry, which pyo3 does not know
+/// holds the GIL, would only queue its reference for a later pyo3 call.)
+fn object_of(py: Python<'_>, token: Option<Token>) -> Bound<'_, PyAny> {
+    match token.map(|t| t.into_raw(&OVERLAPPED_TOKEN)) {
+        // SAFETY: a strong reference made by `token_of`, taken back from its token.
+        Some(Ok(p)) => unsafe { Bound::from_owned_ptr(py, p.cast::<ffi::PyObject>().as_ptr()) },
+        _ => py.None().into_bound(py),
+    }
+}
 
 pub(crate) fn submit_of(ol: &Bound<'_, PyOverlapped>) -> Submit {
     let py = ol.py();
     let b = ol.get();
-    let token: Token = Box::new(ol.clone().unbind());
-    Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token) }
+    Submit { ol: b.inner.clone(), event: b.event_handle(py), token: Some(token_of(ol)) }
 }
 
 /// The TypeError pywin32 gives for a ReadFile target that is not a writable buffer.
@@ -151,43 +192,103 @@ fn create_io_completion_port(
 #[pyfunction]
 #[pyo3(name = "GetQueuedCompletionStatus", signature = (hPort, timeOut, /))]
 #[allow(non_snake_case)]
-fn get_queued_completion_status(
-    py: Python<'_>,
-    hPort: HandleArg,
-    timeOut: i32,
-) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+fn get_queued_completion_status(py: Python<'_>, hPort: HandleArg, timeOut: i32) -> PyResult<Bound<'_, PyTuple>> {
     queued_completion(py, hPort.0, timeOut)
 }
 
 /// GetQueuedCompletionStatus's body (the PyO3 function and its fast entry).
-pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> PyResult<(u32, i64, u64, Py<PyAny>)> {
+pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> PyResult<Bound<'_, PyTuple>> {
     let timeout = (timeout != -1).then(|| Duration::from_millis(u64::from(timeout as u32)));
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
-    // One handle look-up for both tries.
-    let r = match ov::port_of(port).map(|port| (port.dequeue(Some(Duration::ZERO)), port)) {
+    // The first try uses the port this thread kept from its last call while that is
+    // still valid (`ov::with_port`: no handle look-up); a wait holds a reference.
+    let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))) {
+        Ok(Err(Win32Error::WAIT_TIMEOUT)) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
+            Ok(port) => detached(py, || port.dequeue(timeout))?,
+            Err(code) => {
+                crate::lent::release_pending(py);
+                Err(code)
+            }
+        },
+        Ok(r) => {
+            crate::lent::release_pending(py);
+            r
+        }
         Err(code) => {
             crate::lent::release_pending(py);
             Err(code)
         }
-        Ok((Err(Win32Error::WAIT_TIMEOUT), port)) if timeout.is_none_or(|t| !t.is_zero()) => {
-            detached(py, || port.dequeue(timeout))?
-        }
-        Ok((r, _)) => {
-            crate::lent::release_pending(py);
-            r
-        }
     };
-    Ok(match r {
-        Err(code) => (code.0, 0, 0, py.None()),
-        Ok(p) => {
-            let ol = match p.token.map(|t| t.downcast::<Py<PyOverlapped>>()) {
-                Some(Ok(obj)) => obj.into_any(),
-                _ => py.None(),
-            };
-            (p.status.0, i64::from(p.bytes as u32 as i32), p.key, ol)
+    match r {
+        Err(code) => completion_tuple(py, code.0, 0, 0, None),
+        Ok(p) => completion_tuple(py, p.status.0, i64::from(p.bytes as u32 as i32), p.key, p.token),
+    }
+}
+
+/// The interpreter's small ints 0..=256, taken once at registration (it keeps one
+/// object for each: they are never freed), lent to result tuples with no call.
+static SMALL: [AtomicPtr<ffi::PyObject>; 257] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 257];
+
+/// Fills [`SMALL`] (module registration, with the GIL).
+fn keep_small_ints(py: Python<'_>) {
+    for (i, cell) in SMALL.iter().enumerate() {
+        let Ok(obj) = (i as u32).into_pyobject(py);
+        // One reference kept for the process (the interpreter's cached object anyway).
+        cell.store(obj.into_any().unbind().into_ptr(), Ordering::Relaxed);
+    }
+}
+
+/// An int argument of PyTuple_Pack: a small int lent by [`SMALL`] (no new reference,
+/// no call), or a new one.
+enum IntArg<'py> {
+    Lent(*mut ffi::PyObject),
+    New(Bound<'py, PyAny>),
+}
+
+impl<'py> IntArg<'py> {
+    /// `v`, an i64 or a u64 (rc, byte count, key).
+    fn new<T>(py: Python<'py>, v: T) -> Self
+    where
+        T: IntoPyObject<'py, Output = Bound<'py, PyInt>, Error = std::convert::Infallible> + TryInto<usize> + Copy,
+    {
+        if let Some(cell) = v.try_into().ok().and_then(|i| SMALL.get(i)) {
+            let p = cell.load(Ordering::Relaxed);
+            if !p.is_null() {
+                return IntArg::Lent(p);
+            }
         }
-    })
+        let Ok(obj) = v.into_pyobject(py);
+        IntArg::New(obj.into_any())
+    }
+
+    fn as_ptr(&self) -> *mut ffi::PyObject {
+        match self {
+            IntArg::Lent(p) => *p,
+            IntArg::New(b) => b.as_ptr(),
+        }
+    }
+}
+
+/// GetQueuedCompletionStatus's `(rc, bytes, key, overlapped)`: one PyTuple_Pack of small
+/// ints the interpreter keeps (rc, key and short counts nearly always are) and the
+/// packet's OVERLAPPED (its token's reference, given up after) or None.
+fn completion_tuple(
+    py: Python<'_>,
+    rc: u32,
+    bytes: i64,
+    key: u64,
+    token: Option<Token>,
+) -> PyResult<Bound<'_, PyTuple>> {
+    let ol = object_of(py, token);
+    let (rc, bytes, key) = (IntArg::new(py, rc), IntArg::new(py, bytes), IntArg::new(py, key));
+    // SAFETY: four live objects (lent small ints, new ints and `ol` alive until the end
+    // of this function, None); PyTuple_Pack takes its own references and returns a new
+    // tuple (NULL with an exception set on failure).
+    unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyTuple_Pack(4, rc.as_ptr(), bytes.as_ptr(), key.as_ptr(), ol.as_ptr()))
+            .map(|t| t.cast_into_unchecked())
+    }
 }
 
 /// PostQueuedCompletionStatus(handle, numberOfBytes=0, completionKey=None, overlapped=None, /)
@@ -218,12 +319,13 @@ pub(super) fn post_completion(
     key: u64,
     ol: Option<&Bound<'_, PyOverlapped>>,
 ) -> PyResult<()> {
-    let token: Option<Token> = ol.map(|ol| Box::new(ol.clone().unbind()) as Token);
+    let token = ol.map(token_of);
     Ok(ov::post_queued_completion_status(port, bytes as u32 as usize, key, token)
         .py_api("PostQueuedCompletionStatus")?)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    keep_small_ints(m.py());
     m.add_function(wrap_pyfunction!(get_overlapped_result, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_io, m)?)?;
     m.add_function(wrap_pyfunction!(create_io_completion_port, m)?)?;

@@ -18,6 +18,7 @@ pub(crate) use file::io_bits;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;
 pub use osf::{close_stale, get_osfhandle, open_osfhandle};
+pub(crate) use table::closes;
 pub(crate) use table::get_untied;
 pub(crate) use table::FibHasher;
 pub use table::{close, duplicate, duplicate_if, get, get_any, insert, is_pseudo, with, Handle, Object};

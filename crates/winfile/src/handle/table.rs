@@ -26,7 +26,7 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::hash::Hasher;
 use std::ptr::{self, NonNull};
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A Win32 handle value (`HANDLE`).
@@ -431,6 +431,17 @@ pub fn is_pseudo(h: Handle) -> bool {
     PSEUDO_HANDLES.contains(&h.0)
 }
 
+/// Handles closed so far (each counted as its slot is emptied).
+static CLOSES: AtomicU64 = AtomicU64::new(0);
+
+/// How many handles have been closed: while it stays the same, a handle value that
+/// named an object still names it (values are never reused), so a caller may keep the
+/// object it looked up by a value and use it again without a look-up
+/// (`overlapped::with_port`'s per-thread port). One load of a line only closes write.
+pub(crate) fn closes() -> u64 {
+    CLOSES.load(Ordering::SeqCst)
+}
+
 /// `CloseHandle`—removes `h` from the table; the object's close hook runs when this
 /// was its last handle. Closing a pseudo-handle succeeds and does nothing, as on
 /// Windows.
@@ -448,6 +459,7 @@ pub fn close(h: Handle) -> Result<(), Win32Error> {
             _ => return Err(Win32Error::INVALID_HANDLE),
         }
         slot.store(ptr::null_mut(), Ordering::SeqCst);
+        CLOSES.fetch_add(1, Ordering::SeqCst);
         let index = (h.0 >> 2) as u32 & ((1 << INDEX_BITS) - 1);
         if w.generation[index as usize] < GENERATIONS {
             w.free.push_back(index);

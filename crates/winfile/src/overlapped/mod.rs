@@ -7,11 +7,12 @@
 mod port;
 mod request;
 mod state;
+mod token;
 
 pub use crate::engine::{CallMemory, IoMemory, Lent};
 pub use port::{
     associate, create_io_completion_port, create_or_associate, get_queued_completion_status, port_of,
-    post_queued_completion_status, Packet, Port, Token,
+    post_queued_completion_status, with_port, Packet, Port,
 };
 pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
@@ -21,3 +22,4 @@ pub use request::{
     write_file, Issued, Submit,
 };
 pub use state::{Overlapped, STATUS_PENDING};
+pub use token::{Token, TokenKind};

@@ -7,18 +7,15 @@
 //! elsewhere, which Windows would also discount).
 
 use super::request::IoState;
+use super::token::Token;
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle, Object};
 use crate::poison::MutexExt;
-use std::any::Any;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
-
-/// What a packet carries for its poster: in Python, the OVERLAPPED object itself.
-pub type Token = Box<dyn Any + Send + Sync>;
 
 /// One completion packet.
 pub struct Packet {
@@ -67,9 +64,16 @@ struct State {
 pub struct Port {
     concurrency: u32,
     state: Mutex<State>,
+    /// The port itself, weakly (what a released thread remembers it by: `RELEASED`).
+    me: Weak<Port>,
 }
 
 impl Port {
+    /// A new port (0 is not a concurrency: the caller resolves it).
+    fn new(concurrency: u32) -> Arc<Port> {
+        Arc::new_cyclic(|me| Port { concurrency, state: Mutex::new(State::default()), me: me.clone() })
+    }
+
     /// Hands out queued packets to waiting threads while the concurrency allows, newest
     /// waiter first. Returns the waiters to wake, to be notified once the state lock is
     /// released (so a woken thread does not run straight into it).
@@ -101,6 +105,11 @@ impl Port {
                 return;
             }
             st.queue.push_back(p);
+            if st.waiters.is_empty() {
+                // Nobody to hand it to (the common case of a busy port: its consumers
+                // come back and take it).
+                return;
+            }
             // Posted by the poll of a thread that takes a packet from this port right
             // after it (see `dequeue`): the first packet stays queued for it, and the
             // poller counts as released already.
@@ -140,7 +149,10 @@ impl Woken {
 }
 
 fn wake(woken: Woken) {
-    for w in woken.first.into_iter().chain(woken.rest) {
+    // (`rest` is filled only after `first`.)
+    let Some(first) = woken.first else { return };
+    first.notify();
+    for w in woken.rest {
         w.notify();
     }
 }
@@ -220,6 +232,9 @@ thread_local! {
     /// it (a poster drops its reference after the notification): no allocation per
     /// wait.
     static SPARE_WAITER: RefCell<Option<Arc<Waiter>>> = const { RefCell::new(None) };
+    /// The port this thread dequeued from last by its handle value, with the handle
+    /// table's close count then (see `with_port`).
+    static LAST_PORT: RefCell<Option<(Handle, u64, Arc<Port>)>> = const { RefCell::new(None) };
     /// The port whose queue this thread fills by a poll inside its own
     /// GetQueuedCompletionStatus, and takes a packet from right after (see `dequeue`).
     static TAKING: std::cell::Cell<*const Port> = const { std::cell::Cell::new(std::ptr::null()) };
@@ -263,7 +278,7 @@ pub fn create_io_completion_port(concurrency: u32) -> Handle {
     } else {
         concurrency
     };
-    handle::insert(Arc::new(Port { concurrency, state: Mutex::new(State::default()) }))
+    handle::insert(Port::new(concurrency))
 }
 
 /// `CreateIoCompletionPort(file, port, key, 0)`—completions of the file's overlapped
@@ -347,38 +362,105 @@ pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
     handle::get::<Port>(port)
 }
 
+/// Runs `f` on the completion port behind `port` (ERROR_INVALID_HANDLE if it is none):
+/// the Python bindings' first, non-waiting [`Port::dequeue`]. The port a thread used
+/// last is kept by the thread (`LAST_PORT`) and used again with no handle look-up
+/// while no handle has been closed since (`handle::closes`: values are never reused,
+/// so the value still names that port); otherwise it is looked up and kept.
+///
+/// # Linux mechanism
+/// A per-thread cache validated by the handle table's close count; the table.
+pub fn with_port<R>(port: Handle, f: impl FnOnce(&Port) -> R) -> std::result::Result<R, Win32Error> {
+    let closes = handle::closes();
+    let mut f = Some(f);
+    let kept = LAST_PORT
+        .try_with(|last| {
+            let last = last.borrow();
+            match &*last {
+                Some((h, n, p)) if *h == port && *n == closes => f.take().map(|f| f(p)),
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten();
+    if let Some(r) = kept {
+        return Ok(r);
+    }
+    let p = handle::get::<Port>(port)?;
+    let f = f.ok_or(Win32Error::INVALID_HANDLE)?;
+    let r = f(&p);
+    // Kept after `f` (which may run a poll that completes other operations: nothing of
+    // it reaches this cell).
+    let _ = LAST_PORT.try_with(|last| *last.borrow_mut() = Some((port, closes, p)));
+    Ok(r)
+}
+
 impl Port {
     /// [`get_queued_completion_status`] on this port.
     ///
     /// # Linux mechanism
     /// As [`get_queued_completion_status`].
-    pub fn dequeue(self: &Arc<Self>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    pub fn dequeue(&self, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
         dequeue(self, timeout)
     }
 }
 
-fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
-    const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
-    // Coming back to the port (or any port) ends this thread's previous release; coming
-    // back to the same port does so under the lock taken below. The same port is told
-    // by address (the weak reference keeps its allocation, so no other port can have
-    // it): its weak reference is kept, to mark the thread released again if it gets a
-    // packet, with no reference count traffic.
-    let mut back = false;
-    let mut mine: Option<Weak<Port>> = None;
-    if let Some(prev) = RELEASED.with(|r| r.0.borrow_mut().take()) {
-        if std::ptr::eq(prev.as_ptr(), Arc::as_ptr(port)) {
-            back = true;
-            mine = Some(prev);
-        } else if let Some(prev) = prev.upgrade() {
-            prev.deactivate();
+/// The calling thread's record of the port that released it (`RELEASED`), as a
+/// dequeue finds and leaves it. A thread that comes back to the port that released it
+/// and gets a packet at once (a busy consumer) leaves the record as it was: one look
+/// at the thread-local, no write, no reference count traffic.
+struct Record<'a> {
+    port: &'a Port,
+    /// The record names `port` (the thread came back to it, or got a packet from it).
+    held: bool,
+}
+
+impl<'a> Record<'a> {
+    /// Coming back to a port ends this thread's previous release: another port's at
+    /// once, this one's under its lock (`dequeue`). Returns whether it is this one's.
+    fn enter(port: &'a Port) -> (Self, bool) {
+        let other = RELEASED.with(|r| {
+            let mut r = r.0.borrow_mut();
+            match &*r {
+                // The same port, told by address (the weak reference keeps its
+                // allocation, so no other port can have it).
+                Some(prev) if std::ptr::eq(prev.as_ptr(), port) => None,
+                _ => Some(r.take()),
+            }
+        });
+        match other {
+            None => (Record { port, held: true }, true),
+            Some(prev) => {
+                if let Some(prev) = prev.and_then(|w| w.upgrade()) {
+                    prev.deactivate();
+                }
+                (Record { port, held: false }, false)
+            }
         }
     }
-    let release = |mine: Option<Weak<Port>>| {
-        let w = mine.unwrap_or_else(|| Arc::downgrade(port));
-        RELEASED.with(|r| *r.0.borrow_mut() = Some(w));
-        CONSUMED.fetch_add(1, Ordering::Relaxed);
-    };
+
+    /// The thread got a packet: it counts as released by the port (until it comes back).
+    fn released(self) {
+        if !self.held {
+            let me = self.port.me.clone();
+            RELEASED.with(|r| *r.0.borrow_mut() = Some(me));
+        }
+        // Only whether it moves matters (the reactor's lease, `consumer_activity`): a
+        // plain load and store, not a locked increment, on a line the reactor reads.
+        CONSUMED.store(CONSUMED.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    }
+
+    /// The thread leaves without a packet: it is not released.
+    fn not_released(self) {
+        if self.held {
+            RELEASED.with(|r| r.0.borrow_mut().take());
+        }
+    }
+}
+
+fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
+    const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
+    let (record, mut back) = Record::enter(port);
     let mut polled = false;
     let waiter = loop {
         let mut st = port.state.locked();
@@ -387,13 +469,15 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             back = false;
         }
         if st.closed {
+            drop(st);
+            record.not_released();
             return Err(Win32Error::ABANDONED_WAIT_0);
         }
         if st.active < port.concurrency {
             if let Some(p) = st.queue.pop_front() {
                 st.active += 1;
                 drop(st);
-                release(mine);
+                record.released();
                 return Ok(p);
             }
             // Nothing queued and the caller will not wait: complete what is ready now on
@@ -406,13 +490,15 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
                 drop(st);
-                TAKING.with(|t| t.set(Arc::as_ptr(port)));
+                TAKING.with(|t| t.set(port));
                 (h.poll)();
                 TAKING.with(|t| t.set(std::ptr::null()));
                 continue;
             }
         }
         if timeout.is_some_and(|t| t.is_zero()) {
+            drop(st);
+            record.not_released();
             return Err(Win32Error::WAIT_TIMEOUT);
         }
         // Lead (wait in the reactor's epoll) if no thread does.
@@ -425,14 +511,17 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     // The waiter is kept for the next wait however this one ends (it is off the port's
     // stack by then: handed a packet, abandoned, or removed below).
-    let released = |wake: Wake, waiter: Arc<Waiter>| {
+    let released = |record: Record<'_>, wake: Wake, waiter: Arc<Waiter>| {
         keep_waiter(waiter);
         match wake {
             Wake::Packet(p) => {
-                release(mine);
+                record.released();
                 Ok(p)
             }
-            Wake::Abandoned => Err(Win32Error::ABANDONED_WAIT_0),
+            Wake::Abandoned => {
+                record.not_released();
+                Err(Win32Error::ABANDONED_WAIT_0)
+            }
         }
     };
     loop {
@@ -454,7 +543,7 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             };
             if let Some(wake) = slot.take() {
                 drop(slot);
-                return released(wake, waiter);
+                return released(record, wake, waiter);
             }
         }
         // The slot lock is not held here: `interrupted` may take the caller's own locks
@@ -471,9 +560,10 @@ fn dequeue(port: &Arc<Port>, timeout: Option<Duration>) -> std::result::Result<P
             port.state.locked().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
             let wake = waiter.slot.locked().take();
             if let Some(wake) = wake {
-                return released(wake, waiter);
+                return released(record, wake, waiter);
             }
             keep_waiter(waiter);
+            record.not_released();
             return Err(code);
         }
     }
@@ -502,12 +592,101 @@ mod tests {
         Packet { status: Win32Error::SUCCESS, bytes: 0, key, token: None }
     }
 
+    /// A thread released by a packet counts against the concurrency until it comes back;
+    /// coming back and getting another packet at once keeps it counted once; coming back
+    /// and leaving without one (a timeout) ends its release — and only once: its exit
+    /// later must not end another thread's.
+    #[test]
+    fn a_thread_counts_once_while_released_and_not_after_it_leaves_empty_handed() {
+        let port = Port::new(2);
+        let zero = Some(Duration::ZERO);
+        let take = |port: &Arc<Port>| {
+            let port = port.clone();
+            std::thread::spawn(move || port.dequeue(zero).map(|p| p.key)).join().unwrap()
+        };
+        port.post(packet(1));
+        port.post(packet(2));
+        let (a, a_exit) = (port.clone(), std::sync::mpsc::channel::<()>());
+        let (a_done, a_left) = std::sync::mpsc::channel::<()>();
+        let a = std::thread::spawn(move || {
+            assert_eq!(a.dequeue(zero).map(|p| p.key), Ok(1));
+            // Back to the same port: its release ends and a new one begins.
+            assert_eq!(a.dequeue(zero).map(|p| p.key), Ok(2));
+            assert_eq!(a.state.locked().active, 1);
+            // Back, nothing queued: no longer released.
+            assert_eq!(a.dequeue(zero).map(|p| p.key), Err(Win32Error::WAIT_TIMEOUT));
+            assert_eq!(a.state.locked().active, 0);
+            a_done.send(()).unwrap();
+            let _ = a_exit.1.recv();
+            // This thread exits here: it is not released, so its exit changes nothing.
+        });
+        a_left.recv().unwrap();
+        // Another thread released (it exits at once: that ends its release too).
+        let (b, b_exit) = (port.clone(), std::sync::mpsc::channel::<()>());
+        port.post(packet(3));
+        let b = std::thread::spawn(move || {
+            assert_eq!(b.dequeue(zero).map(|p| p.key), Ok(3));
+            let _ = b_exit.1.recv();
+        });
+        while port.state.locked().active == 0 {
+            std::thread::yield_now();
+        }
+        drop(a_exit.0);
+        a.join().unwrap();
+        assert_eq!(port.state.locked().active, 1, "a thread that left empty-handed ended another's release");
+        // Concurrency 2, one thread released: one more gets a packet, not two.
+        port.post(packet(4));
+        port.post(packet(5));
+        let c = port.clone();
+        let (c_exit_tx, c_exit_rx) = std::sync::mpsc::channel::<()>();
+        let (c_got_tx, c_got_rx) = std::sync::mpsc::channel();
+        let c = std::thread::spawn(move || {
+            c_got_tx.send(c.dequeue(zero).map(|p| p.key)).unwrap();
+            let _ = c_exit_rx.recv();
+        });
+        assert_eq!(c_got_rx.recv().unwrap(), Ok(4));
+        assert_eq!(take(&port), Err(Win32Error::WAIT_TIMEOUT));
+        drop((b_exit.0, c_exit_tx));
+        b.join().unwrap();
+        c.join().unwrap();
+        assert_eq!(port.state.locked().active, 0);
+        assert_eq!(port.dequeue(zero).map(|p| p.key), Ok(5));
+    }
+
+    /// A packet posted to a closed port, and the packets a closing port held, are dropped
+    /// with their tokens (the token's release runs once each).
+    #[test]
+    #[allow(unsafe_code)] // a foreign token kind that counts its releases
+    fn packets_of_a_closed_port_release_their_tokens() {
+        use std::sync::atomic::AtomicUsize;
+        static RELEASED_TOKENS: AtomicUsize = AtomicUsize::new(0);
+        unsafe fn count(_: std::ptr::NonNull<()>) {
+            RELEASED_TOKENS.fetch_add(1, Ordering::SeqCst);
+        }
+        static KIND: crate::overlapped::TokenKind = crate::overlapped::TokenKind::foreign(count);
+        let token = || {
+            // SAFETY: a dangling pointer that `count` never dereferences.
+            Some(unsafe { Token::from_raw(std::ptr::NonNull::dangling(), &KIND) })
+        };
+        let port = Port::new(1);
+        port.post(Packet { token: token(), ..packet(1) });
+        port.post(Packet { token: token(), ..packet(2) });
+        // Taken back: not released.
+        let p = port.dequeue(Some(Duration::ZERO)).unwrap();
+        assert!(p.token.unwrap().into_raw(&KIND).is_ok());
+        assert_eq!(RELEASED_TOKENS.load(Ordering::SeqCst), 0);
+        port.on_close();
+        assert_eq!(RELEASED_TOKENS.load(Ordering::SeqCst), 1, "the queued packet's token");
+        port.post(Packet { token: token(), ..packet(3) });
+        assert_eq!(RELEASED_TOKENS.load(Ordering::SeqCst), 2, "a packet posted after the close");
+    }
+
     /// A poll inside a zero-timeout GetQueuedCompletionStatus (`TAKING`) keeps one
     /// packet it posts for the polling thread (which counts as released), and still
     /// releases a waiting thread for the next one at once; the packets go out in order.
     #[test]
     fn a_poller_keeps_one_packet_and_releases_one_waiter_for_the_next() {
-        let port = Arc::new(Port { concurrency: 2, state: Mutex::new(State::default()) });
+        let port = Port::new(2);
         let (tx, rx) = std::sync::mpsc::channel();
         // A released thread that exits stops counting (its packet's release ends): the
         // threads stay until the end.

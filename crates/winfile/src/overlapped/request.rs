@@ -5,8 +5,9 @@
 //! rejected call returns its error and leaves the OVERLAPPED, its event and the handle
 //! as they were. Once an operation is begun (`begin`), it completes exactly once.
 
-use super::port::{self, Packet, Token};
+use super::port::{self, Packet};
 use super::state::Overlapped;
+use super::token::Token;
 use crate::consts::FILE_FLAG_OVERLAPPED;
 use crate::engine::{self, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
