@@ -13,7 +13,7 @@ use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::poison::MutexExt;
 use crate::sync::Event;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 /// What the caller's OVERLAPPED brings to a request.
@@ -40,8 +40,11 @@ pub enum Issued {
 #[derive(Default)]
 pub(super) struct IoState {
     inflight: Mutex<Vec<OpCtlRef>>,
-    /// The port its completions go to, with the key (`CreateIoCompletionPort`).
-    pub(super) port: Mutex<Option<(std::sync::Weak<port::Port>, u64)>>,
+    /// The port its completions go to, with the key (`CreateIoCompletionPort`): set once
+    /// for the life of the file object, as on Windows (the file object holds the port's
+    /// object, which a closed port's handle no longer reaches: its packets are dropped);
+    /// read without a lock by each completion.
+    pub(super) port: OnceLock<port::Association>,
 }
 
 impl IoState {
@@ -56,8 +59,8 @@ impl Extension for IoState {
         1
     }
 
-    /// The handle closes: its pending I/O completes with ERROR_OPERATION_ABORTED and its
-    /// port association ends.
+    /// The handle closes: its pending I/O completes with ERROR_OPERATION_ABORTED (and
+    /// still posts to the port: the association lasts as long as the file object).
     fn on_close(&self, _file: &File) {
         let ctls = self.inflight().clone();
         for ctl in &ctls {
@@ -66,7 +69,6 @@ impl Extension for IoState {
         if !ctls.is_empty() {
             engine::wake_cancelled();
         }
-        *self.port.locked() = None;
     }
 }
 
@@ -100,15 +102,8 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 fn begin(c: Checked) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
     let ctl = Arc::new(OpCtl::new());
-    let port = {
-        let state = file.ext_ref_or_default::<IoState>();
-        state.inflight().push(ctl.clone());
-        if s.event.raw() & 1 == 0 {
-            port::association(&state)
-        } else {
-            None
-        }
-    };
+    file.ext_ref_or_default::<IoState>().inflight().push(ctl.clone());
+    let post = s.event.raw() & 1 == 0;
     if let Some(ev) = &event {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event
         // (a wait on several of them sees all three change at once).
@@ -124,7 +119,7 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let done = Done { op: Arc::as_ptr(&ctl) as usize, ol: s.ol, file, event, port, token: s.token };
+    let done = Done { op: Arc::as_ptr(&ctl) as usize, ol: s.ol, file, event, post, token: s.token };
     (ctl, done)
 }
 
@@ -138,7 +133,9 @@ pub(crate) struct Done {
     ol: Arc<Overlapped>,
     file: Arc<File>,
     event: Option<Arc<Event>>,
-    port: Option<(Arc<port::Port>, u64)>,
+    /// A packet goes to the file's port, if it has one when the operation completes
+    /// (hEvent's low bit clear).
+    post: bool,
     token: Option<Token>,
 }
 
@@ -146,15 +143,18 @@ impl Done {
     /// Publishes (status, bytes transferred): the operation leaves the handle's
     /// in-flight list; status and count in the OVERLAPPED, then the file object and the
     /// event, under one hub lock (one wake-up; without an event and while no thread
-    /// waits, with no lock: `hub::raise`); then the port packet. A cancelled operation
-    /// completes with ERROR_OPERATION_ABORTED and 0 bytes.
+    /// waits, with no lock: `hub::raise`); then the packet, to the port the file is
+    /// associated with now (as Windows, which looks at the file object's completion
+    /// context when the I/O completes). A cancelled operation completes with
+    /// ERROR_OPERATION_ABORTED and 0 bytes.
     pub(crate) fn call(self, status: Win32Error, bytes: usize) {
-        let Done { op, ol, file, event, port, token } = self;
+        let Done { op, ol, file, event, post, token } = self;
         // The operation leaves the handle's in-flight list first (a CancelIo or a close
         // that comes later finds it done, as on Windows), and its cancellation is read
         // from the control block the list held. (The overlapped state is never taken
         // from a live file object: it was made at begin.)
-        let ctl = file.ext_ref::<IoState>().and_then(|state| {
+        let state = file.ext_ref::<IoState>();
+        let ctl = state.as_ref().and_then(|state| {
             let mut list = state.inflight();
             let i = list.iter().position(|c| Arc::as_ptr(c) as usize == op)?;
             Some(list.remove(i))
@@ -181,8 +181,8 @@ impl Done {
                 ev.set_locked(g);
             }),
         }
-        if let Some((port, port_key)) = port {
-            port.post(Packet { status, bytes, key: port_key, token });
+        if let Some((port, key)) = state.as_ref().filter(|_| post).and_then(|s| s.port.get()) {
+            port.post(Packet { status, bytes, key: *key, token });
         }
         drop(ctl);
     }
