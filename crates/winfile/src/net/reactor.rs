@@ -194,7 +194,26 @@ impl Entry {
         *self.busy(write) = true;
         true
     }
+
+    /// [`Entry::claim`], taking the direction's first operation (with the direction's
+    /// edge count) for the claiming thread to run ([`Reactor::run_claimed`]): no second
+    /// look at the entry to start.
+    fn claim_first(&mut self, write: bool) -> Option<Claimed> {
+        if !self.claim(write) {
+            return None;
+        }
+        let seq = self.seq(write);
+        let first = self.queue(write).pop_front();
+        if first.is_none() {
+            *self.busy(write) = false;
+        }
+        first.map(|w| (w, seq))
+    }
 }
+
+/// A claimed direction's first operation, taken from its queue, and the direction's edge
+/// count when it was taken.
+type Claimed = (Waiter, u64);
 
 /// A handle's socket registered with the reactor (edge-triggered, for the life of its
 /// file object): the token its events carry. Dropping the file object unregisters it.
@@ -547,15 +566,23 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
         };
         waiter.tried = !yielded;
         let mut entries = r.entries.locked();
+        // One look at the entry: the edge count, the mark, the queue.
+        let e = entries.entry(token).or_default();
         if edge && !yielded {
-            let e = entries.entry(token).or_default();
             if e.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
             *e.blocked(write) = true;
         }
-        r.enqueue(entries, token, write, waiter);
+        let cancelled = waiter.cancelled();
+        e.queue(write).push_back(waiter);
+        r.resync(&mut entries, token);
+        drop(entries);
+        if cancelled {
+            // As in `enqueue`.
+            r.wake();
+        }
         if yielded {
             // Still ready: run again by the next thread that polls.
             r.yield_again(token, write);
@@ -813,17 +840,18 @@ impl Reactor {
                     e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
                 }
             }
-            let claimed = (readable && e.claim(false), writable && e.claim(true));
-            if claimed == (false, false) {
+            let read = if readable { e.claim_first(false) } else { None };
+            let write = if writable { e.claim_first(true) } else { None };
+            if read.is_none() && write.is_none() {
                 self.resync(&mut entries, token);
             }
-            claimed
+            (read, write)
         };
-        if read {
-            self.run_claimed(token, false);
+        if let Some(first) = read {
+            self.run_claimed(token, false, first);
         }
-        if write {
-            self.run_claimed(token, true);
+        if let Some(first) = write {
+            self.run_claimed(token, true, first);
         }
     }
 
@@ -842,31 +870,40 @@ impl Reactor {
     /// Runs the operations waiting on `token` in one direction, in order, until one is
     /// not ready (unless another thread is already at it: it sees the new edge).
     fn drain(&self, token: u64, write: bool) {
-        let claimed = {
+        let first = {
             let mut entries = self.entries.locked();
             let Some(e) = entries.get_mut(&token) else { return };
-            e.claim(write)
+            e.claim_first(write)
         };
-        if claimed {
-            self.run_claimed(token, write);
+        if let Some(first) = first {
+            self.run_claimed(token, write, first);
         }
     }
 
-    /// Runs the operations of a direction this thread claimed ([`Entry::claim`]), in
-    /// order, until one is not ready or none is left; then releases the direction. One
-    /// lock of the entries per operation run.
-    fn run_claimed(&self, token: u64, write: bool) {
+    /// Runs the operations of a direction this thread claimed ([`Entry::claim_first`]),
+    /// `first` first, in order, until one is not ready or none is left; then releases the
+    /// direction. One lock of the entries per operation run.
+    fn run_claimed(&self, token: u64, write: bool, first: Claimed) {
         let edge = token & HANDLE_BIT != 0;
-        let mut entries = self.entries.locked();
+        let mut next = Some(first);
+        // The entries, when a step left them locked for the next pop.
+        let mut held: Option<MutexGuard<'_, Entries>> = None;
         loop {
-            let Some(e) = entries.get_mut(&token) else { return };
-            let seq = e.seq(write);
-            let Some(mut waiter) = e.queue(write).pop_front() else {
-                *e.busy(write) = false;
-                self.resync(&mut entries, token);
-                return;
+            let (mut waiter, seq) = match next.take() {
+                Some(first) => first,
+                None => {
+                    let mut entries = held.take().unwrap_or_else(|| self.entries.locked());
+                    let Some(e) = entries.get_mut(&token) else { return };
+                    let seq = e.seq(write);
+                    let Some(waiter) = e.queue(write).pop_front() else {
+                        *e.busy(write) = false;
+                        self.resync(&mut entries, token);
+                        return;
+                    };
+                    drop(entries);
+                    (waiter, seq)
+                }
             };
-            drop(entries);
             let cancelled = waiter.cancelled();
             let step = waiter.op.step(waiter.src.fd(), cancelled);
             match step {
@@ -875,7 +912,7 @@ impl Reactor {
                     // Dropped with the entries unlocked: it may hold the last reference
                     // to a file object.
                     drop(waiter);
-                    entries = self.entries.locked();
+                    let mut entries = self.entries.locked();
                     if matches!(step, Step::Drained)
                         && tried
                         && edge
@@ -889,6 +926,7 @@ impl Reactor {
                         }
                         return;
                     }
+                    held = Some(entries);
                 }
                 Step::Yield => {
                     // It keeps its place; the others' turn first (see `run_yielded`).
@@ -905,7 +943,7 @@ impl Reactor {
                     return;
                 }
                 Step::Again => {
-                    entries = self.entries.locked();
+                    let mut entries = self.entries.locked();
                     let Some(e) = entries.get_mut(&token) else {
                         // Forgotten meanwhile (cannot happen while it waited): end it.
                         drop(entries);
@@ -916,6 +954,7 @@ impl Reactor {
                     e.queue(write).push_front(waiter);
                     if edge && e.seq(write) != seq {
                         // An edge came while it ran: try again.
+                        held = Some(entries);
                         continue;
                     }
                     if edge {
