@@ -101,13 +101,13 @@ def test_a_closed_socket_posts_its_waiting_operations_995_to_its_port(pair):
 
 def test_cancel_io_from_another_thread_leaves_this_threads_waiting_receive(pair):
     """CancelIo cancels only the calling thread's operations: another thread's CancelIo
-    leaves alone this thread's waiting receive (whose control block is one this thread
-    reused from its earlier operations)."""
+    leaves alone this thread's waiting receive (after several earlier operations of this
+    thread, whose control blocks a thread could be tempted to reuse)."""
     a, b = pair
     port = new_port()
     win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
     buf = win32file.AllocateReadBuffer(256)
-    # Warm this thread's control blocks up with completed operations first.
+    # Completed operations of this thread first.
     for _ in range(4):
         ol = pywintypes.OVERLAPPED()
         assert win32file.WSARecv(b, buf, ol, 0)[0] == winerror.ERROR_IO_PENDING
@@ -131,7 +131,8 @@ def test_cancel_io_from_another_thread_leaves_this_threads_waiting_receive(pair)
 
 
 def test_a_cancelled_operation_does_not_leave_its_cancellation_to_the_next(pair):
-    """A control block reused after a cancelled operation starts uncancelled."""
+    """An operation begun after a cancelled one on the same handle and thread starts
+    uncancelled (a control block reused by the thread must be reset)."""
     a, b = pair
     port = new_port()
     win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)

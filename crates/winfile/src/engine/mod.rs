@@ -40,13 +40,7 @@ pub(crate) struct OpCtl {
     canceller: Mutex<Option<Box<dyn FnOnce() + Send>>>,
     /// Whether a cancellation runs the process's cancel waker ([`OpCtl::set_waker`]).
     wake: AtomicBool,
-    /// A canceller was set (cleared by [`OpCtl::ended`]).
-    has_canceller: AtomicBool,
 }
-
-/// How many control blocks a thread keeps for reuse ([`OpCtl::acquire`]): an echo
-/// server's thread has a receive and a send in flight at most, per socket it serves.
-const SPARE_CTLS: usize = 4;
 
 /// The cancel waker of [`OpCtl::set_waker`]: one per process (the socket reactor's
 /// wake-up), installed by its first use.
@@ -56,10 +50,6 @@ thread_local! {
     /// The calling thread's id, kept: `thread::current()` clones (and drops) the thread's
     /// handle, and every overlapped operation asks for its issuer.
     static CURRENT_ID: ThreadId = thread::current().id();
-    /// The control blocks this thread made last, reused once no operation holds them
-    /// ([`OpCtl::acquire`]), and which of them a new one replaces next.
-    static SPARE: std::cell::RefCell<([Option<OpCtlRef>; SPARE_CTLS], usize)> =
-        const { std::cell::RefCell::new(([const { None }; SPARE_CTLS], 0)) };
 }
 
 fn current_id() -> ThreadId {
@@ -74,52 +64,6 @@ impl OpCtl {
             issuer: current_id(),
             canceller: Mutex::new(None),
             wake: AtomicBool::new(false),
-            has_canceller: AtomicBool::new(false),
-        }
-    }
-
-    /// A control block for an operation issued by the calling thread: one of the
-    /// thread's last ones that no operation holds any more (made new, uncancelled,
-    /// without an allocation), else a new one, kept for reuse in place of the oldest.
-    /// Only the thread's own spare list can hold a block then, so nothing reaches it
-    /// from the operation it served.
-    pub(crate) fn acquire() -> OpCtlRef {
-        let me = current_id();
-        let reused = SPARE.try_with(|spare| {
-            let Ok(mut spare) = spare.try_borrow_mut() else { return Err(()) };
-            let (ctls, next) = &mut *spare;
-            for slot in ctls.iter_mut().flatten() {
-                // Cheap look first: a block in flight has other holders.
-                if Arc::strong_count(slot) != 1 {
-                    continue;
-                }
-                if let Some(c) = Arc::get_mut(slot) {
-                    // `wake` stays as it was: a block that once ran the cancel waker
-                    // keeps running it (a spurious wake-up at most, for an operation
-                    // the waker does not serve), and `set_waker` then costs a load.
-                    *c.cancelled.get_mut() = false;
-                    *c.has_canceller.get_mut() = false;
-                    *c.canceller.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-                    c.issuer = me;
-                    return Ok(slot.clone());
-                }
-            }
-            let ctl = Arc::new(OpCtl::new());
-            ctls[*next] = Some(ctl.clone());
-            *next = (*next + 1) % SPARE_CTLS;
-            Ok(ctl)
-        });
-        match reused {
-            Ok(Ok(ctl)) => ctl,
-            _ => Arc::new(OpCtl::new()),
-        }
-    }
-
-    /// The operation ended (it left its handle's in-flight list): a canceller it set,
-    /// never run, is dropped now rather than when the block is reused.
-    pub(crate) fn ended(&self) {
-        if self.has_canceller.load(Ordering::Acquire) {
-            drop(self.canceller.locked().take());
         }
     }
 
@@ -135,7 +79,6 @@ impl OpCtl {
     /// How to stop an operation that is not the engine's.
     pub(crate) fn set_canceller(&self, stop: Box<dyn FnOnce() + Send>) {
         *self.canceller.locked() = Some(stop);
-        self.has_canceller.store(true, Ordering::Release);
     }
 
     /// Makes a cancellation run `wake`, the process's one cancel waker (the socket
@@ -145,11 +88,6 @@ impl OpCtl {
     /// runs it here: either this call sees the cancellation or `cancel` sees the flag
     /// (both sides store, then load, sequentially consistent).
     pub(crate) fn set_waker(&self, wake: fn()) {
-        if self.wake.load(Ordering::Relaxed) {
-            // Set before this operation began (a reused block, see `acquire`): a
-            // cancellation of it sees the flag.
-            return;
-        }
         let wake = *WAKER.get_or_init(|| wake);
         self.wake.store(true, Ordering::SeqCst);
         if self.cancelled.load(Ordering::SeqCst) {

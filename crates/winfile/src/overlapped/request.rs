@@ -101,7 +101,7 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let ctl = OpCtl::acquire();
+    let ctl = Arc::new(OpCtl::new());
     file.ext_ref_or_default::<IoState>().inflight().push(ctl.clone());
     let post = s.event.raw() & 1 == 0;
     if let Some(ev) = &event {
@@ -184,9 +184,7 @@ impl Done {
         if let Some((port, key)) = state.as_ref().filter(|_| post).and_then(|s| s.port.get()) {
             port.post(Packet { status, bytes, key: *key, token });
         }
-        if let Some(ctl) = ctl {
-            ctl.ended();
-        }
+        drop(ctl);
     }
 }
 
