@@ -380,7 +380,10 @@ thread_local! {
 
 /// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
 fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
-    r.polls.fetch_add(1, Ordering::Relaxed);
+    // Only read as "changed since the last look" (by the reactor thread): a plain store
+    // does, with no read-modify-write per poll (two pollers storing the same count still
+    // change it).
+    r.polls.store(r.polls.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
     let now = Timespec { tv_sec: 0, tv_nsec: 0 };
     let timeout = if r.any_yielded.load(Ordering::Acquire) { &now } else { timeout };
     EVENTS.with(|events| {
@@ -397,7 +400,7 @@ fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
             }
         }
     });
-    if r.cancel_pending.swap(false, Ordering::AcqRel) {
+    if r.cancel_pending.load(Ordering::Acquire) && r.cancel_pending.swap(false, Ordering::AcqRel) {
         r.reap_cancelled();
     }
     r.run_yielded();
@@ -638,7 +641,8 @@ impl Reactor {
     /// Runs once more each direction whose first operation yielded since the last pass
     /// (after the events of this poll: every ready socket gets its turn in between).
     fn run_yielded(&self) {
-        if !self.any_yielded.swap(false, Ordering::AcqRel) {
+        // A load first: nearly every poll has nothing yielded (no read-modify-write then).
+        if !self.any_yielded.load(Ordering::Acquire) || !self.any_yielded.swap(false, Ordering::AcqRel) {
             return;
         }
         let pending = std::mem::take(&mut *self.yielded.locked());
