@@ -148,3 +148,27 @@ def test_a_cancelled_operation_does_not_leave_its_cancellation_to_the_next(pair)
         a.send(MSG)
         assert win32file.GetQueuedCompletionStatus(port, LONG)[:3] == (0, len(MSG), 2)
     port.Close()
+
+
+def test_closing_a_port_its_sockets_keep_abandons_its_waiters(pair):
+    """The associated socket keeps the port's object (the association lasts as long as the
+    socket's file object), yet CloseHandle on the port still ends the waits on it: 735."""
+    a, b = pair
+    port = new_port()
+    win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
+    got = []
+    waiting = threading.Event()
+
+    def wait():
+        waiting.set()
+        try:
+            got.append(win32file.GetQueuedCompletionStatus(port, LONG))
+        except pywintypes.error as e:  # closed before the wait began
+            got.append((e.winerror,))
+
+    t = threading.Thread(target=wait)
+    t.start()
+    waiting.wait()
+    port.Close()
+    t.join()
+    assert got and got[0][0] in (winerror.ERROR_ABANDONED_WAIT_0, winerror.ERROR_INVALID_HANDLE)
