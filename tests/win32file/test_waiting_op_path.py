@@ -107,7 +107,12 @@ def test_cancel_io_from_another_thread_leaves_this_threads_waiting_receive(pair)
     port = new_port()
     win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
     buf = win32file.AllocateReadBuffer(256)
-    # Completed operations of this thread first.
+    # This thread cancelled an earlier receive of its own (its last CancelIo is older
+    # than the receive below), and completed operations too.
+    first = pywintypes.OVERLAPPED()
+    assert win32file.WSARecv(b, buf, first, 0)[0] == winerror.ERROR_IO_PENDING
+    win32file.CancelIo(b.fileno())
+    assert win32file.GetQueuedCompletionStatus(port, LONG)[:3] == (winerror.ERROR_OPERATION_ABORTED, 0, 2)
     for _ in range(4):
         ol = pywintypes.OVERLAPPED()
         assert win32file.WSARecv(b, buf, ol, 0)[0] == winerror.ERROR_IO_PENDING
@@ -172,3 +177,37 @@ def test_closing_a_port_its_sockets_keep_abandons_its_waiters(pair):
     port.Close()
     t.join()
     assert got and got[0][0] in (winerror.ERROR_ABANDONED_WAIT_0, winerror.ERROR_INVALID_HANDLE)
+
+
+def test_cancel_io_cancels_this_threads_receive_and_not_the_other_threads_queued_before(pair):
+    """Two receives wait on one socket, one from another thread (queued first), one from
+    this thread: this thread's CancelIo completes its own with 995 and leaves the other
+    waiting, which then gets the data."""
+    a, b = pair
+    port = new_port()
+    win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
+    theirs, mine = pywintypes.OVERLAPPED(), pywintypes.OVERLAPPED()
+    bufs = [win32file.AllocateReadBuffer(256) for _ in range(2)]
+    issued, done = threading.Event(), threading.Event()
+    rcs = []
+
+    def other():
+        rcs.append(win32file.WSARecv(b, bufs[0], theirs, 0)[0])
+        issued.set()
+        done.wait()  # the issuing thread stays while its receive waits
+
+    t = threading.Thread(target=other)
+    t.start()
+    issued.wait()
+    assert rcs == [winerror.ERROR_IO_PENDING]
+    assert win32file.WSARecv(b, bufs[1], mine, 0)[0] == winerror.ERROR_IO_PENDING
+    win32file.CancelIo(b.fileno())
+    rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, LONG)
+    assert (rc, n, key) == (winerror.ERROR_OPERATION_ABORTED, 0, 2) and ol is mine
+    a.send(MSG)
+    rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, LONG)
+    assert (rc, n, key) == (0, len(MSG), 2) and ol is theirs
+    assert bytes(bufs[0][: len(MSG)]) == MSG
+    done.set()
+    t.join()
+    port.Close()
