@@ -15,8 +15,8 @@ use crate::poison::MutexExt;
 use crate::sync::Event;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::ThreadId;
 use std::thread;
+use std::thread::ThreadId;
 
 /// What the caller's OVERLAPPED brings to a request.
 pub struct Submit {
