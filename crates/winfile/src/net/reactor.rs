@@ -194,26 +194,7 @@ impl Entry {
         *self.busy(write) = true;
         true
     }
-
-    /// [`Entry::claim`], taking the direction's first operation (with the direction's
-    /// edge count) for the claiming thread to run ([`Reactor::run_claimed`]): no second
-    /// look at the entry to start.
-    fn claim_first(&mut self, write: bool) -> Option<Claimed> {
-        if !self.claim(write) {
-            return None;
-        }
-        let seq = self.seq(write);
-        let first = self.queue(write).pop_front();
-        if first.is_none() {
-            *self.busy(write) = false;
-        }
-        first.map(|w| (w, seq))
-    }
 }
-
-/// A claimed direction's first operation, taken from its queue, and the direction's edge
-/// count when it was taken.
-type Claimed = (Waiter, u64);
 
 /// A handle's socket registered with the reactor (edge-triggered, for the life of its
 /// file object): the token its events carry. Dropping the file object unregisters it.
@@ -828,34 +809,33 @@ impl Reactor {
         let writable = flags.intersects(F::OUT | F::ERR | F::HUP);
         // One look at the entry: count the edges, and claim the directions that have
         // operations to run (a socket's read edge nearly always shows it writable too).
-        let (read, write) = {
-            let mut entries = self.entries.locked();
-            let Some(e) = entries.get_mut(&token) else { return };
-            if token & HANDLE_BIT != 0 {
-                if readable {
-                    e.rseq += 1;
-                    e.rblocked = false;
-                }
-                if writable {
-                    e.wseq += 1;
-                    e.wblocked = false;
-                }
-                if flags.intersects(F::PRI | F::RDHUP | F::HUP | F::ERR) {
-                    e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
-                }
+        let mut entries = self.entries.locked();
+        let Some(e) = entries.get_mut(&token) else { return };
+        if token & HANDLE_BIT != 0 {
+            if readable {
+                e.rseq += 1;
+                e.rblocked = false;
             }
-            let read = if readable { e.claim_first(false) } else { None };
-            let write = if writable { e.claim_first(true) } else { None };
-            if read.is_none() && write.is_none() {
-                self.resync(&mut entries, token);
+            if writable {
+                e.wseq += 1;
+                e.wblocked = false;
             }
-            (read, write)
-        };
-        if let Some(first) = read {
-            self.run_claimed(token, false, first);
+            if flags.intersects(F::PRI | F::RDHUP | F::HUP | F::ERR) {
+                e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
+            }
         }
-        if let Some(first) = write {
-            self.run_claimed(token, true, first);
+        let (read, write) = (readable && e.claim(false), writable && e.claim(true));
+        // The first claimed direction's run starts with this look at the entries (no
+        // second lock to take its first operation).
+        match (read, write) {
+            (false, false) => self.resync(&mut entries, token),
+            (false, true) => self.run_claimed(token, true, Some(entries)),
+            (true, write) => {
+                self.run_claimed(token, false, Some(entries));
+                if write {
+                    self.run_claimed(token, true, None);
+                }
+            }
         }
     }
 
@@ -874,39 +854,32 @@ impl Reactor {
     /// Runs the operations waiting on `token` in one direction, in order, until one is
     /// not ready (unless another thread is already at it: it sees the new edge).
     fn drain(&self, token: u64, write: bool) {
-        let first = {
-            let mut entries = self.entries.locked();
-            let Some(e) = entries.get_mut(&token) else { return };
-            e.claim_first(write)
-        };
-        if let Some(first) = first {
-            self.run_claimed(token, write, first);
+        let mut entries = self.entries.locked();
+        let Some(e) = entries.get_mut(&token) else { return };
+        if e.claim(write) {
+            self.run_claimed(token, write, Some(entries));
         }
     }
 
-    /// Runs the operations of a direction this thread claimed ([`Entry::claim_first`]),
-    /// `first` first, in order, until one is not ready or none is left; then releases the
-    /// direction. One lock of the entries per operation run.
-    fn run_claimed(&self, token: u64, write: bool, first: Claimed) {
+    /// Runs the operations of a direction this thread claimed ([`Entry::claim`]), in
+    /// order, until one is not ready or none is left; then releases the direction. One
+    /// lock of the entries per operation run; `held`: the entries as the claim left them
+    /// locked (the first operation is taken under that lock).
+    fn run_claimed(&self, token: u64, write: bool, held: Option<MutexGuard<'_, Entries>>) {
         let edge = token & HANDLE_BIT != 0;
-        let mut next = Some(first);
-        // The entries, when a step left them locked for the next pop.
-        let mut held: Option<MutexGuard<'_, Entries>> = None;
+        let mut held = held;
         loop {
-            let (mut waiter, seq) = match next.take() {
-                Some(first) => first,
-                None => {
-                    let mut entries = held.take().unwrap_or_else(|| self.entries.locked());
-                    let Some(e) = entries.get_mut(&token) else { return };
-                    let seq = e.seq(write);
-                    let Some(waiter) = e.queue(write).pop_front() else {
-                        *e.busy(write) = false;
-                        self.resync(&mut entries, token);
-                        return;
-                    };
-                    drop(entries);
-                    (waiter, seq)
-                }
+            let (mut waiter, seq) = {
+                let mut entries = held.take().unwrap_or_else(|| self.entries.locked());
+                let Some(e) = entries.get_mut(&token) else { return };
+                let seq = e.seq(write);
+                let Some(waiter) = e.queue(write).pop_front() else {
+                    *e.busy(write) = false;
+                    self.resync(&mut entries, token);
+                    return;
+                };
+                drop(entries);
+                (waiter, seq)
             };
             let cancelled = waiter.cancelled();
             let step = waiter.op.step(waiter.src.fd(), cancelled);
