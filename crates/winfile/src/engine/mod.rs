@@ -29,8 +29,60 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 
-/// Shared reference to an operation's control block.
-pub(crate) type OpCtlRef = Arc<OpCtl>;
+/// An operation's cancellation, as the code performing it holds it.
+pub(crate) type OpCtlRef = Ctl;
+
+/// An operation's cancellation: a control block of its own on its handle's in-flight
+/// list, or (the socket operations of `net`, begun by `overlapped::begin_with`) none:
+/// the cancellation is read from the handle's overlapped state ([`LightCtl`]), with no
+/// allocation and no list entry per operation.
+#[derive(Clone)]
+pub(crate) enum Ctl {
+    Block(Arc<OpCtl>),
+    Light(crate::overlapped::LightCtl),
+}
+
+impl Ctl {
+    /// Whether CancelIo (by the issuing thread) or the handle's close cancelled it.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        match self {
+            Ctl::Block(c) => c.is_cancelled(),
+            Ctl::Light(c) => c.is_cancelled(),
+        }
+    }
+
+    /// How to stop an operation that is not the engine's (see [`OpCtl::set_canceller`]).
+    /// Only operations with a control block take one: a light operation waits in the
+    /// socket reactor, which the cancel waker wakes.
+    pub(crate) fn set_canceller(&self, stop: Box<dyn FnOnce() + Send>) {
+        debug_assert!(matches!(self, Ctl::Block(_)), "a light operation takes no canceller");
+        if let Ctl::Block(c) = self {
+            c.set_canceller(stop);
+        }
+    }
+
+    /// Makes a cancellation run `wake` (see [`OpCtl::set_waker`]). A light operation's
+    /// cancellation runs it anyway once it is installed ([`run_cancel_waker`]): this
+    /// installs it (a cancellation that came before it was installed finds the operation
+    /// queued in the reactor, which wakes itself then, or still running, when its
+    /// completion reads the cancellation).
+    pub(crate) fn set_waker(&self, wake: fn()) {
+        match self {
+            Ctl::Block(c) => c.set_waker(wake),
+            Ctl::Light(_) => {
+                WAKER.get_or_init(|| wake);
+            }
+        }
+    }
+}
+
+/// Runs the process's cancel waker, if one is installed (a light operation was
+/// cancelled: see [`Ctl::Light`]).
+pub(crate) fn run_cancel_waker() {
+    if let Some(wake) = WAKER.get() {
+        wake();
+    }
+}
 
 /// Control block of one operation in flight: its cancellation.
 pub(crate) struct OpCtl {
@@ -52,7 +104,8 @@ thread_local! {
     static CURRENT_ID: ThreadId = thread::current().id();
 }
 
-fn current_id() -> ThreadId {
+/// The calling thread's id (kept: no `thread::current()` per call).
+pub(crate) fn current_id() -> ThreadId {
     CURRENT_ID.with(|id| *id)
 }
 

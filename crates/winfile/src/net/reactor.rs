@@ -361,7 +361,10 @@ thread_local! {
 
 /// One epoll_wait on the calling thread (up to `timeout`), handling what it returns.
 fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
-    r.polls.fetch_add(1, Ordering::Relaxed);
+    // Only read as "changed since the last look" (by the reactor thread): a plain store
+    // does, with no read-modify-write per poll (two pollers storing the same count still
+    // change it).
+    r.polls.store(r.polls.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
     let now = Timespec { tv_sec: 0, tv_nsec: 0 };
     let timeout = if r.any_yielded.load(Ordering::Acquire) { &now } else { timeout };
     EVENTS.with(|events| {
@@ -378,7 +381,7 @@ fn poll_on_this_thread(r: &Reactor, timeout: &Timespec) {
             }
         }
     });
-    if r.cancel_pending.swap(false, Ordering::AcqRel) {
+    if r.cancel_pending.load(Ordering::Acquire) && r.cancel_pending.swap(false, Ordering::AcqRel) {
         r.reap_cancelled();
     }
     r.run_yielded();
@@ -600,15 +603,23 @@ pub(crate) fn wait_after(
         };
         waiter.tried = !yielded;
         let mut entries = r.entries.locked();
+        // One look at the entry: the edge count, the mark, the queue.
+        let e = entries.entry(token).or_default();
         if edge && !yielded {
-            let e = entries.entry(token).or_default();
             if e.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
             *e.blocked(write) = true;
         }
-        r.enqueue(entries, token, write, waiter);
+        let cancelled = waiter.cancelled();
+        e.queue(write).push_back(waiter);
+        r.resync(&mut entries, token);
+        drop(entries);
+        if cancelled {
+            // As in `enqueue`.
+            r.wake();
+        }
         if yielded {
             // Still ready: run again by the next thread that polls.
             r.yield_again(token, write);
@@ -664,7 +675,8 @@ impl Reactor {
     /// Runs once more each direction whose first operation yielded since the last pass
     /// (after the events of this poll: every ready socket gets its turn in between).
     fn run_yielded(&self) {
-        if !self.any_yielded.swap(false, Ordering::AcqRel) {
+        // A load first: nearly every poll has nothing yielded (no read-modify-write then).
+        if !self.any_yielded.load(Ordering::Acquire) || !self.any_yielded.swap(false, Ordering::AcqRel) {
             return;
         }
         let pending = std::mem::take(&mut *self.yielded.locked());
@@ -850,33 +862,33 @@ impl Reactor {
         let writable = flags.intersects(F::OUT | F::ERR | F::HUP);
         // One look at the entry: count the edges, and claim the directions that have
         // operations to run (a socket's read edge nearly always shows it writable too).
-        let (read, write) = {
-            let mut entries = self.entries.locked();
-            let Some(e) = entries.get_mut(&token) else { return };
-            if token & HANDLE_BIT != 0 {
-                if readable {
-                    e.rseq += 1;
-                    e.rblocked = false;
-                }
-                if writable {
-                    e.wseq += 1;
-                    e.wblocked = false;
-                }
-                if flags.intersects(F::PRI | F::RDHUP | F::HUP | F::ERR) {
-                    e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
-                }
+        let mut entries = self.entries.locked();
+        let Some(e) = entries.get_mut(&token) else { return };
+        if token & HANDLE_BIT != 0 {
+            if readable {
+                e.rseq += 1;
+                e.rblocked = false;
             }
-            let claimed = (readable && e.claim(false), writable && e.claim(true));
-            if claimed == (false, false) {
-                self.resync(&mut entries, token);
+            if writable {
+                e.wseq += 1;
+                e.wblocked = false;
             }
-            claimed
-        };
-        if read {
-            self.run_claimed(token, false);
+            if flags.intersects(F::PRI | F::RDHUP | F::HUP | F::ERR) {
+                e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
+            }
         }
-        if write {
-            self.run_claimed(token, true);
+        let (read, write) = (readable && e.claim(false), writable && e.claim(true));
+        // The first claimed direction's run starts with this look at the entries (no
+        // second lock to take its first operation).
+        match (read, write) {
+            (false, false) => self.resync(&mut entries, token),
+            (false, true) => self.run_claimed(token, true, Some(entries)),
+            (true, write) => {
+                self.run_claimed(token, false, Some(entries));
+                if write {
+                    self.run_claimed(token, true, None);
+                }
+            }
         }
     }
 
@@ -895,31 +907,33 @@ impl Reactor {
     /// Runs the operations waiting on `token` in one direction, in order, until one is
     /// not ready (unless another thread is already at it: it sees the new edge).
     fn drain(&self, token: u64, write: bool) {
-        let claimed = {
-            let mut entries = self.entries.locked();
-            let Some(e) = entries.get_mut(&token) else { return };
-            e.claim(write)
-        };
-        if claimed {
-            self.run_claimed(token, write);
+        let mut entries = self.entries.locked();
+        let Some(e) = entries.get_mut(&token) else { return };
+        if e.claim(write) {
+            self.run_claimed(token, write, Some(entries));
         }
     }
 
     /// Runs the operations of a direction this thread claimed ([`Entry::claim`]), in
     /// order, until one is not ready or none is left; then releases the direction. One
-    /// lock of the entries per operation run.
-    fn run_claimed(&self, token: u64, write: bool) {
+    /// lock of the entries per operation run; `held`: the entries as the claim left them
+    /// locked (the first operation is taken under that lock).
+    fn run_claimed(&self, token: u64, write: bool, held: Option<MutexGuard<'_, Entries>>) {
         let edge = token & HANDLE_BIT != 0;
-        let mut entries = self.entries.locked();
+        let mut held = held;
         loop {
-            let Some(e) = entries.get_mut(&token) else { return };
-            let seq = e.seq(write);
-            let Some(mut waiter) = e.queue(write).pop_front() else {
-                *e.busy(write) = false;
-                self.resync(&mut entries, token);
-                return;
+            let (mut waiter, seq) = {
+                let mut entries = held.take().unwrap_or_else(|| self.entries.locked());
+                let Some(e) = entries.get_mut(&token) else { return };
+                let seq = e.seq(write);
+                let Some(waiter) = e.queue(write).pop_front() else {
+                    *e.busy(write) = false;
+                    self.resync(&mut entries, token);
+                    return;
+                };
+                drop(entries);
+                (waiter, seq)
             };
-            drop(entries);
             let cancelled = waiter.cancelled();
             let step = waiter.op.step(waiter.src.fd(), cancelled);
             match step {
@@ -928,7 +942,7 @@ impl Reactor {
                     // Dropped with the entries unlocked: it may hold the last reference
                     // to a file object.
                     drop(waiter);
-                    entries = self.entries.locked();
+                    let mut entries = self.entries.locked();
                     if matches!(step, Step::Drained)
                         && tried
                         && edge
@@ -942,6 +956,7 @@ impl Reactor {
                         }
                         return;
                     }
+                    held = Some(entries);
                 }
                 Step::Yield => {
                     // It keeps its place; the others' turn first (see `run_yielded`).
@@ -958,7 +973,7 @@ impl Reactor {
                     return;
                 }
                 Step::Again => {
-                    entries = self.entries.locked();
+                    let mut entries = self.entries.locked();
                     let Some(e) = entries.get_mut(&token) else {
                         // Forgotten meanwhile (cannot happen while it waited): end it.
                         drop(entries);
@@ -969,6 +984,7 @@ impl Reactor {
                     e.queue(write).push_front(waiter);
                     if edge && e.seq(write) != seq {
                         // An edge came while it ran: try again.
+                        held = Some(entries);
                         continue;
                     }
                     if edge {

@@ -260,13 +260,6 @@ fn keep_waiter(w: Arc<Waiter>) {
     SPARE_WAITER.with(|s| *s.borrow_mut() = Some(w));
 }
 
-/// The port and key a file's completions go to (the association lives on the file's
-/// overlapped state; it ends when the port is closed or the file handle closes).
-pub(super) fn association(state: &IoState) -> Option<(Arc<Port>, u64)> {
-    let slot = state.port.locked();
-    slot.as_ref().and_then(|(w, k)| w.upgrade().map(|p| (p, *k)))
-}
-
 /// `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, n)`—a new port; 0 means as
 /// many concurrent threads as processors.
 ///
@@ -282,21 +275,18 @@ pub fn create_io_completion_port(concurrency: u32) -> Handle {
 }
 
 /// `CreateIoCompletionPort(file, port, key, 0)`—completions of the file's overlapped
-/// I/O go to `port` with `key`. A handle can be associated once (87 after).
+/// I/O go to `port` with `key`. A handle can be associated once (87 after, also once
+/// that port is closed: as on Windows, the association lasts as long as the file object).
 ///
 /// # Linux mechanism
-/// Association recorded on the file handle; the completion posts to the port.
+/// Association recorded on the file handle (a write-once cell, read with no lock by each
+/// completion, which posts to the port).
 pub fn associate(file: Handle, port: Handle, key: u64) -> Result<()> {
     const API: &str = "CreateIoCompletionPort";
     let port = handle::get::<Port>(port).api(API)?;
     let file = handle::get::<File>(file).api(API)?;
-    let state = file.ext_or_default::<IoState>();
-    let mut slot = state.port.locked();
-    if slot.as_ref().is_some_and(|(w, _)| w.strong_count() > 0) {
-        return Err(Error::new(Win32Error::INVALID_PARAMETER, API));
-    }
-    *slot = Some((Arc::downgrade(&port), key));
-    Ok(())
+    let state = file.ext_ref_or_default::<IoState>();
+    state.port.set((port, key)).map_err(|_| Error::new(Win32Error::INVALID_PARAMETER, API))
 }
 
 /// `CreateIoCompletionPort(file, existing, key, n)` in all its forms: `file`
@@ -569,19 +559,20 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
     }
 }
 
-/// A handle's completion port association, as carried from one object to another.
-pub(crate) type Association = (Weak<Port>, u64);
+/// A handle's completion port association: the port's object (kept by the file object,
+/// as on Windows; a closed port drops what is posted to it) and the key.
+pub(crate) type Association = (Arc<Port>, u64);
 
 /// The completion port association of `file`, if any (AcceptEx: the accept socket's,
 /// taken before the connection replaces it).
 pub(crate) fn association_of(file: &File) -> Option<Association> {
-    file.ext::<IoState>().and_then(|s| s.port.locked().clone())
+    file.ext_ref::<IoState>().and_then(|s| s.port.get().cloned())
 }
 
 /// Gives `file` the association `assoc` (AcceptEx: the connected socket keeps the port
-/// the caller associated the accept socket with).
+/// the caller associated the accept socket with), unless it has one already.
 pub(crate) fn restore_association(file: &File, assoc: Association) {
-    *file.ext_or_default::<IoState>().port.locked() = Some(assoc);
+    let _ = file.ext_ref_or_default::<IoState>().port.set(assoc);
 }
 
 #[cfg(test)]

@@ -9,13 +9,15 @@ use super::port::{self, Packet};
 use super::state::Overlapped;
 use super::token::Token;
 use crate::consts::FILE_FLAG_OVERLAPPED;
-use crate::engine::{self, Job, Lent, OpCtl, OpCtlRef};
+use crate::engine::{self, Ctl, Job, Lent, OpCtl, OpCtlRef};
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, hub, Extension, File, Handle};
 use crate::poison::MutexExt;
 use crate::sync::Event;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
+use std::thread::ThreadId;
 
 /// What the caller's OVERLAPPED brings to a request.
 pub struct Submit {
@@ -39,16 +41,111 @@ pub enum Issued {
 
 /// A file handle's overlapped state: its operations in flight and its completion port.
 #[derive(Default)]
-pub(super) struct IoState {
-    inflight: Mutex<Vec<OpCtlRef>>,
-    /// The port its completions go to, with the key (`CreateIoCompletionPort`).
-    pub(super) port: Mutex<Option<(std::sync::Weak<port::Port>, u64)>>,
+pub(crate) struct IoState {
+    /// The operations in flight with a control block of their own.
+    inflight: Mutex<Vec<Arc<OpCtl>>>,
+    /// How many light operations (see [`LightCtl`]) are in flight: CancelIo and the
+    /// close wake the socket reactor for them only when some are.
+    light: AtomicUsize,
+    /// Counts the CancelIo calls that found light operations in flight; [`CLOSED`] once
+    /// the handle closed. A light operation is cancelled if it changed since the
+    /// operation began and ...
+    cancel_gen: AtomicU64,
+    /// ... the handle closed, or its issuer's last CancelIo came after it began: each
+    /// thread's last CancelIo (its count), one entry per thread that called it.
+    cancels: Mutex<Vec<(ThreadId, u64)>>,
+    /// The port its completions go to, with the key (`CreateIoCompletionPort`): set once
+    /// for the life of the file object, as on Windows (the file object holds the port's
+    /// object, which a closed port's handle no longer reaches: its packets are dropped);
+    /// read without a lock by each completion.
+    pub(super) port: OnceLock<port::Association>,
 }
 
+/// [`IoState::cancel_gen`]'s mark of a closed handle.
+const CLOSED: u64 = 1 << 63;
+
 impl IoState {
-    fn inflight(&self) -> std::sync::MutexGuard<'_, Vec<OpCtlRef>> {
+    fn inflight(&self) -> std::sync::MutexGuard<'_, Vec<Arc<OpCtl>>> {
         self.inflight.locked()
     }
+
+    /// A light operation begins: counted in flight; its ticket (see [`Ticket::Light`]).
+    fn begin_light(&self) -> (ThreadId, u64) {
+        // Counted first: a CancelIo or a close that does not see it counted (they store,
+        // then load; as this, sequentially consistent) made their change before the
+        // load below, which then sees it.
+        self.light.fetch_add(1, Ordering::SeqCst);
+        let gen = self.cancel_gen.load(Ordering::SeqCst);
+        // Begun on a closed handle: never equal to the count, so always looked at (and
+        // cancelled).
+        let since = if gen & CLOSED != 0 { u64::MAX } else { gen };
+        (engine::current_id(), since)
+    }
+
+    /// Whether a light operation that `issuer` began at count `since` is cancelled. One
+    /// load while no CancelIo or close came since it began.
+    fn light_cancelled(&self, issuer: ThreadId, since: u64) -> bool {
+        let gen = self.cancel_gen.load(Ordering::SeqCst);
+        if gen == since {
+            return false;
+        }
+        if gen & CLOSED != 0 {
+            return true;
+        }
+        self.cancels.locked().iter().any(|&(t, at)| t == issuer && at > since)
+    }
+
+    /// CancelIo by `me`: cancels the light operations it began (if any are in flight:
+    /// its own, counted before this call), and wakes the reactor they wait in.
+    fn cancel_light(&self, me: ThreadId) {
+        if self.light.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        {
+            let mut cancels = self.cancels.locked();
+            // Under the lock: a reader that sees the new count finds the entry.
+            let at = (self.cancel_gen.fetch_add(1, Ordering::SeqCst) + 1) & !CLOSED;
+            match cancels.iter_mut().find(|(t, _)| *t == me) {
+                Some(entry) => entry.1 = at,
+                None => cancels.push((me, at)),
+            }
+        }
+        engine::run_cancel_waker();
+    }
+
+    /// The handle closes: every light operation in flight is cancelled.
+    fn close_light(&self) {
+        self.cancel_gen.fetch_or(CLOSED, Ordering::SeqCst);
+        if self.light.load(Ordering::SeqCst) > 0 {
+            engine::run_cancel_waker();
+        }
+    }
+}
+
+/// The cancellation of a light operation (the socket operations of `net`): its handle's
+/// overlapped state, its issuer and the cancellation count when it began. No control
+/// block and no in-flight list entry: CancelIo and the close change the count, and the
+/// operation (waiting in the socket reactor, which they wake) reads it.
+#[derive(Clone)]
+pub(crate) struct LightCtl {
+    state: Arc<IoState>,
+    issuer: ThreadId,
+    since: u64,
+}
+
+impl LightCtl {
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.state.light_cancelled(self.issuer, self.since)
+    }
+}
+
+/// How a completion finds its operation's cancellation.
+enum Ticket {
+    /// Its control block on the in-flight list, by address (the list holds it until
+    /// then: no reference of its own).
+    Listed(usize),
+    /// A light operation: its issuer and the cancellation count when it began.
+    Light { issuer: ThreadId, since: u64 },
 }
 
 impl Extension for IoState {
@@ -57,8 +154,8 @@ impl Extension for IoState {
         1
     }
 
-    /// The handle closes: its pending I/O completes with ERROR_OPERATION_ABORTED and its
-    /// port association ends.
+    /// The handle closes: its pending I/O completes with ERROR_OPERATION_ABORTED (and
+    /// still posts to the port: the association lasts as long as the file object).
     fn on_close(&self, _file: &File) {
         let ctls = self.inflight().clone();
         for ctl in &ctls {
@@ -67,7 +164,7 @@ impl Extension for IoState {
         if !ctls.is_empty() {
             engine::wake_cancelled();
         }
-        *self.port.locked() = None;
+        self.close_light();
     }
 }
 
@@ -99,17 +196,24 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// returned completion stores the result in the OVERLAPPED, then signals the file
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
+    begin_as(c, false)
+}
+
+/// [`begin`], the operation light (`light`: see [`LightCtl`]) or with a control block on
+/// the handle's in-flight list.
+fn begin_as(c: Checked, light: bool) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let ctl = Arc::new(OpCtl::new());
-    let port = {
-        let state = file.ext_ref_or_default::<IoState>();
-        state.inflight().push(ctl.clone());
-        if s.event.raw() & 1 == 0 {
-            port::association(&state)
-        } else {
-            None
-        }
+    let (ctl, ticket) = if light {
+        let state = file.ext_or_default::<IoState>();
+        let (issuer, since) = state.begin_light();
+        (Ctl::Light(LightCtl { state, issuer, since }), Ticket::Light { issuer, since })
+    } else {
+        let ctl = Arc::new(OpCtl::new());
+        file.ext_ref_or_default::<IoState>().inflight().push(ctl.clone());
+        let op = Arc::as_ptr(&ctl) as usize;
+        (Ctl::Block(ctl), Ticket::Listed(op))
     };
+    let post = s.event.raw() & 1 == 0;
     if let Some(ev) = &event {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event
         // (a wait on several of them sees all three change at once).
@@ -125,7 +229,7 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
         s.ol.begin_unlocked();
         file.reset_signal_unlocked();
     }
-    let done = Done { op: Arc::as_ptr(&ctl) as usize, ol: s.ol, file, event, port, token: s.token };
+    let done = Done { ticket, ol: s.ol, file, event, post, token: s.token };
     (ctl, done)
 }
 
@@ -133,13 +237,14 @@ fn begin(c: Checked) -> (OpCtlRef, Done) {
 /// ([`Done::call`]). A plain value (what the completion needs, moved along with the
 /// operation), not a boxed closure: completing costs no allocation.
 pub(crate) struct Done {
-    /// The operation's control block, by address: it is found (and taken) in the
-    /// handle's in-flight list, which holds it until then (no reference of its own).
-    op: usize,
+    /// Where its cancellation is read.
+    ticket: Ticket,
     ol: Arc<Overlapped>,
     file: Arc<File>,
     event: Option<Arc<Event>>,
-    port: Option<(Arc<port::Port>, u64)>,
+    /// A packet goes to the file's port, if it has one when the operation completes
+    /// (hEvent's low bit clear).
+    post: bool,
     token: Option<Token>,
 }
 
@@ -147,21 +252,39 @@ impl Done {
     /// Publishes (status, bytes transferred): the operation leaves the handle's
     /// in-flight list; status and count in the OVERLAPPED, then the file object and the
     /// event, under one hub lock (one wake-up; without an event and while no thread
-    /// waits, with no lock: `hub::raise`); then the port packet. A cancelled operation
-    /// completes with ERROR_OPERATION_ABORTED and 0 bytes.
+    /// waits, with no lock: `hub::raise`); then the packet, to the port the file is
+    /// associated with now (as Windows, which looks at the file object's completion
+    /// context when the I/O completes). A cancelled operation completes with
+    /// ERROR_OPERATION_ABORTED and 0 bytes.
     pub(crate) fn call(self, status: Win32Error, bytes: usize) {
-        let Done { op, ol, file, event, port, token } = self;
+        let Done { ticket, ol, file, event, post, token } = self;
         // The operation leaves the handle's in-flight list first (a CancelIo or a close
         // that comes later finds it done, as on Windows), and its cancellation is read
         // from the control block the list held. (The overlapped state is never taken
         // from a live file object: it was made at begin.)
-        let ctl = file.ext_ref::<IoState>().and_then(|state| {
-            let mut list = state.inflight();
-            let i = list.iter().position(|c| Arc::as_ptr(c) as usize == op)?;
-            Some(list.remove(i))
-        });
-        let cancelled = ctl.as_ref().is_some_and(|c| c.is_cancelled());
+        let state = file.ext_ref::<IoState>();
+        let (ctl, cancelled) = match (ticket, state.as_ref()) {
+            (Ticket::Listed(op), Some(state)) => {
+                let ctl = {
+                    let mut list = state.inflight();
+                    list.iter().position(|c| Arc::as_ptr(c) as usize == op).map(|i| list.remove(i))
+                };
+                let cancelled = ctl.as_ref().is_some_and(|c| c.is_cancelled());
+                (ctl, cancelled)
+            }
+            (Ticket::Light { issuer, since }, Some(state)) => {
+                // Read, then no longer counted in flight (a CancelIo after this finds it
+                // done, as on Windows).
+                let cancelled = state.light_cancelled(issuer, since);
+                state.light.fetch_sub(1, Ordering::SeqCst);
+                (None, cancelled)
+            }
+            (_, None) => (None, false),
+        };
         let (status, bytes) = if cancelled { (Win32Error::OPERATION_ABORTED, 0) } else { (status, bytes) };
+        // The port the file is associated with now (as Windows, which looks at the file
+        // object's completion context when the I/O completes).
+        let port = state.as_ref().filter(|_| post).and_then(|s| s.port.get());
         publish(&ol, &file, event.as_ref(), port, token, status, bytes);
         drop(ctl);
     }
@@ -174,7 +297,7 @@ fn publish(
     ol: &Overlapped,
     file: &File,
     event: Option<&Arc<Event>>,
-    port: Option<(Arc<port::Port>, u64)>,
+    port: Option<&port::Association>,
     token: Option<Token>,
     status: Win32Error,
     bytes: usize,
@@ -199,8 +322,8 @@ fn publish(
             ev.set_locked(g);
         }),
     }
-    if let Some((port, port_key)) = port {
-        port.post(Packet { status, bytes, key: port_key, token });
+    if let Some((port, key)) = port {
+        port.post(Packet { status, bytes, key: *key, token });
     }
 }
 
@@ -467,11 +590,12 @@ pub fn get_overlapped_result(h: Handle, ol: &Overlapped, wait: bool) -> Result<u
 pub fn cancel_io(h: Handle) -> Result<()> {
     let file = handle::get::<File>(h).api("CancelIo")?;
     let Some(state) = file.ext::<IoState>() else { return Ok(()) };
-    let me = thread::current().id();
+    let me = engine::current_id();
     let ctls = state.inflight().clone();
     for ctl in ctls.iter().filter(|c| c.issuer() == me) {
         ctl.cancel();
     }
+    state.cancel_light(me);
     engine::wake_cancelled();
     Ok(())
 }
@@ -489,6 +613,10 @@ pub(crate) struct Begun {
 /// `file` that the caller performs itself (the socket operations of `net`: WSASend,
 /// WSARecv, AcceptEx, ConnectEx, TransmitFile). From here on it completes exactly once,
 /// through `done`.
+///
+/// These operations are light (see [`LightCtl`]): no control block, no in-flight list
+/// entry; they must wait, if they wait, in the socket reactor (which CancelIo and the
+/// close wake through the cancel waker), and take no canceller.
 pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
     prepare(file, s, api).map(Prepared::begin)
 }
@@ -512,23 +640,24 @@ impl Prepared {
         &self.0.file
     }
 
-    /// Begins the operation (see [`begin_with`]).
+    /// Begins the operation, light (see [`begin_with`]).
     pub(crate) fn begin(self) -> Begun {
-        begun(self.0)
+        let c = self.0;
+        let file = c.file.clone();
+        let (ctl, done) = begin_as(c, true);
+        Begun { file, ctl, done }
     }
 
     /// Completes an operation that ended during the call with (status, bytes), its data
     /// already in place: the OVERLAPPED, then the file object and the event, then the
-    /// port packet, as [`Done::call`] publishes them. The OVERLAPPED goes from its last
-    /// result to this one (the pending state in between could only be seen by a thread
-    /// reading it while the call runs, a race on Windows too).
+    /// packet to the port the file is associated with (unless hEvent's low bit is set),
+    /// as [`Done::call`] publishes them. The OVERLAPPED goes from its last result to
+    /// this one (the pending state in between could only be seen by a thread reading it
+    /// while the call runs, a race on Windows too).
     pub(crate) fn complete(self, status: Win32Error, bytes: usize) {
         let Checked { file, event, submit: s } = self.0;
-        let port = if s.event.raw() & 1 == 0 {
-            file.ext_ref::<IoState>().and_then(|state| port::association(&state))
-        } else {
-            None
-        };
+        let state = file.ext_ref::<IoState>();
+        let port = state.as_ref().filter(|_| s.event.raw() & 1 == 0).and_then(|st| st.port.get());
         publish(&s.ol, &file, event.as_ref(), port, s.token, status, bytes);
     }
 }
