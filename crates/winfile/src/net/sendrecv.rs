@@ -201,7 +201,12 @@ pub fn wsa_send<'a>(sock: impl Into<adopt::Sock<'a>>, mem: Lent, flags: u32, s: 
 ///
 /// # Linux mechanism
 /// As [`wsa_recv`].
-pub fn wsa_recv_in_place<'a>(sock: impl Into<adopt::Sock<'a>>, mem: &mut dyn CallMemory, flags: u32, s: Submit) -> Result<Issued> {
+pub fn wsa_recv_in_place<'a>(
+    sock: impl Into<adopt::Sock<'a>>,
+    mem: &mut dyn CallMemory,
+    flags: u32,
+    s: Submit,
+) -> Result<Issued> {
     transfer(sock.into(), mem, flags, s, false, "WSARecv")
 }
 
@@ -210,7 +215,12 @@ pub fn wsa_recv_in_place<'a>(sock: impl Into<adopt::Sock<'a>>, mem: &mut dyn Cal
 ///
 /// # Linux mechanism
 /// As [`wsa_send`].
-pub fn wsa_send_in_place<'a>(sock: impl Into<adopt::Sock<'a>>, mem: &mut dyn CallMemory, flags: u32, s: Submit) -> Result<Issued> {
+pub fn wsa_send_in_place<'a>(
+    sock: impl Into<adopt::Sock<'a>>,
+    mem: &mut dyn CallMemory,
+    flags: u32,
+    s: Submit,
+) -> Result<Issued> {
     transfer(sock.into(), mem, flags, s, true, "WSASend")
 }
 
