@@ -141,7 +141,9 @@ ENTRIES = [
     Entry("CancelIo", FULL, "Cancellation flags checked by the completion engine, plus IORING_OP_ASYNC_CANCEL on io_uring; the calling thread's I/O completes with 995."),
     Entry("CreateIoCompletionPort", PARTIAL, "In-process packet queue with LIFO hand-off to waiting threads; the file's completions post to it.",
           "Associating returns the same object passed as existing; sockets (socket.socket or fileno()) associate too. The concurrency value counts threads released by the port "
-          "until they call GetQueuedCompletionStatus again or exit; Linux cannot tell when such a thread blocks elsewhere."),
+          "until they call GetQueuedCompletionStatus again or exit; Linux cannot tell when such a thread blocks elsewhere. "
+          "A file object is associated once, for its life (87 after, also once the port is closed); a completion posts to the "
+          "port associated when it completes, as on Windows."),
     Entry("GetQueuedCompletionStatus", FULL, "Per-waiter condition variable; waiters stacked for LIFO wake-up.",
           "Never raises an API error: (rc, bytes, key, overlapped), (258, 0, 0, None) on timeout, 735 when the port closes."),
     Entry("PostQueuedCompletionStatus", FULL, "Push onto the port's queue, handed straight to the newest waiter if any.",
@@ -431,12 +433,13 @@ ENTRIES = [
           "data; TF_REUSE_SOCKET does the same but a Linux socket cannot be reused after a connection (use a new socket; "
           "AcceptEx replaces the accept socket anyway)."),
     Entry("WSARecv", FULL,
-          "recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the reactor thread, into the "
-          "caller's buffer itself.",
+          "recv(2) with MSG_DONTWAIT on the caller's thread (completing in the call when the data is there), then on epoll "
+          "readiness in the reactor thread, into the caller's buffer itself.",
           "(rc, bytes) as pywin32: (997, 0) when queued, (0, n) without an OVERLAPPED (a blocking recv). MSG_PEEK/MSG_OOB. "
           "An orderly close completes with 0 bytes; a reset with 64 (ERROR_NETNAME_DELETED), as GetOverlappedResult reports "
           "on Windows. str/bytes buffers are TypeError."),
-    Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL, continued on epoll readiness until all is sent.",
+    Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL on the caller's thread (completing in the call when the socket "
+          "takes it whole), continued on epoll readiness until all is sent.",
           "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send)."),
     Entry("WSAEventSelect", PARTIAL,
           "O_NONBLOCK on the socket (as Windows) and two edge-triggered epoll registrations (input, output) in the reactor "
