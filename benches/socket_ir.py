@@ -16,47 +16,15 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 
-MSG = b"x" * 64
-
 
 def run_pattern(pattern: str, n: int) -> None:
-    import pywintypes
-    import win32file
+    from socket_percall import patterns
 
-    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
-    win32file.CreateIoCompletionPort(a.fileno(), port, 1, 0)
-    win32file.CreateIoCompletionPort(b.fileno(), port, 2, 0)
-    ol_send, ol_recv = pywintypes.OVERLAPPED(), pywintypes.OVERLAPPED()
-    buf = win32file.AllocateReadBuffer(4096)
-    gqcs, wsasend, wsarecv = win32file.GetQueuedCompletionStatus, win32file.WSASend, win32file.WSARecv
-
-    def inline(n):
-        for _ in range(n):
-            wsasend(a, MSG, ol_send, 0)
-            gqcs(port, -1)
-            wsarecv(b, buf, ol_recv, 0)
-            gqcs(port, -1)
-
-    def waiting(n):
-        for _ in range(n):
-            wsarecv(b, buf, ol_recv, 0)
-            wsasend(a, MSG, ol_send, 0)
-            gqcs(port, -1)
-            gqcs(port, -1)
-
-    def baseline(n):
-        send, recv = a.send, b.recv
-        for _ in range(n):
-            send(MSG)
-            recv(4096)
-
-    f = {"inline": inline, "waiting": waiting, "baseline": baseline}[pattern]
+    f = patterns()[pattern]
     f(2000)  # warm-up
     f(n)
 

@@ -34,12 +34,9 @@ def cpu():
     return r.ru_utime + r.ru_stime, r.ru_utime
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=200000)
-    ap.add_argument("--rounds", type=int, default=5)
-    args = ap.parse_args()
-    n = args.n
+def patterns():
+    """The three patterns on a fresh AF_UNIX pair and port, each a function of the
+    iteration count (shared with socket_ir.py)."""
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
     win32file.CreateIoCompletionPort(a.fileno(), port, 1, 0)
@@ -48,31 +45,41 @@ def main():
     buf = win32file.AllocateReadBuffer(4096)
     gqcs, wsasend, wsarecv = win32file.GetQueuedCompletionStatus, win32file.WSASend, win32file.WSARecv
 
-    def inline():
+    def inline(n):
         for _ in range(n):
             wsasend(a, MSG, ol_send, 0)
             gqcs(port, -1)
             wsarecv(b, buf, ol_recv, 0)
             gqcs(port, -1)
 
-    def waiting():
+    def waiting(n):
         for _ in range(n):
             wsarecv(b, buf, ol_recv, 0)
             wsasend(a, MSG, ol_send, 0)
             gqcs(port, -1)
             gqcs(port, -1)
 
-    def baseline():
+    def baseline(n):
         send, recv = a.send, b.recv
         for _ in range(n):
             send(MSG)
             recv(4096)
 
+    return {"baseline": baseline, "inline": inline, "waiting": waiting}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200000)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    n = args.n
+    run = patterns()
     rows = {"baseline": [], "inline": [], "waiting": []}
     for _ in range(args.rounds):
-        for name, f in (("baseline", baseline), ("inline", inline), ("waiting", waiting)):
+        for name, f in run.items():
             c0, u0 = cpu()
-            f()
+            f(n)
             c1, u1 = cpu()
             rows[name].append(((c1 - c0) / n * 1e6, (u1 - u0) / n * 1e6))
     base = [c for c, _ in rows["baseline"]]

@@ -14,14 +14,7 @@ import win32file
 import winerror
 
 
-def pair():
-    lst = socket.socket()
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(1)
-    a = socket.create_connection(lst.getsockname())
-    b, _ = lst.accept()
-    lst.close()
-    return a, b
+from helpers import tcp_pair as pair
 
 
 def closed_event_value():
