@@ -135,19 +135,8 @@ impl Pinned {
     fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
         // PyObject_GetBuffer fills the view in place, in the box it never leaves.
         let mut p = Pinned::boxed();
-        // SAFETY: `obj` is a live object and the GIL is held; `p.view` is valid for writes.
-        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut p.view, ffi::PyBUF_FULL_RO) } < 0 {
-            // SAFETY: the GIL is held; the failed export's exception is dropped, as
-            // `PyUntypedBuffer::get(..).ok()` drops it.
-            unsafe { ffi::PyErr_Clear() };
-            return None;
-        }
-        // SAFETY: an export filled by a successful PyObject_GetBuffer.
-        let contiguous = !p.view.shape.is_null()
-            && !p.view.strides.is_null()
-            && unsafe { ffi::PyBuffer_IsContiguous(&raw const p.view, b'C' as std::ffi::c_char) } != 0;
-        if !contiguous {
-            p.release(obj.py());
+        if !export_into(obj, &mut p.view) {
+            p.recycle();
             return None;
         }
         p.writable = p.view.readonly == 0;
@@ -201,6 +190,29 @@ unsafe impl IoMemory for Pinned {
     }
 }
 
+/// Exports `obj`'s buffer into `view` (as `PyUntypedBuffer::get` does: PyBUF_FULL_RO, a
+/// shape and strides required) if it is C-contiguous: true then, and `view` holds the
+/// export, to be released at that address; false otherwise, with nothing exported and
+/// no exception left set. The GIL is held (`obj` is bound).
+fn export_into(obj: &Bound<'_, PyAny>, view: &mut ffi::Py_buffer) -> bool {
+    // SAFETY: `obj` is a live object and the GIL is held; `view` is valid for writes.
+    if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), view, ffi::PyBUF_FULL_RO) } < 0 {
+        // SAFETY: the GIL is held; the failed export's exception is dropped, as
+        // `PyUntypedBuffer::get(..).ok()` drops it (the callers report their own).
+        unsafe { ffi::PyErr_Clear() };
+        return false;
+    }
+    // SAFETY: an export filled by a successful PyObject_GetBuffer.
+    let contiguous = !view.shape.is_null()
+        && !view.strides.is_null()
+        && unsafe { ffi::PyBuffer_IsContiguous(view, b'C' as std::ffi::c_char) } != 0;
+    if !contiguous {
+        // SAFETY: the live export just made, released once, where it was made.
+        unsafe { ffi::PyBuffer_Release(view) };
+    }
+    contiguous
+}
+
 /// A buffer argument that a socket transfer's first step uses in place during the call
 /// (`winfile::overlapped::CallMemory`), lent — a boxed export, as [`writable`] /
 /// [`readable`] make it — only if the operation must wait: an operation that ends in the
@@ -228,20 +240,9 @@ pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<
         exported: false,
         _not_send: std::marker::PhantomData,
     };
-    // SAFETY: `obj` is a live object and the GIL is held; `place.view` is valid for
-    // writes and stays where it is until `place` is dropped (after its last use below).
-    if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &raw mut place.view, ffi::PyBUF_FULL_RO) } < 0 {
-        // SAFETY: the GIL is held; the failed export's exception is dropped (the lending
-        // path raises its own).
-        unsafe { ffi::PyErr_Clear() };
-        return f(None);
-    }
-    place.exported = true;
-    // SAFETY: an export filled by a successful PyObject_GetBuffer.
-    let contiguous = !place.view.shape.is_null()
-        && !place.view.strides.is_null()
-        && unsafe { ffi::PyBuffer_IsContiguous(&raw const place.view, b'C' as std::ffi::c_char) } != 0;
-    if !contiguous || (receive && place.view.readonly != 0) {
+    // `place.view` stays where it is until `place` is dropped (after its last use below).
+    place.exported = export_into(obj, &mut place.view);
+    if !place.exported || (receive && place.view.readonly != 0) {
         return f(None);
     }
     f(Some(&mut place))

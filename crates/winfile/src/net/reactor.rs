@@ -545,10 +545,15 @@ pub(crate) enum Tried {
 /// meanwhile makes it run again, as in [`wait`]).
 pub(crate) fn may_try(r: &'static Reactor, file: &File, write: bool) -> Option<u64> {
     let (token, tcp) = token_of_file(r, file);
-    let edge = token & HANDLE_BIT != 0;
-    let mut entries = r.entries.locked();
+    first_step_now(&mut r.entries.locked(), token, tcp, write)
+}
+
+/// The direction's edge count if an operation on `token` may run its first step now
+/// (nothing waits ahead of it, no thread runs the direction, and a registered handle's
+/// socket is not known not to be ready); `None` if it must queue. Creates the entry.
+fn first_step_now(entries: &mut Entries, token: u64, tcp: bool, write: bool) -> Option<u64> {
     let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
-    let known_blocked = edge && *e.blocked(write);
+    let known_blocked = token & HANDLE_BIT != 0 && *e.blocked(write);
     if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
         return None;
     }
@@ -578,16 +583,12 @@ pub(crate) fn wait_after(
             Tried::Again(seq) => (Step::Again, seq),
             Tried::Yielded => (Step::Yield, 0),
             Tried::No => {
-                let seq = {
-                    let mut entries = r.entries.locked();
-                    let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
-                    let known_blocked = edge && *e.blocked(write);
-                    if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
-                        r.enqueue(entries, token, write, waiter);
-                        return;
-                    }
-                    e.seq(write)
+                let mut entries = r.entries.locked();
+                let Some(seq) = first_step_now(&mut entries, token, tcp, write) else {
+                    r.enqueue(entries, token, write, waiter);
+                    return;
                 };
+                drop(entries);
                 let cancelled = waiter.cancelled();
                 (waiter.op.step(waiter.src.fd(), cancelled), seq)
             }

@@ -94,25 +94,12 @@ enum Outcome {
     Yield,
 }
 
-/// A step's view of a transfer's memory.
-enum Buf<'a> {
-    /// A send's data.
-    Send(&'a [u8]),
-    /// A receive's target.
-    Recv(&'a mut [u8]),
-}
-
-/// One step of a transfer on `fd` (send/recv with MSG_DONTWAIT): a send goes on until all
-/// of its data past `sent` is in the socket (up to [`STEP`] bytes a step); a receive
-/// receives once.
-fn attempt(fd: BorrowedFd<'_>, buf: Buf<'_>, flags: u32, sent: &mut usize) -> Outcome {
-    let buf = match buf {
-        Buf::Recv(buf) => return receive(fd, buf, flags),
-        Buf::Send(data) => data,
-    };
+/// One step of a send on `fd` (send with MSG_DONTWAIT): goes on until all of `data` past
+/// `sent` is in the socket, up to [`STEP`] bytes a step.
+fn send_step(fd: BorrowedFd<'_>, data: &[u8], flags: u32, sent: &mut usize) -> Outcome {
     let step_start = *sent;
     loop {
-        let rest = &buf[*sent..];
+        let rest = &data[*sent..];
         if rest.is_empty() {
             return Outcome::Ended(Win32Error::SUCCESS, *sent, false);
         }
@@ -129,6 +116,7 @@ fn attempt(fd: BorrowedFd<'_>, buf: Buf<'_>, flags: u32, sent: &mut usize) -> Ou
     }
 }
 
+/// One step of a receive on `fd` (recv with MSG_DONTWAIT, once).
 fn receive(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Outcome {
     loop {
         match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
@@ -155,9 +143,10 @@ impl Transfer {
         let Some((mem, _)) = self.slot.as_mut() else { return Step::Done };
         let outcome = if cancelled {
             Outcome::Ended(Win32Error::OPERATION_ABORTED, 0, false)
+        } else if self.write {
+            send_step(fd, mem.bytes(), self.flags, &mut self.sent)
         } else {
-            let buf = if self.write { Buf::Send(mem.bytes()) } else { Buf::Recv(mem.bytes_mut().unwrap_or_default()) };
-            attempt(fd, buf, self.flags, &mut self.sent)
+            receive(fd, mem.bytes_mut().unwrap_or_default(), self.flags)
         };
         match outcome {
             Outcome::Again => Step::Again,
@@ -272,9 +261,9 @@ fn transfer(
         Some(seq) => {
             let fd = prepared.file().fd();
             let outcome = if write {
-                attempt(fd, Buf::Send(mem.bytes()), flags, &mut sent)
+                send_step(fd, mem.bytes(), flags, &mut sent)
             } else {
-                attempt(fd, Buf::Recv(mem.bytes_mut().unwrap_or_default()), flags, &mut sent)
+                receive(fd, mem.bytes_mut().unwrap_or_default(), flags)
             };
             match outcome {
                 Outcome::Ended(status, n, _) => {
