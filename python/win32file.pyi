@@ -694,10 +694,10 @@ def ConnectEx(s: object, name: tuple[Any, ...], Overlapped: PyOVERLAPPED, SendBu
     """Connect a bound socket, then send SendBuffer; (997, 0)."""
 
 def WSASend(s: object, buffer: ReadableBuffer, ol: PyOVERLAPPED | None, dwFlags: int = 0, /) -> tuple[int, int]:
-    """Send buffer; (997, 0) with an OVERLAPPED, (0, bytes) without."""
+    """Send buffer; with an OVERLAPPED (0, bytes) if sent in the call, (997, 0) if queued; (0, bytes) without."""
 
 def WSARecv(s: object, buffer: WriteableBuffer, ol: PyOVERLAPPED | None, dwFlags: int = 0, /) -> tuple[int, int]:
-    """Receive into buffer; (997, 0) with an OVERLAPPED, (0, bytes) without."""
+    """Receive into buffer; with an OVERLAPPED (0, bytes) if received in the call, (997, 0) if queued; (0, bytes) without."""
 
 def TransmitFile(
     Socket: object,

@@ -435,12 +435,16 @@ ENTRIES = [
     Entry("WSARecv", FULL,
           "recv(2) with MSG_DONTWAIT on the caller's thread (completing in the call when the data is there), then on epoll "
           "readiness in the reactor thread, into the caller's buffer itself.",
-          "(rc, bytes) as pywin32: (997, 0) when queued, (0, n) without an OVERLAPPED (a blocking recv). MSG_PEEK/MSG_OOB. "
+          "(rc, bytes) as pywin32: (0, n) when received in the call, (997, 0) when queued (the completion is published "
+          "either way: OVERLAPPED, event, port packet), (0, n) without an OVERLAPPED (a blocking recv). MSG_PEEK/MSG_OOB. "
           "An orderly close completes with 0 bytes; a reset with 64 (ERROR_NETNAME_DELETED), as GetOverlappedResult reports "
-          "on Windows. str/bytes buffers are TypeError."),
+          "on Windows; an error met in the call raises its WSA code (WSAECONNRESET) and publishes nothing, as Windows. "
+          "str/bytes buffers are TypeError."),
     Entry("WSASend", FULL, "send(2) with MSG_DONTWAIT | MSG_NOSIGNAL on the caller's thread (completing in the call when the socket "
           "takes it whole), continued on epoll readiness until all is sent.",
-          "(rc, bytes): (997, 0) with an OVERLAPPED, (0, n) without (a blocking send)."),
+          "(rc, bytes): with an OVERLAPPED (0, n) when sent whole in the call, (997, 0) when queued (the completion is "
+          "published either way); an error met in the call raises its WSA code and publishes nothing, as Windows; "
+          "(0, n) without an OVERLAPPED (a blocking send)."),
     Entry("WSAEventSelect", PARTIAL,
           "O_NONBLOCK on the socket (as Windows) and two edge-triggered epoll registrations (input, output) in the reactor "
           "thread, which records FD_* events and sets the event.",

@@ -73,8 +73,9 @@ def test_an_operation_done_in_the_call_is_published_as_a_queued_one(direction):
     ev = win32event.CreateEvent(None, True, False, None)
     ol = pywintypes.OVERLAPPED()
     ol.hEvent = ev
-    assert start(ol) == (winerror.ERROR_IO_PENDING, 0)
-    # Done in the call: result, event and packet are all there when it returns.
+    # Done in the call: Windows returns 0 and the count (pywin32: (0, n)), and the
+    # result, event and packet are all there when it returns, as for a queued one.
+    assert start(ol) == (0, 12)
     assert (ol.Internal, ol.InternalHigh) == (0, 12)
     assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
     rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 0)
@@ -85,7 +86,7 @@ def test_an_operation_done_in_the_call_is_published_as_a_queued_one(direction):
     win32event.ResetEvent(ev)
     ol = pywintypes.OVERLAPPED()
     ol.hEvent = int(ev) | 1
-    assert start(ol) == (winerror.ERROR_IO_PENDING, 0)
+    assert start(ol) == (0, 12)
     assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
     assert win32file.GetQueuedCompletionStatus(port, 0)[0] == winerror.WAIT_TIMEOUT
     drain()
@@ -94,22 +95,64 @@ def test_an_operation_done_in_the_call_is_published_as_a_queued_one(direction):
     port.Close()
 
 
-def test_an_error_met_in_the_call_completes_the_operation():
-    # A send on a reset connection fails in its first step: the operation completes with
-    # the error (through the OVERLAPPED and the port), it is not raised by WSASend.
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+def reset_pair(port):
+    """A loopback pair whose accepted end `b` (associated with `port`, key 1) was reset
+    by its peer (a close with SO_LINGER 0: RST)."""
     a, b = pair()
     win32file.CreateIoCompletionPort(b, port, 1, 0)
     a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     a.close()  # RST
-    ol = pywintypes.OVERLAPPED()
+    return b
+
+
+@pytest.mark.parametrize("direction", ["send", "recv"])
+def test_an_error_met_in_the_call_fails_the_call_and_publishes_nothing(direction):
+    # Windows: a WSASend/WSARecv that fails with anything but WSA_IO_PENDING started no
+    # operation, and "no completion indication will occur": pywin32 raises
+    # pywintypes.error (the WSA code, the function's name); the OVERLAPPED keeps its
+    # last result, its event is not set, and no packet reaches the port.
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    b = reset_pair(port)
+    ev = win32event.CreateEvent(None, True, False, None)
+    buf = win32file.AllocateReadBuffer(16)
     while True:
-        assert win32file.WSASend(b, b"x", ol, 0) == (winerror.ERROR_IO_PENDING, 0)
-        rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 10000)
-        assert got is ol and key == 1
-        if rc != 0:
-            break  # (the first send after the RST may still be taken)
-    assert rc in (winerror.WSAECONNRESET, winerror.ERROR_NETNAME_DELETED, winerror.WSAECONNABORTED)
+        ol = pywintypes.OVERLAPPED()
+        ol.hEvent = ev
+        try:
+            if direction == "send":
+                r = win32file.WSASend(b, b"x", ol, 0)
+            else:
+                r = win32file.WSARecv(b, buf, ol, 0)
+        except pywintypes.error as e:
+            err = e
+            break
+        # (A send may still be taken before the RST arrives; a receive after the
+        # reset was reported reads the end of the stream: 0 bytes. Both completed.)
+        assert r in ((0, 1), (0, 0)), r
+        assert win32file.GetQueuedCompletionStatus(port, 10000)[:3] == (0, r[1], 1)
+        win32event.ResetEvent(ev)
+    assert err.winerror in (winerror.WSAECONNRESET, winerror.WSAECONNABORTED, winerror.WSAESHUTDOWN)
+    assert err.funcname == ("WSASend" if direction == "send" else "WSARecv")
+    assert (ol.Internal, ol.InternalHigh) == (0, 0)
+    assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_TIMEOUT
+    assert win32file.GetQueuedCompletionStatus(port, 0)[0] == winerror.WAIT_TIMEOUT
+    b.close()
+    port.Close()
+
+
+def test_an_error_met_after_the_call_completes_the_operation():
+    # A receive that waits, then meets the reset: that operation was started (997), so
+    # its error comes through the OVERLAPPED and the port, as a status (64), not raised.
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = pair()
+    win32file.CreateIoCompletionPort(b, port, 1, 0)
+    ol = pywintypes.OVERLAPPED()
+    assert win32file.WSARecv(b, win32file.AllocateReadBuffer(16), ol, 0) == (winerror.ERROR_IO_PENDING, 0)
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    a.close()  # RST
+    rc, n, key, got = win32file.GetQueuedCompletionStatus(port, 10000)
+    assert got is ol and key == 1 and n == 0
+    assert rc == winerror.ERROR_NETNAME_DELETED
     b.close()
     port.Close()
 
@@ -186,3 +229,56 @@ def test_a_send_that_waits_sends_its_whole_buffer_in_order():
     assert bytes(got) == expected
     a.close()
     b.close()
+
+
+class IntSubclass(int):
+    pass
+
+
+class SocketSubclass(socket.socket):
+    pass
+
+
+@pytest.mark.parametrize("shape", ["socket", "fileno", "int subclass", "socket subclass"])
+def test_a_transfer_done_in_the_call_returns_zero_and_its_count(shape):
+    # Windows' WSASend/WSARecv return 0 and fill in the count when the transfer completed
+    # during the call (pywin32: (0, n)); only one left pending returns WSA_IO_PENDING
+    # (997, 0). Either way the completion is published (OVERLAPPED, event, packet).
+    # Through the fast entry (a socket.socket, an int) and the binding's (subclasses).
+    # AF_UNIX: a send's bytes are in the peer's queue when send(2) returns.
+    if shape == "socket subclass":
+        a0, b0 = socket.socketpair()
+        a = SocketSubclass(a0.family, a0.type, fileno=a0.detach())
+        b = SocketSubclass(b0.family, b0.type, fileno=b0.detach())
+    else:
+        a, b = socket.socketpair()
+    arg = {"fileno": lambda s: s.fileno(), "int subclass": lambda s: IntSubclass(s.fileno())}.get(shape, lambda s: s)
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    win32file.CreateIoCompletionPort(arg(a), port, 1, 0)
+    win32file.CreateIoCompletionPort(arg(b), port, 2, 0)
+    data = os.urandom(3000)
+    ev = win32event.CreateEvent(None, True, False, None)
+    sent = pywintypes.OVERLAPPED()
+    sent.hEvent = ev
+    assert win32file.WSASend(arg(a), data, sent, 0) == (0, 3000)
+    assert (sent.Internal, sent.InternalHigh) == (0, 3000)
+    assert win32event.WaitForSingleObject(ev, 0) == win32event.WAIT_OBJECT_0
+    assert win32file.GetQueuedCompletionStatus(port, 0) == (0, 3000, 1, sent)
+    buf = win32file.AllocateReadBuffer(4096)
+    got = pywintypes.OVERLAPPED()
+    assert win32file.WSARecv(arg(b), buf, got, 0) == (0, 3000)
+    assert bytes(buf[:3000]) == data
+    assert (got.Internal, got.InternalHigh) == (0, 3000)
+    assert win32file.GetQueuedCompletionStatus(port, 0) == (0, 3000, 2, got)
+    assert win32file.GetOverlappedResult(arg(b), got, False) == 3000
+    # Nothing to receive: it waits (997, 0), pending, and completes later.
+    waits = pywintypes.OVERLAPPED()
+    assert win32file.WSARecv(arg(b), buf, waits, 0) == (winerror.ERROR_IO_PENDING, 0)
+    assert waits.Internal == 0x103
+    assert win32file.GetQueuedCompletionStatus(port, 0)[0] == winerror.WAIT_TIMEOUT
+    a.sendall(b"late")
+    assert win32file.GetQueuedCompletionStatus(port, 10000) == (0, 4, 2, waits)
+    assert bytes(buf[:4]) == b"late"
+    a.close()
+    b.close()
+    port.Close()

@@ -9,8 +9,8 @@
 //! entry, so results and errors are the same whichever entry runs
 //! (`tests/win32file/test_socket_fast_entry.py`). What the fast entry saves per call:
 //! PyO3's trampoline and argument description, `SocketArg`'s attribute probing of a
-//! socket object (one `fileno()` call instead), and the result tuple of an overlapped
-//! WSARecv/WSASend (always `(997, 0)` or `(0, 0)`: kept, not rebuilt); and, for a
+//! socket object (one `fileno()` call instead), and PyO3's conversion of the result
+//! (`(997, 0)`, kept, not rebuilt; `(0, n)` packed in one call); and, for a
 //! `socket.socket` passed to WSARecv/WSASend, the tie check's system call while the same
 //! object names the same number (the object is passed to the core as the number's
 //! owner: `winfile::net::Owner`, implemented in `conv.rs`).
@@ -111,20 +111,21 @@ pub fn overlapped<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Opti
     }
 }
 
-/// `(rc, 0)`, the result of every overlapped WSARecv/WSASend (rc 0 or 997), made once.
-pub fn rc_and_zero(py: Python<'_>, rc: u32) -> PyResult<Bound<'_, PyAny>> {
+/// The result of an overlapped WSARecv/WSASend, as pywin32 builds it: `(0, n)` for a
+/// transfer completed in the call, `(997, 0)` (made once, then shared: tuples are
+/// immutable) for one that waits.
+pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> PyResult<Bound<'_, PyAny>> {
     static PENDING: OnceLock<Py<PyTuple>> = OnceLock::new();
-    static DONE: OnceLock<Py<PyTuple>> = OnceLock::new();
-    let cell = match rc {
-        997 => &PENDING,
-        0 => &DONE,
-        _ => return Ok((rc, 0usize).into_pyobject(py)?.into_any()),
-    };
-    if let Some(t) = cell.get() {
-        return Ok(t.bind(py).clone().into_any());
+    match issued {
+        winfile::overlapped::Issued::Completed(n) => super::fast::rc_tuple(py, 0, n.into_pyobject(py)?.into_any()),
+        winfile::overlapped::Issued::Pending => {
+            if let Some(t) = PENDING.get() {
+                return Ok(t.bind(py).clone().into_any());
+            }
+            let t = super::socket::rc_and_count(issued).into_pyobject(py)?;
+            Ok(PENDING.get_or_init(|| t.unbind()).bind(py).clone().into_any())
+        }
     }
-    let t = (rc, 0usize).into_pyobject(py)?;
-    Ok(cell.get_or_init(|| t.unbind()).bind(py).clone().into_any())
 }
 
 // ---- The fast bodies --------------------------------------------------------------------
@@ -165,15 +166,15 @@ fn with_sock<R>(s: u64, owner: Option<&Bound<'_, PyAny>>, f: impl FnOnce(winfile
 /// `WSARecv(s, buffer, ol, dwFlags=0)` with an OVERLAPPED.
 pub fn wsa_recv<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
     let (s, owner, buffer, ol, flags) = transfer_args(py, args)?;
-    let rc = with_sock(s, owner, |s| super::socket::wsa_recv_overlapped(py, s, buffer, ol, flags));
-    Some(rc.and_then(|rc| rc_and_zero(py, rc)))
+    let issued = with_sock(s, owner, |s| super::socket::wsa_recv_overlapped(py, s, buffer, ol, flags));
+    Some(issued.and_then(|issued| transfer_result(py, issued)))
 }
 
 /// `WSASend(s, data, ol, dwFlags=0)` with an OVERLAPPED.
 pub fn wsa_send<'py>(py: Python<'py>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Bound<'py, PyAny>>> {
     let (s, owner, buffer, ol, flags) = transfer_args(py, args)?;
-    let rc = with_sock(s, owner, |s| super::socket::wsa_send_overlapped(py, s, buffer, ol, flags));
-    Some(rc.and_then(|rc| rc_and_zero(py, rc)))
+    let issued = with_sock(s, owner, |s| super::socket::wsa_send_overlapped(py, s, buffer, ol, flags));
+    Some(issued.and_then(|issued| transfer_result(py, issued)))
 }
 
 /// The timeouts nearly every GetQueuedCompletionStatus passes, -1 (INFINITE) and 0, told

@@ -34,6 +34,15 @@ fn rc(issued: Issued) -> u32 {
     }
 }
 
+/// A transfer's `(rc, bytes)` as pywin32 returns it: `(0, n)` when it completed in the
+/// call (Windows returns 0 and fills in the count), `(997, 0)` when it waits.
+pub(super) fn rc_and_count(issued: Issued) -> (u32, usize) {
+    match issued {
+        Issued::Pending => (Win32Error::IO_PENDING.0, 0),
+        Issued::Completed(n) => (0, n),
+    }
+}
+
 /// Begins an overlapped socket call on `ol` (see [`nonblocking`]); its return code:
 /// 0 or ERROR_IO_PENDING.
 fn begin(
@@ -187,24 +196,25 @@ fn wsa_send(
             let n = blocking(py, API, || net::send_sync(s.0, data.as_slice(), dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => Ok((wsa_send_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?, 0)),
+        Some(ol) => Ok(rc_and_count(wsa_send_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?)),
     }
 }
 
-/// WSASend with an OVERLAPPED (the PyO3 function and its fast entry): 0 or
-/// ERROR_IO_PENDING.
+/// WSASend with an OVERLAPPED (the PyO3 function and its fast entry): sent in the call
+/// or queued (see [`rc_and_count`]).
 pub(super) fn wsa_send_overlapped(
     py: Python<'_>,
     s: Sock<'_>,
     buffer: &Bound<'_, PyAny>,
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
-) -> PyResult<u32> {
+) -> PyResult<Issued> {
+    const API: &str = "WSASend";
     crate::lent::in_place(buffer, false, |mem| match mem {
-        Some(mem) => begin(py, "WSASend", ol, |submit| net::wsa_send_in_place(s, mem, flags as u32, submit)),
+        Some(mem) => nonblocking(py, API, || net::wsa_send_in_place(s, mem, flags as u32, submit_of(ol))),
         None => {
             let mem = crate::lent::readable(buffer)?;
-            begin(py, "WSASend", ol, |submit| net::wsa_send(s, mem, flags as u32, submit))
+            nonblocking(py, API, || net::wsa_send(s, mem, flags as u32, submit_of(ol)))
         }
     })
 }
@@ -228,24 +238,25 @@ fn wsa_recv(
             let n = blocking(py, API, || net::recv_sync(s.0, buf, dwFlags as u32))?;
             Ok((0, n))
         }
-        Some(ol) => Ok((wsa_recv_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?, 0)),
+        Some(ol) => Ok(rc_and_count(wsa_recv_overlapped(py, Sock::from(s.0), &buffer, &ol, dwFlags)?)),
     }
 }
 
-/// WSARecv with an OVERLAPPED (the PyO3 function and its fast entry): 0 or
-/// ERROR_IO_PENDING.
+/// WSARecv with an OVERLAPPED (the PyO3 function and its fast entry): received in the
+/// call or queued (see [`rc_and_count`]).
 pub(super) fn wsa_recv_overlapped(
     py: Python<'_>,
     s: Sock<'_>,
     buffer: &Bound<'_, PyAny>,
     ol: &Bound<'_, PyOverlapped>,
     flags: i32,
-) -> PyResult<u32> {
+) -> PyResult<Issued> {
+    const API: &str = "WSARecv";
     crate::lent::in_place(buffer, true, |mem| match mem {
-        Some(mem) => begin(py, "WSARecv", ol, |submit| net::wsa_recv_in_place(s, mem, flags as u32, submit)),
+        Some(mem) => nonblocking(py, API, || net::wsa_recv_in_place(s, mem, flags as u32, submit_of(ol))),
         None => {
             let mem = crate::lent::writable(buffer, NOT_WRITABLE)?;
-            begin(py, "WSARecv", ol, |submit| net::wsa_recv(s, mem, flags as u32, submit))
+            nonblocking(py, API, || net::wsa_recv(s, mem, flags as u32, submit_of(ol)))
         }
     })
 }

@@ -88,6 +88,9 @@ enum Outcome {
     /// It ended: status, bytes, and whether a receive came back short (see
     /// [`Transfer::step`]).
     Ended(Win32Error, usize, bool),
+    /// It failed with nothing transferred: the call's own error if this was its first
+    /// step (`wsa_from_errno`), else the operation's status (`socket_status_from_errno`).
+    Failed(Errno),
     /// The socket is not ready (EAGAIN); a send keeps what it sent so far.
     Again,
     /// A long send ran its share ([`STEP`]); the rest goes after the other ready sockets.
@@ -111,7 +114,7 @@ fn send_step(fd: BorrowedFd<'_>, data: &[u8], flags: u32, sent: &mut usize) -> O
             Err(Errno::INTR) => {}
             Err(Errno::AGAIN) => return Outcome::Again,
             Err(e) if *sent > 0 && e != Errno::BADF => return Outcome::Ended(Win32Error::SUCCESS, *sent, false),
-            Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
+            Err(e) => return Outcome::Failed(e),
         }
     }
 }
@@ -127,7 +130,7 @@ fn receive(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Outcome {
             }
             Err(Errno::INTR) => {}
             Err(Errno::AGAIN) => return Outcome::Again,
-            Err(e) => return Outcome::Ended(socket_status_from_errno(e), 0, false),
+            Err(e) => return Outcome::Failed(e),
         }
     }
 }
@@ -148,26 +151,30 @@ impl Transfer {
         } else {
             receive(fd, mem.bytes_mut().unwrap_or_default(), self.flags)
         };
-        match outcome {
-            Outcome::Again => Step::Again,
-            Outcome::Yield => Step::Yield,
-            Outcome::Ended(status, n, short) => {
-                let (mem, done) = self.slot.take().expect("present above");
-                engine::finish(done, mem, |_| (status, n));
-                if short {
-                    Step::Drained
-                } else {
-                    Step::Done
-                }
-            }
+        let (status, n, short) = match outcome {
+            Outcome::Again => return Step::Again,
+            Outcome::Yield => return Step::Yield,
+            Outcome::Failed(e) => (socket_status_from_errno(e), 0, false),
+            Outcome::Ended(status, n, short) => (status, n, short),
+        };
+        let (mem, done) = self.slot.take().expect("present above");
+        engine::finish(done, mem, |_| (status, n));
+        if short {
+            Step::Drained
+        } else {
+            Step::Done
         }
     }
 }
 
 /// `WSARecv` with an OVERLAPPED: receives into `mem` (the caller's writable buffer,
-/// written in place); `flags` MSG_PEEK / MSG_OOB. Always queued ([`Issued::Pending`]):
-/// the result comes through the OVERLAPPED, its event and the socket's port, as for
-/// files. Failures of the call itself are WSA codes (WSAENOTSOCK, ...).
+/// written in place); `flags` MSG_PEEK / MSG_OOB. The result comes through the
+/// OVERLAPPED, its event and the socket's port, as for files, whether the receive
+/// completed in the call ([`Issued::Completed`] with the count: Windows' return 0, all
+/// of that published before returning) or waits ([`Issued::Pending`]: WSA_IO_PENDING).
+/// Failures of the call itself are WSA codes (WSAENOTSOCK, ...), and so is an error
+/// the receive meets in the call (WSAECONNRESET, ...): as on Windows, such a call
+/// publishes nothing (no result in the OVERLAPPED, no event, no packet).
 ///
 /// # Linux mechanism
 /// recv(2) with MSG_DONTWAIT on the caller's thread, then on epoll readiness in the
@@ -270,7 +277,13 @@ fn transfer(
                     // The memory goes back first, as `engine::finish` gives it back.
                     mem.ended(status, n);
                     prepared.complete(status, n);
-                    return Ok(Issued::Pending);
+                    return Ok(Issued::Completed(n));
+                }
+                // Windows: a call that fails other than pending started nothing, and
+                // nothing of it is published (no result, event or packet).
+                Outcome::Failed(e) => {
+                    mem.ended(socket_status_from_errno(e), 0);
+                    return Err(Error::new(wsa_from_errno(e), api));
                 }
                 Outcome::Again => Tried::Again(seq),
                 Outcome::Yield => Tried::Yielded,
