@@ -223,12 +223,15 @@ pub struct InPlace<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
     /// A receive's target (lent as [`writable`] lends it; else as [`readable`]).
     receive: bool,
+    /// Whether `view` holds an export (not for an exact `bytes`, whose own storage it
+    /// points to).
     exported: bool,
     _not_send: std::marker::PhantomData<*mut u8>,
 }
 
 /// Runs `f` with `obj`'s buffer exported in place (as `Pinned::export` exports it:
-/// PyBUF_FULL_RO, C-contiguous), or with `None` when it cannot be (no buffer, not
+/// PyBUF_FULL_RO, C-contiguous; data to send in an exact `bytes` is read where it is,
+/// without an export), or with `None` when it cannot be (no buffer, not
 /// contiguous, or, for a receive, read-only: the caller then takes the lending path,
 /// which reports or copies as before).
 pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<&mut InPlace<'_, '_>>) -> R) -> R {
@@ -240,6 +243,18 @@ pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<
         exported: false,
         _not_send: std::marker::PhantomData,
     };
+    // Data to send in an exact `bytes`: its own storage, used without an export (bytes
+    // never change, and the caller's reference keeps it alive for the call).
+    // SAFETY: `obj` is a live object and the GIL is held; its type is checked to be
+    // exactly bytes before its storage is read.
+    if !receive && unsafe { ffi::Py_TYPE(obj.as_ptr()) == &raw mut ffi::PyBytes_Type } {
+        // SAFETY: an exact bytes object: neither call fails.
+        unsafe {
+            place.view.buf = ffi::PyBytes_AsString(obj.as_ptr()).cast();
+            place.view.len = ffi::PyBytes_Size(obj.as_ptr());
+        }
+        return f(Some(&mut place));
+    }
     // `place.view` stays where it is until `place` is dropped (after its last use below).
     place.exported = export_into(obj, &mut place.view);
     if !place.exported || (receive && place.view.readonly != 0) {
@@ -265,7 +280,8 @@ impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
             return &[];
         }
         // SAFETY: the export keeps `len` bytes at `buf` allocated and in place while
-        // `self` lives (`in_place` only hands out exported, contiguous views).
+        // `self` lives (`in_place` only hands out exported, contiguous views, or an
+        // exact bytes' storage, kept by the caller's reference and never changed).
         unsafe { std::slice::from_raw_parts(self.view.buf.cast::<u8>(), len) }
     }
 

@@ -20,7 +20,7 @@
 use crate::pywintypes::PyOverlapped;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::PyString;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::OnceLock;
 
@@ -69,12 +69,12 @@ pub fn exact_i32(obj: *mut ffi::PyObject) -> Option<i32> {
 }
 
 /// A SOCKET argument, as `conv::SocketArg` converts it, from an exact int or an exact
-/// `socket.socket` (its `fileno()`); `None` for anything else, or if `fileno()` fails or
-/// gives something else than an int that fits (the PyO3 entry then calls it again and
-/// reports it its own way).
-pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
+/// `socket.socket` (its `fileno()`), and whether it was the socket object; `None` for
+/// anything else, or if `fileno()` fails or gives something else than an int that fits
+/// (the PyO3 entry then calls it again and reports it its own way).
+fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<(u64, bool)> {
     if let Some(v) = exact_i64(obj) {
-        return Some(v as u64);
+        return Some((v as u64, false));
     }
     let ty = crate::conv::socket_class(py)?.as_ptr();
     let name = FILENO.get()?;
@@ -89,7 +89,7 @@ pub fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<u64> {
             ffi::PyObject_CallMethodObjArgs(obj, name.as_ptr(), std::ptr::null_mut::<ffi::PyObject>()),
         );
         match fd {
-            Some(fd) => exact_i64(fd.as_ptr()).map(|v| v as u64),
+            Some(fd) => exact_i64(fd.as_ptr()).map(|v| (v as u64, true)),
             None => {
                 ffi::PyErr_Clear();
                 None
@@ -112,21 +112,43 @@ pub fn overlapped<'a, 'py>(py: Python<'py>, obj: &'a *mut ffi::PyObject) -> Opti
 }
 
 /// The result of an overlapped WSARecv/WSASend, as pywin32 builds it: `(0, n)` for a
-/// transfer completed in the call, `(997, 0)` (made once, then shared: tuples are
-/// immutable) for one that waits.
+/// transfer completed in the call, `(997, 0)` for one that waits. Tuples are immutable:
+/// `(997, 0)` and each `(0, n)` of a count below [`DONE_CACHED`] are made once and
+/// shared (a transfer's count is nearly always one of a few message sizes), which spares
+/// a tuple's allocation and release per call.
 pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> PyResult<Bound<'_, PyAny>> {
-    static PENDING: OnceLock<Py<PyTuple>> = OnceLock::new();
-    match issued {
-        winfile::overlapped::Issued::Completed(n) => super::fast::rc_tuple(py, 0, n.into_pyobject(py)?.into_any()),
-        winfile::overlapped::Issued::Pending => {
-            if let Some(t) = PENDING.get() {
-                return Ok(t.bind(py).clone().into_any());
-            }
-            let t = super::socket::rc_and_count(issued).into_pyobject(py)?;
-            Ok(PENDING.get_or_init(|| t.unbind()).bind(py).clone().into_any())
+    static PENDING: AtomicPtr<ffi::PyObject> = AtomicPtr::new(std::ptr::null_mut());
+    static DONE: [AtomicPtr<ffi::PyObject>; DONE_CACHED] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; DONE_CACHED];
+    let cell = match issued {
+        winfile::overlapped::Issued::Pending => &PENDING,
+        winfile::overlapped::Issued::Completed(n) => match DONE.get(n) {
+            Some(cell) => cell,
+            None => return super::fast::rc_tuple(py, 0, n.into_pyobject(py)?.into_any()),
+        },
+    };
+    let p = cell.load(Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: a tuple the cell owns a reference to for the life of the process; a
+        // new reference for the caller.
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, p) });
+    }
+    let t = super::socket::rc_and_count(issued).into_pyobject(py)?.into_any();
+    // The cell keeps a reference of its own (never given up); a thread that lost the
+    // race keeps the winner's.
+    match cell.compare_exchange(std::ptr::null_mut(), t.clone().into_ptr(), Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => Ok(t),
+        Err(winner) => {
+            // SAFETY: `t`'s extra reference was not stored: given back (GIL held, as
+            // `t` is bound); the winner's tuple is owned by its cell.
+            unsafe { ffi::Py_DecRef(t.as_ptr()) };
+            Ok(unsafe { Bound::from_borrowed_ptr(py, winner) })
         }
     }
 }
+
+/// How many counts have their `(0, n)` result kept (n below this).
+const DONE_CACHED: usize = 1 << 16;
 
 // ---- The fast bodies --------------------------------------------------------------------
 // Each checks the cheap arguments first and the socket last (its `fileno()` is a call).
@@ -144,13 +166,11 @@ fn transfer_args<'a, 'py>(
         _ => return None,
     };
     let ol = overlapped(py, &args[2])?;
-    let s = socket(py, args[0])?;
+    let (s, is_object) = socket(py, args[0])?;
     // SAFETY: live arguments, borrowed for the call; taken as any object, as the PyO3
     // function takes them.
     let (sock, buffer) = unsafe { (Bound::ref_from_ptr(py, &args[0]), Bound::ref_from_ptr(py, &args[1])) };
-    // `socket` took an exact int or an exact socket.socket.
-    let owner = (!sock.is_exact_instance_of::<pyo3::types::PyInt>()).then_some(sock);
-    Some((s, owner, buffer, ol, flags))
+    Some((s, is_object.then_some(sock), buffer, ol, flags))
 }
 
 /// The SOCKET of a transfer: the number, vouched for by its socket object if one was

@@ -387,12 +387,20 @@ pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
 /// for a caller that knows the tie holds, or checks it itself (`net::adopt`: the socket's
 /// owner vouches for it). A retired object still gives its code.
 pub(crate) fn get_untied<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
-    let obj = pin(h).map(|p| p.obj().clone()).ok_or(Win32Error::INVALID_HANDLE)?;
-    if let Some(code) = obj.retired() {
+    let pin = pin(h).ok_or(Win32Error::INVALID_HANDLE)?;
+    let obj = pin.obj();
+    // The type told once (one dynamic call), the retirement read on the concrete type.
+    let any: &dyn Any = &**obj;
+    let Some(t) = any.downcast_ref::<T>() else {
+        // Another type: a retired object still gives its code, as `get` does.
+        return Err(obj.retired().unwrap_or(Win32Error::INVALID_HANDLE));
+    };
+    if let Some(code) = t.retired() {
         return Err(code);
     }
-    let any: Arc<dyn Any + Send + Sync> = obj;
-    any.downcast::<T>().map_err(|_| Win32Error::INVALID_HANDLE)
+    // SAFETY: the object behind `obj` is a `T` (just checked): the clone's pointer,
+    // without its vtable, is an `Arc<T>`'s, with the same allocation and count.
+    Ok(unsafe { Arc::from_raw(Arc::into_raw(obj.clone()).cast::<T>()) })
 }
 
 /// Runs `f` on the object behind `h` if it is a `T` (`ERROR_INVALID_HANDLE` otherwise,

@@ -183,11 +183,19 @@ enum Tie {
 
 /// The open adoption `h` if it is still tied to its number: vouched for by `owner`, or
 /// by the full check (which closes it when stale).
+#[inline(always)]
 fn tied(h: Handle, owner: Option<&dyn Owner>) -> Option<(Arc<File>, Tie)> {
     let file = handle::get_untied::<File>(h).ok()?;
     if owner.is_some_and(|o| o.vouches(&file)) {
         return Some((file, Tie::Vouched));
     }
+    full_check(h, file)
+}
+
+/// The tie's full check of the adoption `h` (a system call): out of line, so that the
+/// vouched path stays small.
+#[inline(never)]
+fn full_check(h: Handle, file: Arc<File>) -> Option<(Arc<File>, Tie)> {
     TIE_CHECKS.fetch_add(1, Ordering::Relaxed);
     if handle::Object::is_stale(&*file) {
         // As a lookup through the table would have: the stale handle is closed.
@@ -209,6 +217,7 @@ pub(crate) fn resolve_file(sock: Sock<'_>) -> Option<(Handle, Arc<File>)> {
     Some((h, file))
 }
 
+#[inline(always)]
 fn lookup_or_adopt(fd: RawFd, owner: Option<&dyn Owner>) -> Option<(Handle, Arc<File>, Tie)> {
     // The common case, a number still naming the socket adopted for it: the tie is
     // checked (a system call, unless vouched for) with no lock held.
@@ -218,6 +227,15 @@ fn lookup_or_adopt(fd: RawFd, owner: Option<&dyn Owner>) -> Option<(Handle, Arc<
             return Some((h, file, tie));
         }
     }
+    adopt(fd, owner, known)
+}
+
+/// [`lookup_or_adopt`] for a number with no live adoption yet (`known`: the one seen
+/// before the lock, stale): adopts it under the writer lock, unless another thread
+/// did meanwhile.
+#[cold]
+#[inline(never)]
+fn adopt(fd: RawFd, owner: Option<&dyn Owner>, known: Option<Handle>) -> Option<(Handle, Arc<File>, Tie)> {
     let mut w = by_fd::writer();
     match by_fd::get(fd) {
         // Another thread adopted the number meanwhile.
