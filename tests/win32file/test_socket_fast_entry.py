@@ -222,3 +222,32 @@ def test_queued_completion_errors_come_from_the_binding(port):
         win32file.PostQueuedCompletionStatus(dead, 0, 0, None)
     assert e.value.winerror == winerror.ERROR_INVALID_HANDLE
     assert e.value.funcname == "PostQueuedCompletionStatus"
+
+
+def test_the_fast_entry_takes_the_number_the_socket_object_holds(port):
+    # The fast entry reads an exact socket.socket's descriptor where the object keeps it
+    # (what fileno() returns), confirmed once against fileno(), family, type and proto:
+    # sockets at other numbers (a dup, an AF_UNIX pair) each reach their own socket, and a
+    # closed or detached object (fileno() -1) is no socket.
+    a, b = pair()
+    u, v = socket.socketpair()
+    c = b.dup()
+    try:
+        for s, peer, key in ((b, a, 1), (c, a, 2), (v, u, 3)):
+            win32file.CreateIoCompletionPort(s, port, key, 0)
+            ol = pywintypes.OVERLAPPED()
+            assert win32file.WSASend(s, b"to %d" % key, ol, 0) == (0, 4)
+            assert packet(port) == (0, 4, key, ol)
+            assert peer.recv(8) == b"to %d" % key
+        for gone in (c, v):
+            if gone is c:
+                c.close()
+            else:
+                socket.socket(fileno=v.detach()).close()
+            assert gone.fileno() == -1
+            with pytest.raises(pywintypes.error) as e:
+                win32file.WSASend(gone, b"x", pywintypes.OVERLAPPED(), 0)
+            assert e.value.winerror == winerror.WSAENOTSOCK
+    finally:
+        for s in (a, b, c, u, v):
+            s.close()

@@ -9,7 +9,8 @@
 //! entry, so results and errors are the same whichever entry runs
 //! (`tests/win32file/test_socket_fast_entry.py`). What the fast entry saves per call:
 //! PyO3's trampoline and argument description, `SocketArg`'s attribute probing of a
-//! socket object (one `fileno()` call instead), and PyO3's conversion of the result
+//! socket object and its `fileno()` call (the descriptor is read where the socket
+//! object holds it: `held_descriptor`), and PyO3's conversion of the result
 //! (`(997, 0)`, kept, not rebuilt; `(0, n)` packed in one call); and, for a
 //! `socket.socket` passed to WSARecv/WSASend, the tie check's system call while the same
 //! object names the same number (the object is passed to the core as the number's
@@ -21,7 +22,7 @@ use crate::pywintypes::PyOverlapped;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 /// The type objects the exact-shape checks compare with (static types of this module,
@@ -77,13 +78,17 @@ fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<(u64, bool)> {
         return Some((v as u64, false));
     }
     let ty = crate::conv::socket_class(py)?.as_ptr();
+    // SAFETY: `obj` is a live argument; only its type is read.
+    if unsafe { ffi::Py_TYPE(obj).cast::<ffi::PyObject>() } != ty {
+        return None;
+    }
+    if let Some(fd) = held_descriptor(py, obj) {
+        return Some((fd as u64, true));
+    }
     let name = FILENO.get()?;
-    // SAFETY: `obj` is a live argument; its type is read, then (exactly socket.socket)
-    // its `fileno` method called with no arguments; the new reference is owned by `fd`.
+    // SAFETY: `obj` is a live argument, exactly a socket.socket: its `fileno` method is
+    // called with no arguments; the new reference is owned by `fd`.
     unsafe {
-        if ffi::Py_TYPE(obj).cast::<ffi::PyObject>() != ty {
-            return None;
-        }
         let fd = Bound::from_owned_ptr_or_opt(
             py,
             ffi::PyObject_CallMethodObjArgs(obj, name.as_ptr(), std::ptr::null_mut::<ffi::PyObject>()),
@@ -96,6 +101,80 @@ fn socket(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<(u64, bool)> {
             }
         }
     }
+}
+
+/// Where CPython's socket object keeps its descriptor and the three ints after it
+/// (`PySocketSockObject`: `sock_fd`, `sock_family`, `sock_type`, `sock_proto`, right
+/// after the object header): the state of [`held_descriptor`].
+static LAYOUT: AtomicU8 = AtomicU8::new(LAYOUT_UNKNOWN);
+const LAYOUT_UNKNOWN: u8 = 0;
+const LAYOUT_CONFIRMED: u8 = 1;
+const LAYOUT_REFUSED: u8 = 2;
+/// The offset of `sock_fd`: the object header (reference count and type).
+const SOCK_FD_AT: usize = std::mem::size_of::<ffi::PyObject>();
+
+/// The descriptor an exact `socket.socket` holds, read where the interpreter keeps it,
+/// which is what its `fileno()` returns (-1 once it is closed or detached: the owner
+/// rule of `winfile::net::adopt`), without calling it: the method call (a type lookup,
+/// a bound call, an int) cost more than the rest of the conversion. The stable ABI does
+/// not describe the object's layout, so it is confirmed once, on the first socket seen
+/// (its four ints read there must equal its `fileno()`, `family`, `type` and `proto`,
+/// and the class must not replace `fileno`); otherwise, and on any doubt, `None`: the
+/// caller calls `fileno()`. (What this cannot see, `socket.socket.fileno` replaced on
+/// the class after that first check, is outside the owner rule, as `os.dup2` over the
+/// number is.)
+fn held_descriptor(py: Python<'_>, obj: *mut ffi::PyObject) -> Option<i32> {
+    match LAYOUT.load(Ordering::Relaxed) {
+        LAYOUT_CONFIRMED => {}
+        LAYOUT_UNKNOWN => {
+            let ok = layout_matches(py, obj);
+            LAYOUT.store(if ok { LAYOUT_CONFIRMED } else { LAYOUT_REFUSED }, Ordering::Relaxed);
+            if !ok {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    // SAFETY: `obj` is a live exact socket.socket, whose layout was confirmed to hold
+    // `sock_fd` (a C int) at this offset; the GIL is held, so no other thread changes it
+    // during the read.
+    Some(unsafe { obj.cast::<u8>().add(SOCK_FD_AT).cast::<std::ffi::c_int>().read_unaligned() })
+}
+
+/// Whether the socket object `obj` (exactly a `socket.socket`) holds its descriptor,
+/// family, type and protocol as four C ints after its header (see [`held_descriptor`]).
+fn layout_matches(py: Python<'_>, obj: *mut ffi::PyObject) -> bool {
+    // SAFETY: `obj` is a live argument, borrowed for the call.
+    let sock = unsafe { Bound::ref_from_ptr(py, &obj) };
+    let check = || -> PyResult<bool> {
+        let ty = sock.get_type();
+        let base = ty.getattr("__mro__")?.get_item(1)?;
+        let basic: usize = base.getattr("__basicsize__")?.extract()?;
+        if basic < SOCK_FD_AT + 16 || !ty.getattr("fileno")?.is(&base.getattr("fileno")?) {
+            return Ok(false);
+        }
+        let want: [i64; 4] = [
+            sock.call_method0("fileno")?.extract()?,
+            sock.getattr("family")?.extract()?,
+            sock.getattr("type")?.extract()?,
+            sock.getattr("proto")?.extract()?,
+        ];
+        // SAFETY: the base type's instances are at least `basic` bytes (checked above),
+        // so the four ints after the header are within the object.
+        let got: [i64; 4] = std::array::from_fn(|i| unsafe {
+            i64::from(obj.cast::<u8>().add(SOCK_FD_AT + 4 * i).cast::<std::ffi::c_int>().read_unaligned())
+        });
+        Ok(got == want)
+    };
+    check().unwrap_or_else(|e| {
+        // Given back here, not dropped: a dropped error's references would wait for
+        // pyo3's next call (this runs in a fast entry, which pyo3 does not know holds
+        // the GIL).
+        e.restore(py);
+        // SAFETY: the GIL is held; clears the error just restored.
+        unsafe { ffi::PyErr_Clear() };
+        false
+    })
 }
 
 /// An exact PyOVERLAPPED argument, `None` for anything else (None included).
