@@ -143,15 +143,42 @@ fn socket_object(obj: &Bound<'_, PyAny>) -> Option<bool> {
     obj.is_instance(t).unwrap_or(false).then_some(false)
 }
 
+/// The value of `r`, or `None` with its error given back to the interpreter and cleared
+/// there, never dropped: code reached from a fast entry (`win32file::fast`) runs with
+/// the GIL but outside pyo3's count of it, where a dropped error's objects would wait
+/// in pyo3's deferred pool for its next call.
+#[allow(unsafe_code)]
+pub(crate) fn ok_or_clear<T>(py: Python<'_>, r: PyResult<T>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            e.restore(py);
+            // SAFETY: the GIL is held (`py`); clears the error just restored, releasing
+            // its objects now.
+            unsafe { pyo3::ffi::PyErr_Clear() };
+            None
+        }
+    }
+}
+
 /// `socket.socket` once the socket module is loaded (it is not imported here: without
 /// it no argument is a `socket.socket`), looked up once and kept.
+#[inline]
 pub(crate) fn socket_class(py: Python<'_>) -> Option<&'static Py<PyAny>> {
-    static SOCKET_CLASS: std::sync::OnceLock<Py<PyAny>> = std::sync::OnceLock::new();
-    if let Some(t) = SOCKET_CLASS.get() {
-        return Some(t);
+    match SOCKET_CLASS.get() {
+        Some(t) => Some(t),
+        None => find_socket_class(py),
     }
-    let module = py.import("sys").ok()?.getattr("modules").ok()?.get_item("socket").ok()?;
-    let t = module.getattr("socket").ok()?;
+}
+
+static SOCKET_CLASS: std::sync::OnceLock<Py<PyAny>> = std::sync::OnceLock::new();
+
+/// [`socket_class`]'s first look-up.
+#[cold]
+fn find_socket_class(py: Python<'_>) -> Option<&'static Py<PyAny>> {
+    // (Reached from fast entries: errors are cleared, not dropped; see `ok_or_clear`.)
+    let module = ok_or_clear(py, py.import("sys").and_then(|m| m.getattr("modules")?.get_item("socket")))?;
+    let t = ok_or_clear(py, module.getattr("socket"))?;
     if !t.is_instance_of::<pyo3::types::PyType>() {
         return None;
     }
@@ -217,7 +244,7 @@ impl winfile::net::Owner for SocketObject<'_, '_> {
     fn verified(&self, file: &File) {
         use std::sync::atomic::Ordering;
         // Made before any lock is taken (allocating may run a collection, and finalizers).
-        let Ok(weak) = PyWeakrefReference::new(self.0) else { return };
+        let Some(weak) = ok_or_clear(self.0.py(), PyWeakrefReference::new(self.0)) else { return };
         let last = file.ext_or_default::<LastOwner>();
         let Err(weak) = last.first.set(weak.unbind()) else { return };
         let old = last.later.lock().unwrap_or_else(PoisonError::into_inner).replace(weak);

@@ -299,11 +299,15 @@ impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
     }
 
     fn lend(&mut self) -> winfile::Result<Lent> {
+        // (Reached from fast entries: errors are cleared, not dropped; see
+        // `conv::ok_or_clear`.)
+        let py = self.obj.py();
         if self.receive {
-            writable(self.obj, "").map_err(|_| winfile::Error::new(winfile::Win32Error::WSAEFAULT, ""))
+            crate::conv::ok_or_clear(py, writable(self.obj, ""))
+                .ok_or(winfile::Error::new(winfile::Win32Error::WSAEFAULT, ""))
         } else {
             // Always lendable: a send may have sent part of its data already.
-            Ok(readable(self.obj).unwrap_or_else(|_| Lent::new(self.bytes().to_vec())))
+            Ok(crate::conv::ok_or_clear(py, readable(self.obj)).unwrap_or_else(|| Lent::new(self.bytes().to_vec())))
         }
     }
 }

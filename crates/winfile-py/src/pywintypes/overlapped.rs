@@ -137,11 +137,16 @@ impl PyOverlapped {
     pub fn event_handle(&self, py: Python<'_>) -> winfile::Handle {
         // The common case, an int (0 when none was set), without the general conversion
         // (and without a new reference): the value `HandleArg` would give it.
-        if let Some(v) = self.event.exact_i64(py) {
-            return crate::conv::resolved(v as u64);
+        match self.event.exact_i64(py) {
+            // No event (nearly every socket call): nothing to resolve.
+            Some(0) => return winfile::Handle::from_raw(0),
+            Some(v) => return crate::conv::resolved(v as u64),
+            None => {}
         }
         let event = self.event.bind(py);
-        event.extract::<HandleArg>().map_or(winfile::Handle::from_raw(0), |h| h.0)
+        // (Reached from fast entries: an error is cleared, not dropped; see
+        // `conv::ok_or_clear`.)
+        crate::conv::ok_or_clear(py, event.extract::<HandleArg>()).map_or(winfile::Handle::from_raw(0), |h| h.0)
     }
 }
 

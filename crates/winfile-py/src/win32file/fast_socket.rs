@@ -166,15 +166,9 @@ fn layout_matches(py: Python<'_>, obj: *mut ffi::PyObject) -> bool {
         });
         Ok(got == want)
     };
-    check().unwrap_or_else(|e| {
-        // Given back here, not dropped: a dropped error's references would wait for
-        // pyo3's next call (this runs in a fast entry, which pyo3 does not know holds
-        // the GIL).
-        e.restore(py);
-        // SAFETY: the GIL is held; clears the error just restored.
-        unsafe { ffi::PyErr_Clear() };
-        false
-    })
+    // (An error is cleared, not dropped: this runs in a fast entry; see
+    // `conv::ok_or_clear`.)
+    crate::conv::ok_or_clear(py, check()).unwrap_or(false)
 }
 
 /// An exact PyOVERLAPPED argument, `None` for anything else (None included).
