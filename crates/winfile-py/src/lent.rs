@@ -367,10 +367,16 @@ pub fn readable(obj: &Bound<'_, PyAny>) -> PyResult<Lent> {
 
 /// Releases the exports of operations that ended, and the references dropped without
 /// the GIL (with the GIL held).
+#[inline]
 pub fn release_pending(py: Python<'_>) {
-    if RELEASES.load(Ordering::Relaxed).is_null() {
-        return;
+    if !RELEASES.load(Ordering::Relaxed).is_null() {
+        release_all(py);
     }
+}
+
+/// [`release_pending`]'s work, when there is some.
+#[inline(never)]
+fn release_all(py: Python<'_>) {
     // (A release may run Python code, which may give back or release more: those go to
     // the emptied stack, for the next call.)
     let mut p = RELEASES.swap(std::ptr::null_mut(), Ordering::Acquire);

@@ -235,7 +235,8 @@ fn transfer_args<'a, 'py>(
 ) -> Option<(u64, Option<&'a Bound<'py, PyAny>>, &'a Bound<'py, PyAny>, &'a Bound<'py, PyOverlapped>, i32)> {
     let flags = match args.len() {
         3 => 0,
-        4 => exact_i32(args[3])?,
+        // A literal 0 (nearly every call) told by identity, without a conversion.
+        4 => common_timeout(py, args[3]).or_else(|| exact_i32(args[3]))?,
         _ => return None,
     };
     let ol = overlapped(py, &args[2])?;
