@@ -49,13 +49,23 @@ class Server:
         conn.accept_buffer = win32file.AllocateReadBuffer(win32file.CalculateSocketEndPointSize(self.listener))
         win32file.AcceptEx(self.listener, conn.sock, conn.accept_buffer, conn.overlapped)
 
+    # WSARecv/WSASend return (0, n) when done at once or (997, 0) when queued: the
+    # packet comes through the port either way, so the return is ignored. A call that
+    # fails at once (the client reset the connection: WSAECONNRESET) queues nothing, as
+    # on Windows: the connection is dropped here.
     def post_read(self, conn):
         conn.op = OP_READ
-        win32file.WSARecv(conn.sock, conn.buffer, conn.overlapped, 0)
+        try:
+            win32file.WSARecv(conn.sock, conn.buffer, conn.overlapped, 0)
+        except pywintypes.error:
+            conn.sock.close()
 
     def post_write(self, conn, data):
         conn.op = OP_WRITE
-        win32file.WSASend(conn.sock, data, conn.overlapped, 0)
+        try:
+            win32file.WSASend(conn.sock, data, conn.overlapped, 0)
+        except pywintypes.error:
+            conn.sock.close()
 
     def worker(self):
         while True:
