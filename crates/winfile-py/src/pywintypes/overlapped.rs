@@ -79,7 +79,10 @@ impl GilCell {
         // nothing in it can run Python code (an exact int's conversion calls no
         // `__index__`).
         let obj = unsafe { &*self.0.get() };
-        obj.bind(py).cast_exact::<pyo3::types::PyInt>().ok().and_then(|i| i.extract::<i64>().ok())
+        // (An int out of range: its OverflowError is cleared, not dropped, as this is
+        // reached from fast entries; see `conv::ok_or_clear`.)
+        let int = obj.bind(py).cast_exact::<pyo3::types::PyInt>().ok()?;
+        crate::conv::ok_or_clear(py, int.extract::<i64>())
     }
 
     /// The object's address (identity comparisons).
