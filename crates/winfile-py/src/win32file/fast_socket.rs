@@ -215,6 +215,8 @@ pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> P
             // SAFETY: `t`'s extra reference was not stored: given back (GIL held, as
             // `t` is bound); the winner's tuple is owned by its cell.
             unsafe { ffi::Py_DecRef(t.as_ptr()) };
+            // SAFETY: the winner's tuple, owned by its cell for the life of the process;
+            // a new reference for the caller.
             Ok(unsafe { Bound::from_borrowed_ptr(py, winner) })
         }
     }
@@ -224,7 +226,7 @@ pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> P
 const DONE_CACHED: usize = 1 << 16;
 
 // ---- The fast bodies --------------------------------------------------------------------
-// Each checks the cheap arguments first and the socket last (its `fileno()` is a call).
+// Each checks the cheap arguments first and the socket last (its `fileno()` may be a call).
 
 /// The arguments of WSARecv/WSASend in their common shape: (socket, buffer, ol[, flags]);
 /// with the socket object, when one was passed (not an int), as the number's owner.
