@@ -15,7 +15,7 @@
 //! WriteFile on a socket) wait in their queue as they are ([`Op::Transfer`], no box).
 //! Each socket's queues and readiness are its own ([`Socket`], with a lock of its own),
 //! kept on its file object: an operation finds them there, and whether it may run at once
-//! is one load of the direction's state word, no lock ([`may_try`]); a readiness event
+//! is one load of the direction's state word, no lock ([`Registration::may_try`]); a readiness event
 //! finds its socket by token in the registry (numbers, never addresses: an event fetched
 //! for a socket whose file object is going finds it alive or not at all), then takes the
 //! socket's lock once for its edge counts and the operations it claims, and a claimed
@@ -38,6 +38,7 @@ use super::{adopt, select};
 use crate::engine::OpCtlRef;
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{Extension, File};
+use crate::overlapped::IoState;
 use crate::poison::MutexExt;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 use std::collections::{HashMap, VecDeque};
@@ -173,7 +174,7 @@ const EDGE: u64 = 8;
 /// where the events find it) or a bare descriptor number's (in the registry only).
 ///
 /// Each direction's readiness marks and edge count are one word, changed only under the
-/// lock (which also holds the queues), read without it by [`may_try`]: one load says
+/// lock (which also holds the queues), read without it by [`Registration::may_try`]: one load says
 /// whether an operation may run its first step now. The word always matches the queue
 /// (QUEUED is set with the first operation queued and cleared with the last one taken),
 /// so a load sees a state the socket was in at some instant, as a look under the lock
@@ -285,18 +286,59 @@ impl Locked<'_> {
     }
 }
 
-impl Extension for Socket {
+/// A handle's socket as the reactor knows it, for the life of its file object (its
+/// extension, made at the socket's first operation): its [`Socket`] — registered
+/// (edge-triggered) under a token of its own, or, if epoll refused it, its descriptor
+/// number's — and its overlapped state (the port association a completion posts to,
+/// the cancellation count of its light operations), so that an operation finds both in
+/// one look at the file object. Dropping the file object unregisters it.
+pub(crate) struct Registration {
+    socket: Arc<Socket>,
+    io: Arc<IoState>,
+}
+
+impl Registration {
+    /// Whether an operation on the socket may run its first step on the caller's thread
+    /// before it is begun: nothing waits ahead of it in its direction, no thread runs
+    /// the direction, and the socket is not known not to be ready. `Some(edge count)` to
+    /// pass to [`Registration::wait_after`] as [`Tried::Again`] if the step then meets
+    /// EAGAIN (an edge that comes meanwhile makes it run again, as in [`wait`]). One
+    /// load, no lock.
+    pub(crate) fn may_try(&self, write: bool) -> Option<u64> {
+        self.socket.first_step_now(write)
+    }
+
+    /// The handle's overlapped state.
+    pub(crate) fn io(&self) -> &Arc<IoState> {
+        &self.io
+    }
+
+    /// [`wait_after`] on this handle's socket (`src` is its file object).
+    pub(crate) fn wait_after(
+        &self,
+        r: &'static Reactor,
+        src: Source,
+        write: bool,
+        ctl: Option<OpCtlRef>,
+        op: impl Into<Op>,
+        tried: Tried,
+    ) {
+        wait_on(r, &self.socket, src, write, ctl, op.into(), tried);
+    }
+}
+
+impl Extension for Registration {
     fn on_drop(&self, file: &File) {
         let Some(Ok(r)) = REACTOR.get() else { return };
-        if !self.edge() {
-            return; // never registered
+        if !self.socket.edge() {
+            return; // epoll refused it: its number's socket stays in the registry
         }
         // The descriptor is still open here: it leaves the epoll set with it.
         let _ = epoll::delete(&r.epoll, file.fd());
         // It leaves the registry on the reactor's next turn (a file object may be dropped
         // where the registry is locked: this hook never locks it). An event fetched for it
         // meanwhile finds it there, alive, with nothing waiting.
-        r.gone.locked().push(self.token);
+        r.gone.locked().push(self.socket.token);
         r.any_gone.store(true, Ordering::Release);
     }
 }
@@ -546,26 +588,40 @@ fn socket_of(r: &Reactor, src: &Source) -> Arc<Socket> {
 
 /// [`socket_of`] a handle's socket.
 fn socket_of_file(r: &Reactor, file: &File) -> Arc<Socket> {
-    let s = file.ext_or_insert_with(|| {
-        let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
-        use epoll::EventFlags as F;
-        // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
-        let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
-        match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
-            Ok(()) => Socket::new(token, is_tcp(file.fd())),
-            Err(err) => {
-                log::debug!("epoll_ctl on a socket failed: {err}");
-                Socket::new(0, false)
-            }
+    registration(r, file).socket.clone()
+}
+
+/// The handle's registration with the reactor ([`Registration`]), made at its first
+/// operation: registered with epoll, edge-triggered, and in the registry, before any
+/// operation can find it on the file object (an edge dispatched before it was in the
+/// registry went uncounted, but no step had run yet: the first one sees what it stood
+/// for).
+pub(crate) fn registration<'f>(r: &Reactor, file: &'f File) -> impl std::ops::Deref<Target = Registration> + 'f {
+    loop {
+        if let Some(reg) = file.ext_ref::<Registration>() {
+            return reg;
         }
-    });
-    if !s.edge() {
-        return by_number(r, file.fd());
+        // Outside the extensions' insertion lock (the registration is made under it).
+        let io = file.ext_or_default::<IoState>();
+        file.ext_or_insert_with(|| {
+            let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
+            use epoll::EventFlags as F;
+            // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
+            let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
+            let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
+                Ok(()) => {
+                    let s = Arc::new(Socket::new(token, is_tcp(file.fd())));
+                    r.entries.locked().insert(token, s.clone());
+                    s
+                }
+                Err(err) => {
+                    log::debug!("epoll_ctl on a socket failed: {err}");
+                    by_number(r, file.fd())
+                }
+            };
+            Registration { socket, io }
+        });
     }
-    // In the registry before its first operation runs: an edge dispatched before this
-    // was not counted, but it stood for data that came before that step, which sees it.
-    r.entries.locked().entry(s.token).or_insert_with(|| s.clone());
-    s
 }
 
 /// A bare descriptor's socket, by its number (kept in the registry once made: a
@@ -622,26 +678,13 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
 pub(crate) enum Tried {
     /// Nothing: [`wait`].
     No,
-    /// It ran its first step, which met EAGAIN, after [`may_try`] gave this edge count.
+    /// It ran its first step, which met EAGAIN, after [`Registration::may_try`] gave this edge count.
     Again(u64),
     /// It ran its first step, which yielded (a long send).
     Yielded,
 }
 
-/// Whether an operation on the handle's socket `file` may run its first step on the
-/// caller's thread before it is begun: nothing waits ahead of it in its direction and
-/// the socket is not known not to be ready. `Some(edge count)` to pass to
-/// [`wait_after`] as [`Tried::Again`] if the step then meets EAGAIN (an edge that comes
-/// meanwhile makes it run again, as in [`wait`]). Once the socket is registered: one
-/// look at the file object's extensions and one load, no lock.
-pub(crate) fn may_try(r: &'static Reactor, file: &File, write: bool) -> Option<u64> {
-    match file.with_ext::<Socket, _>(|s| s.filter(|s| s.edge()).map(|s| s.first_step_now(write))) {
-        Some(now) => now,
-        None => socket_of_file(r, file).first_step_now(write),
-    }
-}
-
-/// [`wait`] for an operation whose first step the caller ran itself ([`may_try`]).
+/// [`wait`] for an operation whose first step the caller ran itself ([`Registration::may_try`]).
 pub(crate) fn wait_after(
     r: &'static Reactor,
     src: Source,
@@ -650,14 +693,18 @@ pub(crate) fn wait_after(
     op: impl Into<Op>,
     tried: Tried,
 ) {
-    let s = socket_of(r, &src);
+    wait_on(r, &socket_of(r, &src), src, write, ctl, op.into(), tried);
+}
+
+/// [`wait_after`] on the socket `s` (`src`'s).
+fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Option<OpCtlRef>, op: Op, tried: Tried) {
     let edge = s.edge();
     if let Some(ctl) = &ctl {
         // A plain function (the reactor is a static), set without a lock: every
         // overlapped socket operation sets one.
         ctl.set_waker(wake_reactor);
     }
-    let mut waiter = Waiter { ctl, op: op.into(), src, tried: false };
+    let mut waiter = Waiter { ctl, op, src, tried: false };
     let mut tried = tried;
     loop {
         let (step, seq) = match std::mem::replace(&mut tried, Tried::No) {
@@ -1094,5 +1141,6 @@ impl Reactor {
 /// rule); None if it never waited.
 #[cfg(test)]
 pub(super) fn read_blocked(file: &File) -> Option<bool> {
-    file.with_ext::<Socket, _>(|s| s.filter(|s| s.edge()).map(|s| s.word(false).load(Ordering::Acquire) & BLOCKED != 0))
+    let reg = file.ext_ref::<Registration>()?;
+    reg.socket.edge().then(|| reg.socket.word(false).load(Ordering::Acquire) & BLOCKED != 0)
 }

@@ -236,11 +236,11 @@ impl CallMemory for Lending {
 
 /// A transfer's first step runs on the caller's thread before the operation is begun
 /// (when nothing waits ahead of it and the socket is not known not to be ready:
-/// `reactor::may_try`), on the caller's memory in place: if it ends there (a send the
+/// `Registration::may_try`), on the caller's memory in place: if it ends there (a send the
 /// socket takes whole, a receive that finds data, an error), the operation completes
 /// without ever being in flight or its memory lent (`Prepared::complete`); otherwise the
 /// memory is lent, and the operation begun and handed to the reactor with its first step
-/// counted (`reactor::wait_after`).
+/// counted (`Registration::wait_after`).
 fn transfer(
     sock: adopt::Sock<'_>,
     mem: &mut dyn CallMemory,
@@ -254,12 +254,14 @@ fn transfer(
         return Err(Error::new(Win32Error::WSAEFAULT, api));
     }
     let r = reactor::reactor(api)?;
-    let prepared = overlapped::prepare(file, s, api)?;
+    let prepared = overlapped::prepare(s, api)?;
+    // The socket's readiness and its overlapped state, in one look at the file object.
+    let reg = reactor::registration(r, &file);
     let mut sent = 0;
-    let tried = match reactor::may_try(r, prepared.file(), write) {
+    let tried = match reg.may_try(write) {
         None => Tried::No,
         Some(seq) => {
-            let fd = prepared.file().fd();
+            let fd = file.fd();
             let outcome = if write {
                 send_step(fd, mem.bytes(), flags, &mut sent)
             } else {
@@ -269,7 +271,7 @@ fn transfer(
                 Outcome::Ended(status, n, _) => {
                     // The memory goes back first, as `engine::finish` gives it back.
                     mem.ended(status, n);
-                    prepared.complete(status, n);
+                    prepared.complete(&file, reg.io(), status, n);
                     return Ok(Issued::Pending);
                 }
                 Outcome::Again => Tried::Again(seq),
@@ -278,9 +280,9 @@ fn transfer(
         }
     };
     let lent = mem.lend().map_err(|e| Error::new(e.code(), api))?;
-    let begun = prepared.begin();
+    let begun = prepared.begin_on(file.clone(), reg.io().clone());
     let op = reactor::Op::Transfer(Transfer { slot: Some((lent, begun.done)), sent, write, flags });
-    reactor::wait_after(r, Source::File(begun.file), write, Some(begun.ctl), op, tried);
+    reg.wait_after(r, Source::File(begun.file), write, Some(begun.ctl), op, tried);
     Ok(Issued::Pending)
 }
 

@@ -196,15 +196,14 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// returned completion stores the result in the OVERLAPPED, then signals the file
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
-    begin_as(c, false)
+    begin_as(c, None)
 }
 
-/// [`begin`], the operation light (`light`: see [`LightCtl`]) or with a control block on
-/// the handle's in-flight list.
-fn begin_as(c: Checked, light: bool) -> (OpCtlRef, Done) {
+/// [`begin`], the operation light (`light`, the handle's overlapped state: see
+/// [`LightCtl`]) or with a control block on the handle's in-flight list.
+fn begin_as(c: Checked, light: Option<Arc<IoState>>) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let (ctl, ticket) = if light {
-        let state = file.ext_or_default::<IoState>();
+    let (ctl, ticket) = if let Some(state) = light {
         let (issuer, since) = state.begin_light();
         (Ctl::Light(LightCtl { state, issuer, since }), Ticket::Light { issuer, since })
     } else {
@@ -618,47 +617,52 @@ pub(crate) struct Begun {
 /// entry; they must wait, if they wait, in the socket reactor (which CancelIo and the
 /// close wake through the cancel waker), and take no canceller.
 pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
-    prepare(file, s, api).map(Prepared::begin)
+    prepare(s, api).map(|p| p.begin(file))
 }
 
 /// A checked request on a handle's object whose operation the caller performs itself
 /// and may finish during the call (a socket transfer that the kernel takes or gives at
 /// once): it is then completed without being begun ([`Prepared::complete`]: no control
 /// block, no in-flight entry; nothing could cancel it, as nothing could on Windows
-/// between the call's start and its end), else begun ([`Prepared::begin`]).
-pub(crate) struct Prepared(Checked);
+/// between the call's start and its end), else begun ([`Prepared::begin`]). The caller
+/// keeps the handle's object, and passes it (and its overlapped state, if it has it at
+/// hand) to either.
+pub(crate) struct Prepared {
+    event: Option<Arc<Event>>,
+    submit: Submit,
+}
 
 /// Checks the OVERLAPPED's event (as [`begin_with`]), before anything is performed.
-pub(crate) fn prepare(file: Arc<File>, s: Submit, api: &'static str) -> Result<Prepared> {
+pub(crate) fn prepare(s: Submit, api: &'static str) -> Result<Prepared> {
     let event = event_of(s.event, api)?;
-    Ok(Prepared(Checked { file, event, submit: s }))
+    Ok(Prepared { event, submit: s })
 }
 
 impl Prepared {
-    /// The handle's object.
-    pub(crate) fn file(&self) -> &Arc<File> {
-        &self.0.file
+    /// Begins the operation on the handle's object `file`, light (see [`begin_with`]).
+    pub(crate) fn begin(self, file: Arc<File>) -> Begun {
+        let io = file.ext_or_default::<IoState>();
+        self.begin_on(file, io)
     }
 
-    /// Begins the operation, light (see [`begin_with`]).
-    pub(crate) fn begin(self) -> Begun {
-        let c = self.0;
-        let file = c.file.clone();
-        let (ctl, done) = begin_as(c, true);
+    /// [`Prepared::begin`], with the handle's overlapped state `io` at hand.
+    pub(crate) fn begin_on(self, file: Arc<File>, io: Arc<IoState>) -> Begun {
+        let Prepared { event, submit } = self;
+        let (ctl, done) = begin_as(Checked { file: file.clone(), event, submit }, Some(io));
         Begun { file, ctl, done }
     }
 
-    /// Completes an operation that ended during the call with (status, bytes), its data
-    /// already in place: the OVERLAPPED, then the file object and the event, then the
-    /// packet to the port the file is associated with (unless hEvent's low bit is set),
-    /// as [`Done::call`] publishes them. The OVERLAPPED goes from its last result to
-    /// this one (the pending state in between could only be seen by a thread reading it
-    /// while the call runs, a race on Windows too).
-    pub(crate) fn complete(self, status: Win32Error, bytes: usize) {
-        let Checked { file, event, submit: s } = self.0;
-        let state = file.ext_ref::<IoState>();
-        let port = state.as_ref().filter(|_| s.event.raw() & 1 == 0).and_then(|st| st.port.get());
-        publish(&s.ol, &file, event.as_ref(), port, s.token, status, bytes);
+    /// Completes an operation on the handle's object `file` (its overlapped state `io`)
+    /// that ended during the call with (status, bytes), its data already in place: the
+    /// OVERLAPPED, then the file object and the event, then the packet to the port the
+    /// file is associated with (unless hEvent's low bit is set), as [`Done::call`]
+    /// publishes them. The OVERLAPPED goes from its last result to this one (the pending
+    /// state in between could only be seen by a thread reading it while the call runs, a
+    /// race on Windows too).
+    pub(crate) fn complete(self, file: &File, io: &IoState, status: Win32Error, bytes: usize) {
+        let Prepared { event, submit: s } = self;
+        let port = if s.event.raw() & 1 == 0 { io.port.get() } else { None };
+        publish(&s.ol, file, event.as_ref(), port, s.token, status, bytes);
     }
 }
 
