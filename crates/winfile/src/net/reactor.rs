@@ -596,32 +596,40 @@ fn socket_of_file(r: &Reactor, file: &File) -> Arc<Socket> {
 /// operation can find it on the file object (an edge dispatched before it was in the
 /// registry went uncounted, but no step had run yet: the first one sees what it stood
 /// for).
+#[inline]
 pub(crate) fn registration<'f>(r: &Reactor, file: &'f File) -> impl std::ops::Deref<Target = Registration> + 'f {
     loop {
         if let Some(reg) = file.ext_ref::<Registration>() {
             return reg;
         }
-        // Outside the extensions' insertion lock (the registration is made under it).
-        let io = file.ext_or_default::<IoState>();
-        file.ext_or_insert_with(|| {
-            let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
-            use epoll::EventFlags as F;
-            // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
-            let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
-            let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
-                Ok(()) => {
-                    let s = Arc::new(Socket::new(token, is_tcp(file.fd())));
-                    r.entries.locked().insert(token, s.clone());
-                    s
-                }
-                Err(err) => {
-                    log::debug!("epoll_ctl on a socket failed: {err}");
-                    by_number(r, file.fd())
-                }
-            };
-            Registration { socket, io }
-        });
+        register(r, file);
     }
+}
+
+/// Makes the handle's registration (see [`registration`]), unless another thread did.
+#[cold]
+#[inline(never)]
+fn register(r: &Reactor, file: &File) {
+    // Outside the extensions' insertion lock (the registration is made under it).
+    let io = file.ext_or_default::<IoState>();
+    file.ext_or_insert_with(|| {
+        let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
+        use epoll::EventFlags as F;
+        // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
+        let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
+        let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
+            Ok(()) => {
+                let s = Arc::new(Socket::new(token, is_tcp(file.fd())));
+                r.entries.locked().insert(token, s.clone());
+                s
+            }
+            Err(err) => {
+                log::debug!("epoll_ctl on a socket failed: {err}");
+                by_number(r, file.fd())
+            }
+        };
+        Registration { socket, io }
+    });
 }
 
 /// A bare descriptor's socket, by its number (kept in the registry once made: a
@@ -848,11 +856,17 @@ impl Reactor {
     /// Registers a bare descriptor's socket as its queues need (IN while reads wait, OUT
     /// while writes wait), and forgets its descriptor when nothing waits. Registered
     /// handles' sockets stay as they are.
+    #[inline]
     fn resync(&self, l: &mut Locked<'_>) {
-        use epoll::EventFlags as F;
-        if l.s.edge() {
-            return;
+        if !l.s.edge() {
+            self.resync_level(l);
         }
+    }
+
+    /// [`Reactor::resync`] of a bare descriptor's socket.
+    #[inline(never)]
+    fn resync_level(&self, l: &mut Locked<'_>) {
+        use epoll::EventFlags as F;
         let token = l.s.token;
         let e = &mut *l.e;
         let mut want = F::empty();
