@@ -45,8 +45,11 @@ pub(crate) struct IoState {
     /// The operations in flight with a control block of their own.
     inflight: Mutex<Vec<Arc<OpCtl>>>,
     /// How many light operations (see [`LightCtl`]) are in flight: CancelIo and the
-    /// close wake the socket reactor for them only when some are.
-    light: AtomicUsize,
+    /// close wake the socket reactor for them only when some are. Written by every
+    /// socket operation that waits (when it begins, and on the thread that completes
+    /// it): on a cache line of its own, apart from what every completion reads (the
+    /// port association, the cancellation count).
+    light: Apart<AtomicUsize>,
     /// Counts the CancelIo calls that found light operations in flight; [`CLOSED`] once
     /// the handle closed. A light operation is cancelled if it changed since the
     /// operation began and ...
@@ -59,6 +62,18 @@ pub(crate) struct IoState {
     /// object, which a closed port's handle no longer reaches: its packets are dropped);
     /// read without a lock by each completion.
     pub(super) port: OnceLock<port::Association>,
+}
+
+/// A value on a cache line of its own (see [`IoState::light`]).
+#[derive(Default)]
+#[repr(align(64))]
+struct Apart<T>(T);
+
+impl<T> std::ops::Deref for Apart<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// [`IoState::cancel_gen`]'s mark of a closed handle.
