@@ -1158,3 +1158,101 @@ pub(super) fn read_blocked(file: &File) -> Option<bool> {
     let reg = file.ext_ref::<Registration>()?;
     reg.socket.edge().then(|| reg.socket.word(false).load(Ordering::Acquire) & BLOCKED != 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{adopt, wsa_recv};
+    use crate::overlapped::{Lent, Overlapped, Submit};
+    use crate::Handle;
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+
+    fn submit(ol: &Arc<Overlapped>) -> Submit {
+        Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None }
+    }
+
+    fn tcp_pair() -> (TcpStream, TcpStream) {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (srv, _) = lst.accept().unwrap();
+        (cli, srv)
+    }
+
+    /// The direction's state word as `may_try` reads it.
+    fn word(file: &File, write: bool) -> u64 {
+        let r = reactor("test").unwrap();
+        registration(r, file).socket.word(write).load(Ordering::Acquire)
+    }
+
+    /// Polls `cond` until it holds (the thread that completes an operation updates the
+    /// word after publishing it); fails after 10 s.
+    fn eventually(what: &str, cond: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !cond() {
+            assert!(Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The word `may_try` reads without a lock follows the queue: QUEUED while receives
+    /// wait (the write direction stays free), and neither QUEUED nor BUSY once they
+    /// completed.
+    #[test]
+    fn the_state_word_follows_the_queue() {
+        let (mut cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        let r = reactor("test").unwrap();
+        assert_eq!(registration(r, &file).may_try(false), Some(0), "a new socket may try at once");
+        let ols: Vec<_> = (0..2)
+            .map(|_| {
+                let ol = Arc::new(Overlapped::new());
+                wsa_recv(sock, Lent::new(vec![0u8; 1]), 0, submit(&ol)).unwrap();
+                ol
+            })
+            .collect();
+        assert_ne!(word(&file, false) & QUEUED, 0, "receives wait");
+        assert_eq!(registration(r, &file).may_try(false), None, "a receive queues behind them");
+        assert!(registration(r, &file).may_try(true).is_some(), "sends are not held up");
+        cli.write_all(b"ab").unwrap();
+        for ol in &ols {
+            assert_eq!(ol.wait().unwrap().1, 1);
+        }
+        eventually("the read direction is free again", || word(&file, false) & (QUEUED | BUSY) == 0);
+    }
+
+    /// A cancelled receive leaves the queue, and the word says so (or every later
+    /// receive would queue behind nothing until the next edge).
+    #[test]
+    fn a_cancelled_receive_leaves_the_direction_free() {
+        let (_cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let (h, file) = adopt::socket(sock, "test").unwrap();
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 4]), 0, submit(&ol)).unwrap();
+        assert_ne!(word(&file, false) & QUEUED, 0);
+        crate::overlapped::cancel_io(h).unwrap();
+        assert_eq!(ol.wait().unwrap().0, Win32Error::OPERATION_ABORTED);
+        eventually("the read direction is free again", || word(&file, false) & (QUEUED | BUSY) == 0);
+    }
+
+    /// An event fetched for a socket whose file object went finds it in the registry
+    /// (alive, nothing waiting) until the reactor's next turn, then not at all.
+    #[test]
+    fn an_event_for_a_socket_that_went_is_harmless() {
+        let (_cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let r = reactor("test").unwrap();
+        let (h, file) = adopt::socket(sock, "test").unwrap();
+        let token = registration(r, &file).socket.token;
+        assert!(r.entries.locked().contains_key(&token));
+        crate::handle::close(h).unwrap();
+        drop(file);
+        drop(srv);
+        use epoll::EventFlags as F;
+        r.dispatch(token, F::IN | F::OUT | F::RDHUP);
+        eventually("it leaves the registry", || !r.entries.locked().contains_key(&token));
+        r.dispatch(token, F::IN | F::OUT);
+    }
+}
