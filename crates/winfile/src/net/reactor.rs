@@ -5,8 +5,8 @@
 //! An operation first runs on the caller's thread, unless the reactor already knows the
 //! socket is not ready in that direction; if it is not, it waits here, in a per-socket
 //! FIFO (reads and writes apart). A handle's socket is registered once, edge-triggered
-//! (IN, OUT, RDHUP, PRI), at its first wait, and stays registered until its file object goes
-//! (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
+//! (IN, RDHUP, PRI; OUT from the first write that must wait), at its first operation, and
+//! stays registered until its file object goes (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
 //! that failed with EAGAIN while an edge arrived runs again instead of waiting for an
 //! edge that already came. A receive on a TCP socket that waited and came back short
 //! marks the direction not ready too (the short-read rule, see [`wait`]: the receive
@@ -145,6 +145,9 @@ struct Entry {
     /// returns the last bytes short, and the end of stream or the error stays readable
     /// with no edge to come). Cleared for good by such an event.
     tcp: bool,
+    /// A registered handle's socket is registered for OUT too (see
+    /// [`Reactor::arm_writes`]).
+    writes_armed: bool,
 }
 
 impl Entry {
@@ -361,6 +364,14 @@ const DEEP_AFTER: u32 = 5;
 const LEASE: Duration = Duration::from_millis(1);
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
+/// What a registered handle's socket is registered for, edge-triggered (PRI: urgent data
+/// turns the short-read rule off for the socket, see `Entry::tcp`) ...
+const HANDLE_EVENTS: epoll::EventFlags = epoll::EventFlags::IN
+    .union(epoll::EventFlags::RDHUP)
+    .union(epoll::EventFlags::PRI)
+    .union(epoll::EventFlags::ET);
+/// ... and, once a write met EAGAIN (see [`Reactor::arm_writes`]), OUT.
+const HANDLE_WRITES: epoll::EventFlags = HANDLE_EVENTS.union(epoll::EventFlags::OUT);
 /// Marks a registered handle's token (the others are descriptor numbers).
 const HANDLE_BIT: u64 = 1 << 61;
 /// How often adopted descriptors are checked for having been closed by the caller.
@@ -614,10 +625,7 @@ fn register(r: &Reactor, file: &File) {
     let io = file.ext_or_default::<IoState>();
     file.ext_or_insert_with(|| {
         let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
-        use epoll::EventFlags as F;
-        // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
-        let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
-        let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
+        let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), HANDLE_EVENTS) {
             Ok(()) => {
                 let s = Arc::new(Socket::new(token, is_tcp(file.fd())));
                 r.entries.locked().insert(token, s.clone());
@@ -743,12 +751,17 @@ fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Optio
         waiter.tried = !yielded;
         let mut l = s.lock();
         // One look at the socket: the edge count, the mark, the queue.
+        let mut retry = yielded;
         if edge && !yielded {
             if l.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
-            l.mark(write, BLOCKED, true);
+            if !write || r.arm_writes(&mut l, waiter.src.fd()) {
+                l.mark(write, BLOCKED, true);
+            } else {
+                retry = true;
+            }
         }
         let cancelled = waiter.cancelled();
         l.push_back(write, waiter);
@@ -758,8 +771,9 @@ fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Optio
             // As in `enqueue`.
             r.wake();
         }
-        if yielded {
-            // Still ready: run again by the next thread that polls.
+        if retry {
+            // Still ready (or no edge will come: OUT could not be registered): run again
+            // by the next thread that polls.
             r.yield_again(s.token, write);
             r.kick();
         }
@@ -851,6 +865,32 @@ impl Reactor {
 
     pub(super) fn epoll(&self) -> BorrowedFd<'_> {
         self.epoll.as_fd()
+    }
+
+    /// A registered handle's socket is registered for reads only ([`HANDLE_EVENTS`]) until
+    /// a write on it meets EAGAIN: a socket whose sends the kernel always takes at once
+    /// (a request/response server's) then never sees the writable edge that follows each
+    /// time the peer reads — no event to fetch and handle, and no waiting thread woken
+    /// for nothing. The first write that meets EAGAIN registers OUT too, for good, under
+    /// the socket's lock, before it is marked not ready: epoll_ctl(EPOLL_CTL_MOD) looks
+    /// at the socket's readiness, so a socket that became writable since the write
+    /// failed gets its edge then, handled once the lock is released (it finds the write
+    /// queued). Whether OUT is registered (it stays unregistered, and the write must be
+    /// retried without an edge, only if epoll_ctl failed).
+    fn arm_writes(&self, l: &mut Locked<'_>, fd: BorrowedFd<'_>) -> bool {
+        if l.e.writes_armed {
+            return true;
+        }
+        match epoll::modify(&self.epoll, fd, epoll::EventData::new_u64(l.s.token), HANDLE_WRITES) {
+            Ok(()) => {
+                l.e.writes_armed = true;
+                true
+            }
+            Err(err) => {
+                log::debug!("epoll_ctl on a socket failed: {err}");
+                false
+            }
+        }
     }
 
     /// Registers a bare descriptor's socket as its queues need (IN while reads wait, OUT
@@ -1102,6 +1142,7 @@ impl Reactor {
                 Step::Again => {
                     let mut l = s.lock();
                     waiter.tried = true;
+                    let armed = !edge || !write || self.arm_writes(&mut l, waiter.src.fd());
                     l.push_front(write, waiter);
                     if edge && l.seq(write) != seq {
                         // An edge came while it ran: try again.
@@ -1110,7 +1151,13 @@ impl Reactor {
                     }
                     // Released, and (a registered handle's) marked not ready, at once.
                     let w = l.word(write) & !BUSY;
-                    l.set_word(write, if edge { w | BLOCKED } else { w });
+                    l.set_word(write, if edge && armed { w | BLOCKED } else { w });
+                    drop(l);
+                    if !armed {
+                        // No edge will come: run again by the next thread that polls.
+                        self.yield_again(s.token, write);
+                        self.kick();
+                    }
                     return;
                 }
             }
@@ -1254,5 +1301,58 @@ mod tests {
         r.dispatch(token, F::IN | F::OUT | F::RDHUP);
         eventually("it leaves the registry", || !r.entries.locked().contains_key(&token));
         r.dispatch(token, F::IN | F::OUT);
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+    use crate::net::{adopt, wsa_send};
+    use crate::overlapped::{Lent, Overlapped, Submit};
+    use crate::Handle;
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+
+    /// A socket whose sends the kernel takes at once is not registered for writable
+    /// edges; the first send that must wait registers it, and completes (whole) once the
+    /// peer reads, as does a send queued behind it.
+    #[test]
+    fn a_send_that_waits_registers_writes_and_completes_when_the_peer_reads() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (mut srv, _) = lst.accept().unwrap();
+        let sock = cli.as_raw_fd() as u64;
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        let r = reactor("test").unwrap();
+        let armed = || registration(r, &file).socket.entry.locked().writes_armed;
+        let submit = |ol: &Arc<Overlapped>| Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None };
+        let ol = Arc::new(Overlapped::new());
+        wsa_send(sock, Lent::new(vec![1u8; 100]), 0, submit(&ol)).unwrap();
+        assert_eq!(ol.wait().unwrap().1, 100);
+        assert!(!armed(), "a send taken at once registers nothing");
+        // More than the socket buffers hold: it waits for the peer.
+        let big = 64 << 20;
+        let ols: Vec<_> = [big, 10]
+            .into_iter()
+            .map(|n| {
+                let ol = Arc::new(Overlapped::new());
+                wsa_send(sock, Lent::new(vec![2u8; n]), 0, submit(&ol)).unwrap();
+                ol
+            })
+            .collect();
+        assert!(ols[0].result().is_none(), "the big send waits");
+        // (Its first steps may yield to other sockets before it meets EAGAIN.)
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !armed() {
+            assert!(Instant::now() < deadline, "a send that met EAGAIN registered writable edges");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let mut buf = vec![0u8; 1 << 20];
+        let mut got = 0;
+        while got < 100 + big + 10 {
+            got += srv.read(&mut buf).unwrap();
+        }
+        assert_eq!(ols[0].wait().unwrap().1, big);
+        assert_eq!(ols[1].wait().unwrap().1, 10);
     }
 }
