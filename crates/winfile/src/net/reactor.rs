@@ -77,16 +77,6 @@ pub(crate) enum Op {
     Boxed(BoxedOp),
 }
 
-impl Op {
-    /// One step (see [`BoxedOp`]).
-    fn step(&mut self, fd: BorrowedFd<'_>, cancelled: bool) -> Step {
-        match self {
-            Op::Transfer(t) => t.step(fd, cancelled),
-            Op::Boxed(f) => f(fd, cancelled),
-        }
-    }
-}
-
 impl From<BoxedOp> for Op {
     fn from(f: BoxedOp) -> Op {
         Op::Boxed(f)
@@ -111,19 +101,75 @@ impl Source {
     }
 }
 
+/// A waiting operation: what it runs, its descriptor (kept open while it waits), its
+/// cancellation, and whether it met EAGAIN itself (it was not queued on the socket's
+/// known state alone: the peer was behind, so the short-read rule applies when it
+/// completes, see [`wait`]; a transfer keeps that mark itself). A transfer's descriptor
+/// is its completion's handle (the file object its `Done` holds, which is the handle it
+/// waits on): no second reference, and a waiter small enough (at most 128 bytes) to move
+/// between its queue and the thread that runs it without a call to memcpy.
+enum Task {
+    Transfer(super::sendrecv::Transfer, Option<OpCtlRef>),
+    Boxed(BoxedOp, Source, Option<OpCtlRef>, bool),
+}
+
 struct Waiter {
-    ctl: Option<OpCtlRef>,
-    op: Op,
-    /// The descriptor, kept open while the operation waits.
-    src: Source,
-    /// It met EAGAIN itself (it was not queued on the socket's known state alone): the
-    /// peer was behind, so the short-read rule applies when it completes (see [`wait`]).
-    tried: bool,
+    task: Task,
 }
 
 impl Waiter {
+    fn new(op: Op, src: Source, ctl: Option<OpCtlRef>) -> Waiter {
+        let task = match op {
+            // `src` is the transfer's own handle (see `Task`).
+            Op::Transfer(t) => Task::Transfer(t, ctl),
+            Op::Boxed(f) => Task::Boxed(f, src, ctl, false),
+        };
+        Waiter { task }
+    }
+
+    /// It met EAGAIN itself (see [`Task`]).
+    fn tried(&self) -> bool {
+        match &self.task {
+            Task::Transfer(t, _) => t.tried,
+            Task::Boxed(_, _, _, tried) => *tried,
+        }
+    }
+
+    fn set_tried(&mut self, v: bool) {
+        match &mut self.task {
+            Task::Transfer(t, _) => t.tried = v,
+            Task::Boxed(_, _, _, tried) => *tried = v,
+        }
+    }
+
     fn cancelled(&self) -> bool {
-        self.ctl.as_ref().is_some_and(|c| c.is_cancelled())
+        match &self.task {
+            Task::Transfer(_, ctl) | Task::Boxed(_, _, ctl, _) => ctl.as_ref().is_some_and(|c| c.is_cancelled()),
+        }
+    }
+
+    /// One step (see [`BoxedOp`]).
+    fn step(&mut self, cancelled: bool) -> Step {
+        match &mut self.task {
+            Task::Transfer(t, _) => t.step(cancelled),
+            Task::Boxed(f, src, _, _) => f(src.fd(), cancelled),
+        }
+    }
+
+    /// Its descriptor (none once a transfer completed).
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        match &self.task {
+            Task::Transfer(t, _) => t.file().map(|f| f.fd()),
+            Task::Boxed(_, src, _, _) => Some(src.fd()),
+        }
+    }
+
+    /// Its descriptor, to keep open while a bare descriptor's socket is registered.
+    fn source(&self) -> Option<Source> {
+        match &self.task {
+            Task::Transfer(t, _) => t.file().map(|f| Source::File(f.clone())),
+            Task::Boxed(_, src, _, _) => Some(src.clone()),
+        }
     }
 }
 
@@ -316,17 +362,19 @@ impl Registration {
         &self.io
     }
 
-    /// [`wait_after`] on this handle's socket (`src` is its file object).
-    pub(crate) fn wait_after(
+    /// [`wait`] for a transfer on this handle's socket (the handle its completion holds),
+    /// whose first step the caller ran itself ([`Registration::may_try`]): `tried` says
+    /// how that went.
+    pub(crate) fn wait_transfer(
         &self,
         r: &'static Reactor,
-        src: Source,
         write: bool,
-        ctl: Option<OpCtlRef>,
-        op: impl Into<Op>,
+        ctl: OpCtlRef,
+        t: super::sendrecv::Transfer,
         tried: Tried,
     ) {
-        wait_on(r, &self.socket, src, write, ctl, op.into(), tried);
+        ctl.set_waker(wake_reactor);
+        wait_on(r, &self.socket, write, Waiter { task: Task::Transfer(t, Some(ctl)) }, tried);
     }
 }
 
@@ -687,10 +735,16 @@ fn is_tcp(fd: BorrowedFd<'_>) -> bool {
 /// peer's close or an error (EPOLLRDHUP, HUP, ERR: the last bytes come back short while
 /// the end of stream or the error, already signalled, stays to be read).
 pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<OpCtlRef>, op: impl Into<Op>) {
-    wait_after(r, src, write, ctl, op, Tried::No);
+    let s = socket_of(r, &src);
+    if let Some(ctl) = &ctl {
+        // A plain function (the reactor is a static), set without a lock: every
+        // overlapped socket operation sets one.
+        ctl.set_waker(wake_reactor);
+    }
+    wait_on(r, &s, write, Waiter::new(op.into(), src, ctl), Tried::No);
 }
 
-/// What the caller of [`wait_after`] already did with the operation on its own thread.
+/// What the caller of [`Registration::wait_transfer`] already did with the operation on its own thread.
 pub(crate) enum Tried {
     /// Nothing: [`wait`].
     No,
@@ -700,27 +754,9 @@ pub(crate) enum Tried {
     Yielded,
 }
 
-/// [`wait`] for an operation whose first step the caller ran itself ([`Registration::may_try`]).
-pub(crate) fn wait_after(
-    r: &'static Reactor,
-    src: Source,
-    write: bool,
-    ctl: Option<OpCtlRef>,
-    op: impl Into<Op>,
-    tried: Tried,
-) {
-    wait_on(r, &socket_of(r, &src), src, write, ctl, op.into(), tried);
-}
-
-/// [`wait_after`] on the socket `s` (`src`'s).
-fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Option<OpCtlRef>, op: Op, tried: Tried) {
+/// [`wait`] on the socket `s` (the waiter's), after what the caller did (`tried`).
+fn wait_on(r: &'static Reactor, s: &Socket, write: bool, mut waiter: Waiter, tried: Tried) {
     let edge = s.edge();
-    if let Some(ctl) = &ctl {
-        // A plain function (the reactor is a static), set without a lock: every
-        // overlapped socket operation sets one.
-        ctl.set_waker(wake_reactor);
-    }
-    let mut waiter = Waiter { ctl, op, src, tried: false };
     let mut tried = tried;
     loop {
         let (step, seq) = match std::mem::replace(&mut tried, Tried::No) {
@@ -736,7 +772,7 @@ fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Optio
                 };
                 drop(l);
                 let cancelled = waiter.cancelled();
-                (waiter.op.step(waiter.src.fd(), cancelled), seq)
+                (waiter.step(cancelled), seq)
             }
         };
         let yielded = match step {
@@ -748,7 +784,7 @@ fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Optio
             Step::Again => false,
             Step::Yield => true,
         };
-        waiter.tried = !yielded;
+        waiter.set_tried(!yielded);
         let mut l = s.lock();
         // One look at the socket: the edge count, the mark, the queue.
         let mut retry = yielded;
@@ -757,7 +793,7 @@ fn wait_on(r: &'static Reactor, s: &Socket, src: Source, write: bool, ctl: Optio
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
-            if !write || r.arm_writes(&mut l, waiter.src.fd()) {
+            if !write || waiter.fd().is_some_and(|fd| r.arm_writes(&mut l, fd)) {
                 l.mark(write, BLOCKED, true);
             } else {
                 retry = true;
@@ -923,7 +959,7 @@ impl Reactor {
             return;
         }
         if e.src.is_none() {
-            e.src = e.read.front().or(e.write.front()).map(|w| w.src.clone());
+            e.src = e.read.front().or(e.write.front()).and_then(Waiter::source);
         }
         let Some(src) = e.src.as_ref() else { return };
         let data = epoll::EventData::new_u64(token);
@@ -1114,10 +1150,10 @@ impl Reactor {
                 (waiter, seq)
             };
             let cancelled = waiter.cancelled();
-            let step = waiter.op.step(waiter.src.fd(), cancelled);
+            let step = waiter.step(cancelled);
             match step {
                 Step::Done | Step::Drained => {
-                    let tried = waiter.tried;
+                    let tried = waiter.tried();
                     // Dropped with the socket unlocked: it may hold the last reference
                     // to a file object.
                     drop(waiter);
@@ -1141,8 +1177,8 @@ impl Reactor {
                 }
                 Step::Again => {
                     let mut l = s.lock();
-                    waiter.tried = true;
-                    let armed = !edge || !write || self.arm_writes(&mut l, waiter.src.fd());
+                    waiter.set_tried(true);
+                    let armed = !edge || !write || waiter.fd().is_some_and(|fd| self.arm_writes(&mut l, fd));
                     l.push_front(write, waiter);
                     if edge && l.seq(write) != seq {
                         // An edge came while it ran: try again.
@@ -1188,7 +1224,7 @@ impl Reactor {
                 continue;
             }
             for mut w in ended.drain(..) {
-                let _ = w.op.step(w.src.fd(), true);
+                let _ = w.step(true);
                 // Dropped here, with the socket unlocked: it may hold the last reference
                 // to a file object.
                 drop(w);
@@ -1267,6 +1303,13 @@ mod tests {
             assert_eq!(ol.wait().unwrap().1, 1);
         }
         eventually("the read direction is free again", || word(&file, false) & (QUEUED | BUSY) == 0);
+    }
+
+    /// A waiter moves (into its queue, out to the thread that runs it) as plain loads and
+    /// stores: at most 128 bytes, no call to memcpy (see `Task`).
+    #[test]
+    fn a_waiter_fits_in_128_bytes() {
+        assert!(std::mem::size_of::<Waiter>() <= 128, "{}", std::mem::size_of::<Waiter>());
     }
 
     /// A cancelled receive leaves the queue, and the word says so (or every later

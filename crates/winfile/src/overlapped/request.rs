@@ -263,6 +263,11 @@ pub(crate) struct Done {
 }
 
 impl Done {
+    /// The handle's object the operation runs on.
+    pub(crate) fn file(&self) -> &Arc<File> {
+        &self.file
+    }
+
     /// Publishes (status, bytes transferred): the operation leaves the handle's
     /// in-flight list; status and count in the OVERLAPPED, then the file object and the
     /// event, under one hub lock (one wake-up; without an event and while no thread
@@ -657,14 +662,15 @@ impl Prepared {
     /// Begins the operation on the handle's object `file`, light (see [`begin_with`]).
     pub(crate) fn begin(self, file: Arc<File>) -> Begun {
         let io = file.ext_or_default::<IoState>();
-        self.begin_on(file, io)
+        let (ctl, done) = self.begin_light(file.clone(), io);
+        Begun { file, ctl, done }
     }
 
-    /// [`Prepared::begin`], with the handle's overlapped state `io` at hand.
-    pub(crate) fn begin_on(self, file: Arc<File>, io: Arc<IoState>) -> Begun {
+    /// [`Prepared::begin`], with the handle's overlapped state `io` at hand: the
+    /// operation's cancellation and its completion (which holds `file`).
+    pub(crate) fn begin_light(self, file: Arc<File>, io: Arc<IoState>) -> (OpCtlRef, Done) {
         let Prepared { event, submit } = self;
-        let (ctl, done) = begin_as(Checked { file: file.clone(), event, submit }, Some(io));
-        Begun { file, ctl, done }
+        begin_as(Checked { file, event, submit }, Some(io))
     }
 
     /// Completes an operation on the handle's object `file` (its overlapped state `io`)
