@@ -350,7 +350,7 @@ impl Registration {
     /// Whether an operation on the socket may run its first step on the caller's thread
     /// before it is begun: nothing waits ahead of it in its direction, no thread runs
     /// the direction, and the socket is not known not to be ready. `Some(edge count)` to
-    /// pass to [`Registration::wait_after`] as [`Tried::Again`] if the step then meets
+    /// pass to [`Registration::wait_transfer`] as [`Tried::Again`] if the step then meets
     /// EAGAIN (an edge that comes meanwhile makes it run again, as in [`wait`]). One
     /// load, no lock.
     pub(crate) fn may_try(&self, write: bool) -> Option<u64> {
@@ -414,10 +414,8 @@ const LEASE: Duration = Duration::from_millis(1);
 pub(super) const SELECT_BIT: u64 = 1 << 62;
 /// What a registered handle's socket is registered for, edge-triggered (PRI: urgent data
 /// turns the short-read rule off for the socket, see `Entry::tcp`) ...
-const HANDLE_EVENTS: epoll::EventFlags = epoll::EventFlags::IN
-    .union(epoll::EventFlags::RDHUP)
-    .union(epoll::EventFlags::PRI)
-    .union(epoll::EventFlags::ET);
+const HANDLE_EVENTS: epoll::EventFlags =
+    epoll::EventFlags::IN.union(epoll::EventFlags::RDHUP).union(epoll::EventFlags::PRI).union(epoll::EventFlags::ET);
 /// ... and, once a write met EAGAIN (see [`Reactor::arm_writes`]), OUT.
 const HANDLE_WRITES: epoll::EventFlags = HANDLE_EVENTS.union(epoll::EventFlags::OUT);
 /// Marks a registered handle's token (the others are descriptor numbers).
@@ -744,11 +742,13 @@ pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<Op
     wait_on(r, &s, write, Waiter::new(op.into(), src, ctl), Tried::No);
 }
 
-/// What the caller of [`Registration::wait_transfer`] already did with the operation on its own thread.
+/// What the caller of [`Registration::wait_transfer`] already did with the operation on
+/// its own thread.
 pub(crate) enum Tried {
     /// Nothing: [`wait`].
     No,
-    /// It ran its first step, which met EAGAIN, after [`Registration::may_try`] gave this edge count.
+    /// It ran its first step, which met EAGAIN, after [`Registration::may_try`] gave this
+    /// edge count.
     Again(u64),
     /// It ran its first step, which yielded (a long send).
     Yielded,

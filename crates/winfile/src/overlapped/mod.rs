@@ -15,9 +15,9 @@ pub use port::{
     post_queued_completion_status, with_port, Packet, Port,
 };
 pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
+pub(crate) use request::IoState;
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, prepare, Begun, Done, LightCtl};
-pub(crate) use request::IoState;
 pub use request::{
     cancel_io, complete_now, complete_now_with, get_overlapped_result, lock_file, read_directory_changes, read_file,
     write_file, Issued, Submit,
