@@ -5,16 +5,21 @@
 //! An operation first runs on the caller's thread, unless the reactor already knows the
 //! socket is not ready in that direction; if it is not, it waits here, in a per-socket
 //! FIFO (reads and writes apart). A handle's socket is registered once, edge-triggered
-//! (IN, OUT, RDHUP, PRI), at its first wait, and stays registered until its file object goes
-//! (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
+//! (IN, RDHUP, PRI; OUT from the first write that must wait), at its first operation, and
+//! stays registered until its file object goes (no epoll_ctl per operation); the reactor counts the edges it sees, so an operation
 //! that failed with EAGAIN while an edge arrived runs again instead of waiting for an
 //! edge that already came. A receive on a TCP socket that waited and came back short
 //! marks the direction not ready too (the short-read rule, see [`wait`]: the receive
 //! queue is empty then; never for datagram or AF_UNIX sockets, nor once an event showed
 //! urgent data, the peer's close or an error). Transfers (WSASend/WSARecv, ReadFile/
-//! WriteFile on a socket) wait in their queue as they are ([`Op::Transfer`], no box);
-//! a readiness event takes the entries lock once for its edge counts and the operations
-//! it claims, and a claimed direction's run takes it once per operation.
+//! WriteFile on a socket) wait in their queue as they are ([`Op::Transfer`], no box).
+//! Each socket's queues and readiness are its own ([`Socket`], with a lock of its own),
+//! kept on its file object: an operation finds them there, and whether it may run at once
+//! is one load of the direction's state word, no lock ([`Registration::may_try`]); a readiness event
+//! finds its socket by token in the registry (numbers, never addresses: an event fetched
+//! for a socket whose file object is going finds it alive or not at all), then takes the
+//! socket's lock once for its edge counts and the operations it claims, and a claimed
+//! direction's run takes it once per operation.
 //! AcceptEx's receive-first wait on a connection that is not a
 //! handle yet is registered level-triggered for as long as it waits. Cancellation
 //! (CancelIo, a closing handle) wakes the thread through an eventfd; the operation then
@@ -33,6 +38,7 @@ use super::{adopt, select};
 use crate::engine::OpCtlRef;
 use crate::error::{Error, Result, Win32Error};
 use crate::handle::{Extension, File};
+use crate::overlapped::IoState;
 use crate::poison::MutexExt;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 use std::collections::{HashMap, VecDeque};
@@ -71,16 +77,6 @@ pub(crate) enum Op {
     Boxed(BoxedOp),
 }
 
-impl Op {
-    /// One step (see [`BoxedOp`]).
-    fn step(&mut self, fd: BorrowedFd<'_>, cancelled: bool) -> Step {
-        match self {
-            Op::Transfer(t) => t.step(fd, cancelled),
-            Op::Boxed(f) => f(fd, cancelled),
-        }
-    }
-}
-
 impl From<BoxedOp> for Op {
     fn from(f: BoxedOp) -> Op {
         Op::Boxed(f)
@@ -105,25 +101,82 @@ impl Source {
     }
 }
 
+/// A waiting operation: what it runs, its descriptor (kept open while it waits), its
+/// cancellation, and whether it met EAGAIN itself (it was not queued on the socket's
+/// known state alone: the peer was behind, so the short-read rule applies when it
+/// completes, see [`wait`]; a transfer keeps that mark itself). A transfer's descriptor
+/// is its completion's handle (the file object its `Done` holds, which is the handle it
+/// waits on): no second reference, and a waiter small enough (at most 128 bytes) to move
+/// between its queue and the thread that runs it without a call to memcpy.
+enum Task {
+    Transfer(super::sendrecv::Transfer, Option<OpCtlRef>),
+    Boxed(BoxedOp, Source, Option<OpCtlRef>, bool),
+}
+
 struct Waiter {
-    ctl: Option<OpCtlRef>,
-    op: Op,
-    /// The descriptor, kept open while the operation waits.
-    src: Source,
-    /// It met EAGAIN itself (it was not queued on the socket's known state alone): the
-    /// peer was behind, so the short-read rule applies when it completes (see [`wait`]).
-    tried: bool,
+    task: Task,
 }
 
 impl Waiter {
+    fn new(op: Op, src: Source, ctl: Option<OpCtlRef>) -> Waiter {
+        let task = match op {
+            // `src` is the transfer's own handle (see `Task`).
+            Op::Transfer(t) => Task::Transfer(t, ctl),
+            Op::Boxed(f) => Task::Boxed(f, src, ctl, false),
+        };
+        Waiter { task }
+    }
+
+    /// It met EAGAIN itself (see [`Task`]).
+    fn tried(&self) -> bool {
+        match &self.task {
+            Task::Transfer(t, _) => t.tried,
+            Task::Boxed(_, _, _, tried) => *tried,
+        }
+    }
+
+    fn set_tried(&mut self, v: bool) {
+        match &mut self.task {
+            Task::Transfer(t, _) => t.tried = v,
+            Task::Boxed(_, _, _, tried) => *tried = v,
+        }
+    }
+
     fn cancelled(&self) -> bool {
-        self.ctl.as_ref().is_some_and(|c| c.is_cancelled())
+        match &self.task {
+            Task::Transfer(_, ctl) | Task::Boxed(_, _, ctl, _) => ctl.as_ref().is_some_and(|c| c.is_cancelled()),
+        }
+    }
+
+    /// One step (see [`BoxedOp`]).
+    fn step(&mut self, cancelled: bool) -> Step {
+        match &mut self.task {
+            Task::Transfer(t, _) => t.step(cancelled),
+            Task::Boxed(f, src, _, _) => f(src.fd(), cancelled),
+        }
+    }
+
+    /// Its descriptor (none once a transfer completed).
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        match &self.task {
+            Task::Transfer(t, _) => t.file().map(|f| f.fd()),
+            Task::Boxed(_, src, _, _) => Some(src.fd()),
+        }
+    }
+
+    /// Its descriptor, to keep open while a bare descriptor's socket is registered.
+    fn source(&self) -> Option<Source> {
+        match &self.task {
+            Task::Transfer(t, _) => t.file().map(|f| Source::File(f.clone())),
+            Task::Boxed(_, src, _, _) => Some(src.clone()),
+        }
     }
 }
 
-/// One socket's waiting operations. Entries of registered handles (tokens with
-/// [`HANDLE_BIT`]) live as long as the handle's file object and track readiness; the
-/// others (a bare descriptor's) are registered only while something waits.
+/// One socket's waiting operations, under its [`Socket`]'s lock. A registered handle's
+/// socket (a token with [`HANDLE_BIT`]) tracks readiness (in [`Socket::state`]); a bare
+/// descriptor's (AcceptEx's connection, or a handle epoll refused) is registered,
+/// level-triggered, only while something waits.
 #[derive(Default)]
 struct Entry {
     read: VecDeque<Waiter>,
@@ -132,24 +185,15 @@ struct Entry {
     /// registered now.
     src: Option<Source>,
     registered: epoll::EventFlags,
-    /// Edge-triggered entries: read and write edges seen so far ...
-    rseq: u64,
-    wseq: u64,
-    /// ... and whether the direction may be ready (false once an operation met EAGAIN
-    /// with no edge since, or a receive on a TCP socket came back short). Unknown counts
-    /// as ready.
-    rblocked: bool,
-    wblocked: bool,
-    /// The short-read rule applies: a TCP socket (see [`Registration::tcp`]) on which no
+    /// The short-read rule applies: a TCP socket (see [`Socket::new`]) on which no
     /// event has shown urgent data (EPOLLPRI: a receive stops short at the urgent mark,
     /// data left after it), the peer's close or an error (EPOLLRDHUP/HUP/ERR: a receive
     /// returns the last bytes short, and the end of stream or the error stays readable
     /// with no edge to come). Cleared for good by such an event.
     tcp: bool,
-    /// A thread is running the direction's waiting operations (`drain`): it runs them
-    /// in order; others leave them to it.
-    rbusy: bool,
-    wbusy: bool,
+    /// A registered handle's socket is registered for OUT too (see
+    /// [`Reactor::arm_writes`]).
+    writes_armed: bool,
 }
 
 impl Entry {
@@ -160,65 +204,192 @@ impl Entry {
             &mut self.read
         }
     }
+}
+
+/// A direction's state word ([`Socket::state`]): the direction is known not to be ready
+/// (an operation met EAGAIN with no edge since, or a TCP receive came back short;
+/// registered handles only; unknown counts as ready) ...
+const BLOCKED: u64 = 1;
+/// ... a thread runs the direction's waiting operations (`run_claimed`): it runs them in
+/// order, others leave them to it ...
+const BUSY: u64 = 2;
+/// ... operations wait in the direction's queue ...
+const QUEUED: u64 = 4;
+/// ... and, above these bits, the edges seen so far (registered handles only).
+const EDGE: u64 = 8;
+
+/// The reactor's state of one socket: a registered handle's (the extension of its file
+/// object, for the life of the object, and in the reactor's registry under its token,
+/// where the events find it) or a bare descriptor number's (in the registry only).
+///
+/// Each direction's readiness marks and edge count are one word, changed only under the
+/// lock (which also holds the queues), read without it by [`Registration::may_try`]: one load says
+/// whether an operation may run its first step now. The word always matches the queue
+/// (QUEUED is set with the first operation queued and cleared with the last one taken),
+/// so a load sees a state the socket was in at some instant, as a look under the lock
+/// would.
+struct Socket {
+    /// The token its events carry: [`HANDLE_BIT`] and a number the reactor hands out,
+    /// or a descriptor number; 0 for a handle's socket epoll refused (it then goes by
+    /// its number, as a bare descriptor).
+    token: u64,
+    /// Read and write words (see [`BLOCKED`]).
+    state: [AtomicU64; 2],
+    entry: Mutex<Entry>,
+}
+
+impl Socket {
+    fn new(token: u64, tcp: bool) -> Socket {
+        let entry = Entry { tcp, ..Entry::default() };
+        Socket { token, state: [AtomicU64::new(0), AtomicU64::new(0)], entry: Mutex::new(entry) }
+    }
+
+    /// A registered handle's socket (edge-triggered: edges counted, readiness marked).
+    fn edge(&self) -> bool {
+        self.token & HANDLE_BIT != 0
+    }
+
+    fn word(&self, write: bool) -> &AtomicU64 {
+        &self.state[usize::from(write)]
+    }
+
+    /// The direction's edge count if an operation may run its first step now (nothing
+    /// waits ahead of it, no thread runs the direction, and the socket is not known not
+    /// to be ready); `None` if it must queue. One load, no lock.
+    fn first_step_now(&self, write: bool) -> Option<u64> {
+        let w = self.word(write).load(Ordering::Acquire);
+        (w & (BLOCKED | BUSY | QUEUED) == 0).then_some(w / EDGE)
+    }
+
+    fn lock(&self) -> Locked<'_> {
+        Locked { s: self, e: self.entry.locked() }
+    }
+}
+
+/// A [`Socket`] locked: its queues, and its state words (changed only here, so each
+/// change is a load and a store).
+struct Locked<'a> {
+    s: &'a Socket,
+    e: MutexGuard<'a, Entry>,
+}
+
+impl Locked<'_> {
+    fn word(&self, write: bool) -> u64 {
+        self.s.word(write).load(Ordering::Relaxed)
+    }
+
+    fn set_word(&self, write: bool, w: u64) {
+        self.s.word(write).store(w, Ordering::Release);
+    }
+
+    /// Sets (`on`) or clears `bits` of the direction's word.
+    fn mark(&self, write: bool, bits: u64, on: bool) {
+        let w = self.word(write);
+        self.set_word(write, if on { w | bits } else { w & !bits });
+    }
 
     fn seq(&self, write: bool) -> u64 {
-        if write {
-            self.wseq
-        } else {
-            self.rseq
-        }
+        self.word(write) / EDGE
     }
 
-    fn blocked(&mut self, write: bool) -> &mut bool {
-        if write {
-            &mut self.wblocked
-        } else {
-            &mut self.rblocked
-        }
+    /// An edge in the direction: counted; the direction may be ready.
+    fn edge_seen(&self, write: bool) {
+        let w = self.word(write);
+        self.set_word(write, (w + EDGE) & !BLOCKED);
     }
 
-    fn busy(&mut self, write: bool) -> &mut bool {
-        if write {
-            &mut self.wbusy
-        } else {
-            &mut self.rbusy
+    /// [`Socket::first_step_now`], under the lock.
+    fn first_step_now(&self, write: bool) -> Option<u64> {
+        let w = self.word(write);
+        (w & (BLOCKED | BUSY | QUEUED) == 0).then_some(w / EDGE)
+    }
+
+    fn push_back(&mut self, write: bool, waiter: Waiter) {
+        self.e.queue(write).push_back(waiter);
+        self.mark(write, QUEUED, true);
+    }
+
+    fn push_front(&mut self, write: bool, waiter: Waiter) {
+        self.e.queue(write).push_front(waiter);
+        self.mark(write, QUEUED, true);
+    }
+
+    fn pop_front(&mut self, write: bool) -> Option<Waiter> {
+        let q = self.e.queue(write);
+        let w = q.pop_front();
+        if q.is_empty() {
+            self.mark(write, QUEUED, false);
         }
+        w
     }
 
     /// Claims the direction's waiting operations for the calling thread, if any wait and
     /// no thread runs them already.
-    fn claim(&mut self, write: bool) -> bool {
-        if *self.busy(write) || self.queue(write).is_empty() {
+    fn claim(&self, write: bool) -> bool {
+        let w = self.word(write);
+        if w & BUSY != 0 || w & QUEUED == 0 {
             return false;
         }
-        *self.busy(write) = true;
+        self.set_word(write, w | BUSY);
         true
     }
 }
 
-/// A handle's socket registered with the reactor (edge-triggered, for the life of its
-/// file object): the token its events carry. Dropping the file object unregisters it.
-struct Registration {
-    token: u64,
-    /// A TCP socket (SOCK_STREAM, IPPROTO_TCP, over AF_INET or AF_INET6), read once at
-    /// registration: a receive that returns fewer bytes than asked drained its receive
-    /// queue (tcp_recvmsg copies until the queue is empty or the buffer full, stopping
-    /// early only at the urgent mark). Not AF_UNIX (a message with SCM_RIGHTS or other
-    /// credentials ends a read early), not datagrams (one datagram per receive).
-    tcp: bool,
+/// A handle's socket as the reactor knows it, for the life of its file object (its
+/// extension, made at the socket's first operation): its [`Socket`] — registered
+/// (edge-triggered) under a token of its own, or, if epoll refused it, its descriptor
+/// number's — and its overlapped state (the port association a completion posts to,
+/// the cancellation count of its light operations), so that an operation finds both in
+/// one look at the file object. Dropping the file object unregisters it.
+pub(crate) struct Registration {
+    socket: Arc<Socket>,
+    io: Arc<IoState>,
+}
+
+impl Registration {
+    /// Whether an operation on the socket may run its first step on the caller's thread
+    /// before it is begun: nothing waits ahead of it in its direction, no thread runs
+    /// the direction, and the socket is not known not to be ready. `Some(edge count)` to
+    /// pass to [`Registration::wait_transfer`] as [`Tried::Again`] if the step then meets
+    /// EAGAIN (an edge that comes meanwhile makes it run again, as in [`wait`]). One
+    /// load, no lock.
+    pub(crate) fn may_try(&self, write: bool) -> Option<u64> {
+        self.socket.first_step_now(write)
+    }
+
+    /// The handle's overlapped state.
+    pub(crate) fn io(&self) -> &Arc<IoState> {
+        &self.io
+    }
+
+    /// [`wait`] for a transfer on this handle's socket (the handle its completion holds),
+    /// whose first step the caller ran itself ([`Registration::may_try`]): `tried` says
+    /// how that went.
+    pub(crate) fn wait_transfer(
+        &self,
+        r: &'static Reactor,
+        write: bool,
+        ctl: OpCtlRef,
+        t: super::sendrecv::Transfer,
+        tried: Tried,
+    ) {
+        ctl.set_waker(wake_reactor);
+        wait_on(r, &self.socket, write, Waiter { task: Task::Transfer(t, Some(ctl)) }, tried);
+    }
 }
 
 impl Extension for Registration {
     fn on_drop(&self, file: &File) {
         let Some(Ok(r)) = REACTOR.get() else { return };
-        if self.token == 0 {
-            return; // never registered
+        if !self.socket.edge() {
+            return; // epoll refused it: its number's socket stays in the registry
         }
         // The descriptor is still open here: it leaves the epoll set with it.
         let _ = epoll::delete(&r.epoll, file.fd());
-        // The entry goes on the reactor's next turn (a file object may be dropped where
-        // the entries are locked: this hook never locks them).
-        r.gone.locked().push(self.token);
+        // It leaves the registry on the reactor's next turn (a file object may be dropped
+        // where the registry is locked: this hook never locks it). An event fetched for it
+        // meanwhile finds it there, alive, with nothing waiting.
+        r.gone.locked().push(self.socket.token);
         r.any_gone.store(true, Ordering::Release);
     }
 }
@@ -241,6 +412,12 @@ const DEEP_AFTER: u32 = 5;
 const LEASE: Duration = Duration::from_millis(1);
 /// Marks a select watch's token.
 pub(super) const SELECT_BIT: u64 = 1 << 62;
+/// What a registered handle's socket is registered for, edge-triggered (PRI: urgent data
+/// turns the short-read rule off for the socket, see `Entry::tcp`) ...
+const HANDLE_EVENTS: epoll::EventFlags =
+    epoll::EventFlags::IN.union(epoll::EventFlags::RDHUP).union(epoll::EventFlags::PRI).union(epoll::EventFlags::ET);
+/// ... and, once a write met EAGAIN (see [`Reactor::arm_writes`]), OUT.
+const HANDLE_WRITES: epoll::EventFlags = HANDLE_EVENTS.union(epoll::EventFlags::OUT);
 /// Marks a registered handle's token (the others are descriptor numbers).
 const HANDLE_BIT: u64 = 1 << 61;
 /// How often adopted descriptors are checked for having been closed by the caller.
@@ -268,10 +445,11 @@ pub(super) struct Reactor {
     thread: OnceLock<std::thread::Thread>,
     /// A cancellation wake-up is to be handled (by whichever thread waits).
     cancel_pending: AtomicBool,
+    /// The registry: every socket by the token its events carry.
     entries: Mutex<Entries>,
     /// The next registered handle's token.
     next: AtomicU64,
-    /// Tokens of registered file objects that went (their entries are removed).
+    /// Tokens of registered file objects that went (they leave the registry).
     gone: Mutex<Vec<u64>>,
     any_gone: AtomicBool,
     /// Directions (token, write) whose first operation yielded ([`Step::Yield`]): run
@@ -280,10 +458,11 @@ pub(super) struct Reactor {
     any_yielded: AtomicBool,
 }
 
-/// The reactor's entries by token. Tokens are numbers the reactor hands out (or
-/// descriptor numbers), never chosen by a caller: SipHash's flood resistance buys
-/// nothing, and every socket operation looks its entry up once or more.
-type Entries = HashMap<u64, Entry, BuildHasherDefault<TokenHasher>>;
+/// The reactor's sockets by token (the registry). Tokens are numbers the reactor hands
+/// out (or descriptor numbers), never chosen by a caller: SipHash's flood resistance
+/// buys nothing. An event looks its socket up here; an operation finds a registered
+/// handle's socket on its file object instead.
+type Entries = HashMap<u64, Arc<Socket>, BuildHasherDefault<TokenHasher>>;
 
 /// Fibonacci hashing of a token (see [`Entries`]): every bit of a token varies.
 type TokenHasher = crate::handle::FibHasher<0>;
@@ -454,43 +633,72 @@ fn on_sleep() {
     }
 }
 
-/// The token `src`'s events carry, and whether the short-read rule may apply (a TCP
-/// socket's registration): a handle's socket is registered (edge-triggered) at its first
-/// wait; a bare descriptor, or a handle epoll refuses, goes by its number.
-fn token_of(r: &Reactor, src: &Source) -> (u64, bool) {
+/// The socket `src`'s operations wait on: a handle's socket is registered
+/// (edge-triggered) at its first operation; a bare descriptor, or a handle epoll
+/// refuses, goes by its number.
+fn socket_of(r: &Reactor, src: &Source) -> Arc<Socket> {
     match src {
-        Source::File(file) => token_of_file(r, file),
-        Source::Fd(_) => (src.fd().as_raw_fd() as u64, false),
+        Source::File(file) => socket_of_file(r, file),
+        Source::Fd(_) => by_number(r, src.fd()),
     }
 }
 
-/// [`token_of`] a handle's socket.
-fn token_of_file(r: &Reactor, file: &File) -> (u64, bool) {
-    if let Some(found) = file.with_ext::<Registration, _>(|reg| reg.map(|reg| (reg.token, reg.tcp))) {
-        return found;
+/// [`socket_of`] a handle's socket.
+fn socket_of_file(r: &Reactor, file: &File) -> Arc<Socket> {
+    registration(r, file).socket.clone()
+}
+
+/// The handle's registration with the reactor ([`Registration`]), made at its first
+/// operation: registered with epoll, edge-triggered, and in the registry, before any
+/// operation can find it on the file object (an edge dispatched before it was in the
+/// registry went uncounted, but no step had run yet: the first one sees what it stood
+/// for).
+#[inline]
+pub(crate) fn registration<'f>(r: &Reactor, file: &'f File) -> impl std::ops::Deref<Target = Registration> + 'f {
+    loop {
+        if let Some(reg) = file.ext_ref::<Registration>() {
+            return reg;
+        }
+        register(r, file);
     }
-    let reg = file.ext_or_insert_with(|| {
+}
+
+/// Makes the handle's registration (see [`registration`]), unless another thread did.
+#[cold]
+#[inline(never)]
+fn register(r: &Reactor, file: &File) {
+    // Outside the extensions' insertion lock (the registration is made under it).
+    let io = file.ext_or_default::<IoState>();
+    file.ext_or_insert_with(|| {
         let token = HANDLE_BIT | r.next.fetch_add(1, Ordering::Relaxed);
-        use epoll::EventFlags as F;
-        // PRI: urgent data turns the short-read rule off for the socket (`Entry::tcp`).
-        let flags = F::IN | F::OUT | F::RDHUP | F::PRI | F::ET;
-        match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), flags) {
-            Ok(()) => Registration { token, tcp: is_tcp(file.fd()) },
+        let socket = match epoll::add(&r.epoll, file.fd(), epoll::EventData::new_u64(token), HANDLE_EVENTS) {
+            Ok(()) => {
+                let s = Arc::new(Socket::new(token, is_tcp(file.fd())));
+                r.entries.locked().insert(token, s.clone());
+                s
+            }
             Err(err) => {
                 log::debug!("epoll_ctl on a socket failed: {err}");
-                Registration { token: 0, tcp: false }
+                by_number(r, file.fd())
             }
-        }
+        };
+        Registration { socket, io }
     });
-    if reg.token == 0 {
-        (file.fd().as_raw_fd() as u64, false)
-    } else {
-        (reg.token, reg.tcp)
-    }
 }
 
-/// A TCP socket over IPv4 or IPv6 (see [`Registration::tcp`]): getsockopt(2) SO_TYPE,
-/// SO_DOMAIN, SO_PROTOCOL, once per registration.
+/// A bare descriptor's socket, by its number (kept in the registry once made: a
+/// number's socket holds nothing while nothing waits, and numbers are few).
+fn by_number(r: &Reactor, fd: BorrowedFd<'_>) -> Arc<Socket> {
+    let token = fd.as_raw_fd() as u64;
+    r.entries.locked().entry(token).or_insert_with(|| Arc::new(Socket::new(token, false))).clone()
+}
+
+/// A TCP socket over IPv4 or IPv6 (see [`Entry::tcp`]): getsockopt(2) SO_TYPE,
+/// SO_DOMAIN, SO_PROTOCOL, once per registration. A receive that returns fewer bytes
+/// than asked drained its receive queue (tcp_recvmsg copies until the queue is empty or
+/// the buffer full, stopping early only at the urgent mark). Not AF_UNIX (a message with
+/// SCM_RIGHTS or other credentials ends a read early), not datagrams (one datagram per
+/// receive).
 fn is_tcp(fd: BorrowedFd<'_>) -> bool {
     use rustix::net::{ipproto, sockopt, AddressFamily, SocketType};
     sockopt::socket_type(fd).is_ok_and(|t| t == SocketType::STREAM)
@@ -525,72 +733,46 @@ fn is_tcp(fd: BorrowedFd<'_>) -> bool {
 /// peer's close or an error (EPOLLRDHUP, HUP, ERR: the last bytes come back short while
 /// the end of stream or the error, already signalled, stays to be read).
 pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<OpCtlRef>, op: impl Into<Op>) {
-    wait_after(r, src, write, ctl, op, Tried::No);
-}
-
-/// What the caller of [`wait_after`] already did with the operation on its own thread.
-pub(crate) enum Tried {
-    /// Nothing: [`wait`].
-    No,
-    /// It ran its first step, which met EAGAIN, after [`may_try`] gave this edge count.
-    Again(u64),
-    /// It ran its first step, which yielded (a long send).
-    Yielded,
-}
-
-/// Whether an operation on the handle's socket `file` may run its first step on the
-/// caller's thread before it is begun: nothing waits ahead of it in its direction and
-/// the socket is not known not to be ready. `Some(edge count)` to pass to
-/// [`wait_after`] as [`Tried::Again`] if the step then meets EAGAIN (an edge that comes
-/// meanwhile makes it run again, as in [`wait`]).
-pub(crate) fn may_try(r: &'static Reactor, file: &File, write: bool) -> Option<u64> {
-    let (token, tcp) = token_of_file(r, file);
-    first_step_now(&mut r.entries.locked(), token, tcp, write)
-}
-
-/// The direction's edge count if an operation on `token` may run its first step now
-/// (nothing waits ahead of it, no thread runs the direction, and a registered handle's
-/// socket is not known not to be ready); `None` if it must queue. Creates the entry.
-fn first_step_now(entries: &mut Entries, token: u64, tcp: bool, write: bool) -> Option<u64> {
-    let e = entries.entry(token).or_insert_with(|| Entry { tcp, ..Entry::default() });
-    let known_blocked = token & HANDLE_BIT != 0 && *e.blocked(write);
-    if known_blocked || *e.busy(write) || !e.queue(write).is_empty() {
-        return None;
-    }
-    Some(e.seq(write))
-}
-
-/// [`wait`] for an operation whose first step the caller ran itself ([`may_try`]).
-pub(crate) fn wait_after(
-    r: &'static Reactor,
-    src: Source,
-    write: bool,
-    ctl: Option<OpCtlRef>,
-    op: impl Into<Op>,
-    tried: Tried,
-) {
-    let (token, tcp) = token_of(r, &src);
-    let edge = token & HANDLE_BIT != 0;
+    let s = socket_of(r, &src);
     if let Some(ctl) = &ctl {
         // A plain function (the reactor is a static), set without a lock: every
         // overlapped socket operation sets one.
         ctl.set_waker(wake_reactor);
     }
-    let mut waiter = Waiter { ctl, op: op.into(), src, tried: false };
+    wait_on(r, &s, write, Waiter::new(op.into(), src, ctl), Tried::No);
+}
+
+/// What the caller of [`Registration::wait_transfer`] already did with the operation on
+/// its own thread.
+pub(crate) enum Tried {
+    /// Nothing: [`wait`].
+    No,
+    /// It ran its first step, which met EAGAIN, after [`Registration::may_try`] gave this
+    /// edge count.
+    Again(u64),
+    /// It ran its first step, which yielded (a long send).
+    Yielded,
+}
+
+/// [`wait`] on the socket `s` (the waiter's), after what the caller did (`tried`).
+fn wait_on(r: &'static Reactor, s: &Socket, write: bool, mut waiter: Waiter, tried: Tried) {
+    let edge = s.edge();
     let mut tried = tried;
     loop {
         let (step, seq) = match std::mem::replace(&mut tried, Tried::No) {
             Tried::Again(seq) => (Step::Again, seq),
             Tried::Yielded => (Step::Yield, 0),
             Tried::No => {
-                let mut entries = r.entries.locked();
-                let Some(seq) = first_step_now(&mut entries, token, tcp, write) else {
-                    r.enqueue(entries, token, write, waiter);
+                // Under the lock: a direction found busy or queued here is seen, as it
+                // is left, by the thread that runs it (which then runs this one too).
+                let l = s.lock();
+                let Some(seq) = l.first_step_now(write) else {
+                    r.enqueue(l, write, waiter);
                     return;
                 };
-                drop(entries);
+                drop(l);
                 let cancelled = waiter.cancelled();
-                (waiter.op.step(waiter.src.fd(), cancelled), seq)
+                (waiter.step(cancelled), seq)
             }
         };
         let yielded = match step {
@@ -602,28 +784,33 @@ pub(crate) fn wait_after(
             Step::Again => false,
             Step::Yield => true,
         };
-        waiter.tried = !yielded;
-        let mut entries = r.entries.locked();
-        // One look at the entry: the edge count, the mark, the queue.
-        let e = entries.entry(token).or_default();
+        waiter.set_tried(!yielded);
+        let mut l = s.lock();
+        // One look at the socket: the edge count, the mark, the queue.
+        let mut retry = yielded;
         if edge && !yielded {
-            if e.seq(write) != seq {
+            if l.seq(write) != seq {
                 // An edge came while the operation ran: it may be ready now.
                 continue;
             }
-            *e.blocked(write) = true;
+            if !write || waiter.fd().is_some_and(|fd| r.arm_writes(&mut l, fd)) {
+                l.mark(write, BLOCKED, true);
+            } else {
+                retry = true;
+            }
         }
         let cancelled = waiter.cancelled();
-        e.queue(write).push_back(waiter);
-        r.resync(&mut entries, token);
-        drop(entries);
+        l.push_back(write, waiter);
+        r.resync(&mut l);
+        drop(l);
         if cancelled {
             // As in `enqueue`.
             r.wake();
         }
-        if yielded {
-            // Still ready: run again by the next thread that polls.
-            r.yield_again(token, write);
+        if retry {
+            // Still ready (or no edge will come: OUT could not be registered): run again
+            // by the next thread that polls.
+            r.yield_again(s.token, write);
             r.kick();
         }
         return;
@@ -644,14 +831,14 @@ impl Reactor {
         let _ = rustix::io::write(&self.wake, &1u64.to_ne_bytes());
     }
 
-    /// Queues `waiter` behind its direction's other operations (the entries locked by
+    /// Queues `waiter` behind its direction's other operations (the socket locked by
     /// the caller, released here). A cancellation that came before it was queued woke
     /// the polling thread too early to find it: wake it again.
-    fn enqueue(&self, mut entries: MutexGuard<'_, Entries>, token: u64, write: bool, waiter: Waiter) {
+    fn enqueue(&self, mut l: Locked<'_>, write: bool, waiter: Waiter) {
         let cancelled = waiter.cancelled();
-        entries.entry(token).or_default().queue(write).push_back(waiter);
-        self.resync(&mut entries, token);
-        drop(entries);
+        l.push_back(write, waiter);
+        self.resync(&mut l);
+        drop(l);
         if cancelled {
             self.wake();
         }
@@ -716,15 +903,48 @@ impl Reactor {
         self.epoll.as_fd()
     }
 
-    /// Registers a level-triggered entry's descriptor as its queues need (IN while reads
-    /// wait, OUT while writes wait), and forgets it when nothing waits. Registered
-    /// handles' entries stay as they are.
-    fn resync(&self, entries: &mut Entries, token: u64) {
-        use epoll::EventFlags as F;
-        if token & HANDLE_BIT != 0 {
-            return;
+    /// A registered handle's socket is registered for reads only ([`HANDLE_EVENTS`]) until
+    /// a write on it meets EAGAIN: a socket whose sends the kernel always takes at once
+    /// (a request/response server's) then never sees the writable edge that follows each
+    /// time the peer reads — no event to fetch and handle, and no waiting thread woken
+    /// for nothing. The first write that meets EAGAIN registers OUT too, for good, under
+    /// the socket's lock, before it is marked not ready: epoll_ctl(EPOLL_CTL_MOD) looks
+    /// at the socket's readiness, so a socket that became writable since the write
+    /// failed gets its edge then, handled once the lock is released (it finds the write
+    /// queued). Whether OUT is registered (it stays unregistered, and the write must be
+    /// retried without an edge, only if epoll_ctl failed).
+    fn arm_writes(&self, l: &mut Locked<'_>, fd: BorrowedFd<'_>) -> bool {
+        if l.e.writes_armed {
+            return true;
         }
-        let Some(e) = entries.get_mut(&token) else { return };
+        match epoll::modify(&self.epoll, fd, epoll::EventData::new_u64(l.s.token), HANDLE_WRITES) {
+            Ok(()) => {
+                l.e.writes_armed = true;
+                true
+            }
+            Err(err) => {
+                log::debug!("epoll_ctl on a socket failed: {err}");
+                false
+            }
+        }
+    }
+
+    /// Registers a bare descriptor's socket as its queues need (IN while reads wait, OUT
+    /// while writes wait), and forgets its descriptor when nothing waits. Registered
+    /// handles' sockets stay as they are.
+    #[inline]
+    fn resync(&self, l: &mut Locked<'_>) {
+        if !l.s.edge() {
+            self.resync_level(l);
+        }
+    }
+
+    /// [`Reactor::resync`] of a bare descriptor's socket.
+    #[inline(never)]
+    fn resync_level(&self, l: &mut Locked<'_>) {
+        use epoll::EventFlags as F;
+        let token = l.s.token;
+        let e = &mut *l.e;
         let mut want = F::empty();
         if !e.read.is_empty() {
             want |= F::IN | F::RDHUP;
@@ -734,17 +954,14 @@ impl Reactor {
         }
         if want == e.registered {
             if want.is_empty() {
-                entries.remove(&token);
+                e.src = None;
             }
             return;
         }
         if e.src.is_none() {
-            e.src = e.read.front().or(e.write.front()).map(|w| w.src.clone());
+            e.src = e.read.front().or(e.write.front()).and_then(Waiter::source);
         }
-        let Some(src) = e.src.as_ref() else {
-            entries.remove(&token);
-            return;
-        };
+        let Some(src) = e.src.as_ref() else { return };
         let data = epoll::EventData::new_u64(token);
         let r = if e.registered.is_empty() {
             epoll::add(&self.epoll, src.fd(), data, want)
@@ -758,7 +975,7 @@ impl Reactor {
         }
         e.registered = want;
         if want.is_empty() {
-            entries.remove(&token);
+            e.src = None;
         }
     }
 
@@ -861,33 +1078,33 @@ impl Reactor {
         use epoll::EventFlags as F;
         let readable = flags.intersects(F::IN | F::PRI | F::ERR | F::HUP | F::RDHUP);
         let writable = flags.intersects(F::OUT | F::ERR | F::HUP);
-        // One look at the entry: count the edges, and claim the directions that have
+        // By number, under the registry's lock: a socket whose file object went since
+        // the event was fetched is still there (until the reactor's next turn), or gone.
+        let Some(s) = self.entries.locked().get(&token).cloned() else { return };
+        // One look at the socket: count the edges, and claim the directions that have
         // operations to run (a socket's read edge nearly always shows it writable too).
-        let mut entries = self.entries.locked();
-        let Some(e) = entries.get_mut(&token) else { return };
-        if token & HANDLE_BIT != 0 {
+        let mut l = s.lock();
+        if s.edge() {
             if readable {
-                e.rseq += 1;
-                e.rblocked = false;
+                l.edge_seen(false);
             }
             if writable {
-                e.wseq += 1;
-                e.wblocked = false;
+                l.edge_seen(true);
             }
             if flags.intersects(F::PRI | F::RDHUP | F::HUP | F::ERR) {
-                e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
+                l.e.tcp = false; // the short-read rule is off for good (see `Entry::tcp`)
             }
         }
-        let (read, write) = (readable && e.claim(false), writable && e.claim(true));
-        // The first claimed direction's run starts with this look at the entries (no
+        let (read, write) = (readable && l.claim(false), writable && l.claim(true));
+        // The first claimed direction's run starts with this look at the socket (no
         // second lock to take its first operation).
         match (read, write) {
-            (false, false) => self.resync(&mut entries, token),
-            (false, true) => self.run_claimed(token, true, Some(entries)),
+            (false, false) => self.resync(&mut l),
+            (false, true) => self.run_claimed(&s, true, Some(l)),
             (true, write) => {
-                self.run_claimed(token, false, Some(entries));
+                self.run_claimed(&s, false, Some(l));
                 if write {
-                    self.run_claimed(token, true, None);
+                    self.run_claimed(&s, true, None);
                 }
             }
         }
@@ -896,10 +1113,9 @@ impl Reactor {
     /// The short-read rule (see [`wait`]): a receive that began at read-edge count `seq`
     /// came back short; marks the read direction not ready if the rule applies to the
     /// socket and no edge was seen since. Whether it marked it.
-    fn drained(&self, entries: &mut Entries, token: u64, seq: u64) -> bool {
-        let Some(e) = entries.get_mut(&token) else { return false };
-        if e.tcp && e.rseq == seq {
-            e.rblocked = true;
+    fn drained(l: &Locked<'_>, seq: u64) -> bool {
+        if l.e.tcp && l.seq(false) == seq {
+            l.mark(false, BLOCKED, true);
             return true;
         }
         false
@@ -908,90 +1124,76 @@ impl Reactor {
     /// Runs the operations waiting on `token` in one direction, in order, until one is
     /// not ready (unless another thread is already at it: it sees the new edge).
     fn drain(&self, token: u64, write: bool) {
-        let mut entries = self.entries.locked();
-        let Some(e) = entries.get_mut(&token) else { return };
-        if e.claim(write) {
-            self.run_claimed(token, write, Some(entries));
+        let Some(s) = self.entries.locked().get(&token).cloned() else { return };
+        let l = s.lock();
+        if l.claim(write) {
+            self.run_claimed(&s, write, Some(l));
         }
     }
 
-    /// Runs the operations of a direction this thread claimed ([`Entry::claim`]), in
+    /// Runs the operations of a direction this thread claimed ([`Locked::claim`]), in
     /// order, until one is not ready or none is left; then releases the direction. One
-    /// lock of the entries per operation run; `held`: the entries as the claim left them
+    /// lock of the socket per operation run; `held`: the socket as the claim left it
     /// locked (the first operation is taken under that lock).
-    fn run_claimed(&self, token: u64, write: bool, held: Option<MutexGuard<'_, Entries>>) {
-        let edge = token & HANDLE_BIT != 0;
+    fn run_claimed<'s>(&self, s: &'s Socket, write: bool, held: Option<Locked<'s>>) {
+        let edge = s.edge();
         let mut held = held;
         loop {
             let (mut waiter, seq) = {
-                let mut entries = held.take().unwrap_or_else(|| self.entries.locked());
-                let Some(e) = entries.get_mut(&token) else { return };
-                let seq = e.seq(write);
-                let Some(waiter) = e.queue(write).pop_front() else {
-                    *e.busy(write) = false;
-                    self.resync(&mut entries, token);
+                let mut l = held.take().unwrap_or_else(|| s.lock());
+                let seq = l.seq(write);
+                let Some(waiter) = l.pop_front(write) else {
+                    l.mark(write, BUSY, false);
+                    self.resync(&mut l);
                     return;
                 };
-                drop(entries);
                 (waiter, seq)
             };
             let cancelled = waiter.cancelled();
-            let step = waiter.op.step(waiter.src.fd(), cancelled);
+            let step = waiter.step(cancelled);
             match step {
                 Step::Done | Step::Drained => {
-                    let tried = waiter.tried;
-                    // Dropped with the entries unlocked: it may hold the last reference
+                    let tried = waiter.tried();
+                    // Dropped with the socket unlocked: it may hold the last reference
                     // to a file object.
                     drop(waiter);
-                    let mut entries = self.entries.locked();
-                    if matches!(step, Step::Drained)
-                        && tried
-                        && edge
-                        && !write
-                        && self.drained(&mut entries, token, seq)
-                    {
+                    let l = s.lock();
+                    if matches!(step, Step::Drained) && tried && edge && !write && Self::drained(&l, seq) {
                         // The receives behind it would fail with EAGAIN: they wait for the
                         // next edge.
-                        if let Some(e) = entries.get_mut(&token) {
-                            e.rbusy = false;
-                        }
+                        l.mark(false, BUSY, false);
                         return;
                     }
-                    held = Some(entries);
+                    held = Some(l);
                 }
                 Step::Yield => {
                     // It keeps its place; the others' turn first (see `run_yielded`).
-                    let mut entries = self.entries.locked();
-                    if let Some(e) = entries.get_mut(&token) {
-                        e.queue(write).push_front(waiter);
-                        *e.busy(write) = false;
-                        drop(entries);
-                        self.yield_again(token, write);
-                    } else {
-                        drop(entries);
-                        let _ = waiter.op.step(waiter.src.fd(), true);
-                    }
+                    let mut l = s.lock();
+                    l.push_front(write, waiter);
+                    l.mark(write, BUSY, false);
+                    drop(l);
+                    self.yield_again(s.token, write);
                     return;
                 }
                 Step::Again => {
-                    let mut entries = self.entries.locked();
-                    let Some(e) = entries.get_mut(&token) else {
-                        // Forgotten meanwhile (cannot happen while it waited): end it.
-                        drop(entries);
-                        let _ = waiter.op.step(waiter.src.fd(), true);
-                        return;
-                    };
-                    waiter.tried = true;
-                    e.queue(write).push_front(waiter);
-                    if edge && e.seq(write) != seq {
+                    let mut l = s.lock();
+                    waiter.set_tried(true);
+                    let armed = !edge || !write || waiter.fd().is_some_and(|fd| self.arm_writes(&mut l, fd));
+                    l.push_front(write, waiter);
+                    if edge && l.seq(write) != seq {
                         // An edge came while it ran: try again.
-                        held = Some(entries);
+                        held = Some(l);
                         continue;
                     }
-                    if edge {
-                        *e.blocked(write) = true;
+                    // Released, and (a registered handle's) marked not ready, at once.
+                    let w = l.word(write) & !BUSY;
+                    l.set_word(write, if edge && armed { w | BLOCKED } else { w });
+                    drop(l);
+                    if !armed {
+                        // No edge will come: run again by the next thread that polls.
+                        self.yield_again(s.token, write);
+                        self.kick();
                     }
-                    *e.busy(write) = false;
                     return;
                 }
             }
@@ -1000,33 +1202,34 @@ impl Reactor {
 
     /// Completes the cancelled operations (995).
     fn reap_cancelled(&self) {
+        let sockets: Vec<Arc<Socket>> = self.entries.locked().values().cloned().collect();
         let mut ended = Vec::new();
-        {
-            let mut entries = self.entries.locked();
-            for (&token, e) in entries.iter_mut() {
-                for q in [&mut e.read, &mut e.write] {
+        for s in &sockets {
+            {
+                let mut l = s.lock();
+                for write in [false, true] {
+                    let q = l.e.queue(write);
                     if q.iter().any(Waiter::cancelled) {
                         let (gone, kept): (VecDeque<_>, VecDeque<_>) = q.drain(..).partition(Waiter::cancelled);
                         *q = kept;
-                        ended.extend(gone.into_iter().map(|w| (token, w)));
+                        let empty = q.is_empty();
+                        ended.extend(gone);
+                        if empty {
+                            l.mark(write, QUEUED, false);
+                        }
                     }
                 }
             }
-        }
-        if ended.is_empty() {
-            return;
-        }
-        let mut tokens = Vec::new();
-        for (token, mut w) in ended.drain(..) {
-            let _ = w.op.step(w.src.fd(), true);
-            tokens.push(token);
-            // Dropped here, with the entries unlocked: it may hold the last reference
-            // to a file object.
-            drop(w);
-        }
-        let mut entries = self.entries.locked();
-        for token in tokens {
-            self.resync(&mut entries, token);
+            if ended.is_empty() {
+                continue;
+            }
+            for mut w in ended.drain(..) {
+                let _ = w.step(true);
+                // Dropped here, with the socket unlocked: it may hold the last reference
+                // to a file object.
+                drop(w);
+            }
+            self.resync(&mut s.lock());
         }
     }
 }
@@ -1035,7 +1238,164 @@ impl Reactor {
 /// rule); None if it never waited.
 #[cfg(test)]
 pub(super) fn read_blocked(file: &File) -> Option<bool> {
-    let r = REACTOR.get()?.as_ref().ok()?;
-    let token = file.ext::<Registration>()?.token;
-    r.entries.locked().get(&token).map(|e| e.rblocked)
+    let reg = file.ext_ref::<Registration>()?;
+    reg.socket.edge().then(|| reg.socket.word(false).load(Ordering::Acquire) & BLOCKED != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{adopt, wsa_recv};
+    use crate::overlapped::{Lent, Overlapped, Submit};
+    use crate::Handle;
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+
+    fn submit(ol: &Arc<Overlapped>) -> Submit {
+        Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None }
+    }
+
+    fn tcp_pair() -> (TcpStream, TcpStream) {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (srv, _) = lst.accept().unwrap();
+        (cli, srv)
+    }
+
+    /// The direction's state word as `may_try` reads it.
+    fn word(file: &File, write: bool) -> u64 {
+        let r = reactor("test").unwrap();
+        registration(r, file).socket.word(write).load(Ordering::Acquire)
+    }
+
+    /// Polls `cond` until it holds (the thread that completes an operation updates the
+    /// word after publishing it); fails after 10 s.
+    fn eventually(what: &str, cond: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !cond() {
+            assert!(Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The word `may_try` reads without a lock follows the queue: QUEUED while receives
+    /// wait (the write direction stays free), and neither QUEUED nor BUSY once they
+    /// completed.
+    #[test]
+    fn the_state_word_follows_the_queue() {
+        let (mut cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        let r = reactor("test").unwrap();
+        assert_eq!(registration(r, &file).may_try(false), Some(0), "a new socket may try at once");
+        let ols: Vec<_> = (0..2)
+            .map(|_| {
+                let ol = Arc::new(Overlapped::new());
+                wsa_recv(sock, Lent::new(vec![0u8; 1]), 0, submit(&ol)).unwrap();
+                ol
+            })
+            .collect();
+        assert_ne!(word(&file, false) & QUEUED, 0, "receives wait");
+        assert_eq!(registration(r, &file).may_try(false), None, "a receive queues behind them");
+        assert!(registration(r, &file).may_try(true).is_some(), "sends are not held up");
+        cli.write_all(b"ab").unwrap();
+        for ol in &ols {
+            assert_eq!(ol.wait().unwrap().1, 1);
+        }
+        eventually("the read direction is free again", || word(&file, false) & (QUEUED | BUSY) == 0);
+    }
+
+    /// A waiter moves (into its queue, out to the thread that runs it) as plain loads and
+    /// stores: at most 128 bytes, no call to memcpy (see `Task`).
+    #[test]
+    fn a_waiter_fits_in_128_bytes() {
+        assert!(std::mem::size_of::<Waiter>() <= 128, "{}", std::mem::size_of::<Waiter>());
+    }
+
+    /// A cancelled receive leaves the queue, and the word says so (or every later
+    /// receive would queue behind nothing until the next edge).
+    #[test]
+    fn a_cancelled_receive_leaves_the_direction_free() {
+        let (_cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let (h, file) = adopt::socket(sock, "test").unwrap();
+        let ol = Arc::new(Overlapped::new());
+        wsa_recv(sock, Lent::new(vec![0u8; 4]), 0, submit(&ol)).unwrap();
+        assert_ne!(word(&file, false) & QUEUED, 0);
+        crate::overlapped::cancel_io(h).unwrap();
+        assert_eq!(ol.wait().unwrap().0, Win32Error::OPERATION_ABORTED);
+        eventually("the read direction is free again", || word(&file, false) & (QUEUED | BUSY) == 0);
+    }
+
+    /// An event fetched for a socket whose file object went finds it in the registry
+    /// (alive, nothing waiting) until the reactor's next turn, then not at all.
+    #[test]
+    fn an_event_for_a_socket_that_went_is_harmless() {
+        let (_cli, srv) = tcp_pair();
+        let sock = srv.as_raw_fd() as u64;
+        let r = reactor("test").unwrap();
+        let (h, file) = adopt::socket(sock, "test").unwrap();
+        let token = registration(r, &file).socket.token;
+        assert!(r.entries.locked().contains_key(&token));
+        crate::handle::close(h).unwrap();
+        drop(file);
+        drop(srv);
+        use epoll::EventFlags as F;
+        r.dispatch(token, F::IN | F::OUT | F::RDHUP);
+        eventually("it leaves the registry", || !r.entries.locked().contains_key(&token));
+        r.dispatch(token, F::IN | F::OUT);
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+    use crate::net::{adopt, wsa_send};
+    use crate::overlapped::{Lent, Overlapped, Submit};
+    use crate::Handle;
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+
+    /// A socket whose sends the kernel takes at once is not registered for writable
+    /// edges; the first send that must wait registers it, and completes (whole) once the
+    /// peer reads, as does a send queued behind it.
+    #[test]
+    fn a_send_that_waits_registers_writes_and_completes_when_the_peer_reads() {
+        let lst = TcpListener::bind("127.0.0.1:0").unwrap();
+        let cli = TcpStream::connect(lst.local_addr().unwrap()).unwrap();
+        let (mut srv, _) = lst.accept().unwrap();
+        let sock = cli.as_raw_fd() as u64;
+        let (_, file) = adopt::socket(sock, "test").unwrap();
+        let r = reactor("test").unwrap();
+        let armed = || registration(r, &file).socket.entry.locked().writes_armed;
+        let submit = |ol: &Arc<Overlapped>| Submit { ol: ol.clone(), event: Handle::from_raw(0), token: None };
+        let ol = Arc::new(Overlapped::new());
+        wsa_send(sock, Lent::new(vec![1u8; 100]), 0, submit(&ol)).unwrap();
+        assert_eq!(ol.wait().unwrap().1, 100);
+        assert!(!armed(), "a send taken at once registers nothing");
+        // More than the socket buffers hold: it waits for the peer.
+        let big = 64 << 20;
+        let ols: Vec<_> = [big, 10]
+            .into_iter()
+            .map(|n| {
+                let ol = Arc::new(Overlapped::new());
+                wsa_send(sock, Lent::new(vec![2u8; n]), 0, submit(&ol)).unwrap();
+                ol
+            })
+            .collect();
+        assert!(ols[0].result().is_none(), "the big send waits");
+        // (Its first steps may yield to other sockets before it meets EAGAIN.)
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !armed() {
+            assert!(Instant::now() < deadline, "a send that met EAGAIN registered writable edges");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let mut buf = vec![0u8; 1 << 20];
+        let mut got = 0;
+        while got < 100 + big + 10 {
+            got += srv.read(&mut buf).unwrap();
+        }
+        assert_eq!(ols[0].wait().unwrap().1, big);
+        assert_eq!(ols[1].wait().unwrap().1, 10);
+    }
 }

@@ -67,7 +67,7 @@ fn submit_job(job: Job) {
 /// One transfer as a reactor operation: a send goes on until all of `mem` is sent, a
 /// receive ends with the first bytes (0 at an orderly close, a success as Winsock).
 pub(super) fn transfer_op(mem: Lent, done: Done, write: bool, flags: u32) -> reactor::Op {
-    reactor::Op::Transfer(Transfer { slot: Some((mem, done)), sent: 0, write, flags })
+    reactor::Op::Transfer(Transfer { slot: Some((mem, done)), sent: 0, write, flags, tried: false })
 }
 
 /// A WSASend/WSARecv (or ReadFile/WriteFile on a socket) waiting in the reactor: held
@@ -81,6 +81,8 @@ pub(crate) struct Transfer {
     write: bool,
     /// WSASend/WSARecv's flags.
     flags: u32,
+    /// The reactor's mark: it met EAGAIN itself (see `reactor::Task`).
+    pub(super) tried: bool,
 }
 
 /// What one step of a transfer came to.
@@ -99,6 +101,7 @@ enum Outcome {
 
 /// One step of a send on `fd` (send with MSG_DONTWAIT): goes on until all of `data` past
 /// `sent` is in the socket, up to [`STEP`] bytes a step.
+#[inline(always)]
 fn send_step(fd: BorrowedFd<'_>, data: &[u8], flags: u32, sent: &mut usize) -> Outcome {
     let step_start = *sent;
     loop {
@@ -120,6 +123,7 @@ fn send_step(fd: BorrowedFd<'_>, data: &[u8], flags: u32, sent: &mut usize) -> O
 }
 
 /// One step of a receive on `fd` (recv with MSG_DONTWAIT, once).
+#[inline(always)]
 fn receive(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Outcome {
     loop {
         match rustix::net::recv(fd, &mut *buf, recv_flags(flags)) {
@@ -136,14 +140,21 @@ fn receive(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Outcome {
 }
 
 impl Transfer {
+    /// The handle it waits on (its completion's), until it completes.
+    pub(super) fn file(&self) -> Option<&std::sync::Arc<crate::handle::File>> {
+        self.slot.as_ref().map(|(_, done)| done.file())
+    }
+
     /// One step: send what the socket takes (up to [`STEP`] bytes), or receive once.
     ///
     /// A receive that got fewer bytes than its buffer holds (but some) returns
     /// [`Step::Drained`] unless it peeked or asked for out-of-band data: the reactor then
     /// marks a TCP socket's read direction not ready, as after EAGAIN (see
     /// `reactor::wait`), so the next receive waits for an edge instead of failing first.
-    pub(super) fn step(&mut self, fd: BorrowedFd<'_>, cancelled: bool) -> Step {
-        let Some((mem, _)) = self.slot.as_mut() else { return Step::Done };
+    /// Runs on the descriptor of its completion's handle (the handle it waits on).
+    pub(super) fn step(&mut self, cancelled: bool) -> Step {
+        let Some((mem, done)) = self.slot.as_mut() else { return Step::Done };
+        let fd = done.file().fd();
         let outcome = if cancelled {
             Outcome::Ended(Win32Error::OPERATION_ABORTED, 0, false)
         } else if self.write {
@@ -243,11 +254,11 @@ impl CallMemory for Lending {
 
 /// A transfer's first step runs on the caller's thread before the operation is begun
 /// (when nothing waits ahead of it and the socket is not known not to be ready:
-/// `reactor::may_try`), on the caller's memory in place: if it ends there (a send the
+/// `Registration::may_try`), on the caller's memory in place: if it ends there (a send the
 /// socket takes whole, a receive that finds data, an error), the operation completes
 /// without ever being in flight or its memory lent (`Prepared::complete`); otherwise the
 /// memory is lent, and the operation begun and handed to the reactor with its first step
-/// counted (`reactor::wait_after`).
+/// counted (`Registration::wait_transfer`).
 fn transfer(
     sock: adopt::Sock<'_>,
     mem: &mut dyn CallMemory,
@@ -261,12 +272,14 @@ fn transfer(
         return Err(Error::new(Win32Error::WSAEFAULT, api));
     }
     let r = reactor::reactor(api)?;
-    let prepared = overlapped::prepare(file, s, api)?;
+    let prepared = overlapped::prepare(s, api)?;
+    // The socket's readiness and its overlapped state, in one look at the file object.
+    let reg = reactor::registration(r, &file);
     let mut sent = 0;
-    let tried = match reactor::may_try(r, prepared.file(), write) {
+    let tried = match reg.may_try(write) {
         None => Tried::No,
         Some(seq) => {
-            let fd = prepared.file().fd();
+            let fd = file.fd();
             let outcome = if write {
                 send_step(fd, mem.bytes(), flags, &mut sent)
             } else {
@@ -276,7 +289,7 @@ fn transfer(
                 Outcome::Ended(status, n, _) => {
                     // The memory goes back first, as `engine::finish` gives it back.
                     mem.ended(status, n);
-                    prepared.complete(status, n);
+                    prepared.complete(&file, reg.io(), status, n);
                     return Ok(Issued::Completed(n));
                 }
                 // Windows: a call that fails other than pending started nothing, and
@@ -291,9 +304,9 @@ fn transfer(
         }
     };
     let lent = mem.lend().map_err(|e| Error::new(e.code(), api))?;
-    let begun = prepared.begin();
-    let op = reactor::Op::Transfer(Transfer { slot: Some((lent, begun.done)), sent, write, flags });
-    reactor::wait_after(r, Source::File(begun.file), write, Some(begun.ctl), op, tried);
+    let (ctl, done) = prepared.begin_light(file.clone(), reg.io().clone());
+    let t = Transfer { slot: Some((lent, done)), sent, write, flags, tried: false };
+    reg.wait_transfer(r, write, ctl, t, tried);
     Ok(Issued::Pending)
 }
 

@@ -45,8 +45,11 @@ pub(crate) struct IoState {
     /// The operations in flight with a control block of their own.
     inflight: Mutex<Vec<Arc<OpCtl>>>,
     /// How many light operations (see [`LightCtl`]) are in flight: CancelIo and the
-    /// close wake the socket reactor for them only when some are.
-    light: AtomicUsize,
+    /// close wake the socket reactor for them only when some are. Written by every
+    /// socket operation that waits (when it begins, and on the thread that completes
+    /// it): on a cache line of its own, apart from what every completion reads (the
+    /// port association, the cancellation count).
+    light: Apart<AtomicUsize>,
     /// Counts the CancelIo calls that found light operations in flight; [`CLOSED`] once
     /// the handle closed. A light operation is cancelled if it changed since the
     /// operation began and ...
@@ -59,6 +62,18 @@ pub(crate) struct IoState {
     /// object, which a closed port's handle no longer reaches: its packets are dropped);
     /// read without a lock by each completion.
     pub(super) port: OnceLock<port::Association>,
+}
+
+/// A value on a cache line of its own (see [`IoState::light`]).
+#[derive(Default)]
+#[repr(align(64))]
+struct Apart<T>(T);
+
+impl<T> std::ops::Deref for Apart<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// [`IoState::cancel_gen`]'s mark of a closed handle.
@@ -196,15 +211,14 @@ fn check(h: Handle, s: Submit, api: &'static str) -> Result<Checked> {
 /// returned completion stores the result in the OVERLAPPED, then signals the file
 /// object and the event, then posts to the file's port (unless hEvent's low bit is set).
 fn begin(c: Checked) -> (OpCtlRef, Done) {
-    begin_as(c, false)
+    begin_as(c, None)
 }
 
-/// [`begin`], the operation light (`light`: see [`LightCtl`]) or with a control block on
-/// the handle's in-flight list.
-fn begin_as(c: Checked, light: bool) -> (OpCtlRef, Done) {
+/// [`begin`], the operation light (`light`, the handle's overlapped state: see
+/// [`LightCtl`]) or with a control block on the handle's in-flight list.
+fn begin_as(c: Checked, light: Option<Arc<IoState>>) -> (OpCtlRef, Done) {
     let Checked { file, event, submit: s } = c;
-    let (ctl, ticket) = if light {
-        let state = file.ext_or_default::<IoState>();
+    let (ctl, ticket) = if let Some(state) = light {
         let (issuer, since) = state.begin_light();
         (Ctl::Light(LightCtl { state, issuer, since }), Ticket::Light { issuer, since })
     } else {
@@ -249,6 +263,11 @@ pub(crate) struct Done {
 }
 
 impl Done {
+    /// The handle's object the operation runs on.
+    pub(crate) fn file(&self) -> &Arc<File> {
+        &self.file
+    }
+
     /// Publishes (status, bytes transferred): the operation leaves the handle's
     /// in-flight list; status and count in the OVERLAPPED, then the file object and the
     /// event, under one hub lock (one wake-up; without an event and while no thread
@@ -618,47 +637,53 @@ pub(crate) struct Begun {
 /// entry; they must wait, if they wait, in the socket reactor (which CancelIo and the
 /// close wake through the cancel waker), and take no canceller.
 pub(crate) fn begin_with(file: Arc<File>, s: Submit, api: &'static str) -> Result<Begun> {
-    prepare(file, s, api).map(Prepared::begin)
+    prepare(s, api).map(|p| p.begin(file))
 }
 
 /// A checked request on a handle's object whose operation the caller performs itself
 /// and may finish during the call (a socket transfer that the kernel takes or gives at
 /// once): it is then completed without being begun ([`Prepared::complete`]: no control
 /// block, no in-flight entry; nothing could cancel it, as nothing could on Windows
-/// between the call's start and its end), else begun ([`Prepared::begin`]).
-pub(crate) struct Prepared(Checked);
+/// between the call's start and its end), else begun ([`Prepared::begin`]). The caller
+/// keeps the handle's object, and passes it (and its overlapped state, if it has it at
+/// hand) to either.
+pub(crate) struct Prepared {
+    event: Option<Arc<Event>>,
+    submit: Submit,
+}
 
 /// Checks the OVERLAPPED's event (as [`begin_with`]), before anything is performed.
-pub(crate) fn prepare(file: Arc<File>, s: Submit, api: &'static str) -> Result<Prepared> {
+pub(crate) fn prepare(s: Submit, api: &'static str) -> Result<Prepared> {
     let event = event_of(s.event, api)?;
-    Ok(Prepared(Checked { file, event, submit: s }))
+    Ok(Prepared { event, submit: s })
 }
 
 impl Prepared {
-    /// The handle's object.
-    pub(crate) fn file(&self) -> &Arc<File> {
-        &self.0.file
-    }
-
-    /// Begins the operation, light (see [`begin_with`]).
-    pub(crate) fn begin(self) -> Begun {
-        let c = self.0;
-        let file = c.file.clone();
-        let (ctl, done) = begin_as(c, true);
+    /// Begins the operation on the handle's object `file`, light (see [`begin_with`]).
+    pub(crate) fn begin(self, file: Arc<File>) -> Begun {
+        let io = file.ext_or_default::<IoState>();
+        let (ctl, done) = self.begin_light(file.clone(), io);
         Begun { file, ctl, done }
     }
 
-    /// Completes an operation that ended during the call with (status, bytes), its data
-    /// already in place: the OVERLAPPED, then the file object and the event, then the
-    /// packet to the port the file is associated with (unless hEvent's low bit is set),
-    /// as [`Done::call`] publishes them. The OVERLAPPED goes from its last result to
-    /// this one (the pending state in between could only be seen by a thread reading it
-    /// while the call runs, a race on Windows too).
-    pub(crate) fn complete(self, status: Win32Error, bytes: usize) {
-        let Checked { file, event, submit: s } = self.0;
-        let state = file.ext_ref::<IoState>();
-        let port = state.as_ref().filter(|_| s.event.raw() & 1 == 0).and_then(|st| st.port.get());
-        publish(&s.ol, &file, event.as_ref(), port, s.token, status, bytes);
+    /// [`Prepared::begin`], with the handle's overlapped state `io` at hand: the
+    /// operation's cancellation and its completion (which holds `file`).
+    pub(crate) fn begin_light(self, file: Arc<File>, io: Arc<IoState>) -> (OpCtlRef, Done) {
+        let Prepared { event, submit } = self;
+        begin_as(Checked { file, event, submit }, Some(io))
+    }
+
+    /// Completes an operation on the handle's object `file` (its overlapped state `io`)
+    /// that ended during the call with (status, bytes), its data already in place: the
+    /// OVERLAPPED, then the file object and the event, then the packet to the port the
+    /// file is associated with (unless hEvent's low bit is set), as [`Done::call`]
+    /// publishes them. The OVERLAPPED goes from its last result to this one (the pending
+    /// state in between could only be seen by a thread reading it while the call runs, a
+    /// race on Windows too).
+    pub(crate) fn complete(self, file: &File, io: &IoState, status: Win32Error, bytes: usize) {
+        let Prepared { event, submit: s } = self;
+        let port = if s.event.raw() & 1 == 0 { io.port.get() } else { None };
+        publish(&s.ol, file, event.as_ref(), port, s.token, status, bytes);
     }
 }
 
