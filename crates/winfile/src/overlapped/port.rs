@@ -166,6 +166,11 @@ impl Port {
     /// [`Port::post`]): the port is in [`LEASED`] (added here, the first time), and the
     /// reactor's thread looks often enough. Under the state lock.
     fn lease_possible(&self, st: &mut State) -> bool {
+        #[cfg(test)]
+        if let Some(v) = LOOKING_HERE.with(Cell::get) {
+            // A unit test's port, looked at by the test alone.
+            return v;
+        }
         if !st.leased {
             st.leased = true;
             LEASED.locked().push(self.me.clone());
@@ -323,16 +328,12 @@ static LOOKING: AtomicBool = AtomicBool::new(false);
 
 #[cfg(test)]
 thread_local! {
-    /// A unit test's own answer to [`looking`] for its thread (the reactor of another
-    /// test may run in the same process).
+    /// A unit test's own answer to [`Port::lease_possible`] for its thread (the reactor
+    /// of another test may run in the same process, and look at the ports it knows).
     static LOOKING_HERE: Cell<Option<bool>> = const { Cell::new(None) };
 }
 
 fn looking() -> bool {
-    #[cfg(test)]
-    if let Some(v) = LOOKING_HERE.with(Cell::get) {
-        return v;
-    }
     LOOKING.load(Ordering::SeqCst)
 }
 
@@ -356,16 +357,24 @@ pub(crate) fn look() -> bool {
     };
     let mut held = false;
     for port in ports {
-        let woken = {
-            let mut st = port.state.locked();
-            let woken = if st.pops < st.horizon { port.dispatch(&mut st) } else { Woken::default() };
-            st.horizon = st.pops + st.queue.len() as u64;
-            held |= !st.queue.is_empty() && !st.waiters.is_empty() && st.active < port.concurrency;
-            woken
-        };
-        wake(woken);
+        held |= port.look();
     }
     held
+}
+
+impl Port {
+    /// [`look`] at this port: releases waiters for the packets queued at the previous
+    /// look that are still queued. Whether packets are held back still.
+    fn look(&self) -> bool {
+        let (woken, held) = {
+            let mut st = self.state.locked();
+            let woken = if st.pops < st.horizon { self.dispatch(&mut st) } else { Woken::default() };
+            st.horizon = st.pops + st.queue.len() as u64;
+            (woken, !st.queue.is_empty() && !st.waiters.is_empty() && st.active < self.concurrency)
+        };
+        wake(woken);
+        held
+    }
 }
 
 /// The calling thread falls asleep in a wait function: the packets held back for it
@@ -870,5 +879,62 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
+    }
+
+    /// The lease (`Port::post`): a packet of a completed operation posted by a thread the
+    /// port released (a WSASend completed in the call) stays queued for it while another
+    /// thread waits, and is taken by it when it comes back; one it does not come back for
+    /// goes to the waiting thread at the second look (the bound); a packet posted with
+    /// PostQueuedCompletionStatus goes to the waiter at once.
+    #[test]
+    fn a_released_consumer_keeps_its_packets_until_it_comes_back_or_the_second_look() {
+        LOOKING_HERE.with(|l| l.set(Some(true)));
+        let port = Port::new(2);
+        let zero = Some(Duration::ZERO);
+        // This thread is released by the port.
+        port.post(packet(1));
+        assert_eq!(port.dequeue(zero).map(|p| p.key), Ok(1));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let end = Arc::new(std::sync::Barrier::new(2));
+        let waiting = {
+            let (port, end) = (port.clone(), end.clone());
+            std::thread::spawn(move || {
+                for _ in 0..2 {
+                    let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                    let _ = tx.send(got);
+                }
+                end.wait();
+            })
+        };
+        let waiters = |port: &Arc<Port>| port.state.locked().waiters.len();
+        while waiters(&port) < 1 {
+            std::thread::yield_now();
+        }
+        // Held for this thread, which comes back and takes it.
+        port.post(packet(2));
+        assert_eq!((waiters(&port), port.state.locked().queue.len()), (1, 1), "the packet went to the waiter");
+        assert!(port.look(), "a held packet: look again soon");
+        assert_eq!(port.dequeue(zero).map(|p| p.key), Ok(2));
+        assert!(!port.look());
+        // Held, and this thread does not come back: the first look leaves it queued, the
+        // second releases the waiter for it.
+        port.post(packet(3));
+        assert!(port.look());
+        assert_eq!(waiters(&port), 1);
+        port.look();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(3)), "the bound: no waiter was released");
+        // An explicit post is handed over at once.
+        while waiters(&port) < 1 {
+            std::thread::yield_now();
+        }
+        post_to(&port, packet(4));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(4)));
+        end.wait();
+        waiting.join().unwrap();
+        LOOKING_HERE.with(|l| l.set(None));
+    }
+
+    fn post_to(port: &Port, p: Packet) {
+        port.post_as(p, false);
     }
 }
