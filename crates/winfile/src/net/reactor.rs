@@ -830,7 +830,9 @@ impl Reactor {
                 // looked at it during the last lease, look once without waiting.
                 let now_polls = self.polls.load(Ordering::Relaxed);
                 if now_polls == polls {
-                    poll_on_this_thread(self, &Timespec { tv_sec: 0, tv_nsec: 0 });
+                    // Its packets stay queued for the busy consumer (see
+                    // `overlapped::for_consumers`), which comes back for them.
+                    crate::overlapped::for_consumers(|| poll_on_this_thread(self, &Timespec { tv_sec: 0, tv_nsec: 0 }));
                 }
                 polls = self.polls.load(Ordering::Relaxed);
                 self.aside.store(true, Ordering::SeqCst);

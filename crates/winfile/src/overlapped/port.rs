@@ -116,8 +116,9 @@ impl Port {
     /// The lease: a packet posted by a thread that will take a packet from this port
     /// next — a consumer it released, back in its caller's code (a WSASend completed in
     /// the call), a zero-timeout GetQueuedCompletionStatus completing what is ready
-    /// (`Here::taking`), a leader handed a packet of its own completions — stays queued for
-    /// that thread instead of releasing a waiting one (which, in Python, would then wait
+    /// (`Here::taking`), a leader handed a packet of its own completions, the reactor
+    /// thread's look for consumers that keep coming back while one of them is released
+    /// ([`for_consumers`]) — stays queued for that thread instead of releasing a waiting one (which, in Python, would then wait
     /// for the GIL the poster holds). Bounded: the socket reactor's thread looks every
     /// millisecond while packets are held back ([`look`]) and releases waiters for any
     /// packet queued before its previous look; a consumer that falls asleep in a wait
@@ -142,13 +143,15 @@ impl Port {
                 // come back and take it).
                 return;
             }
-            let (taking, own, back) = HERE.with(|h| (h.taking.get(), h.waiting.get(), h.back.get()));
+            let (taking, own, back, busy) =
+                HERE.with(|h| (h.taking.get(), h.waiting.get(), h.back.get(), h.for_consumers.get()));
             // Posted by the poll of a thread that takes a packet from this port right
             // after it (see `dequeue`): the first packet stays queued for it, and the
             // poller counts as released already.
             let polling_here = std::ptr::eq(taking, self);
             let coming_back = polling_here
                 || std::ptr::eq(back, self)
+                || (busy && st.active > 0)
                 || (own.is_null() && RELEASED.with(|r| r.0.borrow().as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), self))));
             if lease && (coming_back || !own.is_null()) && self.lease_possible(&mut st) {
                 if coming_back {
@@ -302,6 +305,7 @@ thread_local! {
         taking: Cell::new(std::ptr::null()),
         waiting: Cell::new(std::ptr::null()),
         back: Cell::new(std::ptr::null()),
+        for_consumers: Cell::new(false),
     } };
 }
 
@@ -316,6 +320,20 @@ struct Here {
     /// The port whose packet the leader's own completion handed to it: it returns to
     /// its caller now and comes back for the next ones.
     back: Cell<*const Port>,
+    /// The socket reactor's thread completes what is ready on behalf of consumers that
+    /// keep coming back (see [`for_consumers`]).
+    for_consumers: Cell<bool>,
+}
+
+/// Runs `f` (the socket reactor thread's look at the epoll set while completion-port
+/// consumers keep coming back but none looked for a while: one of them is busy in its
+/// caller's code) with its packets held for the ports' released consumers (see
+/// [`Port::post`]): a port with a consumer released keeps them queued for it rather than
+/// waking a waiting thread, within the lease's bound.
+pub(crate) fn for_consumers(f: impl FnOnce()) {
+    HERE.with(|h| h.for_consumers.set(true));
+    f();
+    HERE.with(|h| h.for_consumers.set(false));
 }
 
 /// Ports that held packets back for a poster that comes back (see [`Port::post`]):
@@ -930,6 +948,60 @@ mod tests {
         post_to(&port, packet(4));
         assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(4)));
         end.wait();
+        waiting.join().unwrap();
+        LOOKING_HERE.with(|l| l.set(None));
+    }
+
+    /// The reactor thread's look on behalf of consumers that keep coming back
+    /// (`for_consumers`): its packets stay queued while a consumer of the port is
+    /// released (it comes back for them; the looks bound the wait), and go to a waiting
+    /// thread at once while none is.
+    #[test]
+    fn packets_completed_for_busy_consumers_wait_for_a_released_one_only() {
+        LOOKING_HERE.with(|l| l.set(Some(true)));
+        let port = Port::new(2);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = {
+            let port = port.clone();
+            std::thread::spawn(move || {
+                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                let _ = tx.send(got);
+            })
+        };
+        while port.state.locked().waiters.len() < 1 {
+            std::thread::yield_now();
+        }
+        // None released: at once.
+        for_consumers(|| port.post(packet(1)));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)));
+        waiting.join().unwrap();
+        // One released (the thread above, gone: this one now) and one waiting: held.
+        port.post(packet(2));
+        assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = {
+            let port = port.clone();
+            std::thread::spawn(move || {
+                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                let _ = tx.send(got);
+            })
+        };
+        while port.state.locked().waiters.len() < 1 {
+            std::thread::yield_now();
+        }
+        std::thread::spawn({
+            let port = port.clone();
+            move || {
+                LOOKING_HERE.with(|l| l.set(Some(true)));
+                for_consumers(|| port.post(packet(3)));
+            }
+        })
+        .join()
+        .unwrap();
+        assert_eq!(port.state.locked().queue.len(), 1, "handed to the waiter while a consumer was released");
+        port.look();
+        port.look();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(3)), "the bound: no waiter was released");
         waiting.join().unwrap();
         LOOKING_HERE.with(|l| l.set(None));
     }
