@@ -58,6 +58,7 @@ fn main_after_fork() {
 
 /// `threading.get_ident()` of the calling thread, without the GIL.
 #[allow(unsafe_code)]
+#[allow(clippy::useless_conversion)] // c_ulong is 32 bits wide on some targets
 fn thread_ident() -> u64 {
     // SAFETY: PyThread_get_thread_ident reads the calling thread's id (pthread_self)
     // and touches no interpreter state: callable with or without the GIL.

@@ -968,7 +968,7 @@ mod tests {
                 let _ = tx.send(got);
             })
         };
-        while port.state.locked().waiters.len() < 1 {
+        while port.state.locked().waiters.is_empty() {
             std::thread::yield_now();
         }
         // None released: at once.
@@ -986,7 +986,7 @@ mod tests {
                 let _ = tx.send(got);
             })
         };
-        while port.state.locked().waiters.len() < 1 {
+        while port.state.locked().waiters.is_empty() {
             std::thread::yield_now();
         }
         std::thread::spawn({
