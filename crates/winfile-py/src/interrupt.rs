@@ -23,7 +23,8 @@ fn check() -> bool {
     Python::attach(|py| {
         // Learning runs Python code, which may run a pending handler itself: its
         // exception is the one to raise.
-        let r = if main == UNKNOWN { learn_main_thread(py).and_then(|()| py.check_signals()) } else { py.check_signals() };
+        let r =
+            if main == UNKNOWN { learn_main_thread(py).and_then(|()| py.check_signals()) } else { py.check_signals() };
         match r {
             Ok(()) => false,
             Err(e) => {

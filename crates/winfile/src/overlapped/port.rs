@@ -118,14 +118,15 @@ impl Port {
     /// the call), a zero-timeout GetQueuedCompletionStatus completing what is ready
     /// (`Here::taking`), a leader handed a packet of its own completions, the reactor
     /// thread's look for consumers that keep coming back while one of them is released
-    /// ([`for_consumers`]) — stays queued for that thread instead of releasing a waiting one (which, in Python, would then wait
-    /// for the GIL the poster holds). Bounded: the socket reactor's thread looks every
-    /// millisecond while packets are held back ([`look`]) and releases waiters for any
-    /// packet queued before its previous look; a consumer that falls asleep in a wait
-    /// function releases them at once ([`end_lease_here`]), as does one that leaves (its
-    /// release ends). While the reactor's thread is not looking that often
-    /// ([`set_looking`]), or for packets posted with PostQueuedCompletionStatus, the
-    /// waiters are released at once, as on Windows.
+    /// ([`for_consumers`]) — stays queued for that thread instead of releasing a waiting
+    /// one (which, in Python, would then wait for the GIL the poster holds). Bounded: the
+    /// socket reactor's thread looks every millisecond while packets are held back
+    /// ([`look`]) and releases waiters for any packet queued before its previous look; a
+    /// consumer that falls asleep in a wait function releases them at once
+    /// ([`end_lease_here`]), as does one that leaves (its release ends). While the
+    /// reactor's thread is not looking that often ([`set_looking`]), or for packets
+    /// posted with PostQueuedCompletionStatus, the waiters are released at once, as on
+    /// Windows.
     pub fn post(&self, p: Packet) {
         self.post_as(p, true);
     }
@@ -152,7 +153,8 @@ impl Port {
             let coming_back = polling_here
                 || std::ptr::eq(back, self)
                 || (busy && st.active > 0)
-                || (own.is_null() && RELEASED.with(|r| r.0.borrow().as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), self))));
+                || (own.is_null()
+                    && RELEASED.with(|r| r.0.borrow().as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), self))));
             if lease && (coming_back || !own.is_null()) && self.lease_possible(&mut st) {
                 if coming_back {
                     return;
@@ -640,9 +642,11 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
             // Nothing queued and the caller will not wait: complete what is ready now on
             // this thread (the socket reactor's ready operations). A caller that waits
             // does so in the reactor's epoll if it leads, which completes them too. The
-            // first packet the poll posts here is kept for this thread (`Here::taking`): handing
-            // it to a sleeping waiter would cost a wake-up (and, in Python, a GIL
-            // hand-off) while this thread, running, takes it at once below.
+            // first packet the poll posts here is kept for this thread (`Here::taking`),
+            // and the others too while the reactor's thread looks (the lease, see
+            // `Port::post`): handing one to a sleeping waiter would cost a wake-up (and,
+            // in Python, a GIL hand-off) while this thread, running, takes it at once
+            // below and comes back for the next.
             let zero = timeout.is_some_and(|t| t.is_zero());
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
