@@ -237,3 +237,65 @@ def test_a_signal_ends_getqueuedcompletionstatus_in_a_child_forked_by_another_th
     out = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True, timeout=4 * GENEROUS,
                          env=os.environ.copy())
     assert out.stdout.strip() == "7", (out.stdout, out.stderr)
+
+
+FORKED_LEASE = r"""
+import os, sys, threading, time
+import pywintypes, win32file
+sys.path.insert(0, sys.argv[1])
+from helpers import tcp_pair
+
+INVALID = win32file.INVALID_HANDLE_VALUE
+# The parent keeps a consumer busy (the reactor thread stands aside and looks every
+# millisecond: packets may be held back) while it forks.
+busy_port = win32file.CreateIoCompletionPort(INVALID, None, 0, 0)
+a0, b0 = tcp_pair()
+win32file.CreateIoCompletionPort(b0.fileno(), busy_port, 1, 0)
+win32file.WSARecv(b0, win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED(), 0)
+stop = False
+
+def busy():
+    while not stop:
+        win32file.PostQueuedCompletionStatus(busy_port, 0, 0, None)
+        win32file.GetQueuedCompletionStatus(busy_port, 0)
+
+t = threading.Thread(target=busy)
+t.start()
+time.sleep(0.1)
+pid = os.fork()
+if pid == 0:
+    # No reactor thread here: nothing may be held back for a consumer.
+    code = 1
+    try:
+        port = win32file.CreateIoCompletionPort(INVALID, None, 0, 2)
+        a, b = tcp_pair()
+        win32file.CreateIoCompletionPort(b.fileno(), port, 1, 0)
+        win32file.PostQueuedCompletionStatus(port, 0, 5, None)
+        win32file.GetQueuedCompletionStatus(port, 0)  # this thread is released by the port
+        got = threading.Event()
+
+        def worker():
+            rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, 20000)
+            if ol is not None:
+                got.set()
+
+        w = threading.Thread(target=worker)
+        w.start()
+        time.sleep(0.2)  # the worker waits (if not yet, it finds the packet queued)
+        win32file.WSASend(b, b"x", pywintypes.OVERLAPPED(), 0)  # completes in the call
+        code = 7 if got.wait(10) else 2
+    finally:
+        os._exit(code)
+stop = True
+t.join()
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+def test_a_forked_child_holds_back_no_packet():
+    # The lease's looks are the reactor thread's, which a forked child does not have.
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", FORKED_LEASE, tests], capture_output=True, text=True,
+                         timeout=4 * GENEROUS, env=os.environ.copy())
+    assert out.stdout.strip() == "7", (out.stdout, out.stderr)
+

@@ -362,7 +362,21 @@ fn looking() -> bool {
 /// that holds a packet back either finished before that look (which then sees it and
 /// keeps the thread's sleep short) or reads `false` and releases a waiter itself.
 pub(crate) fn set_looking(soon: bool) {
+    static FORK_HANDLER: std::sync::Once = std::sync::Once::new();
+    FORK_HANDLER.call_once(forget_looking_in_children);
     LOOKING.store(soon, Ordering::SeqCst);
+}
+
+/// A forked child has no reactor thread (only the forking thread goes on): nothing looks
+/// at the ports there, so nothing may be held back for a consumer (see [`Port::post`]).
+#[allow(unsafe_code)]
+fn forget_looking_in_children() {
+    extern "C" fn forget() {
+        LOOKING.store(false, Ordering::SeqCst);
+    }
+    // SAFETY: registers a plain function that only stores to an atomic (async-signal
+    // safe, as a fork child handler must be).
+    unsafe { libc::pthread_atfork(None, None, Some(forget)) };
 }
 
 /// The socket reactor thread's look at the ports that hold packets back for a consumer
