@@ -6,8 +6,14 @@ to waiting workers at once, and a worker busy in Python holds back no packet.
 Loopback only; runs under both engine backends (`make test` reruns the file with
 WINFILE_ENGINE=pool)."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+
+import pytest
 
 import pywintypes
 import win32file
@@ -118,3 +124,178 @@ def test_a_receive_polled_by_getqueuedcompletionstatus_is_dequeued_by_the_poller
     a.close()
     b.close()
     port.Close()
+
+
+def test_a_worker_asleep_in_python_after_a_send_completed_in_the_call_holds_back_no_packet():
+    # The send's packet is posted by the worker while the port has released it: it stays
+    # queued for that worker, which comes back for it (the lease) — but not longer than
+    # the reactor thread's look: the other worker takes it while this one sleeps.
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 2)
+    a, b, recv_ol, buf = receiving(port, 1)
+    send_ol = pywintypes.OVERLAPPED()
+    log = []
+    sent_taken = threading.Event()
+
+    def worker():
+        while True:
+            rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, int(GENEROUS * 1000))
+            if ol is None:
+                return
+            if ol is recv_ol:
+                log.append("received")
+                rc, n = win32file.WSASend(b, b"pong", send_ol, 0)
+                log.append(("sent", rc))
+                time.sleep(0.5)  # busy in Python, not in a wait function
+                log.append("slept")
+            elif ol is send_ol:
+                log.append("send packet")
+                sent_taken.set()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for t in workers:
+        t.start()
+    a.send(b"ping")
+    assert sent_taken.wait(GENEROUS), "the send's packet was never dequeued"
+    for _ in workers:
+        win32file.PostQueuedCompletionStatus(port, 0, 0, None)
+    for t in workers:
+        t.join(GENEROUS)
+    assert log.index("send packet") < log.index("slept"), log
+    assert a.recv(16) == b"pong"
+    a.close()
+    b.close()
+    port.Close()
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_a_signal_ends_getqueuedcompletionstatus_of_the_main_thread_leading():
+    # With a socket operation pending on the port the waiting main thread leads (it
+    # waits in the reactor's epoll set): the interrupt check still runs its handlers.
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b, ol, buf = receiving(port, 1)
+
+    def raise_(*_):
+        raise Interrupted
+
+    old = signal.signal(signal.SIGALRM, raise_)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(Interrupted):
+            win32file.GetQueuedCompletionStatus(port, -1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    a.close()
+    b.close()
+    port.Close()
+
+
+FORKED = r"""
+import os, signal, threading, time
+import win32file
+port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+# A wait of the main thread that runs the interrupt check (its first: it learns which
+# thread is Python's main thread).
+win32file.GetQueuedCompletionStatus(port, 150)
+
+class Stop(Exception):
+    pass
+
+def raise_(*_):
+    raise Stop
+
+def fork_here():
+    pid = os.fork()
+    if pid == 0:
+        # This thread is the child's main thread: its handlers run here, and stop the
+        # wait (not only once it returns, a minute later).
+        code = 1
+        try:
+            signal.signal(signal.SIGALRM, raise_)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            start = time.monotonic()
+            win32file.GetQueuedCompletionStatus(port, 60 * 1000)
+        except Stop:
+            code = 7 if time.monotonic() - start < 30 else 2
+        finally:
+            os._exit(code)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+
+t = threading.Thread(target=fork_here)
+t.start()
+t.join()
+"""
+
+
+def test_a_signal_ends_getqueuedcompletionstatus_in_a_child_forked_by_another_thread():
+    # The interrupt check runs Python's handlers on Python's main thread only (another
+    # thread would take the GIL for nothing): in a child forked by a thread other than
+    # the main one, that thread is the main thread.
+    out = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True, timeout=4 * GENEROUS,
+                         env=os.environ.copy())
+    assert out.stdout.strip() == "7", (out.stdout, out.stderr)
+
+
+FORKED_LEASE = r"""
+import os, sys, threading, time
+import pywintypes, win32file
+sys.path.insert(0, sys.argv[1])
+from helpers import tcp_pair
+
+INVALID = win32file.INVALID_HANDLE_VALUE
+# The parent keeps a consumer busy (the reactor thread stands aside and looks every
+# millisecond: packets may be held back) while it forks.
+busy_port = win32file.CreateIoCompletionPort(INVALID, None, 0, 0)
+a0, b0 = tcp_pair()
+win32file.CreateIoCompletionPort(b0.fileno(), busy_port, 1, 0)
+win32file.WSARecv(b0, win32file.AllocateReadBuffer(16), pywintypes.OVERLAPPED(), 0)
+stop = False
+
+def busy():
+    while not stop:
+        win32file.PostQueuedCompletionStatus(busy_port, 0, 0, None)
+        win32file.GetQueuedCompletionStatus(busy_port, 0)
+
+t = threading.Thread(target=busy)
+t.start()
+time.sleep(0.1)
+pid = os.fork()
+if pid == 0:
+    # No reactor thread here: nothing may be held back for a consumer.
+    code = 1
+    try:
+        port = win32file.CreateIoCompletionPort(INVALID, None, 0, 2)
+        a, b = tcp_pair()
+        win32file.CreateIoCompletionPort(b.fileno(), port, 1, 0)
+        win32file.PostQueuedCompletionStatus(port, 0, 5, None)
+        win32file.GetQueuedCompletionStatus(port, 0)  # this thread is released by the port
+        got = threading.Event()
+
+        def worker():
+            rc, n, key, ol = win32file.GetQueuedCompletionStatus(port, 20000)
+            if ol is not None:
+                got.set()
+
+        w = threading.Thread(target=worker)
+        w.start()
+        time.sleep(0.2)  # the worker waits (if not yet, it finds the packet queued)
+        win32file.WSASend(b, b"x", pywintypes.OVERLAPPED(), 0)  # completes in the call
+        code = 7 if got.wait(10) else 2
+    finally:
+        os._exit(code)
+stop = True
+t.join()
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+def test_a_forked_child_holds_back_no_packet():
+    # The lease's looks are the reactor thread's, which a forked child does not have.
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", FORKED_LEASE, tests], capture_output=True, text=True,
+                         timeout=4 * GENEROUS, env=os.environ.copy())
+    assert out.stdout.strip() == "7", (out.stdout, out.stderr)
+

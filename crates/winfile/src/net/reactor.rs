@@ -596,6 +596,18 @@ fn lead_wait(nap: Duration) {
     poll_on_this_thread(r, &t);
 }
 
+/// Before the reactor thread sleeps longer than a look's interval: says it will not look
+/// soon, then looks once more (see `overlapped::set_looking`). Whether it may sleep long
+/// (nothing is held back); if not, it says it looks soon again.
+fn quiet() -> bool {
+    crate::overlapped::set_looking(false);
+    if crate::overlapped::look_at_leases() {
+        crate::overlapped::set_looking(true);
+        return false;
+    }
+    true
+}
+
 /// Wakes the leader (a packet was handed to it by another thread).
 fn notify_leader() {
     let Some(Ok(r)) = REACTOR.get() else { return };
@@ -625,6 +637,9 @@ fn resign() {
 /// consumers ([`LEASE`]) takes the epoll set back now, so what that thread waits for
 /// (an operation's event, its OVERLAPPED) completes without the lease's delay.
 fn on_sleep() {
+    // The packets a completion port held back for this thread (it comes back to take
+    // them, see `overlapped::Port::post`) go to waiting threads now.
+    crate::overlapped::end_lease_here();
     let Some(Ok(r)) = REACTOR.get() else { return };
     if r.aside.load(Ordering::SeqCst) && r.aside.swap(false, Ordering::SeqCst) {
         if let Some(t) = r.thread.get() {
@@ -986,8 +1001,15 @@ impl Reactor {
         let (mut last_turn, mut same_turn) = (0u64, 0u32);
         let mut consumed = crate::overlapped::consumer_activity();
         let mut polls = self.polls.load(Ordering::Relaxed);
+        let one_look = Timespec { tv_sec: 0, tv_nsec: LEASE.as_nanos() as _ };
+        // Completion ports may hold packets back for consumers that come back (see
+        // `overlapped::Port::post`) while this thread looks at them about every
+        // millisecond; before a longer sleep it says so (`quiet`).
+        crate::overlapped::set_looking(true);
         loop {
             events.clear();
+            // Releases waiting threads for packets held back since the last look.
+            let held = crate::overlapped::look_at_leases();
             let now_consumed = crate::overlapped::consumer_activity();
             let consumers_busy = now_consumed != consumed;
             consumed = now_consumed;
@@ -1002,12 +1024,17 @@ impl Reactor {
                     same_turn = 0;
                     last_turn = turn;
                 }
-                if same_turn < DEEP_AFTER {
+                if same_turn < DEEP_AFTER || held {
                     std::thread::sleep(LEADER_CHECK);
                 } else {
                     self.deep.store(true, Ordering::SeqCst);
                     if self.leader.load(Ordering::SeqCst) {
-                        std::thread::park_timeout(SWEEP);
+                        if quiet() {
+                            std::thread::park_timeout(SWEEP);
+                            crate::overlapped::set_looking(true);
+                        } else {
+                            std::thread::sleep(LEADER_CHECK);
+                        }
                     }
                     self.deep.store(false, Ordering::SeqCst);
                 }
@@ -1020,7 +1047,9 @@ impl Reactor {
                 // looked at it during the last lease, look once without waiting.
                 let now_polls = self.polls.load(Ordering::Relaxed);
                 if now_polls == polls {
-                    poll_on_this_thread(self, &Timespec { tv_sec: 0, tv_nsec: 0 });
+                    // Its packets stay queued for the busy consumer (see
+                    // `overlapped::for_consumers`), which comes back for them.
+                    crate::overlapped::for_consumers(|| poll_on_this_thread(self, &Timespec { tv_sec: 0, tv_nsec: 0 }));
                 }
                 polls = self.polls.load(Ordering::Relaxed);
                 self.aside.store(true, Ordering::SeqCst);
@@ -1028,14 +1057,26 @@ impl Reactor {
                     std::thread::park_timeout(LEASE);
                 }
                 self.aside.store(false, Ordering::SeqCst);
-            } else if let Err(e) = {
+            } else {
                 let now = Timespec { tv_sec: 0, tv_nsec: 0 };
-                let wait = if self.any_yielded.load(Ordering::Acquire) { &now } else { &tick };
-                epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(wait))
-            } {
-                if e != rustix::io::Errno::INTR {
-                    log::error!("socket reactor: epoll_wait failed: {e}");
-                    std::thread::sleep(Duration::from_millis(10));
+                let mut long = false;
+                let wait = if self.any_yielded.load(Ordering::Acquire) {
+                    &now
+                } else if held || !quiet() {
+                    &one_look
+                } else {
+                    long = true;
+                    &tick
+                };
+                let r = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(wait));
+                if long {
+                    crate::overlapped::set_looking(true);
+                }
+                if let Err(e) = r {
+                    if e != rustix::io::Errno::INTR {
+                        log::error!("socket reactor: epoll_wait failed: {e}");
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
                 }
             }
             for ev in &events {

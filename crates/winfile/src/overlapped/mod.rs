@@ -15,6 +15,7 @@ pub use port::{
     post_queued_completion_status, with_port, Packet, Port,
 };
 pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};
+pub(crate) use port::{end_lease_here, for_consumers, look as look_at_leases, set_looking};
 pub(crate) use request::IoState;
 pub(crate) use request::{begin_op, AsyncDevice, AsyncSlot};
 pub(crate) use request::{begin_with, prepare, Begun, Done, LightCtl};

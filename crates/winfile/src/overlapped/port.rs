@@ -11,9 +11,9 @@ use super::token::Token;
 use crate::error::{Context, Error, Result, Win32Error};
 use crate::handle::{self, File, Handle, Object};
 use crate::poison::MutexExt;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -37,13 +37,14 @@ enum Wake {
 struct Waiter {
     slot: Mutex<Option<Wake>>,
     cv: Condvar,
-    /// Waits in the idle poller ([`IdleHooks::wait`]) rather than on `cv`.
-    leader: bool,
+    /// Waits in the idle poller ([`IdleHooks::wait`]) rather than on `cv` (cleared by a
+    /// leader that steps aside while its waiter stays on the stack).
+    leader: AtomicBool,
 }
 
 impl Waiter {
     fn notify(&self) {
-        if self.leader {
+        if self.leader.load(Ordering::SeqCst) {
             if let Some(h) = IDLE.get() {
                 (h.notify)();
             }
@@ -58,6 +59,12 @@ struct State {
     waiters: Vec<Arc<Waiter>>,
     active: u32,
     closed: bool,
+    /// Packets taken from the queue so far, and the count at which the packets queued
+    /// at the last [`look`] are all gone (the lease's bound: see [`Port::post`]).
+    pops: u64,
+    horizon: u64,
+    /// The port is in [`LEASED`] (it held packets back once).
+    leased: bool,
 }
 
 /// A completion port.
@@ -79,26 +86,53 @@ impl Port {
     /// released (so a woken thread does not run straight into it).
     #[must_use]
     fn dispatch(&self, st: &mut State) -> Woken {
-        self.dispatch_reserving(st, 0)
+        self.dispatch_reserving(st, 0, std::ptr::null())
     }
 
     /// [`Port::dispatch`], leaving `reserved` packets queued for a thread that takes
-    /// them next and counting it as released.
+    /// them next and counting it as released; stops after handing a packet to `own`
+    /// (the posting thread's own waiter, a leader's: it comes back for the rest).
     #[must_use]
-    fn dispatch_reserving(&self, st: &mut State, reserved: u32) -> Woken {
+    fn dispatch_reserving(&self, st: &mut State, reserved: u32, own: *const Waiter) -> Woken {
         let mut woken = Woken::default();
         while st.active + reserved < self.concurrency && st.queue.len() > reserved as usize {
             let Some(w) = st.waiters.pop() else { break };
             let Some(p) = st.queue.pop_front() else { break };
             st.active += 1;
+            st.pops += 1;
             *w.slot.locked() = Some(Wake::Packet(p));
+            let mine = std::ptr::eq(Arc::as_ptr(&w), own);
             woken.push(w);
+            if mine {
+                HERE.with(|h| h.back.set(self));
+                break;
+            }
         }
         woken
     }
 
-    /// Queues a packet.
+    /// Queues the packet of a completed operation.
+    ///
+    /// The lease: a packet posted by a thread that will take a packet from this port
+    /// next — a consumer it released, back in its caller's code (a WSASend completed in
+    /// the call), a zero-timeout GetQueuedCompletionStatus completing what is ready
+    /// (`Here::taking`), a leader handed a packet of its own completions, the reactor
+    /// thread's look for consumers that keep coming back while one of them is released
+    /// ([`for_consumers`]) — stays queued for that thread instead of releasing a waiting
+    /// one (which, in Python, would then wait for the GIL the poster holds). Bounded: the
+    /// socket reactor's thread looks every millisecond while packets are held back
+    /// ([`look`]) and releases waiters for any packet queued before its previous look; a
+    /// consumer that falls asleep in a wait function releases them at once
+    /// ([`end_lease_here`]), as does one that leaves (its release ends). While the
+    /// reactor's thread is not looking that often ([`set_looking`]), or for packets
+    /// posted with PostQueuedCompletionStatus, the waiters are released at once, as on
+    /// Windows.
     pub fn post(&self, p: Packet) {
+        self.post_as(p, true);
+    }
+
+    /// [`Port::post`]; `lease`: the packet may stay queued for a poster that comes back.
+    fn post_as(&self, p: Packet, lease: bool) {
         let woken = {
             let mut st = self.state.locked();
             if st.closed {
@@ -110,13 +144,45 @@ impl Port {
                 // come back and take it).
                 return;
             }
+            let (taking, own, back, busy) =
+                HERE.with(|h| (h.taking.get(), h.waiting.get(), h.back.get(), h.for_consumers.get()));
             // Posted by the poll of a thread that takes a packet from this port right
             // after it (see `dequeue`): the first packet stays queued for it, and the
             // poller counts as released already.
-            let polling_here = TAKING.with(|t| std::ptr::eq(t.get(), self));
-            self.dispatch_reserving(&mut st, u32::from(polling_here))
+            let polling_here = std::ptr::eq(taking, self);
+            let coming_back = polling_here
+                || std::ptr::eq(back, self)
+                || (busy && st.active > 0)
+                || (own.is_null()
+                    && RELEASED.with(|r| r.0.borrow().as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), self))));
+            if lease && (coming_back || !own.is_null()) && self.lease_possible(&mut st) {
+                if coming_back {
+                    return;
+                }
+                self.dispatch_reserving(&mut st, 0, own)
+            } else {
+                self.dispatch_reserving(&mut st, u32::from(polling_here), std::ptr::null())
+            }
         };
         wake(woken);
+    }
+
+    /// Whether packets may be held back for a poster that comes back (see
+    /// [`Port::post`]): the port is in [`LEASED`] (added here, the first time), and the
+    /// reactor's thread looks often enough. Under the state lock.
+    fn lease_possible(&self, st: &mut State) -> bool {
+        #[cfg(test)]
+        if let Some(v) = LOOKING_HERE.with(Cell::get) {
+            // A unit test's port, looked at by the test alone.
+            return v;
+        }
+        if !st.leased {
+            st.leased = true;
+            LEASED.locked().push(self.me.clone());
+        }
+        // After the port is in the list: a look that began before it was added stored
+        // `false` before it took the list (see `set_looking`).
+        looking()
     }
 
     fn deactivate(&self) {
@@ -235,9 +301,124 @@ thread_local! {
     /// The port this thread dequeued from last by its handle value, with the handle
     /// table's close count then (see `with_port`).
     static LAST_PORT: RefCell<Option<(Handle, u64, Arc<Port>)>> = const { RefCell::new(None) };
+    /// What this thread is doing inside its own GetQueuedCompletionStatus, for its posts
+    /// (see `Port::post`).
+    static HERE: Here = const { Here {
+        taking: Cell::new(std::ptr::null()),
+        waiting: Cell::new(std::ptr::null()),
+        back: Cell::new(std::ptr::null()),
+        for_consumers: Cell::new(false),
+    } };
+}
+
+/// See `HERE`.
+struct Here {
     /// The port whose queue this thread fills by a poll inside its own
     /// GetQueuedCompletionStatus, and takes a packet from right after (see `dequeue`).
-    static TAKING: std::cell::Cell<*const Port> = const { std::cell::Cell::new(std::ptr::null()) };
+    taking: Cell<*const Port>,
+    /// This thread's waiter while it leads (waits in the reactor's epoll set, completing
+    /// what becomes ready).
+    waiting: Cell<*const Waiter>,
+    /// The port whose packet the leader's own completion handed to it: it returns to
+    /// its caller now and comes back for the next ones.
+    back: Cell<*const Port>,
+    /// The socket reactor's thread completes what is ready on behalf of consumers that
+    /// keep coming back (see [`for_consumers`]).
+    for_consumers: Cell<bool>,
+}
+
+/// Runs `f` (the socket reactor thread's look at the epoll set while completion-port
+/// consumers keep coming back but none looked for a while: one of them is busy in its
+/// caller's code) with its packets held for the ports' released consumers (see
+/// [`Port::post`]): a port with a consumer released keeps them queued for it rather than
+/// waking a waiting thread, within the lease's bound.
+pub(crate) fn for_consumers(f: impl FnOnce()) {
+    HERE.with(|h| h.for_consumers.set(true));
+    f();
+    HERE.with(|h| h.for_consumers.set(false));
+}
+
+/// Ports that held packets back for a poster that comes back (see [`Port::post`]):
+/// looked at by the socket reactor's thread ([`look`]).
+static LEASED: Mutex<Vec<Weak<Port>>> = Mutex::new(Vec::new());
+
+/// The socket reactor's thread looks at [`LEASED`] about every millisecond (false while
+/// it sleeps longer, or before it runs): see [`set_looking`].
+static LOOKING: AtomicBool = AtomicBool::new(false);
+
+#[cfg(test)]
+thread_local! {
+    /// A unit test's own answer to [`Port::lease_possible`] for its thread (the reactor
+    /// of another test may run in the same process, and look at the ports it knows).
+    static LOOKING_HERE: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+fn looking() -> bool {
+    LOOKING.load(Ordering::SeqCst)
+}
+
+/// The socket reactor's thread tells whether it will [`look`] within about a
+/// millisecond. Before a longer sleep it stores `false`, then looks once more: a post
+/// that holds a packet back either finished before that look (which then sees it and
+/// keeps the thread's sleep short) or reads `false` and releases a waiter itself.
+pub(crate) fn set_looking(soon: bool) {
+    static FORK_HANDLER: std::sync::Once = std::sync::Once::new();
+    FORK_HANDLER.call_once(forget_looking_in_children);
+    LOOKING.store(soon, Ordering::SeqCst);
+}
+
+/// A forked child has no reactor thread (only the forking thread goes on): nothing looks
+/// at the ports there, so nothing may be held back for a consumer (see [`Port::post`]).
+#[allow(unsafe_code)]
+fn forget_looking_in_children() {
+    extern "C" fn forget() {
+        LOOKING.store(false, Ordering::SeqCst);
+    }
+    // SAFETY: registers a plain function that only stores to an atomic (async-signal
+    // safe, as a fork child handler must be).
+    unsafe { libc::pthread_atfork(None, None, Some(forget)) };
+}
+
+/// The socket reactor thread's look at the ports that hold packets back for a consumer
+/// (see [`Port::post`]): releases waiting threads for the packets that were queued at
+/// its previous look and are still there (at most about two looks late: the lease's
+/// bound). Returns whether packets are still held back (look again soon).
+pub(crate) fn look() -> bool {
+    let ports: Vec<Arc<Port>> = {
+        let mut leased = LEASED.locked();
+        leased.retain(|w| w.strong_count() > 0);
+        leased.iter().filter_map(Weak::upgrade).collect()
+    };
+    let mut held = false;
+    for port in ports {
+        held |= port.look();
+    }
+    held
+}
+
+impl Port {
+    /// [`look`] at this port: releases waiters for the packets queued at the previous
+    /// look that are still queued. Whether packets are held back still.
+    fn look(&self) -> bool {
+        let (woken, held) = {
+            let mut st = self.state.locked();
+            let woken = if st.pops < st.horizon { self.dispatch(&mut st) } else { Woken::default() };
+            st.horizon = st.pops + st.queue.len() as u64;
+            (woken, !st.queue.is_empty() && !st.waiters.is_empty() && st.active < self.concurrency)
+        };
+        wake(woken);
+        held
+    }
+}
+
+/// The calling thread falls asleep in a wait function: the packets held back for it
+/// (see [`Port::post`]) go to waiting threads now.
+pub(crate) fn end_lease_here() {
+    let Some(port) = RELEASED.try_with(|r| r.0.borrow().as_ref().and_then(Weak::upgrade)).ok().flatten() else {
+        return;
+    };
+    let woken = port.dispatch(&mut port.state.locked());
+    wake(woken);
 }
 
 /// A waiter for the calling thread: its last one when no other reference is left, else
@@ -246,13 +427,13 @@ fn waiter_for_this_thread(leader: bool) -> Arc<Waiter> {
     if let Some(mut w) = SPARE_WAITER.with(|s| s.borrow_mut().take()) {
         if let Some(inner) = Arc::get_mut(&mut w) {
             // Unshared: its slot was emptied by the wait that used it.
-            inner.leader = leader;
+            *inner.leader.get_mut() = leader;
             if inner.slot.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).is_none() {
                 return w;
             }
         }
     }
-    Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader })
+    Arc::new(Waiter { slot: Mutex::new(None), cv: Condvar::new(), leader: AtomicBool::new(leader) })
 }
 
 /// Keeps `w` for the calling thread's next wait ([`waiter_for_this_thread`]).
@@ -321,7 +502,8 @@ pub fn create_or_associate(file: Handle, existing: Handle, key: u64, concurrency
 /// Push onto the port's queue, handing it straight to the newest waiter if any.
 pub fn post_queued_completion_status(port: Handle, bytes: usize, key: u64, token: Option<Token>) -> Result<()> {
     let port = handle::get::<Port>(port).api("PostQueuedCompletionStatus")?;
-    port.post(Packet { status: Win32Error::SUCCESS, bytes, key, token });
+    // An explicit hand-off: released to a waiting thread at once (no lease).
+    port.post_as(Packet { status: Win32Error::SUCCESS, bytes, key, token }, false);
     Ok(())
 }
 
@@ -466,6 +648,7 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
         if st.active < port.concurrency {
             if let Some(p) = st.queue.pop_front() {
                 st.active += 1;
+                st.pops += 1;
                 drop(st);
                 record.released();
                 return Ok(p);
@@ -473,16 +656,18 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
             // Nothing queued and the caller will not wait: complete what is ready now on
             // this thread (the socket reactor's ready operations). A caller that waits
             // does so in the reactor's epoll if it leads, which completes them too. The
-            // first packet the poll posts here is kept for this thread (`TAKING`): handing
-            // it to a sleeping waiter would cost a wake-up (and, in Python, a GIL
-            // hand-off) while this thread, running, takes it at once below.
+            // first packet the poll posts here is kept for this thread (`Here::taking`),
+            // and the others too while the reactor's thread looks (the lease, see
+            // `Port::post`): handing one to a sleeping waiter would cost a wake-up (and,
+            // in Python, a GIL hand-off) while this thread, running, takes it at once
+            // below and comes back for the next.
             let zero = timeout.is_some_and(|t| t.is_zero());
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
                 drop(st);
-                TAKING.with(|t| t.set(port));
+                HERE.with(|t| t.taking.set(port));
                 (h.poll)();
-                TAKING.with(|t| t.set(std::ptr::null()));
+                HERE.with(|t| t.taking.set(std::ptr::null()));
                 continue;
             }
         }
@@ -491,13 +676,17 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
             record.not_released();
             return Err(Win32Error::WAIT_TIMEOUT);
         }
-        // Lead (wait in the reactor's epoll) if no thread does.
-        let leading = IDLE.get().filter(|h| (h.lead)()).map(Leading);
+        // Lead (wait in the reactor's epoll) if no thread does and no consumer of this
+        // port is released: a consumer back in its caller's code completes what became
+        // ready meanwhile itself when it comes back (its poll above, or its own turn as
+        // the leader), in one batch, where a leader would wake for each socket and hand
+        // each packet over (in Python, to a thread that then waits for the GIL).
+        let leading = IDLE.get().filter(|h| st.active == 0 && (h.lead)()).map(Leading);
         let w = waiter_for_this_thread(leading.is_some());
         st.waiters.push(w.clone());
         break (w, leading);
     };
-    let (waiter, leading) = waiter;
+    let (waiter, mut leading) = waiter;
     let end = timeout.and_then(|t| Instant::now().checked_add(t));
     // The waiter is kept for the next wait however this one ends (it is off the port's
     // stack by then: handed a packet, abandoned, or removed below).
@@ -523,7 +712,12 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
                 Some(Leading(h)) if slot.is_none() && !nap.is_zero() => {
                     // A packet handed over from now on notifies the leader's wait.
                     drop(slot);
+                    HERE.with(|t| t.waiting.set(Arc::as_ptr(&waiter)));
                     (h.wait)(nap);
+                    HERE.with(|t| {
+                        t.waiting.set(std::ptr::null());
+                        t.back.set(std::ptr::null());
+                    });
                     waiter.slot.locked()
                 }
                 _ if slot.is_none() && !nap.is_zero() => {
@@ -531,10 +725,21 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
                 }
                 _ => slot,
             };
+
             if let Some(wake) = slot.take() {
                 drop(slot);
+                drop(leading);
                 return released(record, wake, waiter);
             }
+        }
+        if leading.is_some() && port.state.locked().active > 0 {
+            // A consumer of this port was released meanwhile (by another thread's post):
+            // it completes what becomes ready when it comes back. Step aside to the
+            // condition variable, keeping this waiter's place on the stack (a packet
+            // handed over after this is notified there; one handed over before is in
+            // the slot, looked at under its lock before the wait).
+            waiter.leader.store(false, Ordering::SeqCst);
+            leading = None;
         }
         // The slot lock is not held here: `interrupted` may take the caller's own locks
         // (the GIL), which a poster may hold while handing us a packet.
@@ -672,7 +877,7 @@ mod tests {
         assert_eq!(RELEASED_TOKENS.load(Ordering::SeqCst), 2, "a packet posted after the close");
     }
 
-    /// A poll inside a zero-timeout GetQueuedCompletionStatus (`TAKING`) keeps one
+    /// A poll inside a zero-timeout GetQueuedCompletionStatus (`Here::taking`) keeps one
     /// packet it posts for the polling thread (which counts as released), and still
     /// releases a waiting thread for the next one at once; the packets go out in order.
     #[test]
@@ -694,10 +899,12 @@ mod tests {
         while port.state.locked().waiters.len() < 2 {
             std::thread::yield_now();
         }
-        TAKING.with(|t| t.set(Arc::as_ptr(&port)));
+        // Without the lease (its own test below).
+        LOOKING_HERE.with(|l| l.set(Some(false)));
+        HERE.with(|t| t.taking.set(Arc::as_ptr(&port)));
         port.post(packet(1));
         port.post(packet(2));
-        TAKING.with(|t| t.set(std::ptr::null()));
+        HERE.with(|t| t.taking.set(std::ptr::null()));
         assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)), "no waiter was released");
         // Without the reservation the second waiter would have taken it.
         assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
@@ -708,5 +915,116 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
+    }
+
+    /// The lease (`Port::post`): a packet of a completed operation posted by a thread the
+    /// port released (a WSASend completed in the call) stays queued for it while another
+    /// thread waits, and is taken by it when it comes back; one it does not come back for
+    /// goes to the waiting thread at the second look (the bound); a packet posted with
+    /// PostQueuedCompletionStatus goes to the waiter at once.
+    #[test]
+    fn a_released_consumer_keeps_its_packets_until_it_comes_back_or_the_second_look() {
+        LOOKING_HERE.with(|l| l.set(Some(true)));
+        let port = Port::new(2);
+        let zero = Some(Duration::ZERO);
+        // This thread is released by the port.
+        port.post(packet(1));
+        assert_eq!(port.dequeue(zero).map(|p| p.key), Ok(1));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let end = Arc::new(std::sync::Barrier::new(2));
+        let waiting = {
+            let (port, end) = (port.clone(), end.clone());
+            std::thread::spawn(move || {
+                for _ in 0..2 {
+                    let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                    let _ = tx.send(got);
+                }
+                end.wait();
+            })
+        };
+        let waiters = |port: &Arc<Port>| port.state.locked().waiters.len();
+        while waiters(&port) < 1 {
+            std::thread::yield_now();
+        }
+        // Held for this thread, which comes back and takes it.
+        port.post(packet(2));
+        assert_eq!((waiters(&port), port.state.locked().queue.len()), (1, 1), "the packet went to the waiter");
+        assert!(port.look(), "a held packet: look again soon");
+        assert_eq!(port.dequeue(zero).map(|p| p.key), Ok(2));
+        assert!(!port.look());
+        // Held, and this thread does not come back: the first look leaves it queued, the
+        // second releases the waiter for it.
+        port.post(packet(3));
+        assert!(port.look());
+        assert_eq!(waiters(&port), 1);
+        port.look();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(3)), "the bound: no waiter was released");
+        // An explicit post is handed over at once.
+        while waiters(&port) < 1 {
+            std::thread::yield_now();
+        }
+        post_to(&port, packet(4));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(4)));
+        end.wait();
+        waiting.join().unwrap();
+        LOOKING_HERE.with(|l| l.set(None));
+    }
+
+    /// The reactor thread's look on behalf of consumers that keep coming back
+    /// (`for_consumers`): its packets stay queued while a consumer of the port is
+    /// released (it comes back for them; the looks bound the wait), and go to a waiting
+    /// thread at once while none is.
+    #[test]
+    fn packets_completed_for_busy_consumers_wait_for_a_released_one_only() {
+        LOOKING_HERE.with(|l| l.set(Some(true)));
+        let port = Port::new(2);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = {
+            let port = port.clone();
+            std::thread::spawn(move || {
+                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                let _ = tx.send(got);
+            })
+        };
+        while port.state.locked().waiters.is_empty() {
+            std::thread::yield_now();
+        }
+        // None released: at once.
+        for_consumers(|| port.post(packet(1)));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)));
+        waiting.join().unwrap();
+        // One released (the thread above, gone: this one now) and one waiting: held.
+        port.post(packet(2));
+        assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = {
+            let port = port.clone();
+            std::thread::spawn(move || {
+                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                let _ = tx.send(got);
+            })
+        };
+        while port.state.locked().waiters.is_empty() {
+            std::thread::yield_now();
+        }
+        std::thread::spawn({
+            let port = port.clone();
+            move || {
+                LOOKING_HERE.with(|l| l.set(Some(true)));
+                for_consumers(|| port.post(packet(3)));
+            }
+        })
+        .join()
+        .unwrap();
+        assert_eq!(port.state.locked().queue.len(), 1, "handed to the waiter while a consumer was released");
+        port.look();
+        port.look();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(3)), "the bound: no waiter was released");
+        waiting.join().unwrap();
+        LOOKING_HERE.with(|l| l.set(None));
+    }
+
+    fn post_to(port: &Port, p: Packet) {
+        port.post_as(p, false);
     }
 }
