@@ -978,17 +978,7 @@ mod tests {
     fn packets_completed_for_busy_consumers_wait_for_a_released_one_only() {
         LOOKING_HERE.with(|l| l.set(Some(true)));
         let port = Port::new(2);
-        let (tx, rx) = std::sync::mpsc::channel();
-        let waiting = {
-            let port = port.clone();
-            std::thread::spawn(move || {
-                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
-                let _ = tx.send(got);
-            })
-        };
-        while port.state.locked().waiters.is_empty() {
-            std::thread::yield_now();
-        }
+        let (waiting, rx) = one_waiting_thread(&port);
         // None released: at once.
         for_consumers(|| port.post(packet(1)));
         assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(1)));
@@ -996,17 +986,7 @@ mod tests {
         // One released (the thread above, gone: this one now) and one waiting: held.
         port.post(packet(2));
         assert_eq!(port.dequeue(Some(Duration::ZERO)).map(|p| p.key), Ok(2));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let waiting = {
-            let port = port.clone();
-            std::thread::spawn(move || {
-                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
-                let _ = tx.send(got);
-            })
-        };
-        while port.state.locked().waiters.is_empty() {
-            std::thread::yield_now();
-        }
+        let (waiting, rx) = one_waiting_thread(&port);
         std::thread::spawn({
             let port = port.clone();
             move || {
@@ -1026,5 +1006,24 @@ mod tests {
 
     fn post_to(port: &Port, p: Packet) {
         port.post_as(p, false);
+    }
+
+    /// A thread waiting on `port` (on its stack when this returns) for one packet, whose
+    /// key (or error) it sends.
+    fn one_waiting_thread(
+        port: &Arc<Port>,
+    ) -> (std::thread::JoinHandle<()>, std::sync::mpsc::Receiver<std::result::Result<u64, Win32Error>>) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = {
+            let port = port.clone();
+            std::thread::spawn(move || {
+                let got = port.dequeue(Some(Duration::from_secs(30))).map(|p| p.key);
+                let _ = tx.send(got);
+            })
+        };
+        while port.state.locked().waiters.is_empty() {
+            std::thread::yield_now();
+        }
+        (waiting, rx)
     }
 }
