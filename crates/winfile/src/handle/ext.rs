@@ -63,6 +63,7 @@ pub(crate) struct Extensions {
 
 impl Extensions {
     /// The extension of type `id`, by reference; `None` if the handle has none.
+    #[inline]
     fn find_ref(&self, id: TypeId) -> Option<&Arc<dyn Extension>> {
         for slot in &self.slots {
             match slot.get() {
@@ -73,6 +74,20 @@ impl Extensions {
             }
         }
         None
+    }
+
+    /// The extension of type `T` in a slot, by reference, with no virtual `type_id` call:
+    /// the slot's recorded `TypeId` already says what the value is.
+    #[inline]
+    #[allow(unsafe_code)]
+    fn slot_ref<T: Extension>(&self) -> Option<&T> {
+        let e = self.find_ref(TypeId::of::<T>())?;
+        // SAFETY: a slot's `TypeId` is set only together with its value, from the same
+        // `T` (`get_or_insert_with` stores `(TypeId::of::<T>(), Arc<T>)`), so the value
+        // behind this `dyn Extension` is a `T`; dropping the vtable from the fat pointer
+        // leaves the pointer to it. The reference lives as long as `&self` (slots are
+        // emptied only by `dropped`, which takes the `Extensions` by value).
+        Some(unsafe { &*(Arc::as_ptr(e) as *const T) })
     }
 
     fn downcast<T: Extension>(ext: &Arc<dyn Extension>) -> Option<Arc<T>> {
@@ -94,9 +109,8 @@ impl Extensions {
     /// Runs `f` with the extension of type `T` (if any).
     pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         let id = TypeId::of::<T>();
-        if let Some(e) = self.find_ref(id) {
-            let any: &dyn Any = &**e;
-            return f(any.downcast_ref::<T>());
+        if let Some(e) = self.slot_ref::<T>() {
+            return f(Some(e));
         }
         if !self.full() {
             return f(None);
@@ -113,9 +127,8 @@ impl Extensions {
     /// file object is (no reference count traffic for one in a slot: slots are only
     /// emptied when the object drops).
     pub(crate) fn get_ref<T: Extension>(&self) -> Option<ExtRef<'_, T>> {
-        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
-            let any: &dyn Any = &**e;
-            return any.downcast_ref::<T>().map(ExtRef::Slot);
+        if let Some(e) = self.slot_ref::<T>() {
+            return Some(ExtRef::Slot(e));
         }
         if !self.full() {
             return None;
