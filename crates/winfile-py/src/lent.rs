@@ -271,8 +271,9 @@ fn export_into(obj: &Bound<'_, PyAny>, view: &mut ffi::Py_buffer) -> bool {
 /// operation that waits is lent that same export, not a second one; one that ends in
 /// the call releases it when the `InPlace` goes.
 pub struct InPlace<'a, 'py> {
-    /// An exact `bytes`' own storage (data to send, read with no export); else unused.
-    view: ffi::Py_buffer,
+    /// An exact `bytes`' own storage (data to send, read with no export): its address
+    /// and length; else null and 0.
+    data: (*const u8, ffi::Py_ssize_t),
     /// The export (none for an exact `bytes`, or once lent).
     pinned: Option<Box<Pinned>>,
     obj: &'a Bound<'py, PyAny>,
@@ -288,8 +289,7 @@ pub struct InPlace<'a, 'py> {
 /// which reports or copies as before).
 pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<&mut InPlace<'_, '_>>) -> R) -> R {
     let mut place = InPlace {
-        // SAFETY: a zeroed Py_buffer is a valid "no export" value.
-        view: unsafe { std::mem::zeroed() },
+        data: (std::ptr::null(), 0),
         pinned: None,
         obj,
         receive,
@@ -302,8 +302,7 @@ pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<
     if !receive && unsafe { ffi::Py_TYPE(obj.as_ptr()) == &raw mut ffi::PyBytes_Type } {
         // SAFETY: an exact bytes object: neither call fails.
         unsafe {
-            place.view.buf = ffi::PyBytes_AsString(obj.as_ptr()).cast();
-            place.view.len = ffi::PyBytes_Size(obj.as_ptr());
+            place.data = (ffi::PyBytes_AsString(obj.as_ptr()).cast_const().cast(), ffi::PyBytes_Size(obj.as_ptr()));
         }
         return f(Some(&mut place));
     }
@@ -321,9 +320,10 @@ pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<
 }
 
 impl InPlace<'_, '_> {
-    /// The view the call reads or fills: the export's, or an exact `bytes`' storage.
-    fn current(&self) -> &ffi::Py_buffer {
-        self.pinned.as_ref().map_or(&self.view, |p| &p.view)
+    /// The memory the call reads or fills (address, length): the export's, or an exact
+    /// `bytes`' storage.
+    fn current(&self) -> (*const u8, ffi::Py_ssize_t) {
+        self.pinned.as_ref().map_or(self.data, |p| (p.view.buf.cast_const().cast(), p.view.len))
     }
 }
 
@@ -339,15 +339,15 @@ impl Drop for InPlace<'_, '_> {
 
 impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
     fn bytes(&self) -> &[u8] {
-        let view = self.current();
-        let len = usize::try_from(view.len).unwrap_or(0);
-        if len == 0 || view.buf.is_null() {
+        let (buf, len) = self.current();
+        let len = usize::try_from(len).unwrap_or(0);
+        if len == 0 || buf.is_null() {
             return &[];
         }
         // SAFETY: the export keeps `len` bytes at `buf` allocated and in place while
         // `self` holds it (`in_place` only hands out exported, contiguous views, or an
         // exact bytes' storage, kept by the caller's reference and never changed).
-        unsafe { std::slice::from_raw_parts(view.buf.cast::<u8>(), len) }
+        unsafe { std::slice::from_raw_parts(buf, len) }
     }
 
     fn bytes_mut(&mut self) -> Option<&mut [u8]> {
