@@ -28,6 +28,10 @@ use winfile::overlapped::{IoMemory, Lent};
 /// when there is nothing to do. (Only whole-stack takes, so no ABA.)
 static RELEASES: AtomicPtr<Pinned> = AtomicPtr::new(std::ptr::null_mut());
 
+/// One empty box kept for the next in-place call ([`in_place`]), which mostly ends in
+/// the call and gives it back here: no thread-local look-up on that path.
+static HOT: AtomicPtr<Pinned> = AtomicPtr::new(std::ptr::null_mut());
+
 /// Released boxes kept by a thread for its next exports (linked by `next`): an
 /// operation's box is mostly released by a thread that lends the next buffer, so most
 /// exports allocate nothing and most releases free nothing.
@@ -107,10 +111,52 @@ impl Pinned {
             .flatten();
         match spare {
             Some(mut b) => {
-                *b = Pinned::empty();
+                b.reset();
                 b
             }
             None => Box::new(Pinned::empty()),
+        }
+    }
+
+    /// A released box made ready for its next use: its flags as [`Pinned::empty`] sets
+    /// them. The view keeps its stale fields (no copy of a zeroed one): an export fills
+    /// them all, and a box holding only a reference uses only `view.obj`, which it sets.
+    fn reset(&mut self) {
+        self.writable = false;
+        self.export = true;
+        self.next = std::ptr::null_mut();
+    }
+
+    /// An empty box for an in-place call ([`in_place`]): the one the last such call gave
+    /// back ([`Pinned::keep`]), else as [`Pinned::boxed`].
+    fn hot() -> Box<Pinned> {
+        let p = HOT.swap(std::ptr::null_mut(), Ordering::Acquire);
+        if p.is_null() {
+            return Pinned::boxed();
+        }
+        // SAFETY: a box leaked by `keep`, owned by `HOT` alone until the swap took it.
+        let mut b = unsafe { Box::from_raw(p) };
+        b.reset();
+        b
+    }
+
+    /// Releases the export (the GIL held) and keeps the box for the next in-place call
+    /// (else recycles it).
+    fn release_kept(mut self: Box<Self>, py: Python<'_>) {
+        if !HOT.load(Ordering::Relaxed).is_null() {
+            return self.release(py);
+        }
+        if self.export {
+            // SAFETY: a live export, released once, with the GIL held.
+            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        } else {
+            // SAFETY: a strong reference the box owns, given up once, with the GIL held.
+            unsafe { ffi::Py_DECREF(self.view.obj) };
+        }
+        let p = Box::into_raw(self);
+        if HOT.compare_exchange(std::ptr::null_mut(), p, Ordering::Release, Ordering::Relaxed).is_err() {
+            // SAFETY: `p` is the box just leaked, not shared (the exchange failed).
+            unsafe { Box::from_raw(p) }.recycle();
         }
     }
 
@@ -133,8 +179,12 @@ impl Pinned {
     /// and strides required), if it is C-contiguous; `None` (no exception left set)
     /// otherwise.
     fn export(obj: &Bound<'_, PyAny>) -> Option<Box<Pinned>> {
+        Pinned::export_in(obj, Pinned::boxed())
+    }
+
+    /// [`Pinned::export`] into the empty box `p`.
+    fn export_in(obj: &Bound<'_, PyAny>, mut p: Box<Pinned>) -> Option<Box<Pinned>> {
         // PyObject_GetBuffer fills the view in place, in the box it never leaves.
-        let mut p = Pinned::boxed();
         if !export_into(obj, &mut p.view) {
             p.recycle();
             return None;
@@ -214,18 +264,21 @@ fn export_into(obj: &Bound<'_, PyAny>, view: &mut ffi::Py_buffer) -> bool {
 }
 
 /// A buffer argument that a socket transfer's first step uses in place during the call
-/// (`winfile::overlapped::CallMemory`), lent — a boxed export, as [`writable`] /
-/// [`readable`] make it — only if the operation must wait: an operation that ends in the
-/// call costs no allocation and leaves nothing to release later. Made by [`in_place`],
-/// exported where it lives (it never moves while exported) and released when it goes.
+/// (`winfile::overlapped::CallMemory`), lent only if the operation must wait: an
+/// operation that ends in the call leaves nothing to release later. Made by
+/// [`in_place`]: the buffer is exported once, into the box a lent buffer lives in
+/// ([`Pinned`], from this thread's spares: it never moves while exported), so an
+/// operation that waits is lent that same export, not a second one; one that ends in
+/// the call releases it when the `InPlace` goes.
 pub struct InPlace<'a, 'py> {
-    view: ffi::Py_buffer,
+    /// An exact `bytes`' own storage (data to send, read with no export): its address
+    /// and length; else null and 0.
+    data: (*const u8, ffi::Py_ssize_t),
+    /// The export (none for an exact `bytes`, or once lent).
+    pinned: Option<Box<Pinned>>,
     obj: &'a Bound<'py, PyAny>,
     /// A receive's target (lent as [`writable`] lends it; else as [`readable`]).
     receive: bool,
-    /// Whether `view` holds an export (not for an exact `bytes`, whose own storage it
-    /// points to).
-    exported: bool,
     _not_send: std::marker::PhantomData<*mut u8>,
 }
 
@@ -236,11 +289,10 @@ pub struct InPlace<'a, 'py> {
 /// which reports or copies as before).
 pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<&mut InPlace<'_, '_>>) -> R) -> R {
     let mut place = InPlace {
-        // SAFETY: a zeroed Py_buffer is a valid "no export" value.
-        view: unsafe { std::mem::zeroed() },
+        data: (std::ptr::null(), 0),
+        pinned: None,
         obj,
         receive,
-        exported: false,
         _not_send: std::marker::PhantomData,
     };
     // Data to send in an exact `bytes`: its own storage, used without an export (bytes
@@ -250,55 +302,77 @@ pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<
     if !receive && unsafe { ffi::Py_TYPE(obj.as_ptr()) == &raw mut ffi::PyBytes_Type } {
         // SAFETY: an exact bytes object: neither call fails.
         unsafe {
-            place.view.buf = ffi::PyBytes_AsString(obj.as_ptr()).cast();
-            place.view.len = ffi::PyBytes_Size(obj.as_ptr());
+            place.data = (ffi::PyBytes_AsString(obj.as_ptr()).cast_const().cast(), ffi::PyBytes_Size(obj.as_ptr()));
         }
         return f(Some(&mut place));
     }
-    // `place.view` stays where it is until `place` is dropped (after its last use below).
-    place.exported = export_into(obj, &mut place.view);
-    if !place.exported || (receive && place.view.readonly != 0) {
-        return f(None);
+    match Pinned::export_in(obj, Pinned::hot()) {
+        Some(p) if receive && !p.writable => {
+            p.release_kept(obj.py());
+            f(None)
+        }
+        Some(p) => {
+            place.pinned = Some(p);
+            f(Some(&mut place))
+        }
+        None => f(None),
     }
-    f(Some(&mut place))
+}
+
+impl InPlace<'_, '_> {
+    /// The memory the call reads or fills (address, length): the export's, or an exact
+    /// `bytes`' storage.
+    fn current(&self) -> (*const u8, ffi::Py_ssize_t) {
+        self.pinned.as_ref().map_or(self.data, |p| (p.view.buf.cast_const().cast(), p.view.len))
+    }
 }
 
 impl Drop for InPlace<'_, '_> {
     fn drop(&mut self) {
-        if self.exported {
-            // SAFETY: a live export, released once, at the address it was made at, on the
-            // thread that made it (`InPlace` is not Send) with the GIL held.
-            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
+        if let Some(p) = self.pinned.take() {
+            // The GIL is held (`InPlace` borrows a bound object and is not Send): the
+            // export is released here, at the address it was made at.
+            p.release_kept(self.obj.py());
         }
     }
 }
 
 impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
     fn bytes(&self) -> &[u8] {
-        let len = usize::try_from(self.view.len).unwrap_or(0);
-        if len == 0 || self.view.buf.is_null() {
+        let (buf, len) = self.current();
+        let len = usize::try_from(len).unwrap_or(0);
+        if len == 0 || buf.is_null() {
             return &[];
         }
         // SAFETY: the export keeps `len` bytes at `buf` allocated and in place while
-        // `self` lives (`in_place` only hands out exported, contiguous views, or an
+        // `self` holds it (`in_place` only hands out exported, contiguous views, or an
         // exact bytes' storage, kept by the caller's reference and never changed).
-        unsafe { std::slice::from_raw_parts(self.view.buf.cast::<u8>(), len) }
+        unsafe { std::slice::from_raw_parts(buf, len) }
     }
 
     fn bytes_mut(&mut self) -> Option<&mut [u8]> {
-        if !self.receive || self.view.readonly != 0 {
+        if !self.receive {
             return None;
         }
-        let len = usize::try_from(self.view.len).unwrap_or(0);
-        if len == 0 || self.view.buf.is_null() {
+        let view = &self.pinned.as_ref()?.view;
+        if view.readonly != 0 {
+            return None;
+        }
+        let len = usize::try_from(view.len).unwrap_or(0);
+        if len == 0 || view.buf.is_null() {
             return Some(&mut []);
         }
         // SAFETY: as `bytes`; the export is writable, the GIL is held for the whole call
         // (no Python code runs meanwhile), and `&mut self` makes this the only slice.
-        Some(unsafe { std::slice::from_raw_parts_mut(self.view.buf.cast::<u8>(), len) })
+        Some(unsafe { std::slice::from_raw_parts_mut(view.buf.cast::<u8>(), len) })
     }
 
     fn lend(&mut self) -> winfile::Result<Lent> {
+        // The export made for the call, lent as it is (it stays in its box).
+        if let Some(mut p) = self.pinned.take() {
+            p.writable = self.receive;
+            return Ok(Lent::from_box(p));
+        }
         // (Reached from fast entries: errors are cleared, not dropped; see
         // `conv::ok_or_clear`.)
         let py = self.obj.py();

@@ -6,6 +6,7 @@
 use super::file::File;
 use crate::poison::RwLockExt;
 use std::any::{Any, TypeId};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 /// Per-handle state of one concern. At most one value of each type per file object.
@@ -21,6 +22,29 @@ pub trait Extension: Any + Send + Sync {
 
     /// The file object is dropped without having been closed (torn down).
     fn on_drop(&self, _file: &File) {}
+
+    /// Where a look-up of this type tries first: the slot it was last found in (on any
+    /// file object: the same kind of handle gains its extensions in the same order), so
+    /// a type looked up on every call (a socket's registration, the overlapped state)
+    /// costs one slot's check instead of a scan. `None` (the default): a scan.
+    fn slot_hint() -> Option<&'static SlotHint>
+    where
+        Self: Sized,
+    {
+        None
+    }
+}
+
+/// A type's slot hint ([`Extension::slot_hint`]): a guess, checked against the slot's
+/// recorded type before it is believed.
+#[derive(Default)]
+pub struct SlotHint(AtomicU8);
+
+impl SlotHint {
+    /// A hint at the first slot.
+    pub const fn new() -> Self {
+        SlotHint(AtomicU8::new(0))
+    }
 }
 
 /// How many extensions a file object keeps in lock-free slots (the rest, rarely any, go
@@ -63,6 +87,7 @@ pub(crate) struct Extensions {
 
 impl Extensions {
     /// The extension of type `id`, by reference; `None` if the handle has none.
+    #[inline]
     fn find_ref(&self, id: TypeId) -> Option<&Arc<dyn Extension>> {
         for slot in &self.slots {
             match slot.get() {
@@ -73,6 +98,49 @@ impl Extensions {
             }
         }
         None
+    }
+
+    /// As [`Extensions::find_ref`] for `T`, trying `T`'s hinted slot first (and
+    /// remembering where a scan found it).
+    #[inline]
+    fn find_typed<T: Extension>(&self) -> Option<&Arc<dyn Extension>> {
+        let id = TypeId::of::<T>();
+        let hint = T::slot_hint();
+        if let Some(h) = hint {
+            let i = usize::from(h.0.load(Ordering::Relaxed)) % SLOTS;
+            if let Some((t, e)) = self.slots[i].get() {
+                if *t == id {
+                    return Some(e);
+                }
+            }
+        }
+        for (i, slot) in self.slots.iter().enumerate() {
+            match slot.get() {
+                Some((t, e)) if *t == id => {
+                    if let Some(h) = hint {
+                        h.0.store(i as u8, Ordering::Relaxed);
+                    }
+                    return Some(e);
+                }
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        None
+    }
+
+    /// The extension of type `T` in a slot, by reference, with no virtual `type_id` call:
+    /// the slot's recorded `TypeId` already says what the value is.
+    #[inline]
+    #[allow(unsafe_code)]
+    fn slot_ref<T: Extension>(&self) -> Option<&T> {
+        let e = self.find_typed::<T>()?;
+        // SAFETY: a slot's `TypeId` is set only together with its value, from the same
+        // `T` (`get_or_insert_with` stores `(TypeId::of::<T>(), Arc<T>)`), so the value
+        // behind this `dyn Extension` is a `T`; dropping the vtable from the fat pointer
+        // leaves the pointer to it. The reference lives as long as `&self` (slots are
+        // emptied only by `dropped`, which takes the `Extensions` by value).
+        Some(unsafe { &*(Arc::as_ptr(e) as *const T) })
     }
 
     fn downcast<T: Extension>(ext: &Arc<dyn Extension>) -> Option<Arc<T>> {
@@ -94,9 +162,8 @@ impl Extensions {
     /// Runs `f` with the extension of type `T` (if any).
     pub(crate) fn with<T: Extension, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         let id = TypeId::of::<T>();
-        if let Some(e) = self.find_ref(id) {
-            let any: &dyn Any = &**e;
-            return f(any.downcast_ref::<T>());
+        if let Some(e) = self.slot_ref::<T>() {
+            return f(Some(e));
         }
         if !self.full() {
             return f(None);
@@ -113,9 +180,8 @@ impl Extensions {
     /// file object is (no reference count traffic for one in a slot: slots are only
     /// emptied when the object drops).
     pub(crate) fn get_ref<T: Extension>(&self) -> Option<ExtRef<'_, T>> {
-        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
-            let any: &dyn Any = &**e;
-            return any.downcast_ref::<T>().map(ExtRef::Slot);
+        if let Some(e) = self.slot_ref::<T>() {
+            return Some(ExtRef::Slot(e));
         }
         if !self.full() {
             return None;
@@ -138,7 +204,7 @@ impl Extensions {
 
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
-        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
+        if let Some(e) = self.find_typed::<T>() {
             return Self::downcast::<T>(e);
         }
         if !self.full() {
@@ -222,5 +288,38 @@ mod tests {
         assert!(exts.with::<Ext<9>, _>(|e| e.is_some()));
         assert!(exts.get::<Ext<11>>().is_none() && exts.with::<Ext<11>, _>(|e| e.is_none()));
         assert_eq!(exts.all().len(), 11);
+    }
+
+    struct Hinted(u32);
+    impl Extension for Hinted {
+        fn slot_hint() -> Option<&'static SlotHint> {
+            static HINT: SlotHint = SlotHint::new();
+            Some(&HINT)
+        }
+    }
+
+    #[test]
+    fn a_slot_hint_is_checked_before_it_is_believed() {
+        // The hinted type in slot 0 of one object and slot 3 of the other: each look-up
+        // finds its own object's value wherever the hint last pointed.
+        let a = Extensions::default();
+        a.get_or_insert_with(|| Hinted(1));
+        let b = Extensions::default();
+        b.get_or_insert_with(Ext::<0>::default);
+        b.get_or_insert_with(Ext::<1>::default);
+        b.get_or_insert_with(Ext::<2>::default);
+        b.get_or_insert_with(|| Hinted(2));
+        let c = Extensions::default();
+        c.get_or_insert_with(Ext::<0>::default);
+        for _ in 0..3 {
+            assert_eq!(a.get_ref::<Hinted>().map(|e| e.0), Some(1));
+            assert_eq!(b.get_ref::<Hinted>().map(|e| e.0), Some(2));
+            assert_eq!(b.with::<Hinted, _>(|e| e.map(|e| e.0)), Some(2));
+            assert_eq!(a.get::<Hinted>().map(|e| e.0), Some(1));
+            // The hinted slot holds another type here, or nothing.
+            assert!(c.get_ref::<Hinted>().is_none() && c.get::<Hinted>().is_none());
+            assert!(matches!(b.get_ref::<Ext<2>>(), Some(ExtRef::Slot(_))));
+        }
+        assert_eq!(b.get_or_insert_with(|| Hinted(3)).0, 2, "one value per type");
     }
 }

@@ -542,6 +542,7 @@ pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
 ///
 /// # Linux mechanism
 /// A per-thread cache validated by the handle table's close count; the table.
+#[inline]
 pub fn with_port<R>(port: Handle, f: impl FnOnce(&Port) -> R) -> std::result::Result<R, Win32Error> {
     let closes = handle::closes();
     let mut f = Some(f);
