@@ -66,7 +66,7 @@ ENGINE_TESTS += tests/win32file/test_mailslot.py tests/win32file/test_streams.py
 ENGINE_TESTS += tests/win32file/test_comm_overlapped.py
 ENGINE_TESTS += tests/win32file/test_port_workers.py tests/win32file/test_socket_at_once.py
 ENGINE_TESTS += tests/win32file/test_completion_token.py
-ENGINE_TESTS += tests/win32file/test_waiting_op_path.py
+ENGINE_TESTS += tests/win32file/test_waiting_op_path.py tests/win32file/test_socket_lent_export.py
 pytest: build serial-tools
 	$(PY) -m pytest -q
 	WINFILE_ENGINE=pool $(PY) -m pytest -q $(ENGINE_TESTS)

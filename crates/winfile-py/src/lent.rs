@@ -288,13 +288,8 @@ pub struct InPlace<'a, 'py> {
 /// contiguous, or, for a receive, read-only: the caller then takes the lending path,
 /// which reports or copies as before).
 pub fn in_place<R>(obj: &Bound<'_, PyAny>, receive: bool, f: impl FnOnce(Option<&mut InPlace<'_, '_>>) -> R) -> R {
-    let mut place = InPlace {
-        data: (std::ptr::null(), 0),
-        pinned: None,
-        obj,
-        receive,
-        _not_send: std::marker::PhantomData,
-    };
+    let mut place =
+        InPlace { data: (std::ptr::null(), 0), pinned: None, obj, receive, _not_send: std::marker::PhantomData };
     // Data to send in an exact `bytes`: its own storage, used without an export (bytes
     // never change, and the caller's reference keeps it alive for the call).
     // SAFETY: `obj` is a live object and the GIL is held; its type is checked to be
