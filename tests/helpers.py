@@ -64,6 +64,17 @@ def tcp_pair():
     return a, b
 
 
+def tcp_pair_on_port(key):
+    """A new completion port, and a tcp_pair() whose accepted end is associated with it
+    under `key`: (port, client end, accepted end)."""
+    import win32file
+
+    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+    a, b = tcp_pair()
+    win32file.CreateIoCompletionPort(b, port, key, 0)
+    return port, a, b
+
+
 def lock_word(path):
     """The count in the machine-wide lock-presence word of `path`'s inode
     (crates/winfile/src/lock/word.rs: the SysV segment's key, layout and slot hash,

@@ -15,6 +15,7 @@ import winerror
 
 
 from helpers import tcp_pair as pair
+from helpers import tcp_pair_on_port
 
 
 def closed_event_value():
@@ -50,9 +51,7 @@ def test_a_bad_event_fails_the_call_before_any_data_moves():
 
 @pytest.mark.parametrize("direction", ["send", "recv"])
 def test_an_operation_done_in_the_call_is_published_as_a_queued_one(direction):
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
-    a, b = pair()
-    win32file.CreateIoCompletionPort(b, port, 7, 0)
+    port, a, b = tcp_pair_on_port(7)
     buf = win32file.AllocateReadBuffer(64)
 
     def start(ol):
@@ -143,9 +142,7 @@ def test_an_error_met_in_the_call_fails_the_call_and_publishes_nothing(direction
 def test_an_error_met_after_the_call_completes_the_operation():
     # A receive that waits, then meets the reset: that operation was started (997), so
     # its error comes through the OVERLAPPED and the port, as a status (64), not raised.
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
-    a, b = pair()
-    win32file.CreateIoCompletionPort(b, port, 1, 0)
+    port, a, b = tcp_pair_on_port(1)
     ol = pywintypes.OVERLAPPED()
     assert win32file.WSARecv(b, win32file.AllocateReadBuffer(16), ol, 0) == (winerror.ERROR_IO_PENDING, 0)
     a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

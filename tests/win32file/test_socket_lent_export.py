@@ -10,6 +10,7 @@ import win32file
 import winerror
 
 from helpers import tcp_pair as pair
+from helpers import tcp_pair_on_port
 
 
 def resizable(buf):
@@ -22,9 +23,7 @@ def resizable(buf):
 
 
 def test_a_waiting_receive_keeps_its_target_exported_until_it_completes():
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
-    a, b = pair()
-    win32file.CreateIoCompletionPort(b, port, 3, 0)
+    port, a, b = tcp_pair_on_port(3)
     buf = bytearray(64)
     ol = pywintypes.OVERLAPPED()
     # Nothing to read: the receive waits, its target lent.
@@ -43,9 +42,7 @@ def test_a_waiting_receive_keeps_its_target_exported_until_it_completes():
 
 
 def test_a_receive_done_in_the_call_releases_its_target_at_once():
-    port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
-    a, b = pair()
-    win32file.CreateIoCompletionPort(b, port, 4, 0)
+    port, a, b = tcp_pair_on_port(4)
     a.sendall(b"at once")
     while not b.recv(64, socket.MSG_PEEK | socket.MSG_DONTWAIT):
         pass
