@@ -819,14 +819,7 @@ fn wait_on(r: &'static Reactor, s: &Socket, write: bool, mut waiter: Waiter, tri
                 retry = true;
             }
         }
-        let cancelled = waiter.cancelled();
-        l.push_back(write, waiter);
-        r.resync(&mut l);
-        drop(l);
-        if cancelled {
-            // As in `enqueue`.
-            r.wake();
-        }
+        r.enqueue(l, write, waiter);
         if retry {
             // Still ready (or no edge will come: OUT could not be registered): run again
             // by the next thread that polls.
