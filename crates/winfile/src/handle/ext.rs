@@ -6,7 +6,6 @@
 use super::file::File;
 use crate::poison::RwLockExt;
 use std::any::{Any, TypeId};
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 /// Per-handle state of one concern. At most one value of each type per file object.
@@ -22,29 +21,6 @@ pub trait Extension: Any + Send + Sync {
 
     /// The file object is dropped without having been closed (torn down).
     fn on_drop(&self, _file: &File) {}
-
-    /// Where a look-up of this type tries first: the slot it was last found in (on any
-    /// file object: the same kind of handle gains its extensions in the same order), so
-    /// a type looked up on every call (a socket's registration, the overlapped state)
-    /// costs one slot's check instead of a scan. `None` (the default): a scan.
-    fn slot_hint() -> Option<&'static SlotHint>
-    where
-        Self: Sized,
-    {
-        None
-    }
-}
-
-/// A type's slot hint ([`Extension::slot_hint`]): a guess, checked against the slot's
-/// recorded type before it is believed.
-#[derive(Default)]
-pub struct SlotHint(AtomicU8);
-
-impl SlotHint {
-    /// A hint at the first slot.
-    pub const fn new() -> Self {
-        SlotHint(AtomicU8::new(0))
-    }
 }
 
 /// How many extensions a file object keeps in lock-free slots (the rest, rarely any, go
@@ -100,41 +76,12 @@ impl Extensions {
         None
     }
 
-    /// As [`Extensions::find_ref`] for `T`, trying `T`'s hinted slot first (and
-    /// remembering where a scan found it).
-    #[inline]
-    fn find_typed<T: Extension>(&self) -> Option<&Arc<dyn Extension>> {
-        let id = TypeId::of::<T>();
-        let hint = T::slot_hint();
-        if let Some(h) = hint {
-            let i = usize::from(h.0.load(Ordering::Relaxed)) % SLOTS;
-            if let Some((t, e)) = self.slots[i].get() {
-                if *t == id {
-                    return Some(e);
-                }
-            }
-        }
-        for (i, slot) in self.slots.iter().enumerate() {
-            match slot.get() {
-                Some((t, e)) if *t == id => {
-                    if let Some(h) = hint {
-                        h.0.store(i as u8, Ordering::Relaxed);
-                    }
-                    return Some(e);
-                }
-                Some(_) => {}
-                None => return None,
-            }
-        }
-        None
-    }
-
     /// The extension of type `T` in a slot, by reference, with no virtual `type_id` call:
     /// the slot's recorded `TypeId` already says what the value is.
     #[inline]
     #[allow(unsafe_code)]
     fn slot_ref<T: Extension>(&self) -> Option<&T> {
-        let e = self.find_typed::<T>()?;
+        let e = self.find_ref(TypeId::of::<T>())?;
         // SAFETY: a slot's `TypeId` is set only together with its value, from the same
         // `T` (`get_or_insert_with` stores `(TypeId::of::<T>(), Arc<T>)`), so the value
         // behind this `dyn Extension` is a `T`; dropping the vtable from the fat pointer
@@ -204,7 +151,7 @@ impl Extensions {
 
     /// The extension of type `T`, if the handle has one.
     pub(crate) fn get<T: Extension>(&self) -> Option<Arc<T>> {
-        if let Some(e) = self.find_typed::<T>() {
+        if let Some(e) = self.find_ref(TypeId::of::<T>()) {
             return Self::downcast::<T>(e);
         }
         if !self.full() {
@@ -291,17 +238,12 @@ mod tests {
     }
 
     struct Hinted(u32);
-    impl Extension for Hinted {
-        fn slot_hint() -> Option<&'static SlotHint> {
-            static HINT: SlotHint = SlotHint::new();
-            Some(&HINT)
-        }
-    }
+    impl Extension for Hinted {}
 
     #[test]
-    fn a_slot_hint_is_checked_before_it_is_believed() {
-        // The hinted type in slot 0 of one object and slot 3 of the other: each look-up
-        // finds its own object's value wherever the hint last pointed.
+    fn a_type_is_found_in_whichever_slot_it_took() {
+        // The type in slot 0 of one object and slot 3 of the other: each look-up finds
+        // its own object's value, whichever object was looked at last.
         let a = Extensions::default();
         a.get_or_insert_with(|| Hinted(1));
         let b = Extensions::default();

@@ -13,7 +13,7 @@ pub(crate) mod hub;
 mod osf;
 mod table;
 
-pub use ext::{Extension, SlotHint};
+pub use ext::Extension;
 pub(crate) use file::io_bits;
 pub use file::{File, FileKind, PathStyle};
 pub(crate) use osf::Fd;

@@ -379,11 +379,6 @@ impl Registration {
 }
 
 impl Extension for Registration {
-    fn slot_hint() -> Option<&'static crate::handle::SlotHint> {
-        static HINT: crate::handle::SlotHint = crate::handle::SlotHint::new();
-        Some(&HINT)
-    }
-
     fn on_drop(&self, file: &File) {
         let Some(Ok(r)) = REACTOR.get() else { return };
         if !self.socket.edge() {

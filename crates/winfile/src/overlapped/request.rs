@@ -164,11 +164,6 @@ enum Ticket {
 }
 
 impl Extension for IoState {
-    fn slot_hint() -> Option<&'static crate::handle::SlotHint> {
-        static HINT: crate::handle::SlotHint = crate::handle::SlotHint::new();
-        Some(&HINT)
-    }
-
     /// After change watches (which complete their reads themselves), before the rest.
     fn close_order(&self) -> u8 {
         1
