@@ -388,19 +388,13 @@ pub fn get<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
 /// owner vouches for it). A retired object still gives its code.
 pub(crate) fn get_untied<T: Object>(h: Handle) -> Result<Arc<T>, Win32Error> {
     let pin = pin(h).ok_or(Win32Error::INVALID_HANDLE)?;
-    let obj = pin.obj();
     // The type told once (one dynamic call), the retirement read on the concrete type.
-    let any: &dyn Any = &**obj;
-    let Some(t) = any.downcast_ref::<T>() else {
+    let any: Arc<dyn Any + Send + Sync> = pin.obj().clone();
+    match any.downcast::<T>() {
+        Ok(t) => t.retired().map_or(Ok(t), Err),
         // Another type: a retired object still gives its code, as `get` does.
-        return Err(obj.retired().unwrap_or(Win32Error::INVALID_HANDLE));
-    };
-    if let Some(code) = t.retired() {
-        return Err(code);
+        Err(_) => Err(pin.obj().retired().unwrap_or(Win32Error::INVALID_HANDLE)),
     }
-    // SAFETY: the object behind `obj` is a `T` (just checked): the clone's pointer,
-    // without its vtable, is an `Arc<T>`'s, with the same allocation and count.
-    Ok(unsafe { Arc::from_raw(Arc::into_raw(obj.clone()).cast::<T>()) })
 }
 
 /// Runs `f` on the object behind `h` if it is a `T` (`ERROR_INVALID_HANDLE` otherwise,
@@ -445,7 +439,9 @@ static CLOSES: AtomicU64 = AtomicU64::new(0);
 /// How many handles have been closed: while it stays the same, a handle value that
 /// named an object still names it (values are never reused), so a caller may keep the
 /// object it looked up by a value and use it again without a look-up
-/// (`overlapped::with_port`'s per-thread port). One load of a line only closes write.
+/// (`overlapped::with_port`'s per-thread port). Only for objects that are never stale
+/// or retired (a port): the look-up skipped is also where those are told. One load of a
+/// line only closes write.
 pub(crate) fn closes() -> u64 {
     CLOSES.load(Ordering::SeqCst)
 }

@@ -634,6 +634,7 @@ impl<'a> Record<'a> {
 fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet, Win32Error> {
     const INTERRUPT_CHECK: Duration = crate::interrupt::SLICE;
     let (record, mut back) = Record::enter(port);
+    let zero = timeout.is_some_and(|t| t.is_zero());
     let mut polled = false;
     let waiter = loop {
         let mut st = port.state.locked();
@@ -662,7 +663,6 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
             // `Port::post`): handing one to a sleeping waiter would cost a wake-up (and,
             // in Python, a GIL hand-off) while this thread, running, takes it at once
             // below and comes back for the next.
-            let zero = timeout.is_some_and(|t| t.is_zero());
             if let (true, false, Some(h)) = (zero, polled, IDLE.get()) {
                 polled = true;
                 drop(st);
@@ -672,7 +672,7 @@ fn dequeue(port: &Port, timeout: Option<Duration>) -> std::result::Result<Packet
                 continue;
             }
         }
-        if timeout.is_some_and(|t| t.is_zero()) {
+        if zero {
             drop(st);
             record.not_released();
             return Err(Win32Error::WAIT_TIMEOUT);

@@ -29,6 +29,13 @@ pub struct Submit {
     pub token: Option<Token>,
 }
 
+impl Submit {
+    /// Whether the completion goes to the handle's port: not when hEvent's low bit is set.
+    fn posts(&self) -> bool {
+        self.event.raw() & 1 == 0
+    }
+}
+
 /// How a request with an OVERLAPPED went.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Issued {
@@ -227,7 +234,7 @@ fn begin_as(c: Checked, light: Option<Arc<IoState>>) -> (OpCtlRef, Done) {
         let op = Arc::as_ptr(&ctl) as usize;
         (Ctl::Block(ctl), Ticket::Listed(op))
     };
-    let post = s.event.raw() & 1 == 0;
+    let post = s.posts();
     if let Some(ev) = &event {
         // One hub lock for the whole start: the OVERLAPPED, the file object, the event
         // (a wait on several of them sees all three change at once).
@@ -269,7 +276,7 @@ impl Done {
     }
 
     /// Publishes (status, bytes transferred): the operation leaves the handle's
-    /// in-flight list; status and count in the OVERLAPPED, then the file object and the
+    /// in-flight list (or, light, its count of light operations); status and count in the OVERLAPPED, then the file object and the
     /// event, under one hub lock (one wake-up; without an event and while no thread
     /// waits, with no lock: `hub::raise`); then the packet, to the port the file is
     /// associated with now (as Windows, which looks at the file object's completion
@@ -408,7 +415,7 @@ impl Extension for AsyncSlot {}
 /// (ConnectNamedPipe, TransactNamedPipe, WaitCommEvent): the caller has made every check of its own
 /// before, and must call the returned `Done` exactly once.
 pub(crate) fn begin_op(h: Handle, s: Submit, api: &'static str) -> Result<Begun> {
-    check(h, s, api).map(begun)
+    check(h, s, api).map(|c| begun(c, None))
 }
 
 /// The data transfer shared by ReadFile and WriteFile with an OVERLAPPED.
@@ -429,7 +436,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
             return Err(Error::new(Win32Error::ACCESS_DENIED, api));
         }
         dev.check(&c.file, write).api(api)?;
-        let Begun { file, ctl, done } = begun(c);
+        let Begun { file, ctl, done } = begun(c, None);
         dev.start(file, write, mem, ctl, done);
         return Ok(Issued::Pending);
     }
@@ -452,7 +459,7 @@ fn transfer(h: Handle, mut mem: Lent, s: Submit, write: bool) -> Result<Issued> 
     }
     crate::io::check_queued(&c.file, mem.len(), offset, write, api)?;
     engine::ready(api)?;
-    let Begun { file, ctl, done } = begun(c);
+    let Begun { file, ctl, done } = begun(c, None);
     engine::submit(Job { file, write, mem, offset, ctl, done });
     Ok(Issued::Pending)
 }
@@ -611,16 +618,23 @@ pub fn cancel_io(h: Handle) -> Result<()> {
     let Some(state) = file.ext::<IoState>() else { return Ok(()) };
     let me = engine::current_id();
     let ctls = state.inflight().clone();
+    let mut any = false;
     for ctl in ctls.iter().filter(|c| c.issuer() == me) {
         ctl.cancel();
+        any = true;
     }
+    // Light operations (sockets) wait in the reactor, which their cancellation wakes;
+    // the engine is woken only for operations of its own.
     state.cancel_light(me);
-    engine::wake_cancelled();
+    if any {
+        engine::wake_cancelled();
+    }
     Ok(())
 }
 
 /// An operation that passed its checks and has begun (`net`, pipes, comm): the handle's
-/// object, the operation's control block and its completion, which stores the result in
+/// object, the operation's cancellation (a control block, or light: see [`LightCtl`])
+/// and its completion, which stores the result in
 /// the OVERLAPPED, signals the handle and the event, then posts to the handle's port.
 pub(crate) struct Begun {
     pub file: Arc<File>,
@@ -662,8 +676,8 @@ impl Prepared {
     /// Begins the operation on the handle's object `file`, light (see [`begin_with`]).
     pub(crate) fn begin(self, file: Arc<File>) -> Begun {
         let io = file.ext_or_default::<IoState>();
-        let (ctl, done) = self.begin_light(file.clone(), io);
-        Begun { file, ctl, done }
+        let Prepared { event, submit } = self;
+        begun(Checked { file, event, submit }, Some(io))
     }
 
     /// [`Prepared::begin`], with the handle's overlapped state `io` at hand: the
@@ -682,13 +696,14 @@ impl Prepared {
     /// race on Windows too).
     pub(crate) fn complete(self, file: &File, io: &IoState, status: Win32Error, bytes: usize) {
         let Prepared { event, submit: s } = self;
-        let port = if s.event.raw() & 1 == 0 { io.port.get() } else { None };
+        let port = if s.posts() { io.port.get() } else { None };
         publish(&s.ol, file, event.as_ref(), port, s.token, status, bytes);
     }
 }
 
-fn begun(c: Checked) -> Begun {
+/// [`begin_as`], keeping the handle's object beside the operation.
+fn begun(c: Checked, light: Option<Arc<IoState>>) -> Begun {
     let file = c.file.clone();
-    let (ctl, done) = begin(c);
+    let (ctl, done) = begin_as(c, light);
     Begun { file, ctl, done }
 }
