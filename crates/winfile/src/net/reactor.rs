@@ -300,8 +300,7 @@ impl Locked<'_> {
 
     /// [`Socket::first_step_now`], under the lock.
     fn first_step_now(&self, write: bool) -> Option<u64> {
-        let w = self.word(write);
-        (w & (BLOCKED | BUSY | QUEUED) == 0).then_some(w / EDGE)
+        self.s.first_step_now(write)
     }
 
     fn push_back(&mut self, write: bool, waiter: Waiter) {
@@ -653,14 +652,9 @@ fn on_sleep() {
 /// refuses, goes by its number.
 fn socket_of(r: &Reactor, src: &Source) -> Arc<Socket> {
     match src {
-        Source::File(file) => socket_of_file(r, file),
+        Source::File(file) => registration(r, file).socket.clone(),
         Source::Fd(_) => by_number(r, src.fd()),
     }
-}
-
-/// [`socket_of`] a handle's socket.
-fn socket_of_file(r: &Reactor, file: &File) -> Arc<Socket> {
-    registration(r, file).socket.clone()
 }
 
 /// The handle's registration with the reactor ([`Registration`]), made at its first
@@ -881,11 +875,11 @@ impl Reactor {
         }
     }
 
-    /// Consumes the cancellation wake-up (the cancelled operations are reaped next).
+    /// Consumes a wake-up (a cancellation's, which set `cancel_pending` before it wrote:
+    /// the cancelled operations are reaped next; or a kick's, which reaps nothing).
     fn take_wake(&self) {
         let mut buf = [0u8; 8];
         let _ = rustix::io::read(&self.wake, &mut buf);
-        self.cancel_pending.store(true, Ordering::Release);
     }
 
     /// The leader's wake-up came out of an epoll_wait: the leader consumes it, and so does

@@ -243,7 +243,8 @@ impl CallMemory for Lending {
         self.0.as_mut().and_then(Lent::bytes_mut)
     }
     fn lend(&mut self) -> Result<Lent> {
-        Ok(self.0.take().unwrap_or_else(|| Lent::new(Vec::new())))
+        // Lent once, and only if the operation did not end in the call.
+        self.0.take().ok_or_else(|| Error::new(Win32Error::INTERNAL_ERROR, "lend"))
     }
     fn ended(&mut self, status: Win32Error, n: usize) {
         if let Some(mut mem) = self.0.take() {
