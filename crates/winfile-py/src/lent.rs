@@ -368,16 +368,14 @@ impl winfile::overlapped::CallMemory for InPlace<'_, '_> {
             p.writable = self.receive;
             return Ok(Lent::from_box(p));
         }
-        // (Reached from fast entries: errors are cleared, not dropped; see
-        // `conv::ok_or_clear`.)
-        let py = self.obj.py();
+        // A receive always has its export (`in_place` makes it), lent once.
         if self.receive {
-            crate::conv::ok_or_clear(py, writable(self.obj, ""))
-                .ok_or(winfile::Error::new(winfile::Win32Error::WSAEFAULT, ""))
-        } else {
-            // Always lendable: a send may have sent part of its data already.
-            Ok(crate::conv::ok_or_clear(py, readable(self.obj)).unwrap_or_else(|| Lent::new(self.bytes().to_vec())))
+            return Err(winfile::Error::new(winfile::Win32Error::INTERNAL_ERROR, "lend"));
         }
+        // (Reached from fast entries: errors are cleared, not dropped; see
+        // `conv::ok_or_clear`.) Always lendable: a send may have sent part of its data.
+        let py = self.obj.py();
+        Ok(crate::conv::ok_or_clear(py, readable(self.obj)).unwrap_or_else(|| Lent::new(self.bytes().to_vec())))
     }
 }
 

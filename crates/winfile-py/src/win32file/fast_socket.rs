@@ -206,7 +206,7 @@ pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> P
         // new reference for the caller.
         return Ok(unsafe { Bound::from_borrowed_ptr(py, p) });
     }
-    let t = super::socket::rc_and_count(issued).into_pyobject(py)?.into_any();
+    let t = super::overlapped::rc_and_count(issued).into_pyobject(py)?.into_any();
     // The cell keeps a reference of its own (never given up); a thread that lost the
     // race keeps the winner's.
     match cell.compare_exchange(std::ptr::null_mut(), t.clone().into_ptr(), Ordering::AcqRel, Ordering::Acquire) {
@@ -222,8 +222,9 @@ pub fn transfer_result(py: Python<'_>, issued: winfile::overlapped::Issued) -> P
     }
 }
 
-/// How many counts have their `(0, n)` result kept (n below this).
-const DONE_CACHED: usize = 1 << 16;
+/// How many counts have their `(0, n)` result kept (n below this): message sizes up to
+/// 4 KiB, at most 4096 small tuples kept for the life of the process.
+const DONE_CACHED: usize = 1 << 12;
 
 // ---- The fast bodies --------------------------------------------------------------------
 // Each checks the cheap arguments first and the socket last (its `fileno()` may be a call).

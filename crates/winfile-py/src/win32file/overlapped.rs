@@ -101,10 +101,7 @@ pub(super) fn write(h: Handle, data: &Bound<'_, PyAny>, ol: &Bound<'_, PyOverlap
     let mem = crate::lent::readable(data)?;
     let submit = submit_of(ol);
     let issued = blocking(data.py(), "WriteFile", || ov::write_file(h, mem, submit))?;
-    Ok(match issued {
-        ov::Issued::Pending => (Win32Error::IO_PENDING.0, 0),
-        ov::Issued::Completed(n) => (0, n),
-    })
+    Ok(rc_and_count(issued))
 }
 
 /// ReadDirectoryChangesW with an OVERLAPPED: the records land in `buffer` (a writable
@@ -136,9 +133,16 @@ pub(super) fn directory_changes_sized(
 
 /// The rc pywin32 returns for a request with an OVERLAPPED.
 pub(super) fn rc(issued: ov::Issued) -> u32 {
+    rc_and_count(issued).0
+}
+
+/// `(rc, bytes)` as pywin32 returns them for a request with an OVERLAPPED: `(0, n)` when
+/// it completed in the call (Windows returns 0 and fills in the count), `(997, 0)` when
+/// it is queued.
+pub(super) fn rc_and_count(issued: ov::Issued) -> (u32, usize) {
     match issued {
-        ov::Issued::Pending => Win32Error::IO_PENDING.0,
-        ov::Issued::Completed(_) => 0,
+        ov::Issued::Pending => (Win32Error::IO_PENDING.0, 0),
+        ov::Issued::Completed(n) => (0, n),
     }
 }
 
@@ -203,23 +207,15 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
     // The first try uses the port this thread kept from its last call while that is
     // still valid (`ov::with_port`: no handle look-up); a wait holds a reference.
-    let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))) {
-        Ok(Err(Win32Error::WAIT_TIMEOUT)) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
+    let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))).and_then(|r| r) {
+        Err(Win32Error::WAIT_TIMEOUT) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
             Ok(port) => detached(py, || port.dequeue(timeout))?,
-            Err(code) => {
-                crate::lent::release_pending(py);
-                Err(code)
-            }
+            Err(code) => Err(code),
         },
-        Ok(r) => {
-            crate::lent::release_pending(py);
-            r
-        }
-        Err(code) => {
-            crate::lent::release_pending(py);
-            Err(code)
-        }
+        r => r,
     };
+    // (After a wait, `detached` released them already: one load then.)
+    crate::lent::release_pending(py);
     match r {
         Err(code) => completion_tuple(py, code.0, 0, 0, None),
         Ok(p) => completion_tuple(py, p.status.0, i64::from(p.bytes as u32 as i32), p.key, p.token),

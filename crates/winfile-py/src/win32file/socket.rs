@@ -3,7 +3,7 @@
 //! WSAEventSelect, WSAEnumNetworkEvents. Sockets are `socket.socket` objects or their
 //! `fileno()`; the work is in `winfile::net`.
 
-use super::overlapped::submit_of;
+use super::overlapped::{rc, rc_and_count, submit_of};
 use crate::conv::{HandleArg, SocketArg};
 use crate::error::{IntoPy, PyWinError};
 use crate::interrupt::blocking;
@@ -25,22 +25,6 @@ fn nonblocking<T>(py: Python<'_>, api: &'static str, call: impl FnOnce() -> winf
     let r = call().py_api(api);
     crate::lent::release_pending(py);
     Ok(r?)
-}
-
-fn rc(issued: Issued) -> u32 {
-    match issued {
-        Issued::Pending => Win32Error::IO_PENDING.0,
-        Issued::Completed(_) => 0,
-    }
-}
-
-/// A transfer's `(rc, bytes)` as pywin32 returns it: `(0, n)` when it completed in the
-/// call (Windows returns 0 and fills in the count), `(997, 0)` when it waits.
-pub(super) fn rc_and_count(issued: Issued) -> (u32, usize) {
-    match issued {
-        Issued::Pending => (Win32Error::IO_PENDING.0, 0),
-        Issued::Completed(n) => (0, n),
-    }
 }
 
 /// Begins an overlapped socket call on `ol` (see [`nonblocking`]); its return code:
