@@ -206,13 +206,16 @@ pub(super) fn queued_completion(py: Python<'_>, port: Handle, timeout: i32) -> P
     // A packet already queued is taken with the GIL held: releasing it (and waking a
     // thread waiting for it) would cost more than the dequeue. Only a wait releases it.
     // The first try uses the port this thread kept from its last call while that is
-    // still valid (`ov::with_port`: no handle look-up); a wait holds a reference.
-    let r = match ov::with_port(port, |p| p.dequeue(Some(Duration::ZERO))).and_then(|r| r) {
-        Err(Win32Error::WAIT_TIMEOUT) if timeout.is_none_or(|t| !t.is_zero()) => match ov::port_of(port) {
-            Ok(port) => detached(py, || port.dequeue(timeout))?,
-            Err(code) => Err(code),
-        },
-        r => r,
+    // still valid (`ov::with_port`: no handle look-up); a wait holds a reference to it.
+    let waits = timeout.is_none_or(|t| !t.is_zero());
+    let first = ov::with_port(port, |p| match p.dequeue(Some(Duration::ZERO)) {
+        Err(Win32Error::WAIT_TIMEOUT) if waits => Err(p.clone()),
+        r => Ok(r),
+    });
+    let r = match first {
+        Ok(Ok(r)) => r,
+        Ok(Err(port)) => detached(py, || port.dequeue(timeout))?,
+        Err(code) => Err(code),
     };
     // (After a wait, `detached` released them already: one load then.)
     crate::lent::release_pending(py);

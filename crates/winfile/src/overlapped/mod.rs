@@ -11,7 +11,7 @@ mod token;
 
 pub use crate::engine::{CallMemory, IoMemory, Lent};
 pub use port::{
-    associate, create_io_completion_port, create_or_associate, get_queued_completion_status, port_of,
+    associate, create_io_completion_port, create_or_associate, get_queued_completion_status,
     post_queued_completion_status, with_port, Packet, Port,
 };
 pub(crate) use port::{association_of, consumer_activity, restore_association, set_idle_hooks, IdleHooks};

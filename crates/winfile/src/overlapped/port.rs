@@ -521,17 +521,7 @@ pub fn get_queued_completion_status(
     port: Handle,
     timeout: Option<Duration>,
 ) -> std::result::Result<Packet, Win32Error> {
-    port_of(port)?.dequeue(timeout)
-}
-
-/// The completion port behind `port` (ERROR_INVALID_HANDLE if it is none), for a caller
-/// that dequeues from it more than once per call ([`Port::dequeue`]: the Python
-/// bindings try with the GIL held, then wait without it) with one handle look-up.
-///
-/// # Linux mechanism
-/// The handle table.
-pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
-    handle::get::<Port>(port)
+    handle::get::<Port>(port)?.dequeue(timeout)
 }
 
 /// Runs `f` on the completion port behind `port` (ERROR_INVALID_HANDLE if it is none):
@@ -543,7 +533,7 @@ pub fn port_of(port: Handle) -> std::result::Result<Arc<Port>, Win32Error> {
 /// # Linux mechanism
 /// A per-thread cache validated by the handle table's close count; the table.
 #[inline]
-pub fn with_port<R>(port: Handle, f: impl FnOnce(&Port) -> R) -> std::result::Result<R, Win32Error> {
+pub fn with_port<R>(port: Handle, f: impl FnOnce(&Arc<Port>) -> R) -> std::result::Result<R, Win32Error> {
     let closes = handle::closes();
     let mut f = Some(f);
     let kept = LAST_PORT
