@@ -110,7 +110,7 @@ pub fn accept_ex(listener: u64, accept: u64, mem: Lent, s: Submit) -> Result<Iss
             }
         }
     });
-    reactor::wait(r, Source::File(begun.file), false, Some(begun.ctl), op);
+    reactor::wait(r, Source::File(begun.file), false, begun.ctl, op);
     Ok(Issued::Pending)
 }
 
@@ -171,7 +171,7 @@ fn receive_first(
         }
         Step::Done
     });
-    reactor::wait(r, Source::Fd(conn), false, Some(ctl), op);
+    reactor::wait(r, Source::Fd(conn), false, ctl, op);
 }
 
 /// Stores the addresses after `n` data bytes, makes the accept socket the connection,

@@ -72,7 +72,7 @@ pub fn connect_ex(sock: u64, to: SocketAddr, payload: Option<Lent>, s: Submit) -
             }
             (Ok(()), Some(mem)) if !mem.is_empty() => {
                 let send = transfer_op(mem, done, true, 0);
-                reactor::wait(r, src.clone(), true, Some(ctl.clone()), send);
+                reactor::wait(r, src.clone(), true, ctl.clone(), send);
             }
             (Ok(()), _) => engine::finish(done, Lent::new(Vec::new()), |_| (Win32Error::SUCCESS, 0)),
         }
@@ -81,7 +81,7 @@ pub fn connect_ex(sock: u64, to: SocketAddr, payload: Option<Lent>, s: Submit) -
     if immediate.is_some() {
         let _ = op(begun.file.fd(), false);
     } else {
-        reactor::wait(r, Source::File(begun.file), true, Some(begun.ctl), op);
+        reactor::wait(r, Source::File(begun.file), true, begun.ctl, op);
     }
     Ok(Issued::Pending)
 }

@@ -109,8 +109,8 @@ impl Source {
 /// waits on): no second reference, and a waiter small enough (at most 128 bytes) to move
 /// between its queue and the thread that runs it without a call to memcpy.
 enum Task {
-    Transfer(super::sendrecv::Transfer, Option<OpCtlRef>),
-    Boxed(BoxedOp, Source, Option<OpCtlRef>, bool),
+    Transfer(super::sendrecv::Transfer, OpCtlRef),
+    Boxed(BoxedOp, Source, OpCtlRef, bool),
 }
 
 struct Waiter {
@@ -118,7 +118,7 @@ struct Waiter {
 }
 
 impl Waiter {
-    fn new(op: Op, src: Source, ctl: Option<OpCtlRef>) -> Waiter {
+    fn new(op: Op, src: Source, ctl: OpCtlRef) -> Waiter {
         let task = match op {
             // `src` is the transfer's own handle (see `Task`).
             Op::Transfer(t) => Task::Transfer(t, ctl),
@@ -144,7 +144,7 @@ impl Waiter {
 
     fn cancelled(&self) -> bool {
         match &self.task {
-            Task::Transfer(_, ctl) | Task::Boxed(_, _, ctl, _) => ctl.as_ref().is_some_and(|c| c.is_cancelled()),
+            Task::Transfer(_, ctl) | Task::Boxed(_, _, ctl, _) => ctl.is_cancelled(),
         }
     }
 
@@ -373,7 +373,7 @@ impl Registration {
         tried: Tried,
     ) {
         ctl.set_waker(wake_reactor);
-        wait_on(r, &self.socket, write, Waiter { task: Task::Transfer(t, Some(ctl)) }, tried);
+        wait_on(r, &self.socket, write, Waiter { task: Task::Transfer(t, ctl) }, tried);
     }
 }
 
@@ -741,13 +741,10 @@ fn is_tcp(fd: BorrowedFd<'_>) -> bool {
 /// data (EPOLLPRI: a receive stops short at the urgent mark, data left after it), the
 /// peer's close or an error (EPOLLRDHUP, HUP, ERR: the last bytes come back short while
 /// the end of stream or the error, already signalled, stays to be read).
-pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: Option<OpCtlRef>, op: impl Into<Op>) {
+pub(crate) fn wait(r: &'static Reactor, src: Source, write: bool, ctl: OpCtlRef, op: impl Into<Op>) {
     let s = socket_of(r, &src);
-    if let Some(ctl) = &ctl {
-        // A plain function (the reactor is a static), set without a lock: every
-        // overlapped socket operation sets one.
-        ctl.set_waker(wake_reactor);
-    }
+    // A plain function (the reactor is a static), set without a lock.
+    ctl.set_waker(wake_reactor);
     wait_on(r, &s, write, Waiter::new(op.into(), src, ctl), Tried::No);
 }
 

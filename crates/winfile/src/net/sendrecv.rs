@@ -61,7 +61,7 @@ fn submit_job(job: Job) {
         Err(e) => return engine::finish(done, mem, |_| (e.code(), 0)),
     };
     let op = transfer_op(mem, done, write, 0);
-    reactor::wait(r, Source::File(file), write, Some(ctl), op);
+    reactor::wait(r, Source::File(file), write, ctl, op);
 }
 
 /// One transfer as a reactor operation: a send goes on until all of `mem` is sent, a

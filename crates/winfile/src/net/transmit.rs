@@ -283,7 +283,7 @@ pub fn transmit_file(
     let r = reactor::reactor(API)?;
     let begun = overlapped::begin_with(sock_file, s, API)?;
     let op = transmit_op(t, begun.file.clone(), begun.done, begun.ctl.clone());
-    reactor::wait(r, Source::File(begun.file), true, Some(begun.ctl), op);
+    reactor::wait(r, Source::File(begun.file), true, begun.ctl, op);
     Ok(Issued::Pending)
 }
 
