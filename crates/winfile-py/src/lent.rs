@@ -9,7 +9,10 @@
 //! the engine thread never takes: a `Pinned` dropped there only queues its export, and
 //! the next binding call that holds the GIL releases it ([`release_pending`]) — every
 //! call that can observe a completion (waits, GetOverlappedResult,
-//! GetQueuedCompletionStatus, ReadFile/WriteFile, the OVERLAPPED's fields) does.
+//! GetQueuedCompletionStatus, ReadFile/WriteFile, the OVERLAPPED's fields) does. The same
+//! queue takes the strong references (an OVERLAPPED's, a packet's token) dropped where
+//! the GIL is not held ([`release_reference`]). Memory used in place during a call
+//! ([`in_place`]) is released before the call returns, never queued.
 #![allow(unsafe_code)]
 
 use pyo3::buffer::PyUntypedBuffer;
@@ -146,13 +149,7 @@ impl Pinned {
         if !HOT.load(Ordering::Relaxed).is_null() {
             return self.release(py);
         }
-        if self.export {
-            // SAFETY: a live export, released once, with the GIL held.
-            unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
-        } else {
-            // SAFETY: a strong reference the box owns, given up once, with the GIL held.
-            unsafe { ffi::Py_DECREF(self.view.obj) };
-        }
+        self.let_go(py);
         let p = Box::into_raw(self);
         if HOT.compare_exchange(std::ptr::null_mut(), p, Ordering::Release, Ordering::Relaxed).is_err() {
             // SAFETY: `p` is the box just leaked, not shared (the exchange failed).
@@ -195,16 +192,22 @@ impl Pinned {
 
     /// Releases the export (the GIL held) and recycles the box (taken as a box: the
     /// view must be released at the address it was exported at).
-    fn release(mut self: Box<Self>, _py: Python<'_>) {
+    fn release(mut self: Box<Self>, py: Python<'_>) {
+        self.let_go(py);
+        self.recycle();
+    }
+
+    /// Gives up what the box holds (the GIL held): its export, or its strong reference.
+    /// Called once, as the box is consumed.
+    fn let_go(&mut self, _py: Python<'_>) {
         if self.export {
-            // SAFETY: a live export, released once (the box is consumed), with the GIL
-            // held.
+            // SAFETY: a live export, released once (its box is being consumed), with the
+            // GIL held.
             unsafe { ffi::PyBuffer_Release(&raw mut self.view) };
         } else {
             // SAFETY: a strong reference the box owns, given up once, with the GIL held.
             unsafe { ffi::Py_DECREF(self.view.obj) };
         }
-        self.recycle();
     }
 
     /// Queues the box for the next thread holding the GIL ([`release_pending`]).
